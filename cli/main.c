@@ -1,0 +1,49 @@
+/* feedmill: one binary, one subcommand per component.
+ *
+ * `feedmill run` starts `feedmill producer|worker|sink` as child
+ * processes of this same binary, so `ps` shows which process is which
+ * and each component also runs alone on another machine. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+static const struct {
+    const char *name;
+    int (*main)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    { "run",      run_main,      "ingest files and folders with a local pipeline" },
+    { "producer", producer_main, "read documents and hand them to workers" },
+    { "worker",   worker_main,   "extract records from documents" },
+    { "sink",     sink_main,     "write records to SQLite" },
+    { "extract",  extract_main,  "print the record extracted from one document" },
+    { "search",   search_main,   "full-text search over ingested documents" },
+    { "stats",    stats_main,    "counts and a summary of a database" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: feedmill COMMAND [OPTIONS] ...\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n`feedmill COMMAND --help` describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].main(argc - 1, argv + 1);
+    fprintf(stderr, "feedmill: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,117 @@
+/* search: `feedmill search --db FILE QUERY`, full-text search.
+ *
+ * Words are ANDed; a Korean word also finds the longer eojeol it starts
+ * (싱가포르 finds 싱가포르와), see store_search. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "common/args.h"
+#include "common/buf.h"
+#include "sink/store.h"
+
+typedef struct printer {
+    int json;
+    int shown;
+} printer_t;
+
+static void put_json_field(buf_t *out, const char *key, const char *value, int first)
+{
+    buf_printf(out, "%s\"%s\":", first ? "" : ",", key);
+    if (value)
+        buf_put_json_string(out, value, strlen(value));
+    else
+        buf_puts(out, "null");
+}
+
+static int print_hit(const store_hit_t *hit, void *ctx)
+{
+    printer_t *p = ctx;
+    p->shown++;
+    if (p->json) {
+        buf_t line = BUF_INIT;
+        buf_putc(&line, '{');
+        put_json_field(&line, "id", hit->id, 1);
+        put_json_field(&line, "source", hit->source, 0);
+        put_json_field(&line, "title", hit->title, 0);
+        put_json_field(&line, "published", hit->published, 0);
+        put_json_field(&line, "snippet", hit->snippet, 0);
+        buf_printf(&line, ",\"rank\":%.6g}\n", hit->rank);
+        fputs(line.data, stdout);
+        buf_free(&line);
+        return 0;
+    }
+    printf("%d. %s", p->shown, hit->title && *hit->title ? hit->title : "(untitled)");
+    if (hit->published)
+        printf("  (%s)", hit->published);
+    printf("\n   %s\n   %s\n\n", hit->source ? hit->source : "", hit->snippet ? hit->snippet : "");
+    return 0;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: feedmill search --db FILE [--limit N] [--json] QUERY...\n"
+        "\n"
+        "Full-text search over titles and bodies, best matches first. All words\n"
+        "must match; a Korean word also matches the longer words it starts, so\n"
+        "싱가포르 finds 싱가포르와 and 싱가포르에서.\n"
+        "\n"
+        "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
+        "  --limit N    at most N results (default 10)\n"
+        "  --json       one JSON object per line instead of text\n"
+        "  -h, --help   this help\n");
+}
+
+int search_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, 0, 'd' },
+        { "limit", required_argument, 0, 'l' },
+        { "json", no_argument, 0, 'j' },
+        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *db = NULL;
+    long limit = 10;
+    printer_t printer = { 0, 0 };
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'l':
+            if (args_count("search", "--limit", optarg, 1, 100000, &limit))
+                return 2;
+            break;
+        case 'j': printer.json = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!db || optind == argc) {
+        fprintf(stderr, "feedmill search: %s\n", !db ? "--db FILE is required" : "no QUERY given");
+        usage(stderr);
+        return 2;
+    }
+    buf_t query = BUF_INIT;
+    for (int i = optind; i < argc; i++)
+        buf_printf(&query, "%s%s", i > optind ? " " : "", argv[i]);
+    char *error = NULL;
+    store_t *store = store_open(db, STORE_READONLY, &error);
+    if (!store) {
+        fprintf(stderr, "feedmill search: %s\n", error);
+        free(error);
+        buf_free(&query);
+        return 1;
+    }
+    int hits = store_search(store, query.data, (int)limit, print_hit, &printer);
+    if (hits < 0)
+        fprintf(stderr, "feedmill search: %s\n", store_error(store));
+    else if (hits == 0 && !printer.json)
+        printf("no documents match \"%s\"\n", query.data);
+    store_close(&store);
+    buf_free(&query);
+    return hits < 0 ? 1 : 0;
+}

@@ -1,0 +1,31 @@
+/* log: one line per event on stderr, the way operators watch a feed.
+ *
+ * Format (documented in README.md, "Logs"):
+ *   2026-11-21T04:30:00.123Z info  sink[1234] committed batch rows=12 new=10 ms=3
+ * i.e. UTC timestamp, level, component[pid], a short message, then
+ * key=value fields. Values with spaces are quoted by the caller with log_q().
+ * The level threshold comes from FEEDMILL_LOG (debug|info|warn|error). */
+#ifndef FEEDMILL_LOG_H
+#define FEEDMILL_LOG_H
+
+#include <stddef.h>
+
+typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level_t;
+
+/* Names this process in every line ("producer", "worker", "sink", ...). */
+void log_init(const char *component);
+void log_at(log_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int log_enabled(log_level_t level);
+
+#define log_debug(...) log_at(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...)  log_at(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_at(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_at(LOG_ERROR, __VA_ARGS__)
+
+/* Quotes a value for a key=value field when it needs it; returns a
+ * pointer into one of a few rotating static buffers, so up to four
+ * log_q() results may appear in one log line. Long values are cut. */
+const char *log_q(const char *value);
+
+#endif

@@ -1,0 +1,97 @@
+/* inflight: the producer's table of unacknowledged documents. See inflight.h. */
+#include "inflight.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+struct inflight {
+    pending_t **items;
+    size_t count;
+    size_t cap;
+};
+
+inflight_t *inflight_new(void)
+{
+    return xcalloc(1, sizeof(inflight_t));
+}
+
+static void pending_free(pending_t *entry)
+{
+    free(entry->source);
+    free(entry->body);
+    free(entry->error);
+    free(entry);
+}
+
+void inflight_destroy(inflight_t **self_p)
+{
+    inflight_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t i = 0; i < self->count; i++)
+        pending_free(self->items[i]);
+    free(self->items);
+    free(self);
+    *self_p = NULL;
+}
+
+size_t inflight_count(const inflight_t *self)
+{
+    return self->count;
+}
+
+pending_t *inflight_at(inflight_t *self, size_t index)
+{
+    return index < self->count ? self->items[index] : NULL;
+}
+
+pending_t *inflight_find(inflight_t *self, const char *id)
+{
+    for (size_t i = 0; i < self->count; i++)
+        if (!strcmp(self->items[i]->id, id))
+            return self->items[i];
+    return NULL;
+}
+
+pending_t *inflight_add(inflight_t *self, const char *id, const char *source,
+                        uint8_t *body, size_t len, char *error)
+{
+    if (self->count == self->cap) {
+        self->cap = self->cap ? self->cap * 2 : 16;
+        self->items = xrealloc(self->items, self->cap * sizeof(pending_t *));
+    }
+    pending_t *entry = xcalloc(1, sizeof(pending_t));
+    memcpy(entry->id, id, DOC_ID_LEN + 1);
+    entry->source = xstrdup(source);
+    entry->body = body;
+    entry->len = len;
+    entry->error = error;
+    self->items[self->count++] = entry;
+    return entry;
+}
+
+void inflight_remove(inflight_t *self, pending_t *entry)
+{
+    for (size_t i = 0; i < self->count; i++) {
+        if (self->items[i] != entry)
+            continue;
+        memmove(&self->items[i], &self->items[i + 1],
+                (self->count - i - 1) * sizeof(pending_t *));
+        self->count--;
+        pending_free(entry);
+        return;
+    }
+}
+
+int64_t inflight_next_deadline(const inflight_t *self)
+{
+    int64_t next = 0;
+    for (size_t i = 0; i < self->count; i++) {
+        int64_t d = self->items[i]->deadline;
+        if (d && (!next || d < next))
+            next = d;
+    }
+    return next;
+}

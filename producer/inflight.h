@@ -1,0 +1,46 @@
+/* inflight: documents the producer has read and not yet seen acknowledged.
+ *
+ * This is what makes delivery at-least-once: an entry leaves only when the
+ * sink's ACK says its row (or dead letter) is committed. Until then it is
+ * resent when its deadline passes, with a growing attempt counter. Entries
+ * are keyed by document id, so two files with the same bytes are one
+ * entry (the sink would store one row anyway). The table is small: credit
+ * bounds it to a few documents per worker, so lookups scan an array. */
+#ifndef FEEDMILL_INFLIGHT_H
+#define FEEDMILL_INFLIGHT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/hash.h"
+
+typedef struct pending {
+    char id[DOC_ID_LEN + 1];
+    char *source;
+    uint8_t *body;       /* raw bytes, kept for resending */
+    size_t len;
+    char *error;         /* set when it goes to the sink as FAILED instead */
+    uint32_t attempt;    /* sends so far */
+    int64_t deadline;    /* clock_ms() to resend at; 0 = not sent yet */
+    unsigned copies;     /* further sources with the same bytes */
+} pending_t;
+
+typedef struct inflight inflight_t;
+
+inflight_t *inflight_new(void);
+void inflight_destroy(inflight_t **self);
+
+size_t inflight_count(const inflight_t *self);
+pending_t *inflight_at(inflight_t *self, size_t index);
+pending_t *inflight_find(inflight_t *self, const char *id);
+
+/* Takes ownership of body and error (either may be NULL). */
+pending_t *inflight_add(inflight_t *self, const char *id, const char *source,
+                        uint8_t *body, size_t len, char *error);
+/* Frees the entry; indexes after it shift down by one. */
+void inflight_remove(inflight_t *self, pending_t *entry);
+
+/* Earliest deadline among sent entries, or 0 when none is sent. */
+int64_t inflight_next_deadline(const inflight_t *self);
+
+#endif

@@ -1,0 +1,463 @@
+/* producer: reads documents and deals them out to workers.
+ *
+ *   files ──walk──> read ──DOC──> ROUTER "work"  <──READY── workers (DEALER)
+ *                     │ unreadable: FAILED ──PUSH──> sink "results"
+ *   PULL "acks" <──ACK── sink, once the row is committed
+ *
+ * A document is read only when some worker has credit for it, so memory
+ * holds a few documents per worker, never the feed. Each one stays in the
+ * in-flight table until its ACK arrives; without one by --retry-after it
+ * is sent again, and after --max-attempts it is reported to the sink as
+ * FAILED so it ends in dead_letters with the reason. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "cli/commands.h"
+#include "common/args.h"
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "producer/inflight.h"
+#include "producer/ledger.h"
+#include "producer/walk.h"
+#include "proto/endpoints.h"
+#include "proto/wire.h"
+
+typedef struct producer_options {
+    const char *work;
+    const char *acks;
+    const char *sink;
+    int64_t retry_after_ms;
+    uint32_t max_attempts;
+    size_t max_size;
+    size_t max_inflight;
+    int summary;
+} producer_options_t;
+
+typedef struct producer_counts {
+    uint64_t documents, duplicates, stored, unchanged, dead, retries;
+} producer_counts_t;
+
+typedef struct producer {
+    producer_options_t opt;
+    void *ctx, *work, *acks, *sink;
+    walk_t *walk;
+    int walk_done;
+    inflight_t *inflight;
+    ledger_t *ledger;
+    producer_counts_t counts;
+} producer_t;
+
+/* Reads a whole file, refusing more than max bytes without reading them. */
+static uint8_t *read_document(const char *path, size_t max, size_t *len, char **error)
+{
+    buf_t msg = BUF_INIT;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        buf_printf(&msg, "cannot read file: %s", strerror(errno));
+        goto fail;
+    }
+    if ((uint64_t)st.st_size > max) {
+        buf_printf(&msg, "file is %lld bytes, over the --max-size limit of %zu",
+                   (long long)st.st_size, max);
+        goto fail;
+    }
+    uint8_t *data = xmalloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    ssize_t n;
+    /* st_size + 1: a file growing while we read shows as a short read
+     * past the limit instead of going unnoticed. */
+    while (got <= max && (n = read(fd, data + got, (size_t)st.st_size + 1 - got)) > 0)
+        got += (size_t)n;
+    if (n < 0 || got > (size_t)st.st_size) {
+        free(data);
+        buf_printf(&msg, n < 0 ? "cannot read file: %s" : "file changed while being read%s",
+                   n < 0 ? strerror(errno) : "");
+        goto fail;
+    }
+    close(fd);
+    *len = got;
+    return data;
+fail:
+    if (fd >= 0)
+        close(fd);
+    *error = buf_detach(&msg);
+    return NULL;
+}
+
+/* Sends one pending document: to a worker as DOC, or to the sink as
+ * FAILED when it carries an error. Returns 0 when sent, -1 when it must
+ * wait (no worker has credit, or the sink's queue is full). */
+static int send_pending(producer_t *self, pending_t *p)
+{
+    message_t msg = { 0 };
+    memcpy(msg.id, p->id, sizeof msg.id);
+    msg.source = p->source;
+    msg.attempt = p->attempt + 1;
+    if (p->error) {
+        msg.type = MSG_FAILED;
+        msg.error = p->error;
+        if (wire_send(self->sink, &msg, ZMQ_DONTWAIT) != 0)
+            return -1;
+    } else {
+        msg.type = MSG_DOC;
+        msg.body = p->body;
+        msg.body_len = p->len;
+        for (;;) {
+            const wire_peer_t *picked = ledger_pick(self->ledger);
+            if (!picked)
+                return -1;
+            wire_peer_t worker = *picked;
+            if (wire_send_to(self->work, &worker, &msg, ZMQ_DONTWAIT) == 0) {
+                ledger_spend(self->ledger, &worker);
+                break;
+            }
+            /* EHOSTUNREACH: the worker is gone (ROUTER_MANDATORY tells us);
+             * EAGAIN: its queue is full. Either way, not this one. */
+            log_debug("worker unavailable, forgetting it error=%s", log_q(zmq_strerror(errno)));
+            ledger_forget(self->ledger, &worker);
+        }
+    }
+    p->attempt++;
+    p->deadline = clock_ms() + self->opt.retry_after_ms;
+    return 0;
+}
+
+/* A sent document whose deadline passed: resend, or give up on it. */
+static void expire(producer_t *self, pending_t *p)
+{
+    self->counts.retries++;
+    if (!p->error && p->attempt >= self->opt.max_attempts) {
+        buf_t why = BUF_INIT;
+        buf_printf(&why, "no result after %u attempts of %.0f s each "
+                   "(the document crashed, hung or outlasted its workers)",
+                   p->attempt, self->opt.retry_after_ms / 1000.0);
+        p->error = buf_detach(&why);
+        log_warn("giving up on document id=%.12s source=%s attempts=%u", p->id,
+                 log_q(p->source), p->attempt);
+    } else {
+        log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
+                 log_q(p->source), p->attempt + 1);
+    }
+    p->deadline = 0;
+}
+
+static void send_due(producer_t *self)
+{
+    int64_t now = clock_ms();
+    for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+        pending_t *p = inflight_at(self->inflight, i);
+        if (p->deadline && p->deadline <= now)
+            expire(self, p);
+        if (!p->deadline)
+            send_pending(self, p);
+    }
+}
+
+/* Reads new documents while some worker has room for them. */
+static void feed(producer_t *self)
+{
+    while (!self->walk_done && inflight_count(self->inflight) < self->opt.max_inflight
+           && ledger_pick(self->ledger)) {
+        const char *path = walk_next(self->walk);
+        if (!path) {
+            self->walk_done = 1;
+            log_info("all inputs read documents=%llu", (unsigned long long)self->counts.documents);
+            return;
+        }
+        self->counts.documents++;
+        size_t len = 0;
+        char *error = NULL;
+        uint8_t *body = read_document(path, self->opt.max_size, &len, &error);
+        char id[DOC_ID_LEN + 1];
+        /* An unreadable file has no content hash; its path names it. */
+        if (body)
+            hash_doc_id(body, len, id);
+        else
+            hash_doc_id(path, strlen(path), id);
+        pending_t *same = inflight_find(self->inflight, id);
+        if (same) {
+            same->copies++;
+            log_info("same content as a document in flight, counted once id=%.12s source=%s",
+                     id, log_q(path));
+            free(body);
+            free(error);
+            continue;
+        }
+        if (error)
+            log_error("cannot read document source=%s error=%s", log_q(path), log_q(error));
+        send_pending(self, inflight_add(self->inflight, id, path, body, len, error));
+    }
+}
+
+static void on_ready(producer_t *self)
+{
+    for (;;) {
+        wire_peer_t peer;
+        message_t *msg;
+        char error[256];
+        wire_status_t status = wire_recv_from(self->work, ZMQ_DONTWAIT, &peer, &msg,
+                                              error, sizeof error);
+        if (status == WIRE_AGAIN || status == WIRE_FAILED)
+            return;
+        if (status == WIRE_BAD) {
+            log_warn("bad message on work socket error=%s", log_q(error));
+            continue;
+        }
+        if (msg->type == MSG_READY)
+            ledger_grant(self->ledger, &peer, msg->credit);
+        else
+            log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
+        message_destroy(&msg);
+    }
+}
+
+static void count_ack(producer_t *self, const pending_t *p, ack_status_t status)
+{
+    uint64_t n = 1 + p->copies;
+    self->counts.duplicates += p->copies;
+    if (status == ACK_STORED)
+        self->counts.stored += n;
+    else if (status == ACK_UNCHANGED)
+        self->counts.unchanged += n;
+    else
+        self->counts.dead += n;
+    if (status == ACK_DEAD)
+        log_warn("document dead-lettered id=%.12s source=%s attempts=%u", p->id,
+                 log_q(p->source), p->attempt);
+    else
+        log_debug("document committed id=%.12s source=%s status=%s", p->id,
+                  log_q(p->source), ack_status_name(status));
+}
+
+static void on_ack(producer_t *self)
+{
+    for (;;) {
+        message_t *msg;
+        char error[256];
+        wire_status_t status = wire_recv(self->acks, ZMQ_DONTWAIT, &msg, error, sizeof error);
+        if (status == WIRE_AGAIN || status == WIRE_FAILED)
+            return;
+        if (status == WIRE_BAD) {
+            log_warn("bad message on acks socket error=%s", log_q(error));
+            continue;
+        }
+        pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
+        if (p) {
+            count_ack(self, p, msg->status);
+            inflight_remove(self->inflight, p);
+        } else if (msg->type != MSG_ACK) {
+            log_warn("unexpected message on acks socket type=%s", message_type_name(msg->type));
+        }
+        /* An ACK for an id no longer in flight is the second answer to a
+         * resent document: already counted. */
+        message_destroy(&msg);
+    }
+}
+
+static long poll_timeout(producer_t *self)
+{
+    int64_t next = inflight_next_deadline(self->inflight);
+    if (!next)
+        return 1000;
+    int64_t wait = next - clock_ms();
+    return wait < 0 ? 0 : wait > 1000 ? 1000 : (long)wait;
+}
+
+static int producer_run(producer_t *self)
+{
+    while (!signals_stop_requested()) {
+        if (self->walk_done && inflight_count(self->inflight) == 0)
+            return 0;
+        zmq_pollitem_t items[] = {
+            { self->work, 0, ZMQ_POLLIN, 0 },
+            { self->acks, 0, ZMQ_POLLIN, 0 },
+        };
+        if (zmq_poll(items, 2, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
+            log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
+            return -1;
+        }
+        on_ready(self);
+        on_ack(self);
+        send_due(self);
+        feed(self);
+    }
+    log_info("stopping on signal pending=%zu", inflight_count(self->inflight));
+    return -1;
+}
+
+static void *open_socket(producer_t *self, int type, const char *endpoint, int bind)
+{
+    void *socket = zmq_socket(self->ctx, type);
+    wire_configure(socket, 1000, type == ZMQ_PUSH ? -1 : 64 * 1024);
+    if (type == ZMQ_ROUTER) {
+        int on = 1;
+        zmq_setsockopt(socket, ZMQ_ROUTER_MANDATORY, &on, sizeof on);
+    }
+    int rc = bind ? zmq_bind(socket, endpoint) : zmq_connect(socket, endpoint);
+    if (rc != 0) {
+        log_error("cannot %s endpoint=%s error=%s", bind ? "bind" : "connect",
+                  log_q(endpoint), log_q(zmq_strerror(zmq_errno())));
+        zmq_close(socket);
+        return NULL;
+    }
+    return socket;
+}
+
+static producer_t *producer_new(const producer_options_t *opt)
+{
+    producer_t *self = xcalloc(1, sizeof(producer_t));
+    self->opt = *opt;
+    self->walk = walk_new();
+    self->inflight = inflight_new();
+    self->ledger = ledger_new();
+    self->ctx = zmq_ctx_new();
+    return self;
+}
+
+static int producer_connect(producer_t *self)
+{
+    self->work = open_socket(self, ZMQ_ROUTER, self->opt.work, 1);
+    self->acks = open_socket(self, ZMQ_PULL, self->opt.acks, 1);
+    self->sink = open_socket(self, ZMQ_PUSH, self->opt.sink, 0);
+    return self->work && self->acks && self->sink ? 0 : -1;
+}
+
+static void producer_destroy(producer_t **self_p)
+{
+    producer_t *self = *self_p;
+    if (self->work)
+        zmq_close(self->work);
+    if (self->acks)
+        zmq_close(self->acks);
+    if (self->sink)
+        zmq_close(self->sink);
+    zmq_ctx_term(self->ctx);
+    walk_destroy(&self->walk);
+    inflight_destroy(&self->inflight);
+    ledger_destroy(&self->ledger);
+    free(self);
+    *self_p = NULL;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: feedmill producer [OPTIONS] PATH...\n"
+        "\n"
+        "Reads every file below the PATHs and deals the documents out to workers,\n"
+        "resending any the sink has not acknowledged. Exits 0 when every document\n"
+        "is stored, 3 when some ended in dead_letters, 1 on error.\n"
+        "\n"
+        "  --work ENDPOINT        bind for workers (default %s)\n"
+        "  --acks ENDPOINT        bind for the sink's acks (default %s)\n"
+        "  --sink ENDPOINT        sink's results endpoint (default %s)\n"
+        "  --retry-after SECONDS  resend a document not acknowledged by then (default 60)\n"
+        "  --max-attempts K       sends before a document is dead-lettered (default 3)\n"
+        "  --max-size BYTES       larger files are dead-lettered unread (default 33554432)\n"
+        "  --summary              print one summary line on stdout at the end\n"
+        "  -h, --help             this help\n",
+        ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
+}
+
+static int parse_options(int argc, char **argv, producer_options_t *opt)
+{
+    static const struct option longopts[] = {
+        { "work", required_argument, 0, 'w' },
+        { "acks", required_argument, 0, 'a' },
+        { "sink", required_argument, 0, 's' },
+        { "retry-after", required_argument, 0, 'r' },
+        { "max-attempts", required_argument, 0, 'k' },
+        { "max-size", required_argument, 0, 'm' },
+        { "summary", no_argument, 0, 'S' },
+        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND,
+                                 ENDPOINT_RESULTS_CONNECT, 60000, 3, 32u << 20, 1024, 0 };
+    double seconds;
+    long n;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'w': opt->work = optarg; break;
+        case 'a': opt->acks = optarg; break;
+        case 's': opt->sink = optarg; break;
+        case 'r':
+            if (args_number("producer", "--retry-after", optarg, 0.05, 86400, &seconds))
+                return 2;
+            opt->retry_after_ms = (int64_t)(seconds * 1000);
+            break;
+        case 'k':
+            if (args_count("producer", "--max-attempts", optarg, 1, 1000, &n))
+                return 2;
+            opt->max_attempts = (uint32_t)n;
+            break;
+        case 'm':
+            if (args_count("producer", "--max-size", optarg, 1, MESSAGE_MAX_BODY, &n))
+                return 2;
+            opt->max_size = (size_t)n;
+            break;
+        case 'S': opt->summary = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind == argc) {
+        fprintf(stderr, "feedmill producer: no PATH given\n");
+        usage(stderr);
+        return 2;
+    }
+    return -1;
+}
+
+int producer_main(int argc, char **argv)
+{
+    producer_options_t opt;
+    int rc = parse_options(argc, argv, &opt);
+    if (rc >= 0)
+        return rc;
+    log_init("producer");
+    signals_install();
+    producer_t *self = producer_new(&opt);
+    for (int i = optind; i < argc; i++) {
+        char *error = NULL;
+        if (walk_add(self->walk, argv[i], &error) != 0) {
+            fprintf(stderr, "feedmill producer: %s\n", error);
+            free(error);
+            producer_destroy(&self);
+            return 1;
+        }
+    }
+    if (producer_connect(self) != 0) {
+        producer_destroy(&self);
+        return 1;
+    }
+    int64_t started = clock_ms();
+    log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
+    int ok = producer_run(self) == 0;
+    producer_counts_t *c = &self->counts;
+    log_info("finished documents=%llu stored=%llu unchanged=%llu dead=%llu duplicates=%llu "
+             "retries=%llu seconds=%.2f", (unsigned long long)c->documents,
+             (unsigned long long)c->stored, (unsigned long long)c->unchanged,
+             (unsigned long long)c->dead, (unsigned long long)c->duplicates,
+             (unsigned long long)c->retries, (clock_ms() - started) / 1000.0);
+    if (opt.summary)
+        printf("summary documents=%llu stored=%llu unchanged=%llu dead=%llu duplicates=%llu\n",
+               (unsigned long long)c->documents, (unsigned long long)c->stored,
+               (unsigned long long)c->unchanged, (unsigned long long)c->dead,
+               (unsigned long long)c->duplicates);
+    rc = !ok ? 1 : c->dead ? 3 : 0;
+    producer_destroy(&self);
+    return rc;
+}

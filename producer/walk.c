@@ -1,0 +1,147 @@
+/* walk: streaming recursive file listing. See walk.h. */
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+
+typedef struct frame {
+    char *dir;
+    struct dirent **entries;
+    int count;
+    int next;
+} frame_t;
+
+struct walk {
+    char **roots;
+    int root_count;
+    int next_root;
+    frame_t *stack;
+    int depth;
+    int stack_cap;
+    char *current;
+};
+
+walk_t *walk_new(void)
+{
+    return xcalloc(1, sizeof(walk_t));
+}
+
+static void frame_free(frame_t *frame)
+{
+    for (int i = 0; i < frame->count; i++)
+        free(frame->entries[i]);
+    free(frame->entries);
+    free(frame->dir);
+}
+
+void walk_destroy(walk_t **self_p)
+{
+    walk_t *self = *self_p;
+    if (!self)
+        return;
+    while (self->depth > 0)
+        frame_free(&self->stack[--self->depth]);
+    free(self->stack);
+    for (int i = 0; i < self->root_count; i++)
+        free(self->roots[i]);
+    free(self->roots);
+    free(self->current);
+    free(self);
+    *self_p = NULL;
+}
+
+int walk_add(walk_t *self, const char *path, char **error)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        buf_t msg = BUF_INIT;
+        buf_printf(&msg, "%s: %s", path, strerror(errno));
+        *error = buf_detach(&msg);
+        return -1;
+    }
+    self->roots = xrealloc(self->roots, (self->root_count + 1) * sizeof(char *));
+    self->roots[self->root_count++] = xstrdup(path);
+    return 0;
+}
+
+static int visible(const struct dirent *entry)
+{
+    return entry->d_name[0] != '.';
+}
+
+static void push_dir(walk_t *self, const char *dir)
+{
+    struct dirent **entries;
+    int count = scandir(dir, &entries, visible, alphasort);
+    if (count < 0) {
+        log_error("cannot read directory path=%s error=%s", log_q(dir),
+                  log_q(strerror(errno)));
+        return;
+    }
+    if (self->depth == self->stack_cap) {
+        self->stack_cap = self->stack_cap ? self->stack_cap * 2 : 8;
+        self->stack = xrealloc(self->stack, self->stack_cap * sizeof(frame_t));
+    }
+    self->stack[self->depth++] = (frame_t){ xstrdup(dir), entries, count, 0 };
+}
+
+/* Returns 1 when path is a file to yield; pushes it when a directory.
+ * Only roots may be directory links: below them, links to directories
+ * are skipped so a link back up the tree cannot loop forever. */
+static int visit(walk_t *self, const char *path, int is_root)
+{
+    struct stat st;
+    if (!is_root && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (stat(path, &st) != 0 || S_ISDIR(st.st_mode))
+            return 0;
+    } else if (stat(path, &st) != 0) {
+        log_warn("file vanished before it was read path=%s", log_q(path));
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        push_dir(self, path);
+        return 0;
+    }
+    return S_ISREG(st.st_mode);
+}
+
+static void set_current(walk_t *self, char *path)
+{
+    free(self->current);
+    self->current = path;
+}
+
+const char *walk_next(walk_t *self)
+{
+    for (;;) {
+        if (self->depth > 0) {
+            frame_t *top = &self->stack[self->depth - 1];
+            if (top->next == top->count) {
+                frame_free(top);
+                self->depth--;
+                continue;
+            }
+            buf_t path = BUF_INIT;
+            size_t dir_len = strlen(top->dir);
+            buf_puts(&path, top->dir);
+            if (dir_len == 0 || top->dir[dir_len - 1] != '/')
+                buf_putc(&path, '/');
+            buf_puts(&path, top->entries[top->next++]->d_name);
+            set_current(self, buf_detach(&path));
+            if (visit(self, self->current, 0))
+                return self->current;
+            continue;
+        }
+        if (self->next_root == self->root_count)
+            return NULL;
+        set_current(self, xstrdup(self->roots[self->next_root++]));
+        if (visit(self, self->current, 1))
+            return self->current;
+    }
+}

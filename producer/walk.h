@@ -1,0 +1,24 @@
+/* walk: the files below a list of paths, one at a time.
+ *
+ * Streams instead of listing everything first, so a folder of millions
+ * of files costs memory for one directory level at a time, not for the
+ * whole tree. Order is deterministic (sorted names within a directory).
+ * Hidden entries (".git", ".DS_Store") are skipped; symbolic links to
+ * files are followed, links to directories are not (no cycles). */
+#ifndef FEEDMILL_WALK_H
+#define FEEDMILL_WALK_H
+
+typedef struct walk walk_t;
+
+walk_t *walk_new(void);
+void walk_destroy(walk_t **self);
+
+/* Queues a file or directory. Returns 0, or -1 with a message in *error
+ * (malloc'd) when the path does not exist. */
+int walk_add(walk_t *self, const char *path, char **error);
+
+/* Next regular file, or NULL when done. The string stays valid until the
+ * next call. Unreadable directories are logged and skipped. */
+const char *walk_next(walk_t *self);
+
+#endif

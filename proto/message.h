@@ -1,0 +1,78 @@
+/* message: the versioned msgpack wire format between the stages.
+ *
+ * Every message is one ZeroMQ frame holding one msgpack map with string
+ * keys; proto/README.md specifies each field so a client in another
+ * language can be written from that file alone.
+ *
+ *   READY   worker  -> producer  "I have room for `credit` more documents"
+ *   DOC     producer -> worker   one raw document to extract
+ *   RESULT  worker  -> sink      the extracted record
+ *   FAILED  worker|producer -> sink  a document that could not be processed
+ *   ACK     sink    -> producer  the document's row (or dead letter) is committed
+ *
+ * Decoding is strict and bounded: wrong types, missing fields, unknown
+ * versions or types, oversized fields, trailing bytes or nesting deeper
+ * than the format allows give NULL and a reason, never a crash or an
+ * over-read. */
+#ifndef FEEDMILL_MESSAGE_H
+#define FEEDMILL_MESSAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/record.h"
+
+#define MESSAGE_VERSION 1
+
+/* Bounds a decoder enforces whatever the peer claims. */
+#define MESSAGE_MAX_SOURCE   4096           /* bytes of a source path/URL */
+#define MESSAGE_MAX_TEXT     (1u << 20)     /* title, author, error, ... */
+#define MESSAGE_MAX_BODY     (64u << 20)    /* raw document or record body */
+#define MESSAGE_MAX_ITEMS    100000         /* entities or keywords */
+#define MESSAGE_MAX_CREDIT   1024
+#define MESSAGE_MAX_ATTEMPT  1000000
+
+typedef enum {
+    MSG_READY = 1,
+    MSG_DOC,
+    MSG_RESULT,
+    MSG_FAILED,
+    MSG_ACK
+} message_type_t;
+
+typedef enum {
+    ACK_STORED = 1,   /* a new or changed row was committed */
+    ACK_UNCHANGED,    /* the identical row was already there */
+    ACK_DEAD          /* committed to dead_letters */
+} ack_status_t;
+
+typedef struct message {
+    message_type_t type;
+    uint32_t credit;              /* READY */
+    char id[DOC_ID_LEN + 1];      /* DOC, RESULT, FAILED, ACK */
+    char *source;                 /* DOC, RESULT, FAILED */
+    uint32_t attempt;             /* DOC, RESULT, FAILED: 1 on first send */
+    uint8_t *body;                /* DOC: raw bytes */
+    size_t body_len;
+    record_t *record;             /* RESULT: owned; id/source mirror the above */
+    char *error;                  /* FAILED */
+    ack_status_t status;          /* ACK */
+} message_t;
+
+message_t *message_new(message_type_t type);
+void message_destroy(message_t **self);
+
+/* Fills *data (malloc'd, caller frees) and *len. Returns 0, or -1 when
+ * the message breaks the format's own rules (e.g. an id that is not a
+ * doc id); then nothing is allocated. */
+int message_encode(const message_t *self, uint8_t **data, size_t *len);
+
+/* Returns a new message, or NULL with a reason in error (always
+ * NUL-terminated, at most error_size bytes). */
+message_t *message_decode(const uint8_t *data, size_t len,
+                          char *error, size_t error_size);
+
+const char *message_type_name(message_type_t type);
+const char *ack_status_name(ack_status_t status);
+
+#endif

@@ -1,0 +1,142 @@
+/* record: the extracted document and its JSON form. See record.h. */
+#include "record.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+record_t *record_new(void)
+{
+    return xcalloc(1, sizeof(record_t));
+}
+
+void record_destroy(record_t **self_p)
+{
+    record_t *self = *self_p;
+    if (!self)
+        return;
+    free(self->source);
+    free(self->kind);
+    free(self->lang);
+    free(self->title);
+    free(self->published);
+    free(self->author);
+    free(self->body);
+    for (size_t i = 0; i < self->entity_count; i++) {
+        free(self->entities[i].type);
+        free(self->entities[i].text);
+        free(self->entities[i].unit);
+    }
+    free(self->entities);
+    for (size_t i = 0; i < self->keyword_count; i++)
+        free(self->keywords[i]);
+    free(self->keywords);
+    free(self);
+    *self_p = NULL;
+}
+
+void record_add_entity(record_t *self, const char *type, const char *text,
+                       double value, int has_value, const char *unit)
+{
+    self->entities = xrealloc(self->entities,
+                              (self->entity_count + 1) * sizeof(entity_t));
+    entity_t *e = &self->entities[self->entity_count++];
+    e->type = xstrdup(type);
+    e->text = xstrdup(text);
+    e->value = value;
+    e->has_value = has_value;
+    e->unit = unit ? xstrdup(unit) : NULL;
+}
+
+void record_add_keyword(record_t *self, const char *keyword)
+{
+    self->keywords = xrealloc(self->keywords,
+                              (self->keyword_count + 1) * sizeof(char *));
+    self->keywords[self->keyword_count++] = xstrdup(keyword);
+}
+
+void record_simhash_hex(const record_t *self, char out[17])
+{
+    snprintf(out, 17, "%016" PRIx64, self->simhash);
+}
+
+static void put_key(buf_t *out, const char *key, int first)
+{
+    if (!first)
+        buf_putc(out, ',');
+    buf_put_json_string(out, key, strlen(key));
+    buf_putc(out, ':');
+}
+
+static void put_string_or_null(buf_t *out, const char *key, const char *value)
+{
+    put_key(out, key, 0);
+    if (value)
+        buf_put_json_string(out, value, strlen(value));
+    else
+        buf_puts(out, "null");
+}
+
+/* Integral amounts (the common case: 1103500000000) print without an
+ * exponent; JSON has no NaN or infinity, so those print as null. */
+static void put_number(buf_t *out, double value)
+{
+    if (!isfinite(value))
+        buf_puts(out, "null");
+    else if (value == floor(value) && fabs(value) < 9007199254740992.0)
+        buf_printf(out, "%.0f", value);
+    else
+        buf_printf(out, "%.17g", value);
+}
+
+static void put_entities(buf_t *out, const record_t *self)
+{
+    put_key(out, "entities", 0);
+    buf_putc(out, '[');
+    for (size_t i = 0; i < self->entity_count; i++) {
+        const entity_t *e = &self->entities[i];
+        if (i)
+            buf_putc(out, ',');
+        buf_putc(out, '{');
+        put_key(out, "type", 1);
+        buf_put_json_string(out, e->type, strlen(e->type));
+        put_string_or_null(out, "text", e->text);
+        put_key(out, "value", 0);
+        if (e->has_value)
+            put_number(out, e->value);
+        else
+            buf_puts(out, "null");
+        put_string_or_null(out, "unit", e->unit);
+        buf_putc(out, '}');
+    }
+    buf_putc(out, ']');
+}
+
+void record_to_json(const record_t *self, buf_t *out)
+{
+    buf_putc(out, '{');
+    put_key(out, "id", 1);
+    buf_put_json_string(out, self->id, strlen(self->id));
+    put_string_or_null(out, "source", self->source);
+    put_string_or_null(out, "kind", self->kind);
+    put_string_or_null(out, "lang", self->lang);
+    put_string_or_null(out, "title", self->title);
+    put_string_or_null(out, "published", self->published);
+    put_string_or_null(out, "author", self->author);
+    put_string_or_null(out, "body", self->body);
+    put_entities(out, self);
+    put_key(out, "keywords", 0);
+    buf_putc(out, '[');
+    for (size_t i = 0; i < self->keyword_count; i++) {
+        if (i)
+            buf_putc(out, ',');
+        buf_put_json_string(out, self->keywords[i], strlen(self->keywords[i]));
+    }
+    buf_putc(out, ']');
+    char hex[17];
+    record_simhash_hex(self, hex);
+    put_string_or_null(out, "simhash", hex);
+    buf_putc(out, '}');
+}

@@ -1,0 +1,126 @@
+/* wire: framing messages onto ZeroMQ sockets. See wire.h. */
+#include "wire.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+static int send_encoded(void *socket, const message_t *message, int flags)
+{
+    uint8_t *data;
+    size_t len;
+    if (message_encode(message, &data, &len) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int rc = zmq_send(socket, data, len, flags);
+    int saved = errno;
+    free(data);
+    errno = saved;
+    return rc < 0 ? -1 : 0;
+}
+
+int wire_send(void *socket, const message_t *message, int flags)
+{
+    return send_encoded(socket, message, flags);
+}
+
+int wire_send_to(void *router, const wire_peer_t *peer,
+                 const message_t *message, int flags)
+{
+    if (zmq_send(router, peer->id, peer->len, flags | ZMQ_SNDMORE) < 0)
+        return -1;
+    return send_encoded(router, message, flags);
+}
+
+static int more_frames(void *socket)
+{
+    int more = 0;
+    size_t size = sizeof more;
+    zmq_getsockopt(socket, ZMQ_RCVMORE, &more, &size);
+    return more;
+}
+
+/* Discards the rest of a multi-frame message; returns how many frames. */
+static int drain_frames(void *socket)
+{
+    int drained = 0;
+    while (more_frames(socket)) {
+        zmq_msg_t part;
+        zmq_msg_init(&part);
+        if (zmq_msg_recv(&part, socket, 0) < 0) {
+            zmq_msg_close(&part);
+            break;
+        }
+        zmq_msg_close(&part);
+        drained++;
+    }
+    return drained;
+}
+
+static wire_status_t recv_status(void)
+{
+    return (zmq_errno() == EAGAIN || zmq_errno() == EINTR) ? WIRE_AGAIN : WIRE_FAILED;
+}
+
+static wire_status_t recv_body(void *socket, int flags, message_t **out,
+                               char *error, size_t error_size)
+{
+    zmq_msg_t frame;
+    zmq_msg_init(&frame);
+    if (zmq_msg_recv(&frame, socket, flags) < 0) {
+        zmq_msg_close(&frame);
+        return recv_status();
+    }
+    int extra = drain_frames(socket);
+    wire_status_t status = WIRE_OK;
+    if (extra > 0) {
+        snprintf(error, error_size, "expected one frame, got %d", extra + 1);
+        status = WIRE_BAD;
+    } else {
+        *out = message_decode(zmq_msg_data(&frame), zmq_msg_size(&frame),
+                              error, error_size);
+        if (!*out)
+            status = WIRE_BAD;
+    }
+    zmq_msg_close(&frame);
+    return status;
+}
+
+wire_status_t wire_recv(void *socket, int flags, message_t **out,
+                        char *error, size_t error_size)
+{
+    *out = NULL;
+    return recv_body(socket, flags, out, error, error_size);
+}
+
+wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
+                             message_t **out, char *error, size_t error_size)
+{
+    *out = NULL;
+    zmq_msg_t frame;
+    zmq_msg_init(&frame);
+    if (zmq_msg_recv(&frame, router, flags) < 0) {
+        zmq_msg_close(&frame);
+        return recv_status();
+    }
+    peer->len = zmq_msg_size(&frame);
+    if (peer->len > sizeof peer->id)
+        peer->len = sizeof peer->id;
+    memcpy(peer->id, zmq_msg_data(&frame), peer->len);
+    zmq_msg_close(&frame);
+    if (!more_frames(router)) {
+        snprintf(error, error_size, "empty message");
+        return WIRE_BAD;
+    }
+    /* The rest arrives with the first frame: never blocks. */
+    return recv_body(router, 0, out, error, error_size);
+}
+
+void wire_configure(void *socket, int linger_ms, long long max_message)
+{
+    zmq_setsockopt(socket, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
+    zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &max_message, sizeof max_message);
+}

@@ -1,0 +1,41 @@
+/* wire: messages on ZeroMQ sockets.
+ *
+ * One message is one frame (proto/README.md). A peer that sends several
+ * frames, or bytes that do not decode, is a bad peer: its frames are
+ * drained and reported as WIRE_BAD so the caller logs it and goes on. */
+#ifndef FEEDMILL_WIRE_H
+#define FEEDMILL_WIRE_H
+
+#include <stddef.h>
+
+#include "proto/message.h"
+
+typedef enum {
+    WIRE_OK,      /* *out holds a message */
+    WIRE_AGAIN,   /* nothing to read now, or interrupted by a signal */
+    WIRE_BAD,     /* bytes arrived but were not a valid message: see error */
+    WIRE_FAILED   /* the socket itself failed (zmq_errno()) */
+} wire_status_t;
+
+/* ROUTER peers are named by their routing id (at most 255 bytes). */
+typedef struct wire_peer {
+    unsigned char id[256];
+    size_t len;
+} wire_peer_t;
+
+/* Returns 0, or -1 with errno set (EAGAIN with ZMQ_DONTWAIT and a full
+ * queue, EHOSTUNREACH for a vanished ROUTER peer, ...). */
+int wire_send(void *socket, const message_t *message, int flags);
+int wire_send_to(void *router, const wire_peer_t *peer,
+                 const message_t *message, int flags);
+
+wire_status_t wire_recv(void *socket, int flags, message_t **out,
+                        char *error, size_t error_size);
+/* For ROUTER sockets: the first frame names the peer. */
+wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
+                             message_t **out, char *error, size_t error_size);
+
+/* Sets the options every feedmill socket wants (linger, max message size). */
+void wire_configure(void *socket, int linger_ms, long long max_message);
+
+#endif

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages feedmill needs to build and test, only the
+# ones missing, so it is cheap to run before every build.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config   # toolchain
+    libzmq3-dev libsodium-dev          # transport, document ids
+    libmsgpack-dev                     # wire format
+    libsqlite3-dev sqlite3             # storage; the CLI is used by tests
+    libxml2-dev                        # HTML parsing
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

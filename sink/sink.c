@@ -1,0 +1,297 @@
+/* sink: the single writer of the SQLite database.
+ *
+ *   workers, producer ──RESULT/FAILED──> PULL "results" ──> store (batched)
+ *                                        PUSH ──ACK──> producer "acks"
+ *
+ * Rows are written in batched transactions, committed when --batch rows
+ * are waiting or --batch-ms after the first one, so a slow trickle still
+ * lands within a second. ACKs go out only after COMMIT returns: an ACK
+ * means the row is on disk. A crash before that loses nothing, because
+ * the producer resends whatever was not acknowledged and the upsert on
+ * the content id makes the second write a no-op. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "cli/commands.h"
+#include "common/args.h"
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "extract/extract.h"
+#include "proto/endpoints.h"
+#include "proto/wire.h"
+#include "sink/store.h"
+
+typedef struct ack {
+    char id[DOC_ID_LEN + 1];
+    ack_status_t status;
+} ack_t;
+
+typedef struct batch {
+    ack_t *acks;
+    size_t count;
+    int64_t opened;          /* clock_ms() of the first write; 0 = no transaction */
+    uint64_t new_rows, updated, unchanged, dead;
+} batch_t;
+
+typedef struct sink {
+    store_t *store;
+    void *ctx, *results, *acks;
+    size_t batch_max;
+    int64_t batch_ms;
+    batch_t batch;
+    uint64_t total_rows, total_dead, bad_messages;
+} sink_t;
+
+static ack_status_t write_result(sink_t *self, const message_t *msg)
+{
+    store_result_t r = store_put_document(self->store, msg->record, EXTRACT_VERSION, msg->attempt);
+    if (r == STORE_NEW || r == STORE_UPDATED) {
+        r == STORE_NEW ? self->batch.new_rows++ : self->batch.updated++;
+        return ACK_STORED;
+    }
+    if (r == STORE_UNCHANGED) {
+        self->batch.unchanged++;
+        return ACK_UNCHANGED;
+    }
+    /* A record the database refuses is still not lost: it becomes a
+     * dead letter carrying the database's reason. */
+    buf_t why = BUF_INIT;
+    buf_printf(&why, "cannot store record: %s", store_error(self->store));
+    log_error("cannot store record id=%.12s source=%s error=%s", msg->id,
+              log_q(msg->source), log_q(why.data));
+    r = store_put_dead_letter(self->store, msg->id, msg->source, why.data, msg->attempt);
+    buf_free(&why);
+    if (r == STORE_ERROR)
+        return 0;
+    self->batch.dead++;
+    return ACK_DEAD;
+}
+
+static ack_status_t write_failure(sink_t *self, const message_t *msg)
+{
+    store_result_t r = store_put_dead_letter(self->store, msg->id, msg->source, msg->error,
+                                             msg->attempt);
+    if (r == STORE_ERROR)
+        return 0;
+    if (r == STORE_UNCHANGED)
+        return ACK_UNCHANGED;   /* a late failure of a document already stored */
+    self->batch.dead++;
+    log_warn("dead letter id=%.12s source=%s attempts=%u error=%s", msg->id,
+             log_q(msg->source), msg->attempt, log_q(msg->error));
+    return ACK_DEAD;
+}
+
+static void write_message(sink_t *self, const message_t *msg)
+{
+    if (!self->batch.opened) {
+        if (store_begin(self->store) != 0) {
+            log_error("cannot begin transaction error=%s", log_q(store_error(self->store)));
+            return;
+        }
+        self->batch.opened = clock_ms();
+    }
+    ack_status_t status = msg->type == MSG_RESULT ? write_result(self, msg)
+                                                  : write_failure(self, msg);
+    if (!status) {
+        /* Not written, so not acknowledged: the producer will resend. */
+        log_error("write failed, leaving it to be resent id=%.12s error=%s", msg->id,
+                  log_q(store_error(self->store)));
+        return;
+    }
+    batch_t *b = &self->batch;
+    b->acks = xrealloc(b->acks, (b->count + 1) * sizeof(ack_t));
+    memcpy(b->acks[b->count].id, msg->id, sizeof msg->id);
+    b->acks[b->count++].status = status;
+}
+
+static void send_acks(sink_t *self)
+{
+    for (size_t i = 0; i < self->batch.count; i++) {
+        message_t ack = { .type = MSG_ACK, .status = self->batch.acks[i].status };
+        memcpy(ack.id, self->batch.acks[i].id, sizeof ack.id);
+        /* A producer that is gone or not keeping up resends later; the
+         * ACK it misses now costs one idempotent rewrite, never a row. */
+        if (wire_send(self->acks, &ack, ZMQ_DONTWAIT) != 0)
+            log_debug("ack not delivered id=%.12s error=%s", ack.id, log_q(zmq_strerror(errno)));
+    }
+}
+
+static void commit_batch(sink_t *self)
+{
+    batch_t *b = &self->batch;
+    if (!b->opened)
+        return;
+    int64_t started = clock_ms();
+    if (store_commit(self->store) != 0) {
+        log_error("commit failed, batch will be resent rows=%zu error=%s", b->count,
+                  log_q(store_error(self->store)));
+        store_rollback(self->store);
+    } else {
+        send_acks(self);
+        self->total_rows += b->new_rows + b->updated;
+        self->total_dead += b->dead;
+        log_info("committed batch rows=%zu new=%llu updated=%llu unchanged=%llu dead=%llu "
+                 "commit_ms=%lld total_rows=%llu", b->count, (unsigned long long)b->new_rows,
+                 (unsigned long long)b->updated, (unsigned long long)b->unchanged,
+                 (unsigned long long)b->dead, (long long)(clock_ms() - started),
+                 (unsigned long long)self->total_rows);
+    }
+    free(b->acks);
+    *b = (batch_t){ 0 };
+}
+
+static void on_results(sink_t *self)
+{
+    while (self->batch.count < self->batch_max) {
+        message_t *msg;
+        char error[256];
+        wire_status_t status = wire_recv(self->results, ZMQ_DONTWAIT, &msg, error, sizeof error);
+        if (status == WIRE_AGAIN || status == WIRE_FAILED)
+            return;
+        if (status == WIRE_BAD) {
+            self->bad_messages++;
+            log_warn("bad message on results socket error=%s", log_q(error));
+            continue;
+        }
+        if (msg->type == MSG_RESULT || msg->type == MSG_FAILED)
+            write_message(self, msg);
+        else
+            log_warn("unexpected message on results socket type=%s", message_type_name(msg->type));
+        message_destroy(&msg);
+    }
+}
+
+static long poll_timeout(const sink_t *self)
+{
+    if (!self->batch.opened)
+        return 1000;
+    int64_t wait = self->batch.opened + self->batch_ms - clock_ms();
+    return wait < 0 ? 0 : (long)wait;
+}
+
+static int sink_run(sink_t *self)
+{
+    while (!signals_stop_requested()) {
+        zmq_pollitem_t items[] = { { self->results, 0, ZMQ_POLLIN, 0 } };
+        if (zmq_poll(items, 1, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
+            log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
+            return 1;
+        }
+        on_results(self);
+        if (self->batch.count >= self->batch_max
+            || (self->batch.opened && clock_ms() - self->batch.opened >= self->batch_ms))
+            commit_batch(self);
+    }
+    /* Drain what already arrived, then commit it: a clean stop loses no
+     * work that reached us. */
+    on_results(self);
+    commit_batch(self);
+    return 0;
+}
+
+static int sink_connect(sink_t *self, const char *results, const char *acks)
+{
+    self->ctx = zmq_ctx_new();
+    self->results = zmq_socket(self->ctx, ZMQ_PULL);
+    self->acks = zmq_socket(self->ctx, ZMQ_PUSH);
+    wire_configure(self->results, 0, (long long)MESSAGE_MAX_BODY * 2);
+    wire_configure(self->acks, 1000, -1);
+    if (zmq_bind(self->results, results) != 0) {
+        log_error("cannot bind endpoint=%s error=%s", log_q(results),
+                  log_q(zmq_strerror(zmq_errno())));
+        return -1;
+    }
+    if (zmq_connect(self->acks, acks) != 0) {
+        log_error("cannot connect endpoint=%s error=%s", log_q(acks),
+                  log_q(zmq_strerror(zmq_errno())));
+        return -1;
+    }
+    return 0;
+}
+
+static void sink_close(sink_t *self)
+{
+    if (self->results)
+        zmq_close(self->results);
+    if (self->acks)
+        zmq_close(self->acks);
+    if (self->ctx)
+        zmq_ctx_term(self->ctx);
+    store_close(&self->store);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: feedmill sink [OPTIONS]\n"
+        "\n"
+        "Receives records from workers and writes them to a SQLite database,\n"
+        "acknowledging each to the producer once committed.\n"
+        "\n"
+        "  --db FILE           database to create or update (default feedmill.db)\n"
+        "  --results ENDPOINT  bind for workers' results (default %s)\n"
+        "  --acks ENDPOINT     the producer's acks endpoint (default %s)\n"
+        "  --batch N           commit after N rows (default 500)\n"
+        "  --batch-ms MS       commit at most MS after the first row (default 200)\n"
+        "  -h, --help          this help\n",
+        ENDPOINT_RESULTS_BIND, ENDPOINT_ACKS_CONNECT);
+}
+
+int sink_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, 0, 'd' },
+        { "results", required_argument, 0, 'r' },
+        { "acks", required_argument, 0, 'a' },
+        { "batch", required_argument, 0, 'b' },
+        { "batch-ms", required_argument, 0, 'm' },
+        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *db = "feedmill.db", *results = ENDPOINT_RESULTS_BIND, *acks = ENDPOINT_ACKS_CONNECT;
+    long batch = 500, batch_ms = 200;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'r': results = optarg; break;
+        case 'a': acks = optarg; break;
+        case 'b':
+            if (args_count("sink", "--batch", optarg, 1, 100000, &batch))
+                return 2;
+            break;
+        case 'm':
+            if (args_count("sink", "--batch-ms", optarg, 1, 60000, &batch_ms))
+                return 2;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    log_init("sink");
+    signals_install();
+    sink_t self = { .batch_max = (size_t)batch, .batch_ms = batch_ms };
+    char *error = NULL;
+    self.store = store_open(db, STORE_READWRITE, &error);
+    if (!self.store) {
+        log_error("cannot open database path=%s error=%s", log_q(db), log_q(error));
+        free(error);
+        return 1;
+    }
+    int rc = 1;
+    if (sink_connect(&self, results, acks) == 0) {
+        log_info("started db=%s results=%s acks=%s", log_q(db), log_q(results), log_q(acks));
+        rc = sink_run(&self);
+        log_info("stopped rows=%llu dead=%llu bad_messages=%llu",
+                 (unsigned long long)self.total_rows, (unsigned long long)self.total_dead,
+                 (unsigned long long)self.bad_messages);
+    }
+    sink_close(&self);
+    return rc;
+}

@@ -1,0 +1,88 @@
+/* store: the SQLite database the sink writes and `search`/`stats` read.
+ *
+ * Owns the schema (versioned with PRAGMA user_version, migrated forward
+ * on open), the idempotent upsert of records, dead letters, full-text
+ * search and summary counts. WAL mode: readers never block the writer.
+ *
+ * Invariant: a document id is in at most one of documents and
+ * dead_letters. A success after earlier failures removes the dead letter;
+ * a failure reported for an id already stored is ignored. */
+#ifndef FEEDMILL_STORE_H
+#define FEEDMILL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/record.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store store_t;
+
+typedef enum {
+    STORE_READWRITE = 0,   /* create if missing, migrate */
+    STORE_READONLY = 1     /* must exist and be at the current version */
+} store_mode_t;
+
+/* What a write did; negative is an error (see store_error). */
+typedef enum {
+    STORE_ERROR = -1,
+    STORE_NEW = 1,        /* a row was inserted */
+    STORE_UPDATED,        /* the row existed, written by an older extractor */
+    STORE_UNCHANGED,      /* the row existed and was left as it was */
+    STORE_DEAD            /* a dead letter was written (or kept) */
+} store_result_t;
+
+typedef struct store_hit {
+    const char *id;
+    const char *source;
+    const char *title;
+    const char *published;
+    const char *snippet;   /* a few words around the match, UTF-8 */
+    double rank;           /* bm25: lower is better */
+} store_hit_t;
+
+typedef struct store_stats {
+    int64_t documents;
+    int64_t dead_letters;
+    int64_t entities;
+    int64_t body_bytes;
+    char earliest[32];     /* min(published) or "" */
+    char latest[32];       /* max(published) or "" */
+    /* Up to 8 most frequent languages and their counts. */
+    char langs[8][16];
+    int64_t lang_counts[8];
+    int lang_count;
+} store_stats_t;
+
+typedef int (*store_hit_fn)(const store_hit_t *hit, void *ctx);
+
+/* NULL with a reason in *error (malloc'd) when the file cannot be opened,
+ * is not a feedmill database, or is newer than this binary. */
+store_t *store_open(const char *path, store_mode_t mode, char **error);
+void store_close(store_t **self);
+
+/* Last error message of this connection. */
+const char *store_error(const store_t *self);
+
+int store_begin(store_t *self);     /* 0 or -1 */
+int store_commit(store_t *self);    /* 0 or -1 */
+int store_rollback(store_t *self);  /* 0 or -1 */
+
+/* Upsert by record->id; extractor is the EXTRACT_VERSION that made it. */
+store_result_t store_put_document(store_t *self, const record_t *record,
+                                  int extractor, uint32_t attempts);
+store_result_t store_put_dead_letter(store_t *self, const char *id,
+                                     const char *source, const char *error,
+                                     uint32_t attempts);
+
+/* Full-text search over title and body. `query` is what a user types:
+ * words are ANDed; a word containing Hangul also matches longer eojeol
+ * it starts (싱가포르 finds 싱가포르와). Calls fn per hit, best first,
+ * until it returns non-zero. Returns the hit count or -1. */
+int store_search(store_t *self, const char *query, int limit,
+                 store_hit_fn fn, void *ctx);
+
+int store_stats(store_t *self, store_stats_t *out);  /* 0 or -1 */
+
+#endif

@@ -1,0 +1,71 @@
+# Shared setup for integration tests: real processes, real sockets, a real
+# SQLite file in a private temporary folder that is removed afterwards.
+# Sourced by each test_*.sh; ctest sets FEEDMILL and FEEDMILL_CORPUS.
+set -euo pipefail
+
+: "${FEEDMILL:?FEEDMILL must name the feedmill binary (ctest sets it)}"
+CORPUS="${FEEDMILL_CORPUS:-$(dirname "$0")/../../../shared/corpus}"
+SOURCE_DIR="${FEEDMILL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/feedmill-test-XXXXXX")"
+BACKGROUND=()
+export FEEDMILL_LOG="${FEEDMILL_LOG:-warn}"
+
+cleanup() {
+    local pid
+    for pid in "${BACKGROUND[@]:-}"; do
+        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${BACKGROUND[@]:-}"; do
+        [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+pass() {
+    echo "ok: $*"
+}
+
+need_corpus() {
+    [ -d "$CORPUS/seeds" ] || fail "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS)"
+}
+
+# sql DB QUERY: one query through the sqlite3 CLI, as a user would.
+sql() {
+    sqlite3 -batch -noheader "$1" "$2"
+}
+
+expect_eq() {   # expect_eq ACTUAL EXPECTED WHAT
+    [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+    pass "$3 = $2"
+}
+
+# A free TCP port on 127.0.0.1 (racy in theory, fine for tests).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
+wait_for() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ $SECONDS -lt $deadline ] || return 1
+        sleep 0.1
+    done
+}
+
+# make_documents DIR N: N distinct small Korean/English text documents.
+make_documents() {
+    mkdir -p "$1"
+    local i
+    for ((i = 0; i < $2; i++)); do
+        printf ' date 2026-03-%02d 문서 %d번: 싱가포르와 한국의 협력\n\n이 문서는 시험용 문서 %d번이다. 정부는 %d억원 규모의 기금을 조성한다고 밝혔다. Document number %d covers trade.\n' \
+            $((i % 28 + 1)) "$i" "$i" $((i + 1)) "$i" >"$1/doc_$(printf %05d "$i").txt"
+    done
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The components started one by one over TCP, as on several machines:
+# workers join after the producer started, results flow, every document
+# is committed and acknowledged, and the producer exits 0.
+source "$(dirname "$0")/lib.sh"
+DB="$WORK/c.db"
+make_documents "$WORK/docs" 200
+WORK_PORT=$(free_port); RESULTS_PORT=$(free_port); ACKS_PORT=$(free_port)
+
+"$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$RESULTS_PORT" \
+    --acks "tcp://127.0.0.1:$ACKS_PORT" 2>"$WORK/sink.log" &
+SINK=$!; BACKGROUND+=($SINK)
+"$FEEDMILL" producer --work "tcp://127.0.0.1:$WORK_PORT" --acks "tcp://127.0.0.1:$ACKS_PORT" \
+    --sink "tcp://127.0.0.1:$RESULTS_PORT" --summary "$WORK/docs" >"$WORK/summary" 2>"$WORK/producer.log" &
+PRODUCER=$!; BACKGROUND+=($PRODUCER)
+sleep 0.5
+kill -0 $PRODUCER 2>/dev/null || fail "producer exited before any worker joined"
+for i in 1 2 3; do
+    "$FEEDMILL" worker --work "tcp://127.0.0.1:$WORK_PORT" --results "tcp://127.0.0.1:$RESULTS_PORT" \
+        2>"$WORK/worker$i.log" &
+    BACKGROUND+=($!)
+done
+
+wait $PRODUCER || { cat "$WORK/producer.log" >&2; fail "producer exited non-zero"; }
+grep -q "summary documents=200 stored=200 unchanged=0 dead=0" "$WORK/summary" \
+    || fail "producer summary: $(cat "$WORK/summary")"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 200 "rows committed before the producer exited"
+expect_eq "$(sql "$DB" 'SELECT count(DISTINCT id) FROM documents')" 200 "distinct ids"
+kill -TERM $SINK
+wait $SINK || fail "sink did not stop cleanly on SIGTERM"
+pass "sink stopped cleanly"

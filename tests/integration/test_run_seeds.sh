@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `feedmill run` over the four seed documents: exactly four clean rows,
+# idempotent on a second run, searchable in Korean.
+source "$(dirname "$0")/lib.sh"
+need_corpus
+DB="$WORK/t.db"
+
+"$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out1" 2>"$WORK/err1" \
+    || { cat "$WORK/err1" >&2; fail "first run exited non-zero"; }
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after first run"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE length(body) < 200")" 0 "documents with short or empty body"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE body LIKE '%<p>%' OR body LIKE '%<sup>%' OR body LIKE '%<li>%' OR body LIKE '%</%'")" 0 "bodies with HTML tags"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE published IS NULL OR published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'")" 1 "documents without an ISO date (only the press release has none)"
+expect_eq "$(sql "$DB" "SELECT count(DISTINCT lang) || ':' || min(lang) FROM documents")" "1:ko" "languages"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 0 "dead letters"
+grep -q "4 documents" "$WORK/out1" || fail "summary does not report 4 documents: $(cat "$WORK/out1")"
+
+"$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out2" 2>"$WORK/err2" \
+    || { cat "$WORK/err2" >&2; fail "second run exited non-zero"; }
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after second run"
+grep -q "0 stored, 4 already there" "$WORK/out2" || fail "second run rewrote rows: $(cat "$WORK/out2")"
+
+hits=$("$FEEDMILL" search --db "$DB" --json 싱가포르 | wc -l)
+expect_eq "$hits" 4 "search hits for 싱가포르 (inside 싱가포르와, 싱가포르에)"
+"$FEEDMILL" search --db "$DB" --json 싱가포르 | grep -q '\[싱가포르' || fail "snippet does not mark the match"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"싱가포르\"*'")" 4 "raw FTS prefix query"
+"$FEEDMILL" stats --db "$DB" | grep -q "documents: *4" || fail "stats does not report 4 documents"

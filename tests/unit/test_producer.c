@@ -1,0 +1,161 @@
+/* Unit tests for the producer's modules: walk, inflight, ledger. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/hash.h"
+#include "producer/inflight.h"
+#include "producer/ledger.h"
+#include "producer/walk.h"
+#include "testing.h"
+
+static char root[] = "/tmp/feedmill-walk-XXXXXX";
+
+static void touch(const char *relative)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, relative);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("x", f);
+        fclose(f);
+    }
+}
+
+static void make_tree(void)
+{
+    char path[512];
+    if (!mkdtemp(root))
+        exit(1);
+    const char *dirs[] = { "b", "b/inner", ".git", "a" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", root, dirs[i]);
+        mkdir(path, 0700);
+    }
+    touch("z.txt");
+    touch("b/2.txt");
+    touch("b/1.txt");
+    touch("b/inner/deep.html");
+    touch(".git/config");
+    touch(".hidden");
+    touch("a/only.txt");
+    /* A link back up the tree must not loop. */
+    snprintf(path, sizeof path, "%s/b/loop", root);
+    if (symlink(root, path) != 0)
+        perror("symlink");
+}
+
+static void test_walk(void)
+{
+    make_tree();
+    walk_t *walk = walk_new();
+    char *error = NULL;
+    CHECK(walk_add(walk, root, &error) == 0);
+    CHECK(walk_add(walk, "/nonexistent/feedmill", &error) == -1);
+    CHECK(error && strstr(error, "No such file"));
+    free(error);
+
+    const char *expected[] = { "a/only.txt", "b/1.txt", "b/2.txt", "b/inner/deep.html", "z.txt" };
+    size_t seen = 0;
+    const char *path;
+    while ((path = walk_next(walk))) {
+        if (seen < 5) {
+            char want[512];
+            snprintf(want, sizeof want, "%s/%s", root, expected[seen]);
+            CHECK_STR(path, want);
+        }
+        seen++;
+    }
+    CHECK(seen == 5);
+    CHECK(walk_next(walk) == NULL);
+    walk_destroy(&walk);
+    CHECK(walk == NULL);
+
+    /* A single file given directly is yielded as is. */
+    char file[512];
+    snprintf(file, sizeof file, "%s/z.txt", root);
+    walk = walk_new();
+    CHECK(walk_add(walk, file, &error) == 0);
+    CHECK_STR(walk_next(walk), file);
+    CHECK(walk_next(walk) == NULL);
+    walk_destroy(&walk);
+
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    CHECK(system(command) == 0);
+}
+
+static void test_inflight(void)
+{
+    inflight_t *table = inflight_new();
+    char id_a[DOC_ID_LEN + 1], id_b[DOC_ID_LEN + 1];
+    hash_doc_id("a", 1, id_a);
+    hash_doc_id("b", 1, id_b);
+    pending_t *a = inflight_add(table, id_a, "a.txt", (uint8_t *)xstrdup("a"), 1, NULL);
+    pending_t *b = inflight_add(table, id_b, "b.txt", NULL, 0, xstrdup("cannot read"));
+    CHECK(inflight_count(table) == 2);
+    CHECK(inflight_find(table, id_a) == a);
+    CHECK(inflight_find(table, id_b) == b);
+    CHECK(inflight_next_deadline(table) == 0);
+    a->deadline = 500;
+    b->deadline = 300;
+    CHECK(inflight_next_deadline(table) == 300);
+    inflight_remove(table, b);
+    CHECK(inflight_count(table) == 1);
+    CHECK(inflight_find(table, id_b) == NULL);
+    CHECK(inflight_at(table, 0) == a);
+    CHECK(inflight_next_deadline(table) == 500);
+    for (int i = 0; i < 100; i++) {
+        char id[DOC_ID_LEN + 1];
+        hash_doc_id(&i, sizeof i, id);
+        inflight_add(table, id, "many", NULL, 0, NULL);
+    }
+    CHECK(inflight_count(table) == 101);
+    inflight_destroy(&table);
+    CHECK(table == NULL);
+}
+
+static void test_ledger(void)
+{
+    ledger_t *ledger = ledger_new();
+    wire_peer_t w1 = { { 1, 2, 3 }, 3 }, w2 = { { 9 }, 1 };
+    CHECK(ledger_pick(ledger) == NULL);
+    ledger_grant(ledger, &w1, 1);
+    ledger_grant(ledger, &w2, 2);
+    CHECK(ledger_workers(ledger) == 2);
+    const wire_peer_t *p = ledger_pick(ledger);
+    CHECK(p && p->len == 1 && p->id[0] == 9);
+    ledger_spend(ledger, &w2);
+    ledger_spend(ledger, &w2);
+    p = ledger_pick(ledger);
+    CHECK(p && p->len == 3);
+    ledger_spend(ledger, &w1);
+    CHECK(ledger_pick(ledger) == NULL);
+    /* Credit never grows past the protocol maximum, however often a peer asks. */
+    for (int i = 0; i < 5000; i++)
+        ledger_grant(ledger, &w1, MESSAGE_MAX_CREDIT);
+    int spent = 0;
+    while (ledger_pick(ledger) && spent <= MESSAGE_MAX_CREDIT) {
+        ledger_spend(ledger, &w1);
+        spent++;
+    }
+    CHECK(spent == MESSAGE_MAX_CREDIT);
+    ledger_forget(ledger, &w1);
+    CHECK(ledger_workers(ledger) == 1);
+    ledger_grant(ledger, &w2, 1);
+    p = ledger_pick(ledger);
+    CHECK(p && p->len == 1);
+    ledger_destroy(&ledger);
+    CHECK(ledger == NULL);
+}
+
+int main(void)
+{
+    test_walk();
+    test_inflight();
+    test_ledger();
+    return testing_done();
+}

@@ -1,0 +1,700 @@
+/* test_store: sink/store.c against real SQLite files.
+ *
+ * Each test works in its own file under one mkdtemp directory, removed at
+ * the end. What the store wrote is checked with a second, raw SQLite
+ * connection, the way users and `sqlite3` see the file. */
+#include "sink/store.h"
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/hash.h"
+#include "testing.h"
+
+static char dir[] = "/tmp/test_store.XXXXXX";
+
+/* A fresh database path for one test. */
+static const char *db_path(const char *name)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    return path;
+}
+
+static void remove_dir(void)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* ---- raw SQL, as a user would type it ------------------------------- */
+
+static sqlite3 *raw_open(const char *path)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK) {
+        fprintf(stderr, "FAIL: raw open %s: %s\n", path, sqlite3_errmsg(db));
+        exit(1);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+/* First column of the first row as text ("" for NULL or no row), or
+ * "ERROR: ..." so a failing query shows in CHECK_STR output. */
+static const char *raw_text(sqlite3 *db, const char *sql)
+{
+    static char out[512];
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        snprintf(out, sizeof out, "ERROR: %s", sqlite3_errmsg(db));
+        return out;
+    }
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+        snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        out[0] = '\0';
+    else
+        snprintf(out, sizeof out, "ERROR: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(stmt);
+    return out;
+}
+
+static long long raw_int(sqlite3 *db, const char *sql)
+{
+    const char *text = raw_text(db, sql);
+    if (strncmp(text, "ERROR", 5) == 0) {
+        testing_fail(__FILE__, __LINE__, sql, text);
+        return -1;
+    }
+    return atoll(text);
+}
+
+static int raw_exec(sqlite3 *db, const char *sql)
+{
+    char *message = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &message);
+    if (rc != SQLITE_OK)
+        testing_fail(__FILE__, __LINE__, sql, message);
+    sqlite3_free(message);
+    return rc;
+}
+
+/* Checks the FTS index against the documents table, entry by entry. */
+static void check_fts_in_sync(const char *path)
+{
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_exec(db, "INSERT INTO documents_fts(documents_fts, rank) "
+                       "VALUES ('integrity-check', 1)") == SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* ---- records --------------------------------------------------------- */
+
+/* A record whose id is the hash of `seed`, like a real document's. */
+static record_t *make_record(const char *seed, const char *title, const char *body)
+{
+    record_t *r = record_new();
+    hash_doc_id(seed, strlen(seed), r->id);
+    r->source = xstrdup(seed);
+    r->kind = xstrdup("text");
+    r->lang = xstrdup("ko");
+    r->title = title ? xstrdup(title) : NULL;
+    r->body = body ? xstrdup(body) : NULL;
+    r->simhash = 0x0123456789abcdefULL;
+    return r;
+}
+
+static int expect_open_error(const char *path, store_mode_t mode, const char *want)
+{
+    char *error = NULL;
+    store_t *store = store_open(path, mode, &error);
+    int ok = store == NULL && error && strstr(error, want);
+    if (!ok)
+        testing_fail_str(__FILE__, __LINE__, "open error", error, want);
+    else
+        testing_passed++;
+    store_close(&store);
+    free(error);
+    return ok;
+}
+
+static store_t *open_or_die(const char *path, store_mode_t mode)
+{
+    char *error = NULL;
+    store_t *store = store_open(path, mode, &error);
+    if (!store) {
+        fprintf(stderr, "FAIL: store_open %s: %s\n", path, error);
+        exit(1);
+    }
+    CHECK(error == NULL);
+    return store;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = { 0, ms * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* ---- open and schema ------------------------------------------------ */
+
+static void test_fresh_open_and_reopen(void)
+{
+    const char *path = db_path("fresh");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    CHECK_STR(store_error(store), "");
+    store_close(&store);
+    CHECK(store == NULL);
+    store_close(&store);  /* closing twice is harmless */
+
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK_STR(raw_text(db, "PRAGMA journal_mode"), "wal");
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                      "('documents', 'entities', 'dead_letters', 'documents_fts', "
+                      "'entities_doc', 'entities_value', 'documents_fts_insert', "
+                      "'documents_fts_delete', 'documents_fts_update')") == 9);
+    char schema[512];
+    snprintf(schema, sizeof schema, "%s",
+             raw_text(db, "SELECT group_concat(name || sql) FROM sqlite_schema"));
+    sqlite3_close(db);
+
+    /* Reopening is a no-op: same version, same schema. */
+    store = open_or_die(path, STORE_READWRITE);
+    store_close(&store);
+    store = open_or_die(path, STORE_READONLY);
+    store_close(&store);
+    db = raw_open(path);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK_STR(raw_text(db, "SELECT group_concat(name || sql) FROM sqlite_schema"),
+              schema);
+    sqlite3_close(db);
+}
+
+static void test_refuses_what_it_cannot_use(void)
+{
+    /* Newer schema: refused by writers and readers, and left alone. */
+    const char *path = db_path("newer");
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "CREATE TABLE documents(x); PRAGMA user_version = 99");
+    sqlite3_close(db);
+    expect_open_error(path, STORE_READWRITE,
+                      "database schema version 99 is newer than this feedmill "
+                      "(knows up to 1)");
+    expect_open_error(path, STORE_READONLY, "is newer than this feedmill");
+    db = raw_open(path);
+    CHECK(raw_int(db, "PRAGMA user_version") == 99);
+    sqlite3_close(db);
+
+    /* Not SQLite at all: refused, file untouched. */
+    path = db_path("garbage");
+    char text[2048];
+    memset(text, 'x', sizeof text);
+    memcpy(text, "feedmill notes, not a database\n", 31);
+    FILE *f = fopen(path, "wb");
+    fwrite(text, 1, sizeof text, f);
+    fclose(f);
+    expect_open_error(path, STORE_READWRITE, "is not an SQLite database");
+    expect_open_error(path, STORE_READONLY, "is not an SQLite database");
+    size_t len;
+    unsigned char *after = testing_read_file(path, &len);
+    CHECK(len == sizeof text && memcmp(after, text, len) == 0);
+    free(after);
+
+    /* Somebody else's SQLite database: not migrated into. */
+    path = db_path("foreign");
+    db = raw_open(path);
+    raw_exec(db, "CREATE TABLE notes(body TEXT)");
+    sqlite3_close(db);
+    expect_open_error(path, STORE_READWRITE, "not a feedmill one");
+
+    /* Readers need an existing, migrated database. */
+    char missing[256];
+    snprintf(missing, sizeof missing, "%s", db_path("missing"));
+    char want[300];
+    snprintf(want, sizeof want, "no database at %s", missing);
+    expect_open_error(missing, STORE_READONLY, want);
+    CHECK(access(missing, F_OK) != 0);  /* and did not create it */
+    path = db_path("empty");
+    db = raw_open(path);
+    raw_exec(db, "PRAGMA user_version = 0");
+    sqlite3_close(db);
+    expect_open_error(path, STORE_READONLY, "not a feedmill database yet");
+
+    char *error = (char *)"untouched";
+    CHECK(store_open(NULL, STORE_READWRITE, &error) == NULL);
+    CHECK(error != NULL && strlen(error) > 0);
+    free(error);
+    CHECK(strlen(store_error(NULL)) > 0);
+}
+
+/* ---- documents ------------------------------------------------------- */
+
+static void test_put_is_idempotent(void)
+{
+    const char *path = db_path("idempotent");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("doc-1", "엔화 약세", "일본 정부는 1조1천35억 엔을 투입했다.");
+    r->published = xstrdup("2024-03-01");
+    record_add_entity(r, "money", "1조1천35억 엔", 1103500000000.0, 1, "JPY");
+    record_add_entity(r, "org", "일본 정부", 0, 0, NULL);
+    record_add_keyword(r, "엔화");
+    record_add_keyword(r, "say \"hi\"");
+
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, r, 3, 1) == STORE_NEW);
+    CHECK(store_commit(store) == 0);
+
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
+    CHECK_STR(raw_text(db, "SELECT keywords FROM documents"), "[\"엔화\",\"say \\\"hi\\\"\"]");
+    CHECK_STR(raw_text(db, "SELECT simhash FROM documents"), "0123456789abcdef");
+    CHECK_STR(raw_text(db, "SELECT extractor || '/' || attempts || '/' || kind "
+                           "|| '/' || lang || '/' || published FROM documents"),
+              "3/1/text/ko/2024-03-01");
+    CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE ingested_at GLOB "
+                      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"
+                      "[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z' "
+                      "AND updated_at = ingested_at") == 1);
+    CHECK_STR(raw_text(db, "SELECT group_concat(ord || ':' || type || ':' || text "
+                           "|| ':' || iif(value IS NULL, '-', printf('%.0f', value)) || ':' "
+                           "|| coalesce(unit, '-'), '|') FROM entities"),
+              "0:money:1조1천35억 엔:1103500000000:JPY|1:org:일본 정부:-:-");
+    char before[512];
+    snprintf(before, sizeof before, "%s",
+             raw_text(db, "SELECT ingested_at || updated_at || rowid FROM documents"));
+    char index_before[64];
+    snprintf(index_before, sizeof index_before, "%s",
+             raw_text(db, "SELECT count(*) || ':' || total(length(block)) "
+                          "FROM documents_fts_data"));
+
+    /* Same extractor again, then an older one: nothing is written, not
+     * even the index. */
+    pause_ms(5);
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, r, 3, 2) == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 2, 1) == STORE_UNCHANGED);
+    CHECK(store_commit(store) == 0);
+    CHECK(store_put_document(store, r, 3, 1) == STORE_UNCHANGED);  /* no batch */
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities") == 2);
+    CHECK(raw_int(db, "SELECT attempts FROM documents") == 1);
+    CHECK_STR(raw_text(db, "SELECT ingested_at || updated_at || rowid FROM documents"),
+              before);
+    CHECK_STR(raw_text(db, "SELECT count(*) || ':' || total(length(block)) "
+                           "FROM documents_fts_data"), index_before);
+    sqlite3_close(db);
+    record_destroy(&r);
+    store_close(&store);
+}
+
+static int count_hits(store_t *store, const char *query)
+{
+    return store_search(store, query, 100, NULL, NULL);
+}
+
+static void test_newer_extractor_updates(void)
+{
+    const char *path = db_path("update");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("doc-2", "old title", "zebra crossing in Seoul");
+    record_add_entity(r, "percent", "3%", 3, 1, "%");
+    record_add_entity(r, "percent", "4%", 4, 1, "%");
+    record_add_entity(r, "percent", "5%", 5, 1, "%");
+    CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+    CHECK(count_hits(store, "zebra") == 1);
+    record_destroy(&r);
+
+    sqlite3 *db = raw_open(path);
+    char ingested[64];
+    snprintf(ingested, sizeof ingested, "%s",
+             raw_text(db, "SELECT ingested_at FROM documents"));
+    pause_ms(5);
+
+    r = make_record("doc-2", "new title", "giraffe crossing in Busan");
+    free(r->source);
+    r->source = xstrdup("elsewhere/doc-2");
+    record_add_entity(r, "money", "10 USD", 10, 1, "USD");
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, r, 2, 4) == STORE_UPDATED);
+    CHECK(store_commit(store) == 0);
+
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
+    CHECK_STR(raw_text(db, "SELECT title || '/' || extractor || '/' || attempts "
+                           "|| '/' || source FROM documents"),
+              "new title/2/4/doc-2");  /* source is where it was first seen */
+    CHECK_STR(raw_text(db, "SELECT ingested_at FROM documents"), ingested);
+    CHECK(raw_int(db, "SELECT updated_at > ingested_at FROM documents") == 1);
+    CHECK_STR(raw_text(db, "SELECT group_concat(ord || ':' || text, '|') FROM entities"),
+              "0:10 USD");
+
+    /* The index follows the row: old words are gone, new ones found. */
+    CHECK(count_hits(store, "zebra") == 0);
+    CHECK(count_hits(store, "Seoul") == 0);
+    CHECK(count_hits(store, "giraffe") == 1);
+    CHECK(count_hits(store, "new title") == 1);
+    CHECK(count_hits(store, "old") == 0);
+    sqlite3_close(db);
+    check_fts_in_sync(path);
+    record_destroy(&r);
+    store_close(&store);
+}
+
+static void test_failed_put_leaves_nothing(void)
+{
+    const char *path = db_path("failed");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *good = make_record("good", "t", "fine body");
+    record_t *bad = make_record("bad", "t", NULL);  /* body is NOT NULL */
+    record_add_entity(bad, "money", "1 USD", 1, 1, "USD");
+
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, good, 1, 1) == STORE_NEW);
+    CHECK(store_put_document(store, bad, 1, 1) == STORE_ERROR);
+    CHECK_MSG(strstr(store_error(store), bad->id) != NULL, store_error(store));
+    CHECK_MSG(strstr(store_error(store), "NOT NULL") != NULL, store_error(store));
+    /* The batch goes on without the bad record. */
+    CHECK(store_commit(store) == 0);
+
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities") == 0);
+    sqlite3_close(db);
+    record_destroy(&good);
+    record_destroy(&bad);
+    store_close(&store);
+}
+
+static void test_rollback_and_batch(void)
+{
+    const char *path = db_path("batch");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("rolled back", "t", "ephemeral words");
+    record_add_entity(r, "date", "today", 0, 0, NULL);
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+    CHECK(store_rollback(store) == 0);
+    record_destroy(&r);
+    CHECK(count_hits(store, "ephemeral") == 0);
+
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities") == 0);
+
+    CHECK(store_begin(store) == 0);
+    int new_rows = 0;
+    for (int i = 0; i < 1000; i++) {
+        char seed[32], body[128];
+        snprintf(seed, sizeof seed, "batch-%d", i);
+        snprintf(body, sizeof body, "문서 %d 번째 본문, 배치 테스트 batch%d", i, i);
+        r = make_record(seed, seed, body);
+        record_add_entity(r, "number", seed, i, 1, NULL);
+        new_rows += store_put_document(store, r, 1, 1) == STORE_NEW;
+        record_destroy(&r);
+    }
+    CHECK(new_rows == 1000);
+    /* Other connections see nothing before the commit (WAL snapshot). */
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 0);
+    CHECK(store_commit(store) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1000);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities") == 1000);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents_fts "
+                      "WHERE documents_fts MATCH '\"배치\"*'") == 1000);
+    CHECK(count_hits(store, "batch517") == 1);
+    sqlite3_close(db);
+    check_fts_in_sync(path);
+
+    /* Committing or rolling back with no transaction open is an error
+     * with a reason, not a crash. */
+    CHECK(store_commit(store) == -1);
+    CHECK(strlen(store_error(store)) > 0);
+    store_close(&store);
+}
+
+/* ---- dead letters ---------------------------------------------------- */
+
+static void test_dead_letters(void)
+{
+    const char *path = db_path("dead");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("flaky", "t", "finally extracted");
+    sqlite3 *db = raw_open(path);
+
+    CHECK(store_put_dead_letter(store, r->id, "flaky", "timeout", 1) == STORE_DEAD);
+    char first[64];
+    snprintf(first, sizeof first, "%s",
+             raw_text(db, "SELECT first_failed_at FROM dead_letters"));
+    pause_ms(5);
+    CHECK(store_put_dead_letter(store, r->id, NULL, "parse error", 3) == STORE_DEAD);
+    CHECK(store_put_dead_letter(store, r->id, NULL, "late timeout", 2) == STORE_DEAD);
+    CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 1);
+    CHECK_STR(raw_text(db, "SELECT source || '/' || error || '/' || attempts "
+                           "FROM dead_letters"), "flaky/late timeout/3");
+    CHECK_STR(raw_text(db, "SELECT first_failed_at FROM dead_letters"), first);
+    CHECK(raw_int(db, "SELECT last_failed_at > first_failed_at FROM dead_letters") == 1);
+
+    /* A success clears the dead letter... */
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, r, 1, 4) == STORE_NEW);
+    CHECK(store_commit(store) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
+
+    /* ...and a late failure of a duplicate attempt is ignored. */
+    CHECK(store_put_dead_letter(store, r->id, "flaky", "timeout", 5) == STORE_UNCHANGED);
+    CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
+
+    /* No id, no row: SQLite would otherwise accept a NULL primary key. */
+    CHECK(store_put_dead_letter(store, NULL, "x", "boom", 1) == STORE_ERROR);
+    CHECK(store_put_dead_letter(store, "", "x", "boom", 1) == STORE_ERROR);
+    CHECK_STR(store_error(store), "dead letter without an id");
+    r->id[0] = '\0';
+    CHECK(store_put_document(store, r, 1, 1) == STORE_ERROR);
+    CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
+    sqlite3_close(db);
+    record_destroy(&r);
+    store_close(&store);
+}
+
+/* ---- search ---------------------------------------------------------- */
+
+typedef struct {
+    int calls;
+    int stop_after;
+    char first_id[DOC_ID_LEN + 1];
+    char first_snippet[512];
+    char first_title[128];
+    double last_rank;
+    int ordered;
+} hits_t;
+
+static int collect(const store_hit_t *hit, void *ctx)
+{
+    hits_t *h = ctx;
+    if (h->calls == 0) {
+        snprintf(h->first_id, sizeof h->first_id, "%s", hit->id);
+        snprintf(h->first_snippet, sizeof h->first_snippet, "%s", hit->snippet);
+        snprintf(h->first_title, sizeof h->first_title, "%s", hit->title);
+        h->ordered = 1;
+    } else if (hit->rank < h->last_rank) {
+        h->ordered = 0;
+    }
+    CHECK(hit->id && hit->source && hit->title && hit->published && hit->snippet);
+    h->last_rank = hit->rank;
+    h->calls++;
+    return h->stop_after && h->calls >= h->stop_after;
+}
+
+static void put(store_t *store, const char *seed, const char *title,
+                const char *body, record_t **keep)
+{
+    record_t *r = make_record(seed, title, body);
+    CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+    if (keep)
+        *keep = r;
+    else
+        record_destroy(&r);
+}
+
+static void test_search(void)
+{
+    const char *path = db_path("search");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *korean, *often, *titled;
+    CHECK(store_begin(store) == 0);
+    put(store, "ko", "외교 소식", "정부는 싱가포르와 협력을 강화한다. 싱가포르와 협력", &korean);
+    put(store, "en-1", "Markets", "The yen fell. Analysts expect the yen to fall again; "
+        "yen, yen, yen.", &often);
+    put(store, "en-2", "Weather", "Rain in Seoul; the yen is mentioned once.", NULL);
+    put(store, "title", "Zanzibar report", "", &titled);
+    put(store, "cafe", "Café", "The café opened near \"Seoul\" (today) AND NEAR( *", NULL);
+    CHECK(store_commit(store) == 0);
+
+    /* Korean: the noun finds the eojeol that starts with it. */
+    hits_t h = { 0 };
+    CHECK(store_search(store, "싱가포르", 10, collect, &h) == 1);
+    CHECK_STR(h.first_id, korean->id);
+    CHECK_MSG(strstr(h.first_snippet, "[싱가포르와]") != NULL, h.first_snippet);
+    CHECK(count_hits(store, "협력") == 1);
+    CHECK(count_hits(store, "싱가포르 협력") == 1);   /* ANDed */
+    CHECK(count_hits(store, "싱가포르 yen") == 0);
+    CHECK(count_hits(store, "  \t정부\n ") == 1);
+    CHECK(count_hits(store, "외교") == 1);             /* title */
+
+    /* Latin words match exactly (no prefix), case- and accent-blind. */
+    CHECK(count_hits(store, "yen") == 2);
+    CHECK(count_hits(store, "ye") == 0);
+    CHECK(count_hits(store, "YEN") == 2);
+    CHECK(count_hits(store, "cafe") == 1);
+
+    /* Best hit first: bm25 ranks the text that repeats the word. */
+    memset(&h, 0, sizeof h);
+    CHECK(store_search(store, "yen", 10, collect, &h) == 2);
+    CHECK_STR(h.first_id, often->id);
+    CHECK(h.ordered);
+    CHECK_MSG(strstr(h.first_snippet, "[yen]") != NULL, h.first_snippet);
+
+    /* A title-only document with an empty body shows its title. */
+    memset(&h, 0, sizeof h);
+    CHECK(store_search(store, "zanzibar", 10, collect, &h) == 1);
+    CHECK_STR(h.first_id, titled->id);
+    CHECK_STR(h.first_snippet, "Zanzibar report");
+    CHECK_STR(h.first_title, "Zanzibar report");
+
+    /* The callback stops the search; limit bounds it. */
+    memset(&h, 0, sizeof h);
+    h.stop_after = 1;
+    CHECK(store_search(store, "yen", 10, collect, &h) == 1);
+    CHECK(h.calls == 1);
+    CHECK(store_search(store, "yen", 1, NULL, NULL) == 1);
+    CHECK(store_search(store, "yen", 0, NULL, NULL) == 2);
+
+    /* What users type is text, never FTS5 syntax. */
+    const char *hostile[] = {
+        "\"", "\"Seoul\"", "(today)", "Seoul AND", "AND", "OR NOT", "NEAR(",
+        "NEAR(Seoul today)", "*", "Seoul*", "cafe\"\" OR \"yen", "title:yen",
+        "-yen", "^yen", "{title}: yen", "\"싱가포르", "( Seoul", "Seoul )",
+        "…", "\xff\xfe", "\xea\xb0",  /* invalid and cut-off UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        int n = count_hits(store, hostile[i]);
+        CHECK_MSG(n >= 0, store_error(store));
+    }
+    CHECK(count_hits(store, "\"Seoul\"") == 2);
+    CHECK(count_hits(store, "( Seoul") == 2);   /* the lone '(' is dropped */
+    CHECK(count_hits(store, "(today)") == 1);
+    CHECK(count_hits(store, "Seoul AND") == 1);  /* AND is a word here */
+    CHECK(count_hits(store, "NEAR(") == 1);
+    CHECK(count_hits(store, "*") == 0);
+
+    /* An empty query is an error; the message says so. */
+    CHECK(count_hits(store, "") == -1);
+    CHECK_STR(store_error(store), "empty search query");
+    CHECK(count_hits(store, " \t\n") == -1);
+    CHECK(store_search(store, NULL, 10, NULL, NULL) == -1);
+
+    /* Users query the file directly this way; it must keep working. */
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents_fts "
+                      "WHERE documents_fts MATCH '\"싱가포르\"*'") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents_fts "
+                      "WHERE documents_fts MATCH '\"협력\"*'") == 1);
+    CHECK_STR(raw_text(db, "SELECT d.source FROM documents_fts "
+                           "JOIN documents AS d ON d.rowid = documents_fts.rowid "
+                           "WHERE documents_fts MATCH 'title:\"zanzibar\"'"), "title");
+    sqlite3_close(db);
+
+    /* A reader sees the same, while the writer holds a transaction. */
+    store_t *reader = open_or_die(path, STORE_READONLY);
+    CHECK(store_begin(store) == 0);
+    put(store, "pending", "pending", "싱가포르 pending", NULL);
+    CHECK(count_hits(reader, "싱가포르") == 1);
+    CHECK(count_hits(store, "싱가포르") == 2);
+    CHECK(store_rollback(store) == 0);
+    CHECK(store_put_document(reader, korean, 9, 1) == STORE_ERROR);
+    CHECK_MSG(strstr(store_error(reader), "readonly") != NULL, store_error(reader));
+    store_close(&reader);
+
+    record_destroy(&korean);
+    record_destroy(&often);
+    record_destroy(&titled);
+    store_close(&store);
+    check_fts_in_sync(path);
+}
+
+/* ---- stats ----------------------------------------------------------- */
+
+static void test_stats(void)
+{
+    const char *path = db_path("stats");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    store_stats_t st;
+    CHECK(store_stats(store, &st) == 0);
+    CHECK(st.documents == 0 && st.dead_letters == 0 && st.entities == 0);
+    CHECK(st.body_bytes == 0 && st.lang_count == 0);
+    CHECK_STR(st.earliest, "");
+    CHECK_STR(st.latest, "");
+
+    const char *langs[] = { "ko", "ko", "ko", "en", "en", NULL, "ja" };
+    const char *dates[] = { "2024-01-05", NULL, "2023-12-31", "2024-02-01",
+                            "2024-01-01", NULL, NULL };
+    int64_t bytes = 0;
+    CHECK(store_begin(store) == 0);
+    for (int i = 0; i < 7; i++) {
+        char seed[16];
+        snprintf(seed, sizeof seed, "s%d", i);
+        record_t *r = make_record(seed, "t", i % 2 ? "본문" : "body");
+        bytes += (int64_t)strlen(r->body);
+        free(r->lang);
+        r->lang = langs[i] ? xstrdup(langs[i]) : NULL;
+        r->published = dates[i] ? xstrdup(dates[i]) : NULL;
+        for (int e = 0; e < i; e++)
+            record_add_entity(r, "number", "n", e, 1, NULL);
+        CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+        record_destroy(&r);
+    }
+    CHECK(store_put_dead_letter(store, "deadbeef", "x", "boom", 3) == STORE_DEAD);
+    CHECK(store_commit(store) == 0);
+
+    CHECK(store_stats(store, &st) == 0);
+    CHECK(st.documents == 7);
+    CHECK(st.dead_letters == 1);
+    CHECK(st.entities == 0 + 1 + 2 + 3 + 4 + 5 + 6);
+    CHECK(st.body_bytes == bytes);   /* bytes, not characters: 본문 is 6 */
+    CHECK(bytes == 4 * 4 + 3 * 6);
+    CHECK_STR(st.earliest, "2023-12-31");
+    CHECK_STR(st.latest, "2024-02-01");
+    CHECK(st.lang_count == 4);
+    CHECK_STR(st.langs[0], "ko");
+    CHECK(st.lang_counts[0] == 3);
+    CHECK_STR(st.langs[1], "en");
+    CHECK(st.lang_counts[1] == 2);
+    CHECK_STR(st.langs[2], "ja");    /* ties by name: ja before und */
+    CHECK_STR(st.langs[3], "und");   /* no lang counts as undetermined */
+    CHECK(st.lang_counts[3] == 1);
+
+    store_t *reader = open_or_die(path, STORE_READONLY);
+    store_stats_t st2;
+    CHECK(store_stats(reader, &st2) == 0);
+    CHECK(memcmp(&st, &st2, sizeof st) == 0);
+    store_close(&reader);
+    store_close(&store);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_fresh_open_and_reopen();
+    test_refuses_what_it_cannot_use();
+    test_put_is_idempotent();
+    test_newer_extractor_updates();
+    test_failed_put_leaves_nothing();
+    test_rollback_and_batch();
+    test_dead_letters();
+    test_search();
+    test_stats();
+    remove_dir();
+    return testing_done();
+}

@@ -1,0 +1,229 @@
+/* worker: turns raw documents into records.
+ *
+ *   producer ROUTER "work" <──READY── DEALER ──> extract ──PUSH──> sink "results"
+ *                          ──DOC───>
+ *
+ * The worker asks for --credit documents up front and for one more after
+ * each it finishes, so it never holds more than it can process. Every DOC
+ * ends as a RESULT or a FAILED with the reason: a document the extractor
+ * refuses is a dead letter, never a silent drop. When the sink is slow,
+ * the PUSH queue fills, the send blocks, the worker stops asking for work,
+ * and the producer stops reading: backpressure all the way to the disk.
+ *
+ * If the producer restarts it has forgotten our credit; the socket
+ * monitor sees the reconnection and we announce our room again. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "cli/commands.h"
+#include "common/args.h"
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "extract/extract.h"
+#include "proto/endpoints.h"
+#include "proto/wire.h"
+
+typedef struct worker {
+    void *ctx, *work, *results, *monitor;
+    uint32_t credit;
+    uint64_t done, failed;
+} worker_t;
+
+static int ask_for_work(worker_t *self, uint32_t credit)
+{
+    message_t ready = { .type = MSG_READY, .credit = credit };
+    return wire_send(self->work, &ready, ZMQ_DONTWAIT);
+}
+
+/* Sends to the sink, waiting as long as the sink needs (backpressure) but
+ * still answering a stop request. Returns 0 when sent. */
+static int send_result(worker_t *self, const message_t *msg)
+{
+    while (!signals_stop_requested()) {
+        if (wire_send(self->results, msg, 0) == 0)
+            return 0;
+        if (errno != EAGAIN && errno != EINTR) {
+            log_error("cannot send to sink error=%s", log_q(zmq_strerror(errno)));
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static void process(worker_t *self, const message_t *doc)
+{
+    char *error = NULL;
+    record_t *record = extract_document(doc->source, doc->body, doc->body_len, &error);
+    message_t out = { 0 };
+    memcpy(out.id, doc->id, sizeof out.id);
+    out.source = doc->source;
+    out.attempt = doc->attempt;
+    if (record) {
+        /* The producer's id is authoritative: it named the document on
+         * the wire, and an ACK must match it. */
+        memcpy(record->id, doc->id, sizeof record->id);
+        out.type = MSG_RESULT;
+        out.record = record;
+        self->done++;
+    } else {
+        out.type = MSG_FAILED;
+        out.error = error;
+        self->failed++;
+        log_warn("document refused id=%.12s source=%s error=%s", doc->id,
+                 log_q(doc->source), log_q(error));
+    }
+    if (send_result(self, &out) == 0)
+        log_debug("document done id=%.12s source=%s result=%s", doc->id,
+                  log_q(doc->source), message_type_name(out.type));
+    record_destroy(&record);
+    free(error);
+}
+
+static void on_work(worker_t *self)
+{
+    message_t *msg;
+    char error[256];
+    wire_status_t status = wire_recv(self->work, ZMQ_DONTWAIT, &msg, error, sizeof error);
+    if (status == WIRE_AGAIN || status == WIRE_FAILED)
+        return;
+    if (status == WIRE_BAD)
+        log_warn("bad message on work socket error=%s", log_q(error));
+    else if (msg->type != MSG_DOC)
+        log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
+    else
+        process(self, msg);
+    message_destroy(&msg);
+    /* Whatever arrived used one credit at the producer: give it back. */
+    ask_for_work(self, 1);
+}
+
+/* A (re)connection to the producer: a restarted producer knows nothing
+ * of our credit, so we state it afresh. */
+static void on_monitor(worker_t *self)
+{
+    zmq_msg_t event, address;
+    zmq_msg_init(&event);
+    zmq_msg_init(&address);
+    if (zmq_msg_recv(&event, self->monitor, ZMQ_DONTWAIT) >= 0
+        && zmq_msg_recv(&address, self->monitor, ZMQ_DONTWAIT) >= 0
+        && zmq_msg_size(&event) >= 2) {
+        uint16_t id;
+        memcpy(&id, zmq_msg_data(&event), sizeof id);
+        if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+            log_info("connected to producer, asking for work credit=%u", self->credit);
+            ask_for_work(self, self->credit);
+        }
+    }
+    zmq_msg_close(&event);
+    zmq_msg_close(&address);
+}
+
+static int worker_run(worker_t *self)
+{
+    while (!signals_stop_requested()) {
+        zmq_pollitem_t items[] = {
+            { self->work, 0, ZMQ_POLLIN, 0 },
+            { self->monitor, 0, ZMQ_POLLIN, 0 },
+        };
+        if (zmq_poll(items, 2, 1000) < 0 && zmq_errno() != EINTR) {
+            log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
+            return 1;
+        }
+        if (items[1].revents & ZMQ_POLLIN)
+            on_monitor(self);
+        if (items[0].revents & ZMQ_POLLIN)
+            on_work(self);
+    }
+    return 0;
+}
+
+static int worker_connect(worker_t *self, const char *work, const char *results)
+{
+    self->work = zmq_socket(self->ctx, ZMQ_DEALER);
+    self->results = zmq_socket(self->ctx, ZMQ_PUSH);
+    /* A DOC is at most a body plus its small envelope. */
+    wire_configure(self->work, 0, (long long)MESSAGE_MAX_BODY + 65536);
+    /* Results not yet taken by the sink are worth waiting a little for. */
+    wire_configure(self->results, 2000, -1);
+    int hwm = 16;
+    zmq_setsockopt(self->results, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    int timeout = 500;
+    zmq_setsockopt(self->results, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+
+    char monitor_endpoint[64];
+    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://work-monitor-%d", (int)getpid());
+    zmq_socket_monitor(self->work, monitor_endpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    self->monitor = zmq_socket(self->ctx, ZMQ_PAIR);
+    zmq_connect(self->monitor, monitor_endpoint);
+
+    if (zmq_connect(self->work, work) != 0 || zmq_connect(self->results, results) != 0) {
+        log_error("cannot connect work=%s results=%s error=%s", log_q(work), log_q(results),
+                  log_q(zmq_strerror(zmq_errno())));
+        return -1;
+    }
+    return 0;
+}
+
+static void worker_close(worker_t *self)
+{
+    zmq_socket_monitor(self->work, NULL, 0);
+    zmq_close(self->monitor);
+    zmq_close(self->work);
+    zmq_close(self->results);
+    zmq_ctx_term(self->ctx);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: feedmill worker [OPTIONS]\n"
+        "\n"
+        "Takes documents from a producer, extracts records, sends them to a sink.\n"
+        "Run any number of workers, on this machine or others.\n"
+        "\n"
+        "  --work ENDPOINT     the producer's work endpoint (default %s)\n"
+        "  --results ENDPOINT  the sink's results endpoint (default %s)\n"
+        "  --credit N          documents to hold at once, 1-64 (default 2)\n"
+        "  -h, --help          this help\n",
+        ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
+}
+
+int worker_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "work", required_argument, 0, 'w' },
+        { "results", required_argument, 0, 'r' },
+        { "credit", required_argument, 0, 'c' },
+        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
+    long credit = 2;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'w': work = optarg; break;
+        case 'r': results = optarg; break;
+        case 'c':
+            if (args_count("worker", "--credit", optarg, 1, 64, &credit))
+                return 2;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    log_init("worker");
+    signals_install();
+    worker_t self = { .ctx = zmq_ctx_new(), .credit = (uint32_t)credit };
+    int rc = worker_connect(&self, work, results) == 0 ? worker_run(&self) : 1;
+    log_info("stopped documents=%llu refused=%llu", (unsigned long long)self.done,
+             (unsigned long long)self.failed);
+    worker_close(&self);
+    return rc;
+}
