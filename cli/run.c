@@ -50,6 +50,7 @@ typedef struct run {
     char endpoint_work[PATH_MAX + 16];
     char endpoint_results[PATH_MAX + 16];
     char endpoint_acks[PATH_MAX + 16];
+    char state[PATH_MAX + 16];     /* the producer's memory: DB.producer */
     child_t children[MAX_WORKERS + 2];
     int count;
     int summary_pipe[2];       /* the producer's stdout: its summary line */
@@ -263,8 +264,10 @@ typedef struct run_options {
     const char *db;
     long workers;
     const char *retry_after;
+    const char *worker_timeout;
     const char *max_attempts;
     const char *max_size;
+    const char *time_limit;
 } run_options_t;
 
 static void plan_children(run_t *self, const run_options_t *opt, char **paths, int path_count)
@@ -284,11 +287,17 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         child_arg(w, self->endpoint_work);
         child_arg(w, "--results");
         child_arg(w, self->endpoint_results);
+        if (opt->time_limit) {
+            child_arg(w, "--time-limit");
+            child_arg(w, opt->time_limit);
+        }
     }
     child_t *p = add_child(self, "producer", "producer");
     const char *pairs[][2] = {
         { "--work", self->endpoint_work }, { "--acks", self->endpoint_acks },
+        { "--state", self->state },
         { "--sink", self->endpoint_results }, { "--retry-after", opt->retry_after },
+        { "--worker-timeout", opt->worker_timeout },
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
@@ -305,14 +314,14 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
 
 static void print_summary(run_t *self, const run_options_t *opt, double seconds)
 {
-    unsigned long long docs = 0, stored = 0, unchanged = 0, dead = 0, dups = 0;
+    unsigned long long docs = 0, skipped = 0, stored = 0, unchanged = 0, dead = 0, dups = 0;
     const char *line = strstr(buf_str(&self->summary), "summary ");
     if (line)
-        sscanf(line, "summary documents=%llu stored=%llu unchanged=%llu dead=%llu duplicates=%llu",
-               &docs, &stored, &unchanged, &dead, &dups);
+        sscanf(line, "summary documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
+               "duplicates=%llu", &docs, &skipped, &stored, &unchanged, &dead, &dups);
     printf("feedmill run: %llu documents in %.1f s: %llu stored, %llu already there, "
-           "%llu dead-lettered, %llu duplicate files\n",
-           docs, seconds, stored, unchanged, dead, dups);
+           "%llu dead-lettered, %llu duplicate files, %llu unchanged since an earlier run\n",
+           docs, seconds, stored, unchanged, dead, dups, skipped);
     char *error = NULL;
     store_t *store = store_open(opt->db, STORE_READONLY, &error);
     store_stats_t stats;
@@ -339,8 +348,11 @@ static void usage(FILE *out)
         "  --db FILE             database (default feedmill.db)\n"
         "  --workers N           worker processes (default: number of cores)\n"
         "  --retry-after SECONDS resend a document not acknowledged by then (default 60)\n"
+        "  --worker-timeout SECONDS  a worker silent this long is presumed dead and its\n"
+        "                        documents go to another (default 10)\n"
         "  --max-attempts K      sends before a document is dead-lettered (default 3)\n"
         "  --max-size BYTES      larger files are dead-lettered unread (default 33554432)\n"
+        "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
         "  -h, --help            this help\n");
 }
 
@@ -350,13 +362,15 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "db", required_argument, 0, 'd' },
         { "workers", required_argument, 0, 'n' },
         { "retry-after", required_argument, 0, 'r' },
+        { "worker-timeout", required_argument, 0, 'w' },
         { "max-attempts", required_argument, 0, 'k' },
         { "max-size", required_argument, 0, 'm' },
+        { "time-limit", required_argument, 0, 't' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    *opt = (run_options_t){ "feedmill.db", cores > 0 ? cores : 1, NULL, NULL, NULL };
+    *opt = (run_options_t){ .db = "feedmill.db", .workers = cores > 0 ? cores : 1 };
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -366,8 +380,10 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
                 return 2;
             break;
         case 'r': opt->retry_after = optarg; break;
+        case 'w': opt->worker_timeout = optarg; break;
         case 'k': opt->max_attempts = optarg; break;
         case 'm': opt->max_size = optarg; break;
+        case 't': opt->time_limit = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -385,6 +401,24 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         }
     }
     return -1;
+}
+
+/* The producer's state says which files the database already holds. A
+ * state without its database (deleted, moved) would make the producer
+ * skip files nobody stored: start it afresh. */
+static void prepare_state(run_t *self, const char *db)
+{
+    snprintf(self->state, sizeof self->state, "%s.producer", db);
+    if (access(db, F_OK) == 0)
+        return;
+    static const char *suffixes[] = { "", "-wal", "-shm" };
+    char path[sizeof self->state + 8];
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", self->state, suffixes[i]);
+        if (unlink(path) == 0 && !i)
+            log_info("database is new, forgetting the producer state of an earlier one path=%s",
+                     log_q(self->state));
+    }
 }
 
 static int run_pipeline(run_t *self, const run_options_t *opt)
@@ -440,6 +474,7 @@ int run_main(int argc, char **argv)
         remove_rundir(&self);
         return 1;
     }
+    prepare_state(&self, opt.db);
     plan_children(&self, &opt, argv + optind, argc - optind);
     rc = run_pipeline(&self, &opt);
     close(self.summary_pipe[0]);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/hash.h"
+#include "proto/wire.h"
 
 typedef struct pending {
     char id[DOC_ID_LEN + 1];
@@ -23,6 +24,7 @@ typedef struct pending {
     uint32_t attempt;    /* sends so far */
     int64_t deadline;    /* clock_ms() to resend at; 0 = not sent yet */
     unsigned copies;     /* further sources with the same bytes */
+    wire_peer_t worker;  /* who holds it, when it went out as a DOC */
 } pending_t;
 
 typedef struct inflight inflight_t;

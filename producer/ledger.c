@@ -1,4 +1,4 @@
-/* ledger: per-worker credit. See ledger.h. */
+/* ledger: per-worker credit and liveness. See ledger.h. */
 #include "ledger.h"
 
 #include <stdlib.h>
@@ -8,7 +8,10 @@
 
 typedef struct account {
     wire_peer_t worker;
-    uint32_t credit;
+    uint32_t free_slots;   /* as of its last READY */
+    uint64_t received;     /* DOCs it had received then */
+    uint64_t sent;         /* DOCs we have sent it, on its counter's scale */
+    int64_t last_seen;
 } account_t;
 
 struct ledger {
@@ -16,6 +19,11 @@ struct ledger {
     size_t count;
     size_t cap;
 };
+
+int wire_peer_equal(const wire_peer_t *a, const wire_peer_t *b)
+{
+    return a->len == b->len && !memcmp(a->id, b->id, a->len);
+}
 
 ledger_t *ledger_new(void)
 {
@@ -33,15 +41,20 @@ void ledger_destroy(ledger_t **self_p)
 
 static account_t *find(const ledger_t *self, const wire_peer_t *worker)
 {
-    for (size_t i = 0; i < self->count; i++) {
-        account_t *a = &self->accounts[i];
-        if (a->worker.len == worker->len && !memcmp(a->worker.id, worker->id, worker->len))
-            return a;
-    }
+    for (size_t i = 0; i < self->count; i++)
+        if (wire_peer_equal(&self->accounts[i].worker, worker))
+            return &self->accounts[i];
     return NULL;
 }
 
-void ledger_grant(ledger_t *self, const wire_peer_t *worker, uint32_t credit)
+static uint64_t room(const account_t *a)
+{
+    uint64_t on_wire = a->sent - a->received;
+    return on_wire >= a->free_slots ? 0 : a->free_slots - on_wire;
+}
+
+void ledger_update(ledger_t *self, const wire_peer_t *worker, uint32_t free_slots,
+                   uint64_t received, int64_t now)
 {
     account_t *a = find(self, worker);
     if (!a) {
@@ -50,20 +63,23 @@ void ledger_grant(ledger_t *self, const wire_peer_t *worker, uint32_t credit)
             self->accounts = xrealloc(self->accounts, self->cap * sizeof(account_t));
         }
         a = &self->accounts[self->count++];
+        memset(a, 0, sizeof *a);
         a->worker = *worker;
-        a->credit = 0;
     }
-    /* A worker can never be owed more than the protocol's maximum, even
-     * if it repeats READY: memory stays bounded whatever a peer sends. */
-    a->credit = credit > MESSAGE_MAX_CREDIT - a->credit ? MESSAGE_MAX_CREDIT
-                                                         : a->credit + credit;
+    /* First contact (or a worker also fed by another producer): nothing
+     * of ours is on the wire beyond what it says it received. */
+    if (received > a->sent)
+        a->sent = received;
+    a->free_slots = free_slots;
+    a->received = received;
+    a->last_seen = now;
 }
 
 const wire_peer_t *ledger_pick(const ledger_t *self)
 {
     const account_t *best = NULL;
     for (size_t i = 0; i < self->count; i++)
-        if (self->accounts[i].credit && (!best || self->accounts[i].credit > best->credit))
+        if (room(&self->accounts[i]) && (!best || room(&self->accounts[i]) > room(best)))
             best = &self->accounts[i];
     return best ? &best->worker : NULL;
 }
@@ -71,16 +87,27 @@ const wire_peer_t *ledger_pick(const ledger_t *self)
 void ledger_spend(ledger_t *self, const wire_peer_t *worker)
 {
     account_t *a = find(self, worker);
-    if (a && a->credit)
-        a->credit--;
+    if (a)
+        a->sent++;
 }
 
 void ledger_forget(ledger_t *self, const wire_peer_t *worker)
 {
     account_t *a = find(self, worker);
-    if (!a)
-        return;
-    *a = self->accounts[--self->count];
+    if (a)
+        *a = self->accounts[--self->count];
+}
+
+int ledger_take_silent(ledger_t *self, int64_t cutoff, wire_peer_t *worker)
+{
+    for (size_t i = 0; i < self->count; i++) {
+        if (self->accounts[i].last_seen < cutoff) {
+            *worker = self->accounts[i].worker;
+            self->accounts[i] = self->accounts[--self->count];
+            return 1;
+        }
+    }
+    return 0;
 }
 
 size_t ledger_workers(const ledger_t *self)

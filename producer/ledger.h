@@ -1,10 +1,12 @@
-/* ledger: how many more documents each worker has asked for.
+/* ledger: which workers exist and how many documents each has room for.
  *
- * Load balancing by readiness: a worker says READY{credit:n} when it has
- * room for n more documents, and the producer only ever sends to a worker
- * with credit left. A slow worker therefore holds at most the few
- * documents it asked for, and a fast one is never starved. Workers appear
- * with their first READY and are forgotten when a send finds them gone. */
+ * Load balancing by readiness: every READY states a worker's absolute
+ * situation (free slots, DOCs received so far; proto/README.md), and a
+ * worker may be sent `free - (sent - received)` more documents: those
+ * still on the wire are spoken for. A slow worker therefore holds at most
+ * what it asked for, a fast one is never starved, and a repeated or lost
+ * READY changes nothing. READY also arrives every second as a heartbeat;
+ * a worker silent for longer than the worker timeout is presumed dead. */
 #ifndef FEEDMILL_LEDGER_H
 #define FEEDMILL_LEDGER_H
 
@@ -18,11 +20,19 @@ typedef struct ledger ledger_t;
 ledger_t *ledger_new(void);
 void ledger_destroy(ledger_t **self);
 
-void ledger_grant(ledger_t *self, const wire_peer_t *worker, uint32_t credit);
-/* The worker with the most credit, or NULL when nobody has any. */
+/* Records a READY; a worker heard of for the first time is added. */
+void ledger_update(ledger_t *self, const wire_peer_t *worker, uint32_t free_slots,
+                   uint64_t received, int64_t now);
+/* The worker with the most room, or NULL when nobody has any. */
 const wire_peer_t *ledger_pick(const ledger_t *self);
+/* One DOC was sent to this worker. */
 void ledger_spend(ledger_t *self, const wire_peer_t *worker);
 void ledger_forget(ledger_t *self, const wire_peer_t *worker);
+/* Forgets one worker last heard of before `cutoff` and copies it to
+ * *worker; returns 0 when every worker is fresher than that. */
+int ledger_take_silent(ledger_t *self, int64_t cutoff, wire_peer_t *worker);
 size_t ledger_workers(const ledger_t *self);
+
+int wire_peer_equal(const wire_peer_t *a, const wire_peer_t *b);
 
 #endif

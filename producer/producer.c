@@ -8,7 +8,11 @@
  * holds a few documents per worker, never the feed. Each one stays in the
  * in-flight table until its ACK arrives; without one by --retry-after it
  * is sent again, and after --max-attempts it is reported to the sink as
- * FAILED so it ends in dead_letters with the reason. */
+ * FAILED so it ends in dead_letters with the reason.
+ *
+ * The state file (producer/state.h) remembers every file's fate, so a
+ * restarted producer skips what was acknowledged and resends what was in
+ * flight: kill -9 costs a short delay, never a document. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,6 +32,7 @@
 #include "common/signals.h"
 #include "producer/inflight.h"
 #include "producer/ledger.h"
+#include "producer/state.h"
 #include "producer/walk.h"
 #include "proto/endpoints.h"
 #include "proto/wire.h"
@@ -36,7 +41,9 @@ typedef struct producer_options {
     const char *work;
     const char *acks;
     const char *sink;
+    const char *state;
     int64_t retry_after_ms;
+    int64_t worker_timeout_ms;
     uint32_t max_attempts;
     size_t max_size;
     size_t max_inflight;
@@ -44,7 +51,7 @@ typedef struct producer_options {
 } producer_options_t;
 
 typedef struct producer_counts {
-    uint64_t documents, duplicates, stored, unchanged, dead, retries;
+    uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries;
 } producer_counts_t;
 
 typedef struct producer {
@@ -54,6 +61,7 @@ typedef struct producer {
     int walk_done;
     inflight_t *inflight;
     ledger_t *ledger;
+    state_t *state;
     producer_counts_t counts;
 } producer_t;
 
@@ -95,6 +103,31 @@ fail:
     return NULL;
 }
 
+/* A worker that vanished or fell silent: what it held is resent now,
+ * not after --retry-after. Each resend counts as an attempt, so a
+ * document that keeps killing workers ends as a dead letter. */
+static void abandon_worker(producer_t *self, const wire_peer_t *worker, const char *why)
+{
+    ledger_forget(self->ledger, worker);
+    size_t held = 0;
+    for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+        pending_t *p = inflight_at(self->inflight, i);
+        if (p->deadline && !p->error && wire_peer_equal(&p->worker, worker)) {
+            p->deadline = clock_ms();
+            held++;
+        }
+    }
+    log_warn("worker lost, resending what it held reason=%s documents=%zu workers_left=%zu",
+             log_q(why), held, ledger_workers(self->ledger));
+}
+
+static void reap_silent_workers(producer_t *self)
+{
+    wire_peer_t worker;
+    while (ledger_take_silent(self->ledger, clock_ms() - self->opt.worker_timeout_ms, &worker))
+        abandon_worker(self, &worker, "no heartbeat within --worker-timeout");
+}
+
 /* Sends one pending document: to a worker as DOC, or to the sink as
  * FAILED when it carries an error. Returns 0 when sent, -1 when it must
  * wait (no worker has credit, or the sink's queue is full). */
@@ -120,12 +153,12 @@ static int send_pending(producer_t *self, pending_t *p)
             wire_peer_t worker = *picked;
             if (wire_send_to(self->work, &worker, &msg, ZMQ_DONTWAIT) == 0) {
                 ledger_spend(self->ledger, &worker);
+                p->worker = worker;
                 break;
             }
             /* EHOSTUNREACH: the worker is gone (ROUTER_MANDATORY tells us);
              * EAGAIN: its queue is full. Either way, not this one. */
-            log_debug("worker unavailable, forgetting it error=%s", log_q(zmq_strerror(errno)));
-            ledger_forget(self->ledger, &worker);
+            abandon_worker(self, &worker, zmq_strerror(errno));
         }
     }
     p->attempt++;
@@ -133,22 +166,28 @@ static int send_pending(producer_t *self, pending_t *p)
     return 0;
 }
 
+/* After max-attempts sends the document goes to the sink as FAILED:
+ * one that keeps taking workers down is not sent to them again. */
+static void give_up(producer_t *self, pending_t *p)
+{
+    buf_t why = BUF_INIT;
+    buf_printf(&why, "no result after %u attempts of %.0f s each "
+               "(the document crashed, hung or outlasted its workers)",
+               p->attempt, self->opt.retry_after_ms / 1000.0);
+    p->error = buf_detach(&why);
+    log_warn("giving up on document id=%.12s source=%s attempts=%u", p->id,
+             log_q(p->source), p->attempt);
+}
+
 /* A sent document whose deadline passed: resend, or give up on it. */
 static void expire(producer_t *self, pending_t *p)
 {
     self->counts.retries++;
-    if (!p->error && p->attempt >= self->opt.max_attempts) {
-        buf_t why = BUF_INIT;
-        buf_printf(&why, "no result after %u attempts of %.0f s each "
-                   "(the document crashed, hung or outlasted its workers)",
-                   p->attempt, self->opt.retry_after_ms / 1000.0);
-        p->error = buf_detach(&why);
-        log_warn("giving up on document id=%.12s source=%s attempts=%u", p->id,
-                 log_q(p->source), p->attempt);
-    } else {
+    if (!p->error && p->attempt >= self->opt.max_attempts)
+        give_up(self, p);
+    else
         log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
                  log_q(p->source), p->attempt + 1);
-    }
     p->deadline = 0;
 }
 
@@ -159,9 +198,65 @@ static void send_due(producer_t *self)
         pending_t *p = inflight_at(self->inflight, i);
         if (p->deadline && p->deadline <= now)
             expire(self, p);
-        if (!p->deadline)
-            send_pending(self, p);
+        if (!p->deadline && send_pending(self, p) == 0 && p->attempt > 1)
+            state_note_attempts(self->state, p->id, p->attempt);
     }
+}
+
+/* What the state says of a file: 1 to skip it, 0 to send it (with
+ * *attempts sends already made by an earlier run). */
+static int seen_before(producer_t *self, const char *path, file_stamp_t *stamp,
+                       uint32_t *attempts)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        *stamp = (file_stamp_t){ -1, -1 };
+        *attempts = 0;
+        return 0;   /* reading it will fail and say why */
+    }
+    *stamp = (file_stamp_t){ st.st_size, (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec };
+    file_status_t status = state_lookup(self->state, path, stamp, attempts);
+    if (status == FILE_DONE || status == FILE_DEAD) {
+        self->counts.skipped++;
+        log_debug("unchanged since acknowledged, skipping source=%s", log_q(path));
+        return 1;
+    }
+    if (status == FILE_SENT)
+        log_info("resuming document sent by an earlier run source=%s attempts=%u",
+                 log_q(path), *attempts);
+    return 0;
+}
+
+/* Reads one file into the in-flight table (or onto its twin there). */
+static void admit(producer_t *self, const char *path, const file_stamp_t *stamp, uint32_t attempts)
+{
+    size_t len = 0;
+    char *error = NULL;
+    uint8_t *body = read_document(path, self->opt.max_size, &len, &error);
+    char id[DOC_ID_LEN + 1];
+    /* An unreadable file has no content hash; its path names it. */
+    if (body)
+        hash_doc_id(body, len, id);
+    else
+        hash_doc_id(path, strlen(path), id);
+    pending_t *same = inflight_find(self->inflight, id);
+    if (same) {
+        same->copies++;
+        log_info("same content as a document in flight, counted once id=%.12s source=%s",
+                 id, log_q(path));
+        state_mark_sent(self->state, path, stamp, id, same->attempt);
+        free(body);
+        free(error);
+        return;
+    }
+    if (error)
+        log_error("cannot read document source=%s error=%s", log_q(path), log_q(error));
+    pending_t *p = inflight_add(self->inflight, id, path, body, len, error);
+    p->attempt = attempts;
+    if (attempts >= self->opt.max_attempts && !p->error)
+        give_up(self, p);
+    send_pending(self, p);
+    state_mark_sent(self->state, path, stamp, id, p->attempt);
 }
 
 /* Reads new documents while some worker has room for them. */
@@ -172,31 +267,16 @@ static void feed(producer_t *self)
         const char *path = walk_next(self->walk);
         if (!path) {
             self->walk_done = 1;
-            log_info("all inputs read documents=%llu", (unsigned long long)self->counts.documents);
+            log_info("all inputs read documents=%llu skipped=%llu",
+                     (unsigned long long)self->counts.documents,
+                     (unsigned long long)self->counts.skipped);
             return;
         }
         self->counts.documents++;
-        size_t len = 0;
-        char *error = NULL;
-        uint8_t *body = read_document(path, self->opt.max_size, &len, &error);
-        char id[DOC_ID_LEN + 1];
-        /* An unreadable file has no content hash; its path names it. */
-        if (body)
-            hash_doc_id(body, len, id);
-        else
-            hash_doc_id(path, strlen(path), id);
-        pending_t *same = inflight_find(self->inflight, id);
-        if (same) {
-            same->copies++;
-            log_info("same content as a document in flight, counted once id=%.12s source=%s",
-                     id, log_q(path));
-            free(body);
-            free(error);
-            continue;
-        }
-        if (error)
-            log_error("cannot read document source=%s error=%s", log_q(path), log_q(error));
-        send_pending(self, inflight_add(self->inflight, id, path, body, len, error));
+        file_stamp_t stamp;
+        uint32_t attempts;
+        if (!seen_before(self, path, &stamp, &attempts))
+            admit(self, path, &stamp, attempts);
     }
 }
 
@@ -215,7 +295,7 @@ static void on_ready(producer_t *self)
             continue;
         }
         if (msg->type == MSG_READY)
-            ledger_grant(self->ledger, &peer, msg->credit);
+            ledger_update(self->ledger, &peer, msg->credit, msg->received, clock_ms());
         else
             log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
         message_destroy(&msg);
@@ -255,6 +335,7 @@ static void on_ack(producer_t *self)
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
         if (p) {
             count_ack(self, p, msg->status);
+            state_mark_acked(self->state, p->id, msg->status);
             inflight_remove(self->inflight, p);
         } else if (msg->type != MSG_ACK) {
             log_warn("unexpected message on acks socket type=%s", message_type_name(msg->type));
@@ -289,8 +370,10 @@ static int producer_run(producer_t *self)
         }
         on_ready(self);
         on_ack(self);
+        reap_silent_workers(self);
         send_due(self);
         feed(self);
+        state_tick(self->state);
     }
     log_info("stopping on signal pending=%zu", inflight_count(self->inflight));
     return -1;
@@ -327,6 +410,13 @@ static producer_t *producer_new(const producer_options_t *opt)
 
 static int producer_connect(producer_t *self)
 {
+    char *error = NULL;
+    self->state = state_open(self->opt.state, &error);
+    if (!self->state) {
+        log_error("%s", error);
+        free(error);
+        return -1;
+    }
     self->work = open_socket(self, ZMQ_ROUTER, self->opt.work, 1);
     self->acks = open_socket(self, ZMQ_PULL, self->opt.acks, 1);
     self->sink = open_socket(self, ZMQ_PUSH, self->opt.sink, 0);
@@ -344,6 +434,7 @@ static void producer_destroy(producer_t **self_p)
         zmq_close(self->sink);
     zmq_ctx_term(self->ctx);
     walk_destroy(&self->walk);
+    state_close(&self->state);
     inflight_destroy(&self->inflight);
     ledger_destroy(&self->ledger);
     free(self);
@@ -362,7 +453,11 @@ static void usage(FILE *out)
         "  --work ENDPOINT        bind for workers (default %s)\n"
         "  --acks ENDPOINT        bind for the sink's acks (default %s)\n"
         "  --sink ENDPOINT        sink's results endpoint (default %s)\n"
+        "  --state FILE           remembers acknowledged files across restarts\n"
+        "                         (default feedmill-producer.db)\n"
         "  --retry-after SECONDS  resend a document not acknowledged by then (default 60)\n"
+        "  --worker-timeout SECONDS  a worker silent this long is presumed dead and\n"
+        "                         its documents are resent (default 10)\n"
         "  --max-attempts K       sends before a document is dead-lettered (default 3)\n"
         "  --max-size BYTES       larger files are dead-lettered unread (default 33554432)\n"
         "  --summary              print one summary line on stdout at the end\n"
@@ -376,15 +471,17 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "work", required_argument, 0, 'w' },
         { "acks", required_argument, 0, 'a' },
         { "sink", required_argument, 0, 's' },
+        { "state", required_argument, 0, 'f' },
         { "retry-after", required_argument, 0, 'r' },
+        { "worker-timeout", required_argument, 0, 't' },
         { "max-attempts", required_argument, 0, 'k' },
         { "max-size", required_argument, 0, 'm' },
         { "summary", no_argument, 0, 'S' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
-    *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND,
-                                 ENDPOINT_RESULTS_CONNECT, 60000, 3, 32u << 20, 1024, 0 };
+    *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
+                                 "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024, 0 };
     double seconds;
     long n;
     int c;
@@ -393,10 +490,16 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         case 'w': opt->work = optarg; break;
         case 'a': opt->acks = optarg; break;
         case 's': opt->sink = optarg; break;
+        case 'f': opt->state = optarg; break;
         case 'r':
             if (args_number("producer", "--retry-after", optarg, 0.05, 86400, &seconds))
                 return 2;
             opt->retry_after_ms = (int64_t)(seconds * 1000);
+            break;
+        case 't':
+            if (args_number("producer", "--worker-timeout", optarg, 0.5, 86400, &seconds))
+                return 2;
+            opt->worker_timeout_ms = (int64_t)(seconds * 1000);
             break;
         case 'k':
             if (args_count("producer", "--max-attempts", optarg, 1, 1000, &n))
@@ -447,14 +550,16 @@ int producer_main(int argc, char **argv)
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
     int ok = producer_run(self) == 0;
     producer_counts_t *c = &self->counts;
-    log_info("finished documents=%llu stored=%llu unchanged=%llu dead=%llu duplicates=%llu "
-             "retries=%llu seconds=%.2f", (unsigned long long)c->documents,
+    log_info("finished documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
+             "duplicates=%llu retries=%llu seconds=%.2f", (unsigned long long)c->documents,
+             (unsigned long long)c->skipped,
              (unsigned long long)c->stored, (unsigned long long)c->unchanged,
              (unsigned long long)c->dead, (unsigned long long)c->duplicates,
              (unsigned long long)c->retries, (clock_ms() - started) / 1000.0);
     if (opt.summary)
-        printf("summary documents=%llu stored=%llu unchanged=%llu dead=%llu duplicates=%llu\n",
-               (unsigned long long)c->documents, (unsigned long long)c->stored,
+        printf("summary documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
+               "duplicates=%llu\n", (unsigned long long)c->documents,
+               (unsigned long long)c->skipped, (unsigned long long)c->stored,
                (unsigned long long)c->unchanged, (unsigned long long)c->dead,
                (unsigned long long)c->duplicates);
     rc = !ok ? 1 : c->dead ? 3 : 0;

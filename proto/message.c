@@ -181,7 +181,7 @@ static int message_ok(const message_t *m)
 {
     switch (m->type) {
     case MSG_READY:
-        return m->credit >= 1 && m->credit <= MESSAGE_MAX_CREDIT;
+        return m->credit <= MESSAGE_MAX_CREDIT && m->received <= MESSAGE_MAX_RECEIVED;
     case MSG_DOC:
         return header_ok(m) && m->body_len <= MESSAGE_MAX_BODY
             && (m->body || m->body_len == 0);
@@ -318,9 +318,11 @@ static void put_message(writer_t *w, const message_t *m)
 {
     switch (m->type) {
     case MSG_READY:
-        put_envelope(w, m, 3);
+        put_envelope(w, m, 4);
         put_str(w, "credit");
         put_uint(w, m->credit);
+        put_str(w, "received");
+        put_uint(w, m->received);
         break;
     case MSG_DOC:
         put_envelope(w, m, 6);
@@ -860,7 +862,8 @@ static int decode_fields(const reader_t *r, message_t *m)
     int status;
     switch (m->type) {
     case MSG_READY:
-        if (read_uint(r, "credit", 1, MESSAGE_MAX_CREDIT, &credit) < 0)
+        if (read_uint(r, "credit", 0, MESSAGE_MAX_CREDIT, &credit) < 0
+            || read_uint(r, "received", 0, MESSAGE_MAX_RECEIVED, &m->received) < 0)
             return -1;
         m->credit = (uint32_t)credit;
         return 0;

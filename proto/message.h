@@ -4,7 +4,9 @@
  * keys; proto/README.md specifies each field so a client in another
  * language can be written from that file alone.
  *
- *   READY   worker  -> producer  "I have room for `credit` more documents"
+ *   READY   worker  -> producer  "I have `credit` free slots and have received
+ *                                `received` DOCs": sent at start, after each
+ *                                document and every second (the heartbeat)
  *   DOC     producer -> worker   one raw document to extract
  *   RESULT  worker  -> sink      the extracted record
  *   FAILED  worker|producer -> sink  a document that could not be processed
@@ -30,6 +32,7 @@
 #define MESSAGE_MAX_BODY     (64u << 20)    /* raw document or record body */
 #define MESSAGE_MAX_ITEMS    100000         /* entities or keywords */
 #define MESSAGE_MAX_CREDIT   1024
+#define MESSAGE_MAX_RECEIVED 9007199254740991ull   /* 2^53 - 1: exact in any JSON/JS client */
 #define MESSAGE_MAX_ATTEMPT  1000000
 
 typedef enum {
@@ -48,7 +51,8 @@ typedef enum {
 
 typedef struct message {
     message_type_t type;
-    uint32_t credit;              /* READY */
+    uint32_t credit;              /* READY: free slots now, 0..MESSAGE_MAX_CREDIT */
+    uint64_t received;            /* READY: DOCs this worker has received so far */
     char id[DOC_ID_LEN + 1];      /* DOC, RESULT, FAILED, ACK */
     char *source;                 /* DOC, RESULT, FAILED */
     uint32_t attempt;             /* DOC, RESULT, FAILED: 1 on first send */

@@ -27,6 +27,11 @@ int wire_send(void *socket, const message_t *message, int flags)
     return send_encoded(socket, message, flags);
 }
 
+int wire_send_encoded(void *socket, const void *data, size_t len, int flags)
+{
+    return zmq_send(socket, data, len, flags) < 0 ? -1 : 0;
+}
+
 int wire_send_to(void *router, const wire_peer_t *peer,
                  const message_t *message, int flags)
 {

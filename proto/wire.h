@@ -29,6 +29,9 @@ int wire_send(void *socket, const message_t *message, int flags);
 int wire_send_to(void *router, const wire_peer_t *peer,
                  const message_t *message, int flags);
 
+/* Sends bytes that are already one encoded message. */
+int wire_send_encoded(void *socket, const void *data, size_t len, int flags);
+
 wire_status_t wire_recv(void *socket, int flags, message_t **out,
                         char *error, size_t error_size);
 /* For ROUTER sockets: the first frame names the peer. */

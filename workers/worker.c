@@ -3,6 +3,10 @@
  *   producer ROUTER "work" <──READY── DEALER ──> extract ──PUSH──> sink "results"
  *                          ──DOC───>
  *
+ * Each extraction runs in a sandboxed child process (workers/sandbox.h)
+ * with a time limit: a document that crashes the parser or never ends
+ * becomes a dead letter with that reason, and the worker carries on.
+ *
  * The worker asks for --credit documents up front and for one more after
  * each it finishes, so it never holds more than it can process. Every DOC
  * ends as a RESULT or a FAILED with the reason: a document the extractor
@@ -23,30 +27,50 @@
 #include "cli/commands.h"
 #include "common/args.h"
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "extract/extract.h"
 #include "proto/endpoints.h"
 #include "proto/wire.h"
+#include "workers/sandbox.h"
+
+enum { HEARTBEAT_MS = 1000 };
 
 typedef struct worker {
     void *ctx, *work, *results, *monitor;
-    uint32_t credit;
+    uint32_t credit;           /* capacity: documents it may hold at once */
+    uint32_t held;             /* received and not finished */
+    uint64_t received;         /* messages received on the work socket */
+    int64_t last_ready;
+    int64_t time_limit_ms;
     uint64_t done, failed;
 } worker_t;
 
-static int ask_for_work(worker_t *self, uint32_t credit)
+/* READY states where we stand, not a delta (proto/README.md), so it is
+ * safe to repeat: after each document, on (re)connection, and every
+ * second as the heartbeat that tells the producer we are alive. */
+static void send_ready(worker_t *self)
 {
-    message_t ready = { .type = MSG_READY, .credit = credit };
-    return wire_send(self->work, &ready, ZMQ_DONTWAIT);
+    message_t ready = { .type = MSG_READY, .credit = self->credit - self->held,
+                        .received = self->received };
+    wire_send(self->work, &ready, ZMQ_DONTWAIT);
+    self->last_ready = clock_ms();
+}
+
+static void heartbeat(void *ctx)
+{
+    worker_t *self = ctx;
+    if (clock_ms() - self->last_ready >= HEARTBEAT_MS)
+        send_ready(self);
 }
 
 /* Sends to the sink, waiting as long as the sink needs (backpressure) but
  * still answering a stop request. Returns 0 when sent. */
-static int send_result(worker_t *self, const message_t *msg)
+static int send_result(worker_t *self, const buf_t *encoded)
 {
     while (!signals_stop_requested()) {
-        if (wire_send(self->results, msg, 0) == 0)
+        if (wire_send_encoded(self->results, encoded->data, encoded->len, 0) == 0)
             return 0;
         if (errno != EAGAIN && errno != EINTR) {
             log_error("cannot send to sink error=%s", log_q(zmq_strerror(errno)));
@@ -56,33 +80,82 @@ static int send_result(worker_t *self, const message_t *msg)
     return -1;
 }
 
-static void process(worker_t *self, const message_t *doc)
+/* Runs in the sandbox child: extraction, then the encoded answer. */
+static void extract_to_message(void *ctx, buf_t *out)
 {
+    const message_t *doc = ctx;
     char *error = NULL;
     record_t *record = extract_document(doc->source, doc->body, doc->body_len, &error);
-    message_t out = { 0 };
-    memcpy(out.id, doc->id, sizeof out.id);
-    out.source = doc->source;
-    out.attempt = doc->attempt;
+    message_t answer = { 0 };
+    memcpy(answer.id, doc->id, sizeof answer.id);
+    answer.source = doc->source;
+    answer.attempt = doc->attempt;
     if (record) {
         /* The producer's id is authoritative: it named the document on
-         * the wire, and an ACK must match it. */
+         * the wire, and the ACK must match it. */
         memcpy(record->id, doc->id, sizeof record->id);
-        out.type = MSG_RESULT;
-        out.record = record;
-        self->done++;
+        answer.type = MSG_RESULT;
+        answer.record = record;
     } else {
-        out.type = MSG_FAILED;
-        out.error = error;
-        self->failed++;
-        log_warn("document refused id=%.12s source=%s error=%s", doc->id,
-                 log_q(doc->source), log_q(error));
+        answer.type = MSG_FAILED;
+        answer.error = error;
     }
-    if (send_result(self, &out) == 0)
-        log_debug("document done id=%.12s source=%s result=%s", doc->id,
-                  log_q(doc->source), message_type_name(out.type));
+    uint8_t *data;
+    size_t len;
+    if (message_encode(&answer, &data, &len) == 0) {
+        buf_append(out, data, len);
+        free(data);
+    }
     record_destroy(&record);
     free(error);
+}
+
+static void encode_failure(const message_t *doc, const char *why, buf_t *out)
+{
+    message_t failed = { .type = MSG_FAILED, .source = doc->source, .attempt = doc->attempt };
+    memcpy(failed.id, doc->id, sizeof failed.id);
+    buf_t error = BUF_INIT;
+    buf_printf(&error, "extraction %s", why);
+    failed.error = error.data;
+    uint8_t *data;
+    size_t len;
+    if (message_encode(&failed, &data, &len) == 0) {
+        buf_append(out, data, len);
+        free(data);
+    }
+    buf_free(&error);
+}
+
+static void process(worker_t *self, const message_t *doc)
+{
+    buf_t answer = BUF_INIT;
+    char *reason = NULL;
+    sandbox_status_t status = sandbox_run(extract_to_message, (void *)doc, self->time_limit_ms,
+                                          heartbeat, self, &answer, &reason);
+    char check[128];
+    message_t *decoded = status == SANDBOX_DONE
+                             ? message_decode((const uint8_t *)answer.data, answer.len, check,
+                                              sizeof check)
+                             : NULL;
+    if (status == SANDBOX_DONE && !decoded) {
+        free(reason);
+        reason = xstrdup("produced no valid answer");
+    }
+    if (!decoded) {
+        log_error("extraction failed id=%.12s source=%s reason=%s", doc->id, log_q(doc->source),
+                  log_q(reason));
+        buf_reset(&answer);
+        encode_failure(doc, reason, &answer);
+    } else if (decoded->type == MSG_FAILED) {
+        log_warn("document refused id=%.12s source=%s error=%s", doc->id, log_q(doc->source),
+                 log_q(decoded->error));
+    }
+    decoded && decoded->type == MSG_RESULT ? self->done++ : self->failed++;
+    if (send_result(self, &answer) == 0)
+        log_debug("document done id=%.12s source=%s", doc->id, log_q(doc->source));
+    message_destroy(&decoded);
+    buf_free(&answer);
+    free(reason);
 }
 
 static void on_work(worker_t *self)
@@ -92,6 +165,9 @@ static void on_work(worker_t *self)
     wire_status_t status = wire_recv(self->work, ZMQ_DONTWAIT, &msg, error, sizeof error);
     if (status == WIRE_AGAIN || status == WIRE_FAILED)
         return;
+    /* Whatever arrived was counted as sent by the producer. */
+    self->received++;
+    self->held = 1;
     if (status == WIRE_BAD)
         log_warn("bad message on work socket error=%s", log_q(error));
     else if (msg->type != MSG_DOC)
@@ -99,8 +175,8 @@ static void on_work(worker_t *self)
     else
         process(self, msg);
     message_destroy(&msg);
-    /* Whatever arrived used one credit at the producer: give it back. */
-    ask_for_work(self, 1);
+    self->held = 0;
+    send_ready(self);
 }
 
 /* A (re)connection to the producer: a restarted producer knows nothing
@@ -117,7 +193,7 @@ static void on_monitor(worker_t *self)
         memcpy(&id, zmq_msg_data(&event), sizeof id);
         if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             log_info("connected to producer, asking for work credit=%u", self->credit);
-            ask_for_work(self, self->credit);
+            send_ready(self);
         }
     }
     zmq_msg_close(&event);
@@ -131,7 +207,7 @@ static int worker_run(worker_t *self)
             { self->work, 0, ZMQ_POLLIN, 0 },
             { self->monitor, 0, ZMQ_POLLIN, 0 },
         };
-        if (zmq_poll(items, 2, 1000) < 0 && zmq_errno() != EINTR) {
+        if (zmq_poll(items, 2, HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
@@ -139,6 +215,7 @@ static int worker_run(worker_t *self)
             on_monitor(self);
         if (items[0].revents & ZMQ_POLLIN)
             on_work(self);
+        heartbeat(self);
     }
     return 0;
 }
@@ -190,6 +267,7 @@ static void usage(FILE *out)
         "  --work ENDPOINT     the producer's work endpoint (default %s)\n"
         "  --results ENDPOINT  the sink's results endpoint (default %s)\n"
         "  --credit N          documents to hold at once, 1-64 (default 2)\n"
+        "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
         "  -h, --help          this help\n",
         ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
 }
@@ -200,11 +278,13 @@ int worker_main(int argc, char **argv)
         { "work", required_argument, 0, 'w' },
         { "results", required_argument, 0, 'r' },
         { "credit", required_argument, 0, 'c' },
+        { "time-limit", required_argument, 0, 't' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
     long credit = 2;
+    double time_limit = 30;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -214,13 +294,18 @@ int worker_main(int argc, char **argv)
             if (args_count("worker", "--credit", optarg, 1, 64, &credit))
                 return 2;
             break;
+        case 't':
+            if (args_number("worker", "--time-limit", optarg, 0.001, 3600, &time_limit))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     log_init("worker");
     signals_install();
-    worker_t self = { .ctx = zmq_ctx_new(), .credit = (uint32_t)credit };
+    worker_t self = { .ctx = zmq_ctx_new(), .credit = (uint32_t)credit,
+                      .time_limit_ms = (int64_t)(time_limit * 1000) };
     int rc = worker_connect(&self, work, results) == 0 ? worker_run(&self) : 1;
     log_info("stopped documents=%llu refused=%llu", (unsigned long long)self.done,
              (unsigned long long)self.failed);

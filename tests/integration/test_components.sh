@@ -11,7 +11,7 @@ WORK_PORT=$(free_port); RESULTS_PORT=$(free_port); ACKS_PORT=$(free_port)
     --acks "tcp://127.0.0.1:$ACKS_PORT" 2>"$WORK/sink.log" &
 SINK=$!; BACKGROUND+=($SINK)
 "$FEEDMILL" producer --work "tcp://127.0.0.1:$WORK_PORT" --acks "tcp://127.0.0.1:$ACKS_PORT" \
-    --sink "tcp://127.0.0.1:$RESULTS_PORT" --summary "$WORK/docs" >"$WORK/summary" 2>"$WORK/producer.log" &
+    --sink "tcp://127.0.0.1:$RESULTS_PORT" --state "$WORK/producer.db" --summary "$WORK/docs" >"$WORK/summary" 2>"$WORK/producer.log" &
 PRODUCER=$!; BACKGROUND+=($PRODUCER)
 sleep 0.5
 kill -0 $PRODUCER 2>/dev/null || fail "producer exited before any worker joined"
@@ -22,7 +22,7 @@ for i in 1 2 3; do
 done
 
 wait $PRODUCER || { cat "$WORK/producer.log" >&2; fail "producer exited non-zero"; }
-grep -q "summary documents=200 stored=200 unchanged=0 dead=0" "$WORK/summary" \
+grep -q "summary documents=200 skipped=0 stored=200 unchanged=0 dead=0" "$WORK/summary" \
     || fail "producer summary: $(cat "$WORK/summary")"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 200 "rows committed before the producer exited"
 expect_eq "$(sql "$DB" 'SELECT count(DISTINCT id) FROM documents')" 200 "distinct ids"

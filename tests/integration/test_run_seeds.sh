@@ -18,7 +18,15 @@ grep -q "4 documents" "$WORK/out1" || fail "summary does not report 4 documents:
 "$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out2" 2>"$WORK/err2" \
     || { cat "$WORK/err2" >&2; fail "second run exited non-zero"; }
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after second run"
-grep -q "0 stored, 4 already there" "$WORK/out2" || fail "second run rewrote rows: $(cat "$WORK/out2")"
+grep -q "0 stored, 0 already there, 0 dead-lettered, 0 duplicate files, 4 unchanged since an earlier run" "$WORK/out2" || fail "second run rewrote rows: $(cat "$WORK/out2")"
+
+# Without the producer's memory every file is read and sent again: the
+# sink's upsert on the content id still adds nothing.
+rm -f "$DB.producer" "$DB.producer-wal" "$DB.producer-shm"
+"$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out3" 2>"$WORK/err3" \
+    || { cat "$WORK/err3" >&2; fail "third run exited non-zero"; }
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after a run without producer state"
+grep -q "0 stored, 4 already there" "$WORK/out3" || fail "sink rewrote rows: $(cat "$WORK/out3")"
 
 hits=$("$FEEDMILL" search --db "$DB" --json 싱가포르 | wc -l)
 expect_eq "$hits" 4 "search hits for 싱가포르 (inside 싱가포르와, 싱가포르에)"

@@ -123,31 +123,51 @@ static void test_ledger(void)
     ledger_t *ledger = ledger_new();
     wire_peer_t w1 = { { 1, 2, 3 }, 3 }, w2 = { { 9 }, 1 };
     CHECK(ledger_pick(ledger) == NULL);
-    ledger_grant(ledger, &w1, 1);
-    ledger_grant(ledger, &w2, 2);
+    ledger_update(ledger, &w1, 1, 0, 1000);
+    ledger_update(ledger, &w2, 2, 0, 1000);
     CHECK(ledger_workers(ledger) == 2);
     const wire_peer_t *p = ledger_pick(ledger);
-    CHECK(p && p->len == 1 && p->id[0] == 9);
+    CHECK(p && wire_peer_equal(p, &w2));
     ledger_spend(ledger, &w2);
     ledger_spend(ledger, &w2);
     p = ledger_pick(ledger);
-    CHECK(p && p->len == 3);
+    CHECK(p && wire_peer_equal(p, &w1));
     ledger_spend(ledger, &w1);
     CHECK(ledger_pick(ledger) == NULL);
-    /* Credit never grows past the protocol maximum, however often a peer asks. */
-    for (int i = 0; i < 5000; i++)
-        ledger_grant(ledger, &w1, MESSAGE_MAX_CREDIT);
-    int spent = 0;
-    while (ledger_pick(ledger) && spent <= MESSAGE_MAX_CREDIT) {
-        ledger_spend(ledger, &w1);
-        spent++;
-    }
-    CHECK(spent == MESSAGE_MAX_CREDIT);
-    ledger_forget(ledger, &w1);
-    CHECK(ledger_workers(ledger) == 1);
-    ledger_grant(ledger, &w2, 1);
+
+    /* READY is absolute: repeating it grants nothing new while the two
+     * DOCs sent to w2 are still on the wire ... */
+    for (int i = 0; i < 100; i++)
+        ledger_update(ledger, &w2, 2, 0, 1500);
+    CHECK(ledger_pick(ledger) == NULL);
+    /* ... it received one and works on it: one slot free, one DOC queued. */
+    ledger_update(ledger, &w2, 1, 1, 1600);
+    CHECK(ledger_pick(ledger) == NULL);
+    /* It finished both: room for two again. */
+    ledger_update(ledger, &w2, 2, 2, 1700);
     p = ledger_pick(ledger);
-    CHECK(p && p->len == 1);
+    CHECK(p && wire_peer_equal(p, &w2));
+    ledger_spend(ledger, &w2);
+    ledger_spend(ledger, &w2);
+    CHECK(ledger_pick(ledger) == NULL);
+
+    /* A worker met for the first time (a restarted producer) with a long
+     * history: nothing of ours is on the wire, its free slots are real. */
+    wire_peer_t w3 = { { 7, 7 }, 2 };
+    ledger_update(ledger, &w3, 2, 5000, 1800);
+    p = ledger_pick(ledger);
+    CHECK(p && wire_peer_equal(p, &w3));
+
+    /* Silence: w1 was last heard of at 1000, the others later. */
+    wire_peer_t silent;
+    CHECK(ledger_take_silent(ledger, 1200, &silent) == 1);
+    CHECK(wire_peer_equal(&silent, &w1));
+    CHECK(ledger_take_silent(ledger, 1200, &silent) == 0);
+    CHECK(ledger_workers(ledger) == 2);
+
+    ledger_forget(ledger, &w3);
+    CHECK(ledger_workers(ledger) == 1);
+    CHECK(ledger_pick(ledger) == NULL);
     ledger_destroy(&ledger);
     CHECK(ledger == NULL);
 }

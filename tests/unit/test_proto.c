@@ -25,6 +25,7 @@ static message_t *sample(message_type_t type)
     switch (type) {
     case MSG_READY:
         m->credit = 16;
+        m->received = 300;
         break;
     case MSG_DOC:
         m->source = xstrdup("/srv/feeds/2024-01-05/samsung.html");
@@ -335,7 +336,7 @@ static void test_roundtrip_simple(void)
 {
     message_t *m = sample(MSG_READY);
     message_t *back = roundtrip(m);
-    CHECK(back && back->type == MSG_READY && back->credit == 16);
+    CHECK(back && back->type == MSG_READY && back->credit == 16 && back->received == 300);
     message_destroy(&back);
     message_destroy(&m);
 
@@ -437,8 +438,8 @@ static void test_golden(void)
     message_destroy(&m);
 
     static const char ready[] =
-        "\x83" "\xa1" "v" "\x01" "\xa4" "type" "\xa5" "ready"
-        "\xa6" "credit" "\x10";
+        "\x84" "\xa1" "v" "\x01" "\xa4" "type" "\xa5" "ready"
+        "\xa6" "credit" "\x10" "\xa8" "received" "\xcd\x01\x2c";
     m = sample(MSG_READY);
     data = encode(m, &len);
     CHECK(len == sizeof ready - 1 && memcmp(data, ready, len) == 0);
@@ -463,7 +464,8 @@ static void test_encode_rejects(void)
     size_t len;
     CHECK(message_encode(NULL, &data, &len) == -1);
 
-    m = sample(MSG_READY); m->credit = 0; expect_encode_fails(m, "credit 0");
+    m = sample(MSG_READY); m->received = MESSAGE_MAX_RECEIVED + 1;
+    expect_encode_fails(m, "received beyond 2^53 - 1");
     m = sample(MSG_READY); m->credit = MESSAGE_MAX_CREDIT + 1;
     expect_encode_fails(m, "credit too big");
     m = sample(MSG_READY); m->type = (message_type_t)0;
@@ -653,10 +655,12 @@ static void test_numbers(void)
     static const uint8_t str_one[] = { 0xa1, '1' };
     message_t *m;
 
-    expect_edit_error(MSG_READY, replace("credit", c0, 1),
-                      "field 'credit' out of range 1..1024");
+    /* credit 0 is a busy worker's heartbeat. */
+    m = expect_edit_ok(MSG_READY, replace("credit", c0, 1));
+    CHECK(m && m->credit == 0);
+    message_destroy(&m);
     expect_edit_error(MSG_READY, replace("credit", c1025, 3),
-                      "field 'credit' out of range 1..1024");
+                      "field 'credit' out of range 0..1024");
     m = expect_edit_ok(MSG_READY, replace("credit", c1024, 3));
     CHECK(m && m->credit == 1024);
     message_destroy(&m);
@@ -928,20 +932,22 @@ static void test_bounded_memory(void)
     expect_error(fits, sizeof fits, "message is not a map", "exact fit");
 }
 
-/* {v:1, type:"ready", credit:1, x:[[...[]...]]} with `arrays` arrays. */
+/* {v:1, type:"ready", credit:1, received:0, x:[[...[]...]]} with `arrays` arrays. */
 static uint8_t *nested_ready(int arrays, size_t *len)
 {
     msgpack_sbuffer sbuf;
     msgpack_packer pk;
     msgpack_sbuffer_init(&sbuf);
     msgpack_packer_init(&pk, &sbuf, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 4);
+    msgpack_pack_map(&pk, 5);
     msgpack_pack_str_with_body(&pk, "v", 1);
     msgpack_pack_uint8(&pk, 1);
     msgpack_pack_str_with_body(&pk, "type", 4);
     msgpack_pack_str_with_body(&pk, "ready", 5);
     msgpack_pack_str_with_body(&pk, "credit", 6);
     msgpack_pack_uint8(&pk, 1);
+    msgpack_pack_str_with_body(&pk, "received", 8);
+    msgpack_pack_uint8(&pk, 0);
     msgpack_pack_str_with_body(&pk, "x", 1);
     for (int i = 0; i < arrays; i++)
         msgpack_pack_array(&pk, i + 1 < arrays ? 1 : 0);
@@ -966,13 +972,13 @@ static void test_depth_and_ext(void)
     static const uint8_t fixext[] = { 0xd4, 0x01, 0x00 };
     static const uint8_t ext8[] = { 0xc7, 0x01, 0x05, 0x00 };
     static const uint8_t reserved[] = { 0xc1 };
-    /* The added value starts at byte 30: the 23-byte READY, then "future". */
+    /* The added value starts at byte 42: the 35-byte READY, then "future". */
     expect_edit_error(MSG_READY, (edit_t){ EDIT_ADD, "", fixext, sizeof fixext },
-                      "ext type at byte 30 not allowed");
+                      "ext type at byte 42 not allowed");
     expect_edit_error(MSG_READY, (edit_t){ EDIT_ADD, "", ext8, sizeof ext8 },
-                      "ext type at byte 30 not allowed");
+                      "ext type at byte 42 not allowed");
     expect_edit_error(MSG_READY, (edit_t){ EDIT_ADD, "", reserved, 1 },
-                      "invalid msgpack byte 0xc1 at byte 30");
+                      "invalid msgpack byte 0xc1 at byte 42");
     expect_error(reserved, 1, "invalid msgpack byte 0xc1 at byte 0", "0xc1");
 }
 
