@@ -10,6 +10,7 @@ struct inflight {
     pending_t **items;
     size_t count;
     size_t cap;
+    size_t bytes;
 };
 
 inflight_t *inflight_new(void)
@@ -22,6 +23,7 @@ static void pending_free(pending_t *entry)
     free(entry->source);
     free(entry->body);
     free(entry->error);
+    free(entry->last_failure);
     free(entry);
 }
 
@@ -40,6 +42,11 @@ void inflight_destroy(inflight_t **self_p)
 size_t inflight_count(const inflight_t *self)
 {
     return self->count;
+}
+
+size_t inflight_bytes(const inflight_t *self)
+{
+    return self->bytes;
 }
 
 pending_t *inflight_at(inflight_t *self, size_t index)
@@ -69,6 +76,7 @@ pending_t *inflight_add(inflight_t *self, const char *id, const char *source,
     entry->len = len;
     entry->error = error;
     self->items[self->count++] = entry;
+    self->bytes += len;
     return entry;
 }
 
@@ -80,6 +88,7 @@ void inflight_remove(inflight_t *self, pending_t *entry)
         memmove(&self->items[i], &self->items[i + 1],
                 (self->count - i - 1) * sizeof(pending_t *));
         self->count--;
+        self->bytes -= entry->len;
         pending_free(entry);
         return;
     }

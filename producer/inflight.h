@@ -21,6 +21,7 @@ typedef struct pending {
     uint8_t *body;       /* raw bytes, kept for resending */
     size_t len;
     char *error;         /* set when it goes to the sink as FAILED instead */
+    char *last_failure;  /* why the last attempt failed, as a worker said */
     uint32_t attempt;    /* sends so far */
     int64_t deadline;    /* clock_ms() to resend at; 0 = not sent yet */
     unsigned copies;     /* further sources with the same bytes */
@@ -33,6 +34,8 @@ inflight_t *inflight_new(void);
 void inflight_destroy(inflight_t **self);
 
 size_t inflight_count(const inflight_t *self);
+/* Raw bytes held for resending, over all entries. */
+size_t inflight_bytes(const inflight_t *self);
 pending_t *inflight_at(inflight_t *self, size_t index);
 pending_t *inflight_find(inflight_t *self, const char *id);
 

@@ -37,6 +37,12 @@
 #include "proto/endpoints.h"
 #include "proto/wire.h"
 
+enum { DRAIN_MS = 5000 };
+
+/* Documents are kept until acknowledged, to be resent; this caps the
+ * memory they take when the sink is slow or stopped. */
+#define MAX_INFLIGHT_BYTES ((size_t)64 << 20)
+
 typedef struct producer_options {
     const char *work;
     const char *acks;
@@ -171,9 +177,12 @@ static int send_pending(producer_t *self, pending_t *p)
 static void give_up(producer_t *self, pending_t *p)
 {
     buf_t why = BUF_INIT;
-    buf_printf(&why, "no result after %u attempts of %.0f s each "
-               "(the document crashed, hung or outlasted its workers)",
-               p->attempt, self->opt.retry_after_ms / 1000.0);
+    if (p->last_failure)
+        buf_printf(&why, "%s (%u attempts)", p->last_failure, p->attempt);
+    else
+        buf_printf(&why, "no result after %u attempts (the document's workers died, hung "
+                   "or were not acknowledged within %.0f s)", p->attempt,
+                   self->opt.retry_after_ms / 1000.0);
     p->error = buf_detach(&why);
     log_warn("giving up on document id=%.12s source=%s attempts=%u", p->id,
              log_q(p->source), p->attempt);
@@ -260,10 +269,16 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
 }
 
 /* Reads new documents while some worker has room for them. */
+static int has_room(producer_t *self)
+{
+    size_t count = inflight_count(self->inflight);
+    return count == 0 || (count < self->opt.max_inflight
+                          && inflight_bytes(self->inflight) < MAX_INFLIGHT_BYTES);
+}
+
 static void feed(producer_t *self)
 {
-    while (!self->walk_done && inflight_count(self->inflight) < self->opt.max_inflight
-           && ledger_pick(self->ledger)) {
+    while (!self->walk_done && has_room(self) && ledger_pick(self->ledger)) {
         const char *path = walk_next(self->walk);
         if (!path) {
             self->walk_done = 1;
@@ -278,6 +293,20 @@ static void feed(producer_t *self)
         if (!seen_before(self, path, &stamp, &attempts))
             admit(self, path, &stamp, attempts);
     }
+}
+
+/* A worker's extraction of this attempt crashed or ran out of time: try
+ * again at once, elsewhere if possible, until --max-attempts. */
+static void on_attempt_failed(producer_t *self, const message_t *msg)
+{
+    pending_t *p = inflight_find(self->inflight, msg->id);
+    if (!p || p->error || msg->attempt != p->attempt)
+        return;   /* already resent or answered: this report is stale */
+    free(p->last_failure);
+    p->last_failure = xstrdup(msg->error);
+    log_warn("attempt failed id=%.12s source=%s attempt=%u error=%s", p->id, log_q(p->source),
+             p->attempt, log_q(msg->error));
+    p->deadline = clock_ms();
 }
 
 static void on_ready(producer_t *self)
@@ -296,6 +325,8 @@ static void on_ready(producer_t *self)
         }
         if (msg->type == MSG_READY)
             ledger_update(self->ledger, &peer, msg->credit, msg->received, clock_ms());
+        else if (msg->type == MSG_FAILED)
+            on_attempt_failed(self, msg);
         else
             log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
         message_destroy(&msg);
@@ -355,28 +386,60 @@ static long poll_timeout(producer_t *self)
     return wait < 0 ? 0 : wait > 1000 ? 1000 : (long)wait;
 }
 
+/* Documents out with a worker or the sink, as opposed to read and
+ * still waiting for credit. */
+static size_t sent_count(producer_t *self)
+{
+    size_t sent = 0;
+    for (size_t i = 0; i < inflight_count(self->inflight); i++)
+        sent += inflight_at(self->inflight, i)->deadline != 0;
+    return sent;
+}
+
+/* A stop request: read nothing more, give what was sent DRAIN_MS to be
+ * acknowledged, then go. Whatever is left is resent by the next run. */
+static int drained(producer_t *self, int64_t *drain_deadline)
+{
+    if (!*drain_deadline) {
+        *drain_deadline = clock_ms() + DRAIN_MS;
+        self->walk_done = 1;
+        log_info("stopping, waiting for documents in flight sent=%zu", sent_count(self));
+    }
+    size_t sent = sent_count(self);
+    if (sent && clock_ms() < *drain_deadline)
+        return 0;
+    if (sent)
+        log_warn("stopped before every acknowledgement arrived, the next run resends "
+                 "them documents=%zu", sent);
+    return 1;
+}
+
 static int producer_run(producer_t *self)
 {
-    while (!signals_stop_requested()) {
+    int64_t drain_deadline = 0;
+    for (;;) {
+        if (signals_stop_requested() && drained(self, &drain_deadline))
+            return 0;
         if (self->walk_done && inflight_count(self->inflight) == 0)
             return 0;
         zmq_pollitem_t items[] = {
             { self->work, 0, ZMQ_POLLIN, 0 },
             { self->acks, 0, ZMQ_POLLIN, 0 },
         };
-        if (zmq_poll(items, 2, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
+        long timeout = drain_deadline ? 100 : poll_timeout(self);
+        if (zmq_poll(items, 2, timeout) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return -1;
         }
         on_ready(self);
         on_ack(self);
-        reap_silent_workers(self);
-        send_due(self);
-        feed(self);
+        if (!drain_deadline) {
+            reap_silent_workers(self);
+            send_due(self);
+            feed(self);
+        }
         state_tick(self->state);
     }
-    log_info("stopping on signal pending=%zu", inflight_count(self->inflight));
-    return -1;
 }
 
 static void *open_socket(producer_t *self, int type, const char *endpoint, int bind)
@@ -448,7 +511,9 @@ static void usage(FILE *out)
         "\n"
         "Reads every file below the PATHs and deals the documents out to workers,\n"
         "resending any the sink has not acknowledged. Exits 0 when every document\n"
-        "is stored, 3 when some ended in dead_letters, 1 on error.\n"
+        "is stored, 3 when some ended in dead_letters, 1 on error. On SIGINT or\n"
+        "SIGTERM it reads nothing more, waits up to 5 s for the documents in flight\n"
+        "and exits 0; the next run resumes where it stopped.\n"
         "\n"
         "  --work ENDPOINT        bind for workers (default %s)\n"
         "  --acks ENDPOINT        bind for the sink's acks (default %s)\n"

@@ -201,6 +201,10 @@ static int sink_connect(sink_t *self, const char *results, const char *acks)
     self->results = zmq_socket(self->ctx, ZMQ_PULL);
     self->acks = zmq_socket(self->ctx, ZMQ_PUSH);
     wire_configure(self->results, 0, (long long)MESSAGE_MAX_BODY * 2);
+    /* A small queue: results wait in the workers, which then stop asking
+     * for work, rather than pile up here while a commit is slow. */
+    int hwm = 100;
+    zmq_setsockopt(self->results, ZMQ_RCVHWM, &hwm, sizeof hwm);
     wire_configure(self->acks, 1000, -1);
     if (zmq_bind(self->results, results) != 0) {
         log_error("cannot bind endpoint=%s error=%s", log_q(results),

@@ -4,8 +4,11 @@
  *                          ──DOC───>
  *
  * Each extraction runs in a sandboxed child process (workers/sandbox.h)
- * with a time limit: a document that crashes the parser or never ends
- * becomes a dead letter with that reason, and the worker carries on.
+ * with a time limit. A document the extractor refuses goes to the sink as
+ * FAILED (a dead letter); one that crashes the extractor or outruns the
+ * limit is reported to the producer as a failed attempt (FAILED on the
+ * work socket), which retries it up to its --max-attempts. Either way the
+ * worker carries on.
  *
  * The worker asks for --credit documents up front and for one more after
  * each it finishes, so it never holds more than it can process. Every DOC
@@ -72,10 +75,13 @@ static int send_result(worker_t *self, const buf_t *encoded)
     while (!signals_stop_requested()) {
         if (wire_send_encoded(self->results, encoded->data, encoded->len, 0) == 0)
             return 0;
-        if (errno != EAGAIN && errno != EINTR) {
-            log_error("cannot send to sink error=%s", log_q(zmq_strerror(errno)));
+        int error = errno;
+        if (error != EAGAIN && error != EINTR) {
+            log_error("cannot send to sink error=%s", log_q(zmq_strerror(error)));
             return -1;
         }
+        /* Waiting on a slow sink is not being dead. */
+        heartbeat(self);
     }
     return -1;
 }
@@ -110,19 +116,18 @@ static void extract_to_message(void *ctx, buf_t *out)
     free(error);
 }
 
-static void encode_failure(const message_t *doc, const char *why, buf_t *out)
+/* A crash or a timeout may be the machine's fault as much as the
+ * document's: the producer decides, retrying up to its --max-attempts. */
+static void report_failed_attempt(worker_t *self, const message_t *doc, const char *why)
 {
     message_t failed = { .type = MSG_FAILED, .source = doc->source, .attempt = doc->attempt };
     memcpy(failed.id, doc->id, sizeof failed.id);
     buf_t error = BUF_INIT;
     buf_printf(&error, "extraction %s", why);
     failed.error = error.data;
-    uint8_t *data;
-    size_t len;
-    if (message_encode(&failed, &data, &len) == 0) {
-        buf_append(out, data, len);
-        free(data);
-    }
+    log_error("extraction failed id=%.12s source=%s attempt=%u reason=%s", doc->id,
+              log_q(doc->source), doc->attempt, log_q(why));
+    wire_send(self->work, &failed, ZMQ_DONTWAIT);
     buf_free(&error);
 }
 
@@ -137,22 +142,17 @@ static void process(worker_t *self, const message_t *doc)
                              ? message_decode((const uint8_t *)answer.data, answer.len, check,
                                               sizeof check)
                              : NULL;
-    if (status == SANDBOX_DONE && !decoded) {
-        free(reason);
-        reason = xstrdup("produced no valid answer");
-    }
     if (!decoded) {
-        log_error("extraction failed id=%.12s source=%s reason=%s", doc->id, log_q(doc->source),
-                  log_q(reason));
-        buf_reset(&answer);
-        encode_failure(doc, reason, &answer);
-    } else if (decoded->type == MSG_FAILED) {
-        log_warn("document refused id=%.12s source=%s error=%s", doc->id, log_q(doc->source),
-                 log_q(decoded->error));
+        report_failed_attempt(self, doc, reason ? reason : "produced no valid answer");
+        self->failed++;
+    } else {
+        if (decoded->type == MSG_FAILED)
+            log_warn("document refused id=%.12s source=%s error=%s", doc->id,
+                     log_q(doc->source), log_q(decoded->error));
+        decoded->type == MSG_RESULT ? self->done++ : self->failed++;
+        if (send_result(self, &answer) == 0)
+            log_debug("document done id=%.12s source=%s", doc->id, log_q(doc->source));
     }
-    decoded && decoded->type == MSG_RESULT ? self->done++ : self->failed++;
-    if (send_result(self, &answer) == 0)
-        log_debug("document done id=%.12s source=%s", doc->id, log_q(doc->source));
     message_destroy(&decoded);
     buf_free(&answer);
     free(reason);
