@@ -54,6 +54,7 @@ typedef struct run {
     child_t children[MAX_WORKERS + 2];
     int count;
     int summary_pipe[2];       /* the producer's stdout: its summary line */
+    int stopping;              /* a stop was requested: the producer drains */
     buf_t summary;
 } run_t;
 
@@ -169,18 +170,36 @@ static void read_summary(run_t *self)
         buf_append(&self->summary, chunk, (size_t)n);
 }
 
+/* A stop request goes to the producer alone: it stops reading and waits
+ * for what is in flight, which needs the workers and the sink still up. */
+static void begin_stop(run_t *self, child_t *producer)
+{
+    self->stopping = 1;
+    log_info("stopping, letting the producer drain what is in flight");
+    for (int i = 0; i < self->count; i++)
+        self->children[i].restart_at = 0;
+    if (producer->pid)
+        kill(producer->pid, SIGTERM);
+    else
+        producer->finished = 1;
+}
+
 /* Supervises until the producer is done. Returns its exit code, or -1. */
 static int supervise(run_t *self, child_t *producer)
 {
     while (!producer->finished) {
-        if (signals_stop_requested())
-            return -1;
+        if (signals_stop_requested() && !self->stopping)
+            begin_stop(self, producer);
         int status;
         pid_t pid;
         while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
             child_t *c = find_child(self, pid);
-            if (c && on_child_exit(c, status) != 0)
+            if (c && self->stopping) {
+                c->pid = 0;
+                c->finished = 1;
+            } else if (c && on_child_exit(c, status) != 0) {
                 return -1;
+            }
         }
         int64_t now = clock_ms();
         for (int i = 0; i < self->count; i++) {
@@ -343,7 +362,9 @@ static void usage(FILE *out)
         "Ingests every file below the PATHs (recursively) with a producer, N workers\n"
         "and a sink, each its own process, restarted if it dies. Exits 0 when every\n"
         "document is committed, 3 when some could only be dead-lettered (see the\n"
-        "dead_letters table), 1 on any other failure.\n"
+        "dead_letters table), 1 on any other failure. SIGINT or SIGTERM stops it\n"
+        "cleanly within a few seconds (exit 0): what is in flight is committed and\n"
+        "the next run ingests the rest. A second signal stops it at once.\n"
         "\n"
         "  --db FILE             database (default feedmill.db)\n"
         "  --workers N           worker processes (default: number of cores)\n"
@@ -432,10 +453,11 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         code = supervise(self, &self->children[self->count - 1]);
     int stopped = stop_children(self);
     read_summary(self);
-    if (signals_stop_requested()) {
-        fprintf(stderr, "feedmill run: interrupted; documents not yet committed will be "
-                        "ingested by the next run\n");
-        return 130;
+    if (self->stopping) {
+        print_summary(self, opt, (clock_ms() - started) / 1000.0);
+        fprintf(stderr, "feedmill run: stopped on request; the next run over the same "
+                        "paths ingests the rest\n");
+        return stopped == 0 ? 0 : 1;
     }
     if (code < 0) {
         fprintf(stderr, "feedmill run: failed; see the log lines above\n");
