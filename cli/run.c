@@ -286,6 +286,7 @@ typedef struct run_options {
     const char *worker_timeout;
     const char *max_attempts;
     const char *max_size;
+    const char *max_in_flight;
     const char *time_limit;
 } run_options_t;
 
@@ -318,6 +319,7 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--sink", self->endpoint_results }, { "--retry-after", opt->retry_after },
         { "--worker-timeout", opt->worker_timeout },
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
+        { "--max-in-flight", opt->max_in_flight },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (!pairs[i][1])
@@ -374,6 +376,8 @@ static void usage(FILE *out)
         "  --max-attempts K      sends before a document is dead-lettered (default 3)\n"
         "  --max-size BYTES      larger files are dead-lettered unread (default 33554432)\n"
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
+        "  --max-in-flight BYTES bytes read but not yet acknowledged before reading\n"
+        "                        waits (default 67108864)\n"
         "  -h, --help            this help\n");
 }
 
@@ -387,6 +391,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "max-attempts", required_argument, 0, 'k' },
         { "max-size", required_argument, 0, 'm' },
         { "time-limit", required_argument, 0, 't' },
+        { "max-in-flight", required_argument, 0, 'i' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -405,6 +410,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         case 'k': opt->max_attempts = optarg; break;
         case 'm': opt->max_size = optarg; break;
         case 't': opt->time_limit = optarg; break;
+        case 'i': opt->max_in_flight = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

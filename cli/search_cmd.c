@@ -26,6 +26,20 @@ static void put_json_field(buf_t *out, const char *key, const char *value, int f
         buf_puts(out, "null");
 }
 
+/* A snippet may span paragraphs; on a terminal it reads better as one line. */
+static void one_line(const char *text, buf_t *out)
+{
+    int in_space = 0;
+    for (const char *c = text; *c; c++) {
+        int space = *c == '\n' || *c == '\r' || *c == '\t' || *c == ' ';
+        if (space && !in_space)
+            buf_putc(out, ' ');
+        else if (!space)
+            buf_putc(out, *c);
+        in_space = space;
+    }
+}
+
 static int print_hit(const store_hit_t *hit, void *ctx)
 {
     printer_t *p = ctx;
@@ -44,9 +58,12 @@ static int print_hit(const store_hit_t *hit, void *ctx)
         return 0;
     }
     printf("%d. %s", p->shown, hit->title && *hit->title ? hit->title : "(untitled)");
-    if (hit->published)
+    if (hit->published && *hit->published)
         printf("  (%s)", hit->published);
-    printf("\n   %s\n   %s\n\n", hit->source ? hit->source : "", hit->snippet ? hit->snippet : "");
+    buf_t snippet = BUF_INIT;
+    one_line(hit->snippet ? hit->snippet : "", &snippet);
+    printf("\n   %s\n   %s\n\n", hit->source ? hit->source : "", buf_str(&snippet));
+    buf_free(&snippet);
     return 0;
 }
 

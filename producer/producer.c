@@ -39,9 +39,6 @@
 
 enum { DRAIN_MS = 5000 };
 
-/* Documents are kept until acknowledged, to be resent; this caps the
- * memory they take when the sink is slow or stopped. */
-#define MAX_INFLIGHT_BYTES ((size_t)64 << 20)
 
 typedef struct producer_options {
     const char *work;
@@ -52,7 +49,8 @@ typedef struct producer_options {
     int64_t worker_timeout_ms;
     uint32_t max_attempts;
     size_t max_size;
-    size_t max_inflight;
+    size_t max_inflight;        /* documents read and not yet acknowledged */
+    size_t max_inflight_bytes;  /* their bytes, kept for resending: caps memory */
     int summary;
 } producer_options_t;
 
@@ -134,40 +132,46 @@ static void reap_silent_workers(producer_t *self)
         abandon_worker(self, &worker, "no heartbeat within --worker-timeout");
 }
 
-/* Sends one pending document: to a worker as DOC, or to the sink as
- * FAILED when it carries an error. Returns 0 when sent, -1 when it must
- * wait (no worker has credit, or the sink's queue is full). */
+/* A document the producer gave up on (or could not read) goes to the
+ * sink as FAILED, carrying the number of extraction attempts made. */
+static int send_failure(producer_t *self, pending_t *p)
+{
+    message_t msg = { .type = MSG_FAILED, .source = p->source, .error = p->error,
+                      .attempt = p->attempt ? p->attempt : 1 };
+    memcpy(msg.id, p->id, sizeof msg.id);
+    return wire_send(self->sink, &msg, ZMQ_DONTWAIT);
+}
+
+/* Sends the DOC to the worker with the most room; -1 when none has any. */
+static int send_doc(producer_t *self, pending_t *p)
+{
+    message_t msg = { .type = MSG_DOC, .source = p->source, .attempt = p->attempt + 1,
+                      .body = p->body, .body_len = p->len };
+    memcpy(msg.id, p->id, sizeof msg.id);
+    for (;;) {
+        const wire_peer_t *picked = ledger_pick(self->ledger);
+        if (!picked)
+            return -1;
+        wire_peer_t worker = *picked;
+        if (wire_send_to(self->work, &worker, &msg, ZMQ_DONTWAIT) == 0) {
+            ledger_spend(self->ledger, &worker);
+            p->worker = worker;
+            p->attempt++;
+            return 0;
+        }
+        /* EHOSTUNREACH: the worker is gone (ROUTER_MANDATORY tells us);
+         * EAGAIN: its queue is full. Either way, not this one. */
+        abandon_worker(self, &worker, zmq_strerror(errno));
+    }
+}
+
+/* Sends one pending document, as FAILED when it carries an error. Returns
+ * 0 when sent, -1 when it must wait (no worker has room, or the sink's
+ * queue is full). */
 static int send_pending(producer_t *self, pending_t *p)
 {
-    message_t msg = { 0 };
-    memcpy(msg.id, p->id, sizeof msg.id);
-    msg.source = p->source;
-    msg.attempt = p->attempt + 1;
-    if (p->error) {
-        msg.type = MSG_FAILED;
-        msg.error = p->error;
-        if (wire_send(self->sink, &msg, ZMQ_DONTWAIT) != 0)
-            return -1;
-    } else {
-        msg.type = MSG_DOC;
-        msg.body = p->body;
-        msg.body_len = p->len;
-        for (;;) {
-            const wire_peer_t *picked = ledger_pick(self->ledger);
-            if (!picked)
-                return -1;
-            wire_peer_t worker = *picked;
-            if (wire_send_to(self->work, &worker, &msg, ZMQ_DONTWAIT) == 0) {
-                ledger_spend(self->ledger, &worker);
-                p->worker = worker;
-                break;
-            }
-            /* EHOSTUNREACH: the worker is gone (ROUTER_MANDATORY tells us);
-             * EAGAIN: its queue is full. Either way, not this one. */
-            abandon_worker(self, &worker, zmq_strerror(errno));
-        }
-    }
-    p->attempt++;
+    if ((p->error ? send_failure(self, p) : send_doc(self, p)) != 0)
+        return -1;
     p->deadline = clock_ms() + self->opt.retry_after_ms;
     return 0;
 }
@@ -273,7 +277,7 @@ static int has_room(producer_t *self)
 {
     size_t count = inflight_count(self->inflight);
     return count == 0 || (count < self->opt.max_inflight
-                          && inflight_bytes(self->inflight) < MAX_INFLIGHT_BYTES);
+                          && inflight_bytes(self->inflight) < self->opt.max_inflight_bytes);
 }
 
 static void feed(producer_t *self)
@@ -525,6 +529,8 @@ static void usage(FILE *out)
         "                         its documents are resent (default 10)\n"
         "  --max-attempts K       sends before a document is dead-lettered (default 3)\n"
         "  --max-size BYTES       larger files are dead-lettered unread (default 33554432)\n"
+        "  --max-in-flight BYTES  documents read but not yet acknowledged are kept to be\n"
+        "                         resent; past this many bytes reading waits (default 67108864)\n"
         "  --summary              print one summary line on stdout at the end\n"
         "  -h, --help             this help\n",
         ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
@@ -541,12 +547,14 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "worker-timeout", required_argument, 0, 't' },
         { "max-attempts", required_argument, 0, 'k' },
         { "max-size", required_argument, 0, 'm' },
+        { "max-in-flight", required_argument, 0, 'i' },
         { "summary", no_argument, 0, 'S' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
-                                 "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024, 0 };
+                                 "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
+                                 64u << 20, 0 };
     double seconds;
     long n;
     int c;
@@ -575,6 +583,11 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
             if (args_count("producer", "--max-size", optarg, 1, MESSAGE_MAX_BODY, &n))
                 return 2;
             opt->max_size = (size_t)n;
+            break;
+        case 'i':
+            if (args_count("producer", "--max-in-flight", optarg, 1, 1L << 40, &n))
+                return 2;
+            opt->max_inflight_bytes = (size_t)n;
             break;
         case 'S': opt->summary = 1; break;
         case 'h': usage(stdout); return 0;

@@ -28,8 +28,15 @@ rm -f "$DB.producer" "$DB.producer-wal" "$DB.producer-shm"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after a run without producer state"
 grep -q "0 stored, 4 already there" "$WORK/out3" || fail "sink rewrote rows: $(cat "$WORK/out3")"
 
+# Korean words are found inside longer eojeol: every document that
+# contains 싱가포르 anywhere (as 싱가포르와, 싱가포르의, ...) is a hit.
+containing=$(sql "$DB" "SELECT count(*) FROM documents WHERE body LIKE '%싱가포르%' OR title LIKE '%싱가포르%'")
+[ "$containing" -ge 3 ] || fail "seeds should mention 싱가포르 in 3 documents, found $containing"
 hits=$("$FEEDMILL" search --db "$DB" --json 싱가포르 | wc -l)
-expect_eq "$hits" 4 "search hits for 싱가포르 (inside 싱가포르와, 싱가포르에)"
-"$FEEDMILL" search --db "$DB" --json 싱가포르 | grep -q '\[싱가포르' || fail "snippet does not mark the match"
-expect_eq "$(sql "$DB" "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"싱가포르\"*'")" 4 "raw FTS prefix query"
+expect_eq "$hits" "$containing" "search hits for 싱가포르"
+"$FEEDMILL" search --db "$DB" --json 싱가포르 | grep -q '\[싱가포르[와의에]' \
+    || fail "no hit through an eojeol with a particle (싱가포르와, 싱가포르의, 싱가포르에)"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"싱가포르\"*'")" "$containing" "raw FTS prefix query"
+expect_eq "$("$FEEDMILL" search --db "$DB" --json 싱가포르 협력 | wc -l)" "$containing" "two words, ANDed"
+expect_eq "$("$FEEDMILL" search --db "$DB" --json 엔비디아없는말 | wc -l)" 0 "hits for a word in no document"
 "$FEEDMILL" stats --db "$DB" | grep -q "documents: *4" || fail "stats does not report 4 documents"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A document whose extraction outruns the worker's time limit, every
+# time: it is retried --max-attempts times, then dead-lettered with the
+# reason and the attempt count; the other documents are stored and the
+# workers never die.
+source "$(dirname "$0")/lib.sh"
+DB="$WORK/p.db"
+make_documents "$WORK/docs" 100
+# ~18 MB of text: seconds of extraction, against a 1 s limit.
+{ yes '싱가포르와 협력을 정부는 AI 기술 발전 the market 3억 달러.' || true; } | head -c 18000000 >"$WORK/docs/huge.txt"
+export FEEDMILL_LOG=info
+
+set +e
+"$FEEDMILL" run --db "$DB" --workers 2 --time-limit 1 --max-attempts 2 "$WORK/docs" \
+    >"$WORK/out" 2>"$WORK/err"
+status=$?
+set -e
+expect_eq "$status" 3 "exit status (one dead letter)"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 100 "documents stored beside the poison one"
+expect_eq "$(sql "$DB" "SELECT attempts FROM dead_letters WHERE source LIKE '%huge.txt'")" 2 "attempts recorded"
+sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%huge.txt'" | grep -q "time limit of 1000 ms (2 attempts)" \
+    || fail "reason: $(sql "$DB" 'SELECT error FROM dead_letters')"
+pass "poison document dead-lettered with its reason"
+[ "$(grep -c 'attempt failed' "$WORK/err")" -eq 2 ] || fail "each failed attempt is logged once"
+grep -q "child died" "$WORK/err" && fail "a worker died: $(grep 'child died' "$WORK/err")"
+pass "no worker died"
