@@ -5,23 +5,28 @@
 #   make check  the plain suite only (faster while developing)
 
 JOBS ?= $(shell nproc)
+# Quiet builds: compiler messages and errors only.
+CMAKE_BUILD = cmake --build $(1) -j $(JOBS) $(2) -- --no-print-directory -s
 
-.PHONY: all setup build build-asan demo check check-asan test clean
+.PHONY: all setup configure build build-asan demo check check-asan test clean fuzz
 
 all: build
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
+configure: setup
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build build -j $(JOBS)
+
+build: configure
+	@$(call CMAKE_BUILD,build)
 
 build-asan: setup
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFEEDMILL_SANITIZE=ON >/dev/null
-	@cmake --build build-asan -j $(JOBS)
+	@$(call CMAKE_BUILD,build-asan)
 
-demo: build
+demo: configure
+	@$(call CMAKE_BUILD,build,--target feedmill)
 	./build/feedmill run --db feedmill.db examples
 	./build/feedmill stats --db feedmill.db
 	./build/feedmill search --db feedmill.db --limit 3 싱가포르
@@ -34,6 +39,15 @@ check-asan: build-asan
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 test: check check-asan
+
+# libFuzzer targets (tests/fuzz/README.md), each run FUZZ_SECONDS over a
+# copy of its committed corpus: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DFEEDMILL_FUZZ=ON \
+		-DFEEDMILL_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@$(call CMAKE_BUILD,build-fuzz,--target fuzz_message fuzz_extract)
+	ctest --test-dir build-fuzz -R fuzz/ --output-on-failure -j $(JOBS)
 
 clean:
 	rm -rf build build-asan

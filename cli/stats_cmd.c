@@ -14,7 +14,10 @@ static void print_text(const char *db, const store_stats_t *s)
     printf("documents:     %lld\n", (long long)s->documents);
     printf("dead letters:  %lld\n", (long long)s->dead_letters);
     printf("entities:      %lld\n", (long long)s->entities);
-    printf("body text:     %.1f MB\n", s->body_bytes / 1e6);
+    if (s->body_bytes < 1000000)
+        printf("body text:     %.1f kB\n", s->body_bytes / 1e3);
+    else
+        printf("body text:     %.1f MB\n", s->body_bytes / 1e6);
     if (s->earliest[0])
         printf("published:     %s .. %s\n", s->earliest, s->latest);
     printf("languages:    ");

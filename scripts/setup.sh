@@ -9,6 +9,7 @@ packages=(
     libmsgpack-dev                     # wire format
     libsqlite3-dev sqlite3             # storage; the CLI is used by tests
     libxml2-dev                        # HTML parsing
+    clang libclang-rt-14-dev           # make fuzz: libFuzzer, ASan runtime
 )
 
 missing=()
