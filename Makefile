@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 # Quiet builds: compiler messages and errors only.
 CMAKE_BUILD = cmake --build $(1) -j $(JOBS) $(2) -- --no-print-directory -s
 
-.PHONY: all setup configure build build-asan demo check check-asan test clean fuzz
+.PHONY: all setup configure build build-asan demo check check-asan test clean fuzz bench
 
 all: build
 
@@ -48,6 +48,10 @@ fuzz: setup
 		-DFEEDMILL_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
 	@$(call CMAKE_BUILD,build-fuzz,--target fuzz_message fuzz_extract)
 	ctest --test-dir build-fuzz -R fuzz/ --output-on-failure -j $(JOBS)
+
+# Figures and ratios against the bare stages, never pass/fail (bench/README.md).
+bench: build
+	bash bench/bench.sh build
 
 clean:
 	rm -rf build build-asan

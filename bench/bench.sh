@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# bench.sh: feedmill's stages against the bare work beneath them, both
+# measured in this one run, printed as figures and ratios (ours / bare).
+#
+#   bash bench/bench.sh [BUILD_DIR]      `make bench` passes build
+#
+# The machines are shared and noisy, so nothing here passes or fails on a
+# time: it prints medians over repetitions (5 where cheap, 3 where not),
+# with every repetition's seconds below the table. bench/README.md says
+# what each figure means. Inputs come from the shared corpus
+# (FEEDMILL_CORPUS, default ../shared/corpus) and are copied to a temporary
+# folder that is removed at exit; nothing is written into the source tree.
+set -euo pipefail
+export LC_ALL=C
+
+PAGES=200            # HTML pages: the first ones of web-eval, by name
+TEXT_COPIES=2000     # text documents: the seeds, each copy made unique
+ROWS=10000           # bare SQLite rows of ~5 KB
+MESSAGES=200000      # bare ZeroMQ messages
+MESSAGE_BYTES=6000
+WORKERS=2
+CHEAP_REPS=5
+COSTLY_REPS=3
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-build}" 2>/dev/null && pwd) || die "no build folder '${1:-build}': run 'make build' first"
+CORPUS=${FEEDMILL_CORPUS:-$ROOT/../shared/corpus}
+FEEDMILL=$BUILD/feedmill
+TOOLS=$BUILD/bench
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/feedmill-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/times" "$TMP/last"
+
+# ---- inputs -----------------------------------------------------------
+
+check_setup() {
+    [ -d "$CORPUS/web-eval/html" ] && [ -d "$CORPUS/seeds" ] ||
+        die "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS to the folder holding seeds/ and web-eval/)"
+    local tool
+    for tool in "$FEEDMILL" "$TOOLS/bench_extract" "$TOOLS/bare_libxml2" \
+                "$TOOLS/bare_sqlite" "$TOOLS/bare_zmq"; do
+        [ -x "$tool" ] || die "$tool is missing: run 'make build' first"
+    done
+    command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing (scripts/setup.sh installs it)"
+}
+
+# The first $PAGES pages in byte order of their names, as page_NNN.html
+# (some corpus names hold spaces).
+prepare_pages() {
+    mkdir -p "$TMP/html"
+    local n=0 name
+    while IFS= read -r name; do
+        gzip -dc -- "$CORPUS/web-eval/html/$name" >"$(printf '%s/html/page_%03d.html' "$TMP" "$n")"
+        n=$((n + 1))
+    done < <(cd "$CORPUS/web-eval/html" && ls -- *.gz | sort | head -n "$PAGES")
+    [ "$n" -eq "$PAGES" ] || die "only $n pages in $CORPUS/web-eval/html, $PAGES needed"
+}
+
+# $TEXT_COPIES documents: the seeds in turn, each with a counter line
+# appended so that every one is a distinct document.
+prepare_text() {
+    mkdir -p "$TMP/text"
+    local seeds=("$CORPUS"/seeds/*.txt) texts=() seed i
+    for seed in "${seeds[@]}"; do
+        texts+=("$(<"$seed")")
+    done
+    for ((i = 0; i < TEXT_COPIES; i++)); do
+        printf '%s\n\nbench copy %d\n' "${texts[i % ${#texts[@]}]}" "$i" \
+            >"$(printf '%s/text/doc_%05d.txt' "$TMP" "$i")"
+    done
+}
+
+# ---- measuring ----------------------------------------------------------
+
+# A result line is "items=N bytes=N seconds=S failed=N version=V" (bench.h).
+field() {
+    [[ " $2" =~ \ $1=([^ ]*) ]] || die "no '$1' in result line: $2"
+    echo "${BASH_REMATCH[1]}"
+}
+
+# record NAME LINE: keeps the line and appends its seconds to NAME's list.
+record() {
+    echo "$2" >"$TMP/last/$1"
+    field seconds "$2" >>"$TMP/times/$1"
+}
+
+# measure NAME COMMAND...: one repetition of a benchmark program.
+measure() {
+    local name=$1
+    shift
+    record "$name" "$("$@")"
+}
+
+# pipeline NAME DIR: one `feedmill run` over DIR into a fresh database,
+# timed from the outside; checks that every distinct input became a row.
+pipeline() {
+    local name=$1 dir=$2 db=$TMP/$1.db rc=0
+    rm -f "$db" "$db"-wal "$db"-shm "$db".producer
+    local start=$EPOCHREALTIME
+    FEEDMILL_LOG=warn "$FEEDMILL" run --db "$db" --workers "$WORKERS" "$dir" \
+        >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+    local end=$EPOCHREALTIME
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+        cat "$TMP/$name.err" >&2
+        die "feedmill run over $dir exited $rc"
+    fi
+    local stored dead expected
+    stored=$(sqlite3 "$db" 'SELECT count(*) FROM documents')
+    dead=$(sqlite3 "$db" 'SELECT count(*) FROM dead_letters')
+    expected=$(sha256sum "$dir"/* | cut -c1-64 | sort -u | wc -l)
+    [ $((stored + dead)) -eq "$expected" ] ||
+        die "feedmill run over $dir left $stored documents and $dead dead letters for $expected distinct inputs"
+    local files bytes
+    files=$(find "$dir" -type f | wc -l)
+    bytes=$(cat "$dir"/* | wc -c)
+    record "$name" "items=$files bytes=$bytes seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=$dead version=feedmill"
+}
+
+# One round measures every stage once; the costly ones run in the first
+# $COSTLY_REPS rounds only. Rounds rather than one stage after another, so
+# that a change in the machine's load falls on both sides of every ratio.
+round() {
+    local rep=$1
+    measure extract "$TOOLS/bench_extract" "$TMP"/html/*
+    measure libxml2 "$TOOLS/bare_libxml2" "$TMP"/html/*
+    rm -f "$TMP"/bare.db*
+    measure sqlite "$TOOLS/bare_sqlite" "$TMP/bare.db" "$ROWS" "$CORPUS"/seeds/*.txt
+    rm -f "$TMP"/bare.db*
+    measure sqlite_fts "$TOOLS/bare_sqlite" --fts "$TMP/bare.db" "$ROWS" "$CORPUS"/seeds/*.txt
+    rm -f "$TMP"/bare.db*
+    if [ "$rep" -lt "$COSTLY_REPS" ]; then
+        measure extract_text "$TOOLS/bench_extract" "$TMP"/text/*
+        pipeline run_text "$TMP/text"
+        pipeline run_html "$TMP/html"
+        measure zmq "$TOOLS/bare_zmq" "ipc://$TMP/zmq.ipc" "$MESSAGES" "$MESSAGE_BYTES"
+    fi
+}
+
+# ---- figures ------------------------------------------------------------
+
+median_seconds() {
+    sort -g "$TMP/times/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# per_second NAME items|bytes [SCALE]: median rate of NAME, times SCALE.
+per_second() {
+    local last
+    last=$(cat "$TMP/last/$1")
+    awk -v n="$(field "$2" "$last")" -v s="$(median_seconds "$1")" -v k="${3:-1}" \
+        'BEGIN { printf "%.6f", k * n / s }'
+}
+
+# Whole numbers from 100 up, one or two decimals below.
+fmt() {
+    awk -v x="$1" 'BEGIN {
+        if (x >= 100) printf "%.0f", x; else if (x >= 10) printf "%.1f", x; else printf "%.2f", x }'
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+# rate NAME UNIT [SCALE]: "310 pages/s, 41.2 MB/s"
+rate() {
+    echo "$(fmt "$(per_second "$1" items "${3:-1}")") $2/s, $(fmt "$(per_second "$1" bytes "${3:-1}" | awk '{ print $1 / 1e6 }')") MB/s"
+}
+
+row() {
+    printf '%-40s %-26s %-26s %s\n' "$@"
+}
+
+print_machine() {
+    local model
+    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    echo "feedmill bench, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine: $(nproc) cores, ${model:-unknown cpu}, Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+    echo "source: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" --no-optional-locks status --porcelain 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
+}
+
+print_table() {
+    local extract libxml2 sqlite sqlite_fts text html
+    extract=$(per_second extract items)
+    libxml2=$(per_second libxml2 items)
+    sqlite_fts=$(per_second sqlite_fts items)
+    text=$(per_second run_text items)
+    html=$(per_second run_html items)
+    echo
+    row "stage" "ours" "bare" "ratio"
+    row "extract html, 1 core / libxml2 parse" "$(rate extract pages)" "$(rate libxml2 pages)" "$(ratio "$extract" "$libxml2")"
+    row "extract text, 1 core" "$(rate extract_text docs)" "-" "-"
+    row "store: sqlite, primary key only" "-" "$(rate sqlite rows)" "-"
+    row "store: sqlite + fts5 unicode61" "-" "$(rate sqlite_fts rows)" "-"
+    row "run text, $WORKERS workers / sqlite+fts5" "$(rate run_text docs)" "$(rate sqlite_fts rows)" "$(ratio "$text" "$sqlite_fts")"
+    row "run html, $WORKERS workers / $WORKERS x libxml2" "$(rate run_html pages)" "$(rate libxml2 pages "$WORKERS")" "$(ratio "$html" "$(per_second libxml2 items "$WORKERS")")"
+    row "run html, $WORKERS workers / sqlite+fts5" "$(rate run_html pages)" "$(rate sqlite_fts rows)" "$(ratio "$html" "$sqlite_fts")"
+    row "transport: zmq ipc, $MESSAGE_BYTES B messages" "-" "$(rate zmq msg)" "-"
+}
+
+print_details() {
+    local last name
+    echo
+    echo "ratio = ours / bare, from medians of this run (higher is better; 1.00 = as fast as the bare stage)."
+    echo "inputs: $PAGES html pages ($(field bytes "$(cat "$TMP/last/libxml2")") bytes), $TEXT_COPIES text documents ($(field bytes "$(cat "$TMP/last/run_text")") bytes), $ROWS sqlite rows ($(field bytes "$(cat "$TMP/last/sqlite")") bytes), $MESSAGES zmq messages"
+    echo "failures: extract refused $(field failed "$(cat "$TMP/last/extract")") pages, $(field failed "$(cat "$TMP/last/extract_text")") text documents; dead letters $(field failed "$(cat "$TMP/last/run_text")") text, $(field failed "$(cat "$TMP/last/run_html")") html (last repetition)"
+    echo "versions: $(field version "$(cat "$TMP/last/libxml2")"), $(field version "$(cat "$TMP/last/sqlite")"), $(field version "$(cat "$TMP/last/zmq")"), $(field version "$(cat "$TMP/last/extract")")"
+    echo "seconds per repetition:"
+    for name in extract libxml2 extract_text sqlite sqlite_fts run_text run_html zmq; do
+        printf '  %-13s %s\n' "$name" "$(paste -sd' ' "$TMP/times/$name")"
+    done
+}
+
+check_setup
+print_machine
+echo "preparing inputs..." >&2
+prepare_pages
+prepare_text
+for ((rep = 0; rep < CHEAP_REPS; rep++)); do
+    echo "round $((rep + 1)) of $CHEAP_REPS..." >&2
+    round "$rep"
+done
+print_table
+print_details
