@@ -1,7 +1,8 @@
 # Entry points; CMake does the building. Each target installs missing
 # Debian packages first, so these work on a fresh Debian 12 machine.
 #   make demo   build, then ingest examples/ into feedmill.db and summarise it
-#   make test   build, then the whole suite under ctest, plain and ASan+UBSan
+#   make test   build, then the whole suite under ctest, plain and ASan+UBSan,
+#               then each fuzzer for FUZZ_SECONDS (60) over its committed corpus
 #   make check  the plain suite only (faster while developing)
 
 JOBS ?= $(shell nproc)
@@ -38,7 +39,7 @@ check-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
-test: check check-asan
+test: check check-asan fuzz
 
 # libFuzzer targets (tests/fuzz/README.md), each run FUZZ_SECONDS over a
 # copy of its committed corpus: make fuzz FUZZ_SECONDS=600
@@ -54,4 +55,4 @@ bench: build
 	bash bench/bench.sh build
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
