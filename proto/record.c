@@ -37,11 +37,21 @@ void record_destroy(record_t **self_p)
     *self_p = NULL;
 }
 
+/* Room for one more in an array of count items with capacity *cap,
+ * doubling so that n appends cost O(n). */
+static void *grow(void *items, size_t count, size_t *cap, size_t size)
+{
+    if (count < *cap)
+        return items;
+    *cap = count < 4 ? 8 : count * 2;
+    return xrealloc(items, *cap * size);
+}
+
 void record_add_entity(record_t *self, const char *type, const char *text,
                        double value, int has_value, const char *unit)
 {
-    self->entities = xrealloc(self->entities,
-                              (self->entity_count + 1) * sizeof(entity_t));
+    self->entities = grow(self->entities, self->entity_count, &self->entity_cap,
+                          sizeof(entity_t));
     entity_t *e = &self->entities[self->entity_count++];
     e->type = xstrdup(type);
     e->text = xstrdup(text);
@@ -52,8 +62,8 @@ void record_add_entity(record_t *self, const char *type, const char *text,
 
 void record_add_keyword(record_t *self, const char *keyword)
 {
-    self->keywords = xrealloc(self->keywords,
-                              (self->keyword_count + 1) * sizeof(char *));
+    self->keywords = grow(self->keywords, self->keyword_count, &self->keyword_cap,
+                          sizeof(char *));
     self->keywords[self->keyword_count++] = xstrdup(keyword);
 }
 

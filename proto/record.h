@@ -31,8 +31,10 @@ typedef struct record {
     char *body;               /* clean main text, paragraphs split by "\n\n" */
     entity_t *entities;
     size_t entity_count;
+    size_t entity_cap;        /* allocated; 0 means exactly entity_count */
     char **keywords;
     size_t keyword_count;
+    size_t keyword_cap;       /* allocated; 0 means exactly keyword_count */
     uint64_t simhash;         /* 64-bit near-duplicate fingerprint */
 } record_t;
 

@@ -1048,9 +1048,31 @@ static void test_error_buffer(void)
     CHECK(message_decode(nil, 1, one, 1) == NULL && one[0] == '\0');
 }
 
+/* A decoded record's arrays are allocated to size; appending to them
+ * must still grow them (ASan catches a write past the end). */
+static void test_record_append_after_decode(void)
+{
+    message_t *m = sample(MSG_RESULT);
+    message_t *back = roundtrip(m);
+    CHECK(back && back->record->entity_count > 0 && back->record->keyword_count > 0);
+    if (back) {
+        size_t entities = back->record->entity_count, keywords = back->record->keyword_count;
+        for (int i = 0; i < 1000; i++) {
+            record_add_entity(back->record, "money", "3억 달러", 3e8, 1, "USD");
+            record_add_keyword(back->record, "싱가포르");
+        }
+        CHECK(back->record->entity_count == entities + 1000);
+        CHECK(back->record->keyword_count == keywords + 1000);
+        CHECK_STR(back->record->entities[entities + 999].unit, "USD");
+    }
+    message_destroy(&back);
+    message_destroy(&m);
+}
+
 int main(void)
 {
     hash_doc_id("hello", 5, sample_id);
+    test_record_append_after_decode();
     test_names();
     test_new_destroy();
     test_roundtrip_simple();

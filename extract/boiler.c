@@ -1,0 +1,252 @@
+/* boiler: boilerplate rules over a paragraph list. See boiler.h. */
+#include "boiler.h"
+
+#include <string.h>
+
+#include "meta.h"
+#include "text.h"
+#include "utf8.h"
+
+/* A menu item is at most this wide (10 Hangul syllables, 20 letters). */
+#define MENU_ITEM_WIDTH 20
+/* This many menu-like lines in a row make a menu. */
+#define MENU_RUN 4
+/* Repeated captions and credits are looked for this many lines away. */
+#define REPEAT_WINDOW 3
+/* Footer markers are only trusted on lines up to this wide. */
+#define FOOTER_LINE_WIDTH 200
+
+/* Whole-line UI words: buttons, section links, widget titles. Compared
+ * after normalise(): ASCII lowercased, bullets and arrows trimmed. */
+static const char *const ui_words[] = {
+    "기사 검색", "검색", "로그인", "로그아웃", "회원가입", "사이트맵",
+    "신문 구독", "구독", "구독하기", "구독신청", "기사 읽어주기", "다시듣기",
+    "글씨 크기 조절", "글자크기 설정", "글자 크기", "닫기", "프린트", "인쇄",
+    "인쇄하기", "댓글", "공유", "공유하기", "스크랩", "이미지 확대",
+    "광고삭제", "광고", "위로", "맨위로", "맨 위로", "이전", "다음", "목록",
+    "이전글", "다음글", "좋아요", "페이스북", "트위터", "카카오톡", "url 복사",
+    "링크 복사", "기사 공유", "전체메뉴", "메뉴", "홈", "방금 들어온 뉴스",
+    "지난 poll", "투표", "close button", "share", "share this", "print",
+    "tweet", "email", "comments", "log in", "login", "sign in", "sign up",
+    "subscribe", "advertisement", "advertising", "read more",
+    "skip to content", "skip to main content", "menu", "search", "home",
+    "back to top", "close", "toggle navigation", "facebook", "twitter",
+    "linkedin", "whatsapp", "pinterest", "reddit",
+};
+
+/* Widget headings that open the trailer under an article. */
+static const char *const trailer_words[] = {
+    "관련기사", "관련 기사", "많이 본 뉴스", "추천 뉴스", "인기 기사",
+    "related articles", "related posts", "related stories", "most popular",
+    "most read", "you may also like", "recommended",
+};
+
+/* Substrings that mark a (short) line as footer or UI text. */
+static const char *const footer_markers[] = {
+    "copyright", "all rights reserved", "ⓒ", "©", "무단 전재", "무단전재",
+    "재배포 금지", "재배포금지", "글자크기", "글씨 크기", "페이지로 이동",
+};
+
+static const char *const copyright_markers[] = {
+    "copyright", "all rights reserved", "ⓒ", "©", "무단 전재", "무단전재",
+};
+
+static int is_decoration(uint32_t cp)
+{
+    return cp_is_space(cp) || cp == '*' || cp == '-' || cp == '>' ||
+           cp == '<' || cp == '|' || cp == ':' || cp == 0xB7 || cp == 0xBB ||
+           cp == 0x2022 || cp == 0x203A || cp == 0x25B6 || cp == 0x25A0 ||
+           cp == 0x25B2 || cp == 0x25BA || cp == 0x2192;
+}
+
+/* The line without leading/trailing bullets and arrows, ASCII lowercased. */
+static void normalise(const line_t *l, buf_t *out)
+{
+    size_t start = 0, end = l->len;
+    while (start < end) {
+        uint32_t cp;
+        size_t next = utf8_next(l->text, l->len, start, &cp);
+        if (!is_decoration(cp))
+            break;
+        start = next;
+    }
+    while (end > start) {
+        size_t p = utf8_prev(l->text, end);
+        uint32_t cp;
+        utf8_next(l->text, l->len, p, &cp);
+        if (!is_decoration(cp))
+            break;
+        end = p;
+    }
+    buf_reset(out);
+    for (size_t i = start; i < end; i++)
+        buf_putc(out, (char)ascii_lower((unsigned char)l->text[i]));
+}
+
+static int in_list(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static int contains_any(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strstr(s, list[i]))
+            return 1;
+    return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int few_letters(const line_t *l)
+{
+    size_t i = 0, letters = 0;
+    while (i < l->len && letters < 2) {
+        uint32_t cp;
+        i = utf8_next(l->text, l->len, i, &cp);
+        letters += cp_is_letter(cp);
+    }
+    return letters < 2;
+}
+
+/* Rules that judge one line alone. */
+static void mark_lines(lines_t *lines, int text_rules)
+{
+    buf_t norm = BUF_INIT;
+    char iso[DATE_MAX];
+    int publish;
+    for (size_t i = 0; i < lines->n; i++) {
+        line_t *l = &lines->v[i];
+        normalise(l, &norm);
+        const char *s = buf_str(&norm);
+        if ((text_rules && few_letters(l)) || in_list(ui_words, COUNT(ui_words), s) ||
+            (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
+             contains_any(footer_markers, COUNT(footer_markers), s)) ||
+            meta_timestamp_line(l->text, l->len, iso, &publish) ||
+            meta_byline(l->text, l->len, NULL))
+            l->drop = 1;
+    }
+    buf_free(&norm);
+}
+
+static int menu_like(const line_t *l)
+{
+    return !l->heading && !l->list_item &&
+           utf8_width(l->text, l->len) <= MENU_ITEM_WIDTH &&
+           !text_has_sentence_end(l->text, l->len);
+}
+
+/* A run of menu-like lines; lines already dropped neither break the run
+ * nor count towards it, so a menu interrupted by a recognised "로그인"
+ * is still one menu. */
+static void mark_menu_runs(lines_t *lines)
+{
+    size_t i = 0;
+    while (i < lines->n) {
+        if (lines->v[i].drop || !menu_like(&lines->v[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i, members = 0;
+        while (j < lines->n && (lines->v[j].drop || menu_like(&lines->v[j]))) {
+            members += !lines->v[j].drop;
+            j++;
+        }
+        if (members >= MENU_RUN)
+            for (size_t k = i; k < j; k++)
+                lines->v[k].drop = 1;
+        i = j;
+    }
+}
+
+static int is_prefix_or_suffix(const line_t *part, const line_t *whole)
+{
+    if (part->len > whole->len)
+        return 0;
+    return memcmp(whole->text, part->text, part->len) == 0 ||
+           memcmp(whole->text + whole->len - part->len, part->text, part->len) == 0;
+}
+
+/* Photo captions come twice (with and without the credit) and the credit
+ * alone: a line that starts or ends a nearby longer line is a repeat. */
+static void mark_repeats(lines_t *lines)
+{
+    for (size_t i = 0; i < lines->n; i++) {
+        line_t *l = &lines->v[i];
+        if (l->drop || l->heading || l->len < 10)
+            continue;
+        for (int dir = -1; dir <= 1 && !l->drop; dir += 2) {
+            size_t j = i;
+            for (int step = 0; step < REPEAT_WINDOW; step++) {
+                j = lines_next_kept(lines, j, dir);
+                if (j == (size_t)-1)
+                    break;
+                const line_t *o = &lines->v[j];
+                /* Of two equal lines the later one goes. */
+                int longer = o->len > l->len || (o->len == l->len && dir < 0);
+                if (longer && is_prefix_or_suffix(l, o)) {
+                    l->drop = 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* From a copyright line or a "관련기사" heading in the second half of the
+ * document on, everything is site trailer: related links, polls, ads. */
+static void cut_trailer(lines_t *lines)
+{
+    size_t total = 0, pos = 0;
+    for (size_t i = 0; i < lines->n; i++)
+        total += lines->v[i].len;
+    buf_t norm = BUF_INIT;
+    for (size_t i = 0; i < lines->n; i++) {
+        const line_t *l = &lines->v[i];
+        if (pos * 2 >= total) {
+            normalise(l, &norm);
+            const char *s = buf_str(&norm);
+            if (in_list(trailer_words, COUNT(trailer_words), s) ||
+                (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
+                 contains_any(copyright_markers, COUNT(copyright_markers), s))) {
+                for (size_t k = i; k < lines->n; k++)
+                    lines->v[k].drop = 1;
+                break;
+            }
+        }
+        pos += l->len;
+    }
+    buf_free(&norm);
+}
+
+void boiler_mark_text(lines_t *lines)
+{
+    mark_lines(lines, 1);
+    mark_menu_runs(lines);
+    mark_repeats(lines);
+    cut_trailer(lines);
+}
+
+void boiler_mark_html(lines_t *lines)
+{
+    mark_lines(lines, 0);
+    cut_trailer(lines);
+}
+
+void boiler_drop_title(lines_t *lines, const char *title)
+{
+    if (!title)
+        return;
+    size_t n = strlen(title), others = 0;
+    for (size_t i = 0; i < lines->n; i++)
+        if (!lines->v[i].drop && !(lines->v[i].len == n && memcmp(lines->v[i].text, title, n) == 0))
+            others++;
+    if (others == 0)
+        return;
+    for (size_t i = 0; i < lines->n; i++)
+        if (lines->v[i].len == n && memcmp(lines->v[i].text, title, n) == 0)
+            lines->v[i].drop = 1;
+}

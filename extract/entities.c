@@ -1,0 +1,227 @@
+/* entities: money and percent recognition. See entities.h.
+ *
+ * One left-to-right scan. At each word start we try, in order, a
+ * currency-first amount ("$3 million"), then a number ("3억", "1,200",
+ * "천만") followed by a scale word, a currency word or a percent sign.
+ * A number that turns out to be none of these is skipped whole, so its
+ * tail ("386" of "4386") is never read as a number of its own. */
+#include "entities.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "numbers.h"
+#include "utf8.h"
+
+typedef struct currency {
+    const char *word;
+    const char *code;
+} currency_t;
+
+/* Before the number. Longer symbols first: "US$" before "$". */
+static const currency_t prefixes[] = {
+    { "US$", "USD" }, { "$", "USD" }, { "€", "EUR" }, { "£", "GBP" },
+    { "¥", "JPY" }, { "￥", "JPY" }, { "₩", "KRW" }, { "USD", "USD" },
+    { "EUR", "EUR" }, { "GBP", "GBP" }, { "JPY", "JPY" }, { "KRW", "KRW" },
+    { "CNY", "CNY" },
+};
+
+/* Korean currency words after the number, with or without a space. */
+static const currency_t korean_units[] = {
+    { "달러", "USD" }, { "유로", "EUR" }, { "위안", "CNY" }, { "파운드", "GBP" },
+    { "원", "KRW" }, { "불", "USD" }, { "엔", "JPY" },
+};
+
+/* English currency words after the number and a space. */
+static const currency_t english_units[] = {
+    { "dollars", "USD" }, { "dollar", "USD" }, { "euros", "EUR" },
+    { "euro", "EUR" }, { "pounds", "GBP" }, { "yen", "JPY" }, { "won", "KRW" },
+    { "yuan", "CNY" }, { "USD", "USD" }, { "EUR", "EUR" }, { "GBP", "GBP" },
+    { "JPY", "JPY" }, { "KRW", "KRW" }, { "CNY", "CNY" },
+};
+
+typedef struct scale {
+    const char *word;
+    double value;
+    int spaced;         /* whole words may follow a space; "m", "bn" may not */
+} scale_t;
+
+static const scale_t scales[] = {
+    { "thousand", 1e3, 1 }, { "million", 1e6, 1 }, { "billion", 1e9, 1 },
+    { "trillion", 1e12, 1 }, { "bn", 1e9, 0 }, { "mn", 1e6, 0 },
+    { "tn", 1e12, 0 }, { "m", 1e6, 0 }, { "b", 1e9, 0 }, { "k", 1e3, 0 },
+};
+
+/* Syllables that may directly follow a one-syllable currency word (원, 불,
+ * 엔): particles and 대/가량/규모/어치/화... Anything else means the
+ * syllable starts another word (원자력, 불확실성, 엔지니어). */
+static const char follower_syllables[] =
+    "을이의에은는과와로으도만씩대가를화선까부어짜정규상미초안내수쯤께";
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int starts_with(const char *s, size_t len, size_t i, const char *word)
+{
+    size_t n = strlen(word);
+    return len - i >= n && memcmp(s + i, word, n) == 0;
+}
+
+static int letter_at(const char *s, size_t len, size_t i)
+{
+    if (i >= len)
+        return 0;
+    uint32_t cp;
+    utf8_next(s, len, i, &cp);
+    return cp_is_letter(cp);
+}
+
+static int follower_ok(const char *s, size_t len, size_t i)
+{
+    if (i >= len)
+        return 1;
+    uint32_t cp;
+    size_t next = utf8_next(s, len, i, &cp);
+    if (!cp_is_hangul(cp))
+        return 1;
+    for (size_t k = 0; k + 3 <= sizeof(follower_syllables) - 1; k += 3)
+        if (memcmp(s + i, follower_syllables + k, next - i) == 0)
+            return 1;
+    return 0;
+}
+
+/* " million", "m", "bn" at s[k]: multiplies *value, returns the new k. */
+static size_t scale_after(const char *s, size_t len, size_t k, double *value)
+{
+    for (size_t n = 0; n < COUNT(scales); n++) {
+        size_t j = k;
+        if (scales[n].spaced && j < len && s[j] == ' ')
+            j++;
+        size_t w = strlen(scales[n].word);
+        if (len - j >= w && strncasecmp(s + j, scales[n].word, w) == 0 &&
+            !letter_at(s, len, j + w)) {
+            *value *= scales[n].value;
+            return j + w;
+        }
+    }
+    return k;
+}
+
+/* A currency word at s[k]; returns its end and sets *code, or 0. */
+static size_t currency_after(const char *s, size_t len, size_t k, const char **code)
+{
+    size_t j = k < len && s[k] == ' ' ? k + 1 : k;
+    for (size_t n = 0; n < COUNT(korean_units); n++) {
+        const char *w = korean_units[n].word;
+        size_t end = j + strlen(w);
+        if (starts_with(s, len, j, w) && (strlen(w) > 3 || follower_ok(s, len, end))) {
+            *code = korean_units[n].code;
+            return end;
+        }
+    }
+    if (j == k)
+        return 0;                  /* English words come after a space */
+    for (size_t n = 0; n < COUNT(english_units); n++) {
+        const char *w = english_units[n].word;
+        size_t end = j + strlen(w);
+        if (starts_with(s, len, j, w) && !letter_at(s, len, end)) {
+            *code = english_units[n].code;
+            return end;
+        }
+    }
+    return 0;
+}
+
+static size_t percent_after(const char *s, size_t len, size_t k)
+{
+    size_t j = k < len && s[k] == ' ' ? k + 1 : k;
+    static const char *const signs[] = { "%", "％", "퍼센트", "percent", "per cent" };
+    for (size_t n = 0; n < COUNT(signs); n++)
+        if (starts_with(s, len, j, signs[n]) &&
+            (n < 3 || (j > k && !letter_at(s, len, j + strlen(signs[n])))))
+            return j + strlen(signs[n]);
+    return 0;
+}
+
+/* "$3 million", "USD 5 billion", "€20m" at s[i]. */
+static size_t prefixed_amount(const char *s, size_t len, size_t i, double *value,
+                              const char **code)
+{
+    for (size_t n = 0; n < COUNT(prefixes); n++) {
+        const char *p = prefixes[n].word;
+        if (!starts_with(s, len, i, p))
+            continue;
+        size_t k = i + strlen(p);
+        if (ascii_alpha((unsigned char)p[0]) && k < len && s[k] != ' ' &&
+            !ascii_digit((unsigned char)s[k]))
+            continue;                          /* "USDA", not "USD 5" */
+        if (k < len && s[k] == ' ')
+            k++;
+        size_t num = k < len && ascii_digit((unsigned char)s[k])
+                         ? korean_number_parse(s + k, len - k, value) : 0;
+        if (num == 0)
+            continue;
+        *code = prefixes[n].code;
+        return scale_after(s, len, k + num, value);
+    }
+    return 0;
+}
+
+/* A number may start here: not inside a word or another number. */
+static int number_start(const char *s, size_t len, size_t i)
+{
+    if (i == 0)
+        return 1;
+    unsigned char prev = (unsigned char)s[i - 1];
+    if (ascii_alnum(prev) || prev == '.' || prev == ',')
+        return 0;
+    /* 천만 원 may start a number; 수백만 (several million) may not. */
+    if (!ascii_digit((unsigned char)s[i])) {
+        size_t p = utf8_prev(s, i);
+        uint32_t cp;
+        utf8_next(s, len, p, &cp);
+        return !cp_is_letter(cp);
+    }
+    return 1;
+}
+
+static void add(record_t *rec, const char *type, const char *s, size_t start,
+                size_t end, double value, const char *unit)
+{
+    buf_t span = BUF_INIT;
+    buf_append(&span, s + start, end - start);
+    record_add_entity(rec, type, buf_str(&span), value, 1, unit);
+    buf_free(&span);
+}
+
+void entities_add(record_t *rec, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && rec->entity_count < ENTITIES_MAX) {
+        double value = 0.0;
+        const char *code = NULL;
+        size_t end;
+        if ((i == 0 || !ascii_alpha((unsigned char)s[i - 1])) &&
+            (end = prefixed_amount(s, len, i, &value, &code)) > 0) {
+            add(rec, "money", s, i, end, value, code);
+            i = end;
+            continue;
+        }
+        size_t num = number_start(s, len, i) ? korean_number_parse(s + i, len - i, &value) : 0;
+        if (num > 0) {
+            size_t k = i + num;
+            double scaled = value;
+            size_t after_scale = scale_after(s, len, k, &scaled);
+            if ((end = currency_after(s, len, after_scale, &code)) > 0) {
+                add(rec, "money", s, i, end, scaled, code);
+            } else if ((end = percent_after(s, len, k)) > 0) {
+                add(rec, "percent", s, i, end, value, "%");
+            } else {
+                end = k;
+            }
+            i = end;
+            continue;
+        }
+        uint32_t cp;
+        i = utf8_next(s, len, i, &cp);
+    }
+}

@@ -1,0 +1,128 @@
+/* extract: raw bytes in, record out. See extract.h.
+ *
+ * The orchestration only: refuse what is not a text document, decode to
+ * UTF-8 once (charset.c), split into paragraphs the way the document kind
+ * needs (text.c + boiler.c, or html.c), read the metadata (meta.c,
+ * html_meta.c), then derive language, keywords, fingerprint and entities
+ * from the finished body. Every later step sees valid UTF-8 only. */
+#include "extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "boiler.h"
+#include "charset.h"
+#include "entities.h"
+#include "html.h"
+#include "keywords.h"
+#include "lang.h"
+#include "lines.h"
+#include "meta.h"
+#include "simhash.h"
+#include "text.h"
+
+/* An HTML page names itself near its start. PHP warnings or a stray
+ * <script> may come first, so the markers are looked for further in
+ * than the first tag. */
+#define HTML_MARKER_WINDOW 65536
+
+static record_t *refuse(char **error, const char *why)
+{
+    if (error)
+        *error = xstrdup(why);
+    return NULL;
+}
+
+static int looks_like_html(const char *s, size_t len)
+{
+    static const char *const markers[] = { "<!doctype html", "<html", "<head", "<body" };
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i >= len || s[i] != '<')
+        return 0;
+    size_t window = len - i < HTML_MARKER_WINDOW ? len - i : HTML_MARKER_WINDOW;
+    for (size_t k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
+        size_t n = strlen(markers[k]);
+        for (size_t p = i; p + n <= i + window; p++)
+            if (s[p] == '<' && strncasecmp(s + p, markers[k], n) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static void extract_text(const char *s, size_t len, lines_t *lines, meta_t *meta)
+{
+    size_t header = meta_date_header(s, len, &meta->published);
+    text_to_lines(s + header, len - header, lines);
+    meta_from_text_lines(lines, meta);
+    boiler_mark_text(lines);
+    int whole_line;
+    meta->title = meta_text_title(lines, &whole_line);
+    if (whole_line)
+        boiler_drop_title(lines, meta->title);
+}
+
+static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta)
+{
+    struct _xmlDoc *doc = html_parse(s, len);
+    if (!doc)
+        return;
+    html_meta(doc, meta);
+    html_main_text(doc, lines);
+    html_free(doc);
+    boiler_mark_html(lines);
+    /* A title taken from the page's own tags repeats as a heading in the
+     * body; one taken from the body is the body. */
+    boiler_drop_title(lines, meta->title);
+    if (!meta->title)
+        meta->title = meta_text_title(lines, NULL);
+}
+
+record_t *extract_document(const char *source, const uint8_t *data, size_t len,
+                           char **error)
+{
+    if (error)
+        *error = NULL;
+    if (!data || len == 0)
+        return refuse(error, "empty document");
+    if (charset_is_binary(data, len))
+        return refuse(error, "binary data, not a text document");
+
+    size_t n;
+    char *utf8 = charset_to_utf8(data, len, &n, NULL);
+    int html = looks_like_html(utf8, n);
+    lines_t lines = LINES_INIT;
+    meta_t meta = { NULL, NULL, NULL, NULL };
+    if (html)
+        extract_html(utf8, n, &lines, &meta);
+    else
+        extract_text(utf8, n, &lines, &meta);
+    free(utf8);
+
+    buf_t body = BUF_INIT;
+    lines_join(&lines, &body);
+    lines_free(&lines);
+    if (body.len == 0) {
+        buf_free(&body);
+        meta_free(&meta);
+        return refuse(error, "no text content");
+    }
+
+    record_t *rec = record_new();
+    hash_doc_id(data, len, rec->id);
+    rec->source = source ? xstrdup(source) : NULL;
+    rec->kind = xstrdup(html ? "html" : "text");
+    rec->title = meta.title;
+    rec->published = meta.published;
+    rec->author = meta.author;
+    size_t body_len = body.len;
+    rec->body = buf_detach(&body);
+    rec->lang = xstrdup(lang_detect(rec->body, body_len, meta.lang));
+    free(meta.lang);
+    keywords_add(rec, rec->title, rec->body, body_len);
+    rec->simhash = simhash_of(rec->body, body_len);
+    entities_add(rec, rec->body, body_len);
+    return rec;
+}

@@ -1,0 +1,227 @@
+/* keywords: term counting and ranking. See keywords.h. */
+#include "keywords.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang.h"
+
+/* Longer than this is a URL, a hash or glued garbage, not a keyword. */
+#define TERM_MAX_BYTES 60
+/* Title words count this much extra (and at least their body count). */
+#define TITLE_BONUS 2
+
+/* Korean particles and copula endings, longest first so that 에서 wins
+ * over 에 and 으로 over 로. */
+static const char *const particles[] = {
+    "으로부터", "에서부터", "이라는", "이라고", "에서는", "에서도", "에게서",
+    "에게는", "으로는", "으로도", "으로서", "으로써", "이지만", "까지는",
+    "부터는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다", "이다",
+    "이며", "이고", "라는", "라고", "에는", "에도", "와의", "과의", "로서",
+    "로써", "로는", "이나", "께서", "한테", "마저", "조차", "밖에", "은",
+    "는", "이", "가", "을", "를", "의", "에", "와", "과", "로", "도", "만",
+    "께",
+};
+
+/* One-syllable particles that are also common last syllables of nouns;
+ * 은 는 을 를 hardly ever end a noun. */
+static const char word_final_syllables[] = "이가의에와과로도만께";
+
+/* Nouns ending in a syllable that is also a particle (민주주의, 회의). */
+static const char *const particle_like_endings[] = {
+    "주의", "회의", "논의", "합의", "정의", "동의", "협의", "결의", "문의",
+    "의의", "도로", "경로", "진로", "제도", "속도", "정도", "지도",
+};
+
+/* Predicate endings: a Hangul word of three or more syllables ending
+ * in one of these is a verb or adjective form (늘었다, 증가할, 지원하는),
+ * not a topic. */
+static const char *const predicate_endings[] = {
+    "다", "하는", "하고", "하며", "하면", "하기", "해서", "했던", "되는",
+    "되고", "되며", "되어", "할", "될", "적인",
+};
+
+/* Korean function words, adverbs and reporting words that survive the
+ * rules above (compared after stripping). */
+static const char *const korean_stopwords[] = {
+    "있다", "없다", "했다", "한다", "하는", "하고", "하며", "있는", "있을",
+    "있고", "위해", "위한", "통해", "대한", "대해", "관련", "이번", "지난",
+    "이날", "오는", "또한", "그리고", "하지만", "그러나", "따라", "이후",
+    "이어", "가운데", "올해", "최근", "현재", "이상", "이하", "정도", "때문",
+    "경우", "우리", "이같은", "한편", "특히", "앞서", "아울러", "라며",
+    "이라며", "억원", "만원", "조원", "달러", "기자", "뉴스", "사진", "등의",
+    "등이", "함께", "이에", "그간", "향후", "당시", "모두", "다시",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int ends_with(const char *s, size_t len, const char *suffix, size_t n)
+{
+    return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+static int in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Strips one particle, then a plural 들, keeping a stem of at least two
+ * syllables (Hangul syllables are 3 bytes in UTF-8, so 6 bytes). Returns
+ * the new length. */
+static size_t korean_stem(const char *s, size_t len)
+{
+    int keep_ending = 0;
+    for (size_t k = 0; k < COUNT(particle_like_endings); k++)
+        keep_ending |= ends_with(s, len, particle_like_endings[k],
+                                 strlen(particle_like_endings[k]));
+    /* The longest matching particle decides. A one-syllable stem before
+     * it is a bound or one-syllable noun (것으로, 시는): no keyword at
+     * all; unless the "particle" is a syllable that often ends a word
+     * (국가, 평가, 회의, 효과), in which case the word stays whole. */
+    for (size_t k = 0; k < COUNT(particles) && !keep_ending; k++) {
+        size_t n = strlen(particles[k]);
+        if (ends_with(s, len, particles[k], n)) {
+            if (len - n >= 6)
+                len -= n;
+            else if (n > 3 || !strstr(word_final_syllables, particles[k]))
+                return 0;
+            break;
+        }
+    }
+    if (ends_with(s, len, "들", 3) && len - 3 >= 6)
+        len -= 3;
+    return len;
+}
+
+int keyword_term(const token_t *tok, buf_t *out)
+{
+    buf_reset(out);
+    if (tok->script == SCRIPT_OTHER || tok->len > TERM_MAX_BYTES)
+        return 0;                                   /* numbers, symbols */
+    if (tok->script == SCRIPT_HANGUL) {
+        for (size_t k = 0; k < COUNT(predicate_endings) && tok->len >= 9; k++)
+            if (ends_with(tok->s, tok->len, predicate_endings[k], strlen(predicate_endings[k])))
+                return 0;
+        size_t n = korean_stem(tok->s, tok->len);
+        if (n < 6 || in_list(korean_stopwords, COUNT(korean_stopwords), tok->s, n))
+            return 0;
+        buf_append(out, tok->s, n);
+        return 1;
+    }
+    if (tok->chars < 2)
+        return 0;
+    token_lower(tok, out);
+    return !lang_is_stopword(out->data, out->len);
+}
+
+/* ---- counting ------------------------------------------------------ */
+
+typedef struct term {
+    char *s;            /* NULL: empty slot */
+    size_t len;
+    uint64_t hash;
+    size_t count;
+    size_t first;       /* order of first appearance */
+    int in_title;
+} term_t;
+
+typedef struct table {
+    term_t *slots;
+    size_t cap, n;
+} table_t;
+
+static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
+{
+    size_t i = (size_t)hash & (t->cap - 1);
+    while (t->slots[i].s) {
+        term_t *e = &t->slots[i];
+        if (e->hash == hash && e->len == len && memcmp(e->s, s, len) == 0)
+            return e;
+        i = (i + 1) & (t->cap - 1);
+    }
+    return &t->slots[i];
+}
+
+static void table_grow(table_t *t)
+{
+    table_t bigger = { xcalloc(t->cap * 2, sizeof(term_t)), t->cap * 2, t->n };
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].s)
+            *table_find(&bigger, t->slots[i].s, t->slots[i].len, t->slots[i].hash) =
+                t->slots[i];
+    free(t->slots);
+    *t = bigger;
+}
+
+static term_t *table_get(table_t *t, const char *s, size_t len)
+{
+    if ((t->n + 1) * 10 > t->cap * 7)            /* keep load under 70% */
+        table_grow(t);
+    uint64_t hash = token_hash(s, len);
+    term_t *e = table_find(t, s, len, hash);
+    if (!e->s) {
+        e->s = xstrndup(s, len);
+        e->len = len;
+        e->hash = hash;
+        e->first = t->n++;
+    }
+    return e;
+}
+
+static void count_terms(table_t *t, const char *text, size_t len, int title)
+{
+    size_t pos = 0;
+    token_t tok;
+    buf_t term = BUF_INIT;
+    while (token_next(text, len, &pos, &tok)) {
+        /* Hangul right after digits is a counter or unit: 15분, 3일, 억원. */
+        if (tok.script == SCRIPT_HANGUL && tok.s > text &&
+            ascii_digit((unsigned char)tok.s[-1]))
+            continue;
+        if (!keyword_term(&tok, &term))
+            continue;
+        term_t *e = table_get(t, term.data, term.len);
+        if (title)
+            e->in_title = 1;
+        else
+            e->count++;
+    }
+    buf_free(&term);
+}
+
+static size_t score(const term_t *e)
+{
+    return e->count + (e->in_title ? (e->count > TITLE_BONUS ? e->count : TITLE_BONUS) : 0);
+}
+
+static int by_score(const void *a, const void *b)
+{
+    const term_t *x = *(term_t *const *)a, *y = *(term_t *const *)b;
+    size_t sx = score(x), sy = score(y);
+    if (sx != sy)
+        return sx > sy ? -1 : 1;
+    return x->first < y->first ? -1 : (x->first > y->first);
+}
+
+void keywords_add(record_t *rec, const char *title, const char *body, size_t len)
+{
+    table_t t = { xcalloc(64, sizeof(term_t)), 64, 0 };
+    count_terms(&t, body, len, 0);
+    if (title)
+        count_terms(&t, title, strlen(title), 1);
+    term_t **order = xmalloc(t.n * sizeof(term_t *));
+    size_t n = 0;
+    for (size_t i = 0; i < t.cap; i++)
+        if (t.slots[i].s)
+            order[n++] = &t.slots[i];
+    qsort(order, n, sizeof(term_t *), by_score);
+    for (size_t i = 0; i < n && i < KEYWORDS_MAX; i++)
+        record_add_keyword(rec, order[i]->s);
+    for (size_t i = 0; i < t.cap; i++)
+        free(t.slots[i].s);
+    free(t.slots);
+    free(order);
+}

@@ -1,0 +1,93 @@
+/* tokens: the word splitter. See tokens.h. */
+#include "tokens.h"
+
+/* Digits have no script of their own: they join a Latin word or stand
+ * alone. Letters of unlisted scripts and combining marks (also
+ * SCRIPT_OTHER) join whatever they follow. */
+static int joins(script_t cur, int cur_digits, script_t next, int next_digit)
+{
+    if (next_digit)
+        return cur_digits || cur == SCRIPT_LATIN;
+    if (next == SCRIPT_OTHER)
+        return 1;
+    if (cur_digits)
+        return next == SCRIPT_LATIN;
+    return cur == next || cur == SCRIPT_OTHER;
+}
+
+int token_next(const char *s, size_t len, size_t *pos, token_t *tok)
+{
+    size_t i = *pos;
+    uint32_t cp;
+    /* Skip to the first letter or digit. */
+    while (i < len) {
+        size_t next = utf8_next(s, len, i, &cp);
+        if (cp_is_letter(cp) || cp_is_digit(cp))
+            break;
+        i = next;
+    }
+    if (i >= len) {
+        *pos = len;
+        return 0;
+    }
+    size_t start = i, chars = 0;
+    script_t script = SCRIPT_OTHER;
+    int digits_only = 1;
+    while (i < len) {
+        size_t next = utf8_next(s, len, i, &cp);
+        int digit = cp_is_digit(cp);
+        if (!digit && !cp_is_letter(cp))
+            break;
+        script_t sc = digit ? SCRIPT_OTHER : cp_script(cp);
+        if (chars > 0 && !joins(script, digits_only, sc, digit))
+            break;
+        if (!digit) {
+            if (script == SCRIPT_OTHER)
+                script = sc;
+            digits_only = 0;
+        }
+        chars++;
+        i = next;
+    }
+    tok->s = s + start;
+    tok->len = i - start;
+    tok->chars = chars;
+    tok->script = digits_only ? SCRIPT_OTHER : script;
+    *pos = i;
+    return 1;
+}
+
+void token_lower(const token_t *tok, buf_t *out)
+{
+    size_t i = 0;
+    while (i < tok->len) {
+        unsigned char c = (unsigned char)tok->s[i];
+        if (c < 0x80) {
+            buf_putc(out, (char)ascii_lower(c));
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i = utf8_next(tok->s, tok->len, i, &cp);
+        utf8_put(out, cp_lower(cp));
+    }
+}
+
+uint64_t hash_mix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+uint64_t token_hash(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xCBF29CE484222325ull;          /* FNV-1a 64 offset basis */
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001B3ull;                   /* FNV-1a 64 prime */
+    }
+    return hash_mix(h);
+}

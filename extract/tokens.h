@@ -1,0 +1,37 @@
+/* tokens: words of a text, for language votes, keywords and SimHash.
+ *
+ * A token is a maximal run of letters and digits in one script. Changing
+ * script ends a token, which is what splits Korean particles and units
+ * from Latin words and numbers ("AI는" -> "AI" "는", "500억원" -> "500"
+ * "억원"); digits stay with Latin letters ("G7", "mp3"). */
+#ifndef FEEDMILL_EXTRACT_TOKENS_H
+#define FEEDMILL_EXTRACT_TOKENS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "utf8.h"
+
+typedef struct token {
+    const char *s;      /* points into the text */
+    size_t len;         /* bytes */
+    size_t chars;       /* code points */
+    script_t script;    /* SCRIPT_OTHER for digits only */
+} token_t;
+
+/* Finds the next token at or after *pos and moves *pos past it.
+ * Returns 0 when there are no more. */
+int token_next(const char *s, size_t len, size_t *pos, token_t *tok);
+
+/* Appends the token lowercased to out. */
+void token_lower(const token_t *tok, buf_t *out);
+
+/* A well-mixed 64-bit hash of bytes: FNV-1a, then the splitmix64
+ * finaliser, because FNV alone leaves the high bits of short keys poorly
+ * mixed and SimHash uses every bit. */
+uint64_t token_hash(const void *data, size_t len);
+/* The splitmix64 finaliser on its own, to combine hashes. */
+uint64_t hash_mix(uint64_t x);
+
+#endif

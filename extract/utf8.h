@@ -1,0 +1,91 @@
+/* utf8: the small UTF-8 and code point helpers extraction is built on.
+ *
+ * Every string extraction produces goes through utf8_next, so a strict
+ * decoder here (no overlongs, no surrogates, nothing above U+10FFFF) is
+ * what lets the record promise valid UTF-8 whatever the input bytes.
+ * Character classes are coarse range tables, not full Unicode data:
+ * enough to tell letters from punctuation and one script from another. */
+#ifndef FEEDMILL_EXTRACT_UTF8_H
+#define FEEDMILL_EXTRACT_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+#define UTF8_REPLACEMENT 0xFFFDu
+/* What utf8_next yields for bytes that are not UTF-8: no code point, so
+ * no character class claims it, and utf8_put writes it as U+FFFD. */
+#define UTF8_INVALID 0x110000u
+
+/* Decodes the code point at s[i] (i < len) into *cp and returns the index
+ * just after it. An invalid or truncated sequence yields UTF8_INVALID and
+ * consumes its maximal valid prefix, at least one byte (the Unicode
+ * "maximal subpart" practice, as browsers do: one U+FFFD for a character
+ * cut short, not one per byte). */
+size_t utf8_next(const char *s, size_t len, size_t i, uint32_t *cp);
+
+/* Index of the start of the code point that ends just before s[i]. */
+size_t utf8_prev(const char *s, size_t i);
+
+/* Appends cp encoded as UTF-8 (invalid code points become U+FFFD). */
+void utf8_put(buf_t *out, uint32_t cp);
+
+/* 1 when s[0..len) is entirely valid UTF-8. */
+int utf8_valid(const char *s, size_t len);
+
+/* Appends s as valid UTF-8: invalid sequences become U+FFFD, NUL and
+ * other control characters except tab and newlines are dropped. */
+void utf8_sanitize(const char *s, size_t len, buf_t *out);
+
+/* Number of code points in s[0..len). */
+size_t utf8_count(const char *s, size_t len);
+
+typedef enum script {
+    SCRIPT_OTHER = 0,   /* digits, punctuation, symbols, unknown */
+    SCRIPT_LATIN,
+    SCRIPT_HANGUL,
+    SCRIPT_HAN,
+    SCRIPT_KANA,
+    SCRIPT_CYRILLIC,
+    SCRIPT_GREEK,
+    SCRIPT_ARABIC,
+    SCRIPT_HEBREW,
+    SCRIPT_THAI,
+    SCRIPT_DEVANAGARI,
+    SCRIPT_COUNT
+} script_t;
+
+script_t cp_script(uint32_t cp);
+int cp_is_space(uint32_t cp);      /* white space, including NBSP, U+3000 */
+int cp_is_invisible(uint32_t cp);  /* zero-width characters, soft hyphen */
+int cp_is_digit(uint32_t cp);      /* ASCII and full-width digits */
+int cp_is_letter(uint32_t cp);     /* letters and combining marks, roughly */
+int cp_is_hangul(uint32_t cp);     /* precomposed Hangul syllable */
+uint32_t cp_lower(uint32_t cp);    /* Latin, Greek, Cyrillic; others as is */
+int cp_width(uint32_t cp);         /* 2 for wide (CJK, Hangul), else 1 */
+
+/* Display width of a string: a Hangul line of 10 syllables is as "long"
+ * as a Latin line of 20 letters, which keeps length rules script-fair. */
+size_t utf8_width(const char *s, size_t len);
+
+/* ASCII-only character tests. <ctype.h> follows the locale, and under a
+ * Latin-1 locale it would call UTF-8 lead bytes letters. */
+static inline int ascii_digit(int c) { return c >= '0' && c <= '9'; }
+static inline int ascii_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline int ascii_alnum(int c) { return ascii_digit(c) || ascii_alpha(c); }
+static inline int ascii_upper(int c) { return c >= 'A' && c <= 'Z'; }
+static inline int ascii_lower(int c) { return ascii_upper(c) ? c + 32 : c; }
+static inline int ascii_xdigit(int c)
+{
+    return ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static inline int ascii_punct(int c)
+{
+    return c > 0x20 && c < 0x7F && !ascii_alnum(c);
+}
+
+#endif

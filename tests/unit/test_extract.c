@@ -1,0 +1,865 @@
+/* test_extract: what users of extraction rely on.
+ *
+ * The four corpus seeds come out clean (no menu, no tags, right title,
+ * date, author, amounts); HTML pages lose their chrome; EUC-KR decodes to
+ * Korean; any bytes give valid UTF-8 or a clear refusal; the Korean
+ * numeral parser, dates, keywords and SimHash behave as documented. */
+#include <iconv.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testing.h"
+
+#include "extract/date.h"
+#include "extract/extract.h"
+#include "extract/numbers.h"
+#include "extract/simhash.h"
+#include "extract/utf8.h"
+
+/* ---- helpers ------------------------------------------------------- */
+
+static record_t *extract_str(const char *s, char **error)
+{
+    return extract_document("test", (const uint8_t *)s, strlen(s), error);
+}
+
+static record_t *extract_seed(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/seeds/%s", testing_corpus(), name);
+    size_t len;
+    unsigned char *data = testing_read_file(path, &len);
+    char *error = NULL;
+    record_t *rec = extract_document(path, data, len, &error);
+    CHECK_MSG(rec != NULL, error);
+    free(error);
+    free(data);
+    return rec;
+}
+
+static int contains(const char *haystack, const char *needle)
+{
+    return haystack && strstr(haystack, needle) != NULL;
+}
+
+static int clean_string(const char *s)
+{
+    return !s || utf8_valid(s, strlen(s));   /* strlen: no NUL inside */
+}
+
+/* Every string of the record valid UTF-8, required fields present. */
+static int record_is_clean(const record_t *r)
+{
+    if (!r || !r->kind || !r->lang || !r->body || !r->body[0])
+        return 0;
+    int ok = clean_string(r->source) && clean_string(r->kind) && clean_string(r->lang) &&
+             clean_string(r->title) && clean_string(r->published) &&
+             clean_string(r->author) && clean_string(r->body);
+    for (size_t i = 0; i < r->entity_count; i++)
+        ok = ok && clean_string(r->entities[i].text) && clean_string(r->entities[i].type);
+    for (size_t i = 0; i < r->keyword_count; i++)
+        ok = ok && clean_string(r->keywords[i]);
+    return ok;
+}
+
+static int no_markup(const char *body)
+{
+    return !contains(body, "<p>") && !contains(body, "<sup>") && !contains(body, "<li>") &&
+           !contains(body, "<ul") && !contains(body, "</");
+}
+
+static const entity_t *find_entity(const record_t *r, const char *text)
+{
+    for (size_t i = 0; i < r->entity_count; i++)
+        if (strcmp(r->entities[i].text, text) == 0)
+            return &r->entities[i];
+    return NULL;
+}
+
+static void check_money(const record_t *r, const char *text, double value, const char *unit)
+{
+    const entity_t *e = find_entity(r, text);
+    CHECK_MSG(e != NULL, text);
+    if (!e)
+        return;
+    CHECK_STR(e->type, "money");
+    CHECK_MSG(e->has_value && e->value == value, text);
+    CHECK_STR(e->unit, unit);
+}
+
+static int has_keyword(const record_t *r, const char *k)
+{
+    for (size_t i = 0; i < r->keyword_count; i++)
+        if (strcmp(r->keywords[i], k) == 0)
+            return 1;
+    return 0;
+}
+
+/* UTF-8 to another encoding with iconv, for encoding fixtures. */
+static char *encode(const char *utf8, const char *to, size_t *out_len)
+{
+    iconv_t cd = iconv_open(to, "UTF-8");
+    CHECK(cd != (iconv_t)-1);
+    size_t in_left = strlen(utf8), cap = in_left * 2 + 16, out_left = cap;
+    char *out = malloc(cap), *in = (char *)utf8, *o = out;
+    size_t r = iconv(cd, &in, &in_left, &o, &out_left);
+    CHECK(r != (size_t)-1);
+    iconv_close(cd);
+    *out_len = cap - out_left;
+    return out;
+}
+
+/* ---- the seeds ----------------------------------------------------- */
+
+static void test_seed_000(void)
+{
+    record_t *r = extract_seed("000_f42b9ca64b9c6411.txt");
+    if (!r)
+        return;
+    CHECK(record_is_clean(r));
+    CHECK_STR(r->kind, "text");
+    CHECK_STR(r->lang, "ko");
+    CHECK_STR(r->published, "2026-03-03");
+    CHECK(no_markup(r->body));
+    CHECK(!contains(r->body, "date 2026"));             /* header stripped */
+    CHECK(strncmp(r->body, "이재명 대통령의 싱가포르 국빈 방문을", 20) == 0);
+    CHECK(contains(r->title, "이재명 대통령의 싱가포르 국빈 방문을 계기로"));
+    CHECK(strlen(r->title) < strlen(r->body));
+    check_money(r, "3억 달러", 300000000.0, "USD");
+    check_money(r, "500억원", 50000000000.0, "KRW");
+    CHECK(find_entity(r, "2030년") == NULL);
+    CHECK(has_keyword(r, "싱가포르"));
+    CHECK(has_keyword(r, "대통령"));
+    CHECK(!has_keyword(r, "대통령은") && !has_keyword(r, "대통령이"));
+    CHECK(r->keyword_count > 0 && r->keyword_count <= 10);
+    CHECK(strlen(r->id) == DOC_ID_LEN);
+    record_destroy(&r);
+}
+
+static void test_seed_001(void)
+{
+    record_t *r = extract_seed("001_dd92a065f0790425.txt");
+    if (!r)
+        return;
+    CHECK(record_is_clean(r));
+    CHECK_STR(r->lang, "ko");
+    CHECK_STR(r->title, "「한-싱 AI커넥트 서밋」 개최 계기 양국 AI협력체계 구축 및 협력성과 창출 본격화");
+    CHECK(no_markup(r->body));
+    CHECK(!contains(r->body, "## "));
+    CHECK(!contains(r->body, "\\*"));                    /* Markdown escape undone */
+    CHECK(contains(r->body, "총력*을 기울이고"));
+    /* Tags dropped, their text kept; "< '...' >" is prose, not a tag. */
+    CHECK(contains(r->body, "①韓카이스트 AI대학원-싱NUS"));
+    CHECK(contains(r->body, "< '한-싱 AI얼라이언스' 주요 협력계획(예시) >"));
+    CHECK(contains(r->body, "韓카이스트 AI대학원 - 싱NUS SoC* AI 연구 협력 MoU"));
+    CHECK(contains(r->body, "구분 | 주요 내용(안)"));  /* table cells */
+    CHECK(!contains(r->body, "\t"));
+    check_money(r, "3억불", 300000000.0, "USD");
+    check_money(r, "500억원", 50000000000.0, "KRW");
+    check_money(r, "3억달러", 300000000.0, "USD");
+    record_destroy(&r);
+}
+
+static void test_seed_002(void)
+{
+    record_t *r = extract_seed("002_df1b43c08a17ac38.txt");
+    if (!r)
+        return;
+    CHECK(record_is_clean(r));
+    CHECK_STR(r->lang, "ko");
+    CHECK_STR(r->title, "한·싱가포르 ‘AI 동맹’ 뜬다… SMR·공공안전 전방위 협력");
+    CHECK_STR(r->author, "박기석");
+    CHECK_STR(r->published, "2026-03-03");
+    CHECK(no_markup(r->body));
+    static const char *const absent[] = {
+        "사이트맵", "로그인", "기사 읽어주기", "글자크기", "Copyright", "광고삭제",
+        "관련기사", "많이 본 뉴스", "투표", "-->", "박기석 기자", "입력 2026",
+        "기사 검색", "스포츠\n", "정치\n\n대통령", "이미지 확대", "1 / 3", "위로",
+    };
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        CHECK_MSG(!contains(r->body, absent[i]), absent[i]);
+    CHECK(strncmp(r->body, "李대통령·웡 총리 정상회담", 10) == 0);
+    CHECK(contains(r->body, "이재명 대통령은 2일 로런스 웡 싱가포르 총리와의 정상회담에서"));
+    CHECK(contains(r->body, "딥엑스 칩 위의 버터만 녹지 않아 현장의 이목을 집중시켰다."));
+    /* The caption once, not three times. */
+    const char *cap = "이 대통령 맞은편에는 로런스 웡 싱가포르 총리.";
+    const char *first = strstr(r->body, cap);
+    CHECK(first && !strstr(first + 1, cap));
+    check_money(r, "3억 달러", 300000000.0, "USD");
+    check_money(r, "4386억원", 438600000000.0, "KRW");
+    buf_t json = BUF_INIT;
+    record_to_json(r, &json);
+    CHECK(strncmp(buf_str(&json), "{\"id\":\"", 7) == 0);
+    CHECK(contains(buf_str(&json), "\"author\":\"박기석\""));
+    buf_free(&json);
+    record_destroy(&r);
+}
+
+static void test_seed_004(void)
+{
+    record_t *r = extract_seed("004_76483b81068cf569.txt");
+    if (!r)
+        return;
+    CHECK(record_is_clean(r));
+    CHECK_STR(r->lang, "ko");
+    CHECK_STR(r->published, "2025-08-25");
+    CHECK(r->author == NULL);           /* "(사진=전화평 기자)" is a credit */
+    check_money(r, "1조1천35억 엔", 1103500000000.0, "JPY");
+    check_money(r, "1조7천774억 엔", 1777400000000.0, "JPY");
+    check_money(r, "10조 엔", 10000000000000.0, "JPY");
+    check_money(r, "95조원", 95000000000000.0, "KRW");
+    check_money(r, "3천만 엔", 30000000.0, "JPY");
+    const entity_t *p = find_entity(r, "23.2%");
+    CHECK(p && strcmp(p->type, "percent") == 0 && p->value == 23.2 && strcmp(p->unit, "%") == 0);
+    CHECK(find_entity(r, "113분") == NULL && find_entity(r, "36개국") == NULL);
+    /* Entities come in document order. */
+    for (size_t i = 1; i < r->entity_count; i++)
+        CHECK(strstr(r->body, r->entities[i - 1].text) <= strstr(r->body, r->entities[i].text));
+    record_destroy(&r);
+}
+
+/* ---- numbers and entities ------------------------------------------ */
+
+static void test_korean_numbers(void)
+{
+    static const struct { const char *text; double value; size_t len; } cases[] = {
+        { "3억", 3e8, 0 }, { "1조1천35억", 1103500000000.0, 0 },
+        { "500억", 5e10, 0 }, { "4386억", 438600000000.0, 0 },
+        { "5천만", 5e7, 0 }, { "1,200억", 1.2e11, 0 }, { "1.5조", 1.5e12, 0 },
+        { "1조 1035억", 1103500000000.0, 0 }, { "천만", 1e7, 0 },
+        { "2백50", 250.0, 0 }, { "12", 12.0, 0 }, { "23.2", 23.2, 0 },
+        { "3억 5천만", 350000000.0, 0 }, { "1경", 1e16, 0 },
+        { "2030년", 2030.0, 4 }, { "3억 달러", 3e8, 4 }, { "1,2345", 1.0, 1 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        double v = -1;
+        size_t want = cases[i].len ? cases[i].len : strlen(cases[i].text);
+        size_t n = korean_number_parse(cases[i].text, strlen(cases[i].text), &v);
+        CHECK_MSG(n == want && v == cases[i].value, cases[i].text);
+    }
+    double v;
+    CHECK(korean_number_parse("억", 3, &v) == 0);         /* a unit alone */
+    CHECK(korean_number_parse("만원", 6, &v) == 0);
+    CHECK(korean_number_parse("원", 3, &v) == 0);
+    CHECK(korean_number_parse("", 0, &v) == 0);
+}
+
+static void test_entities(void)
+{
+    static const struct { const char *text; const char *span; double value; const char *unit; } cases[] = {
+        { "총 3억 달러 규모", "3억 달러", 3e8, "USD" },
+        { "3억불 규모", "3억불", 3e8, "USD" },
+        { "약 1조1천35억 엔에 도달", "1조1천35억 엔", 1103500000000.0, "JPY" },
+        { "총 500억원 규모", "500억원", 5e10, "KRW" },
+        { "예산 5천만 원을 배정", "5천만 원", 5e7, "KRW" },
+        { "매출 1,200억원 달성", "1,200억원", 1.2e11, "KRW" },
+        { "시장 1.5조원 규모", "1.5조원", 1.5e12, "KRW" },
+        { "기금 2억 유로 조성", "2억 유로", 2e8, "EUR" },
+        { "투자 10억 위안", "10억 위안", 1e9, "CNY" },
+        { "펀드 100만 파운드", "100만 파운드", 1e6, "GBP" },
+        { "raised $3 million in", "$3 million", 3e6, "USD" },
+        { "a USD 5 billion fund", "USD 5 billion", 5e9, "USD" },
+        { "about €20m this year", "€20m", 2e7, "EUR" },
+        { "costs £450 each", "£450", 450.0, "GBP" },
+        { "priced at ¥1,000", "¥1,000", 1000.0, "JPY" },
+        { "spent 2.5 billion dollars", "2.5 billion dollars", 2.5e9, "USD" },
+        { "금리 3.5% 인상", "3.5%", 3.5, "%" },
+        { "성장률 3.5퍼센트", "3.5퍼센트", 3.5, "%" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        record_t *r = extract_str(cases[i].text, NULL);
+        CHECK_MSG(r != NULL, cases[i].text);
+        if (!r)
+            continue;
+        const entity_t *e = find_entity(r, cases[i].span);
+        CHECK_MSG(e && e->value == cases[i].value && strcmp(e->unit, cases[i].unit) == 0,
+                  cases[i].text);
+        CHECK_MSG(r->entity_count == 1, cases[i].text);
+        record_destroy(&r);
+    }
+    /* Numbers with other units, and words that only start like a currency. */
+    static const char *const none[] = {
+        "2030년까지 추진", "지난 3일 회담", "113분간 회담", "36개국 중 9위",
+        "3억 원자력 예산", "10조 불확실성", "5 엔지니어", "수백만 달러",
+        "in 2020 the team", "version 3.5 released", "about 3m tall",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        record_t *r = extract_str(none[i], NULL);
+        CHECK_MSG(r && r->entity_count == 0, none[i]);
+        record_destroy(&r);
+    }
+}
+
+/* ---- HTML ---------------------------------------------------------- */
+
+static const char news_page[] =
+    "<!DOCTYPE html>\n<html lang=\"ko\"><head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<title>정부, AI 반도체에 3조원 투입 | 예시일보</title>\n"
+    "<meta property=\"og:title\" content=\"정부, AI 반도체에 3조원 투입\">\n"
+    "<meta property=\"article:published_time\" content=\"2026-03-04T08:15:00+09:00\">\n"
+    "<meta name=\"author\" content=\"홍길동\">\n"
+    "<script>var tracking = \"SCRIPT-TEXT\";</script>\n"
+    "<style>.x { color: red }</style>\n"
+    "</head><body>\n"
+    "<header><a href=\"/\">예시일보</a><nav><a href=\"/a\">정치</a> <a href=\"/b\">경제</a>"
+    " <a href=\"/c\">NAV-TEXT</a></nav></header>\n"
+    "<div class=\"cookie-banner\">COOKIE-TEXT 쿠키를 허용하시겠습니까?</div>\n"
+    "<article>\n<h1>정부, AI 반도체에 3조원 투입</h1>\n"
+    "<p>정부가 인공지능(AI) 반도체 산업에 3조원을 투입한다. 산업통상자원부는 4일 이런 내용의 "
+    "지원 계획을 발표했다.</p>\n"
+    "<p>지원금은 설계&amp;제조 분야에 나뉘어&nbsp;쓰인다. 업계는 &#39;환영&#39; 입장을 &#x41;&#x49; "
+    "기업 중심으로 밝혔다.</p>\n"
+    "<ul><li><a href=\"/x\">LINKLIST-ONE</a></li><li><a href=\"/y\">LINKLIST-TWO</a></li></ul>\n"
+    "<div class=\"share-tools\"><a href=\"#\">SHARE-TEXT</a></div>\n"
+    "<noscript>NOSCRIPT-TEXT</noscript>\n"
+    "<p>정부는 2030년까지 시스템 반도체 점유율을 10%로 높인다는 목표다.<br>세부 계획은 다음 달 나온다.</p>\n"
+    "</article>\n"
+    "<aside><h3>많이 본 뉴스</h3><p>ASIDE-TEXT</p></aside>\n"
+    "<footer><p>FOOTER-TEXT Copyright 예시일보</p></footer>\n"
+    "<script>document.write('SCRIPT-TWO');</script>\n"
+    "</body></html>\n";
+
+static void test_html_page(void)
+{
+    char *error = NULL;
+    record_t *r = extract_str(news_page, &error);
+    CHECK_MSG(r != NULL, error);
+    free(error);
+    if (!r)
+        return;
+    CHECK(record_is_clean(r));
+    CHECK_STR(r->kind, "html");
+    CHECK_STR(r->lang, "ko");
+    CHECK_STR(r->title, "정부, AI 반도체에 3조원 투입");
+    CHECK_STR(r->published, "2026-03-04T08:15:00+09:00");
+    CHECK_STR(r->author, "홍길동");
+    static const char *const absent[] = {
+        "SCRIPT-TEXT", "SCRIPT-TWO", "NAV-TEXT", "COOKIE-TEXT", "LINKLIST-ONE",
+        "SHARE-TEXT", "NOSCRIPT-TEXT", "ASIDE-TEXT", "FOOTER-TEXT", "color: red",
+        "<", "&amp;", "&nbsp;", "&#",
+    };
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        CHECK_MSG(!contains(r->body, absent[i]), absent[i]);
+    CHECK(strncmp(r->body, "정부가 인공지능(AI) 반도체 산업에 3조원을 투입한다.", 20) == 0);
+    CHECK(contains(r->body, "설계&제조 분야에 나뉘어 쓰인다. 업계는 '환영' 입장을 AI 기업"));
+    /* <br> breaks the paragraph. */
+    CHECK(contains(r->body, "목표다.\n\n세부 계획은 다음 달 나온다."));
+    check_money(r, "3조원", 3e12, "KRW");
+    record_destroy(&r);
+
+    /* No og:title: <title> without the site name; dates from <time>. */
+    const char *plain =
+        "<html><head><title>Council approves the new harbour budget - The Example Gazette</title>"
+        "</head><body><div id=\"menu\"><a href=\"/\">Home</a></div>"
+        "<p>The city council approved the harbour budget on Tuesday after a long debate.</p>"
+        "<p>Published <time datetime=\"2024-02-30\">bad</time><time datetime=\"2024-02-29\">"
+        "29 Feb</time></p></body></html>";
+    r = extract_str(plain, NULL);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->title, "Council approves the new harbour budget");
+        CHECK_STR(r->published, "2024-02-29");     /* Feb 30 is no date */
+        CHECK_STR(r->lang, "en");
+        CHECK(!contains(r->body, "Home"));
+        record_destroy(&r);
+    }
+}
+
+static void test_html_truncated(void)
+{
+    size_t len = strlen(news_page);
+    for (size_t cut = 1; cut < len; cut += 7) {
+        char *error = NULL;
+        record_t *r = extract_document("cut", (const uint8_t *)news_page, cut, &error);
+        CHECK_MSG(r ? record_is_clean(r) : error != NULL, "truncated page");
+        record_destroy(&r);
+        free(error);
+    }
+    record_t *r = extract_document("half", (const uint8_t *)news_page, len * 2 / 3, NULL);
+    CHECK(r && contains(r->body, "정부가 인공지능(AI) 반도체"));
+    record_destroy(&r);
+}
+
+static void test_example_page(void)
+{
+    const char *dir = getenv("FEEDMILL_SOURCE_DIR");
+    char path[4096];
+    if (dir) {
+        snprintf(path, sizeof(path), "%s/examples/005_news_page.html", dir);
+    } else {                       /* run by hand: find it next to this file */
+        snprintf(path, sizeof(path), "%s", __FILE__);
+        char *tests = strstr(path, "tests/unit/");
+        CHECK(tests != NULL);
+        if (!tests)
+            return;
+        snprintf(tests, sizeof(path) - (size_t)(tests - path), "examples/005_news_page.html");
+    }
+    size_t len;
+    unsigned char *data = testing_read_file(path, &len);
+    record_t *r = extract_document(path, data, len, NULL);
+    free(data);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_STR(r->kind, "html");
+    CHECK_STR(r->title, "서울시, 한강 수상버스 출퇴근 배차 15분으로 단축");
+    CHECK_STR(r->published, "2026-03-05T09:30:00+09:00");
+    CHECK_STR(r->author, "김하늘");
+    CHECK_STR(r->lang, "ko");
+    CHECK(contains(r->body, "서울시가 다음 달부터 한강 수상버스의"));
+    CHECK(!contains(r->body, "로그인") && !contains(r->body, "관련기사") &&
+          !contains(r->body, "Copyright") && !contains(r->body, "dataLayer") &&
+          !contains(r->body, "페이스북") && !contains(r->body, "김하늘 기자"));
+    check_money(r, "120억원", 1.2e10, "KRW");
+    check_money(r, "1,550원", 1550.0, "KRW");
+    record_destroy(&r);
+}
+
+/* ---- encodings ----------------------------------------------------- */
+
+static void test_euc_kr(void)
+{
+    const char *utf8_page =
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\">"
+        "<title>한글 인코딩 시험</title></head><body>"
+        "<p>서울의 봄은 짧지만 아름답다. 한국어 본문이 제대로 보여야 한다.</p></body></html>";
+    size_t len;
+    char *euc = encode(utf8_page, "EUC-KR", &len);
+    CHECK(!utf8_valid(euc, len));                       /* really not UTF-8 */
+    record_t *r = extract_document("euc-kr.html", (const uint8_t *)euc, len, NULL);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->title, "한글 인코딩 시험");
+        CHECK_STR(r->body, "서울의 봄은 짧지만 아름답다. 한국어 본문이 제대로 보여야 한다.");
+        CHECK_STR(r->lang, "ko");
+        record_destroy(&r);
+    }
+    free(euc);
+
+    /* Declared UTF-8 but saved as EUC-KR: the bytes win. */
+    euc = encode("<html><head><meta charset=\"utf-8\"></head><body><p>잘못 선언된 "
+                 "한국어 페이지도 읽을 수 있어야 한다.</p></body></html>", "EUC-KR", &len);
+    r = extract_document("mislabelled.html", (const uint8_t *)euc, len, NULL);
+    CHECK(r && strcmp(r->body, "잘못 선언된 한국어 페이지도 읽을 수 있어야 한다.") == 0);
+    record_destroy(&r);
+    free(euc);
+
+    /* Undeclared: a plain EUC-KR text file. */
+    euc = encode("국회는 오늘 예산안을 처리했다.\n여야는 3조원 규모에 합의했다.\n", "EUC-KR", &len);
+    r = extract_document("euc-kr.txt", (const uint8_t *)euc, len, NULL);
+    CHECK(r && contains(r->body, "국회는 오늘 예산안을 처리했다."));
+    if (r)
+        check_money(r, "3조원", 3e12, "KRW");
+    record_destroy(&r);
+    free(euc);
+}
+
+static void test_other_encodings(void)
+{
+    /* Undeclared Latin-1 falls back to windows-1252. */
+    const char latin1[] = "Le caf\xe9 \xe0 Paris est tr\xe8s connu. \x93Quote\x94 here.";
+    record_t *r = extract_document("latin1", (const uint8_t *)latin1, sizeof(latin1) - 1, NULL);
+    CHECK(r && contains(r->body, "Le café à Paris est très connu. “Quote” here."));
+    CHECK(r && strcmp(r->lang, "fr") == 0);
+    record_destroy(&r);
+
+    /* UTF-16 with a BOM has NUL bytes but is text. */
+    size_t len;
+    char *u16 = encode("\xEF\xBB\xBF" "유니코드 문서입니다. UTF-16 text.", "UTF-16LE", &len);
+    r = extract_document("utf16", (const uint8_t *)u16, len, NULL);
+    CHECK(r && contains(r->body, "유니코드 문서입니다. UTF-16 text."));
+    record_destroy(&r);
+    free(u16);
+
+    /* A UTF-8 BOM is not part of the text. */
+    r = extract_str("\xEF\xBB\xBF" "BOM first line of text", NULL);
+    CHECK(r && strcmp(r->body, "BOM first line of text") == 0);
+    record_destroy(&r);
+}
+
+/* The decoder everything else relies on: strict, and one U+FFFD per
+ * maximal invalid subpart. */
+static void test_utf8_decoder(void)
+{
+    static const struct { const char *in; size_t len; size_t consumed; uint32_t cp; } cases[] = {
+        { "A", 1, 1, 'A' }, { "\xED\x95\x9C", 3, 3, 0xD55C },        /* 한 */
+        { "\xF0\x9F\x98\x80", 4, 4, 0x1F600 },
+        { "\xEF\xBF\xBD", 3, 3, 0xFFFD },          /* a real U+FFFD is text */
+        { "\xED\x95", 2, 2, UTF8_INVALID },          /* cut short: one error */
+        { "\xF0\x9F\x98", 3, 3, UTF8_INVALID },
+        { "\xC0\xAF", 2, 1, UTF8_INVALID },          /* overlong */
+        { "\xE0\x80\xAF", 3, 1, UTF8_INVALID },
+        { "\xED\xA0\x80", 3, 1, UTF8_INVALID },      /* surrogate */
+        { "\xF4\x90\x80\x80", 4, 1, UTF8_INVALID }, /* past U+10FFFF */
+        { "\x80", 1, 1, UTF8_INVALID }, { "\xFF", 1, 1, UTF8_INVALID },
+        { "\xE2\x82x", 3, 2, UTF8_INVALID },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint32_t cp = 0;
+        size_t next = utf8_next(cases[i].in, cases[i].len, 0, &cp);
+        CHECK_MSG(next == cases[i].consumed && cp == cases[i].cp, cases[i].in);
+    }
+    CHECK(utf8_valid("\xEF\xBF\xBD ok", 6));
+    CHECK(!utf8_valid("ok \xED\x95", 5));
+}
+
+static void test_invalid_utf8(void)
+{
+    /* Mostly UTF-8 with broken sequences, overlongs, surrogates. */
+    const char bad[] = "정상 문장입니다. \xC0\xAF \xED\xA0\x80 \xF5\x80\x80\x80 "
+                       "잘린 \xEA\xB0 끝 \xFF\xFE 그리고 \x01\x02 제어문자.";
+    record_t *r = extract_document("bad", (const uint8_t *)bad, sizeof(bad) - 1, NULL);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(record_is_clean(r));
+        CHECK(!contains(r->body, "\x01"));
+        /* Still read as UTF-8: the Korean survives, each bad sequence
+         * is one U+FFFD. */
+        CHECK(strncmp(r->body, "정상 문장입니다. \xEF\xBF\xBD\xEF\xBF\xBD ", 30) == 0);
+        CHECK(contains(r->body, "잘린 \xEF\xBF\xBD 끝"));
+        record_destroy(&r);
+    }
+    /* A UTF-8 file cut inside its last character. */
+    const char cut[] = "한국어 문장이 잘렸다 \xED\x95";
+    r = extract_document("cut", (const uint8_t *)cut, sizeof(cut) - 1, NULL);
+    CHECK(r && strcmp(r->body, "한국어 문장이 잘렸다 \xEF\xBF\xBD") == 0);
+    record_destroy(&r);
+    /* Random bytes: a record of valid UTF-8 or a refusal, never a crash. */
+    unsigned int seed = 12345;
+    for (int round = 0; round < 300; round++) {
+        size_t len = 1 + (size_t)(rand_r(&seed) % 600);
+        uint8_t *data = malloc(len);
+        for (size_t i = 0; i < len; i++) {
+            data[i] = (uint8_t)rand_r(&seed);
+            if (round % 2 && data[i] < 0x20)
+                data[i] = (uint8_t)(data[i] + 0x40);    /* keep it "text" */
+        }
+        char *error = NULL;
+        r = extract_document("random", data, len, &error);
+        CHECK(r ? record_is_clean(r) : error != NULL);
+        record_destroy(&r);
+        free(error);
+        free(data);
+    }
+}
+
+/* ---- refusals ------------------------------------------------------ */
+
+static void test_refusals(void)
+{
+    char *error = NULL;
+    CHECK(extract_document("empty", (const uint8_t *)"", 0, &error) == NULL);
+    CHECK_STR(error, "empty document");
+    free(error);
+
+    const uint8_t png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+    error = NULL;
+    CHECK(extract_document("png", png, sizeof(png), &error) == NULL);
+    CHECK_STR(error, "binary data, not a text document");
+    free(error);
+
+    uint8_t controls[200];
+    for (size_t i = 0; i < sizeof(controls); i++)
+        controls[i] = (uint8_t)(i % 3 ? 'a' : 0x03);
+    error = NULL;
+    CHECK(extract_document("ctl", controls, sizeof(controls), &error) == NULL);
+    CHECK_STR(error, "binary data, not a text document");
+    free(error);
+
+    error = NULL;
+    CHECK(extract_str(" \n\t\n  \n", &error) == NULL);
+    CHECK_STR(error, "no text content");
+    free(error);
+
+    error = NULL;
+    CHECK(extract_str("<html><body><script>x()</script></body></html>", &error) == NULL);
+    CHECK_STR(error, "no text content");
+    free(error);
+
+    CHECK(extract_str("", NULL) == NULL);               /* error may be NULL */
+}
+
+/* ---- text details -------------------------------------------------- */
+
+static void test_text_rules(void)
+{
+    record_t *r = extract_str("Short title line\n\nThe body has a sentence here. And another one follows.\n", NULL);
+    CHECK(r && strcmp(r->title, "Short title line") == 0);
+    CHECK(r && strcmp(r->body, "The body has a sentence here. And another one follows.") == 0);
+    CHECK(r && strcmp(r->lang, "en") == 0);
+    record_destroy(&r);
+
+    /* One short line is both the title and the body. */
+    r = extract_str("Hello world", NULL);
+    CHECK(r && strcmp(r->body, "Hello world") == 0 && strcmp(r->title, "Hello world") == 0);
+    record_destroy(&r);
+
+    /* A long first sentence is cut at a word. */
+    r = extract_str("This first sentence goes on and on with many words so that it is much "
+                    "longer than any title should ever be in a list of documents, really. Then more.", NULL);
+    CHECK(r && utf8_count(r->title, strlen(r->title)) <= 101 && contains(r->title, "…"));
+    record_destroy(&r);
+
+    /* White space collapsed, entities decoded, hard-wrapped text rejoined. */
+    r = extract_str("Title\n\nWords   with\t\u00a0 spaces &amp; &lt;entities&gt; &#x263A;.\n", NULL);
+    CHECK(r && contains(r->body, "Words with spaces & <entities> \u263a."));
+    record_destroy(&r);
+
+    const char *wrapped =
+        "Notes from the meeting\n\n"
+        "The committee met on Monday to discuss the schedule for the next phase of the\n"
+        "project and agreed that the first milestone should be moved by two weeks to\n"
+        "allow for more testing of the new release before it reaches the customers.\n\n"
+        "A second point was the budget, which the members approved without changes after\n"
+        "a short discussion about the costs of the additional test equipment needed.\n";
+    r = extract_str(wrapped, NULL);
+    CHECK(r && contains(r->body, "the next phase of the project and agreed"));
+    CHECK(r && contains(r->body, "customers.\n\nA second point"));
+    record_destroy(&r);
+
+    /* Dates: a 입력 line, Korean style dates, invalid ones ignored. */
+    r = extract_str("제목입니다\n홍길동 기자\n입력 2025.12.31 18:05\n본문 문장입니다. 내용이 이어진다.\n", NULL);
+    CHECK(r && r->published && strcmp(r->published, "2025-12-31T18:05:00") == 0);
+    CHECK(r && r->author && strcmp(r->author, "홍길동") == 0);
+    CHECK(r && !contains(r->body, "입력") && !contains(r->body, "홍길동 기자"));
+    record_destroy(&r);
+    r = extract_str(" date 2024-03-05싱가포르 공장 착공\n입력 2024-03-04 10:00\n본문이다.", NULL);
+    CHECK(r && strcmp(r->published, "2024-03-05") == 0);   /* header first */
+    CHECK(r && strcmp(r->title, "싱가포르 공장 착공") == 0);
+    record_destroy(&r);
+    r = extract_str("회의록\n2024년 2월 30일이 아니라 2024년 3월 1일에 열렸다.\n", NULL);
+    CHECK(r && r->published && strcmp(r->published, "2024-03-01") == 0);
+    record_destroy(&r);
+}
+
+static void test_dates(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "2026-03-03", "2026-03-03" }, { "2026.3.2", "2026-03-02" },
+        { "2026. 3. 2.", "2026-03-02" }, { "2026/03/05", "2026-03-05" },
+        { "2026년 3월 3일", "2026-03-03" }, { "2026-03-03 00:04", "2026-03-03T00:04:00" },
+        { "2026-03-03T09:30:00+09:00", "2026-03-03T09:30:00+09:00" },
+        { "2026-03-03T09:30:00.123Z", "2026-03-03T09:30:00Z" },
+        { "Tue, 03 Mar 2026 10:00:00 +0900", "2026-03-03T10:00:00+09:00" },
+        { "March 3, 2026", "2026-03-03" }, { "3 March 2026", "2026-03-03" },
+        { "03.03.2026", "2026-03-03" }, { "2024-02-29", "2024-02-29" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[DATE_MAX] = "";
+        CHECK_MSG(date_parse(cases[i].in, strlen(cases[i].in), out) > 0, cases[i].in);
+        CHECK_STR(out, cases[i].out);
+    }
+    static const char *const bad[] = {
+        "2026-13-01", "2026-02-30", "2023-02-29", "2026-00-10", "1776-07-04",
+        "2026-03-031", "010-1234-5678", "hello",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char out[DATE_MAX];
+        CHECK_MSG(date_parse(bad[i], strlen(bad[i]), out) == 0, bad[i]);
+    }
+}
+
+static void test_lang(void)
+{
+    static const struct { const char *text, *lang; } cases[] = {
+        { "The committee said that it will publish the report and the data in the spring.", "en" },
+        { "Die Regierung hat nicht gesagt, wie sie das Problem mit den Kosten lösen wird.", "de" },
+        { "Le gouvernement a annoncé que les mesures seront prises dans les prochains jours.", "fr" },
+        { "El gobierno dijo que las medidas se tomarán en los próximos días por la crisis.", "es" },
+        { "Il governo ha detto che le misure saranno prese nei prossimi giorni per la crisi.", "it" },
+        { "O governo disse que as medidas serão tomadas nos próximos dias para a crise.", "pt" },
+        { "De regering heeft gezegd dat de maatregelen in de komende dagen worden genomen.", "nl" },
+        { "政府は来週、新しい経済対策を発表する予定です。", "ja" },
+        { "政府下周将公布新的经济政策，以支持中小企业发展。", "zh" },
+        { "Правительство объявило о новых мерах поддержки экономики.", "ru" },
+        { "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία.", "el" },
+        { "정부는 다음 주 새로운 경제 대책을 발표할 예정이다. AI와 GPU 지원도 포함된다.", "ko" },
+        { "Բարեւ աշխարհ, սա հայերեն տեքստ է։", "und" },
+        /* Polish has no votes of its own: the page's lang= decides. */
+        { "<html lang=\"pl-PL\"><body><p>Rząd ogłosił nowe przepisy dotyczące "
+          "podatków, które wejdą w życie od stycznia.</p></body></html>", "pl" },
+        /* A wrong lang= does not beat the script. */
+        { "<html lang=\"en\"><body><p>정부는 새로운 경제 대책을 발표했다.</p></body></html>", "ko" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        record_t *r = extract_str(cases[i].text, NULL);
+        CHECK_MSG(r != NULL, cases[i].text);
+        if (r)
+            CHECK_STR(r->lang, cases[i].lang);
+        record_destroy(&r);
+    }
+}
+
+/* ---- keywords and SimHash ------------------------------------------ */
+
+static void test_keywords(void)
+{
+    const char *doc = "반도체 수출 급증\n\n반도체 수출이 늘었다. 반도체는 효자 품목이다. "
+                      "정부는 반도체를 지원한다. 수출은 계속 증가할 전망이다. 기업의 투자도 늘었다.";
+    record_t *a = extract_str(doc, NULL), *b = extract_str(doc, NULL);
+    CHECK(a && b);
+    if (a && b) {
+        CHECK(a->keyword_count > 0 && strcmp(a->keywords[0], "반도체") == 0);
+        CHECK(has_keyword(a, "수출") && has_keyword(a, "정부") && has_keyword(a, "기업"));
+        CHECK(!has_keyword(a, "반도체는") && !has_keyword(a, "수출이") && !has_keyword(a, "정부는"));
+        CHECK(a->keyword_count == b->keyword_count);    /* deterministic */
+        for (size_t i = 0; i < a->keyword_count && i < b->keyword_count; i++)
+            CHECK_STR(a->keywords[i], b->keywords[i]);
+        CHECK(a->simhash == b->simhash);
+    }
+    record_destroy(&a);
+    record_destroy(&b);
+
+    record_t *r = extract_str("The budget of the city council\n\nThe council voted on the budget and "
+                              "the budget passed. The budget grows. The council will meet again.", NULL);
+    CHECK(r && r->keyword_count >= 2 && strcmp(r->keywords[0], "budget") == 0 &&
+          strcmp(r->keywords[1], "council") == 0);
+    CHECK(r && !has_keyword(r, "the") && !has_keyword(r, "and"));
+    record_destroy(&r);
+}
+
+static const char *const vocabulary[] = {
+    "river", "mountain", "city", "market", "school", "garden", "station", "harbour",
+    "bridge", "library", "museum", "forest", "village", "island", "valley", "castle",
+    "tower", "street", "square", "church", "factory", "office", "farm", "lake",
+    "road", "field", "hill", "coast", "desert", "plain", "port", "camp",
+};
+
+static void words(buf_t *out, unsigned int seed, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            buf_putc(out, ' ');
+        buf_puts(out, vocabulary[rand_r(&seed) % 32]);
+    }
+}
+
+static void test_simhash(void)
+{
+    buf_t a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+    words(&a, 1, 300);
+    words(&c, 99, 300);
+    /* b: a with its 150th word replaced. */
+    const char *p = a.data;
+    for (int spaces = 0; spaces < 150; p++)
+        spaces += *p == ' ';
+    const char *q = strchr(p, ' ');
+    buf_append(&b, a.data, (size_t)(p - a.data));
+    buf_puts(&b, "zeppelin");
+    buf_puts(&b, q);
+    uint64_t ha = simhash_of(a.data, a.len), hb = simhash_of(b.data, b.len),
+             hc = simhash_of(c.data, c.len);
+    CHECK(ha == simhash_of(a.data, a.len));
+    CHECK_MSG(simhash_distance(ha, hb) <= 6, "one word changed");
+    CHECK_MSG(simhash_distance(ha, hc) >= 20, "unrelated texts");
+    CHECK(simhash_distance(ha, ha) == 0);
+    CHECK(simhash_of("", 0) == simhash_of("", 0));
+    CHECK(simhash_of("one two", 7) != simhash_of("two one", 7));
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&c);
+}
+
+/* ---- size ---------------------------------------------------------- */
+
+static void test_large_text(void)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/seeds/000_f42b9ca64b9c6411.txt", testing_corpus());
+    size_t len;
+    unsigned char *seed = testing_read_file(path, &len);
+    buf_t big = BUF_INIT;
+    while (big.len < 5 * 1024 * 1024) {
+        buf_append(&big, seed, len);
+        buf_puts(&big, "\n\n");
+    }
+    free(seed);
+    clock_t start = clock();
+    record_t *r = extract_document("big", (const uint8_t *)big.data, big.len, NULL);
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(strlen(r->body) > 1024 * 1024);
+        CHECK_STR(r->lang, "ko");
+        CHECK(r->keyword_count == 10);
+        CHECK(utf8_valid(r->body, strlen(r->body)));
+    }
+    CHECK_MSG(seconds < 30.0, "5 MB text took too long");
+    record_destroy(&r);
+
+    /* One 2 MB line of tag-like junk must stay linear too. */
+    buf_reset(&big);
+    while (big.len < 2 * 1024 * 1024)
+        buf_puts(&big, "<!-- <p <b 2026.3. $1,2 ");
+    start = clock();
+    char *error = NULL;
+    r = extract_document("junk", (const uint8_t *)big.data, big.len, &error);
+    seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    CHECK(r ? record_is_clean(r) : error != NULL);
+    CHECK(!r || r->entity_count <= 1000);             /* "$1" is money: capped */
+    CHECK_MSG(seconds < 30.0, "2 MB junk line took too long");
+    record_destroy(&r);
+    free(error);
+    buf_free(&big);
+}
+
+/* ---- threads ------------------------------------------------------ */
+
+/* Workers extract in parallel: same input, same record, from any thread. */
+static void *extract_in_thread(void *arg)
+{
+    uint64_t *hash = arg;
+    for (int i = 0; i < 20; i++) {
+        record_t *r = extract_str(news_page, NULL);
+        if (r && (*hash == 0 || *hash == r->simhash))
+            *hash = r->simhash;
+        else
+            *hash = 1;                                 /* mismatch marker */
+        record_destroy(&r);
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    pthread_t threads[4];
+    uint64_t hashes[4] = { 0 };
+    for (int i = 0; i < 4; i++)
+        CHECK(pthread_create(&threads[i], NULL, extract_in_thread, &hashes[i]) == 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    record_t *r = extract_str(news_page, NULL);
+    for (int i = 0; i < 4; i++)
+        CHECK(r && hashes[i] == r->simhash);
+    record_destroy(&r);
+}
+
+int main(void)
+{
+    test_seed_000();
+    test_seed_001();
+    test_seed_002();
+    test_seed_004();
+    test_utf8_decoder();
+    test_korean_numbers();
+    test_entities();
+    test_html_page();
+    test_html_truncated();
+    test_example_page();
+    test_euc_kr();
+    test_other_encodings();
+    test_invalid_utf8();
+    test_refusals();
+    test_text_rules();
+    test_dates();
+    test_lang();
+    test_keywords();
+    test_simhash();
+    test_large_text();
+    test_threads();
+    return testing_done();
+}
