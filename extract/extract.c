@@ -6,6 +6,7 @@
  * html_meta.c), then derive language, keywords, fingerprint and entities
  * from the finished body. Every later step sees valid UTF-8 only. */
 #include "extract.h"
+#include "gzip.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,11 +81,49 @@ static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta
         meta->title = meta_text_title(lines, NULL);
 }
 
+static record_t *extract_bytes(const char *source, const uint8_t *data, size_t len,
+                               char **error);
+
+/* A gzip-compressed document is extracted from its contents; its id stays
+ * the hash of the bytes that arrived. One level only: a .gz inside a .gz
+ * is not a document. */
+static record_t *extract_gzip(const char *source, const uint8_t *data, size_t len,
+                              char **error)
+{
+    buf_t plain = BUF_INIT;
+    char *why = NULL;
+    if (gzip_inflate(data, len, GZIP_MAX_OUTPUT, &plain, &why) != 0) {
+        buf_free(&plain);
+        if (error)
+            *error = why;
+        else
+            free(why);
+        return NULL;
+    }
+    record_t *rec = NULL;
+    if (gzip_detect((const uint8_t *)buf_str(&plain), plain.len))
+        refuse(error, "gzip inside gzip, not a document");
+    else
+        rec = extract_bytes(source, (const uint8_t *)buf_str(&plain), plain.len, error);
+    buf_free(&plain);
+    if (rec)
+        hash_doc_id(data, len, rec->id);
+    return rec;
+}
+
 record_t *extract_document(const char *source, const uint8_t *data, size_t len,
                            char **error)
 {
     if (error)
         *error = NULL;
+    if (data && gzip_detect(data, len))
+        return extract_gzip(source, data, len, error);
+    return extract_bytes(source, data, len, error);
+}
+
+static record_t *extract_bytes(const char *source, const uint8_t *data, size_t len,
+                               char **error)
+{
     if (!data || len == 0)
         return refuse(error, "empty document");
     if (charset_is_binary(data, len))

@@ -8,7 +8,7 @@ packages=(
     libzmq3-dev libsodium-dev          # transport, document ids
     libmsgpack-dev                     # wire format
     libsqlite3-dev sqlite3             # storage; the CLI is used by tests
-    libxml2-dev                        # HTML parsing
+    libxml2-dev zlib1g-dev             # HTML parsing, gzip-compressed documents
     clang libclang-rt-14-dev           # make fuzz: libFuzzer, ASan runtime
 )
 

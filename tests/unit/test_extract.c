@@ -5,6 +5,7 @@
  * Korean; any bytes give valid UTF-8 or a clear refusal; the Korean
  * numeral parser, dates, keywords and SimHash behave as documented. */
 #include <iconv.h>
+#include <zlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "extract/date.h"
 #include "extract/extract.h"
+#include "extract/gzip.h"
 #include "extract/numbers.h"
 #include "extract/simhash.h"
 #include "extract/utf8.h"
@@ -838,8 +840,99 @@ static void test_threads(void)
     record_destroy(&r);
 }
 
+/* gzip-compresses data the way gzip(1) does (one member). */
+static unsigned char *gzip_bytes(const void *data, size_t len, size_t *out_len)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    size_t cap = deflateBound(&zs, len) + 64;
+    unsigned char *out = malloc(cap);
+    zs.next_in = (unsigned char *)data;
+    zs.avail_in = (unsigned)len;
+    zs.next_out = out;
+    zs.avail_out = (unsigned)cap;
+    deflate(&zs, Z_FINISH);
+    *out_len = zs.total_out;
+    deflateEnd(&zs);
+    return out;
+}
+
+static void test_gzip(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/seeds/002_df1b43c08a17ac38.txt", testing_corpus());
+    size_t len, packed_len;
+    unsigned char *plain = testing_read_file(path, &len);
+    unsigned char *packed = gzip_bytes(plain, len, &packed_len);
+    char *error = NULL;
+    record_t *from_plain = extract_document("p", plain, len, &error);
+    record_t *from_gzip = extract_document("g", packed, packed_len, &error);
+    CHECK(from_plain && from_gzip);
+    if (from_plain && from_gzip) {
+        CHECK_STR(from_gzip->body, from_plain->body);
+        CHECK_STR(from_gzip->title, from_plain->title);
+        /* The id names the bytes that arrived, compressed. */
+        char id[DOC_ID_LEN + 1];
+        hash_doc_id(packed, packed_len, id);
+        CHECK_STR(from_gzip->id, id);
+    }
+    record_destroy(&from_plain);
+    record_destroy(&from_gzip);
+
+    /* Truncated anywhere: refused with the reason, never a crash. */
+    int refused = 0, cuts = 0;
+    for (size_t cut = 2; cut < packed_len; cut += 97, cuts++) {
+        record_t *r = extract_document("t", packed, cut, &error);
+        if (!r && error && (strstr(error, "truncated") || strstr(error, "corrupt") ||
+                            strstr(error, "incorrect") || strstr(error, "invalid")))
+            refused++;
+        else if (!r)
+            testing_fail(__FILE__, __LINE__, "truncated gzip reason", error);
+        record_destroy(&r);
+        free(error);
+        error = NULL;
+    }
+    CHECK(cuts > 10 && refused == cuts);
+
+    /* Two members, as `cat a.gz b.gz` makes. */
+    size_t a_len, b_len;
+    unsigned char *a = gzip_bytes("싱가포르와 ", strlen("싱가포르와 "), &a_len);
+    unsigned char *b = gzip_bytes("협력을 강화했다.\n", strlen("협력을 강화했다.\n"), &b_len);
+    unsigned char *both = malloc(a_len + b_len);
+    memcpy(both, a, a_len);
+    memcpy(both + a_len, b, b_len);
+    record_t *r = extract_document("m", both, a_len + b_len, &error);
+    CHECK(r && strstr(r->body, "싱가포르와 협력을"));
+    record_destroy(&r);
+
+    /* A bomb: 100 MB of zeros in ~100 kB is refused at the limit. */
+    size_t zeros_len = 100u << 20, bomb_len;
+    unsigned char *zeros = calloc(1, zeros_len);
+    unsigned char *bomb = gzip_bytes(zeros, zeros_len, &bomb_len);
+    free(zeros);
+    r = extract_document("bomb", bomb, bomb_len, &error);
+    CHECK(r == NULL && error && strstr(error, "64 MiB"));
+    free(error);
+    error = NULL;
+
+    unsigned char *nested = gzip_bytes(packed, packed_len, &len);
+    r = extract_document("nested", nested, len, &error);
+    CHECK(r == NULL && error && strstr(error, "gzip inside gzip"));
+    free(error);
+
+    free(bomb);
+    free(nested);
+    free(both);
+    free(a);
+    free(b);
+    free(packed);
+    free(plain);
+}
+
 int main(void)
 {
+    test_gzip();
     test_seed_000();
     test_seed_001();
     test_seed_002();
