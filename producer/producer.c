@@ -39,7 +39,6 @@
 
 enum { DRAIN_MS = 5000 };
 
-
 typedef struct producer_options {
     const char *work;
     const char *acks;
@@ -73,6 +72,7 @@ typedef struct producer {
 static uint8_t *read_document(const char *path, size_t max, size_t *len, char **error)
 {
     buf_t msg = BUF_INIT;
+    uint8_t *data = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
@@ -84,27 +84,65 @@ static uint8_t *read_document(const char *path, size_t max, size_t *len, char **
                    (long long)st.st_size, max);
         goto fail;
     }
-    uint8_t *data = xmalloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    ssize_t n;
-    /* st_size + 1: a file growing while we read shows as a short read
-     * past the limit instead of going unnoticed. */
-    while (got <= max && (n = read(fd, data + got, (size_t)st.st_size + 1 - got)) > 0)
+    /* One byte more than its size: a file that grows while we read it
+     * shows up as a longer read, one that shrinks as a shorter one. */
+    size_t want = (size_t)st.st_size + 1, got = 0;
+    data = xmalloc(want);
+    ssize_t n = 0;
+    while (got < want && (n = read(fd, data + got, want - got)) > 0)
         got += (size_t)n;
-    if (n < 0 || got > (size_t)st.st_size) {
-        free(data);
-        buf_printf(&msg, n < 0 ? "cannot read file: %s" : "file changed while being read%s",
-                   n < 0 ? strerror(errno) : "");
+    if (n < 0) {
+        buf_printf(&msg, "cannot read file: %s", strerror(errno));
+        goto fail;
+    }
+    if (got != (size_t)st.st_size) {
+        buf_printf(&msg, "file changed while being read");
         goto fail;
     }
     close(fd);
     *len = got;
     return data;
 fail:
+    free(data);
     if (fd >= 0)
         close(fd);
     *error = buf_detach(&msg);
     return NULL;
+}
+
+/* After max-attempts sends the document goes to the sink as FAILED:
+ * one that keeps taking workers down is not sent to them again. */
+static void give_up(producer_t *self, pending_t *p)
+{
+    buf_t why = BUF_INIT;
+    if (p->last_failure)
+        buf_printf(&why, "%s (%u attempts)", p->last_failure, p->attempt);
+    else
+        buf_printf(&why, "no result after %u attempts (the document's workers died, hung "
+                   "or were not acknowledged within %.0f s)", p->attempt,
+                   self->opt.retry_after_ms / 1000.0);
+    p->error = buf_detach(&why);
+    log_warn("giving up on document id=%.12s source=%s attempts=%u", p->id,
+             log_q(p->source), p->attempt);
+}
+
+/* Queues a sent document to go out again at the next send_due: to a
+ * worker, or to the sink as FAILED once it has had max-attempts. */
+static void retry_now(producer_t *self, pending_t *p)
+{
+    self->counts.retries++;
+    if (!p->error && p->attempt >= self->opt.max_attempts)
+        give_up(self, p);
+    p->deadline = 0;
+}
+
+/* A sent document whose deadline passed without an ACK. */
+static void expire(producer_t *self, pending_t *p)
+{
+    if (!p->error && p->attempt < self->opt.max_attempts)
+        log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
+                 log_q(p->source), p->attempt + 1);
+    retry_now(self, p);
 }
 
 /* A worker that vanished or fell silent: what it held is resent now,
@@ -117,7 +155,7 @@ static void abandon_worker(producer_t *self, const wire_peer_t *worker, const ch
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         pending_t *p = inflight_at(self->inflight, i);
         if (p->deadline && !p->error && wire_peer_equal(&p->worker, worker)) {
-            p->deadline = clock_ms();
+            retry_now(self, p);
             held++;
         }
     }
@@ -174,34 +212,6 @@ static int send_pending(producer_t *self, pending_t *p)
         return -1;
     p->deadline = clock_ms() + self->opt.retry_after_ms;
     return 0;
-}
-
-/* After max-attempts sends the document goes to the sink as FAILED:
- * one that keeps taking workers down is not sent to them again. */
-static void give_up(producer_t *self, pending_t *p)
-{
-    buf_t why = BUF_INIT;
-    if (p->last_failure)
-        buf_printf(&why, "%s (%u attempts)", p->last_failure, p->attempt);
-    else
-        buf_printf(&why, "no result after %u attempts (the document's workers died, hung "
-                   "or were not acknowledged within %.0f s)", p->attempt,
-                   self->opt.retry_after_ms / 1000.0);
-    p->error = buf_detach(&why);
-    log_warn("giving up on document id=%.12s source=%s attempts=%u", p->id,
-             log_q(p->source), p->attempt);
-}
-
-/* A sent document whose deadline passed: resend, or give up on it. */
-static void expire(producer_t *self, pending_t *p)
-{
-    self->counts.retries++;
-    if (!p->error && p->attempt >= self->opt.max_attempts)
-        give_up(self, p);
-    else
-        log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
-                 log_q(p->source), p->attempt + 1);
-    p->deadline = 0;
 }
 
 static void send_due(producer_t *self)
@@ -272,7 +282,8 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
     state_mark_sent(self->state, path, stamp, id, p->attempt);
 }
 
-/* Reads new documents while some worker has room for them. */
+/* Room to read one more document: by count, and by bytes held for
+ * resending (--max-in-flight); never less than one. */
 static int has_room(producer_t *self)
 {
     size_t count = inflight_count(self->inflight);
@@ -280,6 +291,7 @@ static int has_room(producer_t *self)
                           && inflight_bytes(self->inflight) < self->opt.max_inflight_bytes);
 }
 
+/* Reads new documents while some worker has room for them. */
 static void feed(producer_t *self)
 {
     while (!self->walk_done && has_room(self) && ledger_pick(self->ledger)) {
@@ -310,10 +322,10 @@ static void on_attempt_failed(producer_t *self, const message_t *msg)
     p->last_failure = xstrdup(msg->error);
     log_warn("attempt failed id=%.12s source=%s attempt=%u error=%s", p->id, log_q(p->source),
              p->attempt, log_q(msg->error));
-    p->deadline = clock_ms();
+    retry_now(self, p);
 }
 
-static void on_ready(producer_t *self)
+static void on_work_socket(producer_t *self)
 {
     for (;;) {
         wire_peer_t peer;
@@ -355,14 +367,20 @@ static void count_ack(producer_t *self, const pending_t *p, ack_status_t status)
                   log_q(p->source), ack_status_name(status));
 }
 
+/* ACKs arrive in bursts, one per sink commit. Each burst is committed to
+ * the state at once, so a producer killed a moment later does not read
+ * those files again. */
 static void on_ack(producer_t *self)
 {
-    for (;;) {
+    for (int acked = 0;; ) {
         message_t *msg;
         char error[256];
         wire_status_t status = wire_recv(self->acks, ZMQ_DONTWAIT, &msg, error, sizeof error);
-        if (status == WIRE_AGAIN || status == WIRE_FAILED)
+        if (status == WIRE_AGAIN || status == WIRE_FAILED) {
+            if (acked)
+                state_flush(self->state);
             return;
+        }
         if (status == WIRE_BAD) {
             log_warn("bad message on acks socket error=%s", log_q(error));
             continue;
@@ -372,6 +390,7 @@ static void on_ack(producer_t *self)
             count_ack(self, p, msg->status);
             state_mark_acked(self->state, p->id, msg->status);
             inflight_remove(self->inflight, p);
+            acked++;
         } else if (msg->type != MSG_ACK) {
             log_warn("unexpected message on acks socket type=%s", message_type_name(msg->type));
         }
@@ -435,7 +454,7 @@ static int producer_run(producer_t *self)
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return -1;
         }
-        on_ready(self);
+        on_work_socket(self);
         on_ack(self);
         if (!drain_deadline) {
             reap_silent_workers(self);
