@@ -35,9 +35,10 @@ need_corpus() {
     [ -d "$CORPUS/seeds" ] || fail "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS)"
 }
 
-# sql DB QUERY: one query through the sqlite3 CLI, as a user would.
+# sql DB QUERY: one query through the sqlite3 CLI, as a user would,
+# waiting up to 5 s for a writer's lock like any well-behaved reader.
 sql() {
-    sqlite3 -batch -noheader "$1" "$2"
+    sqlite3 -batch -noheader -cmd ".timeout 5000" "$1" "$2"
 }
 
 expect_eq() {   # expect_eq ACTUAL EXPECTED WHAT

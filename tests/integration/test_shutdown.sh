@@ -38,7 +38,9 @@ wait_for 60 started || fail "second run did not get going"
 kill -INT $RUN; sleep 0.05; kill -INT $RUN
 set +e; wait $RUN; status=$?; set -e
 expect_eq "$status" 130 "exit status after two signals"
-sleep 1   # the children follow their parent (PR_SET_PDEATHSIG)
+# The children follow their parent (PR_SET_PDEATHSIG) and stop on their own.
+gone() { ! pgrep -f "feedmill (sink|worker|producer) .*$DB" >/dev/null; }
+wait_for 15 gone || fail "children still running 15 s after their supervisor died"
 expect_eq "$(sql "$DB" 'PRAGMA integrity_check')" ok "database integrity after two signals"
 "$FEEDMILL" run --db "$DB" --workers 2 "$WORK/docs" >/dev/null 2>"$WORK/err4" \
     || { tail "$WORK/err4" >&2; fail "run after a hard stop failed"; }
