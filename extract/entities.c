@@ -142,10 +142,22 @@ static size_t percent_after(const char *s, size_t len, size_t k)
     return 0;
 }
 
+/* Tried at every position of the text: most bytes cannot start any
+ * prefix, and one comparison says so. */
+static int may_start_prefix(char c)
+{
+    for (size_t n = 0; n < COUNT(prefixes); n++)
+        if (prefixes[n].word[0] == c)
+            return 1;
+    return 0;
+}
+
 /* "$3 million", "USD 5 billion", "€20m" at s[i]. */
 static size_t prefixed_amount(const char *s, size_t len, size_t i, double *value,
                               const char **code)
 {
+    if (!may_start_prefix(s[i]))
+        return 0;
     for (size_t n = 0; n < COUNT(prefixes); n++) {
         const char *p = prefixes[n].word;
         if (!starts_with(s, len, i, p))
