@@ -12,5 +12,6 @@ int sink_main(int argc, char **argv);       /* sink/sink.c */
 int extract_main(int argc, char **argv);    /* cli/extract_cmd.c */
 int search_main(int argc, char **argv);     /* cli/search_cmd.c */
 int stats_main(int argc, char **argv);      /* cli/stats_cmd.c */
+int retry_main(int argc, char **argv);      /* cli/retry_cmd.c */
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
     { "extract",  extract_main,  "print the record extracted from one document" },
     { "search",   search_main,   "full-text search over ingested documents" },
     { "stats",    stats_main,    "counts and a summary of a database" },
+    { "retry",    retry_main,    "send dead letters through the pipeline again" },
 };
 
 static void usage(FILE *out)

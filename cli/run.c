@@ -30,11 +30,11 @@
 #include "common/signals.h"
 #include "sink/store.h"
 
-enum { MAX_WORKERS = 256, MAX_ARGS = 24 };
+enum { MAX_WORKERS = 256 };
 
 typedef struct child {
     const char *name;          /* "sink", "worker 3", "producer" */
-    char *argv[MAX_ARGS];
+    char **argv;               /* NULL-terminated, grows with the PATHs */
     int argc;
     pid_t pid;
     int restarts;              /* consecutive quick deaths, for backoff */
@@ -60,8 +60,9 @@ typedef struct run {
 
 static void child_arg(child_t *c, const char *arg)
 {
-    if (c->argc < MAX_ARGS - 1)
-        c->argv[c->argc++] = xstrdup(arg);
+    c->argv = xrealloc(c->argv, (size_t)(c->argc + 2) * sizeof(char *));
+    c->argv[c->argc++] = xstrdup(arg);
+    c->argv[c->argc] = NULL;
 }
 
 static child_t *add_child(run_t *self, const char *name, const char *command)
@@ -79,6 +80,7 @@ static void free_children(run_t *self)
     for (int i = 0; i < self->count; i++) {
         for (int a = 0; a < self->children[i].argc; a++)
             free(self->children[i].argv[a]);
+        free(self->children[i].argv);
         free((char *)self->children[i].name);
     }
 }
@@ -288,6 +290,7 @@ typedef struct run_options {
     const char *max_size;
     const char *max_in_flight;
     const char *time_limit;
+    const char *files0_from;
 } run_options_t;
 
 static void plan_children(run_t *self, const run_options_t *opt, char **paths, int path_count)
@@ -320,6 +323,7 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--worker-timeout", opt->worker_timeout },
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
         { "--max-in-flight", opt->max_in_flight },
+        { "--skip", opt->db }, { "--files0-from", opt->files0_from },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (!pairs[i][1])
@@ -336,13 +340,20 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
 static void print_summary(run_t *self, const run_options_t *opt, double seconds)
 {
     unsigned long long docs = 0, skipped = 0, stored = 0, unchanged = 0, dead = 0, dups = 0;
+    unsigned long long skipped_paths = 0, own_files = 0;
     const char *line = strstr(buf_str(&self->summary), "summary ");
     if (line)
         sscanf(line, "summary documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
-               "duplicates=%llu", &docs, &skipped, &stored, &unchanged, &dead, &dups);
+               "duplicates=%llu skipped_paths=%llu own_files=%llu", &docs, &skipped, &stored,
+               &unchanged, &dead, &dups, &skipped_paths, &own_files);
     printf("feedmill run: %llu documents in %.1f s: %llu stored, %llu already there, "
-           "%llu dead-lettered, %llu duplicate files, %llu unchanged since an earlier run\n",
-           docs, seconds, stored, unchanged, dead, dups, skipped);
+           "%llu dead-lettered, %llu duplicate files, %llu unchanged since an earlier run, "
+           "%llu paths skipped\n",
+           docs, seconds, stored, unchanged, dead, dups, skipped, skipped_paths);
+    if (skipped_paths)
+        printf("feedmill run: %llu paths were skipped (symbolic link loops, broken links, "
+               "unreadable folders, special files); the log names each with its reason\n",
+               skipped_paths);
     char *error = NULL;
     store_t *store = store_open(opt->db, STORE_READONLY, &error);
     store_stats_t stats;
@@ -364,7 +375,11 @@ static void usage(FILE *out)
         "Ingests every file below the PATHs (recursively) with a producer, N workers\n"
         "and a sink, each its own process, restarted if it dies. Exits 0 when every\n"
         "document is committed, 3 when some could only be dead-lettered (see the\n"
-        "dead_letters table), 1 on any other failure. SIGINT or SIGTERM stops it\n"
+        "dead_letters table), 2 on a usage error (unknown option, no PATH), 1 on\n"
+        "any other failure (a missing PATH, an unwritable database, ...). Symbolic\n"
+        "links are followed; loops, broken links and special files are skipped and\n"
+        "logged. The database and the producer's state (DB.producer) are never\n"
+        "ingested, even inside a PATH. SIGINT or SIGTERM stops it\n"
         "cleanly within a few seconds (exit 0): what is in flight is committed and\n"
         "the next run ingests the rest. A second signal stops it at once.\n"
         "\n"
@@ -378,6 +393,8 @@ static void usage(FILE *out)
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
         "  --max-in-flight BYTES bytes read but not yet acknowledged before reading\n"
         "                        waits (default 67108864)\n"
+        "  --files0-from FILE    also ingest the paths listed in FILE, each ended by a\n"
+        "                        NUL byte (`find ... -print0`)\n"
         "  -h, --help            this help\n");
 }
 
@@ -392,6 +409,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "max-size", required_argument, 0, 'm' },
         { "time-limit", required_argument, 0, 't' },
         { "max-in-flight", required_argument, 0, 'i' },
+        { "files0-from", required_argument, 0, '0' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -411,20 +429,23 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         case 'm': opt->max_size = optarg; break;
         case 't': opt->time_limit = optarg; break;
         case 'i': opt->max_in_flight = optarg; break;
+        case '0': opt->files0_from = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind == argc) {
+    if (optind == argc && !opt->files0_from) {
         fprintf(stderr, "feedmill run: no PATH given\n");
         usage(stderr);
         return 2;
     }
+    /* A missing PATH is not a usage error but a failed run (exit 1),
+     * found before anything starts. */
     for (int i = optind; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) != 0) {
             fprintf(stderr, "feedmill run: %s: %s\n", argv[i], strerror(errno));
-            return 2;
+            return 1;
         }
     }
     return -1;

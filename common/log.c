@@ -1,6 +1,7 @@
 /* log: timestamped key=value lines on stderr. See log.h. */
 #include "log.h"
 #include "buf.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,12 +82,18 @@ const char *log_q(const char *value)
 
     if (!value)
         value = "";
+    /* A file name that is not UTF-8 is logged in its printable form, so
+     * every log line stays valid UTF-8 for whatever reads the logs. */
+    char *printable = NULL;
+    if (!text_is_utf8(value))
+        value = printable = text_printable(value);
     int needs_quotes = value[0] == '\0';
     for (const char *p = value; *p; p++)
         if (*p == ' ' || *p == '"' || *p == '=' || (unsigned char)*p < 0x20)
             needs_quotes = 1;
     if (!needs_quotes) {
         snprintf(out, SIZE, "%s", value);
+        free(printable);
         return out;
     }
     size_t o = 0;
@@ -104,5 +111,6 @@ const char *log_q(const char *value)
     }
     out[o++] = '"';
     out[o] = '\0';
+    free(printable);
     return out;
 }

@@ -32,6 +32,7 @@
 #include "common/signals.h"
 #include "producer/inflight.h"
 #include "producer/ledger.h"
+#include "producer/ownfiles.h"
 #include "producer/state.h"
 #include "producer/walk.h"
 #include "proto/endpoints.h"
@@ -51,10 +52,13 @@ typedef struct producer_options {
     size_t max_inflight;        /* documents read and not yet acknowledged */
     size_t max_inflight_bytes;  /* their bytes, kept for resending: caps memory */
     int summary;
+    const char **skip;          /* --skip: databases never to ingest */
+    int skip_count;
+    const char *files0_from;    /* --files0-from: NUL-separated paths */
 } producer_options_t;
 
 typedef struct producer_counts {
-    uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries;
+    uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries, own_files;
 } producer_counts_t;
 
 typedef struct producer {
@@ -62,6 +66,7 @@ typedef struct producer {
     void *ctx, *work, *acks, *sink;
     walk_t *walk;
     int walk_done;
+    ownfiles_t *own;
     inflight_t *inflight;
     ledger_t *ledger;
     state_t *state;
@@ -197,6 +202,15 @@ static int send_doc(producer_t *self, pending_t *p)
             p->attempt++;
             return 0;
         }
+        if (errno == EINVAL) {
+            /* The DOC breaks the wire format's rules: no worker could
+             * take it, ever. Nothing was sent, so no one else is hurt;
+             * the document itself ends as a dead letter saying why. */
+            p->error = xstrdup("document cannot be sent to workers: it breaks the wire "
+                               "format's limits");
+            log_error("cannot encode document id=%.12s source=%s", p->id, log_q(p->source));
+            return send_failure(self, p);
+        }
         /* EHOSTUNREACH: the worker is gone (ROUTER_MANDATORY tells us);
          * EAGAIN: its queue is full. Either way, not this one. */
         abandon_worker(self, &worker, zmq_strerror(errno));
@@ -274,7 +288,11 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
     }
     if (error)
         log_error("cannot read document source=%s error=%s", log_q(path), log_q(error));
-    pending_t *p = inflight_add(self->inflight, id, path, body, len, error);
+    /* The wire carries at most MESSAGE_MAX_SOURCE bytes of source; a
+     * deeper path (walks can build them) is named by its first bytes. */
+    char *source = xstrndup(path, MESSAGE_MAX_SOURCE);
+    pending_t *p = inflight_add(self->inflight, id, source, body, len, error);
+    free(source);
     p->attempt = attempts;
     if (attempts >= self->opt.max_attempts && !p->error)
         give_up(self, p);
@@ -302,6 +320,11 @@ static void feed(producer_t *self)
                      (unsigned long long)self->counts.documents,
                      (unsigned long long)self->counts.skipped);
             return;
+        }
+        if (ownfiles_match(self->own, path)) {
+            self->counts.own_files++;
+            log_info("not ingesting feedmill's own database file source=%s", log_q(path));
+            continue;
         }
         self->counts.documents++;
         file_stamp_t stamp;
@@ -488,6 +511,7 @@ static producer_t *producer_new(const producer_options_t *opt)
     producer_t *self = xcalloc(1, sizeof(producer_t));
     self->opt = *opt;
     self->walk = walk_new();
+    self->own = ownfiles_new();
     self->inflight = inflight_new();
     self->ledger = ledger_new();
     self->ctx = zmq_ctx_new();
@@ -520,6 +544,7 @@ static void producer_destroy(producer_t **self_p)
         zmq_close(self->sink);
     zmq_ctx_term(self->ctx);
     walk_destroy(&self->walk);
+    ownfiles_destroy(&self->own);
     state_close(&self->state);
     inflight_destroy(&self->inflight);
     ledger_destroy(&self->ledger);
@@ -550,6 +575,12 @@ static void usage(FILE *out)
         "  --max-size BYTES       larger files are dead-lettered unread (default 33554432)\n"
         "  --max-in-flight BYTES  documents read but not yet acknowledged are kept to be\n"
         "                         resent; past this many bytes reading waits (default 67108864)\n"
+        "  --skip FILE            never ingest the SQLite file FILE nor its -wal, -shm\n"
+        "                         and -journal (repeatable; the producer's own --state\n"
+        "                         is always skipped; `feedmill run` skips its --db)\n"
+        "  --files0-from FILE     also read the paths listed in FILE, each ended by a NUL\n"
+        "                         byte (as `find -print0` writes them); missing ones are\n"
+        "                         logged and skipped\n"
         "  --summary              print one summary line on stdout at the end\n"
         "  -h, --help             this help\n",
         ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
@@ -568,12 +599,14 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "max-size", required_argument, 0, 'm' },
         { "max-in-flight", required_argument, 0, 'i' },
         { "summary", no_argument, 0, 'S' },
+        { "skip", required_argument, 0, 'x' },
+        { "files0-from", required_argument, 0, '0' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
-                                 64u << 20, 0 };
+                                 64u << 20, 0, NULL, 0, NULL };
     double seconds;
     long n;
     int c;
@@ -609,11 +642,16 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
             opt->max_inflight_bytes = (size_t)n;
             break;
         case 'S': opt->summary = 1; break;
+        case 'x':
+            opt->skip = xrealloc(opt->skip, (opt->skip_count + 1) * sizeof(char *));
+            opt->skip[opt->skip_count++] = optarg;
+            break;
+        case '0': opt->files0_from = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind == argc) {
+    if (optind == argc && !opt->files0_from) {
         fprintf(stderr, "feedmill producer: no PATH given\n");
         usage(stderr);
         return 2;
@@ -621,45 +659,92 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
     return -1;
 }
 
-int producer_main(int argc, char **argv)
+/* --files0-from: paths ended by NUL bytes, so any file name (newlines
+ * included) survives. A listed path that no longer exists is not an
+ * error for the whole run: it is logged and skipped. */
+static int add_listed_paths(producer_t *self, const char *list)
 {
-    producer_options_t opt;
-    int rc = parse_options(argc, argv, &opt);
-    if (rc >= 0)
-        return rc;
-    log_init("producer");
-    signals_install();
-    producer_t *self = producer_new(&opt);
+    FILE *f = fopen(list, "r");
+    if (!f) {
+        fprintf(stderr, "feedmill producer: %s: %s\n", list, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getdelim(&line, &cap, '\0', f)) > 0) {
+        if (line[n - 1] == '\0')
+            n--;
+        if (n == 0)
+            continue;
+        line[n] = '\0';
+        char *error = NULL;
+        if (walk_add(self->walk, line, &error) != 0) {
+            log_warn("listed path not found, skipping error=%s", log_q(error));
+            free(error);
+        }
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+static int add_paths(producer_t *self, int argc, char **argv)
+{
     for (int i = optind; i < argc; i++) {
         char *error = NULL;
         if (walk_add(self->walk, argv[i], &error) != 0) {
             fprintf(stderr, "feedmill producer: %s\n", error);
             free(error);
-            producer_destroy(&self);
-            return 1;
+            return -1;
         }
     }
-    if (producer_connect(self) != 0) {
+    if (self->opt.files0_from && add_listed_paths(self, self->opt.files0_from) != 0)
+        return -1;
+    ownfiles_add(self->own, self->opt.state);
+    for (int i = 0; i < self->opt.skip_count; i++)
+        ownfiles_add(self->own, self->opt.skip[i]);
+    return 0;
+}
+
+int producer_main(int argc, char **argv)
+{
+    producer_options_t opt;
+    int rc = parse_options(argc, argv, &opt);
+    if (rc >= 0) {
+        free(opt.skip);
+        return rc;
+    }
+    log_init("producer");
+    signals_install();
+    producer_t *self = producer_new(&opt);
+    if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0) {
         producer_destroy(&self);
+        free(opt.skip);
         return 1;
     }
     int64_t started = clock_ms();
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
     int ok = producer_run(self) == 0;
     producer_counts_t *c = &self->counts;
+    unsigned long long skipped_paths = walk_skipped(self->walk);
     log_info("finished documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
-             "duplicates=%llu retries=%llu seconds=%.2f", (unsigned long long)c->documents,
-             (unsigned long long)c->skipped,
+             "duplicates=%llu retries=%llu skipped_paths=%llu own_files=%llu seconds=%.2f",
+             (unsigned long long)c->documents, (unsigned long long)c->skipped,
              (unsigned long long)c->stored, (unsigned long long)c->unchanged,
              (unsigned long long)c->dead, (unsigned long long)c->duplicates,
-             (unsigned long long)c->retries, (clock_ms() - started) / 1000.0);
+             (unsigned long long)c->retries, skipped_paths,
+             (unsigned long long)c->own_files, (clock_ms() - started) / 1000.0);
     if (opt.summary)
         printf("summary documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
-               "duplicates=%llu\n", (unsigned long long)c->documents,
+               "duplicates=%llu skipped_paths=%llu own_files=%llu\n",
+               (unsigned long long)c->documents,
                (unsigned long long)c->skipped, (unsigned long long)c->stored,
                (unsigned long long)c->unchanged, (unsigned long long)c->dead,
-               (unsigned long long)c->duplicates);
+               (unsigned long long)c->duplicates, skipped_paths,
+               (unsigned long long)c->own_files);
     rc = !ok ? 1 : c->dead ? 3 : 0;
     producer_destroy(&self);
+    free(opt.skip);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/clock.h"
+#include "common/hash.h"
 #include "common/log.h"
 
 enum { FLUSH_CHANGES = 500, FLUSH_MS = 200 };
@@ -23,7 +24,7 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS files_id ON files(id);";
 
 static const char sql_lookup[] =
-    "SELECT status, attempts FROM files WHERE source = ?1 AND size = ?2 AND mtime_ns = ?3";
+    "SELECT status, attempts, id FROM files WHERE source = ?1 AND size = ?2 AND mtime_ns = ?3";
 static const char sql_sent[] =
     "INSERT INTO files(source, size, mtime_ns, id, status, attempts) "
     "VALUES (?1, ?2, ?3, ?4, 'sent', ?5) "
@@ -117,6 +118,18 @@ file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t
         const char *s = (const char *)sqlite3_column_text(self->lookup, 0);
         status = !strcmp(s, "sent") ? FILE_SENT : !strcmp(s, "done") ? FILE_DONE : FILE_DEAD;
         *attempts = (uint32_t)sqlite3_column_int64(self->lookup, 1);
+        /* A file that could not be read is named by its path's hash, not
+         * its content's. Its failure (permissions, --max-size, an I/O
+         * error) may be over without the size or mtime changing (chmod,
+         * a larger limit): reading it again is cheap, so it is always
+         * read again rather than skipped as "unchanged". */
+        const char *id = (const char *)sqlite3_column_text(self->lookup, 2);
+        char unread[DOC_ID_LEN + 1];
+        hash_doc_id(source, strlen(source), unread);
+        if (status == FILE_DEAD && id && !strcmp(id, unread)) {
+            status = FILE_NEW;
+            *attempts = 0;
+        }
     }
     sqlite3_reset(self->lookup);
     return status;
@@ -145,6 +158,43 @@ void state_note_attempts(state_t *self, const char *id, uint32_t attempts)
     sqlite3_bind_text(self->attempts, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->attempts, 2, attempts);
     write_step(self, self->attempts);
+}
+
+int state_sources(state_t *self, const char *id,
+                  void (*fn)(const char *source, void *ctx), void *ctx)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, "SELECT source FROM files WHERE id = ?1 ORDER BY source",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        log_error("producer state cannot be read error=%s", log_q(sqlite3_errmsg(self->db)));
+        return -1;
+    }
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    int count = 0, rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        fn((const char *)sqlite3_column_text(stmt, 0), ctx);
+        count++;
+    }
+    if (rc != SQLITE_DONE) {
+        log_error("producer state cannot be read error=%s", log_q(sqlite3_errmsg(self->db)));
+        count = -1;
+    }
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+void state_forget(state_t *self, const char *id)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, "DELETE FROM files WHERE id = ?1", -1, &stmt, NULL)
+        != SQLITE_OK) {
+        log_error("producer state cannot be written error=%s", log_q(sqlite3_errmsg(self->db)));
+        self->failed = 1;
+        return;
+    }
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    write_step(self, stmt);
+    sqlite3_finalize(stmt);
 }
 
 int state_flush(state_t *self)

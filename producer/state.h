@@ -45,6 +45,14 @@ void state_mark_sent(state_t *self, const char *source, const file_stamp_t *stam
 void state_mark_acked(state_t *self, const char *id, ack_status_t status);
 void state_note_attempts(state_t *self, const char *id, uint32_t attempts);
 
+/* Calls fn for each source recorded with this id (the files that held
+ * these bytes). Returns how many, or -1 when the state cannot be read. */
+int state_sources(state_t *self, const char *id,
+                  void (*fn)(const char *source, void *ctx), void *ctx);
+/* Forgets every file with this id, so the next run reads them again
+ * whatever became of them (`feedmill retry`). */
+void state_forget(state_t *self, const char *id);
+
 /* Commits when enough changes or time have gone by since the last
  * commit. Returns -1 (and logs) when the state cannot be written. */
 int state_tick(state_t *self);

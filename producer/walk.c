@@ -12,6 +12,8 @@
 
 typedef struct frame {
     char *dir;
+    dev_t dev;          /* the directory's identity, for loop detection */
+    ino_t ino;
     struct dirent **entries;
     int count;
     int next;
@@ -25,6 +27,7 @@ struct walk {
     int depth;
     int stack_cap;
     char *current;
+    unsigned long skipped;
 };
 
 walk_t *walk_new(void)
@@ -75,40 +78,67 @@ static int visible(const struct dirent *entry)
     return entry->d_name[0] != '.';
 }
 
-static void push_dir(walk_t *self, const char *dir)
+static void skip(walk_t *self, const char *path, const char *reason)
 {
+    self->skipped++;
+    log_warn("skipping path=%s reason=%s", log_q(path), log_q(reason));
+}
+
+static void push_dir(walk_t *self, const char *dir, const struct stat *st)
+{
+    /* A directory already open above us was reached again through a
+     * link: following it would walk the same files for ever. */
+    for (int i = 0; i < self->depth; i++) {
+        if (self->stack[i].dev == st->st_dev && self->stack[i].ino == st->st_ino) {
+            buf_t why = BUF_INIT;
+            buf_printf(&why, "symbolic link loop: leads back to %s", self->stack[i].dir);
+            skip(self, dir, why.data);
+            buf_free(&why);
+            return;
+        }
+    }
     struct dirent **entries;
     int count = scandir(dir, &entries, visible, alphasort);
     if (count < 0) {
-        log_error("cannot read directory path=%s error=%s", log_q(dir),
-                  log_q(strerror(errno)));
+        buf_t why = BUF_INIT;
+        buf_printf(&why, "cannot read directory: %s", strerror(errno));
+        skip(self, dir, why.data);
+        buf_free(&why);
         return;
     }
     if (self->depth == self->stack_cap) {
         self->stack_cap = self->stack_cap ? self->stack_cap * 2 : 8;
         self->stack = xrealloc(self->stack, self->stack_cap * sizeof(frame_t));
     }
-    self->stack[self->depth++] = (frame_t){ xstrdup(dir), entries, count, 0 };
+    self->stack[self->depth++] = (frame_t){ xstrdup(dir), st->st_dev, st->st_ino, entries, count, 0 };
 }
 
-/* Returns 1 when path is a file to yield; pushes it when a directory.
- * Only roots may be directory links: below them, links to directories
- * are skipped so a link back up the tree cannot loop forever. */
-static int visit(walk_t *self, const char *path, int is_root)
+/* Returns 1 when path is a file to yield; pushes it when a directory. */
+static int visit(walk_t *self, const char *path)
 {
     struct stat st;
-    if (!is_root && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        if (stat(path, &st) != 0 || S_ISDIR(st.st_mode))
-            return 0;
-    } else if (stat(path, &st) != 0) {
-        log_warn("file vanished before it was read path=%s", log_q(path));
+    if (stat(path, &st) != 0) {
+        int error = errno;
+        struct stat link;
+        if (error == ELOOP)
+            skip(self, path, "symbolic link loop: too many levels of links");
+        else if (error == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
+            skip(self, path, "broken symbolic link");
+        else if (error == ENOENT)
+            log_warn("file vanished before it was read path=%s", log_q(path));
+        else
+            skip(self, path, strerror(error));
         return 0;
     }
     if (S_ISDIR(st.st_mode)) {
-        push_dir(self, path);
+        push_dir(self, path, &st);
         return 0;
     }
-    return S_ISREG(st.st_mode);
+    if (!S_ISREG(st.st_mode)) {
+        skip(self, path, "not a regular file (FIFO, socket or device)");
+        return 0;
+    }
+    return 1;
 }
 
 static void set_current(walk_t *self, char *path)
@@ -134,14 +164,19 @@ const char *walk_next(walk_t *self)
                 buf_putc(&path, '/');
             buf_puts(&path, top->entries[top->next++]->d_name);
             set_current(self, buf_detach(&path));
-            if (visit(self, self->current, 0))
+            if (visit(self, self->current))
                 return self->current;
             continue;
         }
         if (self->next_root == self->root_count)
             return NULL;
         set_current(self, xstrdup(self->roots[self->next_root++]));
-        if (visit(self, self->current, 1))
+        if (visit(self, self->current))
             return self->current;
     }
+}
+
+unsigned long walk_skipped(const walk_t *self)
+{
+    return self->skipped;
 }

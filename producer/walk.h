@@ -3,8 +3,11 @@
  * Streams instead of listing everything first, so a folder of millions
  * of files costs memory for one directory level at a time, not for the
  * whole tree. Order is deterministic (sorted names within a directory).
- * Hidden entries (".git", ".DS_Store") are skipped; symbolic links to
- * files are followed, links to directories are not (no cycles). */
+ * Hidden entries (".git", ".DS_Store") are skipped silently. Symbolic
+ * links are followed, to files and to directories; a link that leads
+ * back into a directory being walked (a loop), a broken link, a special
+ * file (FIFO, socket, device) and an unreadable directory are skipped,
+ * each logged with its reason and counted (walk_skipped). */
 #ifndef FEEDMILL_WALK_H
 #define FEEDMILL_WALK_H
 
@@ -18,7 +21,10 @@ void walk_destroy(walk_t **self);
 int walk_add(walk_t *self, const char *path, char **error);
 
 /* Next regular file, or NULL when done. The string stays valid until the
- * next call. Unreadable directories are logged and skipped. */
+ * next call. */
 const char *walk_next(walk_t *self);
+
+/* Paths skipped so far, for the summary. */
+unsigned long walk_skipped(const walk_t *self);
 
 #endif

@@ -22,6 +22,8 @@
  * than 1048576 bytes"), so a peer's author can fix it from the log. */
 #include "message.h"
 
+#include "common/text.h"
+
 #include <inttypes.h>
 #include <msgpack.h>
 #include <stdarg.h>
@@ -80,48 +82,11 @@ void message_destroy(message_t **self_p)
 enum { TEXT_NULLABLE = 1, TEXT_NONEMPTY = 2 };
 
 /* Text fields become C strings handed to SQLite and JSON, so they must
- * be well-formed UTF-8 (Unicode table 3-7: no overlongs, surrogates or
- * code points past U+10FFFF) and hold no NUL, which would cut them short
- * without anyone noticing. Returns NULL when s is fine, else why not. */
+ * be well-formed UTF-8 and hold no NUL, which would cut them short
+ * without anyone noticing (common/text.h). */
 static const char *text_problem(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        if (c == 0)
-            return "contains a NUL byte";
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t more;                     /* continuation bytes */
-        unsigned lo = 0x80, hi = 0xbf;   /* range of the second byte */
-        if (c >= 0xc2 && c <= 0xdf) {
-            more = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            more = 2;
-            if (c == 0xe0)
-                lo = 0xa0;               /* overlong */
-            if (c == 0xed)
-                hi = 0x9f;               /* UTF-16 surrogates */
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            more = 3;
-            if (c == 0xf0)
-                lo = 0x90;               /* overlong */
-            if (c == 0xf4)
-                hi = 0x8f;               /* past U+10FFFF */
-        } else {
-            return "not valid UTF-8";
-        }
-        if (len - i - 1 < more || p[i + 1] < lo || p[i + 1] > hi)
-            return "not valid UTF-8";
-        for (size_t k = 2; k <= more; k++)
-            if (p[i + k] < 0x80 || p[i + k] > 0xbf)
-                return "not valid UTF-8";
-        i += more + 1;
-    }
-    return NULL;
+    return text_utf8_problem(s, len);
 }
 
 static int text_ok(const char *s, size_t max, int flags)
@@ -138,10 +103,19 @@ static int text_ok(const char *s, size_t max, int flags)
 
 /* A message is checked whole before a byte is packed, so an encoder
  * error never leaves a half-written buffer behind. */
+/* A source is bytes (a Linux file name need not be UTF-8): any non-empty
+ * C string up to MESSAGE_MAX_SOURCE bytes. put_source() picks str or
+ * bin. */
+static int source_ok(const char *source)
+{
+    size_t len = source ? strlen(source) : 0;
+    return len >= 1 && len <= MESSAGE_MAX_SOURCE;
+}
+
 static int header_ok(const message_t *m)
 {
     return hash_is_doc_id(m->id)
-        && text_ok(m->source, MESSAGE_MAX_SOURCE, TEXT_NONEMPTY)
+        && source_ok(m->source)
         && m->attempt >= 1 && m->attempt <= MESSAGE_MAX_ATTEMPT;
 }
 
@@ -259,12 +233,22 @@ static void put_envelope(writer_t *w, const message_t *m, size_t entries)
     put_str(w, message_type_name(m->type));
 }
 
+/* str when the source is UTF-8, as nearly every one is; bin carries
+ * the exact bytes of one that is not, so nothing is lost on the way. */
+static void put_source(writer_t *w, const char *source)
+{
+    if (text_is_utf8(source))
+        put_str(w, source);
+    else
+        put_bin(w, (const uint8_t *)source, strlen(source));
+}
+
 static void put_header(writer_t *w, const message_t *m)
 {
     put_str(w, "id");
     put_str(w, m->id);
     put_str(w, "source");
-    put_str(w, m->source);
+    put_source(w, m->source);
     put_str(w, "attempt");
     put_uint(w, m->attempt);
 }
@@ -844,12 +828,35 @@ static int decode_record(const reader_t *top, message_t *m)
     return 0;
 }
 
+/* A str (UTF-8, as text fields) or a bin holding the exact bytes of a
+ * source that is not UTF-8; either way 1..MESSAGE_MAX_SOURCE bytes and
+ * no NUL, since it becomes a C string. */
+static int read_source(const reader_t *r, const char *key, char **out)
+{
+    const msgpack_object *o = find(r, key);
+    if (!o)
+        return -1;
+    if (o->type == MSGPACK_OBJECT_STR)
+        return take_text(r, key, &o->via.str, MESSAGE_MAX_SOURCE, TEXT_NONEMPTY, out);
+    if (o->type != MSGPACK_OBJECT_BIN)
+        return fail_field(r, key, ": expected string or binary");
+    const msgpack_object_bin *b = &o->via.bin;
+    if (b->size > MESSAGE_MAX_SOURCE)
+        return fail_field(r, key, " longer than %d bytes", MESSAGE_MAX_SOURCE);
+    if (b->size == 0)
+        return fail_field(r, key, " is empty");
+    if (memchr(b->ptr, 0, b->size))
+        return fail_field(r, key, ": contains a NUL byte");
+    *out = xstrndup(b->ptr, b->size);
+    return 0;
+}
+
 /* id, source and attempt: what DOC, RESULT and FAILED share. */
 static int decode_header(const reader_t *r, message_t *m)
 {
     uint64_t attempt;
     if (read_id(r, "id", m->id) < 0
-        || read_text(r, "source", MESSAGE_MAX_SOURCE, TEXT_NONEMPTY, &m->source) < 0
+        || read_source(r, "source", &m->source) < 0
         || read_uint(r, "attempt", 1, MESSAGE_MAX_ATTEMPT, &attempt) < 0)
         return -1;
     m->attempt = (uint32_t)attempt;

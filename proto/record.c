@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
+
 record_t *record_new(void)
 {
     return xcalloc(1, sizeof(record_t));
@@ -129,7 +131,14 @@ void record_to_json(const record_t *self, buf_t *out)
     buf_putc(out, '{');
     put_key(out, "id", 1);
     buf_put_json_string(out, self->id, strlen(self->id));
-    put_string_or_null(out, "source", self->source);
+    if (self->source) {
+        /* A file name need not be UTF-8; JSON must be (common/text.h). */
+        char *source = text_printable(self->source);
+        put_string_or_null(out, "source", source);
+        free(source);
+    } else {
+        put_string_or_null(out, "source", NULL);
+    }
     put_string_or_null(out, "kind", self->kind);
     put_string_or_null(out, "lang", self->lang);
     put_string_or_null(out, "title", self->title);

@@ -7,14 +7,19 @@
 #include <string.h>
 #include <zmq.h>
 
-static int send_encoded(void *socket, const message_t *message, int flags)
+/* Encodes into *data, or fails with errno EINVAL (the message breaks the
+ * format's rules) before anything touches a socket. */
+static int encode(const message_t *message, uint8_t **data, size_t *len)
 {
-    uint8_t *data;
-    size_t len;
-    if (message_encode(message, &data, &len) != 0) {
+    if (message_encode(message, data, len) != 0) {
         errno = EINVAL;
         return -1;
     }
+    return 0;
+}
+
+static int send_frame(void *socket, uint8_t *data, size_t len, int flags)
+{
     int rc = zmq_send(socket, data, len, flags);
     int saved = errno;
     free(data);
@@ -24,7 +29,11 @@ static int send_encoded(void *socket, const message_t *message, int flags)
 
 int wire_send(void *socket, const message_t *message, int flags)
 {
-    return send_encoded(socket, message, flags);
+    uint8_t *data;
+    size_t len;
+    if (encode(message, &data, &len) != 0)
+        return -1;
+    return send_frame(socket, data, len, flags);
 }
 
 int wire_send_encoded(void *socket, const void *data, size_t len, int flags)
@@ -32,12 +41,26 @@ int wire_send_encoded(void *socket, const void *data, size_t len, int flags)
     return zmq_send(socket, data, len, flags) < 0 ? -1 : 0;
 }
 
+/* The message is encoded completely before the identity frame goes out:
+ * an identity sent with SNDMORE and no frame after it would glue itself
+ * to the next message for this peer and corrupt it, so one document's
+ * encoding error would break another's delivery. ROUTER decides at the
+ * first frame whether the peer is reachable; after that the body frame
+ * cannot fail for want of room. */
 int wire_send_to(void *router, const wire_peer_t *peer,
                  const message_t *message, int flags)
 {
-    if (zmq_send(router, peer->id, peer->len, flags | ZMQ_SNDMORE) < 0)
+    uint8_t *data;
+    size_t len;
+    if (encode(message, &data, &len) != 0)
         return -1;
-    return send_encoded(router, message, flags);
+    if (zmq_send(router, peer->id, peer->len, flags | ZMQ_SNDMORE) < 0) {
+        int saved = errno;
+        free(data);
+        errno = saved;
+        return -1;
+    }
+    return send_frame(router, data, len, flags);
 }
 
 static int more_frames(void *socket)

@@ -23,8 +23,9 @@ typedef struct wire_peer {
     size_t len;
 } wire_peer_t;
 
-/* Returns 0, or -1 with errno set (EAGAIN with ZMQ_DONTWAIT and a full
- * queue, EHOSTUNREACH for a vanished ROUTER peer, ...). */
+/* Returns 0, or -1 with errno set: EINVAL when the message breaks the
+ * format's rules (nothing was sent), EAGAIN with ZMQ_DONTWAIT and a full
+ * queue, EHOSTUNREACH for a vanished ROUTER peer, ... */
 int wire_send(void *socket, const message_t *message, int flags);
 int wire_send_to(void *router, const wire_peer_t *peer,
                  const message_t *message, int flags);

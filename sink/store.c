@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/log.h"
+#include "common/text.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -255,6 +257,20 @@ static int bind_text(sqlite3_stmt *stmt, int index, const char *text)
     if (!text)
         return sqlite3_bind_null(stmt, index);
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+}
+
+/* A source is bytes (common/text.h); the column holds its printable
+ * form, which for the UTF-8 sources nearly all are is the source itself.
+ * SQLite copies the text (TRANSIENT) because the printable form is freed
+ * here. */
+static int bind_source(sqlite3_stmt *stmt, int index, const char *source)
+{
+    if (!source || text_is_utf8(source))
+        return bind_text(stmt, index, source);
+    char *printable = text_printable(source);
+    int rc = sqlite3_bind_text(stmt, index, printable, -1, SQLITE_TRANSIENT);
+    free(printable);
+    return rc;
 }
 
 /* Runs SQL that is used once per open (pragmas, migrations). */
@@ -556,7 +572,7 @@ static int write_document(store_t *self, int which, const record_t *r,
     char simhash[17];
     record_simhash_hex(r, simhash);
     keywords_json(&self->scratch, r);
-    if (bind_text(stmt, 1, r->id) || bind_text(stmt, 2, r->source)
+    if (bind_text(stmt, 1, r->id) || bind_source(stmt, 2, r->source)
         || bind_text(stmt, 3, r->kind) || bind_text(stmt, 4, r->title)
         || bind_text(stmt, 5, r->published) || bind_text(stmt, 6, r->author)
         || bind_text(stmt, 7, r->lang) || bind_text(stmt, 8, r->body)
@@ -601,6 +617,22 @@ static int delete_by_id(store_t *self, int which, const char *id, const char *wh
     return run(self, stmt, what);
 }
 
+/* A file the producer could not read (permissions, size limit, I/O
+ * error) has no content hash: its dead letter is named by the SHA-256 of
+ * its source (proto/README.md). Once content from that source is stored
+ * or dead-lettered under its own id, that dead letter describes a
+ * failure that is over and goes, so the file is one row, not two. */
+static int clear_unread_letter(store_t *self, const char *id, const char *source)
+{
+    if (!source)
+        return 0;
+    char unread[DOC_ID_LEN + 1];
+    hash_doc_id(source, strlen(source), unread);
+    if (!strcmp(unread, id))
+        return 0;
+    return delete_by_id(self, SQL_DEAD_DELETE, unread, "clearing an unread file's dead letter");
+}
+
 static store_result_t put_document(store_t *self, const record_t *r,
                                    int extractor, uint32_t attempts)
 {
@@ -627,7 +659,8 @@ static store_result_t put_document(store_t *self, const record_t *r,
         return STORE_ERROR;
     }
     if (write_entities(self, r) < 0
-        || delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0)
+        || delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
+        || clear_unread_letter(self, r->id, r->source) < 0)
         return STORE_ERROR;
     return result;
 }
@@ -674,11 +707,12 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
         return STORE_ERROR;
     }
     sqlite3_stmt *stmt = self->stmt[SQL_DEAD_UPSERT];
-    if (bind_text(stmt, 1, id) || bind_text(stmt, 2, source)
+    if (bind_text(stmt, 1, id) || bind_source(stmt, 2, source)
         || bind_text(stmt, 3, error ? error : "unknown error")
         || sqlite3_bind_int64(stmt, 4, attempts))
         return fail_sqlite(self, "binding a dead letter");
-    if (run(self, stmt, "writing a dead letter") < 0)
+    if (run(self, stmt, "writing a dead letter") < 0
+        || clear_unread_letter(self, id, source) < 0)
         return STORE_ERROR;
     return STORE_DEAD;
 }
@@ -881,4 +915,41 @@ int store_stats(store_t *self, store_stats_t *out)
         return -1;
     }
     return 0;
+}
+
+/* ---- dead letters, read back ------------------------------------------ */
+
+int store_dead_letters(store_t *self, const char *prefix,
+                       int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx)
+{
+    /* Ids are lowercase hex, so a prefix range is exact: no LIKE, no
+     * escaping, and the primary key index answers it. */
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db,
+                           "SELECT id, source, error, attempts FROM dead_letters\n"
+                           " WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return fail_sqlite(self, "reading dead letters");
+    int count = 0, rc;
+    if (bind_text(stmt, 1, prefix ? prefix : "") != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return fail_sqlite(self, "reading dead letters");
+    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        store_dead_letter_t letter = {
+            .id = (const char *)sqlite3_column_text(stmt, 0),
+            .source = (const char *)sqlite3_column_text(stmt, 1),
+            .error = (const char *)sqlite3_column_text(stmt, 2),
+            .attempts = sqlite3_column_int64(stmt, 3),
+        };
+        count++;
+        if (fn(&letter, ctx))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail_sqlite(self, "reading dead letters");
+        count = -1;
+    }
+    sqlite3_finalize(stmt);
+    return count;
 }

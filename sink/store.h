@@ -85,4 +85,17 @@ int store_search(store_t *self, const char *query, int limit,
 
 int store_stats(store_t *self, store_stats_t *out);  /* 0 or -1 */
 
+typedef struct store_dead_letter {
+    const char *id;
+    const char *source;    /* as stored (printable form), may be NULL */
+    const char *error;
+    int64_t attempts;
+} store_dead_letter_t;
+
+/* Calls fn for each dead letter whose id starts with prefix (every one
+ * when prefix is NULL or ""), in id order, until fn returns non-zero.
+ * Returns how many were passed to fn, or -1. */
+int store_dead_letters(store_t *self, const char *prefix,
+                       int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx);
+
 #endif

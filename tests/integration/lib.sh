@@ -4,6 +4,7 @@
 set -euo pipefail
 
 : "${FEEDMILL:?FEEDMILL must name the feedmill binary (ctest sets it)}"
+FEEDMILL="$(realpath "$FEEDMILL")"
 CORPUS="${FEEDMILL_CORPUS:-$(dirname "$0")/../../../shared/corpus}"
 SOURCE_DIR="${FEEDMILL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/feedmill-test-XXXXXX")"

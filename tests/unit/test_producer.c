@@ -71,6 +71,7 @@ static void test_walk(void)
     }
     CHECK(seen == 5);
     CHECK(walk_next(walk) == NULL);
+    CHECK(walk_skipped(walk) == 1);   /* b/loop, logged with its reason */
     walk_destroy(&walk);
     CHECK(walk == NULL);
 

@@ -6,12 +6,15 @@
  * edit applied (a key left out, repeated or given another value), so the
  * rules are tested for every field of every message, not just a few. */
 #include "proto/message.h"
+#include "proto/wire.h"
 #include "testing.h"
 
+#include <errno.h>
 #include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zmq.h>
 
 /* ---- samples ------------------------------------------------------------ */
 
@@ -484,7 +487,6 @@ static void test_encode_rejects(void)
     memset(m->source, 'a', MESSAGE_MAX_SOURCE + 1);
     m->source[MESSAGE_MAX_SOURCE + 1] = '\0';
     expect_encode_fails(m, "long source");
-    m = sample(MSG_DOC); m->source[0] = '\xff'; expect_encode_fails(m, "source not UTF-8");
     m = sample(MSG_DOC); m->attempt = 0; expect_encode_fails(m, "attempt 0");
     m = sample(MSG_DOC); m->attempt = MESSAGE_MAX_ATTEMPT + 1;
     expect_encode_fails(m, "attempt too big");
@@ -1069,9 +1071,102 @@ static void test_record_append_after_decode(void)
     message_destroy(&m);
 }
 
+/* A file name that is not UTF-8 (CP949 "뉴스.txt") is a valid source:
+ * it travels as bin and arrives byte for byte. */
+static void test_source_bytes(void)
+{
+    static const char cp949[] = "in/\xb4\xba\xbd\xba.txt";
+    message_type_t types[] = { MSG_DOC, MSG_RESULT, MSG_FAILED };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        message_t *m = sample(types[i]);
+        free(m->source);
+        m->source = xstrdup(cp949);
+        if (m->record) {
+            free(m->record->source);
+            m->record->source = xstrdup(cp949);
+        }
+        size_t len;
+        uint8_t *data = encode(m, &len);
+        CHECK_MSG(data != NULL, message_type_name(types[i]));
+        /* bin 8 (0xc4) of 11 bytes right after the key "source" */
+        static const uint8_t as_bin[] = { 0xa6, 's', 'o', 'u', 'r', 'c', 'e', 0xc4, 11 };
+        CHECK(data && memmem(data, len, as_bin, sizeof as_bin) != NULL);
+        char error[256];
+        message_t *back = data ? message_decode(data, len, error, sizeof error) : NULL;
+        CHECK_MSG(back != NULL, error);
+        CHECK(back && strcmp(back->source, cp949) == 0);
+        CHECK(!back || !back->record || strcmp(back->record->source, cp949) == 0);
+        message_destroy(&back);
+        free(data);
+        message_destroy(&m);
+    }
+    /* A UTF-8 source stays a str, so existing peers see no change. */
+    message_t *m = sample(MSG_DOC);
+    size_t len;
+    uint8_t *data = encode(m, &len);
+    static const uint8_t as_str[] = { 0xa6, 's', 'o', 'u', 'r', 'c', 'e', 0xd9 };
+    CHECK(data && memmem(data, len, as_str, sizeof as_str) != NULL);
+    free(data);
+    message_destroy(&m);
+
+    /* bin sources obey the same bounds, and no NUL. */
+    static const uint8_t nul_bin[] = { 0xc4, 3, 'a', 0, 'b' };
+    expect_edit_error(MSG_DOC, replace("source", nul_bin, sizeof nul_bin),
+                      "field 'source': contains a NUL byte");
+    static const uint8_t empty_bin[] = { 0xc4, 0 };
+    expect_edit_error(MSG_DOC, replace("source", empty_bin, sizeof empty_bin),
+                      "field 'source' is empty");
+    static const uint8_t number[] = { 0x05 };
+    expect_edit_error(MSG_DOC, replace("source", number, sizeof number),
+                      "field 'source': expected string or binary");
+}
+
+/* wire_send_to must never leave a routing frame behind: a message that
+ * cannot be encoded sends nothing, and the next message to the same
+ * peer arrives intact (the stall of a whole run, issue 6). */
+static void test_send_to_encode_failure(void)
+{
+    void *ctx = zmq_ctx_new();
+    void *router = zmq_socket(ctx, ZMQ_ROUTER);
+    void *dealer = zmq_socket(ctx, ZMQ_DEALER);
+    CHECK(zmq_bind(router, "inproc://send-to") == 0);
+    CHECK(zmq_connect(dealer, "inproc://send-to") == 0);
+    message_t *ready = sample(MSG_READY);
+    CHECK(wire_send(dealer, ready, 0) == 0);
+    wire_peer_t peer;
+    message_t *got = NULL;
+    char error[256];
+    CHECK(wire_recv_from(router, 0, &peer, &got, error, sizeof error) == WIRE_OK);
+    message_destroy(&got);
+
+    message_t *bad = sample(MSG_DOC);
+    bad->id[0] = 'X';                       /* not a document id */
+    errno = 0;
+    CHECK(wire_send_to(router, &peer, bad, ZMQ_DONTWAIT) == -1 && errno == EINVAL);
+    message_t *good = sample(MSG_DOC);
+    CHECK(wire_send_to(router, &peer, good, ZMQ_DONTWAIT) == 0);
+    wire_status_t status = wire_recv(dealer, 0, &got, error, sizeof error);
+    CHECK_MSG(status == WIRE_OK, error);
+    CHECK(got && got->type == MSG_DOC && strcmp(got->source, good->source) == 0);
+    message_destroy(&got);
+    CHECK(wire_recv(dealer, ZMQ_DONTWAIT, &got, error, sizeof error) == WIRE_AGAIN);
+
+    message_destroy(&bad);
+    message_destroy(&good);
+    message_destroy(&ready);
+    int linger = 0;
+    zmq_setsockopt(router, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_close(router);
+    zmq_close(dealer);
+    zmq_ctx_term(ctx);
+}
+
 int main(void)
 {
     hash_doc_id("hello", 5, sample_id);
+    test_source_bytes();
+    test_send_to_encode_failure();
     test_record_append_after_decode();
     test_names();
     test_new_destroy();

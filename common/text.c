@@ -1,0 +1,91 @@
+/* text: UTF-8 validity and printable byte strings. See text.h. */
+#include "text.h"
+
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence starting at p[0] (at most n bytes
+ * available), or 0 when it is not one. NUL counts as invalid here. */
+static size_t sequence_length(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    size_t more;                     /* continuation bytes */
+    unsigned lo = 0x80, hi = 0xbf;   /* range of the second byte */
+    if (c >= 0xc2 && c <= 0xdf) {
+        more = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        more = 2;
+        if (c == 0xe0)
+            lo = 0xa0;               /* overlong */
+        if (c == 0xed)
+            hi = 0x9f;               /* UTF-16 surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        more = 3;
+        if (c == 0xf0)
+            lo = 0x90;               /* overlong */
+        if (c == 0xf4)
+            hi = 0x8f;               /* past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n - 1 < more || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t k = 2; k <= more; k++)
+        if (p[k] < 0x80 || p[k] > 0xbf)
+            return 0;
+    return more + 1;
+}
+
+const char *text_utf8_problem(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (p[i] == 0)
+            return "contains a NUL byte";
+        size_t n = sequence_length(p + i, len - i);
+        if (!n)
+            return "not valid UTF-8";
+        i += n;
+    }
+    return NULL;
+}
+
+int text_is_utf8(const char *s)
+{
+    return text_utf8_problem(s, strlen(s)) == NULL;
+}
+
+void text_put_printable(buf_t *out, const char *s)
+{
+    size_t len = strlen(s);
+    if (!text_utf8_problem(s, len)) {
+        buf_append(out, s, len);
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; ) {
+        size_t n = sequence_length(p + i, len - i);
+        if (n == 1 && p[i] == '\\') {
+            buf_puts(out, "\\\\");
+        } else if (n) {
+            buf_append(out, p + i, n);
+        } else {
+            char esc[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+            buf_append(out, esc, sizeof esc);
+            n = 1;
+        }
+        i += n;
+    }
+}
+
+char *text_printable(const char *s)
+{
+    buf_t out = BUF_INIT;
+    text_put_printable(&out, s);
+    return buf_detach(&out);
+}
