@@ -23,6 +23,9 @@ typedef struct pending {
     char *error;         /* set when it goes to the sink as FAILED instead */
     char *last_failure;  /* why the last attempt failed, as a worker said */
     uint32_t attempt;    /* sends so far */
+    uint32_t forgiven;   /* sends not charged to the document (a sink that
+                            restarted lost them): attempt - forgiven counts
+                            against --max-attempts */
     int64_t deadline;    /* clock_ms() to resend at; 0 = not sent yet */
     unsigned copies;     /* further sources with the same bytes */
     wire_peer_t worker;  /* who holds it, when it went out as a DOC */

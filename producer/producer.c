@@ -36,9 +36,19 @@
 #include "producer/state.h"
 #include "producer/walk.h"
 #include "proto/endpoints.h"
+#include "proto/link.h"
 #include "proto/wire.h"
 
-enum { DRAIN_MS = 5000 };
+enum {
+    DRAIN_MS = 5000,
+    /* Workers heartbeat every second. After a connection on the work
+     * socket closes, a worker not heard from within this long is the one
+     * that left. */
+    DISCONNECT_GRACE_MS = 2500,
+    /* The sink says HELLO every second: silence this long is worth a
+     * warning while documents wait for acknowledgement. */
+    SINK_SILENCE_MS = 3000,
+};
 
 typedef struct producer_options {
     const char *work;
@@ -61,9 +71,21 @@ typedef struct producer_counts {
     uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries, own_files;
 } producer_counts_t;
 
+/* What the producer has heard of its peers, to say when one is missing. */
+typedef struct peers {
+    link_t *work_link;          /* connections of workers (bound: counted) */
+    link_t *sink_link;          /* our connection to the sink's results */
+    char sink_session[MESSAGE_SESSION_LEN + 1];   /* "" until a HELLO */
+    int64_t sink_heard;         /* clock_ms() of the last HELLO, or start */
+    int64_t workers_seen;       /* clock_ms() when a worker was last known */
+    int64_t disconnect_handled; /* the last work-socket disconnect acted on */
+    int64_t next_sink_warning, next_worker_warning;
+} peers_t;
+
 typedef struct producer {
     producer_options_t opt;
     void *ctx, *work, *acks, *sink;
+    peers_t peers;
     walk_t *walk;
     int walk_done;
     ownfiles_t *own;
@@ -131,12 +153,18 @@ static void give_up(producer_t *self, pending_t *p)
              log_q(p->source), p->attempt);
 }
 
+/* Sends that count against --max-attempts. */
+static uint32_t charged(const pending_t *p)
+{
+    return p->attempt - p->forgiven;
+}
+
 /* Queues a sent document to go out again at the next send_due: to a
  * worker, or to the sink as FAILED once it has had max-attempts. */
 static void retry_now(producer_t *self, pending_t *p)
 {
     self->counts.retries++;
-    if (!p->error && p->attempt >= self->opt.max_attempts)
+    if (!p->error && charged(p) >= self->opt.max_attempts)
         give_up(self, p);
     p->deadline = 0;
 }
@@ -144,7 +172,7 @@ static void retry_now(producer_t *self, pending_t *p)
 /* A sent document whose deadline passed without an ACK. */
 static void expire(producer_t *self, pending_t *p)
 {
-    if (!p->error && p->attempt < self->opt.max_attempts)
+    if (!p->error && charged(p) < self->opt.max_attempts)
         log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
                  log_q(p->source), p->attempt + 1);
     retry_now(self, p);
@@ -168,11 +196,23 @@ static void abandon_worker(producer_t *self, const wire_peer_t *worker, const ch
              log_q(why), held, ledger_workers(self->ledger));
 }
 
+/* A worker is presumed gone when silent for --worker-timeout (hung, or
+ * its network vanished), or, much sooner, when a connection on the work
+ * socket closed and it has not been heard from since: a worker that is
+ * alive heartbeats every second, so after DISCONNECT_GRACE_MS the one
+ * missing is the one whose connection closed (killed, crashed, stopped). */
 static void reap_silent_workers(producer_t *self)
 {
     wire_peer_t worker;
-    while (ledger_take_silent(self->ledger, clock_ms() - self->opt.worker_timeout_ms, &worker))
+    int64_t now = clock_ms();
+    while (ledger_take_silent(self->ledger, now - self->opt.worker_timeout_ms, &worker))
         abandon_worker(self, &worker, "no heartbeat within --worker-timeout");
+    int64_t closed = link_last_disconnect(self->peers.work_link);
+    if (closed > self->peers.disconnect_handled && now - closed >= DISCONNECT_GRACE_MS) {
+        self->peers.disconnect_handled = closed;
+        while (ledger_take_silent(self->ledger, closed, &worker))
+            abandon_worker(self, &worker, "its connection closed and no heartbeat since");
+    }
 }
 
 /* A document the producer gave up on (or could not read) goes to the
@@ -390,6 +430,75 @@ static void count_ack(producer_t *self, const pending_t *p, ack_status_t status)
                   log_q(p->source), ack_status_name(status));
 }
 
+/* The sink's HELLO. A new session means the sink restarted: whatever it
+ * had received and not committed died with it, so every document out
+ * with a worker or the sink is resent now rather than after
+ * --retry-after. The resend is not charged to the documents: losing them
+ * was the sink's doing. */
+static void on_hello(producer_t *self, const message_t *msg)
+{
+    peers_t *peers = &self->peers;
+    int64_t now = clock_ms();
+    if (peers->sink_session[0] && strcmp(peers->sink_session, msg->session) != 0) {
+        size_t resent = 0;
+        for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+            pending_t *p = inflight_at(self->inflight, i);
+            if (p->deadline && !p->error) {
+                p->forgiven++;
+                retry_now(self, p);
+                resent++;
+            } else if (p->deadline) {
+                p->deadline = 0;   /* a FAILED for the sink: send it again too */
+                resent++;
+            }
+        }
+        log_warn("sink restarted, resending what was in flight now documents=%zu", resent);
+    } else if (!peers->sink_session[0] || now - peers->sink_heard > SINK_SILENCE_MS) {
+        log_info("sink is acknowledging endpoint=%s", log_q(self->opt.acks));
+    }
+    memcpy(peers->sink_session, msg->session, sizeof peers->sink_session);
+    peers->sink_heard = now;
+    peers->next_sink_warning = 0;
+}
+
+/* Says so when a peer the producer needs has been missing for a few
+ * seconds, and again every LINK_REMINDER_MS while it lasts: no worker
+ * while documents wait, no word from the sink while documents wait for
+ * acknowledgement, no connection to the sink's results endpoint. */
+static void watch_peers(producer_t *self)
+{
+    peers_t *peers = &self->peers;
+    int64_t now = clock_ms();
+    size_t sent = 0, waiting = 0;
+    for (size_t i = 0; i < inflight_count(self->inflight); i++)
+        inflight_at(self->inflight, i)->deadline ? sent++ : waiting++;
+
+    if (ledger_workers(self->ledger))
+        peers->workers_seen = now;
+    if (!ledger_workers(self->ledger) && (waiting || !self->walk_done)
+        && now - peers->workers_seen >= LINK_FIRST_WARNING_MS
+        && now >= peers->next_worker_warning) {
+        peers->next_worker_warning = now + LINK_REMINDER_MS;
+        log_warn("no worker connected for %.0f s, documents wait endpoint=%s documents=%zu "
+                 "hint=%s", (now - peers->workers_seen) / 1000.0, log_q(self->opt.work),
+                 waiting + !self->walk_done,
+                 log_q("start workers with --work pointing at this address"));
+    }
+
+    if (sent && now - peers->sink_heard >= SINK_SILENCE_MS && now >= peers->next_sink_warning) {
+        peers->next_sink_warning = now + LINK_REMINDER_MS;
+        log_warn("%s for %.0f s, documents wait for acknowledgement endpoint=%s documents=%zu "
+                 "hint=%s", peers->sink_session[0] ? "no word from the sink"
+                                                   : "no sink has connected to the acks endpoint",
+                 (now - peers->sink_heard) / 1000.0, log_q(self->opt.acks), sent,
+                 log_q("is the sink running, and does its --acks name this address? "
+                       "Documents it stores are not acknowledged and will be sent again"));
+    }
+    link_on_event(peers->sink_link);
+    link_tick(peers->sink_link, now);
+    link_on_event(peers->work_link);
+}
+
 /* ACKs arrive in bursts, one per sink commit. Each burst is committed to
  * the state at once, so a producer killed a moment later does not read
  * those files again. */
@@ -406,6 +515,11 @@ static void on_ack(producer_t *self)
         }
         if (status == WIRE_BAD) {
             log_warn("bad message on acks socket error=%s", log_q(error));
+            continue;
+        }
+        if (msg->type == MSG_HELLO) {
+            on_hello(self, msg);
+            message_destroy(&msg);
             continue;
         }
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
@@ -471,14 +585,17 @@ static int producer_run(producer_t *self)
         zmq_pollitem_t items[] = {
             { self->work, 0, ZMQ_POLLIN, 0 },
             { self->acks, 0, ZMQ_POLLIN, 0 },
+            { link_socket(self->peers.work_link), 0, ZMQ_POLLIN, 0 },
+            { link_socket(self->peers.sink_link), 0, ZMQ_POLLIN, 0 },
         };
         long timeout = drain_deadline ? 100 : poll_timeout(self);
-        if (zmq_poll(items, 2, timeout) < 0 && zmq_errno() != EINTR) {
+        if (zmq_poll(items, 4, timeout) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return -1;
         }
         on_work_socket(self);
         on_ack(self);
+        watch_peers(self);
         if (!drain_deadline) {
             reap_silent_workers(self);
             send_due(self);
@@ -491,6 +608,13 @@ static int producer_run(producer_t *self)
 static void *open_socket(producer_t *self, int type, const char *endpoint, int bind)
 {
     void *socket = zmq_socket(self->ctx, type);
+    /* Watched from before the first connection (proto/link.h). */
+    if (type == ZMQ_ROUTER)
+        self->peers.work_link = link_new(self->ctx, socket, endpoint, NULL, NULL);
+    else if (type == ZMQ_PUSH)
+        self->peers.sink_link = link_new(self->ctx, socket, endpoint, "sink's results endpoint",
+                                         "is the sink running, and does --sink name the "
+                                         "address it binds with --results?");
     wire_configure(socket, 1000, type == ZMQ_PUSH ? -1 : 64 * 1024);
     if (type == ZMQ_ROUTER) {
         int on = 1;
@@ -500,6 +624,8 @@ static void *open_socket(producer_t *self, int type, const char *endpoint, int b
     if (rc != 0) {
         log_error("cannot %s endpoint=%s error=%s", bind ? "bind" : "connect",
                   log_q(endpoint), log_q(zmq_strerror(zmq_errno())));
+        /* The link watches this socket: it goes first. */
+        link_destroy(type == ZMQ_ROUTER ? &self->peers.work_link : &self->peers.sink_link);
         zmq_close(socket);
         return NULL;
     }
@@ -515,6 +641,7 @@ static producer_t *producer_new(const producer_options_t *opt)
     self->inflight = inflight_new();
     self->ledger = ledger_new();
     self->ctx = zmq_ctx_new();
+    self->peers.sink_heard = self->peers.workers_seen = clock_ms();
     return self;
 }
 
@@ -536,6 +663,8 @@ static int producer_connect(producer_t *self)
 static void producer_destroy(producer_t **self_p)
 {
     producer_t *self = *self_p;
+    link_destroy(&self->peers.work_link);
+    link_destroy(&self->peers.sink_link);
     if (self->work)
         zmq_close(self->work);
     if (self->acks)

@@ -40,7 +40,7 @@
 
 static const char *const type_names[] = {
     [MSG_READY] = "ready", [MSG_DOC] = "doc", [MSG_RESULT] = "result",
-    [MSG_FAILED] = "failed", [MSG_ACK] = "ack",
+    [MSG_FAILED] = "failed", [MSG_ACK] = "ack", [MSG_HELLO] = "hello",
 };
 
 static const char *const status_names[] = {
@@ -49,7 +49,7 @@ static const char *const status_names[] = {
 
 const char *message_type_name(message_type_t type)
 {
-    return type >= MSG_READY && type <= MSG_ACK ? type_names[type] : NULL;
+    return type >= MSG_READY && type <= MSG_HELLO ? type_names[type] : NULL;
 }
 
 const char *ack_status_name(ack_status_t status)
@@ -151,6 +151,15 @@ static int record_ok(const message_t *m)
     return 1;
 }
 
+/* A HELLO session: exactly MESSAGE_SESSION_LEN lowercase hex digits. */
+static int session_ok(const char *s)
+{
+    size_t i = 0;
+    while (i < MESSAGE_SESSION_LEN && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+        i++;
+    return i == MESSAGE_SESSION_LEN && s[i] == '\0';
+}
+
 static int message_ok(const message_t *m)
 {
     switch (m->type) {
@@ -165,6 +174,8 @@ static int message_ok(const message_t *m)
         return header_ok(m) && text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY);
     case MSG_ACK:
         return hash_is_doc_id(m->id) && ack_status_name(m->status) != NULL;
+    case MSG_HELLO:
+        return session_ok(m->session);
     }
     return 0;
 }
@@ -332,6 +343,11 @@ static void put_message(writer_t *w, const message_t *m)
         put_str(w, m->id);
         put_str(w, "status");
         put_str(w, ack_status_name(m->status));
+        break;
+    case MSG_HELLO:
+        put_envelope(w, m, 3);
+        put_str(w, "session");
+        put_str(w, m->session);
         break;
     }
 }
@@ -646,6 +662,24 @@ static int read_id(const reader_t *r, const char *key, char out[DOC_ID_LEN + 1])
     return fail_field(r, key, ": expected %d lowercase hex digits", DOC_ID_LEN);
 }
 
+static int read_session(const reader_t *r, const char *key,
+                        char out[MESSAGE_SESSION_LEN + 1])
+{
+    const msgpack_object *o = find(r, key);
+    if (!o)
+        return -1;
+    if (o->type != MSGPACK_OBJECT_STR)
+        return fail_field(r, key, ": expected string");
+    if (o->via.str.size == MESSAGE_SESSION_LEN) {
+        memcpy(out, o->via.str.ptr, MESSAGE_SESSION_LEN);
+        out[MESSAGE_SESSION_LEN] = '\0';
+        if (session_ok(out))
+            return 0;
+    }
+    out[0] = '\0';
+    return fail_field(r, key, ": expected %d lowercase hex digits", MESSAGE_SESSION_LEN);
+}
+
 /* A str naming one of names[1..last]; *out gets its index. The peer's
  * value is echoed only when short and clean: errors end up in logs. */
 static int read_name(const reader_t *r, const char *key,
@@ -892,6 +926,8 @@ static int decode_fields(const reader_t *r, message_t *m)
             return -1;
         m->status = (ack_status_t)status;
         return 0;
+    case MSG_HELLO:
+        return read_session(r, "session", m->session);
     }
     return -1;
 }
@@ -914,7 +950,7 @@ static message_t *decode_object(const msgpack_object *root, reason_t *why)
         fail(why, "unsupported version %" PRIu64, version);
         return NULL;
     }
-    if (read_name(&r, "type", type_names, MSG_ACK, &type) < 0)
+    if (read_name(&r, "type", type_names, MSG_HELLO, &type) < 0)
         return NULL;
     message_t *m = message_new((message_type_t)type);
     if (decode_fields(&r, m) < 0)

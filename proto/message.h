@@ -11,6 +11,9 @@
  *   RESULT  worker  -> sink      the extracted record
  *   FAILED  worker|producer -> sink  a document that could not be processed
  *   ACK     sink    -> producer  the document's row (or dead letter) is committed
+ *   HELLO   sink    -> producer  "I am here, this is my session": on connecting
+ *                                and every second, so a restarted sink is
+ *                                noticed at once and a missing one is reported
  *
  * Decoding is strict and bounded: wrong types, missing fields, unknown
  * versions or types, oversized fields, trailing bytes or nesting deeper
@@ -40,8 +43,11 @@ typedef enum {
     MSG_DOC,
     MSG_RESULT,
     MSG_FAILED,
-    MSG_ACK
+    MSG_ACK,
+    MSG_HELLO
 } message_type_t;
+
+#define MESSAGE_SESSION_LEN 32   /* hex characters of a HELLO session */
 
 typedef enum {
     ACK_STORED = 1,   /* a new or changed row was committed */
@@ -61,6 +67,7 @@ typedef struct message {
     record_t *record;             /* RESULT: owned; id/source mirror the above */
     char *error;                  /* FAILED */
     ack_status_t status;          /* ACK */
+    char session[MESSAGE_SESSION_LEN + 1];   /* HELLO: names one run of the sink */
 } message_t;
 
 message_t *message_new(message_type_t type);

@@ -8,12 +8,21 @@
  * lands within a second. ACKs go out only after COMMIT returns: an ACK
  * means the row is on disk. A crash before that loses nothing, because
  * the producer resends whatever was not acknowledged and the upsert on
- * the content id makes the second write a no-op. */
+ * the content id makes the second write a no-op.
+ *
+ * On the acks socket the sink also says HELLO, with a session id new at
+ * every start, as soon as it reaches the producer and every second: a
+ * producer that sees a new session knows the sink restarted, and that
+ * results it had received but not committed died with it, and resends
+ * them at once instead of after --retry-after. A producer the sink cannot
+ * reach is reported, since rows are then committed but never
+ * acknowledged. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <zmq.h>
 
 #include "cli/commands.h"
@@ -24,6 +33,7 @@
 #include "common/signals.h"
 #include "extract/extract.h"
 #include "proto/endpoints.h"
+#include "proto/link.h"
 #include "proto/wire.h"
 #include "sink/store.h"
 
@@ -39,9 +49,14 @@ typedef struct batch {
     uint64_t new_rows, updated, unchanged, dead;
 } batch_t;
 
+enum { HELLO_MS = 1000 };
+
 typedef struct sink {
     store_t *store;
     void *ctx, *results, *acks;
+    link_t *acks_link;
+    char session[MESSAGE_SESSION_LEN + 1];
+    int64_t last_hello;
     size_t batch_max;
     int64_t batch_ms;
     batch_t batch;
@@ -167,19 +182,41 @@ static void on_results(sink_t *self)
     }
 }
 
+static void send_hello(sink_t *self)
+{
+    message_t hello = { .type = MSG_HELLO };
+    memcpy(hello.session, self->session, sizeof hello.session);
+    if (wire_send(self->acks, &hello, ZMQ_DONTWAIT) != 0)
+        log_debug("hello not delivered error=%s", log_q(zmq_strerror(errno)));
+    self->last_hello = clock_ms();
+}
+
+/* The heartbeat goes out only while the producer is connected, so a
+ * missing producer does not find a queue of stale greetings later. */
+static void say_hello(sink_t *self)
+{
+    if (link_on_event(self->acks_link)
+        || (link_is_up(self->acks_link) && clock_ms() - self->last_hello >= HELLO_MS))
+        send_hello(self);
+    link_tick(self->acks_link, clock_ms());
+}
+
 static long poll_timeout(const sink_t *self)
 {
-    if (!self->batch.opened)
-        return 1000;
-    int64_t wait = self->batch.opened + self->batch_ms - clock_ms();
+    int64_t wait = self->last_hello + HELLO_MS - clock_ms();
+    if (self->batch.opened && self->batch.opened + self->batch_ms - clock_ms() < wait)
+        wait = self->batch.opened + self->batch_ms - clock_ms();
     return wait < 0 ? 0 : (long)wait;
 }
 
 static int sink_run(sink_t *self)
 {
     while (!signals_stop_requested()) {
-        zmq_pollitem_t items[] = { { self->results, 0, ZMQ_POLLIN, 0 } };
-        if (zmq_poll(items, 1, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
+        zmq_pollitem_t items[] = {
+            { self->results, 0, ZMQ_POLLIN, 0 },
+            { link_socket(self->acks_link), 0, ZMQ_POLLIN, 0 },
+        };
+        if (zmq_poll(items, 2, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
@@ -187,6 +224,7 @@ static int sink_run(sink_t *self)
         if (self->batch.count >= self->batch_max
             || (self->batch.opened && clock_ms() - self->batch.opened >= self->batch_ms))
             commit_batch(self);
+        say_hello(self);
     }
     /* Drain what already arrived, then commit it: a clean stop loses no
      * work that reached us. */
@@ -211,6 +249,10 @@ static int sink_connect(sink_t *self, const char *results, const char *acks)
                   log_q(zmq_strerror(zmq_errno())));
         return -1;
     }
+    self->acks_link = link_new(self->ctx, self->acks, acks, "producer's acks endpoint",
+                               "is the producer running, and does --acks name the address "
+                               "it binds? Rows are committed but the producer is not told, "
+                               "so it will send them again");
     if (zmq_connect(self->acks, acks) != 0) {
         log_error("cannot connect endpoint=%s error=%s", log_q(acks),
                   log_q(zmq_strerror(zmq_errno())));
@@ -221,6 +263,7 @@ static int sink_connect(sink_t *self, const char *results, const char *acks)
 
 static void sink_close(sink_t *self)
 {
+    link_destroy(&self->acks_link);
     if (self->results)
         zmq_close(self->results);
     if (self->acks)
@@ -281,6 +324,14 @@ int sink_main(int argc, char **argv)
     log_init("sink");
     signals_install();
     sink_t self = { .batch_max = (size_t)batch, .batch_ms = batch_ms };
+    /* A new session per start: 128 random bits, as hex. */
+    unsigned char random[MESSAGE_SESSION_LEN / 2];
+    if (sodium_init() < 0) {
+        log_error("cannot initialise libsodium");
+        return 1;
+    }
+    randombytes_buf(random, sizeof random);
+    sodium_bin2hex(self.session, sizeof self.session, random, sizeof random);
     char *error = NULL;
     self.store = store_open(db, STORE_READWRITE, &error);
     if (!self.store) {

@@ -17,8 +17,10 @@
  * the PUSH queue fills, the send blocks, the worker stops asking for work,
  * and the producer stops reading: backpressure all the way to the disk.
  *
- * If the producer restarts it has forgotten our credit; the socket
- * monitor sees the reconnection and we announce our room again. */
+ * If the producer restarts it has forgotten our credit; the link (the
+ * socket monitor, proto/link.h) sees the reconnection and we announce
+ * our room again. A producer or sink that cannot be reached is reported
+ * within seconds, naming the endpoint, and again while it lasts. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -35,13 +37,15 @@
 #include "common/signals.h"
 #include "extract/extract.h"
 #include "proto/endpoints.h"
+#include "proto/link.h"
 #include "proto/wire.h"
 #include "workers/sandbox.h"
 
 enum { HEARTBEAT_MS = 1000 };
 
 typedef struct worker {
-    void *ctx, *work, *results, *monitor;
+    void *ctx, *work, *results;
+    link_t *work_link, *results_link;
     uint32_t credit;           /* capacity: documents it may hold at once */
     uint32_t held;             /* received and not finished */
     uint64_t received;         /* messages received on the work socket */
@@ -179,43 +183,30 @@ static void on_work(worker_t *self)
     send_ready(self);
 }
 
-/* A (re)connection to the producer: a restarted producer knows nothing
- * of our credit, so we state it afresh. */
-static void on_monitor(worker_t *self)
-{
-    zmq_msg_t event, address;
-    zmq_msg_init(&event);
-    zmq_msg_init(&address);
-    if (zmq_msg_recv(&event, self->monitor, ZMQ_DONTWAIT) >= 0
-        && zmq_msg_recv(&address, self->monitor, ZMQ_DONTWAIT) >= 0
-        && zmq_msg_size(&event) >= 2) {
-        uint16_t id;
-        memcpy(&id, zmq_msg_data(&event), sizeof id);
-        if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
-            log_info("connected to producer, asking for work credit=%u", self->credit);
-            send_ready(self);
-        }
-    }
-    zmq_msg_close(&event);
-    zmq_msg_close(&address);
-}
-
 static int worker_run(worker_t *self)
 {
     while (!signals_stop_requested()) {
         zmq_pollitem_t items[] = {
             { self->work, 0, ZMQ_POLLIN, 0 },
-            { self->monitor, 0, ZMQ_POLLIN, 0 },
+            { link_socket(self->work_link), 0, ZMQ_POLLIN, 0 },
+            { link_socket(self->results_link), 0, ZMQ_POLLIN, 0 },
         };
-        if (zmq_poll(items, 2, HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
+        if (zmq_poll(items, 3, HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
-        if (items[1].revents & ZMQ_POLLIN)
-            on_monitor(self);
+        /* A (re)connection to the producer: a restarted producer knows
+         * nothing of our credit, so we state it afresh. */
+        if (link_on_event(self->work_link)) {
+            log_info("connected to producer, asking for work credit=%u", self->credit);
+            send_ready(self);
+        }
+        link_on_event(self->results_link);
         if (items[0].revents & ZMQ_POLLIN)
             on_work(self);
         heartbeat(self);
+        link_tick(self->work_link, clock_ms());
+        link_tick(self->results_link, clock_ms());
     }
     return 0;
 }
@@ -233,11 +224,11 @@ static int worker_connect(worker_t *self, const char *work, const char *results)
     int timeout = 500;
     zmq_setsockopt(self->results, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
 
-    char monitor_endpoint[64];
-    snprintf(monitor_endpoint, sizeof monitor_endpoint, "inproc://work-monitor-%d", (int)getpid());
-    zmq_socket_monitor(self->work, monitor_endpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
-    self->monitor = zmq_socket(self->ctx, ZMQ_PAIR);
-    zmq_connect(self->monitor, monitor_endpoint);
+    self->work_link = link_new(self->ctx, self->work, work, "producer's work endpoint",
+                               "is the producer running, and does --work name the address it binds?");
+    self->results_link = link_new(self->ctx, self->results, results,
+                                  "sink's results endpoint",
+                                  "is the sink running, and does --results name the address it binds?");
 
     if (zmq_connect(self->work, work) != 0 || zmq_connect(self->results, results) != 0) {
         log_error("cannot connect work=%s results=%s error=%s", log_q(work), log_q(results),
@@ -249,8 +240,8 @@ static int worker_connect(worker_t *self, const char *work, const char *results)
 
 static void worker_close(worker_t *self)
 {
-    zmq_socket_monitor(self->work, NULL, 0);
-    zmq_close(self->monitor);
+    link_destroy(&self->work_link);
+    link_destroy(&self->results_link);
     zmq_close(self->work);
     zmq_close(self->results);
     zmq_ctx_term(self->ctx);

@@ -62,6 +62,9 @@ static message_t *sample(message_type_t type)
     case MSG_ACK:
         m->status = ACK_UNCHANGED;
         break;
+    case MSG_HELLO:
+        memcpy(m->session, "0123456789abcdef0123456789abcdef", MESSAGE_SESSION_LEN + 1);
+        break;
     }
     return m;
 }
@@ -304,6 +307,7 @@ static void test_names(void)
     CHECK_STR(message_type_name(MSG_RESULT), "result");
     CHECK_STR(message_type_name(MSG_FAILED), "failed");
     CHECK_STR(message_type_name(MSG_ACK), "ack");
+    CHECK_STR(message_type_name(MSG_HELLO), "hello");
     CHECK(message_type_name((message_type_t)0) == NULL);
     CHECK(message_type_name((message_type_t)99) == NULL);
     CHECK_STR(ack_status_name(ACK_STORED), "stored");
@@ -319,7 +323,7 @@ static void test_new_destroy(void)
     message_destroy(&m);
     CHECK(m == NULL);
     message_destroy(&m);   /* a NULL pointer is fine */
-    for (message_type_t t = MSG_READY; t <= MSG_ACK; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_HELLO; t++) {
         m = sample(t);
         message_destroy(&m);
         CHECK(m == NULL);
@@ -552,7 +556,7 @@ static void test_every_field(void)
     static const uint8_t yes[] = { 0xc3 };
     static char paths[64][160];
     char want[200];
-    for (message_type_t t = MSG_READY; t <= MSG_ACK; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_HELLO; t++) {
         size_t len;
         uint8_t *data = encode_sample(t, &len);
         size_t n = paths_of(data, len, 1, paths);
@@ -583,7 +587,7 @@ static void test_nil_fields(void)
     };
     static char paths[64][160];
     char want[200];
-    for (message_type_t t = MSG_READY; t <= MSG_ACK; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_HELLO; t++) {
         size_t len;
         uint8_t *data = encode_sample(t, &len);
         size_t n = paths_of(data, len, 0, paths);
@@ -865,7 +869,7 @@ static void test_unknown_keys(void)
 {
     static const uint8_t value[] = { 0x92, 0x01, 0x81, 0xa1, 'a', 0xc0 };  /* [1,{a:nil}] */
     static const char *const maps[] = { "", "record", "record.entities[1]" };
-    for (message_type_t t = MSG_READY; t <= MSG_ACK; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_HELLO; t++) {
         message_t *m = expect_edit_ok(t, (edit_t){ EDIT_ADD, "", value, sizeof value });
         CHECK(m && m->type == t);
         message_destroy(&m);
@@ -879,7 +883,7 @@ static void test_unknown_keys(void)
 
 static void test_trailing_and_truncated(void)
 {
-    for (message_type_t t = MSG_READY; t <= MSG_ACK; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_HELLO; t++) {
         size_t len;
         uint8_t *data = encode_sample(t, &len);
         uint8_t *longer = malloc(len + 3);
@@ -1071,6 +1075,23 @@ static void test_record_append_after_decode(void)
     message_destroy(&m);
 }
 
+/* HELLO: the sink's session, round trip and strictness. */
+static void test_hello(void)
+{
+    message_t *m = sample(MSG_HELLO);
+    message_t *back = roundtrip(m);
+    CHECK(back && back->type == MSG_HELLO && strcmp(back->session, m->session) == 0);
+    message_destroy(&back);
+    m->session[3] = 'G';
+    expect_encode_fails(m, "session not lowercase hex");
+    m = sample(MSG_HELLO);
+    m->session[5] = '\0';
+    expect_encode_fails(m, "short session");
+    static const uint8_t short_session[] = { 0xa3, 'a', 'b', 'c' };
+    expect_edit_error(MSG_HELLO, replace("session", short_session, sizeof short_session),
+                      "field 'session': expected 32 lowercase hex digits");
+}
+
 /* A file name that is not UTF-8 (CP949 "뉴스.txt") is a valid source:
  * it travels as bin and arrives byte for byte. */
 static void test_source_bytes(void)
@@ -1167,6 +1188,7 @@ int main(void)
     hash_doc_id("hello", 5, sample_id);
     test_source_bytes();
     test_send_to_encode_failure();
+    test_hello();
     test_record_append_after_decode();
     test_names();
     test_new_destroy();

@@ -1,0 +1,48 @@
+/* link: is the peer at the other end of a socket there, and since when?
+ *
+ * A misconfigured endpoint is the commonest operator error, and ZeroMQ
+ * hides it: a connecting socket retries for ever in silence. A link
+ * watches one socket's monitor events and says, within seconds and then
+ * periodically, that the peer it needs has not been reached, naming the
+ * endpoint and what to check; it logs when the peer comes and goes.
+ *
+ * Usage: poll link_socket() with the other sockets; on POLLIN call
+ * link_on_event(); call link_tick() once per loop for the reminders. */
+#ifndef FEEDMILL_LINK_H
+#define FEEDMILL_LINK_H
+
+#include <stdint.h>
+
+typedef struct link link_t;
+
+/* Starts watching socket (before it connects, so no event is missed).
+ * peer names what is at the other end ("producer's work endpoint"), hint
+ * what to check when it is missing ("is the producer running? is --work
+ * right?"). Both are copied. A socket that binds has many peers coming
+ * and going: give NULL for peer and hint, and the link only counts them
+ * and notes when one left (link_last_disconnect), without logging. */
+link_t *link_new(void *ctx, void *socket, const char *endpoint, const char *peer,
+                 const char *hint);
+void link_destroy(link_t **self);
+
+/* The monitor socket, to poll for ZMQ_POLLIN. */
+void *link_socket(link_t *self);
+
+/* Reads the pending events. Returns 1 when the link has just come up
+ * (a handshake completed: a restarted peer is worth greeting), else 0. */
+int link_on_event(link_t *self);
+
+/* 1 while at least one connection to the peer is up. */
+int link_is_up(const link_t *self);
+
+/* clock_ms() of the last connection that closed, 0 if none has. */
+int64_t link_last_disconnect(const link_t *self);
+
+/* Logs a warning when the peer has not been reached for a few seconds,
+ * and again every so often while that lasts. */
+void link_tick(link_t *self, int64_t now);
+
+/* How long to warn after and between reminders, in milliseconds. */
+enum { LINK_FIRST_WARNING_MS = 3000, LINK_REMINDER_MS = 30000 };
+
+#endif
