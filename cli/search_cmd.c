@@ -1,7 +1,12 @@
 /* search: `feedmill search --db FILE QUERY`, full-text search.
  *
  * Words are ANDed; a Korean word also finds the longer eojeol it starts
- * (싱가포르 finds 싱가포르와), see store_search. */
+ * (싱가포르 finds 싱가포르와); punctuation and symbols are ignored, see
+ * store_search.
+ *
+ * Options end at the first query word, so a word that starts with '-'
+ * after it (AI -5%) is searched for, not parsed; `--` ends the options
+ * before a query whose first word starts with '-'. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,41 +75,72 @@ static int print_hit(const store_hit_t *hit, void *ctx)
 static void usage(FILE *out)
 {
     fprintf(out,
-        "usage: feedmill search --db FILE [--limit N] [--json] QUERY...\n"
+        "usage: feedmill search --db FILE [--limit N] [--json] [--] QUERY...\n"
         "\n"
         "Full-text search over titles and bodies, best matches first. All words\n"
         "must match; a Korean word also matches the longer words it starts, so\n"
-        "싱가포르 finds 싱가포르와 and 싱가포르에서.\n"
+        "싱가포르 finds 싱가포르와 and 싱가포르에서. Words without a letter or a\n"
+        "digit (punctuation such as — … · 「, symbols, emoji) are ignored, as the\n"
+        "index ignores them; a query of nothing else is an error (status 2).\n"
+        "\n"
+        "Options come before the query: the first word that is not an option\n"
+        "starts it, and every word after that is searched for, even one that\n"
+        "starts with '-'. Put -- before a query that starts with '-':\n"
+        "  feedmill search --db news.db -- -5%% 금리\n"
         "\n"
         "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
         "  --limit N    at most N results (default 10)\n"
         "  --json       one JSON object per line instead of text\n"
+        "  --           end of the options: what follows is the query\n"
         "  -h, --help   this help\n");
 }
 
 int search_main(int argc, char **argv)
 {
+    /* Long options have values no short option has, so an error can
+     * tell "--json=1" (optopt OPT_JSON) from an unknown "-j". */
+    enum { OPT_DB = 256, OPT_LIMIT, OPT_JSON, OPT_HELP };
     static const struct option longopts[] = {
-        { "db", required_argument, 0, 'd' },
-        { "limit", required_argument, 0, 'l' },
-        { "json", no_argument, 0, 'j' },
-        { "help", no_argument, 0, 'h' },
+        { "db", required_argument, 0, OPT_DB },
+        { "limit", required_argument, 0, OPT_LIMIT },
+        { "json", no_argument, 0, OPT_JSON },
+        { "help", no_argument, 0, OPT_HELP },
         { 0, 0, 0, 0 },
     };
     const char *db = NULL;
     long limit = 10;
     printer_t printer = { 0, 0 };
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    /* '+': stop at the first query word (getopt would otherwise take
+     * "-5%" anywhere in the query for options); ':': report errors here,
+     * with the hint a query word starting with '-' needs. */
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'l':
+        case OPT_DB: db = optarg; break;
+        case OPT_LIMIT:
             if (args_count("search", "--limit", optarg, 1, 100000, &limit))
                 return 2;
             break;
-        case 'j': printer.json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case OPT_JSON: printer.json = 1; break;
+        case 'h': case OPT_HELP: usage(stdout); return 0;
+        case ':':
+            /* Only the last word can lack its value: it is argv[optind - 1]. */
+            fprintf(stderr, "feedmill search: %s needs a value\n", argv[optind - 1]);
+            usage(stderr);
+            return 2;
+        default:
+            /* A long option was the last word read; a short one may be
+             * inside a word ("-5%"), so only its letter is known. */
+            if (optopt >= OPT_DB)
+                fprintf(stderr, "feedmill search: %s takes no value\n", argv[optind - 1]);
+            else if (optopt)
+                fprintf(stderr, "feedmill search: unknown option -%c\n", optopt);
+            else
+                fprintf(stderr, "feedmill search: unknown option %s\n", argv[optind - 1]);
+            fprintf(stderr, "feedmill search: to search for a word that starts "
+                            "with '-', put -- before the query\n");
+            usage(stderr);
+            return 2;
         }
     }
     if (!db || optind == argc) {
@@ -115,6 +151,14 @@ int search_main(int argc, char **argv)
     buf_t query = BUF_INIT;
     for (int i = optind; i < argc; i++)
         buf_printf(&query, "%s%s", i > optind ? " " : "", argv[i]);
+    /* A usage error, found before the database is opened: searching for
+     * nothing would otherwise look like a search that found nothing. */
+    if (store_search_words(query.data) == 0) {
+        fprintf(stderr, "feedmill search: nothing searchable in \"%s\": punctuation "
+                        "and symbols are not indexed, search for a word\n", query.data);
+        buf_free(&query);
+        return 2;
+    }
     char *error = NULL;
     store_t *store = store_open(db, STORE_READONLY, &error);
     if (!store) {

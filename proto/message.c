@@ -404,9 +404,12 @@ typedef struct {
 
 static int scan_object(scanner_t *s, int depth);
 
-/* Reads a big-endian unsigned integer of `width` bytes. */
+/* Reads a big-endian unsigned integer of `width` bytes. *out is written
+ * on every path: fail() is not inlined, so the compiler cannot see that a
+ * failure returns -1 and would warn that callers may read *out unset. */
 static int scan_uint(scanner_t *s, size_t width, uint64_t *out)
 {
+    *out = 0;
     if (s->len - s->pos < width)
         return fail(s->why, "message truncated at byte %zu", s->len);
     uint64_t value = 0;
@@ -580,10 +583,12 @@ static const msgpack_object *find(const reader_t *r, const char *key)
 }
 
 /* msgpack-c hands every non-negative integer over as POSITIVE_INTEGER,
- * whichever encoding the peer chose (fixint, uint 8..64, int 8..64). */
+ * whichever encoding the peer chose (fixint, uint 8..64, int 8..64).
+ * *out is written on every path, 0 on failure (see scan_uint). */
 static int read_uint(const reader_t *r, const char *key, uint64_t min,
                      uint64_t max, uint64_t *out)
 {
+    *out = 0;
     const msgpack_object *o = find(r, key);
     if (!o)
         return -1;
@@ -701,9 +706,11 @@ static int read_name(const reader_t *r, const char *key,
     return fail_field(r, key, ": unknown value");
 }
 
+/* *out is written on every path, NULL on failure (see scan_uint). */
 static int read_array(const reader_t *r, const char *key, size_t max,
                       const msgpack_object_array **out)
 {
+    *out = NULL;
     const msgpack_object *o = find(r, key);
     if (!o)
         return -1;

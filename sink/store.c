@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <utf8proc.h>
 
 #include "common/buf.h"
 #include "common/hash.h"
@@ -719,25 +720,6 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
 
 /* ---- search ---------------------------------------------------------- */
 
-/* Decodes one UTF-8 sequence at s (n bytes left) into *cp; returns its
- * length. A malformed byte decodes as itself, length 1. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-    if (len > n)
-        len = 1;
-    uint32_t c = len == 1 ? s[0] : s[0] & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = s[0];
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return len;
-}
-
 static int is_hangul(uint32_t cp)
 {
     return (cp >= 0xAC00 && cp <= 0xD7A3)     /* syllables */
@@ -747,10 +729,27 @@ static int is_hangul(uint32_t cp)
         || (cp >= 0xD7B0 && cp <= 0xD7FF);    /* jamo extended-B */
 }
 
-static int is_ascii_alnum(uint32_t cp)
+/* Whether unicode61, as documents_fts is configured, keeps this
+ * character in a token: its default token characters are the letters
+ * (L*), numbers (N*) and private use (Co); every other character (the
+ * punctuation — … · 「, symbols, emoji, spaces) only separates tokens.
+ * utf8proc knows the categories of current Unicode. SQLite's own table
+ * is older, and it keeps characters it does not know (emoji added since)
+ * in tokens, so for those we ignore a word FTS5 could have matched: the
+ * search then finds more, never nothing. */
+static int is_token_char(utf8proc_int32_t cp)
 {
-    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z')
-        || (cp >= 'A' && cp <= 'Z');
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_CO:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static int is_space(char c)
@@ -759,24 +758,42 @@ static int is_space(char c)
         || c == '\f';
 }
 
-/* Appends one user word as an FTS5 string: quoted, so no user input is
- * FTS5 syntax (AND, NEAR(, *, parentheses are just text), with '*' after
- * Hangul so the noun matches with its particles. A word made only of
- * ASCII punctuation is dropped: the tokenizer would make it an empty
- * phrase, and an empty phrase matches nothing, so ANDing it would turn
- * every search containing a stray '(' into no hits. */
-static int put_fts_word(buf_t *out, const char *word, size_t len)
+/* How one word a user typed goes into the FTS5 query. */
+typedef enum {
+    WORD_IGNORED,   /* no token character: it would be an empty phrase */
+    WORD_EXACT,     /* "word" */
+    WORD_PREFIX     /* "word"*: Hangul, so the noun matches its eojeol */
+} word_kind_t;
+
+/* A word with no token character is ignored: the tokenizer turns it into
+ * an empty phrase, an empty phrase matches no row, and ANDed with the
+ * other words it would empty every search that contains a stray '(' or
+ * '—'. Bytes that are not UTF-8 count as no character: extraction stores
+ * only valid UTF-8, so they can never match. */
+static word_kind_t classify_word(const char *word, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)word;
-    int searchable = 0, hangul = 0;
+    const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)word;
+    int token = 0, hangul = 0;
     for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        i += utf8_next(s + i, len - i, &cp);
-        searchable |= cp >= 0x80 || is_ascii_alnum(cp);
-        hangul |= is_hangul(cp);
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)n;
+        token |= is_token_char(cp);
+        hangul |= is_hangul((uint32_t)cp);
     }
-    if (!searchable)
-        return 0;
+    if (!token)
+        return WORD_IGNORED;
+    return hangul ? WORD_PREFIX : WORD_EXACT;
+}
+
+/* Appends one searchable word as an FTS5 string: quoted, so no user
+ * input is FTS5 syntax (AND, NEAR(, *, parentheses are just text). */
+static void put_fts_word(buf_t *out, const char *word, size_t len, word_kind_t kind)
+{
     if (out->len)
         buf_puts(out, " AND ");
     buf_putc(out, '"');
@@ -786,27 +803,36 @@ static int put_fts_word(buf_t *out, const char *word, size_t len)
         buf_putc(out, word[i]);
     }
     buf_putc(out, '"');
-    if (hangul)
+    if (kind == WORD_PREFIX)
         buf_putc(out, '*');
-    return 1;
 }
 
 /* The FTS5 query for what a user typed: whitespace-separated words,
- * ANDed. Returns how many words it has. */
+ * ANDed, into out unless it is NULL. Returns how many words it has. */
 static int fts_query(buf_t *out, const char *input)
 {
     int words = 0;
-    buf_reset(out);
-    for (const char *p = input; *p;) {
+    if (out)
+        buf_reset(out);
+    for (const char *p = input ? input : ""; *p;) {
         while (is_space(*p))
             p++;
         const char *start = p;
         while (*p && !is_space(*p))
             p++;
-        if (p > start)
-            words += put_fts_word(out, start, (size_t)(p - start));
+        word_kind_t kind = classify_word(start, (size_t)(p - start));
+        if (kind == WORD_IGNORED)
+            continue;
+        words++;
+        if (out)
+            put_fts_word(out, start, (size_t)(p - start), kind);
     }
     return words;
+}
+
+int store_search_words(const char *query)
+{
+    return fts_query(NULL, query);
 }
 
 static const char *column_or_empty(sqlite3_stmt *stmt, int column)
@@ -826,7 +852,8 @@ int store_search(store_t *self, const char *query, int limit,
     if (!*p)
         return fail(self, "empty search query");
     if (fts_query(&self->scratch, p) == 0)
-        return 0;  /* only punctuation: nothing can match */
+        return fail(self, "nothing searchable in the query: only punctuation and "
+                    "symbols, which the index skips");
 
     sqlite3_stmt *stmt = self->stmt[SQL_SEARCH];
     if (bind_text(stmt, 1, buf_str(&self->scratch))

@@ -78,10 +78,17 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
 
 /* Full-text search over title and body. `query` is what a user types:
  * words are ANDed; a word containing Hangul also matches longer eojeol
- * it starts (싱가포르 finds 싱가포르와). Calls fn per hit, best first,
- * until it returns non-zero. Returns the hit count or -1. */
+ * it starts (싱가포르 finds 싱가포르와); a word without a letter, digit
+ * or private-use character (— … · 「 emoji) is ignored, as the index
+ * ignores it in documents. Calls fn per hit, best first, until it
+ * returns non-zero. Returns the hit count, or -1 on failure, also when
+ * the query has no word left to search (see store_search_words). */
 int store_search(store_t *self, const char *query, int limit,
                  store_hit_fn fn, void *ctx);
+
+/* How many words of `query` store_search would use: 0 when it is empty
+ * or has only ignored words, which callers report as a usage error. */
+int store_search_words(const char *query);
 
 int store_stats(store_t *self, store_stats_t *out);  /* 0 or -1 */
 

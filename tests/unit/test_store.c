@@ -576,15 +576,19 @@ static void test_search(void)
         "…", "\xff\xfe", "\xea\xb0",  /* invalid and cut-off UTF-8 */
     };
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        /* A search, or the refusal of a query with nothing to search:
+         * never an FTS5 syntax error. */
         int n = count_hits(store, hostile[i]);
-        CHECK_MSG(n >= 0, store_error(store));
+        CHECK_MSG(n >= 0 || (store_search_words(hostile[i]) == 0
+                             && strstr(store_error(store), "nothing searchable")),
+                  store_error(store));
     }
     CHECK(count_hits(store, "\"Seoul\"") == 2);
     CHECK(count_hits(store, "( Seoul") == 2);   /* the lone '(' is dropped */
     CHECK(count_hits(store, "(today)") == 1);
     CHECK(count_hits(store, "Seoul AND") == 1);  /* AND is a word here */
     CHECK(count_hits(store, "NEAR(") == 1);
-    CHECK(count_hits(store, "*") == 0);
+    CHECK(count_hits(store, "*") == -1);
 
     /* An empty query is an error; the message says so. */
     CHECK(count_hits(store, "") == -1);
@@ -619,6 +623,73 @@ static void test_search(void)
     record_destroy(&titled);
     store_close(&store);
     check_fts_in_sync(path);
+}
+
+/* Query words with no letter, digit or private-use character: unicode61
+ * keeps none of their characters in a token, so FTS5 would make each an
+ * empty phrase that matches nothing and empties the whole AND. They are
+ * ignored, like ASCII punctuation always was. */
+static void test_search_ignores_symbols(void)
+{
+    const char *path = db_path("symbols");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    CHECK(store_begin(store) == 0);
+    put(store, "alliance", "한·싱가포르 ‘AI 동맹’ 뜬다… 「전방위」 협력 😀",
+        "AI 동맹 — 싱가포르와 협력을 강화한다. Ⅲ단계 ½ 계획 \xee\x80\x80 표시.", NULL);
+    put(store, "other", "Markets", "The yen fell — again…", NULL);
+    CHECK(store_commit(store) == 0);
+
+    CHECK(count_hits(store, "AI 동맹 싱가포르") == 1);
+    const char *with_symbols[] = {
+        "AI 동맹 — 싱가포르",      /* em dash, Pd */
+        "AI 동맹 … 싱가포르",      /* ellipsis, Po */
+        "AI · 동맹 싱가포르",      /* middle dot, Po */
+        "「 AI 동맹 」 싱가포르",   /* corner brackets, Ps/Pe */
+        "AI 동맹 싱가포르 😀",      /* emoji, So */
+        "🤖 AI 동맹 싱가포르",      /* emoji newer than SQLite's table */
+        "AI ‘ 동맹 ’ 싱가포르 ※ ★ ₩ ～ → ©",
+        "AI 동맹 —— …… ·· 싱가포르",
+        "AI 동맹 싱가포르 \xe2\x80",  /* a cut-off dash: no character */
+    };
+    for (size_t i = 0; i < sizeof with_symbols / sizeof with_symbols[0]; i++) {
+        int n = count_hits(store, with_symbols[i]);
+        CHECK_MSG(n == 1, with_symbols[i]);
+    }
+
+    /* A symbol attached to a word does not hide the word. */
+    CHECK(count_hits(store, "「싱가포르」") == 1);
+    CHECK(count_hits(store, "—싱가포르…") == 1);
+    CHECK(count_hits(store, "yen… —") == 1);
+    CHECK(count_hits(store, "동맹 yen") == 0);   /* still ANDed */
+
+    /* Letters and numbers outside Hangul and ASCII stay words: a
+     * letter-number, a fraction, a private-use character. */
+    CHECK(count_hits(store, "Ⅲ단계") == 1);
+    CHECK(count_hits(store, "½") == 1);
+    CHECK(count_hits(store, "\xee\x80\x80") == 1);
+    CHECK(count_hits(store, "Ⅳ") == 0);
+
+    /* Nothing but ignored words: a clear error, not zero hits and not
+     * an FTS5 syntax error. */
+    const char *nothing[] = { "—", "…", "·", "「", "😀", "— … · 「 」 😀", "-", "%", "\xff" };
+    for (size_t i = 0; i < sizeof nothing / sizeof nothing[0]; i++) {
+        CHECK_MSG(count_hits(store, nothing[i]) == -1, nothing[i]);
+        CHECK_MSG(strstr(store_error(store), "nothing searchable") != NULL, store_error(store));
+    }
+    store_close(&store);
+}
+
+/* What the CLI asks before it opens a database. */
+static void test_search_words(void)
+{
+    CHECK(store_search_words("AI 동맹 — 싱가포르") == 3);
+    CHECK(store_search_words("  「싱가포르」\t… 😀\n") == 1);
+    CHECK(store_search_words("-5%") == 1);
+    CHECK(store_search_words("— … · 「 😀") == 0);
+    CHECK(store_search_words("( ) * \"") == 0);
+    CHECK(store_search_words(" \t") == 0);
+    CHECK(store_search_words("") == 0);
+    CHECK(store_search_words(NULL) == 0);
 }
 
 /* ---- stats ----------------------------------------------------------- */
@@ -694,6 +765,8 @@ int main(void)
     test_rollback_and_batch();
     test_dead_letters();
     test_search();
+    test_search_ignores_symbols();
+    test_search_words();
     test_stats();
     remove_dir();
     return testing_done();
