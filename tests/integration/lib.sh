@@ -14,7 +14,7 @@ export FEEDMILL_LOG="${FEEDMILL_LOG:-warn}"
 cleanup() {
     local pid
     for pid in "${BACKGROUND[@]:-}"; do
-        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true
     done
     for pid in "${BACKGROUND[@]:-}"; do
         [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
