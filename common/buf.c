@@ -35,8 +35,10 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+/* As strndup: at most n bytes, fewer when s ends sooner. */
 char *xstrndup(const char *s, size_t n)
 {
+    n = strnlen(s, n);
     char *copy = xmalloc(n + 1);
     memcpy(copy, s, n);
     copy[n] = '\0';
