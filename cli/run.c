@@ -291,6 +291,10 @@ typedef struct run_options {
     const char *max_in_flight;
     const char *time_limit;
     const char *files0_from;
+    int watch;
+    const char *poll;
+    char **ignore;
+    int ignore_count;
 } run_options_t;
 
 static void plan_children(run_t *self, const run_options_t *opt, char **paths, int path_count)
@@ -323,13 +327,19 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--worker-timeout", opt->worker_timeout },
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
         { "--max-in-flight", opt->max_in_flight },
-        { "--skip", opt->db }, { "--files0-from", opt->files0_from },
+        { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (!pairs[i][1])
             continue;
         child_arg(p, pairs[i][0]);
         child_arg(p, pairs[i][1]);
+    }
+    if (opt->watch)
+        child_arg(p, "--watch");
+    for (int i = 0; i < opt->ignore_count; i++) {
+        child_arg(p, "--ignore");
+        child_arg(p, opt->ignore[i]);
     }
     child_arg(p, "--summary");
     child_arg(p, "--");
@@ -395,6 +405,13 @@ static void usage(FILE *out)
         "                        waits (default 67108864)\n"
         "  --files0-from FILE    also ingest the paths listed in FILE, each ended by a\n"
         "                        NUL byte (`find ... -print0`)\n"
+        "  --watch               keep running after the PATHs: ingest files that appear\n"
+        "                        or change below the PATH folders once complete (closed\n"
+        "                        after writing, or moved in); stop with SIGINT/SIGTERM\n"
+        "  --poll SECONDS        with --watch, rescan every SECONDS instead of inotify\n"
+        "                        (NFS, SMB)\n"
+        "  --ignore GLOB         never ingest files whose name matches GLOB (repeatable;\n"
+        "                        hidden names and ~ .tmp .part .swp are always ignored)\n"
         "  -h, --help            this help\n");
 }
 
@@ -410,6 +427,9 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "time-limit", required_argument, 0, 't' },
         { "max-in-flight", required_argument, 0, 'i' },
         { "files0-from", required_argument, 0, '0' },
+        { "watch", no_argument, 0, 'W' },
+        { "poll", required_argument, 0, 'P' },
+        { "ignore", required_argument, 0, 'I' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -430,6 +450,12 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         case 't': opt->time_limit = optarg; break;
         case 'i': opt->max_in_flight = optarg; break;
         case '0': opt->files0_from = optarg; break;
+        case 'W': opt->watch = 1; break;
+        case 'P': opt->poll = optarg; break;
+        case 'I':
+            opt->ignore = xrealloc(opt->ignore, (opt->ignore_count + 1) * sizeof(char *));
+            opt->ignore[opt->ignore_count++] = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -505,22 +531,28 @@ int run_main(int argc, char **argv)
 {
     run_options_t opt;
     int rc = parse_options(argc, argv, &opt);
-    if (rc >= 0)
+    if (rc >= 0) {
+        free(opt.ignore);
         return rc;
+    }
     log_init("run");
     signals_install();
     static run_t self;
     ssize_t n = readlink("/proc/self/exe", self.exe, sizeof self.exe - 1);
     if (n <= 0) {
         fprintf(stderr, "feedmill run: cannot find my own executable: %s\n", strerror(errno));
+        free(opt.ignore);
         return 1;
     }
     self.exe[n] = '\0';
-    if (make_rundir(&self) != 0)
+    if (make_rundir(&self) != 0) {
+        free(opt.ignore);
         return 1;
+    }
     if (pipe2(self.summary_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "feedmill run: cannot create a pipe: %s\n", strerror(errno));
         remove_rundir(&self);
+        free(opt.ignore);
         return 1;
     }
     prepare_state(&self, opt.db);
@@ -529,6 +561,7 @@ int run_main(int argc, char **argv)
     close(self.summary_pipe[0]);
     close(self.summary_pipe[1]);
     free_children(&self);
+    free(opt.ignore);
     buf_free(&self.summary);
     remove_rundir(&self);
     return rc;

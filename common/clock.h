@@ -5,7 +5,13 @@
 
 #include <stdint.h>
 
+#include <time.h>
+
 int64_t clock_ms(void);
+/* Wall-clock milliseconds since the epoch: only to compare with file
+ * times (st_mtim), never for deadlines. */
+int64_t clock_realtime_ms(void);
+int64_t clock_realtime_ms_of(const struct timespec *t);
 void clock_sleep_ms(int64_t ms);
 
 #endif

@@ -32,15 +32,20 @@
 #include "common/signals.h"
 #include "producer/inflight.h"
 #include "producer/ledger.h"
+#include "producer/names.h"
 #include "producer/ownfiles.h"
 #include "producer/state.h"
 #include "producer/walk.h"
+#include "producer/watch.h"
 #include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
 
 enum {
     DRAIN_MS = 5000,
+    /* --watch: a file a scan finds must be this old (unchanged) to be
+     * taken; a fresher one may still be being written. */
+    SETTLE_MS = 1000,
     /* Workers heartbeat every second. After a connection on the work
      * socket closes, a worker not heard from within this long is the one
      * that left. */
@@ -65,6 +70,10 @@ typedef struct producer_options {
     const char **skip;          /* --skip: databases never to ingest */
     int skip_count;
     const char *files0_from;    /* --files0-from: NUL-separated paths */
+    int watch;                  /* --watch: keep ingesting new files */
+    int64_t poll_ms;            /* --poll: rescan instead of inotify */
+    const char **ignore;        /* --ignore GLOB */
+    int ignore_count;
 } producer_options_t;
 
 typedef struct producer_counts {
@@ -88,6 +97,10 @@ typedef struct producer {
     peers_t peers;
     walk_t *walk;
     int walk_done;
+    int walked_once;            /* the first full walk is over */
+    int rescan_owed;            /* a rescan was asked for during a walk */
+    names_t *names;
+    watch_t *watch;             /* --watch, else NULL */
     ownfiles_t *own;
     inflight_t *inflight;
     ledger_t *ledger;
@@ -280,10 +293,11 @@ static void send_due(producer_t *self)
     }
 }
 
-/* What the state says of a file: 1 to skip it, 0 to send it (with
- * *attempts sends already made by an earlier run). */
-static int seen_before(producer_t *self, const char *path, file_stamp_t *stamp,
-                       uint32_t *attempts)
+/* What the state says of a file: 0 to send it (with *attempts sends
+ * already made by an earlier run), 1 to skip it (acknowledged before),
+ * 2 when the watch holds it back until it is complete. */
+static int seen_before(producer_t *self, const char *path, int from_scan,
+                       file_stamp_t *stamp, uint32_t *attempts)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -298,9 +312,18 @@ static int seen_before(producer_t *self, const char *path, file_stamp_t *stamp,
         log_debug("unchanged since acknowledged, skipping source=%s", log_q(path));
         return 1;
     }
-    if (status == FILE_SENT)
+    if (status == FILE_SENT) {
         log_info("resuming document sent by an earlier run source=%s attempts=%u",
                  log_q(path), *attempts);
+        return 0;
+    }
+    /* A scan cannot see a writer close the file: a fresh one waits until
+     * it has settled, or until its close or move-in is seen. */
+    if (self->watch && from_scan && watch_too_fresh(self->watch, &st.st_mtim)) {
+        log_debug("too fresh to be complete, waiting source=%s", log_q(path));
+        watch_defer(self->watch, path);
+        return 2;
+    }
     return 0;
 }
 
@@ -349,28 +372,69 @@ static int has_room(producer_t *self)
                           && inflight_bytes(self->inflight) < self->opt.max_inflight_bytes);
 }
 
+/* The next path to consider: from the walk (the PATHs at start, and
+ * every rescan), then, with --watch, the files the watch saw completed.
+ * *from_scan says which. */
+static const char *next_input(producer_t *self, int *from_scan)
+{
+    if (!self->walk_done) {
+        const char *path = walk_next(self->walk);
+        if (path) {
+            *from_scan = 1;
+            return path;
+        }
+        self->walk_done = 1;
+        if (!self->walked_once)
+            log_info("all inputs read documents=%llu skipped=%llu%s",
+                     (unsigned long long)self->counts.documents,
+                     (unsigned long long)self->counts.skipped,
+                     self->watch ? ", watching for new files" : "");
+        self->walked_once = 1;
+    }
+    *from_scan = 0;
+    return self->watch ? watch_next(self->watch) : NULL;
+}
+
 /* Reads new documents while some worker has room for them. */
 static void feed(producer_t *self)
 {
-    while (!self->walk_done && has_room(self) && ledger_pick(self->ledger)) {
-        const char *path = walk_next(self->walk);
-        if (!path) {
-            self->walk_done = 1;
-            log_info("all inputs read documents=%llu skipped=%llu",
-                     (unsigned long long)self->counts.documents,
-                     (unsigned long long)self->counts.skipped);
+    while (has_room(self) && ledger_pick(self->ledger)) {
+        int from_scan;
+        const char *path = next_input(self, &from_scan);
+        if (!path)
             return;
-        }
         if (ownfiles_match(self->own, path)) {
-            self->counts.own_files++;
-            log_info("not ingesting feedmill's own database file source=%s", log_q(path));
+            if (!self->walked_once)
+                log_info("not ingesting feedmill's own database file source=%s", log_q(path));
+            self->counts.own_files += !self->walked_once;
             continue;
         }
-        self->counts.documents++;
         file_stamp_t stamp;
         uint32_t attempts;
-        if (!seen_before(self, path, &stamp, &attempts))
+        int seen = seen_before(self, path, from_scan, &stamp, &attempts);
+        if (seen == 0) {
+            self->counts.documents++;
             admit(self, path, &stamp, attempts);
+        } else if (seen == 1 && !self->walked_once) {
+            self->counts.documents++;   /* the summary counts skipped files too */
+        }
+    }
+}
+
+/* --watch: events in, and a new walk when the watch asks for one (a lost
+ * event queue, a polling round). A walk in progress finishes first. */
+static void follow_watch(producer_t *self)
+{
+    if (!self->watch)
+        return;
+    watch_process(self->watch);
+    if (watch_rescan_due(self->watch, clock_ms()))
+        self->rescan_owed = 1;
+    if (self->rescan_owed && self->walk_done) {
+        self->rescan_owed = 0;
+        walk_restart(self->walk);
+        self->walk_done = 0;
+        log_debug("rescanning the watched folders");
     }
 }
 
@@ -580,16 +644,20 @@ static int producer_run(producer_t *self)
     for (;;) {
         if (signals_stop_requested() && drained(self, &drain_deadline))
             return 0;
-        if (self->walk_done && inflight_count(self->inflight) == 0)
+        if (!self->watch && self->walk_done && inflight_count(self->inflight) == 0)
             return 0;
         zmq_pollitem_t items[] = {
             { self->work, 0, ZMQ_POLLIN, 0 },
             { self->acks, 0, ZMQ_POLLIN, 0 },
             { link_socket(self->peers.work_link), 0, ZMQ_POLLIN, 0 },
             { link_socket(self->peers.sink_link), 0, ZMQ_POLLIN, 0 },
+            { NULL, self->watch ? watch_fd(self->watch) : -1, ZMQ_POLLIN, 0 },
         };
+        int count = self->watch && watch_fd(self->watch) >= 0 ? 5 : 4;
         long timeout = drain_deadline ? 100 : poll_timeout(self);
-        if (zmq_poll(items, 4, timeout) < 0 && zmq_errno() != EINTR) {
+        if (self->watch && !drain_deadline)
+            timeout = watch_timeout(self->watch, clock_ms(), timeout);
+        if (zmq_poll(items, count, timeout) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return -1;
         }
@@ -599,6 +667,7 @@ static int producer_run(producer_t *self)
         if (!drain_deadline) {
             reap_silent_workers(self);
             send_due(self);
+            follow_watch(self);
             feed(self);
         }
         state_tick(self->state);
@@ -636,7 +705,12 @@ static producer_t *producer_new(const producer_options_t *opt)
 {
     producer_t *self = xcalloc(1, sizeof(producer_t));
     self->opt = *opt;
-    self->walk = walk_new();
+    self->names = names_new();
+    for (int i = 0; i < opt->ignore_count; i++)
+        names_ignore(self->names, opt->ignore[i]);
+    self->walk = walk_new(self->names);
+    if (opt->watch)
+        self->watch = watch_new(self->names, opt->poll_ms, SETTLE_MS);
     self->own = ownfiles_new();
     self->inflight = inflight_new();
     self->ledger = ledger_new();
@@ -673,6 +747,8 @@ static void producer_destroy(producer_t **self_p)
         zmq_close(self->sink);
     zmq_ctx_term(self->ctx);
     walk_destroy(&self->walk);
+    watch_destroy(&self->watch);
+    names_destroy(&self->names);
     ownfiles_destroy(&self->own);
     state_close(&self->state);
     inflight_destroy(&self->inflight);
@@ -710,6 +786,16 @@ static void usage(FILE *out)
         "  --files0-from FILE     also read the paths listed in FILE, each ended by a NUL\n"
         "                         byte (as `find -print0` writes them); missing ones are\n"
         "                         logged and skipped\n"
+        "  --watch                after the PATHs, keep running: ingest files that appear\n"
+        "                         or change below the PATH folders (new subfolders too)\n"
+        "                         once complete, i.e. closed after writing or moved in;\n"
+        "                         stop with SIGINT or SIGTERM\n"
+        "  --poll SECONDS         with --watch, rescan every SECONDS instead of using\n"
+        "                         inotify (NFS, SMB); a file is taken once unchanged for\n"
+        "                         one interval\n"
+        "  --ignore GLOB          never ingest files whose name matches GLOB (repeatable);\n"
+        "                         hidden names and names ending in ~ .tmp .part .swp are\n"
+        "                         always ignored\n"
         "  --summary              print one summary line on stdout at the end\n"
         "  -h, --help             this help\n",
         ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
@@ -730,12 +816,15 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "summary", no_argument, 0, 'S' },
         { "skip", required_argument, 0, 'x' },
         { "files0-from", required_argument, 0, '0' },
+        { "watch", no_argument, 0, 'W' },
+        { "poll", required_argument, 0, 'P' },
+        { "ignore", required_argument, 0, 'I' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
-                                 64u << 20, 0, NULL, 0, NULL };
+                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0 };
     double seconds;
     long n;
     int c;
@@ -776,6 +865,16 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
             opt->skip[opt->skip_count++] = optarg;
             break;
         case '0': opt->files0_from = optarg; break;
+        case 'W': opt->watch = 1; break;
+        case 'P':
+            if (args_number("producer", "--poll", optarg, 0.1, 86400, &seconds))
+                return 2;
+            opt->poll_ms = (int64_t)(seconds * 1000);
+            break;
+        case 'I':
+            opt->ignore = xrealloc(opt->ignore, (opt->ignore_count + 1) * sizeof(char *));
+            opt->ignore[opt->ignore_count++] = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -830,6 +929,14 @@ static int add_paths(producer_t *self, int argc, char **argv)
     }
     if (self->opt.files0_from && add_listed_paths(self, self->opt.files0_from) != 0)
         return -1;
+    /* Watches go up before the first walk, so no file written meanwhile
+     * falls between the two. */
+    size_t watched = 0;
+    for (int i = optind; self->watch && i < argc; i++)
+        watched += watch_add(self->watch, argv[i]) == 0;
+    if (self->watch)
+        log_info("watching for new files folders=%zu mode=%s", watched,
+                 watch_fd(self->watch) >= 0 ? "inotify" : "polling");
     ownfiles_add(self->own, self->opt.state);
     for (int i = 0; i < self->opt.skip_count; i++)
         ownfiles_add(self->own, self->opt.skip[i]);
@@ -842,6 +949,7 @@ int producer_main(int argc, char **argv)
     int rc = parse_options(argc, argv, &opt);
     if (rc >= 0) {
         free(opt.skip);
+        free(opt.ignore);
         return rc;
     }
     log_init("producer");
@@ -850,6 +958,7 @@ int producer_main(int argc, char **argv)
     if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0) {
         producer_destroy(&self);
         free(opt.skip);
+        free(opt.ignore);
         return 1;
     }
     int64_t started = clock_ms();
@@ -875,5 +984,6 @@ int producer_main(int argc, char **argv)
     rc = !ok ? 1 : c->dead ? 3 : 0;
     producer_destroy(&self);
     free(opt.skip);
+    free(opt.ignore);
     return rc;
 }

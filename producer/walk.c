@@ -20,6 +20,7 @@ typedef struct frame {
 } frame_t;
 
 struct walk {
+    const names_t *names;
     char **roots;
     int root_count;
     int next_root;
@@ -30,9 +31,11 @@ struct walk {
     unsigned long skipped;
 };
 
-walk_t *walk_new(void)
+walk_t *walk_new(const names_t *names)
 {
-    return xcalloc(1, sizeof(walk_t));
+    walk_t *self = xcalloc(1, sizeof(walk_t));
+    self->names = names;
+    return self;
 }
 
 static void frame_free(frame_t *frame)
@@ -73,9 +76,24 @@ int walk_add(walk_t *self, const char *path, char **error)
     return 0;
 }
 
+/* scandir's filter takes no context: the cheap rule here, the rest
+ * (temporary names, --ignore) in push_dir. */
 static int visible(const struct dirent *entry)
 {
     return entry->d_name[0] != '.';
+}
+
+/* Drops the entries whose names are not inputs; returns the new count. */
+static int keep_wanted(const walk_t *self, struct dirent **entries, int count)
+{
+    int kept = 0;
+    for (int i = 0; i < count; i++) {
+        if (names_wanted(self->names, entries[i]->d_name))
+            entries[kept++] = entries[i];
+        else
+            free(entries[i]);
+    }
+    return kept;
 }
 
 static void skip(walk_t *self, const char *path, const char *reason)
@@ -106,6 +124,7 @@ static void push_dir(walk_t *self, const char *dir, const struct stat *st)
         buf_free(&why);
         return;
     }
+    count = keep_wanted(self, entries, count);
     if (self->depth == self->stack_cap) {
         self->stack_cap = self->stack_cap ? self->stack_cap * 2 : 8;
         self->stack = xrealloc(self->stack, self->stack_cap * sizeof(frame_t));
@@ -174,6 +193,13 @@ const char *walk_next(walk_t *self)
         if (visit(self, self->current))
             return self->current;
     }
+}
+
+void walk_restart(walk_t *self)
+{
+    while (self->depth > 0)
+        frame_free(&self->stack[--self->depth]);
+    self->next_root = 0;
 }
 
 unsigned long walk_skipped(const walk_t *self)

@@ -3,9 +3,12 @@
  *   workers, producer ──RESULT/FAILED──> PULL "results" ──> store (batched)
  *                                        PUSH ──ACK──> producer "acks"
  *
- * Rows are written in batched transactions, committed when --batch rows
- * are waiting or --batch-ms after the first one, so a slow trickle still
- * lands within a second. ACKs go out only after COMMIT returns: an ACK
+ * Rows are written in transactions committed as soon as no more results
+ * are waiting, so a lone document is on disk within milliseconds, while
+ * results that pile up during a commit go into the next one together
+ * (at most --batch rows): the batch grows with the load by itself.
+ * --batch-ms MS instead holds a transaction open up to MS after its
+ * first row. ACKs go out only after COMMIT returns: an ACK
  * means the row is on disk. A crash before that loses nothing, because
  * the producer resends whatever was not acknowledged and the upsert on
  * the content id makes the second write a no-op.
@@ -161,14 +164,16 @@ static void commit_batch(sink_t *self)
     *b = (batch_t){ 0 };
 }
 
-static void on_results(sink_t *self)
+/* Reads what is waiting, up to a full batch. Returns 1 when nothing is
+ * left waiting. */
+static int on_results(sink_t *self)
 {
     while (self->batch.count < self->batch_max) {
         message_t *msg;
         char error[256];
         wire_status_t status = wire_recv(self->results, ZMQ_DONTWAIT, &msg, error, sizeof error);
         if (status == WIRE_AGAIN || status == WIRE_FAILED)
-            return;
+            return 1;
         if (status == WIRE_BAD) {
             self->bad_messages++;
             log_warn("bad message on results socket error=%s", log_q(error));
@@ -180,6 +185,16 @@ static void on_results(sink_t *self)
             log_warn("unexpected message on results socket type=%s", message_type_name(msg->type));
         message_destroy(&msg);
     }
+    return 0;
+}
+
+/* Commit now: the batch is full, nothing more is waiting (--batch-ms 0),
+ * or the batch has been open --batch-ms. */
+static int commit_due(const sink_t *self, int drained)
+{
+    const batch_t *b = &self->batch;
+    return b->opened && (b->count >= self->batch_max || (drained && self->batch_ms == 0)
+                         || clock_ms() - b->opened >= self->batch_ms);
 }
 
 static void send_hello(sink_t *self)
@@ -220,9 +235,8 @@ static int sink_run(sink_t *self)
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
-        on_results(self);
-        if (self->batch.count >= self->batch_max
-            || (self->batch.opened && clock_ms() - self->batch.opened >= self->batch_ms))
+        int drained = on_results(self);
+        if (commit_due(self, drained))
             commit_batch(self);
         say_hello(self);
     }
@@ -285,7 +299,9 @@ static void usage(FILE *out)
         "  --results ENDPOINT  bind for workers' results (default %s)\n"
         "  --acks ENDPOINT     the producer's acks endpoint (default %s)\n"
         "  --batch N           commit after N rows (default 500)\n"
-        "  --batch-ms MS       commit at most MS after the first row (default 200)\n"
+        "  --batch-ms MS       hold a transaction open up to MS after its first row to\n"
+        "                      gather more (default 0: commit as soon as no more results\n"
+        "                      are waiting; under load batches grow by themselves)\n"
         "  -h, --help          this help\n",
         ENDPOINT_RESULTS_BIND, ENDPOINT_ACKS_CONNECT);
 }
@@ -302,7 +318,7 @@ int sink_main(int argc, char **argv)
         { 0, 0, 0, 0 },
     };
     const char *db = "feedmill.db", *results = ENDPOINT_RESULTS_BIND, *acks = ENDPOINT_ACKS_CONNECT;
-    long batch = 500, batch_ms = 200;
+    long batch = 500, batch_ms = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -314,7 +330,7 @@ int sink_main(int argc, char **argv)
                 return 2;
             break;
         case 'm':
-            if (args_count("sink", "--batch-ms", optarg, 1, 60000, &batch_ms))
+            if (args_count("sink", "--batch-ms", optarg, 0, 60000, &batch_ms))
                 return 2;
             break;
         case 'h': usage(stdout); return 0;

@@ -20,9 +20,19 @@ wait_for 60 bash -c "[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM documents' 2>/de
 SINK=$(pgrep -f "feedmill sink " -P $RUN)
 kill -STOP "$SINK"
 stalled_at=$(sqlite3 "$DB" 'SELECT count(*) FROM documents')
-sleep 3
-read_files() { sqlite3 "$WORK/b.db.producer" "SELECT count(*) FROM files" 2>/dev/null || echo 0; }
-before=$(read_files); sleep 2; after=$(read_files)
+read_files() { sqlite3 -cmd ".timeout 5000" "$WORK/b.db.producer" "SELECT count(*) FROM files" 2>/dev/null || echo 0; }
+# The workers finish what they hold and fill their queues to the stopped
+# sink, the producer its in-flight bytes: then reading stops. How long
+# that takes depends on the machine (an ASan build extracts slowly), so
+# wait for two readings a second apart to agree, then check that the
+# count stays put.
+previous=-1 before=$(read_files)
+for _ in $(seq 30); do
+    [ "$before" -eq "$previous" ] && break
+    sleep 1
+    previous=$before before=$(read_files)
+done
+sleep 3; after=$(read_files)
 max_rss=0
 for pid in $(pgrep -P $RUN); do
     rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)

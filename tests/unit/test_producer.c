@@ -9,6 +9,7 @@
 #include "common/hash.h"
 #include "producer/inflight.h"
 #include "producer/ledger.h"
+#include "producer/names.h"
 #include "producer/walk.h"
 #include "testing.h"
 
@@ -42,6 +43,10 @@ static void make_tree(void)
     touch(".git/config");
     touch(".hidden");
     touch("a/only.txt");
+    touch("a/notes~");          /* work in progress: never an input */
+    touch("b/draft.tmp");
+    touch("b/download.part");
+    touch("b/.swapfile.swp");
     /* A link back up the tree must not loop. */
     snprintf(path, sizeof path, "%s/b/loop", root);
     if (symlink(root, path) != 0)
@@ -51,7 +56,7 @@ static void make_tree(void)
 static void test_walk(void)
 {
     make_tree();
-    walk_t *walk = walk_new();
+    walk_t *walk = walk_new(NULL);
     char *error = NULL;
     CHECK(walk_add(walk, root, &error) == 0);
     CHECK(walk_add(walk, "/nonexistent/feedmill", &error) == -1);
@@ -78,7 +83,7 @@ static void test_walk(void)
     /* A single file given directly is yielded as is. */
     char file[512];
     snprintf(file, sizeof file, "%s/z.txt", root);
-    walk = walk_new();
+    walk = walk_new(NULL);
     CHECK(walk_add(walk, file, &error) == 0);
     CHECK_STR(walk_next(walk), file);
     CHECK(walk_next(walk) == NULL);
@@ -87,6 +92,31 @@ static void test_walk(void)
     char command[600];
     snprintf(command, sizeof command, "rm -rf '%s'", root);
     CHECK(system(command) == 0);
+}
+
+static void test_names(void)
+{
+    names_t *names = names_new();
+    CHECK(names_wanted(names, "article.html"));
+    CHECK(names_wanted(names, "뉴스.txt"));
+    CHECK(names_wanted(names, "tmp"));
+    CHECK(names_wanted(names, "a.tmp.txt"));
+    CHECK(!names_wanted(names, ".hidden"));
+    CHECK(!names_wanted(names, ".article.html.Xa12b"));   /* rsync's temporary */
+    CHECK(!names_wanted(names, "article.html~"));
+    CHECK(!names_wanted(names, "article.html.tmp"));
+    CHECK(!names_wanted(names, "article.html.part"));
+    CHECK(!names_wanted(names, "article.html.swp"));
+    CHECK(!names_wanted(names, ""));
+    CHECK(names_wanted(names, "page.crdownload"));
+    names_ignore(names, "*.crdownload");
+    names_ignore(names, "draft-*");
+    CHECK(!names_wanted(names, "page.crdownload"));
+    CHECK(!names_wanted(names, "draft-1.txt"));
+    CHECK(names_wanted(names, "final-1.txt"));
+    CHECK(names_wanted(NULL, "final-1.txt"));
+    names_destroy(&names);
+    CHECK(names == NULL);
 }
 
 static void test_inflight(void)
@@ -175,6 +205,7 @@ static void test_ledger(void)
 
 int main(void)
 {
+    test_names();
     test_walk();
     test_inflight();
     test_ledger();
