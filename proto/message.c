@@ -64,11 +64,26 @@ message_t *message_new(message_type_t type)
     return self;
 }
 
+void doc_hints_clear(doc_hints_t *hints)
+{
+    free(hints->title);
+    free(hints->published);
+    free(hints->author);
+    free(hints->lang);
+    *hints = (doc_hints_t){ 0 };
+}
+
+int doc_hints_any(const doc_hints_t *hints)
+{
+    return hints->title || hints->published || hints->author || hints->lang;
+}
+
 void message_destroy(message_t **self_p)
 {
     message_t *self = *self_p;
     if (!self)
         return;
+    doc_hints_clear(&self->hints);
     free(self->source);
     free(self->body);
     record_destroy(&self->record);
@@ -167,7 +182,11 @@ static int message_ok(const message_t *m)
         return m->credit <= MESSAGE_MAX_CREDIT && m->received <= MESSAGE_MAX_RECEIVED;
     case MSG_DOC:
         return header_ok(m) && m->body_len <= MESSAGE_MAX_BODY
-            && (m->body || m->body_len == 0);
+            && (m->body || m->body_len == 0)
+            && text_ok(m->hints.title, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && text_ok(m->hints.published, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && text_ok(m->hints.author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && text_ok(m->hints.lang, MESSAGE_MAX_TEXT, TEXT_NULLABLE);
     case MSG_RESULT:
         return header_ok(m) && record_ok(m);
     case MSG_FAILED:
@@ -309,6 +328,24 @@ static void put_record(writer_t *w, const record_t *rec)
     put_str(w, simhash);
 }
 
+/* Only the hints that are set: the map's keys are all optional. */
+static void put_hints(writer_t *w, const doc_hints_t *h)
+{
+    const char *const keys[] = { "title", "published", "author", "lang" };
+    const char *const values[] = { h->title, h->published, h->author, h->lang };
+    size_t count = 0;
+    for (size_t i = 0; i < 4; i++)
+        count += values[i] != NULL;
+    put_str(w, "hints");
+    put_map(w, count);
+    for (size_t i = 0; i < 4; i++) {
+        if (!values[i])
+            continue;
+        put_str(w, keys[i]);
+        put_str(w, values[i]);
+    }
+}
+
 static void put_message(writer_t *w, const message_t *m)
 {
     switch (m->type) {
@@ -320,10 +357,12 @@ static void put_message(writer_t *w, const message_t *m)
         put_uint(w, m->received);
         break;
     case MSG_DOC:
-        put_envelope(w, m, 6);
+        put_envelope(w, m, doc_hints_any(&m->hints) ? 7 : 6);
         put_header(w, m);
         put_str(w, "body");
         put_bin(w, m->body, m->body_len);
+        if (doc_hints_any(&m->hints))
+            put_hints(w, &m->hints);
         break;
     case MSG_RESULT:
         put_envelope(w, m, 6);
@@ -564,22 +603,30 @@ static int str_is(const msgpack_object_str *s, const char *name)
  * not "last one wins": two decoders must never read one message two
  * ways. Keys we do not know are skipped unread (a peer of the same
  * version may add some), so their repeats are not ours to judge. */
-static const msgpack_object *find(const reader_t *r, const char *key)
+/* 1 and *out when key is there once, 0 when absent, -1 (reported) when
+ * it appears twice. */
+static int lookup(const reader_t *r, const char *key, const msgpack_object **out)
 {
     const msgpack_object *found = NULL;
     for (uint32_t i = 0; i < r->map->size; i++) {
         const msgpack_object_kv *kv = &r->map->ptr[i];
         if (!str_is(&kv->key.via.str, key))
             continue;
-        if (found) {
-            fail_field(r, key, " appears twice");
-            return NULL;
-        }
+        if (found)
+            return fail_field(r, key, " appears twice");
         found = &kv->val;
     }
-    if (!found)
+    *out = found;
+    return found != NULL;
+}
+
+static const msgpack_object *find(const reader_t *r, const char *key)
+{
+    const msgpack_object *found = NULL;
+    int rc = lookup(r, key, &found);
+    if (rc == 0)
         fail_field(r, key, " is missing");
-    return found;
+    return rc == 1 ? found : NULL;
 }
 
 /* msgpack-c hands every non-negative integer over as POSITIVE_INTEGER,
@@ -892,6 +939,37 @@ static int read_source(const reader_t *r, const char *key, char **out)
     return 0;
 }
 
+/* DOC's optional "hints": a map whose keys are all optional strings. A
+ * repeated known key is refused as everywhere; unknown keys are skipped. */
+static int read_hint(const reader_t *r, const char *key, char **out)
+{
+    const msgpack_object *o;
+    int rc = lookup(r, key, &o);
+    if (rc <= 0)
+        return rc;
+    if (o->type != MSGPACK_OBJECT_STR)
+        return fail_field(r, key, ": expected string");
+    return take_text(r, key, &o->via.str, MESSAGE_MAX_TEXT, 0, out);
+}
+
+static int decode_hints(const reader_t *top, doc_hints_t *h)
+{
+    const msgpack_object *o;
+    int rc = lookup(top, "hints", &o);
+    if (rc <= 0)
+        return rc;
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return fail_field(top, "hints", ": expected map");
+    reader_t r;
+    if (reader_init(&r, o, "hints", top->why) < 0
+        || read_hint(&r, "title", &h->title) < 0
+        || read_hint(&r, "published", &h->published) < 0
+        || read_hint(&r, "author", &h->author) < 0
+        || read_hint(&r, "lang", &h->lang) < 0)
+        return -1;
+    return 0;
+}
+
 /* id, source and attempt: what DOC, RESULT and FAILED share. */
 static int decode_header(const reader_t *r, message_t *m)
 {
@@ -916,9 +994,10 @@ static int decode_fields(const reader_t *r, message_t *m)
         m->credit = (uint32_t)credit;
         return 0;
     case MSG_DOC:
-        if (decode_header(r, m) < 0)
+        if (decode_header(r, m) < 0
+            || read_bin(r, "body", MESSAGE_MAX_BODY, &m->body, &m->body_len) < 0)
             return -1;
-        return read_bin(r, "body", MESSAGE_MAX_BODY, &m->body, &m->body_len);
+        return decode_hints(r, &m->hints);
     case MSG_RESULT:
         if (decode_header(r, m) < 0)
             return -1;

@@ -49,6 +49,16 @@ typedef enum {
 
 #define MESSAGE_SESSION_LEN 32   /* hex characters of a HELLO session */
 
+/* DOC: what the document's sender knows of it (a JSON-lines feed's
+ * "title", "date", "author", "lang"). The worker uses each only when
+ * the document itself yields none. All NULL: no hints. */
+typedef struct doc_hints {
+    char *title;
+    char *published;
+    char *author;
+    char *lang;
+} doc_hints_t;
+
 typedef enum {
     ACK_STORED = 1,   /* a new or changed row was committed */
     ACK_UNCHANGED,    /* the identical row was already there */
@@ -64,6 +74,7 @@ typedef struct message {
     uint32_t attempt;             /* DOC, RESULT, FAILED: 1 on first send */
     uint8_t *body;                /* DOC: raw bytes */
     size_t body_len;
+    doc_hints_t hints;            /* DOC: optional, owned */
     record_t *record;             /* RESULT: owned; id/source mirror the above */
     char *error;                  /* FAILED */
     ack_status_t status;          /* ACK */
@@ -82,6 +93,11 @@ int message_encode(const message_t *self, uint8_t **data, size_t *len);
  * NUL-terminated, at most error_size bytes). */
 message_t *message_decode(const uint8_t *data, size_t len,
                           char *error, size_t error_size);
+
+/* Frees the strings of hints and NULLs them. */
+void doc_hints_clear(doc_hints_t *hints);
+/* 1 when any hint is set. */
+int doc_hints_any(const doc_hints_t *hints);
 
 const char *message_type_name(message_type_t type);
 const char *ack_status_name(ack_status_t status);

@@ -90,6 +90,22 @@ static int send_result(worker_t *self, const buf_t *encoded)
     return -1;
 }
 
+/* What the sender knew (a JSON-lines feed's title, date, author, lang)
+ * fills what the document itself did not yield; the document wins. */
+static void apply_hints(record_t *record, const doc_hints_t *hints)
+{
+    if (!record->title && hints->title)
+        record->title = xstrdup(hints->title);
+    if (!record->published && hints->published)
+        record->published = xstrdup(hints->published);
+    if (!record->author && hints->author)
+        record->author = xstrdup(hints->author);
+    if ((!record->lang || !strcmp(record->lang, "und")) && hints->lang) {
+        free(record->lang);
+        record->lang = xstrdup(hints->lang);
+    }
+}
+
 /* Runs in the sandbox child: extraction, then the encoded answer. */
 static void extract_to_message(void *ctx, buf_t *out)
 {
@@ -104,6 +120,7 @@ static void extract_to_message(void *ctx, buf_t *out)
         /* The producer's id is authoritative: it named the document on
          * the wire, and the ACK must match it. */
         memcpy(record->id, doc->id, sizeof record->id);
+        apply_hints(record, &doc->hints);
         answer.type = MSG_RESULT;
         answer.record = record;
     } else {

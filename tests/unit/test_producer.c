@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/hash.h"
 #include "producer/inflight.h"
+#include "producer/jsonl.h"
 #include "producer/ledger.h"
 #include "producer/names.h"
 #include "producer/walk.h"
@@ -119,6 +120,50 @@ static void test_names(void)
     CHECK(names == NULL);
 }
 
+static void jsonl_fails(const char *line, const char *why)
+{
+    jsonl_doc_t doc;
+    char *error = NULL;
+    CHECK_MSG(jsonl_parse(line, strlen(line), &doc, &error) == -1, line);
+    CHECK_MSG(error && strstr(error, why), error ? error : line);
+    CHECK(doc.body == NULL && doc.url == NULL);
+    free(error);
+}
+
+static void test_jsonl(void)
+{
+    jsonl_doc_t doc;
+    char *error = NULL;
+    const char *line = "{\"html\":\"<p>싱가포르\\u0000와</p>\",\"url\":\"https://example.com/a\","
+                       "\"title\":\"제목\",\"date\":\"2026-03-03\",\"author\":null,\"lang\":\"ko\","
+                       "\"extra\":[1,2]}";
+    CHECK(jsonl_parse(line, strlen(line), &doc, &error) == 0);
+    CHECK(doc.len == strlen("<p>싱가포르") + 1 + strlen("와</p>"));
+    CHECK(doc.body && memcmp(doc.body, "<p>싱가포르\0와</p>", doc.len) == 0);
+    CHECK_STR(doc.url, "https://example.com/a");
+    CHECK_STR(doc.hints.title, "제목");
+    CHECK_STR(doc.hints.published, "2026-03-03");
+    CHECK(doc.hints.author == NULL);
+    CHECK_STR(doc.hints.lang, "ko");
+    jsonl_doc_clear(&doc);
+
+    line = "{\"text\":\"plain\"}";
+    CHECK(jsonl_parse(line, strlen(line), &doc, &error) == 0);
+    CHECK(doc.len == 5 && doc.url == NULL && !doc_hints_any(&doc.hints));
+    jsonl_doc_clear(&doc);
+
+    jsonl_fails("not json", "not JSON");
+    jsonl_fails("[1,2]", "not a JSON object");
+    jsonl_fails("{\"url\":\"x\"}", "no \"html\" or \"text\"");
+    jsonl_fails("{\"html\":\"a\",\"text\":\"b\"}", "both");
+    jsonl_fails("{\"html\":5}", "\"html\" is not a string");
+    jsonl_fails("{\"html\":\"a\",\"html\":\"b\"}", "not JSON");
+    jsonl_fails("{\"html\":\"a\",\"title\":7}", "\"title\" is not a string");
+    jsonl_fails("{\"html\":\"a\",\"title\":\"x\\u0000y\"}", "NUL");
+    jsonl_fails("{\"html\":\"a\"} trailing", "not JSON");
+    jsonl_fails("", "not JSON");
+}
+
 static void test_inflight(void)
 {
     inflight_t *table = inflight_new();
@@ -205,6 +250,7 @@ static void test_ledger(void)
 
 int main(void)
 {
+    test_jsonl();
     test_names();
     test_walk();
     test_inflight();

@@ -87,11 +87,12 @@ static uint8_t *encode_sample(message_type_t type, size_t *len)
 
 /* ---- hand-made messages --------------------------------------------------- */
 
-typedef enum { EDIT_OMIT, EDIT_REPEAT, EDIT_REPLACE, EDIT_ADD } edit_op_t;
+typedef enum { EDIT_OMIT, EDIT_REPEAT, EDIT_REPLACE, EDIT_ADD, EDIT_ADD_RAW } edit_op_t;
 
 /* One change to a valid message. path names a key or array element as
  * the decoder's errors do ("record.entities[0].unit"); for EDIT_ADD it
- * names the map ("" is the message) that gets an extra key "future". */
+ * names the map ("" is the message) that gets an extra key "future";
+ * EDIT_ADD_RAW adds raw, which holds a key and its value. */
 typedef struct {
     edit_op_t op;
     const char *path;
@@ -123,7 +124,7 @@ static void repack(msgpack_packer *pk, const msgpack_object *o,
             if (strcmp(child, e->path) == 0)
                 count += e->op == EDIT_OMIT ? -1 : e->op == EDIT_REPEAT ? 1 : 0;
         }
-        int add_here = e->op == EDIT_ADD && strcmp(path, e->path) == 0;
+        int add_here = (e->op == EDIT_ADD || e->op == EDIT_ADD_RAW) && strcmp(path, e->path) == 0;
         msgpack_pack_map(pk, count + (size_t)add_here);
         for (uint32_t i = 0; i < map->size; i++) {
             const msgpack_object_str *k = &map->ptr[i].key.via.str;
@@ -140,7 +141,8 @@ static void repack(msgpack_packer *pk, const msgpack_object *o,
             }
         }
         if (add_here) {
-            msgpack_pack_str_with_body(pk, "future", 6);
+            if (e->op == EDIT_ADD)
+                msgpack_pack_str_with_body(pk, "future", 6);
             put_raw(pk, e->raw, e->raw_len);
         }
     } else if (o->type == MSGPACK_OBJECT_ARRAY) {
@@ -1075,6 +1077,53 @@ static void test_record_append_after_decode(void)
     message_destroy(&m);
 }
 
+/* DOC's optional hints: round trip, only the keys set, strict types. */
+static void test_doc_hints(void)
+{
+    message_t *m = sample(MSG_DOC);
+    m->hints.title = xstrdup("싱가포르 협력");
+    m->hints.lang = xstrdup("ko");
+    message_t *back = roundtrip(m);
+    CHECK(back && back->hints.title && strcmp(back->hints.title, "싱가포르 협력") == 0);
+    CHECK(back && back->hints.lang && strcmp(back->hints.lang, "ko") == 0);
+    CHECK(back && !back->hints.published && !back->hints.author);
+    message_destroy(&back);
+    message_destroy(&m);
+
+    m = sample(MSG_DOC);   /* none: no "hints" key at all, as before */
+    size_t len;
+    uint8_t *data = encode(m, &len);
+    CHECK(data && !memmem(data, len, "hints", 5));
+    free(data);
+    back = roundtrip(m);
+    CHECK(back && !doc_hints_any(&back->hints));
+    message_destroy(&back);
+    message_destroy(&m);
+
+    m = sample(MSG_DOC);
+    m->hints.author = xstrdup("bad \xff");
+    expect_encode_fails(m, "hint not UTF-8");
+
+    /* Decoding: a "hints" key added to a sample DOC by hand. */
+    static const uint8_t not_map[] = { 0xa5, 'h', 'i', 'n', 't', 's', 0x01 };
+    static const uint8_t number_title[] = { 0xa5, 'h', 'i', 'n', 't', 's',
+                                            0x81, 0xa5, 't', 'i', 't', 'l', 'e', 0x05 };
+    static const uint8_t twice[] = { 0xa5, 'h', 'i', 'n', 't', 's', 0x82,
+                                     0xa4, 'l', 'a', 'n', 'g', 0xa2, 'k', 'o',
+                                     0xa4, 'l', 'a', 'n', 'g', 0xa2, 'e', 'n' };
+    static const uint8_t unknown[] = { 0xa5, 'h', 'i', 'n', 't', 's', 0x81,
+                                       0xa3, 'f', 'o', 'o', 0x05 };
+    expect_edit_error(MSG_DOC, (edit_t){ EDIT_ADD_RAW, "", not_map, sizeof not_map },
+                      "field 'hints': expected map");
+    expect_edit_error(MSG_DOC, (edit_t){ EDIT_ADD_RAW, "", number_title, sizeof number_title },
+                      "field 'hints.title': expected string");
+    expect_edit_error(MSG_DOC, (edit_t){ EDIT_ADD_RAW, "", twice, sizeof twice },
+                      "field 'hints.lang' appears twice");
+    message_t *ok = expect_edit_ok(MSG_DOC, (edit_t){ EDIT_ADD_RAW, "", unknown, sizeof unknown });
+    CHECK(ok && !doc_hints_any(&ok->hints));
+    message_destroy(&ok);
+}
+
 /* HELLO: the sink's session, round trip and strictness. */
 static void test_hello(void)
 {
@@ -1189,6 +1238,7 @@ int main(void)
     test_source_bytes();
     test_send_to_encode_failure();
     test_hello();
+    test_doc_hints();
     test_record_append_after_decode();
     test_names();
     test_new_destroy();
