@@ -469,7 +469,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
      * found before anything starts. */
     for (int i = optind; i < argc; i++) {
         struct stat st;
-        if (stat(argv[i], &st) != 0) {
+        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
             fprintf(stderr, "feedmill run: %s: %s\n", argv[i], strerror(errno));
             return 1;
         }

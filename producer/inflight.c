@@ -23,6 +23,7 @@ static void pending_free(pending_t *entry)
     free(entry->source);
     free(entry->body);
     free(entry->error);
+    doc_hints_clear(&entry->hints);
     free(entry->last_failure);
     free(entry);
 }

@@ -29,6 +29,8 @@ typedef struct pending {
     int64_t deadline;    /* clock_ms() to resend at; 0 = not sent yet */
     unsigned copies;     /* further sources with the same bytes */
     wire_peer_t worker;  /* who holds it, when it went out as a DOC */
+    doc_hints_t hints;   /* what its feed said of it (JSON lines), owned */
+    int spooled;         /* it lives in the state's spool until acknowledged */
 } pending_t;
 
 typedef struct inflight inflight_t;

@@ -31,6 +31,7 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "producer/inflight.h"
+#include "producer/jsonl.h"
 #include "producer/ledger.h"
 #include "producer/names.h"
 #include "producer/ownfiles.h"
@@ -50,6 +51,9 @@ enum {
      * socket closes, a worker not heard from within this long is the one
      * that left. */
     DISCONNECT_GRACE_MS = 2500,
+    /* Spooled documents not yet sent: stdin is read only below this, so
+     * a fast writer waits on the pipe, not in our memory or disk. */
+    SPOOL_BACKLOG = 64,
     /* The sink says HELLO every second: silence this long is worth a
      * warning while documents wait for acknowledgement. */
     SINK_SILENCE_MS = 3000,
@@ -80,6 +84,18 @@ typedef struct producer_counts {
     uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries, own_files;
 } producer_counts_t;
 
+/* Standard input as a JSON-lines feed. A line is spooled (state.h) and
+ * committed before it counts as read; lines are numbered across producer
+ * restarts within one stream, for the source "stdin:LINE". */
+typedef struct stdin_feed {
+    int open;                   /* still reading */
+    int is_pipe;                /* peeked with tee(2) before it is consumed */
+    int peek[2];                /* the private pipe tee(2) copies into */
+    buf_t pending;              /* bytes of the line not yet complete */
+    int64_t line;               /* lines taken so far */
+    int discarding;             /* inside a line too long to keep */
+} stdin_feed_t;
+
 /* What the producer has heard of its peers, to say when one is missing. */
 typedef struct peers {
     link_t *work_link;          /* connections of workers (bound: counted) */
@@ -101,6 +117,8 @@ typedef struct producer {
     int rescan_owed;            /* a rescan was asked for during a walk */
     names_t *names;
     watch_t *watch;             /* --watch, else NULL */
+    stdin_feed_t in;            /* "-": JSON lines from standard input */
+    int64_t spool_cursor;       /* the last spooled document taken */
     ownfiles_t *own;
     inflight_t *inflight;
     ledger_t *ledger;
@@ -242,7 +260,7 @@ static int send_failure(producer_t *self, pending_t *p)
 static int send_doc(producer_t *self, pending_t *p)
 {
     message_t msg = { .type = MSG_DOC, .source = p->source, .attempt = p->attempt + 1,
-                      .body = p->body, .body_len = p->len };
+                      .body = p->body, .body_len = p->len, .hints = p->hints };
     memcpy(msg.id, p->id, sizeof msg.id);
     for (;;) {
         const wire_peer_t *picked = ledger_pick(self->ledger);
@@ -363,6 +381,168 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
     state_mark_sent(self->state, path, stamp, id, p->attempt);
 }
 
+/* A spooled document (a JSON line) into the in-flight table. It leaves
+ * the spool when acknowledged. */
+static void admit_spooled(producer_t *self, spooled_t *doc)
+{
+    self->counts.documents++;
+    pending_t *same = inflight_find(self->inflight, doc->id);
+    if (same) {
+        same->copies++;
+        log_info("same content as a document in flight, counted once id=%.12s source=%s",
+                 doc->id, log_q(doc->source));
+        state_spooled_clear(doc);
+        return;
+    }
+    pending_t *p = inflight_add(self->inflight, doc->id, doc->source, doc->error ? NULL : doc->body,
+                                doc->error ? 0 : doc->len, doc->error ? xstrdup(doc->error) : NULL);
+    if (doc->error)
+        free(doc->body);
+    p->hints = doc->hints;
+    p->spooled = 1;
+    doc->hints = (doc_hints_t){ 0 };
+    free(doc->source);
+    free(doc->error);
+    *doc = (spooled_t){ 0 };
+    send_pending(self, p);
+}
+
+/* One complete line of standard input: a document, or a dead letter
+ * naming stdin:LINE and why. Blank lines are no documents. */
+static void take_line(producer_t *self, const char *line, size_t len, const char *too_long)
+{
+    stdin_feed_t *in = &self->in;
+    in->line++;
+    while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+    if (!len && !too_long)
+        return;
+    char source[32], id[DOC_ID_LEN + 1];
+    snprintf(source, sizeof source, "stdin:%lld", (long long)in->line);
+    jsonl_doc_t doc;
+    char *error = too_long ? xstrdup(too_long) : NULL;
+    if (!error && jsonl_parse(line, len, &doc, &error) == 0) {
+        hash_doc_id(doc.body, doc.len, id);
+        state_spool_add(self->state, id, doc.url ? doc.url : source, doc.body, doc.len, NULL,
+                        &doc.hints);
+        jsonl_doc_clear(&doc);
+    } else {
+        /* Not a document: named by the line's bytes, so the same bad line
+         * is one dead letter however often it comes. */
+        hash_doc_id(line, len, id);
+        log_warn("not a document line=%s error=%s", source, log_q(error));
+        state_spool_add(self->state, id, source, NULL, 0, error, NULL);
+    }
+    free(error);
+    state_set_position(self->state, "stdin", in->line);
+}
+
+/* Copies what standard input holds into chunk without taking it out:
+ * from a pipe, tee(2) duplicates the bytes and they stay in the pipe
+ * until consume_stdin(), once they are on disk; so a producer killed at
+ * any moment loses nothing a restarted one cannot read again. Other
+ * inputs (a file, a terminal) are read directly. */
+static ssize_t peek_stdin(stdin_feed_t *in, char *chunk, size_t size)
+{
+    if (!in->is_pipe)
+        return read(STDIN_FILENO, chunk, size);
+    ssize_t n = tee(STDIN_FILENO, in->peek[1], size, SPLICE_F_NONBLOCK);
+    if (n <= 0)
+        return n;
+    ssize_t got = 0, r = 0;
+    while (got < n && (r = read(in->peek[0], chunk + got, (size_t)(n - got))) > 0)
+        got += r;
+    return r < 0 ? -1 : got;
+}
+
+static void consume_stdin(stdin_feed_t *in, char *chunk, size_t n)
+{
+    size_t done = 0;
+    ssize_t r;
+    while (in->is_pipe && done < n && (r = read(STDIN_FILENO, chunk, n - done)) > 0)
+        done += (size_t)r;
+}
+
+/* Reads what standard input has, splits it into lines and spools them,
+ * with the start of an unfinished line, and commits: only then are the
+ * bytes taken from the pipe. At end of input a last line without its
+ * newline still counts. */
+static void read_stdin(producer_t *self)
+{
+    stdin_feed_t *in = &self->in;
+    static char chunk[65536];
+    ssize_t n = peek_stdin(in, chunk, sizeof chunk);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        if (n < 0)
+            log_error("cannot read standard input error=%s", log_q(strerror(errno)));
+        if (in->pending.len || in->discarding)
+            take_line(self, in->pending.data, in->pending.len,
+                      in->discarding ? "line longer than the 192 MiB a JSON line may take" : NULL);
+        buf_free(&in->pending);
+        in->open = 0;
+        state_partial_clear(self->state, "stdin");
+        state_set_position(self->state, "stdin", 0);   /* this stream is done */
+        state_flush(self->state);
+        log_info("standard input ended lines=%lld", (long long)in->line);
+        return;
+    }
+    const char *p = chunk, *end = chunk + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t part = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        /* A JSON line holds at most a 64 MiB document, escaped: 3x. */
+        if (!in->discarding && in->pending.len + part > 3 * (size_t)MESSAGE_MAX_BODY) {
+            in->discarding = 1;
+            buf_free(&in->pending);
+        }
+        if (!in->discarding)
+            buf_append(&in->pending, p, part);
+        if (!nl) {
+            state_partial_append(self->state, "stdin", p, in->discarding ? 0 : part);
+            break;
+        }
+        take_line(self, in->pending.data ? in->pending.data : "", in->pending.len,
+                  in->discarding ? "line longer than the 192 MiB a JSON line may take" : NULL);
+        state_partial_clear(self->state, "stdin");
+        buf_reset(&in->pending);
+        in->discarding = 0;
+        p = nl + 1;
+    }
+    if (state_flush(self->state) == 0)
+        consume_stdin(in, chunk, (size_t)n);
+}
+
+/* "-": standard input is a JSON-lines feed. A restarted producer takes
+ * up the stream where the last one committed: line count, and the start
+ * of an unfinished line. */
+static int open_stdin(producer_t *self)
+{
+    stdin_feed_t *in = &self->in;
+    struct stat st;
+    in->is_pipe = fstat(STDIN_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+    if (in->is_pipe && pipe2(in->peek, O_CLOEXEC) != 0) {
+        log_error("cannot create a pipe error=%s", log_q(strerror(errno)));
+        in->is_pipe = 0;
+        return -1;
+    }
+    int flags = fcntl(STDIN_FILENO, F_GETFL);
+    if (flags >= 0)
+        fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
+    in->line = state_position(self->state, "stdin");
+    state_partial_load(self->state, "stdin", &in->pending);
+    if (in->line || in->pending.len)
+        log_info("resuming standard input after line=%lld", (long long)in->line);
+    return 0;
+}
+
+/* Few spooled documents wait to be taken into the in-flight table. */
+static int spool_backlog_small(producer_t *self)
+{
+    return state_spool_waiting(self->state, self->spool_cursor, SPOOL_BACKLOG) < SPOOL_BACKLOG;
+}
+
 /* Room to read one more document: by count, and by bytes held for
  * resending (--max-in-flight); never less than one. */
 static int has_room(producer_t *self)
@@ -399,6 +579,12 @@ static const char *next_input(producer_t *self, int *from_scan)
 static void feed(producer_t *self)
 {
     while (has_room(self) && ledger_pick(self->ledger)) {
+        spooled_t doc;
+        if (state_spool_next(self->state, self->spool_cursor, &doc)) {
+            self->spool_cursor = doc.seq;
+            admit_spooled(self, &doc);
+            continue;
+        }
         int from_scan;
         const char *path = next_input(self, &from_scan);
         if (!path)
@@ -590,6 +776,8 @@ static void on_ack(producer_t *self)
         if (p) {
             count_ack(self, p, msg->status);
             state_mark_acked(self->state, p->id, msg->status);
+            if (p->spooled)
+                state_spool_remove(self->state, p->id);
             inflight_remove(self->inflight, p);
             acked++;
         } else if (msg->type != MSG_ACK) {
@@ -644,16 +832,32 @@ static int producer_run(producer_t *self)
     for (;;) {
         if (signals_stop_requested() && drained(self, &drain_deadline))
             return 0;
-        if (!self->watch && self->walk_done && inflight_count(self->inflight) == 0)
-            return 0;
+        spooled_t left;
+        if (!self->watch && self->walk_done && !self->in.open
+            && inflight_count(self->inflight) == 0) {
+            if (!state_spool_next(self->state, 0, &left))
+                return 0;
+            /* Acknowledged out of order or resent: go round the spool again. */
+            state_spooled_clear(&left);
+            self->spool_cursor = 0;
+        }
         zmq_pollitem_t items[] = {
             { self->work, 0, ZMQ_POLLIN, 0 },
             { self->acks, 0, ZMQ_POLLIN, 0 },
             { link_socket(self->peers.work_link), 0, ZMQ_POLLIN, 0 },
             { link_socket(self->peers.sink_link), 0, ZMQ_POLLIN, 0 },
             { NULL, self->watch ? watch_fd(self->watch) : -1, ZMQ_POLLIN, 0 },
+            { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 },
         };
         int count = self->watch && watch_fd(self->watch) >= 0 ? 5 : 4;
+        /* stdin is read only while the spool's backlog is small: a fast
+         * writer then waits on the pipe (backpressure). */
+        int read_in = self->in.open && !drain_deadline && spool_backlog_small(self);
+        if (read_in) {
+            if (count == 4)
+                items[4] = items[5];
+            count++;
+        }
         long timeout = drain_deadline ? 100 : poll_timeout(self);
         if (self->watch && !drain_deadline)
             timeout = watch_timeout(self->watch, clock_ms(), timeout);
@@ -664,6 +868,8 @@ static int producer_run(producer_t *self)
         on_work_socket(self);
         on_ack(self);
         watch_peers(self);
+        if (read_in && (items[count - 1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
+            read_stdin(self);
         if (!drain_deadline) {
             reap_silent_workers(self);
             send_due(self);
@@ -748,6 +954,11 @@ static void producer_destroy(producer_t **self_p)
     zmq_ctx_term(self->ctx);
     walk_destroy(&self->walk);
     watch_destroy(&self->watch);
+    buf_free(&self->in.pending);
+    if (self->in.is_pipe) {
+        close(self->in.peek[0]);
+        close(self->in.peek[1]);
+    }
     names_destroy(&self->names);
     ownfiles_destroy(&self->own);
     state_close(&self->state);
@@ -921,6 +1132,10 @@ static int add_paths(producer_t *self, int argc, char **argv)
 {
     for (int i = optind; i < argc; i++) {
         char *error = NULL;
+        if (!strcmp(argv[i], "-")) {
+            self->in.open = 1;
+            continue;
+        }
         if (walk_add(self->walk, argv[i], &error) != 0) {
             fprintf(stderr, "feedmill producer: %s\n", error);
             free(error);
@@ -955,7 +1170,8 @@ int producer_main(int argc, char **argv)
     log_init("producer");
     signals_install();
     producer_t *self = producer_new(&opt);
-    if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0) {
+    if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0
+        || (self->in.open && open_stdin(self) != 0)) {
         producer_destroy(&self);
         free(opt.skip);
         free(opt.ignore);

@@ -2,6 +2,7 @@
 #include "state.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,22 @@ static const char schema[] =
     "  status TEXT NOT NULL CHECK (status IN ('sent', 'done', 'dead')),"
     "  attempts INTEGER NOT NULL,"
     "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
-    "CREATE INDEX IF NOT EXISTS files_id ON files(id);";
+    "CREATE INDEX IF NOT EXISTS files_id ON files(id);"
+    "CREATE TABLE IF NOT EXISTS spool("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  id TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  error TEXT,"
+    "  title TEXT, published TEXT, author TEXT, lang TEXT);"
+    "CREATE INDEX IF NOT EXISTS spool_id ON spool(id);"
+    "CREATE TABLE IF NOT EXISTS partial("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT NOT NULL,"
+    "  bytes BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS positions("
+    "  name TEXT PRIMARY KEY NOT NULL,"
+    "  position INTEGER NOT NULL);";
 
 static const char sql_lookup[] =
     "SELECT status, attempts, id FROM files WHERE source = ?1 AND size = ?2 AND mtime_ns = ?3";
@@ -193,6 +209,167 @@ void state_forget(state_t *self, const char *id)
         return;
     }
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    write_step(self, stmt);
+    sqlite3_finalize(stmt);
+}
+
+/* One-off statements: the spool is not on the hot path of file feeds. */
+static sqlite3_stmt *prepare(state_t *self, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        if (!self->failed)
+            log_error("producer state cannot be used error=%s", log_q(sqlite3_errmsg(self->db)));
+        self->failed = 1;
+        return NULL;
+    }
+    return stmt;
+}
+
+static void bind_or_null(sqlite3_stmt *stmt, int index, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, index);
+}
+
+void state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
+                     size_t len, const char *error, const doc_hints_t *hints)
+{
+    sqlite3_stmt *stmt = prepare(self, "INSERT INTO spool(id, source, body, error, title, "
+                                       "published, author, lang) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                       "?6, ?7, ?8)");
+    if (!stmt)
+        return;
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, source, -1, SQLITE_STATIC);
+    sqlite3_bind_blob64(stmt, 3, body ? (const void *)body : "", len, SQLITE_STATIC);
+    bind_or_null(stmt, 4, error);
+    bind_or_null(stmt, 5, hints ? hints->title : NULL);
+    bind_or_null(stmt, 6, hints ? hints->published : NULL);
+    bind_or_null(stmt, 7, hints ? hints->author : NULL);
+    bind_or_null(stmt, 8, hints ? hints->lang : NULL);
+    write_step(self, stmt);
+    sqlite3_finalize(stmt);
+}
+
+static char *column_or_null(sqlite3_stmt *stmt, int column)
+{
+    const char *text = (const char *)sqlite3_column_text(stmt, column);
+    return text ? xstrdup(text) : NULL;
+}
+
+int state_spool_next(state_t *self, int64_t after, spooled_t *out)
+{
+    sqlite3_stmt *stmt = prepare(self, "SELECT seq, id, source, body, error, title, published, "
+                                       "author, lang FROM spool WHERE seq > ?1 ORDER BY seq "
+                                       "LIMIT 1");
+    if (!stmt)
+        return 0;
+    sqlite3_bind_int64(stmt, 1, after);
+    int found = sqlite3_step(stmt) == SQLITE_ROW;
+    if (found) {
+        *out = (spooled_t){ .seq = sqlite3_column_int64(stmt, 0) };
+        snprintf(out->id, sizeof out->id, "%s", (const char *)sqlite3_column_text(stmt, 1));
+        out->source = column_or_null(stmt, 2);
+        out->len = (size_t)sqlite3_column_bytes(stmt, 3);
+        out->body = xmalloc(out->len ? out->len : 1);
+        if (out->len)
+            memcpy(out->body, sqlite3_column_blob(stmt, 3), out->len);
+        out->error = column_or_null(stmt, 4);
+        out->hints.title = column_or_null(stmt, 5);
+        out->hints.published = column_or_null(stmt, 6);
+        out->hints.author = column_or_null(stmt, 7);
+        out->hints.lang = column_or_null(stmt, 8);
+    }
+    sqlite3_finalize(stmt);
+    return found;
+}
+
+int state_spool_waiting(state_t *self, int64_t after, int limit)
+{
+    sqlite3_stmt *stmt = prepare(self, "SELECT count(*) FROM (SELECT 1 FROM spool WHERE "
+                                       "seq > ?1 LIMIT ?2)");
+    if (!stmt)
+        return limit;
+    sqlite3_bind_int64(stmt, 1, after);
+    sqlite3_bind_int(stmt, 2, limit);
+    int count = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : limit;
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+void state_spooled_clear(spooled_t *doc)
+{
+    free(doc->source);
+    free(doc->body);
+    free(doc->error);
+    doc_hints_clear(&doc->hints);
+    *doc = (spooled_t){ 0 };
+}
+
+void state_spool_remove(state_t *self, const char *id)
+{
+    sqlite3_stmt *stmt = prepare(self, "DELETE FROM spool WHERE id = ?1");
+    if (!stmt)
+        return;
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    write_step(self, stmt);
+    sqlite3_finalize(stmt);
+}
+
+void state_partial_append(state_t *self, const char *name, const void *bytes, size_t len)
+{
+    sqlite3_stmt *stmt = prepare(self, "INSERT INTO partial(name, bytes) VALUES (?1, ?2)");
+    if (!stmt)
+        return;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob64(stmt, 2, len ? bytes : "", len, SQLITE_STATIC);
+    write_step(self, stmt);
+    sqlite3_finalize(stmt);
+}
+
+void state_partial_load(state_t *self, const char *name, buf_t *out)
+{
+    sqlite3_stmt *stmt = prepare(self, "SELECT bytes FROM partial WHERE name = ?1 ORDER BY seq");
+    if (!stmt)
+        return;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        buf_append(out, sqlite3_column_blob(stmt, 0), (size_t)sqlite3_column_bytes(stmt, 0));
+    sqlite3_finalize(stmt);
+}
+
+void state_partial_clear(state_t *self, const char *name)
+{
+    sqlite3_stmt *stmt = prepare(self, "DELETE FROM partial WHERE name = ?1");
+    if (!stmt)
+        return;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    write_step(self, stmt);
+    sqlite3_finalize(stmt);
+}
+
+int64_t state_position(state_t *self, const char *name)
+{
+    sqlite3_stmt *stmt = prepare(self, "SELECT position FROM positions WHERE name = ?1");
+    if (!stmt)
+        return 0;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    int64_t position = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_finalize(stmt);
+    return position;
+}
+
+void state_set_position(state_t *self, const char *name, int64_t position)
+{
+    sqlite3_stmt *stmt = prepare(self, "INSERT INTO positions(name, position) VALUES (?1, ?2) "
+                                       "ON CONFLICT(name) DO UPDATE SET position = ?2");
+    if (!stmt)
+        return;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, position);
     write_step(self, stmt);
     sqlite3_finalize(stmt);
 }

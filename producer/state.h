@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "proto/message.h"
 
 typedef struct state state_t;
@@ -52,6 +53,47 @@ int state_sources(state_t *self, const char *id,
 /* Forgets every file with this id, so the next run reads them again
  * whatever became of them (`feedmill retry`). */
 void state_forget(state_t *self, const char *id);
+
+/* ---- the spool: documents that cannot be read again ----------------
+ *
+ * Lines from standard input (and later the submission socket) exist
+ * nowhere else once read: they are written here, in the same durable
+ * transaction machinery, before they count as accepted, and leave only
+ * when the sink has acknowledged them. A restarted producer finds them
+ * here and sends them again. */
+
+typedef struct spooled {
+    int64_t seq;            /* order of arrival */
+    char id[DOC_ID_LEN + 1];
+    char *source;
+    uint8_t *body;
+    size_t len;
+    char *error;            /* set: not a document; it goes as a dead letter */
+    doc_hints_t hints;
+} spooled_t;
+
+void state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
+                     size_t len, const char *error, const doc_hints_t *hints);
+/* The first spooled document after seq: 1 and *out (free with
+ * state_spooled_clear), or 0 when there is none. */
+int state_spool_next(state_t *self, int64_t after, spooled_t *out);
+void state_spooled_clear(spooled_t *doc);
+/* How many are spooled after seq, counting up to at most limit. */
+int state_spool_waiting(state_t *self, int64_t after, int limit);
+/* The sink acknowledged it: it leaves the spool. */
+void state_spool_remove(state_t *self, const char *id);
+
+/* The start of a line read from a stream whose end has not come yet,
+ * kept in pieces (appending is linear whatever the line's length), so
+ * bytes taken from a pipe are on disk before they leave it. */
+void state_partial_append(state_t *self, const char *name, const void *bytes, size_t len);
+/* Appends the kept pieces, in order, to out. */
+void state_partial_load(state_t *self, const char *name, buf_t *out);
+void state_partial_clear(state_t *self, const char *name);
+
+/* Named positions in streams (lines read from standard input). */
+int64_t state_position(state_t *self, const char *name);
+void state_set_position(state_t *self, const char *name, int64_t position);
 
 /* Commits when enough changes or time have gone by since the last
  * commit. Returns -1 (and logs) when the state cannot be written. */
