@@ -90,6 +90,8 @@ typedef struct producer_counts {
 typedef struct stdin_feed {
     int open;                   /* still reading */
     int is_pipe;                /* peeked with tee(2) before it is consumed */
+    int is_file;                /* a regular file: read with pread(2) at offset */
+    int64_t offset;             /* is_file: bytes taken and committed */
     int peek[2];                /* the private pipe tee(2) copies into */
     buf_t pending;              /* bytes of the line not yet complete */
     int64_t line;               /* lines taken so far */
@@ -439,11 +441,14 @@ static void take_line(producer_t *self, const char *line, size_t len, const char
 
 /* Copies what standard input holds into chunk without taking it out:
  * from a pipe, tee(2) duplicates the bytes and they stay in the pipe
- * until consume_stdin(), once they are on disk; so a producer killed at
- * any moment loses nothing a restarted one cannot read again. Other
- * inputs (a file, a terminal) are read directly. */
+ * until consume_stdin(), once they are on disk; a file is read at the
+ * committed offset, which moves only with the commit. So a producer
+ * killed at any moment loses nothing a restarted one cannot read again.
+ * A terminal is read directly. */
 static ssize_t peek_stdin(stdin_feed_t *in, char *chunk, size_t size)
 {
+    if (in->is_file)
+        return pread(STDIN_FILENO, chunk, size, in->offset);
     if (!in->is_pipe)
         return read(STDIN_FILENO, chunk, size);
     ssize_t n = tee(STDIN_FILENO, in->peek[1], size, SPLICE_F_NONBLOCK);
@@ -484,6 +489,7 @@ static void read_stdin(producer_t *self)
         in->open = 0;
         state_partial_clear(self->state, "stdin");
         state_set_position(self->state, "stdin", 0);   /* this stream is done */
+        state_set_position(self->state, "stdin offset", 0);
         state_flush(self->state);
         log_info("standard input ended lines=%lld", (long long)in->line);
         return;
@@ -510,8 +516,12 @@ static void read_stdin(producer_t *self)
         in->discarding = 0;
         p = nl + 1;
     }
-    if (state_flush(self->state) == 0)
+    if (in->is_file)
+        state_set_position(self->state, "stdin offset", in->offset + n);
+    if (state_flush(self->state) == 0) {
         consume_stdin(in, chunk, (size_t)n);
+        in->offset += n;
+    }
 }
 
 /* "-": standard input is a JSON-lines feed. A restarted producer takes
@@ -521,7 +531,9 @@ static int open_stdin(producer_t *self)
 {
     stdin_feed_t *in = &self->in;
     struct stat st;
-    in->is_pipe = fstat(STDIN_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+    int known = fstat(STDIN_FILENO, &st) == 0;
+    in->is_pipe = known && S_ISFIFO(st.st_mode);
+    in->is_file = known && S_ISREG(st.st_mode);
     if (in->is_pipe && pipe2(in->peek, O_CLOEXEC) != 0) {
         log_error("cannot create a pipe error=%s", log_q(strerror(errno)));
         in->is_pipe = 0;
@@ -530,7 +542,20 @@ static int open_stdin(producer_t *self)
     int flags = fcntl(STDIN_FILENO, F_GETFL);
     if (flags >= 0)
         fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
+    /* The stream an earlier producer was reading, if it is this one (a
+     * restart under `run`); any other stream starts afresh. */
+    int64_t dev = known ? (int64_t)st.st_dev : -1, ino = known ? (int64_t)st.st_ino : -1;
+    if (state_position(self->state, "stdin dev") != dev
+        || state_position(self->state, "stdin ino") != ino) {
+        state_set_position(self->state, "stdin dev", dev);
+        state_set_position(self->state, "stdin ino", ino);
+        state_set_position(self->state, "stdin", 0);
+        state_set_position(self->state, "stdin offset", 0);
+        state_partial_clear(self->state, "stdin");
+        state_flush(self->state);
+    }
     in->line = state_position(self->state, "stdin");
+    in->offset = in->is_file ? state_position(self->state, "stdin offset") : 0;
     state_partial_load(self->state, "stdin", &in->pending);
     if (in->line || in->pending.len)
         log_info("resuming standard input after line=%lld", (long long)in->line);
