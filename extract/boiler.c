@@ -230,10 +230,29 @@ void boiler_mark_text(lines_t *lines)
     cut_trailer(lines);
 }
 
+/* A heading whose section is gone (its related-articles list or its
+ * comment form was pruned) heads nothing: it is the last line, or the
+ * next line is a heading of the same or a higher rank. Run from the end
+ * so that a run of such headings goes as a whole. */
+static void drop_orphan_headings(lines_t *lines)
+{
+    int next_heading = -1;      /* level of the next kept line's heading: 0 none, -1 end */
+    for (size_t i = lines->n; i-- > 0;) {
+        line_t *l = &lines->v[i];
+        if (l->drop)
+            continue;
+        if (l->heading && (next_heading == -1 || (next_heading > 0 && next_heading <= l->heading)))
+            l->drop = 1;
+        else
+            next_heading = l->heading;
+    }
+}
+
 void boiler_mark_html(lines_t *lines)
 {
     mark_lines(lines, 0);
     cut_trailer(lines);
+    drop_orphan_headings(lines);
 }
 
 void boiler_drop_title(lines_t *lines, const char *title)

@@ -17,6 +17,7 @@
 #include "extract/date.h"
 #include "extract/extract.h"
 #include "extract/gzip.h"
+#include "extract/html_words.h"
 #include "extract/numbers.h"
 #include "extract/simhash.h"
 #include "extract/utf8.h"
@@ -419,6 +420,141 @@ static void test_example_page(void)
     check_money(r, "120억원", 1.2e10, "KRW");
     check_money(r, "1,550원", 1550.0, "KRW");
     record_destroy(&r);
+}
+
+/* Class and id vocabularies: chrome, ranked container hints, weights. */
+static void test_html_words(void)
+{
+    static const char *const chrome[] = {
+        "related-posts", "mainMenu", "subnav", "comments", "share-buttons",
+        "newsletter-signup", "paywall", "donation-box", "most-read", "wp-caption-text",
+        "cookie-consent", "sd-sharing robots-nocontent", "article-copyright",
+    };
+    for (size_t i = 0; i < sizeof(chrome) / sizeof(chrome[0]); i++)
+        CHECK_MSG(html_words_chrome(chrome[i]), chrome[i]);
+    static const char *const not_chrome[] = {
+        "unavailable", "commentary", "entry-content", "article__body", "post", "",
+        "canvas-wrapper", "TestReport__Section--Ads",
+    };
+    for (size_t i = 0; i < sizeof(not_chrome) / sizeof(not_chrome[0]); i++)
+        CHECK_MSG(!html_words_chrome(not_chrome[i]), not_chrome[i]);
+    CHECK(html_words_hint("entry-content clearfix") == 1);
+    CHECK(html_words_hint("article__body") == 1);
+    CHECK(html_words_hint("articleBody") == 1);
+    CHECK(html_words_hint("post") == 2);
+    CHECK(html_words_hint("col-md-8 post") == 2);
+    CHECK(html_words_hint("main-content") == 3);
+    CHECK(html_words_hint("content") == 3);
+    CHECK(html_words_hint("postscript") == 0);
+    CHECK(html_words_hint("sidebar") == 0);
+    CHECK(html_words_weight("post-body") == 25);
+    CHECK(html_words_weight("comment-list") == -25);
+    CHECK(html_words_weight("post-comments") == 0);
+    CHECK(html_words_weight("col-md-8") == 0);
+}
+
+/* A page without any container hint: the block that scores best on
+ * text and link density is the article, not the sidebar beside it. */
+static void test_html_scoring(void)
+{
+    buf_t page = BUF_INIT;
+    buf_puts(&page, "<html><body><div id=\"top\"><a href=\"/\">Start</a> <a href=\"/a\">Politik</a>"
+                    "</div><div class=\"wrap\"><div class=\"col1\">");
+    for (int i = 0; i < 8; i++)
+        buf_printf(&page, "<div><a href=\"/t%d\">SIDEBAR-TEASER number %d, read it</a>"
+                          "<p>Short teaser %d.</p></div>", i, i, i);
+    buf_puts(&page, "</div><div class=\"col2\"><h2>Harbour works</h2>");
+    for (int i = 0; i < 6; i++)
+        buf_printf(&page, "<p>The council, after a long debate, approved paragraph %d of the "
+                          "harbour plan, which covers dredging, new quays, and a ferry "
+                          "terminal, and it will be built over three years.</p>", i);
+    buf_puts(&page, "</div></div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK(contains(r->body, "approved paragraph 0 of the harbour plan"));
+    CHECK(contains(r->body, "approved paragraph 5 of the harbour plan"));
+    CHECK(contains(r->body, "Harbour works"));
+    CHECK_MSG(!contains(r->body, "SIDEBAR-TEASER"), r->body);
+    CHECK_MSG(!contains(r->body, "Short teaser"), r->body);
+    CHECK(!contains(r->body, "Politik"));
+    record_destroy(&r);
+}
+
+/* Inside the article: related and most-read lists, newsletter and
+ * paywall boxes, share bars, photo credits and link lists go; prose,
+ * lists of text, tables and headings that head something stay. */
+static void test_html_boilerplate(void)
+{
+    const char *page =
+        "<html><body><article><h1>Harbour plan approved</h1>"
+        "<p>The city council approved the harbour plan on Tuesday, after a debate that "
+        "lasted, by all accounts, most of the night.</p>"
+        "<figure><img src=\"a.jpg\"><figcaption class=\"wp-caption-text\">Photo: CREDIT-TEXT"
+        "</figcaption></figure>"
+        "<h2>What changes</h2>"
+        "<ul><li>New quays for LIST-ITEM-ONE cargo ships.</li>"
+        "<li>A ferry terminal, LIST-ITEM-TWO, in the east.</li></ul>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2027</td><td>TABLE-CELL 40 m</td>"
+        "</tr></table>"
+        "<div class=\"share-bar\">Share SHARE-TEXT on</div>"
+        "<div class=\"newsletter-box\">NEWSLETTER-TEXT Sign up for our newsletter.</div>"
+        "<div class=\"paywall\">PAYWALL-TEXT Subscribe to read on.</div>"
+        "<p>Work starts next spring, the mayor said, and should end within three years.</p>"
+        "<h3>More from us</h3>"
+        "<ul><li><a href=\"/1\">LINKLIST-ONE is a story</a></li>"
+        "<li><a href=\"/2\">LINKLIST-TWO is another</a></li></ul>"
+        "<div class=\"related-posts\"><h3>Related</h3><p>RELATED-TEXT about ships.</p></div>"
+        "<section class=\"most-read\"><p>MOSTREAD-TEXT</p></section>"
+        "</article></body></html>";
+    record_t *r = extract_str(page, NULL);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    static const char *const kept[] = {
+        "The city council approved the harbour plan", "What changes",
+        "New quays for LIST-ITEM-ONE cargo ships.", "LIST-ITEM-TWO", "TABLE-CELL 40 m",
+        "Work starts next spring",
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        CHECK_MSG(contains(r->body, kept[i]), kept[i]);
+    static const char *const absent[] = {
+        "CREDIT-TEXT", "SHARE-TEXT", "NEWSLETTER-TEXT", "PAYWALL-TEXT", "More from us",
+        "LINKLIST-ONE", "RELATED-TEXT", "MOSTREAD-TEXT",
+    };
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        CHECK_MSG(!contains(r->body, absent[i]), absent[i]);
+    /* Paragraphs in reading order, a blank line between them. */
+    const char *first = strstr(r->body, "The city council");
+    const char *last = strstr(r->body, "Work starts next spring");
+    CHECK(first && last && first < last);
+    CHECK(contains(r->body, "the night.\n\nWhat changes\n\nNew quays"));
+    record_destroy(&r);
+}
+
+/* A hint container with little text is a teaser: when the article is
+ * elsewhere, the scored block (or the body) gives the text instead. */
+static void test_html_short_hint(void)
+{
+    buf_t page = BUF_INIT;
+    buf_puts(&page, "<html><body><main><p>TEASER-TEXT: a short summary of the story that "
+                    "is here only to point readers at the full report, which is below the "
+                    "fold, on this very page, in the next column of the layout.</p></main>"
+                    "<div class=\"x\">");
+    for (int i = 0; i < 5; i++)
+        buf_printf(&page, "<p>Report paragraph %d: the committee, having heard witnesses, "
+                          "found that the budget, as drafted, was sound.</p>", i);
+    buf_puts(&page, "</div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_MSG(contains(r->body, "Report paragraph 0") && contains(r->body, "Report paragraph 4"),
+                  r->body);
+        record_destroy(&r);
+    }
 }
 
 /* ---- encodings ----------------------------------------------------- */
@@ -943,6 +1079,10 @@ int main(void)
     test_html_page();
     test_html_truncated();
     test_example_page();
+    test_html_words();
+    test_html_scoring();
+    test_html_boilerplate();
+    test_html_short_hint();
     test_euc_kr();
     test_other_encodings();
     test_invalid_utf8();
