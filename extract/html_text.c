@@ -50,6 +50,8 @@
 /* Lists, tables and boxes with more than this share of link text are
  * link lists: related articles, tag clouds, archives. */
 #define BOX_LINK_SHARE_MAX 0.5
+/* An article's <header> with more link text than this is navigation. */
+#define HEADER_LINK_SHARE_MAX 0.3
 /* Readability: a block with less own text than this does not score. */
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
@@ -192,7 +194,7 @@ typedef struct node_info {
     size_t raw, raw_links;   /* visible non-space bytes; of them in <a> */
     size_t text, links;      /* the same without pruned subtrees */
     size_t own, commas;      /* text directly in this block; its commas */
-    size_t saved_against;    /* count_clean's wrapper test, outside this */
+    xmlNode *saved_container; /* count_clean's, outside this container */
     double score;            /* Readability content score */
     unsigned char live;      /* reached by the clean pass: not pruned */
     unsigned char scored;    /* score initialised: a candidate */
@@ -303,8 +305,9 @@ static int holds_most_text(const page_t *p, xmlNode *node, size_t against)
 }
 
 /* 1 when node is left out under rules, judged against a container with
- * `against` bytes of raw text. */
-static int prune(const page_t *p, int rules, size_t against, xmlNode *node)
+ * `against` bytes of raw text; in_article when that container is an
+ * <article> or <main>. */
+static int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *node)
 {
     if (html_is_code(node))
         return 1;
@@ -317,6 +320,11 @@ static int prune(const page_t *p, int rules, size_t against, xmlNode *node)
         return !holds_most_text(p, node, against);
     if (is_hidden(node))                 /* some pages unhide with script */
         return !holds_most_text(p, node, against);
+    /* Inside an article, a <header> holds its title, lead and byline;
+     * elsewhere it is the site's masthead. */
+    if (in_article && html_is(node, "header") &&
+        (double)info(p, node)->raw_links < HEADER_LINK_SHARE_MAX * (double)info(p, node)->raw)
+        return 0;
     if (is_chrome_tag(node))
         return !(is_wrapper_tag(node) && holds_most_text(p, node, against));
     /* Semantic content elements keep their text whatever their classes
@@ -354,7 +362,7 @@ static int is_semantic_container(const xmlNode *node)
 static void count_clean(page_t *p)
 {
     xmlNode *top = p->body ? p->body : p->root;
-    size_t against = info(p, top)->raw;
+    xmlNode *container = top;       /* nearest semantic container */
     xmlNode *block = block_of(p, top);
     size_t links_depth = 0;
     info(p, top)->live = 1;
@@ -363,7 +371,7 @@ static void count_clean(page_t *p)
         int descend = 0;
         if (node->type == XML_ELEMENT_NODE) {
             node_info_t *in = info(p, node);
-            if (!prune(p, RULES_ALL, against, node)) {
+            if (!prune(p, RULES_ALL, info(p, container)->raw, container != top, node)) {
                 in->live = 1;
                 descend = node->children != NULL;
                 if (descend) {
@@ -371,8 +379,8 @@ static void count_clean(page_t *p)
                     if (is_block(node))
                         block = node;
                     if (is_semantic_container(node)) {
-                        in->saved_against = against;
-                        against = in->raw;
+                        in->saved_container = container;
+                        container = node;
                     }
                 }
             }
@@ -408,8 +416,8 @@ static void count_clean(page_t *p)
             links_depth -= links_depth > 0 && is_link(node);
             if (node == block)
                 block = block_of(p, node->parent);
-            if (is_semantic_container(node))
-                against = info(p, node)->saved_against;
+            if (node == container)
+                container = info(p, node)->saved_container;
         }
     }
 }
@@ -678,7 +686,7 @@ static int walk_prunes(const walker_t *w, xmlNode *node)
 {
     if (w->rules == RULES_ALL)
         return !info(w->page, node)->live;
-    return prune(w->page, w->rules, w->against, node);
+    return prune(w->page, w->rules, w->against, 0, node);
 }
 
 /* Walks root and everything under it that the rules keep. */
