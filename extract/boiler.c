@@ -13,6 +13,9 @@
 #define MENU_RUN 4
 /* Repeated captions and credits are looked for this many lines away. */
 #define REPEAT_WINDOW 3
+/* A widget heading is short; a longer "heading" is a lead paragraph
+ * styled as one. */
+#define ORPHAN_HEADING_WIDTH 80
 /* Footer markers are only trusted on lines up to this wide. */
 #define FOOTER_LINE_WIDTH 200
 
@@ -251,9 +254,9 @@ void boiler_mark_text(lines_t *lines)
     cut_trailer(lines);
 }
 
-/* A heading whose section is gone (its related-articles list or its
- * comment form was pruned) heads nothing: it is the last line, or the
- * next line is a heading of the same or a higher rank. Run from the end
+/* A short heading whose section is gone (its related-articles list or
+ * its comment form was pruned) heads nothing: it is the last line, or
+ * the next line is a heading of the same or a higher rank. Run from the end
  * so that a run of such headings goes as a whole. */
 static void drop_orphan_headings(lines_t *lines)
 {
@@ -262,7 +265,8 @@ static void drop_orphan_headings(lines_t *lines)
         line_t *l = &lines->v[i];
         if (l->drop)
             continue;
-        if (l->heading && (next_heading == -1 || (next_heading > 0 && next_heading <= l->heading)))
+        if (l->heading && utf8_width(l->text, l->len) <= ORPHAN_HEADING_WIDTH &&
+            (next_heading == -1 || (next_heading > 0 && next_heading <= l->heading)))
             l->drop = 1;
         else
             next_heading = l->heading;

@@ -36,6 +36,7 @@
 #include <libxml/tree.h>
 
 #include "html_words.h"
+#include "jsonld.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -52,6 +53,12 @@
 #define BOX_LINK_SHARE_MAX 0.5
 /* An article's <header> with more link text than this is navigation. */
 #define HEADER_LINK_SHARE_MAX 0.3
+/* A JSON-LD articleBody shorter than this is a summary, not a signal. */
+#define STATED_MIN_TEXT 400
+/* Probes taken along the stated body, and their lengths in bytes. */
+#define STATED_PROBES 8
+#define PROBE_MIN 12
+#define PROBE_MAX 40
 /* Readability: a block with less own text than this does not score. */
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
@@ -91,7 +98,7 @@ static int is_chrome_tag(const xmlNode *node)
         "script", "style", "noscript", "template", "iframe", "svg", "math",
         "button", "nav", "header", "footer", "aside", "select", "textarea",
         "input", "object", "embed", "canvas", "video", "audio", "map",
-        "head", "title", "meta", "link", "dialog", "rt", "rp",
+        "head", "title", "meta", "link", "dialog", "rt", "rp", "figcaption",
     };
     return name_in(node, chrome, COUNT(chrome));
 }
@@ -101,7 +108,7 @@ static int is_wrapper_tag(const xmlNode *node)
 {
     return html_is(node, "header") || html_is(node, "footer") ||
            html_is(node, "nav") || html_is(node, "aside") ||
-           html_is(node, "noscript");
+           html_is(node, "noscript") || html_is(node, "head");
 }
 
 /* Boxes whose link density is tested as a whole. */
@@ -204,6 +211,7 @@ typedef struct page {
     node_info_t *v;          /* v[0] is a zeroed slot for unnumbered nodes */
     size_t n, cap;
     xmlNode *root, *body;
+    xmlNode *top;            /* where the text is: <body>, else the root */
 } page_t;
 
 /* An element's slot. Elements the statistics never reached (inside
@@ -335,10 +343,13 @@ static int prune(const page_t *p, int rules, size_t against, int in_article, xml
     if (holds_most_text(p, node, against))
         return 0;
     const node_info_t *in = info(p, node);
-    if (is_box(node) && in->raw > 0 &&
-        (double)in->raw_links > BOX_LINK_SHARE_MAX * (double)in->raw)
-        return 1;
-    return attr_says_chrome(node, "class") || attr_says_chrome(node, "id");
+    int link_box = is_box(node) && in->raw > 0 &&
+                   (double)in->raw_links > BOX_LINK_SHARE_MAX * (double)in->raw;
+    if (!link_box && !attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
+        return 0;
+    /* "entry-content no-share", or an article that embeds a link list:
+     * the surest article names win. */
+    return attr_hint(node, "class") != 1 && attr_hint(node, "id") != 1;
 }
 
 /* The nearest block at or above node, within the page. */
@@ -361,7 +372,7 @@ static int is_semantic_container(const xmlNode *node)
  * clean text, link text and each block's own text. */
 static void count_clean(page_t *p)
 {
-    xmlNode *top = p->body ? p->body : p->root;
+    xmlNode *top = p->top;
     xmlNode *container = top;       /* nearest semantic container */
     xmlNode *block = block_of(p, top);
     size_t links_depth = 0;
@@ -459,7 +470,7 @@ static void init_candidate(const page_t *p, xmlNode *node)
  * grandparent half, the next ones a third of their level. */
 static void score_paragraphs(page_t *p)
 {
-    xmlNode *top = p->body ? p->body : p->root;
+    xmlNode *top = p->top;
     for (size_t i = 1; i < p->n; i++) {
         node_info_t *in = &p->v[i];
         if (!in->live || in->own < SCORE_MIN_OWN || !scores_as_paragraph(in->node))
@@ -549,7 +560,7 @@ static void add_siblings(const page_t *p, xmlNode *best, double best_score, root
  * scored. */
 static void choose_scored(const page_t *p, roots_t *out)
 {
-    xmlNode *top = p->body ? p->body : p->root;
+    xmlNode *top = p->top;
     xmlNode *best = NULL;
     double best_score = 0;
     for (size_t i = 1; i < p->n; i++) {
@@ -585,12 +596,35 @@ static void choose_scored(const page_t *p, roots_t *out)
     add_siblings(p, best, best_score, out);
 }
 
+static size_t depth_of(const xmlNode *node)
+{
+    size_t d = 0;
+    for (; node; node = node->parent)
+        d++;
+    return d;
+}
+
+static xmlNode *common_ancestor(xmlNode *a, xmlNode *b)
+{
+    size_t da = depth_of(a), db = depth_of(b);
+    for (; da > db; da--)
+        a = a->parent;
+    for (; db > da; db--)
+        b = b->parent;
+    while (a != b) {
+        a = a->parent;
+        b = b->parent;
+    }
+    return a;
+}
+
 /* The best-ranked hint with enough text, or NULL. */
 static xmlNode *choose_hint(const page_t *p)
 {
     enum { PROP, NAME1, ARTICLE, NAME2, NAME3, MAIN, RANKS };
     xmlNode *best[RANKS] = { NULL };
     size_t size[RANKS] = { 0 }, articles = 0, articles_total = 0;
+    xmlNode *props = NULL, *name1s = NULL, *first_name1 = NULL;
     for (size_t i = 1; i < p->n; i++) {
         const node_info_t *in = &p->v[i];
         if (!in->live || in->text == 0)
@@ -598,6 +632,9 @@ static xmlNode *choose_hint(const page_t *p)
         xmlNode *n = in->node;
         int rank = RANKS;
         if (has_article_body_prop(n)) {
+            /* A body split over several itemprop=articleBody elements
+             * (one per section) is held by their common ancestor. */
+            props = props ? common_ancestor(props, n) : n;
             rank = PROP;
         } else if (html_is(n, "article")) {
             rank = ARTICLE;
@@ -621,6 +658,22 @@ static xmlNode *choose_hint(const page_t *p)
             best[rank] = n;
             size[rank] = in->text;
         }
+        /* One body split over content elements of one class (a CMS's
+         * text blocks) is held by their common ancestor. */
+        if (rank == NAME1 && (!first_name1 || same_class(n, first_name1))) {
+            first_name1 = first_name1 ? first_name1 : n;
+            name1s = name1s ? common_ancestor(name1s, n) : n;
+        }
+    }
+    if (best[NAME1] && name1s && name1s != best[NAME1] && name1s->type == XML_ELEMENT_NODE &&
+        name1s != p->top && info(p, name1s)->live) {
+        best[NAME1] = name1s;
+        size[NAME1] = info(p, name1s)->text;
+    }
+    if (props && props->type == XML_ELEMENT_NODE && props != best[PROP] &&
+        props != (p->top) && info(p, props)->live) {
+        best[PROP] = props;
+        size[PROP] = info(p, props)->text;
     }
     /* A page listing several articles of similar size is an index. */
     if (best[ARTICLE] && articles >= 3 && size[ARTICLE] * 3 < articles_total)
@@ -629,6 +682,99 @@ static xmlNode *choose_hint(const page_t *p)
         if (best[r] && size[r] >= (r == PROP ? PROP_MIN_TEXT : ARTICLE_MIN_TEXT))
             return best[r];
     return NULL;
+}
+
+/* ---- the body the page states (JSON-LD) ---------------------------- */
+
+/* The longest articleBody of the page's JSON-LD blocks, collapsed. */
+static void stated_body(const page_t *p, buf_t *out)
+{
+    buf_t json = BUF_INIT;
+    for (size_t i = 1; i < p->n; i++) {
+        xmlNode *n = p->v[i].node;
+        if (!html_is(n, "script"))
+            continue;
+        xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+        int ld = type && strcmp((const char *)type, "application/ld+json") == 0;
+        xmlFree(type);
+        if (!ld)
+            continue;
+        buf_reset(&json);
+        for (xmlNode *c = n->children; c; c = c->next)
+            if (c->content)
+                buf_puts(&json, (const char *)c->content);
+        jsonld_article_body(buf_str(&json), json.len, out);
+    }
+    buf_free(&json);
+}
+
+typedef struct probe {
+    const char *s;
+    size_t len;
+    xmlNode *found;        /* the first text node holding it */
+} probe_t;
+
+/* Up to STATED_PROBES phrases spread along body, each starting and
+ * ending at a word boundary. Returns how many. */
+static size_t take_probes(const buf_t *body, probe_t *probes)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < STATED_PROBES; k++) {
+        size_t at = body->len * k / STATED_PROBES;
+        while (at > 0 && at < body->len && body->data[at - 1] != ' ')
+            at++;
+        if (at + PROBE_MIN > body->len)
+            continue;
+        size_t end = at + PROBE_MAX < body->len ? at + PROBE_MAX : body->len;
+        while (end > at + PROBE_MIN && end < body->len && body->data[end] != ' ')
+            end--;
+        if (end - at < PROBE_MIN)
+            continue;
+        probes[n++] = (probe_t){ body->data + at, end - at, NULL };
+    }
+    return n;
+}
+
+/* The element holding the article the page states in JSON-LD: the
+ * nearest common ancestor of the text nodes where phrases of the stated
+ * body appear. NULL without a stated body, when too few phrases are
+ * found (the site's HTML differs from its CMS text), or when the
+ * ancestor is the whole body or holds far less text than stated. */
+static xmlNode *choose_stated(const page_t *p)
+{
+    xmlNode *top = p->top;
+    buf_t body = BUF_INIT;
+    stated_body(p, &body);
+    xmlNode *found = NULL;
+    probe_t probes[STATED_PROBES];
+    size_t n = body.len >= STATED_MIN_TEXT ? take_probes(&body, probes) : 0, hits = 0;
+    buf_t text = BUF_INIT;
+    for (xmlNode *t = top; n > 0 && hits < n && t; t = html_next(t, top, html_is_code(t))) {
+        if (t->type != XML_TEXT_NODE || !t->content)
+            continue;
+        buf_reset(&text);
+        text_append_collapsed(&text, (const char *)t->content, strlen((const char *)t->content));
+        if (text.len < PROBE_MIN)
+            continue;
+        for (size_t k = 0; k < n; k++)
+            if (!probes[k].found && memmem(text.data, text.len, probes[k].s, probes[k].len)) {
+                probes[k].found = t;
+                hits++;
+            }
+    }
+    /* Most phrases found: their common ancestor holds the article. */
+    if (n > 0 && hits * 2 > n)
+        for (size_t k = 0; k < n; k++)
+            if (probes[k].found)
+                found = found ? common_ancestor(found, probes[k].found) : probes[k].found;
+    if (found && found->type != XML_ELEMENT_NODE)
+        found = found->parent;
+    if (found && (found == top || found->type != XML_ELEMENT_NODE || !info(p, found)->live ||
+                  info(p, found)->text * 4 < body.len))
+        found = NULL;
+    buf_free(&text);
+    buf_free(&body);
+    return found;
 }
 
 /* ---- the walk ------------------------------------------------------ */
@@ -692,7 +838,7 @@ static int walk_prunes(const walker_t *w, xmlNode *node)
 /* Walks root and everything under it that the rules keep. */
 static void walk(walker_t *w, xmlNode *root)
 {
-    if (root->type == XML_ELEMENT_NODE && root != w->page->body && walk_prunes(w, root))
+    if (root->type == XML_ELEMENT_NODE && root != w->page->top && walk_prunes(w, root))
         return;
     enter(w, root);
     xmlNode *node = root->children;
@@ -756,23 +902,28 @@ static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t
 
 void html_main_text(struct _xmlDoc *doc, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL };
+    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL };
     if (!p.root)
         return;
     count_raw(&p);
+    /* Broken markup can leave most of the page in <head>. */
+    p.top = p.body && info(&p, p.body)->raw * 2 >= info(&p, p.root)->raw ? p.body : p.root;
     count_clean(&p);
     score_paragraphs(&p);
 
-    /* The choices, best first: the hint, the scored block, the body. */
+    /* The choices, best first: the element holding the body the page
+     * states, else the hint; the scored block; the body. */
     roots_t choices[3] = { { NULL, 0, 0 }, { NULL, 0, 0 }, { NULL, 0, 0 } };
     size_t n_choices = 0;
-    xmlNode *hint = choose_hint(&p);
+    xmlNode *hint = choose_stated(&p);
+    if (!hint)
+        hint = choose_hint(&p);
     if (hint)
         add_siblings(&p, hint, final_score(info(&p, hint)), &choices[n_choices++]);
     choose_scored(&p, &choices[n_choices]);
     if (choices[n_choices].n)
         n_choices++;
-    roots_add(&choices[n_choices++], p.body ? p.body : p.root);
+    roots_add(&choices[n_choices++], p.top);
 
     lines_t best = LINES_INIT, tmp = LINES_INIT;
     size_t best_bytes = 0;

@@ -162,11 +162,25 @@ static int word_is_chrome(const char *w, size_t n)
            has_stem(w, n, chrome_stems, COUNT(chrome_stems));
 }
 
+/* A token whose first word is one of these states that the chrome is
+ * absent or elsewhere: "no-share", "has-sidebar", "without-comments". */
+static const char *const modifiers[] = {
+    "no", "not", "has", "with", "without", "hide", "show", "is", "toggle",
+};
+
+static int first_word_is_modifier(const token_t *t)
+{
+    size_t n = strnlen(t->word, t->word_len);
+    return n < t->word_len && is_word(t->word, n, modifiers, COUNT(modifiers));
+}
+
 int html_words_chrome(const char *value)
 {
     token_t t;
     const char *p = value;
     while (p && next_token(&p, &t)) {
+        if (first_word_is_modifier(&t))
+            continue;
         if (any_word(&t, word_is_chrome))
             return 1;
         if (!is_word(t.compact, t.compact_len, content_exceptions, COUNT(content_exceptions)) &&

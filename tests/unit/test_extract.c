@@ -18,6 +18,7 @@
 #include "extract/extract.h"
 #include "extract/gzip.h"
 #include "extract/html_words.h"
+#include "extract/jsonld.h"
 #include "extract/numbers.h"
 #include "extract/simhash.h"
 #include "extract/utf8.h"
@@ -557,6 +558,105 @@ static void test_html_short_hint(void)
     }
 }
 
+/* JSON-LD: the longest articleBody at any depth; malformed or deep
+ * JSON is no body, never a crash. */
+static void test_jsonld(void)
+{
+    buf_t out = BUF_INIT;
+    const char *graph = "{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":\"WebPage\"},"
+                        "{\"@type\":\"NewsArticle\",\"articleBody\":\"Short.\"},"
+                        "{\"@type\":\"NewsArticle\",\"articleBody\":\"The  council\\n approved it.\"}]}";
+    CHECK(jsonld_article_body(graph, strlen(graph), &out) == 1);
+    CHECK_STR(buf_str(&out), "The council approved it.");
+    /* A shorter body later does not replace a longer one. */
+    const char *shorter = "[{\"articleBody\":\"Tiny.\"}]";
+    CHECK(jsonld_article_body(shorter, strlen(shorter), &out) == 0);
+    CHECK_STR(buf_str(&out), "The council approved it.");
+    static const char *const none[] = {
+        "", "{", "{\"articleBody\":", "{\"articleBody\":42}", "not json", "[1,2,3]",
+        "{\"headline\":\"no body here\"}",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        buf_t b = BUF_INIT;
+        CHECK_MSG(jsonld_article_body(none[i], strlen(none[i]), &b) == 0 && b.len == 0, none[i]);
+        buf_free(&b);
+    }
+    /* Deeper than JSONLD_MAX_DEPTH: not looked into. */
+    buf_t deep = BUF_INIT, b = BUF_INIT;
+    for (int i = 0; i < JSONLD_MAX_DEPTH + 10; i++)
+        buf_puts(&deep, "{\"a\":");
+    buf_puts(&deep, "{\"articleBody\":\"deep\"}");
+    for (int i = 0; i < JSONLD_MAX_DEPTH + 10; i++)
+        buf_putc(&deep, '}');
+    CHECK(jsonld_article_body(buf_str(&deep), deep.len, &b) == 0);
+    buf_free(&deep);
+    buf_free(&b);
+    buf_free(&out);
+}
+
+/* The element holding the body a page states in JSON-LD is the article,
+ * even when nothing in the markup says so and a longer block of other
+ * prose sits beside it. */
+static void test_html_stated_body(void)
+{
+    static const char *const paras[] = {
+        "The harbour authority confirmed on Monday that dredging of the eastern basin will begin in April.",
+        "Engineers expect the work, which was delayed twice, to take eighteen months in all.",
+        "Residents near the quay have asked for night-time limits on the noise from the dredgers.",
+        "A public meeting about the plan is scheduled at the town hall for the second week of March.",
+        "The authority said the basin will then take ships of up to twelve metres of draught.",
+    };
+    buf_t page = BUF_INIT, stated = BUF_INIT;
+    for (size_t i = 0; i < 5; i++)
+        buf_printf(&stated, "%s%s", i ? " " : "", paras[i]);
+    buf_puts(&page, "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                    "\"articleBody\":\"");
+    buf_puts(&page, buf_str(&stated));
+    buf_puts(&page, "\"}</script></head><body><div class=\"a\"><div class=\"b\">");
+    for (size_t i = 0; i < 5; i++)
+        buf_printf(&page, "<div class=\"c\"><span>%s</span></div>", paras[i]);
+    buf_puts(&page, "</div></div><div class=\"d\">");
+    for (int i = 0; i < 8; i++)
+        buf_printf(&page, "<p>OTHER-PROSE %d, which is long, has commas, and reads well, but it is "
+                          "another story, told at length, in another column.</p>", i);
+    buf_puts(&page, "</div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    buf_free(&stated);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(contains(r->body, paras[0]) && contains(r->body, paras[4]));
+        CHECK_MSG(!contains(r->body, "OTHER-PROSE"), r->body);
+        record_destroy(&r);
+    }
+}
+
+/* Names that negate chrome ("no-share") and article names that embed
+ * a link list keep their text; captions go. */
+static void test_html_names(void)
+{
+    const char *page =
+        "<html><body><div class=\"menu\"><a href=\"/\">Home</a></div>"
+        "<div class=\"wrap\"><div class=\"entry-content no-share\">"
+        "<p>The first paragraph of the story, long enough, with a comma or two, and a full stop.</p>"
+        "<figure><img src=\"x.jpg\"><figcaption>CAPTION-TEXT by someone</figcaption></figure>"
+        "<ul><li><a href=\"/1\">Link one to another page entirely</a></li>"
+        "<li><a href=\"/2\">Link two to another page entirely</a></li>"
+        "<li><a href=\"/3\">Link three to another page entirely</a></li>"
+        "<li><a href=\"/4\">Link four to another page entirely</a></li></ul>"
+        "<p>The second paragraph of the story goes on, with more detail, and ends here.</p>"
+        "</div></div></body></html>";
+    record_t *r = extract_str(page, NULL);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_MSG(contains(r->body, "The first paragraph of the story"), r->body);
+    CHECK_MSG(contains(r->body, "The second paragraph of the story"), r->body);
+    CHECK(!contains(r->body, "CAPTION-TEXT"));
+    CHECK(!contains(r->body, "Link one"));
+    record_destroy(&r);
+}
+
 /* ---- encodings ----------------------------------------------------- */
 
 static void test_euc_kr(void)
@@ -1083,6 +1183,9 @@ int main(void)
     test_html_scoring();
     test_html_boilerplate();
     test_html_short_hint();
+    test_jsonld();
+    test_html_stated_body();
+    test_html_names();
     test_euc_kr();
     test_other_encodings();
     test_invalid_utf8();
