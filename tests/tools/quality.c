@@ -180,9 +180,11 @@ static int read_file(const char *path, buf_t *out)
     return failed ? -1 : 0;
 }
 
-/* Counts each snippet of list found (or not) in text. */
+/* Counts each snippet of list found (or not) in text; with report set,
+ * appends there a line for each one found when it should not be, or
+ * missing when it should be there. */
 static size_t count_found(json_t *list, const buf_t *text, buf_t *scratch, int want,
-                          const char *label, int show)
+                          const char *label, buf_t *report)
 {
     size_t found = 0, i;
     json_t *item;
@@ -194,8 +196,8 @@ static size_t count_found(json_t *list, const buf_t *text, buf_t *scratch, int w
         int hit = scratch->len == 0 ||
                   memmem(buf_str(text), text->len, buf_str(scratch), scratch->len) != NULL;
         found += (size_t)hit;
-        if (show && hit != want)
-            printf("    %s: %s\n", label, buf_str(scratch));
+        if (report && hit != want)
+            buf_printf(report, "    %s: %s\n", label, buf_str(scratch));
     }
     return found;
 }
@@ -241,12 +243,15 @@ static int score_page(quality_t *q, const char *dir, const char *url, json_t *en
     else
         page.failed = 1;
     size_t with_n = json_array_size(with);
-    int show = q->show_pages;
-    if (show)
-        printf("%s  %s%s%s\n", name, url, rec ? "" : "  FAILED: ", rec ? "" : error);
-    page.tp = rec ? count_found(with, &text, &scratch, 1, "missed", show) : 0;
+    buf_t misses = BUF_INIT;
+    buf_t *report = q->show_pages ? &misses : NULL;
+    page.tp = rec ? count_found(with, &text, &scratch, 1, "missed", report) : 0;
     page.fn = with_n - page.tp;
-    page.fp = rec ? count_found(without, &text, &scratch, 0, "kept", show) : 0;
+    page.fp = rec ? count_found(without, &text, &scratch, 0, "kept", report) : 0;
+    if (q->show_pages && (!rec || misses.len))
+        printf("%s  %s%s%s\n%s", name, url, rec ? "" : "  FAILED: ",
+               rec ? "" : error ? error : "no reason given", buf_str(&misses));
+    buf_free(&misses);
     buf_free(&scratch);
     buf_free(&text);
 
