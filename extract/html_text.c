@@ -7,18 +7,26 @@
  *     with its visible text and link text, once as parsed (raw) and once
  *     without the pruned chrome (clean), and the text it holds directly,
  *     outside nested blocks (own);
- *  2. pruning: chrome tags (nav, aside, forms, ...), hidden elements,
- *     class and id names of chrome (html_words.c) and link-dense lists,
- *     tables and boxes are left out. An element holding more than half of
- *     the text it is judged against is a wrapper of broken markup, never
+ *  2. pruning: chrome tags (nav, aside, forms, captions, ...), hidden
+ *     elements, class and id names of chrome (html_words.c) and
+ *     link-dense lists, tables and boxes are left out. An element holding
+ *     more than half of the text it is judged against (its nearest
+ *     <article>, <main> or <body>) is a wrapper of broken markup, never
  *     pruned, whatever its name says;
- *  3. the container: the best-ranked hint (itemprop=articleBody, then
- *     class/id names such as "entry-content", <article>, more class
- *     names, <main>) with enough text; else Readability's choice: every
+ *  3. the container: the element holding the phrases of the page's
+ *     JSON-LD articleBody (jsonld.c), else the best-ranked hint
+ *     (itemprop=articleBody, then class/id names such as
+ *     "entry-content", <article>, more class names, <main>) with enough
+ *     text, each with its siblings of similar worth; else Readability's
+ *     choice: every
  *     paragraph scores its parent and grandparents by its length and
  *     commas, scores are weighed by class names and by one minus the
  *     link density, the best block wins and takes along siblings of
  *     similar worth.
+ *
+ * The element slots live in one array for the page (page_t), freed at
+ * the end; the _private fields then hold stale indices, which nothing
+ * reads (extract.c frees the document right after).
  *
  * When the text from the chosen container is short, the next choice (the
  * scored block, then the whole body) is tried, and the first that gives
