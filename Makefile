@@ -6,6 +6,7 @@
 #               then each fuzzer for FUZZ_SECONDS (60) over its committed corpus
 #   make check  the plain suite only (faster while developing)
 #   make build-release, make build-clang   those two compile-only builds
+#   make quality  main-text extraction scored on the shared web-eval corpus
 
 JOBS ?= $(shell nproc)
 # Quiet builds: compiler messages and errors only.
@@ -15,7 +16,7 @@ CMAKE_BUILD = cmake --build $(1) -j $(JOBS) $(2) -- --no-print-directory -s
 CMAKE_CONFIGURE = cmake -S . -B $(1) -DFEEDMILL_WERROR=ON $(2) >/dev/null
 
 .PHONY: all setup configure build build-asan build-release build-clang demo check \
-	check-asan test clean fuzz bench
+	check-asan test clean fuzz bench quality
 
 all: build
 
@@ -70,6 +71,12 @@ fuzz: setup
 # Figures and ratios against the bare stages, never pass/fail (bench/README.md).
 bench: build
 	bash bench/bench.sh build
+
+# Precision, recall, F1 and speed of main-text extraction on the shared
+# web-eval corpus (tests/tools/quality.c); the floor test checks the same.
+FEEDMILL_CORPUS ?= ../shared/corpus
+quality: build
+	./build/tests/quality $(FEEDMILL_CORPUS)/web-eval
 
 clean:
 	rm -rf build build-asan build-release build-clang build-fuzz

@@ -13,6 +13,9 @@
 #define MENU_RUN 4
 /* Repeated captions and credits are looked for this many lines away. */
 #define REPEAT_WINDOW 3
+/* A widget heading is short; a longer "heading" is a lead paragraph
+ * styled as one. */
+#define ORPHAN_HEADING_WIDTH 80
 /* Footer markers are only trusted on lines up to this wide. */
 #define FOOTER_LINE_WIDTH 200
 
@@ -31,14 +34,35 @@ static const char *const ui_words[] = {
     "subscribe", "advertisement", "advertising", "read more",
     "skip to content", "skip to main content", "menu", "search", "home",
     "back to top", "close", "toggle navigation", "facebook", "twitter",
-    "linkedin", "whatsapp", "pinterest", "reddit",
+    "linkedin", "whatsapp", "pinterest", "reddit", "credit", "credits", "next",
+    "previous", "drucken", "teilen", "anzeige", "werbung", "pdf", "zurück",
+    "nach oben", "seite drucken", "weiterlesen", "mehr lesen", "mehr erfahren",
+    "gefällt mir", "bloggern gefällt das", "kommentieren", "compartir", "imprimir",
+    "partager", "imprimer",
 };
 
-/* Widget headings that open the trailer under an article. */
+/* Widget headings that open the trailer under an article: related and
+ * most-read lists, comments, tags, sharing, in the languages feedmill
+ * meets most. */
 static const char *const trailer_words[] = {
     "관련기사", "관련 기사", "많이 본 뉴스", "추천 뉴스", "인기 기사",
-    "related articles", "related posts", "related stories", "most popular",
-    "most read", "you may also like", "recommended",
+    "related articles", "related posts", "related stories", "related content",
+    "related news", "related", "most popular", "most read", "you may also like",
+    "you might also like", "recommended", "read next", "more stories", "read more",
+    "popular posts", "recent posts", "leave a reply", "leave a comment", "comments",
+    "share this", "like this", "tags", "topics",
+    "mehr zum thema", "mehr zu diesem thema", "weitere artikel", "weitere artikel zum thema",
+    "das könnte sie auch interessieren", "das könnte dich auch interessieren",
+    "auch interessant", "lesen sie auch", "lesen sie auch die folgenden beiträge",
+    "weitere nachrichten", "weitere beiträge", "ähnliche artikel", "ähnliche beiträge",
+    "verwandte artikel", "meistgelesen", "am meisten gelesen", "meistgelesene artikel",
+    "beliebte artikel", "passend zum thema", "schlagworte", "kommentare",
+    "kommentar schreiben", "artikel teilen", "diesen artikel teilen",
+    "notas relacionadas", "noticias relacionadas", "artículos relacionados",
+    "te puede interesar", "también te puede interesar", "lo más leído", "más noticias",
+    "comentarios", "etiquetas", "à lire aussi", "lire aussi", "sur le même sujet",
+    "articles similaires", "les plus lus", "commentaires", "articoli correlati",
+    "potrebbe interessarti", "leggi anche",
 };
 
 /* Substrings that mark a (short) line as footer or UI text. */
@@ -230,10 +254,30 @@ void boiler_mark_text(lines_t *lines)
     cut_trailer(lines);
 }
 
+/* A short heading whose section is gone (its related-articles list or
+ * its comment form was pruned) heads nothing: it is the last line, or
+ * the next line is a heading of the same or a higher rank. Run from the end
+ * so that a run of such headings goes as a whole. */
+static void drop_orphan_headings(lines_t *lines)
+{
+    int next_heading = -1;      /* level of the next kept line's heading: 0 none, -1 end */
+    for (size_t i = lines->n; i-- > 0;) {
+        line_t *l = &lines->v[i];
+        if (l->drop)
+            continue;
+        if (l->heading && utf8_width(l->text, l->len) <= ORPHAN_HEADING_WIDTH &&
+            (next_heading == -1 || (next_heading > 0 && next_heading <= l->heading)))
+            l->drop = 1;
+        else
+            next_heading = l->heading;
+    }
+}
+
 void boiler_mark_html(lines_t *lines)
 {
     mark_lines(lines, 0);
     cut_trailer(lines);
+    drop_orphan_headings(lines);
 }
 
 void boiler_drop_title(lines_t *lines, const char *title)

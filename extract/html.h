@@ -1,9 +1,10 @@
 /* html: web pages through libxml2's forgiving HTML parser.
  *
- * html.c parses and walks the tree for the main text; html_meta.c reads
- * title, date, author and language from the same tree. libxml2 types stay
- * out of this header (struct _xmlDoc is libxml2's own tag for xmlDoc) so
- * that only these two files see the library. */
+ * html.c parses and offers the tree helpers; html_text.c finds the main
+ * text in the tree; html_meta.c reads title, date, author and language
+ * from the same tree. libxml2 types stay out of this header (struct
+ * _xmlDoc is libxml2's own tag for xmlDoc) so that only these files see
+ * the library. */
 #ifndef FEEDMILL_EXTRACT_HTML_H
 #define FEEDMILL_EXTRACT_HTML_H
 
@@ -22,9 +23,12 @@ struct _xmlNode;
 struct _xmlDoc *html_parse(const char *utf8, size_t len);
 void html_free(struct _xmlDoc *doc);
 
-/* The main text as paragraphs: the article (<article>, <main>,
- * itemprop=articleBody, else <body>) without navigation, scripts, forms
- * and other chrome, one line per block element, link lists left out. */
+/* The main text as paragraphs, one line per block element: the article
+ * container (a ranked hint: itemprop=articleBody, class names such as
+ * "entry-content", <article>, <main>; else the block that scores best
+ * on text and link density, with its siblings of similar worth) without
+ * navigation, scripts, forms, comments, share bars, related lists and
+ * other chrome, link lists left out. Uses the nodes' _private fields. */
 void html_main_text(struct _xmlDoc *doc, lines_t *out);
 
 /* Title, published date, author and the declared language. */
@@ -38,6 +42,11 @@ void html_node_text(struct _xmlNode *node, buf_t *out);
 
 /* Value of attribute name on node as a malloc'd string, or NULL. */
 char *html_attr(struct _xmlNode *node, const char *name);
+
+/* 1 for elements whose content is code, never text: script, style,
+ * template. (<noscript> is not: broken pages get the rest of the page
+ * nested into one.) */
+int html_is_code(const struct _xmlNode *node);
 
 /* 1 when node is the element called name (lowercase). */
 int html_is(const struct _xmlNode *node, const char *name);

@@ -59,10 +59,16 @@ static const latin_lang_t latin_langs[] = {
 };
 #define LATIN_LANGS (sizeof(latin_langs) / sizeof(latin_langs[0]))
 
+/* Called for every Latin token of every body (voting, keywords): the
+ * first byte rules out almost every entry before any string compare.
+ * strncmp stops at the entry's NUL, so a shorter entry is never read
+ * past its end; entry[len] == NUL then checks the lengths are equal. */
 static int in_words(const char *const *words, const char *w, size_t len)
 {
+    if (len == 0)
+        return 0;
     for (size_t i = 0; words[i]; i++)
-        if (strlen(words[i]) == len && memcmp(words[i], w, len) == 0)
+        if (words[i][0] == w[0] && strncmp(words[i], w, len) == 0 && words[i][len] == '\0')
             return 1;
     return 0;
 }

@@ -10,7 +10,7 @@ packages=(
     libsqlite3-dev sqlite3             # storage; the CLI is used by tests
     libxml2-dev zlib1g-dev             # HTML parsing, gzip-compressed documents
     libutf8proc-dev                    # Unicode categories: which query words FTS5 can index
-    libjansson-dev                     # JSON-lines feeds
+    libjansson-dev                     # JSON lines, JSON-LD in pages, the quality scorer
     clang libclang-rt-14-dev           # make fuzz: libFuzzer, ASan runtime
 )
 

@@ -17,6 +17,8 @@
 #include "extract/date.h"
 #include "extract/extract.h"
 #include "extract/gzip.h"
+#include "extract/html_words.h"
+#include "extract/jsonld.h"
 #include "extract/numbers.h"
 #include "extract/simhash.h"
 #include "extract/utf8.h"
@@ -418,6 +420,240 @@ static void test_example_page(void)
           !contains(r->body, "페이스북") && !contains(r->body, "김하늘 기자"));
     check_money(r, "120억원", 1.2e10, "KRW");
     check_money(r, "1,550원", 1550.0, "KRW");
+    record_destroy(&r);
+}
+
+/* Class and id vocabularies: chrome, ranked container hints, weights. */
+static void test_html_words(void)
+{
+    static const char *const chrome[] = {
+        "related-posts", "mainMenu", "subnav", "comments", "share-buttons",
+        "newsletter-signup", "paywall", "donation-box", "most-read", "wp-caption-text",
+        "cookie-consent", "sd-sharing robots-nocontent", "article-copyright",
+    };
+    for (size_t i = 0; i < sizeof(chrome) / sizeof(chrome[0]); i++)
+        CHECK_MSG(html_words_chrome(chrome[i]), chrome[i]);
+    static const char *const not_chrome[] = {
+        "unavailable", "commentary", "entry-content", "article__body", "post", "",
+        "canvas-wrapper", "TestReport__Section--Ads",
+    };
+    for (size_t i = 0; i < sizeof(not_chrome) / sizeof(not_chrome[0]); i++)
+        CHECK_MSG(!html_words_chrome(not_chrome[i]), not_chrome[i]);
+    CHECK(html_words_hint("entry-content clearfix") == 1);
+    CHECK(html_words_hint("article__body") == 1);
+    CHECK(html_words_hint("articleBody") == 1);
+    CHECK(html_words_hint("post") == 2);
+    CHECK(html_words_hint("col-md-8 post") == 2);
+    CHECK(html_words_hint("main-content") == 3);
+    CHECK(html_words_hint("content") == 3);
+    CHECK(html_words_hint("postscript") == 0);
+    CHECK(html_words_hint("sidebar") == 0);
+    CHECK(html_words_weight("post-body") == 25);
+    CHECK(html_words_weight("comment-list") == -25);
+    CHECK(html_words_weight("post-comments") == 0);
+    CHECK(html_words_weight("col-md-8") == 0);
+}
+
+/* A page without any container hint: the block that scores best on
+ * text and link density is the article, not the sidebar beside it. */
+static void test_html_scoring(void)
+{
+    buf_t page = BUF_INIT;
+    buf_puts(&page, "<html><body><div id=\"top\"><a href=\"/\">Start</a> <a href=\"/a\">Politik</a>"
+                    "</div><div class=\"wrap\"><div class=\"col1\">");
+    for (int i = 0; i < 8; i++)
+        buf_printf(&page, "<div><a href=\"/t%d\">SIDEBAR-TEASER number %d, read it</a>"
+                          "<p>Short teaser %d.</p></div>", i, i, i);
+    buf_puts(&page, "</div><div class=\"col2\"><h2>Harbour works</h2>");
+    for (int i = 0; i < 6; i++)
+        buf_printf(&page, "<p>The council, after a long debate, approved paragraph %d of the "
+                          "harbour plan, which covers dredging, new quays, and a ferry "
+                          "terminal, and it will be built over three years.</p>", i);
+    buf_puts(&page, "</div></div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK(contains(r->body, "approved paragraph 0 of the harbour plan"));
+    CHECK(contains(r->body, "approved paragraph 5 of the harbour plan"));
+    CHECK(contains(r->body, "Harbour works"));
+    CHECK_MSG(!contains(r->body, "SIDEBAR-TEASER"), r->body);
+    CHECK_MSG(!contains(r->body, "Short teaser"), r->body);
+    CHECK(!contains(r->body, "Politik"));
+    record_destroy(&r);
+}
+
+/* Inside the article: related and most-read lists, newsletter and
+ * paywall boxes, share bars, photo credits and link lists go; prose,
+ * lists of text, tables and headings that head something stay. */
+static void test_html_boilerplate(void)
+{
+    const char *page =
+        "<html><body><article><h1>Harbour plan approved</h1>"
+        "<p>The city council approved the harbour plan on Tuesday, after a debate that "
+        "lasted, by all accounts, most of the night.</p>"
+        "<figure><img src=\"a.jpg\"><figcaption class=\"wp-caption-text\">Photo: CREDIT-TEXT"
+        "</figcaption></figure>"
+        "<h2>What changes</h2>"
+        "<ul><li>New quays for LIST-ITEM-ONE cargo ships.</li>"
+        "<li>A ferry terminal, LIST-ITEM-TWO, in the east.</li></ul>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2027</td><td>TABLE-CELL 40 m</td>"
+        "</tr></table>"
+        "<div class=\"share-bar\">Share SHARE-TEXT on</div>"
+        "<div class=\"newsletter-box\">NEWSLETTER-TEXT Sign up for our newsletter.</div>"
+        "<div class=\"paywall\">PAYWALL-TEXT Subscribe to read on.</div>"
+        "<p>Work starts next spring, the mayor said, and should end within three years.</p>"
+        "<h3>More from us</h3>"
+        "<ul><li><a href=\"/1\">LINKLIST-ONE is a story</a></li>"
+        "<li><a href=\"/2\">LINKLIST-TWO is another</a></li></ul>"
+        "<div class=\"related-posts\"><h3>Related</h3><p>RELATED-TEXT about ships.</p></div>"
+        "<section class=\"most-read\"><p>MOSTREAD-TEXT</p></section>"
+        "</article></body></html>";
+    record_t *r = extract_str(page, NULL);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    static const char *const kept[] = {
+        "The city council approved the harbour plan", "What changes",
+        "New quays for LIST-ITEM-ONE cargo ships.", "LIST-ITEM-TWO", "TABLE-CELL 40 m",
+        "Work starts next spring",
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        CHECK_MSG(contains(r->body, kept[i]), kept[i]);
+    static const char *const absent[] = {
+        "CREDIT-TEXT", "SHARE-TEXT", "NEWSLETTER-TEXT", "PAYWALL-TEXT", "More from us",
+        "LINKLIST-ONE", "RELATED-TEXT", "MOSTREAD-TEXT",
+    };
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        CHECK_MSG(!contains(r->body, absent[i]), absent[i]);
+    /* Paragraphs in reading order, a blank line between them. */
+    const char *first = strstr(r->body, "The city council");
+    const char *last = strstr(r->body, "Work starts next spring");
+    CHECK(first && last && first < last);
+    CHECK(contains(r->body, "the night.\n\nWhat changes\n\nNew quays"));
+    record_destroy(&r);
+}
+
+/* A hint container with little text is a teaser: when the article is
+ * elsewhere, the scored block (or the body) gives the text instead. */
+static void test_html_short_hint(void)
+{
+    buf_t page = BUF_INIT;
+    buf_puts(&page, "<html><body><main><p>TEASER-TEXT: a short summary of the story that "
+                    "is here only to point readers at the full report, which is below the "
+                    "fold, on this very page, in the next column of the layout.</p></main>"
+                    "<div class=\"x\">");
+    for (int i = 0; i < 5; i++)
+        buf_printf(&page, "<p>Report paragraph %d: the committee, having heard witnesses, "
+                          "found that the budget, as drafted, was sound.</p>", i);
+    buf_puts(&page, "</div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_MSG(contains(r->body, "Report paragraph 0") && contains(r->body, "Report paragraph 4"),
+                  r->body);
+        record_destroy(&r);
+    }
+}
+
+/* JSON-LD: the longest articleBody at any depth; malformed or deep
+ * JSON is no body, never a crash. */
+static void test_jsonld(void)
+{
+    buf_t out = BUF_INIT;
+    const char *graph = "{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":\"WebPage\"},"
+                        "{\"@type\":\"NewsArticle\",\"articleBody\":\"Short.\"},"
+                        "{\"@type\":\"NewsArticle\",\"articleBody\":\"The  council\\n approved it.\"}]}";
+    CHECK(jsonld_article_body(graph, strlen(graph), &out) == 1);
+    CHECK_STR(buf_str(&out), "The council approved it.");
+    /* A shorter body later does not replace a longer one. */
+    const char *shorter = "[{\"articleBody\":\"Tiny.\"}]";
+    CHECK(jsonld_article_body(shorter, strlen(shorter), &out) == 0);
+    CHECK_STR(buf_str(&out), "The council approved it.");
+    static const char *const none[] = {
+        "", "{", "{\"articleBody\":", "{\"articleBody\":42}", "not json", "[1,2,3]",
+        "{\"headline\":\"no body here\"}",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        buf_t b = BUF_INIT;
+        CHECK_MSG(jsonld_article_body(none[i], strlen(none[i]), &b) == 0 && b.len == 0, none[i]);
+        buf_free(&b);
+    }
+    /* Deeper than JSONLD_MAX_DEPTH: not looked into. */
+    buf_t deep = BUF_INIT, b = BUF_INIT;
+    for (int i = 0; i < JSONLD_MAX_DEPTH + 10; i++)
+        buf_puts(&deep, "{\"a\":");
+    buf_puts(&deep, "{\"articleBody\":\"deep\"}");
+    for (int i = 0; i < JSONLD_MAX_DEPTH + 10; i++)
+        buf_putc(&deep, '}');
+    CHECK(jsonld_article_body(buf_str(&deep), deep.len, &b) == 0);
+    buf_free(&deep);
+    buf_free(&b);
+    buf_free(&out);
+}
+
+/* The element holding the body a page states in JSON-LD is the article,
+ * even when nothing in the markup says so and a longer block of other
+ * prose sits beside it. */
+static void test_html_stated_body(void)
+{
+    static const char *const paras[] = {
+        "The harbour authority confirmed on Monday that dredging of the eastern basin will begin in April.",
+        "Engineers expect the work, which was delayed twice, to take eighteen months in all.",
+        "Residents near the quay have asked for night-time limits on the noise from the dredgers.",
+        "A public meeting about the plan is scheduled at the town hall for the second week of March.",
+        "The authority said the basin will then take ships of up to twelve metres of draught.",
+    };
+    buf_t page = BUF_INIT, stated = BUF_INIT;
+    for (size_t i = 0; i < 5; i++)
+        buf_printf(&stated, "%s%s", i ? " " : "", paras[i]);
+    buf_puts(&page, "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                    "\"articleBody\":\"");
+    buf_puts(&page, buf_str(&stated));
+    buf_puts(&page, "\"}</script></head><body><div class=\"a\"><div class=\"b\">");
+    for (size_t i = 0; i < 5; i++)
+        buf_printf(&page, "<div class=\"c\"><span>%s</span></div>", paras[i]);
+    buf_puts(&page, "</div></div><div class=\"d\">");
+    for (int i = 0; i < 8; i++)
+        buf_printf(&page, "<p>OTHER-PROSE %d, which is long, has commas, and reads well, but it is "
+                          "another story, told at length, in another column.</p>", i);
+    buf_puts(&page, "</div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    buf_free(&stated);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(contains(r->body, paras[0]) && contains(r->body, paras[4]));
+        CHECK_MSG(!contains(r->body, "OTHER-PROSE"), r->body);
+        record_destroy(&r);
+    }
+}
+
+/* Names that negate chrome ("no-share") and article names that embed
+ * a link list keep their text; captions go. */
+static void test_html_names(void)
+{
+    const char *page =
+        "<html><body><div class=\"menu\"><a href=\"/\">Home</a></div>"
+        "<div class=\"wrap\"><div class=\"entry-content no-share\">"
+        "<p>The first paragraph of the story, long enough, with a comma or two, and a full stop.</p>"
+        "<figure><img src=\"x.jpg\"><figcaption>CAPTION-TEXT by someone</figcaption></figure>"
+        "<ul><li><a href=\"/1\">Link one to another page entirely</a></li>"
+        "<li><a href=\"/2\">Link two to another page entirely</a></li>"
+        "<li><a href=\"/3\">Link three to another page entirely</a></li>"
+        "<li><a href=\"/4\">Link four to another page entirely</a></li></ul>"
+        "<p>The second paragraph of the story goes on, with more detail, and ends here.</p>"
+        "</div></div></body></html>";
+    record_t *r = extract_str(page, NULL);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_MSG(contains(r->body, "The first paragraph of the story"), r->body);
+    CHECK_MSG(contains(r->body, "The second paragraph of the story"), r->body);
+    CHECK(!contains(r->body, "CAPTION-TEXT"));
+    CHECK(!contains(r->body, "Link one"));
     record_destroy(&r);
 }
 
@@ -943,6 +1179,13 @@ int main(void)
     test_html_page();
     test_html_truncated();
     test_example_page();
+    test_html_words();
+    test_html_scoring();
+    test_html_boilerplate();
+    test_html_short_hint();
+    test_jsonld();
+    test_html_stated_body();
+    test_html_names();
     test_euc_kr();
     test_other_encodings();
     test_invalid_utf8();

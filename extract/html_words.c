@@ -1,0 +1,239 @@
+/* html_words: class and id vocabularies. See html_words.h.
+ *
+ * The lists are the names content management systems and site templates
+ * actually use, as the widely used extractors (Readability, trafilatura,
+ * boilerpipe) collected them; nothing here names one site. */
+#include "html_words.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "utf8.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* Longer words and tokens are compared on their first bytes only. */
+#define WORD_MAX 64
+
+/* Chrome stems, matched at the start or the end of a word or of a whole
+ * token without its separators ("most-read" is "mostread"). */
+static const char *const chrome_stems[] = {
+    "nav", "menu", "footer", "sidebar", "comment", "kommentar", "share", "sharing",
+    "social", "related", "breadcrumb", "advert", "banner", "cookie", "consent",
+    "gdpr", "popup", "modal", "newsletter", "subscri", "paywall", "donat", "sponsor",
+    "promo", "recommend", "popular", "trending", "mostread", "mostviewed",
+    "meistgelesen", "pagination", "pager", "tagcloud", "toolbar", "login", "signup",
+    "signin", "disqus", "outbrain", "taboola", "adsense", "skiplink", "ticker",
+    "byline", "authorbio", "authorinfo", "postmeta", "entrymeta", "articlemeta",
+    "sronly", "screenreader", "printonly", "rating", "noprint", "nocontent",
+    "copyright", "caption", "credit",
+};
+
+/* Whole words that name chrome and are too short to be stems. */
+static const char *const chrome_words[] = {
+    "tags", "hidden", "hide", "masthead",
+};
+
+/* Words that start or end with a chrome stem and name content. */
+static const char *const content_exceptions[] = {
+    "commentary", "navigator",
+};
+
+/* Hints: substrings of a token without separators, by rank. */
+static const char *const hint_rank1[] = {
+    "articlebody", "articlecontent", "articletext", "articlecontainer", "postcontent",
+    "posttext", "postbody", "postentry", "entrycontent", "storybody", "storycontent",
+    "bodytext", "artcontent", "textcontent", "articleview", "newsview", "newstext",
+    "newsbody", "fulltext",
+};
+/* Rank 2: whole tokens, or substrings from the second list. */
+static const char *const hint_rank2_tokens[] = { "post", "entry", "story", "text", "article" };
+static const char *const hint_rank2[] = {
+    "singlecontent", "singlepost", "blogcontent", "postbodycopy", "maincolumn",
+    "fieldbody", "detailcontent", "contentdetail",
+};
+static const char *const hint_rank3[] = {
+    "contentmain", "contentbody", "maincontent", "pagecontent", "primarycontent",
+};
+
+/* Candidate weights (Readability's positive and negative classes). */
+static const char *const positive_stems[] = {
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text",
+    "blog", "story",
+};
+static const char *const negative_words[] = { "ad", "ads" };
+static const char *const negative_stems[] = {
+    "comment", "footer", "footnote", "sidebar", "widget", "meta", "related", "share",
+    "social", "sponsor", "promo", "shoutbox", "tags", "tool", "contact", "masthead",
+    "media", "scroll", "hidden", "banner", "combx", "outbrain", "skyscraper",
+    "shopping", "nav", "menu",
+};
+
+static int starts_or_ends(const char *w, size_t n, const char *stem)
+{
+    size_t m = strlen(stem);
+    return n >= m && (memcmp(w, stem, m) == 0 || memcmp(w + n - m, stem, m) == 0);
+}
+
+static int is_word(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && memcmp(w, list[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_stem(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (starts_or_ends(w, n, list[i]))
+            return 1;
+    return 0;
+}
+
+static int contains(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t m = strlen(list[i]);
+        for (size_t p = 0; p + m <= n; p++)
+            if (memcmp(w + p, list[i], m) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* One space-separated token of a value: lowercased, as words (split at
+ * every non-alphanumeric byte) and as one compact string without them. */
+typedef struct token {
+    char compact[WORD_MAX];
+    size_t compact_len;
+    char word[WORD_MAX];            /* the words, each ended by a NUL */
+    size_t word_len;
+} token_t;
+
+/* Reads the token at *p, advancing *p past it; 0 at the end. */
+static int next_token(const char **p, token_t *t)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f')
+        s++;
+    if (!*s)
+        return 0;
+    t->compact_len = t->word_len = 0;
+    int in_word = 0;
+    for (; *s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f'; s++) {
+        int c = (unsigned char)*s;
+        if (ascii_alnum(c)) {
+            c = ascii_lower(c);
+            if (t->compact_len < WORD_MAX)
+                t->compact[t->compact_len++] = (char)c;
+            if (t->word_len + 1 < WORD_MAX)       /* room for the ending NUL */
+                t->word[t->word_len++] = (char)c;
+            in_word = 1;
+        } else if (in_word && t->word_len < WORD_MAX) {
+            t->word[t->word_len++] = '\0';
+            in_word = 0;
+        }
+    }
+    if (in_word && t->word_len < WORD_MAX)
+        t->word[t->word_len++] = '\0';
+    *p = s;
+    return 1;
+}
+
+/* Calls test on every word of t; 1 as soon as one passes. */
+static int any_word(const token_t *t, int (*test)(const char *w, size_t n))
+{
+    size_t i = 0;
+    while (i < t->word_len) {
+        const char *w = t->word + i;
+        size_t n = strnlen(w, t->word_len - i);
+        if (n > 0 && test(w, n))
+            return 1;
+        i += n + 1;
+    }
+    return 0;
+}
+
+static int word_is_chrome(const char *w, size_t n)
+{
+    if (is_word(w, n, content_exceptions, COUNT(content_exceptions)))
+        return 0;
+    return is_word(w, n, chrome_words, COUNT(chrome_words)) ||
+           has_stem(w, n, chrome_stems, COUNT(chrome_stems));
+}
+
+/* A token whose first word is one of these states that the chrome is
+ * absent or elsewhere: "no-share", "has-sidebar", "without-comments". */
+static const char *const modifiers[] = {
+    "no", "not", "has", "with", "without", "hide", "show", "is", "toggle",
+};
+
+static int first_word_is_modifier(const token_t *t)
+{
+    size_t n = strnlen(t->word, t->word_len);
+    return n < t->word_len && is_word(t->word, n, modifiers, COUNT(modifiers));
+}
+
+int html_words_chrome(const char *value)
+{
+    token_t t;
+    const char *p = value;
+    while (p && next_token(&p, &t)) {
+        if (first_word_is_modifier(&t))
+            continue;
+        if (any_word(&t, word_is_chrome))
+            return 1;
+        if (!is_word(t.compact, t.compact_len, content_exceptions, COUNT(content_exceptions)) &&
+            has_stem(t.compact, t.compact_len, chrome_stems, COUNT(chrome_stems)))
+            return 1;
+    }
+    return 0;
+}
+
+int html_words_hint(const char *value)
+{
+    int best = 0;
+    token_t t;
+    const char *p = value;
+    while (p && next_token(&p, &t) && best != 1) {
+        const char *c = t.compact;
+        size_t n = t.compact_len;
+        int rank = 0;
+        if (contains(c, n, hint_rank1, COUNT(hint_rank1)))
+            rank = 1;
+        else if (is_word(c, n, hint_rank2_tokens, COUNT(hint_rank2_tokens)) ||
+                 contains(c, n, hint_rank2, COUNT(hint_rank2)))
+            rank = 2;
+        else if (contains(c, n, hint_rank3, COUNT(hint_rank3)) ||
+                 (n == 7 && memcmp(c, "content", 7) == 0) ||
+                 (n >= 4 && memcmp(c, "main", 4) == 0))
+            rank = 3;
+        if (rank && (!best || rank < best))
+            best = rank;
+    }
+    return best;
+}
+
+static int word_is_positive(const char *w, size_t n)
+{
+    return has_stem(w, n, positive_stems, COUNT(positive_stems));
+}
+
+static int word_is_negative(const char *w, size_t n)
+{
+    return is_word(w, n, chrome_words, COUNT(chrome_words)) ||
+           is_word(w, n, negative_words, COUNT(negative_words)) ||
+           has_stem(w, n, negative_stems, COUNT(negative_stems));
+}
+
+int html_words_weight(const char *value)
+{
+    int positive = 0, negative = 0;
+    token_t t;
+    const char *p = value;
+    while (p && next_token(&p, &t)) {
+        positive |= any_word(&t, word_is_positive);
+        negative |= any_word(&t, word_is_negative);
+    }
+    return (positive ? 25 : 0) - (negative ? 25 : 0);
+}

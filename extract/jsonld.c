@@ -1,0 +1,73 @@
+/* jsonld: JSON-LD blocks read with jansson. See jsonld.h. */
+#include "jsonld.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "text.h"
+
+/* The longest articleBody string under value, or NULL. Depth-bounded:
+ * jansson accepts deeper documents than a C stack should recurse into. */
+static const char *longest_body(json_t *value, int depth, size_t *best_len)
+{
+    const char *best = NULL;
+    if (depth > JSONLD_MAX_DEPTH)
+        return NULL;
+    if (json_is_object(value)) {
+        const char *key;
+        json_t *member;
+        json_object_foreach(value, key, member) {
+            const char *found = NULL;
+            size_t n = 0;
+            if (strcmp(key, "articleBody") == 0 && json_is_string(member)) {
+                found = json_string_value(member);
+                n = json_string_length(member);
+            } else if (json_is_object(member) || json_is_array(member)) {
+                found = longest_body(member, depth + 1, &n);
+            }
+            if (found && n > *best_len) {
+                best = found;
+                *best_len = n;
+            }
+        }
+    } else if (json_is_array(value)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(value, i, item) {
+            size_t n = *best_len;
+            const char *found = longest_body(item, depth + 1, &n);
+            if (found && n > *best_len) {
+                best = found;
+                *best_len = n;
+            }
+        }
+    }
+    return best;
+}
+
+int jsonld_article_body(const char *json, size_t len, buf_t *out)
+{
+    json_error_t error;
+    /* JSON_ALLOW_NUL: a \u0000 inside a string must not cut it short
+     * unnoticed; the string is then taken up to its length. */
+    json_t *root = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
+    if (!root)
+        return 0;
+    size_t n = 0;
+    const char *body = longest_body(root, 0, &n);
+    int replaced = 0;
+    if (body) {
+        buf_t collapsed = BUF_INIT;
+        text_append_collapsed(&collapsed, body, n);
+        text_trim_end(&collapsed);
+        if (collapsed.len > out->len) {
+            buf_reset(out);
+            buf_append(out, buf_str(&collapsed), collapsed.len);
+            replaced = 1;
+        }
+        buf_free(&collapsed);
+    }
+    json_decref(root);
+    return replaced;
+}

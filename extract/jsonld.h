@@ -1,0 +1,26 @@
+/* jsonld: what a page states about itself in JSON-LD.
+ *
+ * News and blog templates emit schema.org objects in <script
+ * type="application/ld+json"> blocks: NewsArticle, BlogPosting, often
+ * inside an "@graph" array, sometimes several per page. Their
+ * "articleBody" is the article's text as the site's CMS holds it: the
+ * extractor uses it to find which element of the page holds the article
+ * (html_text.c). Parsed with jansson; nothing here trusts the JSON to be
+ * well formed, small or shallow. */
+#ifndef FEEDMILL_EXTRACT_JSONLD_H
+#define FEEDMILL_EXTRACT_JSONLD_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+/* Objects nested deeper than this are not looked into. */
+#define JSONLD_MAX_DEPTH 32
+
+/* Finds the longest "articleBody" string at any depth of the JSON text
+ * json[0..len) and, when it is longer than out's current content,
+ * replaces out with it, white space collapsed (text_append_collapsed).
+ * Returns 1 when out was replaced, 0 otherwise (also for malformed JSON). */
+int jsonld_article_body(const char *json, size_t len, buf_t *out);
+
+#endif
