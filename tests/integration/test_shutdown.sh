@@ -23,7 +23,7 @@ expect_eq "$(sql "$DB" 'PRAGMA integrity_check')" ok "database integrity after S
 partial=$(rows)
 [ "$partial" -lt 3000 ] || fail "the run finished before the signal: nothing was tested"
 pass "stopped cleanly with $partial of 3000 documents"
-pgrep -f "feedmill (sink|worker|producer) .*$(basename "$DB")" >/dev/null && fail "children left running"
+pgrep -f "feedmill (sink|worker|producer) .*$DB" >/dev/null && fail "children left running"
 
 "$FEEDMILL" run --db "$DB" --workers 2 "$WORK/docs" >"$WORK/out2" 2>"$WORK/err2" \
     || { tail "$WORK/err2" >&2; fail "resuming run failed"; }
