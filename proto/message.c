@@ -608,6 +608,7 @@ static int str_is(const msgpack_object_str *s, const char *name)
 static int lookup(const reader_t *r, const char *key, const msgpack_object **out)
 {
     const msgpack_object *found = NULL;
+    *out = NULL;   /* on every path: gcc -O3 cannot see through fail_field */
     for (uint32_t i = 0; i < r->map->size; i++) {
         const msgpack_object_kv *kv = &r->map->ptr[i];
         if (!str_is(&kv->key.via.str, key))
@@ -943,9 +944,9 @@ static int read_source(const reader_t *r, const char *key, char **out)
  * repeated known key is refused as everywhere; unknown keys are skipped. */
 static int read_hint(const reader_t *r, const char *key, char **out)
 {
-    const msgpack_object *o;
+    const msgpack_object *o = NULL;
     int rc = lookup(r, key, &o);
-    if (rc <= 0)
+    if (rc <= 0 || !o)
         return rc;
     if (o->type != MSGPACK_OBJECT_STR)
         return fail_field(r, key, ": expected string");
@@ -954,9 +955,9 @@ static int read_hint(const reader_t *r, const char *key, char **out)
 
 static int decode_hints(const reader_t *top, doc_hints_t *h)
 {
-    const msgpack_object *o;
+    const msgpack_object *o = NULL;
     int rc = lookup(top, "hints", &o);
-    if (rc <= 0)
+    if (rc <= 0 || !o)
         return rc;
     if (o->type != MSGPACK_OBJECT_MAP)
         return fail_field(top, "hints", ": expected map");
