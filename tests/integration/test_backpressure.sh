@@ -24,13 +24,16 @@ read_files() { sqlite3 -cmd ".timeout 5000" "$WORK/b.db.producer" "SELECT count(
 # The workers finish what they hold and fill their queues to the stopped
 # sink, the producer its in-flight bytes: then reading stops. How long
 # that takes depends on the machine (an ASan build extracts slowly), so
-# wait for two readings a second apart to agree, then check that the
-# count stays put.
-previous=-1 before=$(read_files)
-for _ in $(seq 30); do
-    [ "$before" -eq "$previous" ] && break
+# wait for the count to hold, then check that it stays put.
+# (An extraction can take over a second there: the count must hold for
+# four seconds in a row.)
+before=$(read_files) steady=0
+for _ in $(seq 60); do
+    [ "$steady" -ge 4 ] && break
     sleep 1
-    previous=$before before=$(read_files)
+    now=$(read_files)
+    if [ "$now" -eq "$before" ]; then steady=$((steady + 1)); else steady=0; fi
+    before=$now
 done
 sleep 3; after=$(read_files)
 max_rss=0
