@@ -121,6 +121,9 @@ typedef struct producer {
     watch_t *watch;             /* --watch, else NULL */
     stdin_feed_t in;            /* "-": JSON lines from standard input */
     int64_t spool_cursor;       /* the last spooled document taken */
+    int spool_active;           /* stdin is read, or the spool held documents
+                                   at start: only then is it consulted, so
+                                   file feeds pay no query per document */
     ownfiles_t *own;
     inflight_t *inflight;
     ledger_t *ledger;
@@ -605,7 +608,7 @@ static void feed(producer_t *self)
 {
     while (has_room(self) && ledger_pick(self->ledger)) {
         spooled_t doc;
-        if (state_spool_next(self->state, self->spool_cursor, &doc)) {
+        if (self->spool_active && state_spool_next(self->state, self->spool_cursor, &doc)) {
             self->spool_cursor = doc.seq;
             admit_spooled(self, &doc);
             continue;
@@ -860,7 +863,7 @@ static int producer_run(producer_t *self)
         spooled_t left;
         if (!self->watch && self->walk_done && !self->in.open
             && inflight_count(self->inflight) == 0) {
-            if (!state_spool_next(self->state, 0, &left))
+            if (!self->spool_active || !state_spool_next(self->state, 0, &left))
                 return 0;
             /* Acknowledged out of order or resent: go round the spool again. */
             state_spooled_clear(&left);
@@ -1202,6 +1205,7 @@ int producer_main(int argc, char **argv)
         free(opt.ignore);
         return 1;
     }
+    self->spool_active = self->in.open || state_spool_waiting(self->state, 0, 1) > 0;
     int64_t started = clock_ms();
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
     int ok = producer_run(self) == 0;
