@@ -20,8 +20,13 @@ if [ "$(id -u)" -eq 0 ]; then
     chmod 755 "$WORK"
     chmod 777 "$IN" "$WORK/db"
     as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    # The build may sit below a folder only root can enter (a clone in a
+    # mktemp -d): nobody runs a copy from the test's own folder.
+    cp "$FEEDMILL" "$WORK/feedmill"
+    chmod 755 "$WORK/feedmill"
 fi
-run() { "${as_user[@]}" "$FEEDMILL" run --db "$DB" --workers 2 "$@"; }
+RUN_AS="${as_user:+$WORK/feedmill}"
+run() { "${as_user[@]}" "${RUN_AS:-$FEEDMILL}" run --db "$DB" --workers 2 "$@"; }
 
 set +e
 run --max-size 2000 "$IN" >"$WORK/out" 2>"$WORK/err"
