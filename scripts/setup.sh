@@ -11,7 +11,13 @@ packages=(
     libxml2-dev zlib1g-dev             # HTML parsing, gzip-compressed documents
     libutf8proc-dev                    # Unicode categories: which query words FTS5 can index
     libjansson-dev                     # JSON lines, JSON-LD in pages, the quality scorer
+    libczmq-dev                        # CurveZMQ certificates and authentication (zcert, zauth)
+    libmicrohttpd-dev                  # /metrics, /healthz, /readyz
+    libuchardet-dev                    # charset detection of undeclared encodings
     clang libclang-rt-14-dev           # make fuzz: libFuzzer, ASan runtime
+    iproute2                           # network namespaces for the multi-host test
+    prometheus                         # promtool lints the metrics output
+    python3-zmq python3-msgpack        # interop tests written from proto/README.md
 )
 
 missing=()
