@@ -295,6 +295,9 @@ typedef struct run_options {
     const char *poll;
     char **ignore;
     int ignore_count;
+    char **follow;
+    int follow_count;
+    const char *submit;
 } run_options_t;
 
 static void plan_children(run_t *self, const run_options_t *opt, char **paths, int path_count)
@@ -328,6 +331,7 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
         { "--max-in-flight", opt->max_in_flight },
         { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
+        { "--submit", opt->submit },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (!pairs[i][1])
@@ -340,6 +344,10 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
     for (int i = 0; i < opt->ignore_count; i++) {
         child_arg(p, "--ignore");
         child_arg(p, opt->ignore[i]);
+    }
+    for (int i = 0; i < opt->follow_count; i++) {
+        child_arg(p, "--follow");
+        child_arg(p, opt->follow[i]);
     }
     child_arg(p, "--summary");
     child_arg(p, "--");
@@ -412,6 +420,11 @@ static void usage(FILE *out)
         "                        (NFS, SMB)\n"
         "  --ignore GLOB         never ingest files whose name matches GLOB (repeatable;\n"
         "                        hidden names and ~ .tmp .part .swp are always ignored)\n"
+        "  --follow FILE         follow the JSON-lines file FILE like `tail -F`, through\n"
+        "                        rotation; a restart continues after the last line taken\n"
+        "                        (repeatable; runs until SIGINT/SIGTERM)\n"
+        "  --submit ENDPOINT     take documents pushed by programs on ENDPOINT (SUBMIT in\n"
+        "                        proto/README.md), answered once on disk\n"
         "  -h, --help            this help\n");
 }
 
@@ -430,6 +443,8 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "watch", no_argument, 0, 'W' },
         { "poll", required_argument, 0, 'P' },
         { "ignore", required_argument, 0, 'I' },
+        { "follow", required_argument, 0, 'F' },
+        { "submit", required_argument, 0, 'U' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -456,12 +471,17 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
             opt->ignore = xrealloc(opt->ignore, (opt->ignore_count + 1) * sizeof(char *));
             opt->ignore[opt->ignore_count++] = optarg;
             break;
+        case 'F':
+            opt->follow = xrealloc(opt->follow, (opt->follow_count + 1) * sizeof(char *));
+            opt->follow[opt->follow_count++] = optarg;
+            break;
+        case 'U': opt->submit = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind == argc && !opt->files0_from) {
-        fprintf(stderr, "feedmill run: no PATH given\n");
+    if (optind == argc && !opt->files0_from && !opt->follow_count && !opt->submit) {
+        fprintf(stderr, "feedmill run: no PATH given (nor --follow, --submit)\n");
         usage(stderr);
         return 2;
     }
@@ -527,12 +547,18 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     return code;
 }
 
+static void free_options(run_options_t *opt)
+{
+    free(opt->ignore);
+    free(opt->follow);
+}
+
 int run_main(int argc, char **argv)
 {
     run_options_t opt;
     int rc = parse_options(argc, argv, &opt);
     if (rc >= 0) {
-        free(opt.ignore);
+        free_options(&opt);
         return rc;
     }
     log_init("run");
@@ -541,18 +567,18 @@ int run_main(int argc, char **argv)
     ssize_t n = readlink("/proc/self/exe", self.exe, sizeof self.exe - 1);
     if (n <= 0) {
         fprintf(stderr, "feedmill run: cannot find my own executable: %s\n", strerror(errno));
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
     self.exe[n] = '\0';
     if (make_rundir(&self) != 0) {
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
     if (pipe2(self.summary_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "feedmill run: cannot create a pipe: %s\n", strerror(errno));
         remove_rundir(&self);
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
     prepare_state(&self, opt.db);
@@ -561,7 +587,7 @@ int run_main(int argc, char **argv)
     close(self.summary_pipe[0]);
     close(self.summary_pipe[1]);
     free_children(&self);
-    free(opt.ignore);
+    free_options(&opt);
     buf_free(&self.summary);
     remove_rundir(&self);
     return rc;
