@@ -130,6 +130,7 @@ typedef struct producer {
     follow_t *follow;           /* --follow, else NULL */
     submit_t *submit;           /* --submit, else NULL */
     int64_t spool_cursor;       /* the last spooled document taken */
+    int64_t next_compact;       /* clock_ms() of the next state_compact step */
     int spool_active;           /* a spooling input is open, or the spool
                                    held documents at start: only then is it
                                    consulted, so file feeds pay no query per
@@ -935,6 +936,10 @@ static int producer_run(producer_t *self)
             feed(self);
         }
         state_tick(self->state);
+        if (clock_ms() >= self->next_compact) {
+            state_compact(self->state, clock_ms());
+            self->next_compact = clock_ms() + 1000;
+        }
     }
 }
 
