@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# feedmill run --submit ENDPOINT: programs push documents over ZeroMQ
+# feedmill run --submit ENDPOINT (with a folder and --follow beside it):
+# programs push documents over ZeroMQ
 # (SUBMIT in proto/README.md). Each is answered ACCEPTED once on disk and,
 # when asked, COMMITTED once stored; a bad message is REJECTED with the
 # reason. kill -9 of the producer and of the sink while documents are
@@ -14,7 +15,11 @@ CLIENT="$SOURCE_DIR/tests/integration/submit_client.py"
 PORT=$(free_port)
 ENDPOINT="tcp://127.0.0.1:$PORT"
 DB="$WORK/s.db"
-"$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" >"$WORK/run.out" 2>"$WORK/run.err" &
+# Combined with a folder and a followed file, as every input mode may be.
+make_documents "$WORK/docs" 3
+printf '{"text":"따라 읽는 파일의 문서입니다. 협력 기사 본문."}\n' >"$WORK/feed.jsonl"
+"$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" --follow "$WORK/feed.jsonl" "$WORK/docs" \
+    >"$WORK/run.out" 2>"$WORK/run.err" &
 RUN=$!
 BACKGROUND+=($RUN)
 child_pid() { pgrep -f "feedmill $1 " -P "$RUN" | head -1 || true; }
@@ -34,6 +39,10 @@ grep -q 'child=sink reason="killed by signal 9' "$WORK/run.err" || fail "sink wa
 
 # 2. COMMITTED when asked: stored for new documents, unchanged for one
 #    submitted again.
+#    (Once what was accepted so far is committed: 300 submitted, 3 files,
+#    1 followed line.)
+wait_for 60 bash -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)\" -ge 304 ]" \
+    || fail "accepted documents were not all committed: $(sql "$DB" 'SELECT count(*) FROM documents')"
 "$PY" "$CLIENT" "$ENDPOINT" 299 330 --commit >"$WORK/c.json"
 "$PY" - "$WORK/c.json" <<'PYEOF' || fail "COMMITTED answers"
 import json, sys
@@ -68,12 +77,16 @@ kill -TERM "$RUN"
 wait "$RUN" || fail "run exited non-zero: $(tail -3 "$WORK/run.err")"
 pass "SIGTERM stops a run that takes submissions with exit 0"
 
-# Exactly the input: documents 1..330, once each.
+# Exactly the input: documents 1..330 once each, the folder's files and
+# the followed file's line.
 want=$("$PY" -c '
-import hashlib, sys
+import glob, hashlib, json, sys
 sys.path.insert(0, sys.argv[1])
 from submit_client import doc_body
-print("\n".join(sorted(hashlib.sha256(doc_body(n)).hexdigest() for n in range(1, 331))))' "$(dirname "$CLIENT")" | sha256sum)
+ids = [hashlib.sha256(doc_body(n)).hexdigest() for n in range(1, 331)]
+ids += [hashlib.sha256(open(f, "rb").read()).hexdigest() for f in glob.glob(sys.argv[2] + "/docs/*")]
+ids += [hashlib.sha256(json.loads(l)["text"].encode()).hexdigest() for l in open(sys.argv[2] + "/feed.jsonl")]
+print("\n".join(sorted(ids)))' "$(dirname "$CLIENT")" "$WORK" | sha256sum)
 expect_eq "$(sql "$DB" 'SELECT id FROM documents ORDER BY id' | sha256sum)" "$want" "stored ids are exactly the submitted documents"
 expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE source = 'https://crawler.example/7'")" 1 "the SUBMIT's source kept"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 0 "no dead letters"
