@@ -298,6 +298,7 @@ typedef struct run_options {
     char **follow;
     int follow_count;
     const char *submit;
+    int pass_through;
 } run_options_t;
 
 static void plan_children(run_t *self, const run_options_t *opt, char **paths, int path_count)
@@ -321,6 +322,8 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
             child_arg(w, "--time-limit");
             child_arg(w, opt->time_limit);
         }
+        if (opt->pass_through)
+            child_arg(w, "--pass-through");
     }
     child_t *p = add_child(self, "producer", "producer");
     const char *pairs[][2] = {
@@ -425,6 +428,8 @@ static void usage(FILE *out)
         "                        (repeatable; runs until SIGINT/SIGTERM)\n"
         "  --submit ENDPOINT     take documents pushed by programs on ENDPOINT (SUBMIT in\n"
         "                        proto/README.md), answered once on disk\n"
+        "  --pass-through        workers do not extract: a document's UTF-8 text is its\n"
+        "                        body (for benchmarks: the pipeline without extraction)\n"
         "  -h, --help            this help\n");
 }
 
@@ -445,6 +450,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "ignore", required_argument, 0, 'I' },
         { "follow", required_argument, 0, 'F' },
         { "submit", required_argument, 0, 'U' },
+        { "pass-through", no_argument, 0, 'T' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -476,6 +482,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
             opt->follow[opt->follow_count++] = optarg;
             break;
         case 'U': opt->submit = optarg; break;
+        case 'T': opt->pass_through = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

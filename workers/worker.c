@@ -36,6 +36,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "common/text.h"
 #include "extract/extract.h"
 #include "proto/endpoints.h"
 #include "proto/link.h"
@@ -58,6 +59,7 @@ typedef struct worker {
     int64_t time_limit_ms;
     uint64_t done, failed;
     sandbox_t *sandbox;        /* the extraction child */
+    int pass_through;          /* --pass-through: no extraction (benchmarks) */
 } worker_t;
 
 /* READY states where we stand, not a delta (proto/README.md), so it is
@@ -198,6 +200,36 @@ static void process(worker_t *self, const message_t *doc)
     free(reason);
 }
 
+/* --pass-through: the raw text is the record, in the worker's own
+ * process. `make bench` measures the pipeline without extraction with it:
+ * what transport, the producer and the sink cost alone. */
+static void pass_through(worker_t *self, const message_t *doc)
+{
+    message_t answer = { .source = doc->source, .attempt = doc->attempt };
+    memcpy(answer.id, doc->id, sizeof answer.id);
+    record_t *record = NULL;
+    if (doc->body_len && !text_utf8_problem((const char *)doc->body, doc->body_len)) {
+        record = record_new();
+        memcpy(record->id, doc->id, sizeof record->id);
+        record->kind = xstrdup("text");
+        record->body = xstrndup((const char *)doc->body, doc->body_len);
+        answer.type = MSG_RESULT;
+        answer.record = record;
+    } else {
+        answer.type = MSG_FAILED;
+        answer.error = (char *)"empty or not UTF-8 (--pass-through takes UTF-8 text only)";
+    }
+    uint8_t *data;
+    size_t len;
+    if (message_encode(&answer, &data, &len) == 0) {
+        buf_t encoded = { (char *)data, len, len };
+        if (send_result(self, &encoded) == 0)
+            answer.type == MSG_RESULT ? self->done++ : self->failed++;
+        free(data);
+    }
+    record_destroy(&record);
+}
+
 static void on_work(worker_t *self)
 {
     message_t *msg;
@@ -213,7 +245,7 @@ static void on_work(worker_t *self)
     else if (msg->type != MSG_DOC)
         log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
     else
-        process(self, msg);
+        self->pass_through ? pass_through(self, msg) : process(self, msg);
     message_destroy(&msg);
     self->held = 0;
     send_ready(self);
@@ -295,6 +327,8 @@ static void usage(FILE *out)
         "  --results ENDPOINT  the sink's results endpoint (default %s)\n"
         "  --credit N          documents to hold at once, 1-64 (default 2)\n"
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
+        "  --pass-through      no extraction: the document's UTF-8 text is the record's\n"
+        "                      body (for benchmarks: the pipeline without its extractor)\n"
         "  -h, --help          this help\n",
         ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
 }
@@ -306,13 +340,14 @@ int worker_main(int argc, char **argv)
         { "results", required_argument, 0, 'r' },
         { "credit", required_argument, 0, 'c' },
         { "time-limit", required_argument, 0, 't' },
+        { "pass-through", no_argument, 0, 'P' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
     long credit = 2;
     double time_limit = 30;
-    int c;
+    int c, pass = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'w': work = optarg; break;
@@ -325,6 +360,7 @@ int worker_main(int argc, char **argv)
             if (args_number("worker", "--time-limit", optarg, 0.001, 3600, &time_limit))
                 return 2;
             break;
+        case 'P': pass = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -333,7 +369,8 @@ int worker_main(int argc, char **argv)
     signals_install();
     worker_t self = { .ctx = zmq_ctx_new(), .credit = (uint32_t)credit,
                       .time_limit_ms = (int64_t)(time_limit * 1000),
-                      .sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS) };
+                      .sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS),
+                      .pass_through = pass };
     int rc = worker_connect(&self, work, results) == 0 ? worker_run(&self) : 1;
     log_info("stopped documents=%llu refused=%llu extraction_children=%llu",
              (unsigned long long)self.done, (unsigned long long)self.failed,
