@@ -216,7 +216,7 @@ static int run_sink(const char *feedmill, const char *path, size_t rows)
         die("bind acks", zmq_strerror(zmq_errno()));
     pid_t pid = fork();
     if (pid == 0) {
-        setenv("FEEDMILL_LOG", "warn", 1);
+        setenv("FEEDMILL_LOG", getenv("BENCH_SINK_LOG") ? getenv("BENCH_SINK_LOG") : "warn", 1);
         execl(feedmill, feedmill, "sink", "--db", path, "--results", results, "--acks", acks,
               (char *)NULL);
         _exit(127);
