@@ -108,7 +108,7 @@ sample_rss() {
     mkdir -p "$TMP/rss"
     while kill -0 "$run" 2>/dev/null; do
         for pid in $(pgrep -P "$run") $(pgrep -P "$run" | xargs -r -n1 pgrep -P); do
-            kind=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | awk '{ print $2 }') || continue
+            kind=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | awk '{ print $2 }') || continue
             [ "$kind" = worker ] || [ "$kind" = producer ] || [ "$kind" = sink ] || continue
             [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = feedmill ] || continue
             pgrep -P "$run" | grep -qx "$pid" || kind=extraction
