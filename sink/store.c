@@ -213,6 +213,11 @@ struct store {
     sqlite3_stmt *stmt[SQL_COUNT];
     buf_t error;     /* last failure, "" when none yet */
     buf_t scratch;   /* keywords JSON, FTS query: reused across calls */
+    /* Whether dead_letters may hold a row. Nearly always it holds none,
+     * and then a stored document has no dead letter to clear: two
+     * statements per row saved. Looked up again at every BEGIN (another
+     * process may have written one), set by every dead letter we write. */
+    int dead_letters_present;
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -470,6 +475,7 @@ store_t *store_open(const char *path, store_mode_t mode, char **error)
         return NULL;
     }
     store_t *self = xcalloc(1, sizeof *self);
+    self->dead_letters_present = 1;   /* until a BEGIN looks */
     self->path = xstrdup(path);
     if (open_store(self, mode) < 0) {
         if (error)
@@ -509,7 +515,15 @@ const char *store_error(const store_t *self)
 
 int store_begin(store_t *self)
 {
-    return run(self, self->stmt[SQL_BEGIN], "begin");
+    if (run(self, self->stmt[SQL_BEGIN], "begin") < 0)
+        return -1;
+    sqlite3_stmt *stmt = NULL;
+    self->dead_letters_present = 1;   /* unless we learn otherwise */
+    if (sqlite3_prepare_v2(self->db, "SELECT EXISTS (SELECT 1 FROM dead_letters)", -1, &stmt,
+                           NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+        self->dead_letters_present = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return 0;
 }
 
 int store_commit(store_t *self)
@@ -659,9 +673,11 @@ static store_result_t put_document(store_t *self, const record_t *r,
     default:
         return STORE_ERROR;
     }
-    if (write_entities(self, r) < 0
-        || delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
-        || clear_unread_letter(self, r->id, r->source) < 0)
+    if (write_entities(self, r) < 0)
+        return STORE_ERROR;
+    if (self->dead_letters_present
+        && (delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
+            || clear_unread_letter(self, r->id, r->source) < 0))
         return STORE_ERROR;
     return result;
 }
@@ -712,6 +728,7 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
         || bind_text(stmt, 3, error ? error : "unknown error")
         || sqlite3_bind_int64(stmt, 4, attempts))
         return fail_sqlite(self, "binding a dead letter");
+    self->dead_letters_present = 1;
     if (run(self, stmt, "writing a dead letter") < 0
         || clear_unread_letter(self, id, source) < 0)
         return STORE_ERROR;
