@@ -615,7 +615,7 @@ static const char *next_input(producer_t *self, int *from_scan)
 }
 
 /* Reads new documents while some worker has room for them. */
-static void feed(producer_t *self)
+static void feed(producer_t *self, int spool_only)
 {
     while (has_room(self) && ledger_pick(self->ledger)) {
         spooled_t doc;
@@ -624,6 +624,8 @@ static void feed(producer_t *self)
             admit_spooled(self, &doc);
             continue;
         }
+        if (spool_only)
+            return;
         int from_scan;
         const char *path = next_input(self, &from_scan);
         if (!path)
@@ -849,21 +851,35 @@ static size_t sent_count(producer_t *self)
     return sent;
 }
 
-/* A stop request: read nothing more, give what was sent DRAIN_MS to be
- * acknowledged, then go. Whatever is left is resent by the next run. */
+/* Documents taken in and not yet acknowledged: in flight (sent or
+ * waiting for a worker's credit) and spooled (accepted from stdin, a
+ * followed file or a client, not yet sent). */
+static size_t undelivered(producer_t *self)
+{
+    size_t n = inflight_count(self->inflight);
+    if (self->spool_active)
+        n += (size_t)state_spool_waiting(self->state, self->spool_cursor, SPOOL_BACKLOG);
+    return n;
+}
+
+/* A stop request: read nothing more, give what was taken in DRAIN_MS to
+ * be committed (spooled documents are still sent meanwhile), then go.
+ * Whatever is left is sent by the next run: nothing is lost either way. */
 static int drained(producer_t *self, int64_t *drain_deadline)
 {
     if (!*drain_deadline) {
         *drain_deadline = clock_ms() + DRAIN_MS;
         self->walk_done = 1;
-        log_info("stopping, waiting for documents in flight sent=%zu", sent_count(self));
+        log_info("stopping, waiting for documents in flight sent=%zu taken_in=%zu",
+                 sent_count(self), undelivered(self));
     }
-    size_t sent = sent_count(self);
-    if (sent && clock_ms() < *drain_deadline)
+    size_t sent = sent_count(self), left = undelivered(self);
+    /* Unsent documents are worth waiting for only while a worker can take them. */
+    if ((sent || (left && ledger_workers(self->ledger))) && clock_ms() < *drain_deadline)
         return 0;
-    if (sent)
-        log_warn("stopped before every acknowledgement arrived, the next run resends "
-                 "them documents=%zu", sent);
+    if (left)
+        log_warn("stopped before every document was committed, the next run sends "
+                 "them documents=%zu", left);
     return 1;
 }
 
@@ -929,12 +945,11 @@ static int producer_run(producer_t *self)
             state_flush(self->state);   /* lines and positions, one commit */
         if (spool_room && self->submit)
             submit_receive(self->submit, SPOOL_BACKLOG);
-        if (!drain_deadline) {
-            reap_silent_workers(self);
-            send_due(self);
+        reap_silent_workers(self);
+        send_due(self);
+        if (!drain_deadline)
             on_watch(self);
-            feed(self);
-        }
+        feed(self, drain_deadline != 0);
         state_tick(self->state);
         if (clock_ms() >= self->next_compact) {
             state_compact(self->state, clock_ms());
