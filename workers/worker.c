@@ -34,6 +34,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/monitor.h"
 #include "common/signals.h"
 #include "extract/extract.h"
 #include "proto/endpoints.h"
@@ -276,6 +277,7 @@ static void usage(FILE *out)
         "  --results ENDPOINT  the sink's results endpoint (default %s)\n"
         "  --credit N          documents to hold at once, 1-64 (default 2)\n"
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
+        MONITOR_LOG_FORMAT_USAGE
         "  -h, --help          this help\n",
         ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
 }
@@ -287,12 +289,15 @@ int worker_main(int argc, char **argv)
         { "results", required_argument, 0, 'r' },
         { "credit", required_argument, 0, 'c' },
         { "time-limit", required_argument, 0, 't' },
+        MONITOR_LOG_FORMAT_LONGOPT,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
     long credit = 2;
     double time_limit = 30;
+    monitor_options_t monitor;   /* only --log-format: a worker has no figures of its own */
+    monitor_options_init(&monitor);
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -304,6 +309,10 @@ int worker_main(int argc, char **argv)
             break;
         case 't':
             if (args_number("worker", "--time-limit", optarg, 0.001, 3600, &time_limit))
+                return 2;
+            break;
+        case MONITOR_OPT_LOG_FORMAT:
+            if (monitor_option(&monitor, "worker", c, optarg))
                 return 2;
             break;
         case 'h': usage(stdout); return 0;
