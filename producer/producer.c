@@ -832,7 +832,7 @@ static void report_loop(producer_t *self)
 {
     const producer_counts_t *c = &self->counts;
     report_totals_t totals = { c->documents, c->skipped, c->stored, c->unchanged, c->dead,
-                               c->retries };
+                               c->retries, !self->walk_done || self->in.open };
     int64_t now = clock_ms();
     const char *missing = !ledger_workers(self->ledger) ? "no worker connected"
         : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS

@@ -10,7 +10,7 @@ struct report {
     monitor_t *monitor;
     metric_t *inputs, *read_bytes, *documents, *skipped, *retries;
     metric_t *in_flight, *in_flight_bytes, *oldest, *workers, *workers_lost;
-    metric_t *per_worker, *latency;
+    metric_t *per_worker, *latency, *input_pending;
     /* At the last status line, for the rates over the interval. */
     uint64_t acked_then, bytes_then;
 };
@@ -49,6 +49,9 @@ report_t *report_new(const monitor_options_t *opt)
     self->oldest = metrics_gauge(m, "feedmill_producer_oldest_unacknowledged_seconds",
                                  "Age of the oldest document read and not yet "
                                  "acknowledged; 0 when none", NULL);
+    self->input_pending = metrics_gauge(m, "feedmill_producer_input_pending",
+                                        "1 while inputs remain to be read (a scan in "
+                                        "progress, standard input open)", NULL);
     self->workers = metrics_gauge(m, "feedmill_producer_workers",
                                   "Workers connected (heard from within --worker-timeout)",
                                   NULL);
@@ -138,6 +141,7 @@ void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inf
     metric_set(self->in_flight_bytes, NULL, (double)inflight_bytes(inflight));
     metric_set(self->oldest, NULL, oldest_s);
     metric_set(self->workers, NULL, (double)workers);
+    metric_set(self->input_pending, NULL, t->input_pending ? 1 : 0);
     monitor_set_ready(self->monitor, missing);
 
     double seconds = monitor_tick(self->monitor, now);

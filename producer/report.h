@@ -28,6 +28,7 @@ typedef struct report_totals {
     uint64_t skipped;     /* files acknowledged by an earlier run, not read */
     uint64_t stored, unchanged, dead;   /* acknowledgements, duplicates included */
     uint64_t retries;
+    int input_pending;    /* inputs remain unread (a walk in progress, stdin open) */
 } report_totals_t;
 
 report_t *report_new(const monitor_options_t *opt);

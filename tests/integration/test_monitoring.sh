@@ -209,3 +209,15 @@ assert s["dead_letter_reasons"] == {"refused": 1, "too_large": 1}, s["dead_lette
 assert s["top_sources"][0]["count"] == 100, s["top_sources"]
 ' || fail "stats --json breakdowns"
 pass "stats: kinds, days, dead letters by reason, top sources"
+
+# 8. The scrape configuration and alert rules the README shows.
+(cd "$SOURCE_DIR/monitoring" && promtool check config prometheus.yml >/dev/null 2>&1) \
+    || fail "monitoring/prometheus.yml: $(cd "$SOURCE_DIR/monitoring" && promtool check config prometheus.yml 2>&1)"
+pass "promtool check config monitoring/prometheus.yml"
+promtool check rules "$SOURCE_DIR/monitoring/alerts.yml" >/dev/null 2>&1 \
+    || fail "monitoring/alerts.yml: $(promtool check rules "$SOURCE_DIR/monitoring/alerts.yml" 2>&1)"
+pass "promtool check rules monitoring/alerts.yml"
+for name in $(grep -o 'feedmill_[a-z_]*' "$SOURCE_DIR/monitoring/alerts.yml" | sort -u); do
+    grep -q "^# TYPE $name " "$WORK/run.prom" || fail "alerts.yml uses $name, which run does not export"
+done
+pass "every metric the alert rules use is exported"
