@@ -21,6 +21,7 @@ MESSAGE_BYTES=6000
 WORKERS=2
 CHEAP_REPS=5
 COSTLY_REPS=3
+LATENCY_SAMPLES=100  # files dropped, and lines appended, one at a time
 
 die() {
     echo "bench: $*" >&2
@@ -201,6 +202,18 @@ print_table() {
     row "transport: zmq ipc, $MESSAGE_BYTES B messages" "-" "$(rate zmq msg)" "-"
 }
 
+# Arrival to commit on an idle pipeline (bench/latency.py): a file renamed
+# into a watched folder, a line appended to a followed file.
+print_latency() {
+    local line
+    echo "latency: measuring..." >&2
+    mkdir -p "$TMP/latency"
+    line=$(python3 "$ROOT/bench/latency.py" "$FEEDMILL" "$TMP/latency" "$LATENCY_SAMPLES") ||
+        die "latency measurement failed: $(tail -3 "$TMP/latency/latency.err" 2>/dev/null)"
+    row "latency, watch: rename in -> committed" "p50 $(field watch_p50_ms "$line") ms, p99 $(field watch_p99_ms "$line") ms" "-" "-"
+    row "latency, follow: line -> committed" "p50 $(field follow_p50_ms "$line") ms, p99 $(field follow_p99_ms "$line") ms" "-" "-"
+}
+
 print_details() {
     local last name
     echo
@@ -224,4 +237,5 @@ for ((rep = 0; rep < CHEAP_REPS; rep++)); do
     round "$rep"
 done
 print_table
+print_latency
 print_details

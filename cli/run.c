@@ -522,6 +522,9 @@ typedef struct run_options {
     const char *poll;
     char **ignore;
     int ignore_count;
+    char **follow;
+    int follow_count;
+    const char *submit;
     monitor_options_t monitor;   /* --status-interval, --metrics, --metrics-file, --log-format */
 } run_options_t;
 
@@ -570,6 +573,7 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
         { "--max-in-flight", opt->max_in_flight },
         { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
+        { "--submit", opt->submit },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (!pairs[i][1])
@@ -582,6 +586,10 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
     for (int i = 0; i < opt->ignore_count; i++) {
         child_arg(p, "--ignore");
         child_arg(p, opt->ignore[i]);
+    }
+    for (int i = 0; i < opt->follow_count; i++) {
+        child_arg(p, "--follow");
+        child_arg(p, opt->follow[i]);
     }
     child_arg(p, "--summary");
     child_arg(p, "--");
@@ -654,6 +662,11 @@ static void usage(FILE *out)
         "                        (NFS, SMB)\n"
         "  --ignore GLOB         never ingest files whose name matches GLOB (repeatable;\n"
         "                        hidden names and ~ .tmp .part .swp are always ignored)\n"
+        "  --follow FILE         follow the JSON-lines file FILE like `tail -F`, through\n"
+        "                        rotation; a restart continues after the last line taken\n"
+        "                        (repeatable; runs until SIGINT/SIGTERM)\n"
+        "  --submit ENDPOINT     take documents pushed by programs on ENDPOINT (SUBMIT in\n"
+        "                        proto/README.md), answered once on disk\n"
         MONITOR_USAGE
         "                        --metrics serves the figures of the whole pipeline: the\n"
         "                        sink's, the producer's and run's. In a terminal a live\n"
@@ -677,6 +690,8 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "watch", no_argument, 0, 'W' },
         { "poll", required_argument, 0, 'P' },
         { "ignore", required_argument, 0, 'I' },
+        { "follow", required_argument, 0, 'F' },
+        { "submit", required_argument, 0, 'U' },
         MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -705,6 +720,11 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
             opt->ignore = xrealloc(opt->ignore, (opt->ignore_count + 1) * sizeof(char *));
             opt->ignore[opt->ignore_count++] = optarg;
             break;
+        case 'F':
+            opt->follow = xrealloc(opt->follow, (opt->follow_count + 1) * sizeof(char *));
+            opt->follow[opt->follow_count++] = optarg;
+            break;
+        case 'U': opt->submit = optarg; break;
         MONITOR_OPTION_CASES:
             if (monitor_option(&opt->monitor, "run", c, optarg))
                 return 2;
@@ -713,8 +733,8 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         default: usage(stderr); return 2;
         }
     }
-    if (optind == argc && !opt->files0_from) {
-        fprintf(stderr, "feedmill run: no PATH given\n");
+    if (optind == argc && !opt->files0_from && !opt->follow_count && !opt->submit) {
+        fprintf(stderr, "feedmill run: no PATH given (nor --follow, --submit)\n");
         usage(stderr);
         return 2;
     }
@@ -768,7 +788,8 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
     for (int i = 0; i < path_count; i++)
         stdin_too |= !strcmp(paths[i], "-");
     self->progress = progress_new(paths, path_count, opt->ignore, opt->ignore_count, own, 2,
-                                  !stdin_too && !opt->files0_from);
+                                  !stdin_too && !opt->files0_from && !opt->follow_count
+                                      && !opt->submit);
     term_open(self);
     return 0;
 }
@@ -806,12 +827,18 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     return code;
 }
 
+static void free_options(run_options_t *opt)
+{
+    free(opt->ignore);
+    free(opt->follow);
+}
+
 int run_main(int argc, char **argv)
 {
     run_options_t opt;
     int rc = parse_options(argc, argv, &opt);
     if (rc >= 0) {
-        free(opt.ignore);
+        free_options(&opt);
         return rc;
     }
     log_init("run");
@@ -820,18 +847,18 @@ int run_main(int argc, char **argv)
     ssize_t n = readlink("/proc/self/exe", self.exe, sizeof self.exe - 1);
     if (n <= 0) {
         fprintf(stderr, "feedmill run: cannot find my own executable: %s\n", strerror(errno));
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
     self.exe[n] = '\0';
     if (make_rundir(&self) != 0) {
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
     if (pipe2(self.summary_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "feedmill run: cannot create a pipe: %s\n", strerror(errno));
         remove_rundir(&self);
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
     prepare_state(&self, opt.db);
@@ -845,7 +872,7 @@ int run_main(int argc, char **argv)
     close(self.summary_pipe[0]);
     close(self.summary_pipe[1]);
     free_children(&self);
-    free(opt.ignore);
+    free_options(&opt);
     buf_free(&self.summary);
     remove_rundir(&self);
     return rc;

@@ -1,8 +1,9 @@
 /* producer: reads documents and deals them out to workers.
  *
- *   files ──walk──> read ──DOC──> ROUTER "work"  <──READY── workers (DEALER)
- *                     │ unreadable: FAILED ──PUSH──> sink "results"
- *   PULL "acks" <──ACK── sink, once the row is committed
+ *   files ──walk/watch──> read ──DOC──> ROUTER "work"  <──READY── workers (DEALER)
+ *   stdin, --follow FILE ─┐     │ unreadable: FAILED ──PUSH──> sink "results"
+ *   ROUTER "submit" ──────┴─> spool (on disk, then ACCEPTED to the client)
+ *   PULL "acks" <──ACK── sink, once the row is committed (then COMMITTED)
  *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
  * A document is read only when some worker has credit for it, so memory
@@ -34,13 +35,16 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "producer/follow.h"
 #include "producer/inflight.h"
 #include "producer/jsonl.h"
 #include "producer/ledger.h"
+#include "producer/linebuf.h"
 #include "producer/names.h"
 #include "producer/ownfiles.h"
 #include "producer/report.h"
 #include "producer/state.h"
+#include "producer/submit.h"
 #include "producer/walk.h"
 #include "producer/watch.h"
 #include "proto/endpoints.h"
@@ -56,8 +60,9 @@ enum {
      * socket closes, a worker not heard from within this long is the one
      * that left. */
     DISCONNECT_GRACE_MS = 2500,
-    /* Spooled documents not yet sent: stdin is read only below this, so
-     * a fast writer waits on the pipe, not in our memory or disk. */
+    /* Spooled documents not yet sent: stdin, followed files and the
+     * submission socket are read only below this, so a fast writer waits
+     * on the pipe, the file or the socket, not in our memory or disk. */
     SPOOL_BACKLOG = 64,
     /* The sink says HELLO every second: silence this long is worth a
      * warning while documents wait for acknowledgement. */
@@ -83,6 +88,9 @@ typedef struct producer_options {
     int64_t poll_ms;            /* --poll: rescan instead of inotify */
     const char **ignore;        /* --ignore GLOB */
     int ignore_count;
+    const char **follow;        /* --follow FILE: JSON-lines files followed */
+    int follow_count;
+    const char *submit;         /* --submit ENDPOINT, or NULL */
     monitor_options_t monitor;  /* --status-interval, --metrics, ... */
 } producer_options_t;
 
@@ -99,9 +107,8 @@ typedef struct stdin_feed {
     int is_file;                /* a regular file: read with pread(2) at offset */
     int64_t offset;             /* is_file: bytes taken and committed */
     int peek[2];                /* the private pipe tee(2) copies into */
-    buf_t pending;              /* bytes of the line not yet complete */
+    linebuf_t lines;              /* the line not yet complete */
     int64_t line;               /* lines taken so far */
-    int discarding;             /* inside a line too long to keep */
 } stdin_feed_t;
 
 /* What the producer has heard of its peers, to say when one is missing. */
@@ -126,10 +133,14 @@ typedef struct producer {
     names_t *names;
     watch_t *watch;             /* --watch, else NULL */
     stdin_feed_t in;            /* "-": JSON lines from standard input */
+    follow_t *follow;           /* --follow, else NULL */
+    submit_t *submit;           /* --submit, else NULL */
     int64_t spool_cursor;       /* the last spooled document taken */
-    int spool_active;           /* stdin is read, or the spool held documents
-                                   at start: only then is it consulted, so
-                                   file feeds pay no query per document */
+    int64_t next_compact;       /* clock_ms() of the next state_compact step */
+    int spool_active;           /* a spooling input is open, or the spool
+                                   held documents at start: only then is it
+                                   consulted, so file feeds pay no query per
+                                   document */
     ownfiles_t *own;
     inflight_t *inflight;
     ledger_t *ledger;
@@ -420,18 +431,21 @@ static void admit_spooled(producer_t *self, spooled_t *doc)
     send_pending(self, p);
 }
 
-/* One complete line of standard input: a document, or a dead letter
- * naming stdin:LINE and why. Blank lines are no documents. */
-static void take_line(producer_t *self, const char *line, size_t len, const char *too_long)
+/* One complete line of a JSON-lines feed into the spool: a document, or
+ * a dead letter naming FEED:LINE and why. Blank lines are no documents. */
+static void spool_line(producer_t *self, const char *feed, int64_t number, const char *line,
+                       size_t len, const char *too_long)
 {
-    stdin_feed_t *in = &self->in;
-    in->line++;
     while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
         len--;
     if (!len && !too_long)
         return;
-    char source[32], id[DOC_ID_LEN + 1];
-    snprintf(source, sizeof source, "stdin:%lld", (long long)in->line);
+    char id[DOC_ID_LEN + 1];
+    buf_t name = BUF_INIT;
+    buf_printf(&name, "%s:%lld", feed, (long long)number);
+    /* The wire carries at most MESSAGE_MAX_SOURCE bytes of source. */
+    char *source = xstrndup(name.data, MESSAGE_MAX_SOURCE);
+    buf_free(&name);
     jsonl_doc_t doc;
     char *error = too_long ? xstrdup(too_long) : NULL;
     if (!error && jsonl_parse(line, len, &doc, &error) == 0) {
@@ -443,11 +457,27 @@ static void take_line(producer_t *self, const char *line, size_t len, const char
         /* Not a document: named by the line's bytes, so the same bad line
          * is one dead letter however often it comes. */
         hash_doc_id(line, len, id);
-        log_warn("not a document line=%s error=%s", source, log_q(error));
+        log_warn("not a document line=%s error=%s", log_q(source), log_q(error));
         state_spool_add(self->state, id, source, NULL, 0, error, NULL);
     }
     free(error);
-    state_set_position(self->state, "stdin", in->line);
+    free(source);
+}
+
+/* A line of standard input, numbered across restarts of one stream. */
+static void take_stdin_line(void *ctx, const char *line, size_t len, const char *too_long)
+{
+    producer_t *self = ctx;
+    self->in.line++;
+    spool_line(self, "stdin", self->in.line, line, len, too_long);
+    state_set_position(self->state, "stdin", self->in.line);
+}
+
+/* A line of a followed file (producer/follow.h keeps its position). */
+static void take_followed_line(void *ctx, const char *path, int64_t line, const char *bytes,
+                               size_t len, const char *too_long)
+{
+    spool_line(ctx, path, line, bytes, len, too_long);
 }
 
 /* Copies what standard input holds into chunk without taking it out:
@@ -493,10 +523,7 @@ static void read_stdin(producer_t *self)
     if (n <= 0) {
         if (n < 0)
             log_error("cannot read standard input error=%s", log_q(strerror(errno)));
-        if (in->pending.len || in->discarding)
-            take_line(self, in->pending.data, in->pending.len,
-                      in->discarding ? "line longer than the 192 MiB a JSON line may take" : NULL);
-        buf_free(&in->pending);
+        linebuf_finish(&in->lines, take_stdin_line, self);
         in->open = 0;
         state_partial_clear(self->state, "stdin");
         state_set_position(self->state, "stdin", 0);   /* this stream is done */
@@ -505,28 +532,12 @@ static void read_stdin(producer_t *self)
         log_info("standard input ended lines=%lld", (long long)in->line);
         return;
     }
-    const char *p = chunk, *end = chunk + n;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t part = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        /* A JSON line holds at most a 64 MiB document, escaped: 3x. */
-        if (!in->discarding && in->pending.len + part > 3 * (size_t)MESSAGE_MAX_BODY) {
-            in->discarding = 1;
-            buf_free(&in->pending);
-        }
-        if (!in->discarding)
-            buf_append(&in->pending, p, part);
-        if (!nl) {
-            state_partial_append(self->state, "stdin", p, in->discarding ? 0 : part);
-            break;
-        }
-        take_line(self, in->pending.data ? in->pending.data : "", in->pending.len,
-                  in->discarding ? "line longer than the 192 MiB a JSON line may take" : NULL);
+    size_t complete = linebuf_feed(&in->lines, chunk, (size_t)n, take_stdin_line, self);
+    if (complete)
         state_partial_clear(self->state, "stdin");
-        buf_reset(&in->pending);
-        in->discarding = 0;
-        p = nl + 1;
-    }
+    if (complete < (size_t)n)
+        state_partial_append(self->state, "stdin", chunk + complete,
+                             in->lines.discarding ? 0 : (size_t)n - complete);
     if (in->is_file)
         state_set_position(self->state, "stdin offset", in->offset + n);
     if (state_flush(self->state) == 0) {
@@ -567,8 +578,8 @@ static int open_stdin(producer_t *self)
     }
     in->line = state_position(self->state, "stdin");
     in->offset = in->is_file ? state_position(self->state, "stdin offset") : 0;
-    state_partial_load(self->state, "stdin", &in->pending);
-    if (in->line || in->pending.len)
+    state_partial_load(self->state, "stdin", &in->lines.pending);
+    if (in->line || in->lines.pending.len)
         log_info("resuming standard input after line=%lld", (long long)in->line);
     return 0;
 }
@@ -645,7 +656,7 @@ static void feed(producer_t *self)
 
 /* --watch: events in, and a new walk when the watch asks for one (a lost
  * event queue, a polling round). A walk in progress finishes first. */
-static void follow_watch(producer_t *self)
+static void on_watch(producer_t *self)
 {
     if (!self->watch)
         return;
@@ -815,6 +826,8 @@ static void on_ack(producer_t *self)
             state_mark_acked(self->state, p->id, msg->status);
             if (p->spooled)
                 state_spool_remove(self->state, p->id);
+            if (p->spooled && self->submit)
+                submit_committed(self->submit, p->id, msg->status);
             inflight_remove(self->inflight, p);
             acked++;
         } else if (msg->type != MSG_ACK) {
@@ -878,6 +891,13 @@ static int drained(producer_t *self, int64_t *drain_deadline)
     return 1;
 }
 
+/* The inputs that never end by themselves: only a stop request ends a
+ * producer that watches, follows or takes submissions. */
+static int runs_forever(const producer_t *self)
+{
+    return self->watch || self->follow || self->submit;
+}
+
 static int producer_run(producer_t *self)
 {
     int64_t drain_deadline = 0;
@@ -885,7 +905,7 @@ static int producer_run(producer_t *self)
         if (signals_stop_requested() && drained(self, &drain_deadline))
             return 0;
         spooled_t left;
-        if (!self->watch && self->walk_done && !self->in.open
+        if (!runs_forever(self) && self->walk_done && !self->in.open
             && inflight_count(self->inflight) == 0) {
             if (!self->spool_active || !state_spool_next(self->state, 0, &left))
                 return 0;
@@ -893,26 +913,33 @@ static int producer_run(producer_t *self)
             state_spooled_clear(&left);
             self->spool_cursor = 0;
         }
-        zmq_pollitem_t items[] = {
+        zmq_pollitem_t items[8] = {
             { self->work, 0, ZMQ_POLLIN, 0 },
             { self->acks, 0, ZMQ_POLLIN, 0 },
             { link_socket(self->peers.work_link), 0, ZMQ_POLLIN, 0 },
             { link_socket(self->peers.sink_link), 0, ZMQ_POLLIN, 0 },
-            { NULL, self->watch ? watch_fd(self->watch) : -1, ZMQ_POLLIN, 0 },
-            { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 },
         };
-        int count = self->watch && watch_fd(self->watch) >= 0 ? 5 : 4;
-        /* stdin is read only while the spool's backlog is small: a fast
-         * writer then waits on the pipe (backpressure). */
-        int read_in = self->in.open && !drain_deadline && spool_backlog_small(self);
-        if (read_in) {
-            if (count == 4)
-                items[4] = items[5];
-            count++;
-        }
+        int count = 4;
+        if (self->watch && watch_fd(self->watch) >= 0)
+            items[count++] = (zmq_pollitem_t){ NULL, watch_fd(self->watch), ZMQ_POLLIN, 0 };
+        /* The spooling inputs are read only while the spool's backlog is
+         * small: a fast writer then waits on the pipe, the file or the
+         * socket (backpressure). */
+        int spool_room = !drain_deadline && (self->in.open || self->follow || self->submit)
+                         && spool_backlog_small(self);
+        int read_in = spool_room && self->in.open;
+        int in_item = count;
+        if (read_in)
+            items[count++] = (zmq_pollitem_t){ NULL, STDIN_FILENO, ZMQ_POLLIN, 0 };
+        if (spool_room && self->follow && follow_fd(self->follow) >= 0)
+            items[count++] = (zmq_pollitem_t){ NULL, follow_fd(self->follow), ZMQ_POLLIN, 0 };
+        if (spool_room && self->submit)
+            items[count++] = (zmq_pollitem_t){ submit_socket(self->submit), 0, ZMQ_POLLIN, 0 };
         long timeout = drain_deadline ? 100 : poll_timeout(self);
         if (self->watch && !drain_deadline)
             timeout = watch_timeout(self->watch, clock_ms(), timeout);
+        if (spool_room && self->follow)
+            timeout = follow_timeout(self->follow, clock_ms(), timeout);
         if (zmq_poll(items, count, timeout) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return -1;
@@ -920,15 +947,23 @@ static int producer_run(producer_t *self)
         on_work_socket(self);
         on_ack(self);
         watch_peers(self);
-        if (read_in && (items[count - 1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
+        if (read_in && (items[in_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
             read_stdin(self);
+        if (spool_room && self->follow && follow_read(self->follow, clock_ms()))
+            state_flush(self->state);   /* lines and positions, one commit */
+        if (spool_room && self->submit)
+            submit_receive(self->submit, SPOOL_BACKLOG);
         if (!drain_deadline) {
             reap_silent_workers(self);
             send_due(self);
-            follow_watch(self);
+            on_watch(self);
             feed(self);
         }
         state_tick(self->state);
+        if (clock_ms() >= self->next_compact) {
+            state_compact(self->state, clock_ms());
+            self->next_compact = clock_ms() + 1000;
+        }
         report_loop(self);
     }
 }
@@ -1005,10 +1040,12 @@ static void producer_destroy(producer_t **self_p)
         zmq_close(self->acks);
     if (self->sink)
         zmq_close(self->sink);
+    submit_destroy(&self->submit);   /* its socket too, before the context ends */
     zmq_ctx_term(self->ctx);
     walk_destroy(&self->walk);
     watch_destroy(&self->watch);
-    buf_free(&self->in.pending);
+    linebuf_free(&self->in.lines);
+    follow_destroy(&self->follow);
     if (self->in.is_pipe) {
         close(self->in.peek[0]);
         close(self->in.peek[1]);
@@ -1028,7 +1065,8 @@ static void usage(FILE *out)
     fprintf(out,
         "usage: feedmill producer [OPTIONS] PATH...\n"
         "\n"
-        "Reads every file below the PATHs and deals the documents out to workers,\n"
+        "Reads every file below the PATHs (\"-\": JSON lines on standard input) and\n"
+        "deals the documents out to workers,\n"
         "resending any the sink has not acknowledged. Exits 0 when every document\n"
         "is stored, 3 when some ended in dead_letters, 1 on error. On SIGINT or\n"
         "SIGTERM it reads nothing more, waits up to 5 s for the documents in flight\n"
@@ -1062,6 +1100,12 @@ static void usage(FILE *out)
         "  --ignore GLOB          never ingest files whose name matches GLOB (repeatable);\n"
         "                         hidden names and names ending in ~ .tmp .part .swp are\n"
         "                         always ignored\n"
+        "  --follow FILE          follow the JSON-lines file FILE like `tail -F`: ingest\n"
+        "                         lines as they are appended, through rotation by rename\n"
+        "                         or copytruncate; a restart continues after the last\n"
+        "                         line taken (repeatable)\n"
+        "  --submit ENDPOINT      bind ENDPOINT for programs that push documents (SUBMIT,\n"
+        "                         proto/README.md); each is answered once it is on disk\n"
         "  --summary              print one summary line on stdout at the end\n"
         MONITOR_USAGE
         "  -h, --help             this help\n",
@@ -1086,13 +1130,15 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "watch", no_argument, 0, 'W' },
         { "poll", required_argument, 0, 'P' },
         { "ignore", required_argument, 0, 'I' },
+        { "follow", required_argument, 0, 'F' },
+        { "submit", required_argument, 0, 'U' },
         MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
-                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, { 0 } };
+                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL, { 0 } };
     monitor_options_init(&opt->monitor);
     double seconds;
     long n;
@@ -1144,6 +1190,11 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
             opt->ignore = xrealloc(opt->ignore, (opt->ignore_count + 1) * sizeof(char *));
             opt->ignore[opt->ignore_count++] = optarg;
             break;
+        case 'F':
+            opt->follow = xrealloc(opt->follow, (opt->follow_count + 1) * sizeof(char *));
+            opt->follow[opt->follow_count++] = optarg;
+            break;
+        case 'U': opt->submit = optarg; break;
         MONITOR_OPTION_CASES:
             if (monitor_option(&opt->monitor, "producer", c, optarg))
                 return 2;
@@ -1152,8 +1203,8 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         default: usage(stderr); return 2;
         }
     }
-    if (optind == argc && !opt->files0_from) {
-        fprintf(stderr, "feedmill producer: no PATH given\n");
+    if (optind == argc && !opt->files0_from && !opt->follow_count && !opt->submit) {
+        fprintf(stderr, "feedmill producer: no PATH given (nor --follow, --submit)\n");
         usage(stderr);
         return 2;
     }
@@ -1220,26 +1271,62 @@ static int add_paths(producer_t *self, int argc, char **argv)
     return 0;
 }
 
+static void free_options(producer_options_t *opt)
+{
+    free(opt->skip);
+    free(opt->ignore);
+    free(opt->follow);
+}
+
+/* --follow and --submit: the JSON-lines files and the socket. */
+static int open_feeds(producer_t *self)
+{
+    if (self->opt.follow_count) {
+        self->follow = follow_new(self->state, take_followed_line, self);
+        for (int i = 0; i < self->opt.follow_count; i++) {
+            char *error = NULL;
+            if (follow_add(self->follow, self->opt.follow[i], &error) != 0) {
+                fprintf(stderr, "feedmill producer: %s\n", error);
+                log_error("%s", error);
+                free(error);
+                return -1;
+            }
+        }
+        state_flush(self->state);
+        log_info("following files=%zu", follow_count(self->follow));
+    }
+    if (self->opt.submit) {
+        char *error = NULL;
+        self->submit = submit_new(self->ctx, self->opt.submit, self->state, &error);
+        if (!self->submit) {
+            log_error("%s", error);
+            free(error);
+            return -1;
+        }
+        log_info("taking submissions endpoint=%s", log_q(self->opt.submit));
+    }
+    return 0;
+}
+
 int producer_main(int argc, char **argv)
 {
     producer_options_t opt;
     int rc = parse_options(argc, argv, &opt);
     if (rc >= 0) {
-        free(opt.skip);
-        free(opt.ignore);
+        free_options(&opt);
         return rc;
     }
     log_init("producer");
     signals_install();
     producer_t *self = producer_new(&opt);
     if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0
-        || (self->in.open && open_stdin(self) != 0)) {
+        || (self->in.open && open_stdin(self) != 0) || open_feeds(self) != 0) {
         producer_destroy(&self);
-        free(opt.skip);
-        free(opt.ignore);
+        free_options(&opt);
         return 1;
     }
-    self->spool_active = self->in.open || state_spool_waiting(self->state, 0, 1) > 0;
+    self->spool_active = self->in.open || self->follow || self->submit
+                         || state_spool_waiting(self->state, 0, 1) > 0;
     int64_t started = clock_ms();
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
     int ok = producer_run(self) == 0;
@@ -1262,7 +1349,6 @@ int producer_main(int argc, char **argv)
                (unsigned long long)c->own_files);
     rc = !ok ? 1 : c->dead ? 3 : 0;
     producer_destroy(&self);
-    free(opt.skip);
-    free(opt.ignore);
+    free_options(&opt);
     return rc;
 }

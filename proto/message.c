@@ -41,6 +41,8 @@
 static const char *const type_names[] = {
     [MSG_READY] = "ready", [MSG_DOC] = "doc", [MSG_RESULT] = "result",
     [MSG_FAILED] = "failed", [MSG_ACK] = "ack", [MSG_HELLO] = "hello",
+    [MSG_SUBMIT] = "submit", [MSG_ACCEPTED] = "accepted", [MSG_COMMITTED] = "committed",
+    [MSG_REJECTED] = "rejected",
 };
 
 static const char *const status_names[] = {
@@ -49,7 +51,7 @@ static const char *const status_names[] = {
 
 const char *message_type_name(message_type_t type)
 {
-    return type >= MSG_READY && type <= MSG_HELLO ? type_names[type] : NULL;
+    return type >= MSG_READY && type <= MSG_REJECTED ? type_names[type] : NULL;
 }
 
 const char *ack_status_name(ack_status_t status)
@@ -195,6 +197,21 @@ static int message_ok(const message_t *m)
         return hash_is_doc_id(m->id) && ack_status_name(m->status) != NULL;
     case MSG_HELLO:
         return session_ok(m->session);
+    case MSG_SUBMIT:
+        return m->ref <= MESSAGE_MAX_REF && m->body_len <= MESSAGE_MAX_BODY
+            && (m->body || m->body_len == 0)
+            && (!m->source || source_ok(m->source))
+            && text_ok(m->hints.title, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && text_ok(m->hints.published, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && text_ok(m->hints.author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && text_ok(m->hints.lang, MESSAGE_MAX_TEXT, TEXT_NULLABLE);
+    case MSG_ACCEPTED:
+        return m->ref <= MESSAGE_MAX_REF && hash_is_doc_id(m->id);
+    case MSG_COMMITTED:
+        return m->ref <= MESSAGE_MAX_REF && hash_is_doc_id(m->id)
+            && ack_status_name(m->status) != NULL;
+    case MSG_REJECTED:
+        return m->ref <= MESSAGE_MAX_REF && text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY);
     }
     return 0;
 }
@@ -245,6 +262,11 @@ static void put_str_or_nil(writer_t *w, const char *s)
         put_str(w, s);
     else
         put_nil(w);
+}
+
+static void put_bool(writer_t *w, int value)
+{
+    w->failed |= (value ? msgpack_pack_true(&w->pk) : msgpack_pack_false(&w->pk)) != 0;
 }
 
 static void put_bin(writer_t *w, const uint8_t *data, size_t len)
@@ -387,6 +409,47 @@ static void put_message(writer_t *w, const message_t *m)
         put_envelope(w, m, 3);
         put_str(w, "session");
         put_str(w, m->session);
+        break;
+    case MSG_SUBMIT:
+        put_envelope(w, m, 5 + (m->source != NULL) + doc_hints_any(&m->hints));
+        put_str(w, "ref");
+        put_uint(w, m->ref);
+        put_str(w, "body");
+        put_bin(w, m->body, m->body_len);
+        put_str(w, "commit");
+        put_bool(w, m->want_commit);
+        if (m->source) {
+            put_str(w, "source");
+            put_source(w, m->source);
+        }
+        if (doc_hints_any(&m->hints))
+            put_hints(w, &m->hints);
+        break;
+    case MSG_ACCEPTED:
+        put_envelope(w, m, 4);
+        put_str(w, "ref");
+        put_uint(w, m->ref);
+        put_str(w, "id");
+        put_str(w, m->id);
+        break;
+    case MSG_COMMITTED:
+        put_envelope(w, m, 5);
+        put_str(w, "ref");
+        put_uint(w, m->ref);
+        put_str(w, "id");
+        put_str(w, m->id);
+        put_str(w, "status");
+        put_str(w, ack_status_name(m->status));
+        break;
+    case MSG_REJECTED:
+        put_envelope(w, m, 4);
+        put_str(w, "ref");
+        if (m->has_ref)
+            put_uint(w, m->ref);
+        else
+            put_nil(w);
+        put_str(w, "error");
+        put_str(w, m->error);
         break;
     }
 }
@@ -971,6 +1034,63 @@ static int decode_hints(const reader_t *top, doc_hints_t *h)
     return 0;
 }
 
+/* SUBMIT's body: the document's bytes, as bin, or as str (its UTF-8
+ * bytes, so a JSON-lines document and a SUBMIT of the same text share
+ * an id). Never NULL, even when empty. */
+static int read_body(const reader_t *r, const char *key, uint8_t **out, size_t *len)
+{
+    const msgpack_object *o = find(r, key);
+    if (!o)
+        return -1;
+    if (o->type == MSGPACK_OBJECT_BIN)
+        return read_bin(r, key, MESSAGE_MAX_BODY, out, len);
+    if (o->type != MSGPACK_OBJECT_STR)
+        return fail_field(r, key, ": expected binary or string");
+    if (o->via.str.size > MESSAGE_MAX_BODY)
+        return fail_field(r, key, " longer than %u bytes", MESSAGE_MAX_BODY);
+    const char *problem = text_problem(o->via.str.ptr, o->via.str.size);
+    if (problem)
+        return fail_field(r, key, ": %s", problem);
+    *len = o->via.str.size;
+    *out = xmalloc(*len + 1);
+    memcpy(*out, o->via.str.ptr, *len);
+    return 0;
+}
+
+/* An optional key: absent is fine, present must be right. */
+static int read_optional_bool(const reader_t *r, const char *key, int *out)
+{
+    const msgpack_object *o = NULL;
+    int rc = lookup(r, key, &o);
+    if (rc <= 0 || !o)
+        return rc;
+    if (o->type != MSGPACK_OBJECT_BOOLEAN)
+        return fail_field(r, key, ": expected true or false");
+    *out = o->via.boolean;
+    return 0;
+}
+
+static int read_optional_source(const reader_t *r, const char *key, char **out)
+{
+    const msgpack_object *o = NULL;
+    int rc = lookup(r, key, &o);
+    if (rc <= 0 || !o)
+        return rc;
+    return read_source(r, key, out);
+}
+
+/* REJECTED's ref: nil when the SUBMIT could not be read at all. */
+static int read_ref_or_nil(const reader_t *r, message_t *m)
+{
+    const msgpack_object *o = find(r, "ref");
+    if (!o)
+        return -1;
+    if (o->type == MSGPACK_OBJECT_NIL)
+        return 0;
+    m->has_ref = 1;
+    return read_uint(r, "ref", 0, MESSAGE_MAX_REF, &m->ref);
+}
+
 /* id, source and attempt: what DOC, RESULT and FAILED share. */
 static int decode_header(const reader_t *r, message_t *m)
 {
@@ -1015,6 +1135,31 @@ static int decode_fields(const reader_t *r, message_t *m)
         return 0;
     case MSG_HELLO:
         return read_session(r, "session", m->session);
+    case MSG_SUBMIT:
+        m->has_ref = 1;
+        if (read_uint(r, "ref", 0, MESSAGE_MAX_REF, &m->ref) < 0
+            || read_body(r, "body", &m->body, &m->body_len) < 0
+            || read_optional_bool(r, "commit", &m->want_commit) < 0
+            || read_optional_source(r, "source", &m->source) < 0)
+            return -1;
+        return decode_hints(r, &m->hints);
+    case MSG_ACCEPTED:
+        m->has_ref = 1;
+        if (read_uint(r, "ref", 0, MESSAGE_MAX_REF, &m->ref) < 0)
+            return -1;
+        return read_id(r, "id", m->id);
+    case MSG_COMMITTED:
+        m->has_ref = 1;
+        if (read_uint(r, "ref", 0, MESSAGE_MAX_REF, &m->ref) < 0
+            || read_id(r, "id", m->id) < 0
+            || read_name(r, "status", status_names, ACK_DEAD, &status) < 0)
+            return -1;
+        m->status = (ack_status_t)status;
+        return 0;
+    case MSG_REJECTED:
+        if (read_ref_or_nil(r, m) < 0)
+            return -1;
+        return read_text(r, "error", MESSAGE_MAX_TEXT, TEXT_NONEMPTY, &m->error);
     }
     return -1;
 }
@@ -1037,7 +1182,7 @@ static message_t *decode_object(const msgpack_object *root, reason_t *why)
         fail(why, "unsupported version %" PRIu64, version);
         return NULL;
     }
-    if (read_name(&r, "type", type_names, MSG_HELLO, &type) < 0)
+    if (read_name(&r, "type", type_names, MSG_REJECTED, &type) < 0)
         return NULL;
     message_t *m = message_new((message_type_t)type);
     if (decode_fields(&r, m) < 0)

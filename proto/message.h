@@ -15,6 +15,14 @@
  *                                and every second, so a restarted sink is
  *                                noticed at once and a missing one is reported
  *
+ * On the producer's submission socket, programs push documents:
+ *
+ *   SUBMIT    client  -> producer  one raw document, numbered `ref` by the client
+ *   ACCEPTED  producer -> client   it is on the producer's disk: it will be
+ *                                  stored or dead-lettered, whatever crashes
+ *   COMMITTED producer -> client   (when the SUBMIT asked) its row is committed
+ *   REJECTED  producer -> client   the SUBMIT was not accepted, and why
+ *
  * Decoding is strict and bounded: wrong types, missing fields, unknown
  * versions or types, oversized fields, trailing bytes or nesting deeper
  * than the format allows give NULL and a reason, never a crash or an
@@ -44,8 +52,14 @@ typedef enum {
     MSG_RESULT,
     MSG_FAILED,
     MSG_ACK,
-    MSG_HELLO
+    MSG_HELLO,
+    MSG_SUBMIT,
+    MSG_ACCEPTED,
+    MSG_COMMITTED,
+    MSG_REJECTED
 } message_type_t;
+
+#define MESSAGE_MAX_REF MESSAGE_MAX_RECEIVED   /* a client's number for a SUBMIT */
 
 #define MESSAGE_SESSION_LEN 32   /* hex characters of a HELLO session */
 
@@ -69,16 +83,19 @@ typedef struct message {
     message_type_t type;
     uint32_t credit;              /* READY: free slots now, 0..MESSAGE_MAX_CREDIT */
     uint64_t received;            /* READY: DOCs this worker has received so far */
-    char id[DOC_ID_LEN + 1];      /* DOC, RESULT, FAILED, ACK */
-    char *source;                 /* DOC, RESULT, FAILED */
+    char id[DOC_ID_LEN + 1];      /* DOC, RESULT, FAILED, ACK, ACCEPTED, COMMITTED */
+    char *source;                 /* DOC, RESULT, FAILED; SUBMIT: optional (NULL) */
     uint32_t attempt;             /* DOC, RESULT, FAILED: 1 on first send */
-    uint8_t *body;                /* DOC: raw bytes */
+    uint8_t *body;                /* DOC, SUBMIT: raw bytes */
     size_t body_len;
-    doc_hints_t hints;            /* DOC: optional, owned */
+    doc_hints_t hints;            /* DOC, SUBMIT: optional, owned */
     record_t *record;             /* RESULT: owned; id/source mirror the above */
-    char *error;                  /* FAILED */
-    ack_status_t status;          /* ACK */
+    char *error;                  /* FAILED, REJECTED */
+    ack_status_t status;          /* ACK, COMMITTED */
     char session[MESSAGE_SESSION_LEN + 1];   /* HELLO: names one run of the sink */
+    uint64_t ref;                 /* SUBMIT and its answers: the client's number */
+    int has_ref;                  /* REJECTED: 0 when the SUBMIT was unreadable */
+    int want_commit;              /* SUBMIT: answer COMMITTED too */
 } message_t;
 
 message_t *message_new(message_type_t type);

@@ -4,7 +4,8 @@
  *                          ──DOC───>
  *
  * Each extraction runs in a sandboxed child process (workers/sandbox.h)
- * with a time limit. A document the extractor refuses goes to the sink as
+ * with a time limit: one long-lived child serves document after document
+ * and is replaced when it crashes, outruns the limit or grows too big. A document the extractor refuses goes to the sink as
  * FAILED (a dead letter); one that crashes the extractor or outruns the
  * limit is reported to the producer as a failed attempt (FAILED on the
  * work socket), which retries it up to its --max-attempts. Either way the
@@ -44,6 +45,10 @@
 
 enum { HEARTBEAT_MS = 1000 };
 
+/* The extraction child is replaced once its resident memory passes this
+ * after a document (a parser's leak or fragmentation never accumulates). */
+#define CHILD_MAX_RSS ((size_t)1 << 30)
+
 typedef struct worker {
     void *ctx, *work, *results;
     link_t *work_link, *results_link;
@@ -53,6 +58,7 @@ typedef struct worker {
     int64_t last_ready;
     int64_t time_limit_ms;
     uint64_t done, failed;
+    sandbox_t *sandbox;        /* the extraction child */
 } worker_t;
 
 /* READY states where we stand, not a delta (proto/README.md), so it is
@@ -107,10 +113,15 @@ static void apply_hints(record_t *record, const doc_hints_t *hints)
     }
 }
 
-/* Runs in the sandbox child: extraction, then the encoded answer. */
-static void extract_to_message(void *ctx, buf_t *out)
+/* Runs in the sandbox child: the DOC, encoded as on the wire, in;
+ * extraction; the encoded RESULT or FAILED out. */
+static void extract_to_message(void *ctx, const uint8_t *request, size_t request_len, buf_t *out)
 {
-    const message_t *doc = ctx;
+    (void)ctx;
+    char why[256];
+    message_t *doc = message_decode(request, request_len, why, sizeof why);
+    if (!doc)
+        return;   /* cannot happen: the worker encoded it; an empty answer is refused */
     char *error = NULL;
     record_t *record = extract_document(doc->source, doc->body, doc->body_len, &error);
     message_t answer = { 0 };
@@ -136,6 +147,7 @@ static void extract_to_message(void *ctx, buf_t *out)
     }
     record_destroy(&record);
     free(error);
+    message_destroy(&doc);
 }
 
 /* A crash or a timeout may be the machine's fault as much as the
@@ -157,8 +169,15 @@ static void process(worker_t *self, const message_t *doc)
 {
     buf_t answer = BUF_INIT;
     char *reason = NULL;
-    sandbox_status_t status = sandbox_run(extract_to_message, (void *)doc, self->time_limit_ms,
-                                          heartbeat, self, &answer, &reason);
+    uint8_t *request = NULL;
+    size_t request_len = 0;
+    sandbox_status_t status = SANDBOX_FAILED;
+    if (message_encode(doc, &request, &request_len) == 0)
+        status = sandbox_call(self->sandbox, request, request_len, self->time_limit_ms,
+                              heartbeat, self, &answer, &reason);
+    else
+        reason = xstrdup("could not be handed to the extraction child");
+    free(request);
     char check[128];
     message_t *decoded = status == SANDBOX_DONE
                              ? message_decode((const uint8_t *)answer.data, answer.len, check,
@@ -322,10 +341,13 @@ int worker_main(int argc, char **argv)
     log_init("worker");
     signals_install();
     worker_t self = { .ctx = zmq_ctx_new(), .credit = (uint32_t)credit,
-                      .time_limit_ms = (int64_t)(time_limit * 1000) };
+                      .time_limit_ms = (int64_t)(time_limit * 1000),
+                      .sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS) };
     int rc = worker_connect(&self, work, results) == 0 ? worker_run(&self) : 1;
-    log_info("stopped documents=%llu refused=%llu", (unsigned long long)self.done,
-             (unsigned long long)self.failed);
+    log_info("stopped documents=%llu refused=%llu extraction_children=%llu",
+             (unsigned long long)self.done, (unsigned long long)self.failed,
+             (unsigned long long)sandbox_children(self.sandbox));
+    sandbox_destroy(&self.sandbox);
     worker_close(&self);
     return rc;
 }

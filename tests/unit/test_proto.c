@@ -65,6 +65,24 @@ static message_t *sample(message_type_t type)
     case MSG_HELLO:
         memcpy(m->session, "0123456789abcdef0123456789abcdef", MESSAGE_SESSION_LEN + 1);
         break;
+    case MSG_SUBMIT:
+        m->ref = 7;
+        m->body_len = 5;
+        m->body = malloc(m->body_len);
+        memcpy(m->body, "<p>x\xff", m->body_len);
+        break;
+    case MSG_ACCEPTED:
+        m->ref = 7;
+        break;
+    case MSG_COMMITTED:
+        m->ref = 7;
+        m->status = ACK_STORED;
+        break;
+    case MSG_REJECTED:
+        m->ref = 7;
+        m->has_ref = 1;
+        m->error = xstrdup("body longer than 67108864 bytes");
+        break;
     }
     return m;
 }
@@ -325,7 +343,7 @@ static void test_new_destroy(void)
     message_destroy(&m);
     CHECK(m == NULL);
     message_destroy(&m);   /* a NULL pointer is fine */
-    for (message_type_t t = MSG_READY; t <= MSG_HELLO; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_REJECTED; t++) {
         m = sample(t);
         message_destroy(&m);
         CHECK(m == NULL);
@@ -1124,6 +1142,72 @@ static void test_doc_hints(void)
     message_destroy(&ok);
 }
 
+/* The submission socket's messages: round trips, the optional keys of
+ * SUBMIT, a str body being its UTF-8 bytes, REJECTED's nil ref. */
+static void test_submission(void)
+{
+    for (message_type_t t = MSG_SUBMIT; t <= MSG_REJECTED; t++) {
+        message_t *m = sample(t);
+        message_t *back = roundtrip(m);
+        CHECK(back && back->type == t && back->ref == 7);
+        if (back && t != MSG_SUBMIT && t != MSG_REJECTED)
+            CHECK_STR(back->id, sample_id);
+        message_destroy(&back);
+        message_destroy(&m);
+    }
+    CHECK_STR(message_type_name(MSG_SUBMIT), "submit");
+    CHECK_STR(message_type_name(MSG_REJECTED), "rejected");
+
+    message_t *m = sample(MSG_SUBMIT);
+    m->source = xstrdup("https://example.com/a");
+    m->hints.title = xstrdup("제목");
+    m->want_commit = 1;
+    m->ref = MESSAGE_MAX_REF;
+    message_t *back = roundtrip(m);
+    CHECK(back && back->want_commit == 1 && back->ref == MESSAGE_MAX_REF);
+    CHECK(back && back->source && strcmp(back->source, "https://example.com/a") == 0);
+    CHECK(back && back->hints.title && strcmp(back->hints.title, "제목") == 0);
+    CHECK(back && back->body_len == 5 && memcmp(back->body, "<p>x\xff", 5) == 0);
+    message_destroy(&back);
+    m->ref = MESSAGE_MAX_REF + 1;
+    expect_encode_fails(m, "ref past 2^53-1");
+
+    /* Optional keys absent: no source, no hints, commit false. */
+    static const uint8_t str_body[] = { 0xa3, 'a', 'b', 'c' };
+    message_t *ok = expect_edit_ok(MSG_SUBMIT, (edit_t){ EDIT_OMIT, "commit", NULL, 0 });
+    CHECK(ok && ok->want_commit == 0 && ok->source == NULL && !doc_hints_any(&ok->hints));
+    message_destroy(&ok);
+    ok = expect_edit_ok(MSG_SUBMIT, replace("body", str_body, sizeof str_body));
+    CHECK(ok && ok->body_len == 3 && memcmp(ok->body, "abc", 3) == 0);
+    message_destroy(&ok);
+    static const uint8_t bad_str[] = { 0xa2, 'a', 0xff }, number[] = { 0x05 };
+    expect_edit_error(MSG_SUBMIT, replace("body", bad_str, sizeof bad_str), "field 'body': ");
+    expect_edit_error(MSG_SUBMIT, replace("body", number, 1),
+                      "field 'body': expected binary or string");
+    expect_edit_error(MSG_SUBMIT, replace("commit", number, 1),
+                      "field 'commit': expected true or false");
+    expect_edit_error(MSG_SUBMIT, (edit_t){ EDIT_OMIT, "ref", NULL, 0 }, "field 'ref' is missing");
+    expect_edit_error(MSG_SUBMIT, (edit_t){ EDIT_OMIT, "body", NULL, 0 }, "field 'body' is missing");
+    static const uint8_t empty_source[] = { 0xa6, 's', 'o', 'u', 'r', 'c', 'e', 0xa0 };
+    expect_edit_error(MSG_SUBMIT, (edit_t){ EDIT_ADD_RAW, "", empty_source, sizeof empty_source },
+                      "field 'source' is empty");
+
+    /* REJECTED of a SUBMIT that could not be read: ref is nil. */
+    static const uint8_t nil[] = { 0xc0 };
+    ok = expect_edit_ok(MSG_REJECTED, replace("ref", nil, 1));
+    CHECK(ok && ok->has_ref == 0 && ok->error);
+    message_destroy(&ok);
+    m = sample(MSG_REJECTED);
+    m->has_ref = 0;
+    back = roundtrip(m);
+    CHECK(back && back->has_ref == 0);
+    message_destroy(&back);
+    message_destroy(&m);
+    expect_edit_error(MSG_COMMITTED, (edit_t){ EDIT_OMIT, "status", NULL, 0 },
+                      "field 'status' is missing");
+    expect_edit_error(MSG_ACCEPTED, (edit_t){ EDIT_OMIT, "id", NULL, 0 }, "field 'id' is missing");
+}
+
 /* HELLO: the sink's session, round trip and strictness. */
 static void test_hello(void)
 {
@@ -1238,6 +1322,7 @@ int main(void)
     test_source_bytes();
     test_send_to_encode_failure();
     test_hello();
+    test_submission();
     test_doc_hints();
     test_record_append_after_decode();
     test_names();

@@ -1,0 +1,202 @@
+/* submit: the submission socket. See submit.h. */
+#include "submit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "common/buf.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "proto/wire.h"
+
+enum {
+    /* Clients waiting for COMMITTED. The spool's backlog bounds them in
+     * practice (the socket is read only while it is small); past this
+     * many, a new request is accepted but not followed up, and said so. */
+    MAX_WAITERS = 65536,
+    /* A SUBMIT carries at most a 64 MiB body plus hints and source. */
+    MAX_MESSAGE = 80 << 20,
+};
+
+typedef struct waiter {
+    wire_peer_t peer;
+    uint64_t ref;
+    char id[DOC_ID_LEN + 1];
+} waiter_t;
+
+/* An answer owed once the spool is committed. */
+typedef struct answer {
+    wire_peer_t peer;
+    message_t msg;
+} answer_t;
+
+struct submit {
+    void *socket;
+    state_t *state;
+    waiter_t *waiters;
+    size_t waiter_count, waiter_cap;
+    int waiters_full_logged;
+    unsigned long long accepted;
+};
+
+submit_t *submit_new(void *ctx, const char *endpoint, state_t *state, char **error)
+{
+    submit_t *self = xcalloc(1, sizeof(submit_t));
+    self->state = state;
+    self->socket = zmq_socket(ctx, ZMQ_ROUTER);
+    wire_configure(self->socket, 1000, MAX_MESSAGE);
+    int on = 1;
+    zmq_setsockopt(self->socket, ZMQ_ROUTER_MANDATORY, &on, sizeof on);
+    if (zmq_bind(self->socket, endpoint) != 0) {
+        buf_t why = BUF_INIT;
+        buf_printf(&why, "cannot bind the submission socket endpoint=%s error=%s",
+                   log_q(endpoint), log_q(zmq_strerror(zmq_errno())));
+        *error = buf_detach(&why);
+        submit_destroy(&self);
+        return NULL;
+    }
+    return self;
+}
+
+void submit_destroy(submit_t **self_p)
+{
+    submit_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->socket)
+        zmq_close(self->socket);
+    free(self->waiters);
+    free(self);
+    *self_p = NULL;
+}
+
+void *submit_socket(submit_t *self)
+{
+    return self->socket;
+}
+
+unsigned long long submit_accepted(const submit_t *self)
+{
+    return self ? self->accepted : 0;
+}
+
+static void reply(submit_t *self, const wire_peer_t *peer, const message_t *msg)
+{
+    /* A client that left, or whose queue is full, misses its answer; it
+     * submits again and the document's id makes the repeat harmless. */
+    if (wire_send_to(self->socket, peer, msg, ZMQ_DONTWAIT) != 0)
+        log_debug("cannot answer a submitting client type=%s error=%s",
+                  message_type_name(msg->type), log_q(zmq_strerror(errno)));
+}
+
+static void reject(submit_t *self, const wire_peer_t *peer, int has_ref, uint64_t ref,
+                   const char *why)
+{
+    message_t msg = { .type = MSG_REJECTED, .ref = ref, .has_ref = has_ref,
+                      .error = (char *)why };
+    reply(self, peer, &msg);
+}
+
+static void add_waiter(submit_t *self, const wire_peer_t *peer, uint64_t ref, const char *id)
+{
+    if (self->waiter_count == MAX_WAITERS) {
+        if (!self->waiters_full_logged)
+            log_warn("too many clients wait for COMMITTED, new requests are accepted without "
+                     "it waiting=%d", MAX_WAITERS);
+        self->waiters_full_logged = 1;
+        return;
+    }
+    if (self->waiter_count == self->waiter_cap) {
+        self->waiter_cap = self->waiter_cap ? 2 * self->waiter_cap : 64;
+        self->waiters = xrealloc(self->waiters, self->waiter_cap * sizeof(waiter_t));
+    }
+    waiter_t *w = &self->waiters[self->waiter_count++];
+    w->peer = *peer;
+    w->ref = ref;
+    memcpy(w->id, id, sizeof w->id);
+}
+
+/* One SUBMIT into the spool; its ACCEPTED goes into answers, to be sent
+ * after the commit. */
+static void take(submit_t *self, const wire_peer_t *peer, message_t *msg, answer_t *answers,
+                 int *count)
+{
+    char id[DOC_ID_LEN + 1];
+    hash_doc_id(msg->body, msg->body_len, id);
+    int64_t number = state_position(self->state, "submit") + 1;
+    state_set_position(self->state, "submit", number);
+    char fallback[40];
+    snprintf(fallback, sizeof fallback, "submit:%lld", (long long)number);
+    const char *source = msg->source ? msg->source : fallback;
+    state_spool_add(self->state, id, source, msg->body, msg->body_len, NULL, &msg->hints);
+    log_debug("document submitted id=%.12s source=%s ref=%llu", id, log_q(source),
+              (unsigned long long)msg->ref);
+    if (msg->want_commit)
+        add_waiter(self, peer, msg->ref, id);
+    answer_t *a = &answers[(*count)++];
+    a->peer = *peer;
+    a->msg = (message_t){ .type = MSG_ACCEPTED, .ref = msg->ref };
+    memcpy(a->msg.id, id, sizeof a->msg.id);
+}
+
+int submit_receive(submit_t *self, int limit)
+{
+    if (limit <= 0)
+        return 0;
+    answer_t *answers = xmalloc((size_t)limit * sizeof(answer_t));
+    int count = 0;
+    while (count < limit) {
+        wire_peer_t peer;
+        message_t *msg = NULL;
+        char error[256];
+        wire_status_t status = wire_recv_from(self->socket, ZMQ_DONTWAIT, &peer, &msg, error,
+                                              sizeof error);
+        if (status == WIRE_AGAIN || status == WIRE_FAILED)
+            break;
+        if (status == WIRE_BAD) {
+            log_warn("bad message on the submission socket error=%s", log_q(error));
+            reject(self, &peer, 0, 0, error);
+        } else if (msg->type != MSG_SUBMIT) {
+            log_warn("unexpected message on the submission socket type=%s",
+                     message_type_name(msg->type));
+            reject(self, &peer, 0, 0, "only SUBMIT is accepted on the submission socket");
+        } else {
+            take(self, &peer, msg, answers, &count);
+        }
+        message_destroy(&msg);
+    }
+    if (count) {
+        /* The promise of ACCEPTED: the document is on disk. */
+        int stored = state_flush(self->state) == 0;
+        for (int i = 0; i < count; i++) {
+            if (stored)
+                reply(self, &answers[i].peer, &answers[i].msg);
+            else
+                reject(self, &answers[i].peer, 1, answers[i].msg.ref,
+                       "the producer cannot write its spool; submit again later");
+        }
+        self->accepted += stored ? (unsigned long long)count : 0;
+    }
+    free(answers);
+    return count;
+}
+
+void submit_committed(submit_t *self, const char *id, ack_status_t status)
+{
+    for (size_t i = 0; i < self->waiter_count; ) {
+        waiter_t *w = &self->waiters[i];
+        if (strcmp(w->id, id) != 0) {
+            i++;
+            continue;
+        }
+        message_t msg = { .type = MSG_COMMITTED, .ref = w->ref, .status = status };
+        memcpy(msg.id, id, sizeof msg.id);
+        reply(self, &w->peer, &msg);
+        self->waiters[i] = self->waiters[--self->waiter_count];
+    }
+    if (self->waiter_count < MAX_WAITERS / 2)
+        self->waiters_full_logged = 0;
+}

@@ -1,0 +1,40 @@
+/* submit: the producer's submission socket, where programs push documents
+ * (--submit ENDPOINT).
+ *
+ *   clients (DEALER) ──SUBMIT──> ROUTER "submit" ──ACCEPTED / REJECTED──> back
+ *                                  later, if asked: COMMITTED
+ *
+ * A SUBMIT is answered ACCEPTED only once the document is in the spool and
+ * the spool is committed to disk: from then on it ends as a row or a dead
+ * letter whatever process is killed. A client that asked (`commit`) hears
+ * COMMITTED when the sink has committed it, as long as this producer runs:
+ * a restarted producer still delivers the document but has forgotten who
+ * asked. proto/README.md specifies the messages. */
+#ifndef FEEDMILL_SUBMIT_H
+#define FEEDMILL_SUBMIT_H
+
+#include <stddef.h>
+
+#include "producer/state.h"
+#include "proto/message.h"
+
+typedef struct submit submit_t;
+
+/* Binds endpoint. NULL with a reason in *error (malloc'd). */
+submit_t *submit_new(void *ctx, const char *endpoint, state_t *state, char **error);
+void submit_destroy(submit_t **self);
+
+void *submit_socket(submit_t *self);
+
+/* Takes up to limit SUBMITs waiting on the socket, spools them, commits,
+ * then answers each. Returns how many documents were spooled. */
+int submit_receive(submit_t *self, int limit);
+
+/* The sink committed the document id: COMMITTED to every client that
+ * asked for it. */
+void submit_committed(submit_t *self, const char *id, ack_status_t status);
+
+/* Documents taken and answered since start, for the summary. */
+unsigned long long submit_accepted(const submit_t *self);
+
+#endif
