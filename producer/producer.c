@@ -4,6 +4,7 @@
  *   stdin, --follow FILE ─┐     │ unreadable: FAILED ──PUSH──> sink "results"
  *   ROUTER "submit" ──────┴─> spool (on disk, then ACCEPTED to the client)
  *   PULL "acks" <──ACK── sink, once the row is committed (then COMMITTED)
+ *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
  * A document is read only when some worker has credit for it, so memory
  * holds a few documents per worker, never the feed. Each one stays in the
@@ -13,7 +14,10 @@
  *
  * The state file (producer/state.h) remembers every file's fate, so a
  * restarted producer skips what was acknowledged and resends what was in
- * flight: kill -9 costs a short delay, never a document. */
+ * flight: kill -9 costs a short delay, never a document.
+ *
+ * Operators get a status line every --status-interval and the figures of
+ * --metrics (producer/report.h), fed from the counts the loop keeps. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -38,6 +42,7 @@
 #include "producer/linebuf.h"
 #include "producer/names.h"
 #include "producer/ownfiles.h"
+#include "producer/report.h"
 #include "producer/state.h"
 #include "producer/submit.h"
 #include "producer/walk.h"
@@ -86,6 +91,7 @@ typedef struct producer_options {
     const char **follow;        /* --follow FILE: JSON-lines files followed */
     int follow_count;
     const char *submit;         /* --submit ENDPOINT, or NULL */
+    monitor_options_t monitor;  /* --status-interval, --metrics, ... */
 } producer_options_t;
 
 typedef struct producer_counts {
@@ -140,6 +146,7 @@ typedef struct producer {
     ledger_t *ledger;
     state_t *state;
     producer_counts_t counts;
+    report_t *report;           /* status line and metrics */
 } producer_t;
 
 /* Reads a whole file, refusing more than max bytes without reading them. */
@@ -231,6 +238,7 @@ static void expire(producer_t *self, pending_t *p)
 static void abandon_worker(producer_t *self, const wire_peer_t *worker, const char *why)
 {
     ledger_forget(self->ledger, worker);
+    report_worker_lost(self->report, worker);
     size_t held = 0;
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         pending_t *p = inflight_at(self->inflight, i);
@@ -816,6 +824,7 @@ static void on_ack(producer_t *self)
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
         if (p) {
             count_ack(self, p, msg->status);
+            report_acked(self->report, p, clock_ms());
             state_mark_acked(self->state, p->id, msg->status);
             if (p->spooled)
                 state_spool_remove(self->state, p->id);
@@ -830,6 +839,21 @@ static void on_ack(producer_t *self)
          * resent document: already counted. */
         message_destroy(&msg);
     }
+}
+
+/* The counts into the status line and metrics. Ready once a worker is
+ * connected and a sink has said HELLO lately. */
+static void report_loop(producer_t *self)
+{
+    const producer_counts_t *c = &self->counts;
+    report_totals_t totals = { c->documents, c->skipped, c->stored, c->unchanged, c->dead,
+                               c->retries, !self->walk_done || self->in.open };
+    int64_t now = clock_ms();
+    const char *missing = !ledger_workers(self->ledger) ? "no worker connected"
+        : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS
+            ? "no HELLO from a sink on the acks endpoint lately" : NULL;
+    report_tick(self->report, &totals, self->inflight, ledger_workers(self->ledger), missing,
+                now);
 }
 
 static long poll_timeout(producer_t *self)
@@ -955,6 +979,7 @@ static int producer_run(producer_t *self)
             state_compact(self->state, clock_ms());
             self->next_compact = clock_ms() + 1000;
         }
+        report_loop(self);
     }
 }
 
@@ -1000,6 +1025,7 @@ static producer_t *producer_new(const producer_options_t *opt)
     self->ledger = ledger_new();
     self->ctx = zmq_ctx_new();
     self->peers.sink_heard = self->peers.workers_seen = clock_ms();
+    self->report = report_new(&opt->monitor);
     return self;
 }
 
@@ -1015,7 +1041,7 @@ static int producer_connect(producer_t *self)
     self->work = open_socket(self, ZMQ_ROUTER, self->opt.work, 1);
     self->acks = open_socket(self, ZMQ_PULL, self->opt.acks, 1);
     self->sink = open_socket(self, ZMQ_PUSH, self->opt.sink, 0);
-    return self->work && self->acks && self->sink ? 0 : -1;
+    return self->work && self->acks && self->sink && report_start(self->report) == 0 ? 0 : -1;
 }
 
 static void producer_destroy(producer_t **self_p)
@@ -1044,6 +1070,7 @@ static void producer_destroy(producer_t **self_p)
     state_close(&self->state);
     inflight_destroy(&self->inflight);
     ledger_destroy(&self->ledger);
+    report_destroy(&self->report);
     free(self);
     *self_p = NULL;
 }
@@ -1095,6 +1122,7 @@ static void usage(FILE *out)
         "  --submit ENDPOINT      bind ENDPOINT for programs that push documents (SUBMIT,\n"
         "                         proto/README.md); each is answered once it is on disk\n"
         "  --summary              print one summary line on stdout at the end\n"
+        MONITOR_USAGE
         "  -h, --help             this help\n",
         ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
 }
@@ -1119,12 +1147,14 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "ignore", required_argument, 0, 'I' },
         { "follow", required_argument, 0, 'F' },
         { "submit", required_argument, 0, 'U' },
+        MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
-                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL };
+                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL, { 0 } };
+    monitor_options_init(&opt->monitor);
     double seconds;
     long n;
     int c;
@@ -1180,6 +1210,10 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
             opt->follow[opt->follow_count++] = optarg;
             break;
         case 'U': opt->submit = optarg; break;
+        MONITOR_OPTION_CASES:
+            if (monitor_option(&opt->monitor, "producer", c, optarg))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

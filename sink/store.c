@@ -131,6 +131,8 @@ enum {
     SQL_SEARCH,
     SQL_STATS_TOTALS,
     SQL_STATS_LANGS,
+    SQL_COUNT_DOCUMENTS,
+    SQL_COUNT_DEAD,
     SQL_COUNT
 };
 
@@ -205,6 +207,8 @@ static const char *const statements[SQL_COUNT] = {
     [SQL_STATS_LANGS] =
         "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
         " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8",
+    [SQL_COUNT_DOCUMENTS] = "SELECT count(*) FROM documents",
+    [SQL_COUNT_DEAD] = "SELECT count(*) FROM dead_letters",
 };
 
 struct store {
@@ -992,6 +996,73 @@ int store_dead_letters(store_t *self, const char *prefix,
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         fail_sqlite(self, "reading dead letters");
+        count = -1;
+    }
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+/* ---- counts and breakdowns -------------------------------------------- */
+
+int store_count(store_t *self, store_table_t table, int64_t *out)
+{
+    sqlite3_stmt *stmt = self->stmt[table == STORE_DOCUMENTS ? SQL_COUNT_DOCUMENTS
+                                                             : SQL_COUNT_DEAD];
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(stmt, 0);
+    else
+        fail_sqlite(self, "counting rows");
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The origin of a source: the host of a URL (scheme://host/...), else
+ * the folder of a path (rtrim with every other character of the string
+ * strips the last component), else the source itself. */
+#define SQL_ORIGIN \
+    "CASE WHEN instr(source, '://') > 0 THEN\n" \
+    "       substr(source, 1, instr(source, '://') + 2) ||\n" \
+    "       substr(substr(source, instr(source, '://') + 3), 1,\n" \
+    "              instr(substr(source, instr(source, '://') + 3) || '/', '/') - 1)\n" \
+    "     WHEN instr(source, '/') > 0 THEN rtrim(source, replace(source, '/', ''))\n" \
+    "     ELSE source END"
+
+static const char *const breakdowns[] = {
+    [STORE_BY_KIND] = "SELECT kind, count(*) AS n FROM documents GROUP BY 1\n"
+                      " ORDER BY n DESC, 1 LIMIT ?1",
+    [STORE_BY_LANG] = "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
+                      " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
+    /* The most recent days first; ingested_at is ISO 8601 UTC text. */
+    [STORE_BY_DAY] = "SELECT substr(ingested_at, 1, 10), count(*) FROM documents\n"
+                     " GROUP BY 1 ORDER BY 1 DESC LIMIT ?1",
+    [STORE_BY_ERROR] = "SELECT error, count(*) AS n FROM dead_letters GROUP BY 1\n"
+                       " ORDER BY n DESC, 1 LIMIT ?1",
+    [STORE_BY_ORIGIN] = "SELECT " SQL_ORIGIN ", count(*) AS n FROM documents\n"
+                        " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
+};
+
+int store_breakdown(store_t *self, store_breakdown_t which, int limit,
+                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx)
+{
+    if (which < 0 || which >= (int)(sizeof breakdowns / sizeof breakdowns[0]))
+        return fail(self, "unknown breakdown %d", (int)which);
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, breakdowns[which], -1, &stmt, NULL) != SQLITE_OK)
+        return fail_sqlite(self, "breakdown");
+    if (sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1) != SQLITE_OK) {
+        fail_sqlite(self, "breakdown");
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    int count = 0, rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        count++;
+        if (fn(column_or_empty(stmt, 0), sqlite3_column_int64(stmt, 1), ctx))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail_sqlite(self, "breakdown");
         count = -1;
     }
     sqlite3_finalize(stmt);

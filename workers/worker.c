@@ -35,6 +35,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/monitor.h"
 #include "common/signals.h"
 #include "common/text.h"
 #include "extract/extract.h"
@@ -329,6 +330,7 @@ static void usage(FILE *out)
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
         "  --pass-through      no extraction: the document's UTF-8 text is the record's\n"
         "                      body (for benchmarks: the pipeline without its extractor)\n"
+        MONITOR_LOG_FORMAT_USAGE
         "  -h, --help          this help\n",
         ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
 }
@@ -341,12 +343,15 @@ int worker_main(int argc, char **argv)
         { "credit", required_argument, 0, 'c' },
         { "time-limit", required_argument, 0, 't' },
         { "pass-through", no_argument, 0, 'P' },
+        MONITOR_LOG_FORMAT_LONGOPT,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
     long credit = 2;
     double time_limit = 30;
+    monitor_options_t monitor;   /* only --log-format: a worker has no figures of its own */
+    monitor_options_init(&monitor);
     int c, pass = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -361,6 +366,10 @@ int worker_main(int argc, char **argv)
                 return 2;
             break;
         case 'P': pass = 1; break;
+        case MONITOR_OPT_LOG_FORMAT:
+            if (monitor_option(&monitor, "worker", c, optarg))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
