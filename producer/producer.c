@@ -96,6 +96,7 @@ typedef struct producer_options {
 
 typedef struct producer_counts {
     uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries, own_files;
+    uint64_t bad_work, bad_acks;   /* messages that were not valid, per socket */
 } producer_counts_t;
 
 /* Standard input as a JSON-lines feed. A line is spooled (state.h) and
@@ -699,6 +700,7 @@ static void on_work_socket(producer_t *self)
             return;
         if (status == WIRE_BAD) {
             log_warn("bad message on work socket error=%s", log_q(error));
+            self->counts.bad_work++;
             continue;
         }
         if (msg->type == MSG_READY)
@@ -814,6 +816,7 @@ static void on_ack(producer_t *self)
         }
         if (status == WIRE_BAD) {
             log_warn("bad message on acks socket error=%s", log_q(error));
+            self->counts.bad_acks++;
             continue;
         }
         if (msg->type == MSG_HELLO) {
@@ -846,8 +849,16 @@ static void on_ack(producer_t *self)
 static void report_loop(producer_t *self)
 {
     const producer_counts_t *c = &self->counts;
-    report_totals_t totals = { c->documents, c->skipped, c->stored, c->unchanged, c->dead,
-                               c->retries, !self->walk_done || self->in.open };
+    report_totals_t totals = {
+        .inputs = c->documents, .skipped = c->skipped, .stored = c->stored,
+        .unchanged = c->unchanged, .dead = c->dead, .retries = c->retries,
+        .input_pending = !self->walk_done || self->in.open,
+        .bad_work = c->bad_work, .bad_acks = c->bad_acks,
+        .bad_submit = submit_rejected(self->submit), .submitted = submit_accepted(self->submit),
+    };
+    if (self->spool_active)
+        totals.spooled = (uint64_t)state_spool_waiting(self->state, self->spool_cursor,
+                                                       SPOOL_BACKLOG * 4);
     int64_t now = clock_ms();
     const char *missing = !ledger_workers(self->ledger) ? "no worker connected"
         : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS

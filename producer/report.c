@@ -9,6 +9,7 @@
 struct report {
     monitor_t *monitor;
     metric_t *inputs, *read_bytes, *documents, *skipped, *retries;
+    metric_t *bad_messages, *submitted, *spooled;
     metric_t *in_flight, *in_flight_bytes, *oldest, *workers, *workers_lost;
     metric_t *per_worker, *latency, *input_pending;
     /* At the last status line, for the rates over the interval. */
@@ -41,6 +42,17 @@ report_t *report_new(const monitor_options_t *opt)
     self->retries = metrics_counter(m, "feedmill_producer_retries_total",
                                     "Documents sent again: no ACK in time, a failed "
                                     "attempt, a lost worker, a restarted sink", NULL);
+    self->bad_messages = metrics_counter(m, "feedmill_producer_bad_messages_total",
+                                         "Messages that were not valid, dropped (or answered "
+                                         "REJECTED on the submission socket), by socket",
+                                         "socket");
+    self->submitted = metrics_counter(m, "feedmill_producer_submitted_total",
+                                      "Documents accepted on the submission socket "
+                                      "(answered ACCEPTED once on disk)", NULL);
+    self->spooled = metrics_gauge(m, "feedmill_producer_spooled_documents",
+                                  "Documents in the spool (standard input, followed files, "
+                                  "submissions) not yet sent to a worker, counted up to 256",
+                                  NULL);
     self->in_flight = metrics_gauge(m, "feedmill_producer_documents_in_flight",
                                     "Documents read and not yet acknowledged", NULL);
     self->in_flight_bytes = metrics_gauge(m, "feedmill_producer_in_flight_bytes",
@@ -137,6 +149,11 @@ void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inf
     metric_set(self->documents, "dead", (double)t->dead);
     metric_set(self->skipped, NULL, (double)t->skipped);
     metric_set(self->retries, NULL, (double)t->retries);
+    metric_set(self->bad_messages, "work", (double)t->bad_work);
+    metric_set(self->bad_messages, "acks", (double)t->bad_acks);
+    metric_set(self->bad_messages, "submit", (double)t->bad_submit);
+    metric_set(self->submitted, NULL, (double)t->submitted);
+    metric_set(self->spooled, NULL, (double)t->spooled);
     metric_set(self->in_flight, NULL, (double)inflight_count(inflight));
     metric_set(self->in_flight_bytes, NULL, (double)inflight_bytes(inflight));
     metric_set(self->oldest, NULL, oldest_s);

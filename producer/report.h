@@ -29,6 +29,9 @@ typedef struct report_totals {
     uint64_t stored, unchanged, dead;   /* acknowledgements, duplicates included */
     uint64_t retries;
     int input_pending;    /* inputs remain unread (a walk in progress, stdin open) */
+    uint64_t bad_work, bad_acks, bad_submit;   /* invalid messages, per socket */
+    uint64_t submitted;   /* documents accepted on the submission socket */
+    uint64_t spooled;     /* spooled documents not yet sent (counted up to 256) */
 } report_totals_t;
 
 report_t *report_new(const monitor_options_t *opt);

@@ -14,12 +14,13 @@ PY=/usr/bin/python3   # Debian's, with python3-zmq and python3-msgpack
 CLIENT="$SOURCE_DIR/tests/integration/submit_client.py"
 PORT=$(free_port)
 ENDPOINT="tcp://127.0.0.1:$PORT"
+MPORT=$(free_port)
 DB="$WORK/s.db"
 # Combined with a folder and a followed file, as every input mode may be.
 make_documents "$WORK/docs" 3
 printf '{"text":"따라 읽는 파일의 문서입니다. 협력 기사 본문."}\n' >"$WORK/feed.jsonl"
 "$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" --follow "$WORK/feed.jsonl" "$WORK/docs" \
-    >"$WORK/run.out" 2>"$WORK/run.err" &
+    --metrics "127.0.0.1:$MPORT" >"$WORK/run.out" 2>"$WORK/run.err" &
 RUN=$!
 BACKGROUND+=($RUN)
 child_pid() { pgrep -f "feedmill $1 " -P "$RUN" | head -1 || true; }
@@ -72,6 +73,16 @@ for _ in range(3):
 PYEOF
 grep -q "field 'body': expected binary or string" "$WORK/rejected.txt" || fail "reason not given: $(cat "$WORK/rejected.txt")"
 pass "bad messages are rejected with the reason"
+# The producer's figures count them (run serves them within a second or two).
+metric() { curl -s --max-time 10 "http://127.0.0.1:$MPORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+wait_for 10 bash -c "[ \"\$(curl -s http://127.0.0.1:$MPORT/metrics | awk '\$1 == \"feedmill_producer_bad_messages_total{socket=\\\"submit\\\"}\" { print \$2 }')\" = 3 ]" \
+    || fail "bad submissions not counted: $(metric 'feedmill_producer_bad_messages_total{socket="submit"}')"
+pass "feedmill_producer_bad_messages_total{socket=\"submit\"} = 3"
+# Phases 2 and 3 went to the producer that runs now (phase 1 killed one).
+[ "$(metric feedmill_producer_submitted_total)" -ge 182 ] || fail "submitted_total: $(metric feedmill_producer_submitted_total)"
+pass "feedmill_producer_submitted_total counts the accepted documents"
+curl -s "http://127.0.0.1:$MPORT/metrics" | promtool check metrics || fail "promtool finds problems"
+pass "promtool check metrics is clean"
 
 # 4. SIGTERM right after a burst is accepted: what was accepted is
 #    committed before run exits (the drain sends the spool too). The
