@@ -38,6 +38,9 @@
 #include "html.h"
 
 #include <stdint.h>
+#ifdef HTML_TEXT_DEBUG
+#include <stdio.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +212,7 @@ typedef struct node_info {
     size_t raw, raw_links;   /* visible non-space bytes; of them in <a> */
     size_t text, links;      /* the same without pruned subtrees */
     size_t own, commas;      /* text directly in this block; its commas */
+    size_t boxed, boxed_links; /* text and link text of link boxes below */
     xmlNode *saved_container; /* count_clean's, outside this container */
     double score;            /* Readability content score */
     unsigned char live;      /* reached by the clean pass: not pruned */
@@ -314,14 +318,21 @@ enum {
 
 /* Broken markup makes libxml2 nest the rest of the page into an
  * unclosed <header> or class="sidebar" div: an element holding most of
- * the text it is judged against is a wrapper, whatever its name says. */
+ * the text it is judged against is a wrapper, whatever its name says.
+ * Text outside links is what counts: a long menu next to the wrapper
+ * must not make the wrapper look small. */
+static size_t prose_of(const node_info_t *in)
+{
+    return in->raw - in->raw_links;
+}
+
 static int holds_most_text(const page_t *p, xmlNode *node, size_t against)
 {
-    return info(p, node)->raw * 2 > against;
+    return prose_of(info(p, node)) * 2 > against;
 }
 
 /* 1 when node is left out under rules, judged against a container with
- * `against` bytes of raw text; in_article when that container is an
+ * `against` bytes of raw text outside links (prose_of); in_article when that container is an
  * <article> or <main>. */
 static int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *node)
 {
@@ -350,13 +361,29 @@ static int prune(const page_t *p, int rules, size_t against, int in_article, xml
         return 0;
     if (holds_most_text(p, node, against))
         return 0;
-    const node_info_t *in = info(p, node);
-    int link_box = is_box(node) && in->raw > 0 &&
-                   (double)in->raw_links > BOX_LINK_SHARE_MAX * (double)in->raw;
-    if (!link_box && !attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
+    if (!attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
         return 0;
-    /* "entry-content no-share", or an article that embeds a link list:
-     * the surest article names win. */
+    /* "entry-content no-share", "box article modal-enabled": article
+     * names win. */
+    int by_class = attr_hint(node, "class"), by_id = attr_hint(node, "id");
+    return !(by_class && by_class <= 2) && !(by_id && by_id <= 2);
+}
+
+/* 1 when node, a list, table or box, is mostly link text once its own
+ * chrome is gone (related articles, tag clouds, archives): judged on the
+ * clean figures, bottom-up, so that a menu nested in the article's
+ * wrapper never makes the wrapper look like a link list. */
+static int link_box(const page_t *p, xmlNode *node, size_t against)
+{
+    const node_info_t *in = info(p, node);
+    /* The link boxes below still count: a heading over a pruned list of
+     * links goes with it. */
+    size_t text = in->text + in->boxed, links = in->links + in->boxed_links;
+    if (!is_box(node) || text == 0 || (double)links <= BOX_LINK_SHARE_MAX * (double)text)
+        return 0;
+    if (holds_most_text(p, node, against))
+        return 0;
+    /* An article that embeds a link list keeps it. */
     return attr_hint(node, "class") != 1 && attr_hint(node, "id") != 1;
 }
 
@@ -390,7 +417,19 @@ static void count_clean(page_t *p)
         int descend = 0;
         if (node->type == XML_ELEMENT_NODE) {
             node_info_t *in = info(p, node);
-            if (!prune(p, RULES_ALL, info(p, container)->raw, container != top, node)) {
+            int pruned_ = prune(p, RULES_ALL, prose_of(info(p, container)), container != top, node);
+#ifdef HTML_TEXT_DEBUG
+            if (pruned_ && getenv("HTML_TEXT_DEBUG") && in->raw > 500) {
+                xmlChar *cl = xmlGetProp(node, (const xmlChar *)"class");
+                xmlChar *id = xmlGetProp(node, (const xmlChar *)"id");
+                fprintf(stderr, "pruned %s.%s#%s raw %zu links %zu against %zu\n", node->name,
+                        cl ? (char *)cl : "", id ? (char *)id : "", in->raw, in->raw_links,
+                        info(p, container)->raw);
+                xmlFree(cl);
+                xmlFree(id);
+            }
+#endif
+            if (!pruned_) {
                 in->live = 1;
                 descend = node->children != NULL;
                 if (descend) {
@@ -420,8 +459,16 @@ static void count_clean(page_t *p)
         for (;;) {
             if (node->type == XML_ELEMENT_NODE && info(p, node)->live) {
                 node_info_t *in = info(p, node), *parent = info(p, node->parent);
-                parent->text += in->text;
-                parent->links += in->links;
+                if (link_box(p, node, prose_of(info(p, container)))) {
+                    in->live = 0;
+                    parent->boxed += in->text + in->boxed;
+                    parent->boxed_links += in->links + in->boxed_links;
+                } else {
+                    parent->text += in->text;
+                    parent->links += in->links;
+                    parent->boxed += in->boxed;
+                    parent->boxed_links += in->boxed_links;
+                }
             }
             if (node->next) {
                 node = node->next;
@@ -438,6 +485,14 @@ static void count_clean(page_t *p)
             if (node == container)
                 container = info(p, node)->saved_container;
         }
+    }
+    /* A link box is judged after its descendants were marked live: they
+     * follow it out. Slots are in document order, parents first. */
+    for (size_t i = 1; i < p->n; i++) {
+        node_info_t *in = &p->v[i];
+        if (in->live && in->node != top && in->node->parent &&
+            !info(p, in->node->parent)->live)
+            in->live = 0;
     }
 }
 
@@ -796,7 +851,7 @@ typedef struct walker {
     int heading;           /* level of the enclosing h1-h6, or 0 */
     int list_item;
     int rules;             /* RULES_* */
-    size_t against;        /* raw text of the containers walked */
+    size_t against;        /* prose_of the containers walked */
 } walker_t;
 
 static void flush(walker_t *w)
@@ -900,7 +955,7 @@ static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t
     lines_free(out);
     walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, rules, 0 };
     for (size_t i = 0; i < roots->n; i++)
-        w.against += info(p, roots->v[i])->raw;
+        w.against += prose_of(info(p, roots->v[i]));
     for (size_t i = 0; i < roots->n; i++) {
         w.link_depth = w.heading = w.list_item = 0;
         walk(&w, roots->v[i]);
@@ -947,6 +1002,20 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
         if (best_bytes >= RESULT_MIN_TEXT)
             break;
     }
+#ifdef HTML_TEXT_DEBUG
+    if (getenv("HTML_TEXT_DEBUG"))
+        for (size_t c = 0; c < n_choices; c++)
+            for (size_t i = 0; i < choices[c].n; i++) {
+                xmlChar *cl = xmlGetProp(choices[c].v[i], (const xmlChar *)"class");
+                xmlChar *id = xmlGetProp(choices[c].v[i], (const xmlChar *)"id");
+                fprintf(stderr, "choice %zu root %s.%s#%s line %ld text %zu score %.1f\n", c,
+                        choices[c].v[i]->name, cl ? (char *)cl : "", id ? (char *)id : "",
+                        (long)xmlGetLineNo(choices[c].v[i]), info(&p, choices[c].v[i])->text,
+                        final_score(info(&p, choices[c].v[i])));
+                xmlFree(cl);
+                xmlFree(id);
+            }
+#endif
     /* Every block called chrome means the rules were wrong for this
      * site: fewer rules beat an empty body. */
     for (int rules = RULES_TAGS; rules >= RULES_MINIMAL && best.n == 0; rules--)

@@ -30,7 +30,14 @@ static const char *const chrome_stems[] = {
 
 /* Whole words that name chrome and are too short to be stems. */
 static const char *const chrome_words[] = {
-    "tags", "hidden", "hide", "masthead",
+    "tags", "masthead",
+};
+
+/* Whole tokens that hide an element. Only whole: "field--label-hidden"
+ * hides a field's label, not the field, and "hidden-xs" hides it on
+ * phones only. */
+static const char *const hidden_tokens[] = {
+    "hidden", "hide", "visuallyhidden", "ishidden", "dnone",
 };
 
 /* Words that start or end with a chrome stem and name content. */
@@ -181,7 +188,8 @@ int html_words_chrome(const char *value)
     while (p && next_token(&p, &t)) {
         if (first_word_is_modifier(&t))
             continue;
-        if (any_word(&t, word_is_chrome))
+        if (any_word(&t, word_is_chrome) ||
+            is_word(t.compact, t.compact_len, hidden_tokens, COUNT(hidden_tokens)))
             return 1;
         if (!is_word(t.compact, t.compact_len, content_exceptions, COUNT(content_exceptions)) &&
             has_stem(t.compact, t.compact_len, chrome_stems, COUNT(chrome_stems)))
