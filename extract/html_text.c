@@ -1016,11 +1016,20 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
                 xmlFree(id);
             }
 #endif
-    /* Every block called chrome means the rules were wrong for this
-     * site: fewer rules beat an empty body. */
-    for (int rules = RULES_TAGS; rules >= RULES_MINIMAL && best.n == 0; rules--)
-        for (size_t c = 0; c < n_choices && best.n == 0; c++)
-            walk_roots(&p, &choices[c], rules, &best);
+    /* Nearly every block called chrome means the rules were wrong for
+     * this site (a forum whose posts are named "comment"): fewer rules
+     * beat a body too short to be one. */
+    for (int rules = RULES_TAGS; rules >= RULES_MINIMAL && best_bytes < RESULT_MIN_TEXT; rules--)
+        for (size_t c = 0; c < n_choices && best_bytes < RESULT_MIN_TEXT; c++) {
+            walk_roots(&p, &choices[c], rules, &tmp);
+            size_t bytes = lines_bytes(&tmp);
+            if (bytes > best_bytes) {
+                lines_t swap = best;
+                best = tmp;
+                tmp = swap;
+                best_bytes = bytes;
+            }
+        }
 
     for (size_t i = 0; i < best.n; i++)
         lines_push(out, best.v[i].text, best.v[i].len, best.v[i].heading,
