@@ -64,6 +64,8 @@
 #define BOX_LINK_SHARE_MAX 0.5
 /* An article's <header> with more link text than this is navigation. */
 #define HEADER_LINK_SHARE_MAX 0.3
+/* A paragraph up to this long that is mostly a <time> is a dateline. */
+#define DATELINE_MAX 80
 /* A JSON-LD articleBody shorter than this is a summary, not a signal. */
 #define STATED_MIN_TEXT 400
 /* Probes taken along the stated body, and their lengths in bytes. */
@@ -847,20 +849,43 @@ typedef struct walker {
     lines_t *out;
     buf_t para;            /* the paragraph being collected */
     size_t link_bytes;     /* of para, bytes that came from inside <a> */
+    size_t time_bytes;     /* of para, bytes that came from inside <time> */
     int link_depth;
+    int time_depth;
     int heading;           /* level of the enclosing h1-h6, or 0 */
     int list_item;
     int rules;             /* RULES_* */
     size_t against;        /* prose_of the containers walked */
 } walker_t;
 
+/* A <time> that dates something; not one that states a duration
+ * (datetime="PT30M": a recipe's cooking time is content). */
+static int is_date_time(xmlNode *node)
+{
+    if (!html_is(node, "time"))
+        return 0;
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)"datetime");
+    int duration = v && (v[0] == 'P' || v[0] == 'p');
+    xmlFree(v);
+    return !duration;
+}
+
+/* A short paragraph that is mostly a <time> is a dateline ("Updated:
+ * 03.04.2020 19:49"), not text. */
+static int is_dateline(const walker_t *w)
+{
+    return w->time_bytes > 0 && w->para.len <= DATELINE_MAX && w->time_bytes * 2 >= w->para.len;
+}
+
 static void flush(walker_t *w)
 {
     text_trim_end(&w->para);
-    if (w->para.len && (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len)
+    if (w->para.len && (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len &&
+        !is_dateline(w))
         lines_push(w->out, w->para.data, w->para.len, w->heading, w->list_item);
     buf_reset(&w->para);
     w->link_bytes = 0;
+    w->time_bytes = 0;
 }
 
 static void enter(walker_t *w, xmlNode *node)
@@ -874,6 +899,8 @@ static void enter(walker_t *w, xmlNode *node)
         w->list_item = 1;
     else if (html_is(node, "a"))
         w->link_depth++;
+    else if (is_date_time(node))
+        w->time_depth++;
 }
 
 static void leave(walker_t *w, xmlNode *node)
@@ -887,6 +914,8 @@ static void leave(walker_t *w, xmlNode *node)
         w->list_item = 0;
     else if (html_is(node, "a") && w->link_depth > 0)
         w->link_depth--;
+    else if (is_date_time(node) && w->time_depth > 0)
+        w->time_depth--;
 }
 
 /* Under all rules the walk keeps what count_clean kept; relaxed rules
@@ -924,6 +953,8 @@ static void walk(walker_t *w, xmlNode *root)
                                   strlen((const char *)node->content));
             if (w->link_depth)
                 w->link_bytes += w->para.len - before;
+            if (w->time_depth)
+                w->time_bytes += w->para.len - before;
         }
         if (descend) {
             node = node->children;
@@ -953,11 +984,11 @@ static size_t lines_bytes(const lines_t *l)
 static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t *out)
 {
     lines_free(out);
-    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, rules, 0 };
+    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, 0, 0, rules, 0 };
     for (size_t i = 0; i < roots->n; i++)
         w.against += prose_of(info(p, roots->v[i]));
     for (size_t i = 0; i < roots->n; i++) {
-        w.link_depth = w.heading = w.list_item = 0;
+        w.link_depth = w.time_depth = w.heading = w.list_item = 0;
         walk(&w, roots->v[i]);
     }
     buf_free(&w.para);

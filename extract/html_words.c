@@ -25,12 +25,14 @@ static const char *const chrome_stems[] = {
     "signin", "disqus", "outbrain", "taboola", "adsense", "skiplink", "ticker",
     "byline", "authorbio", "authorinfo", "postmeta", "entrymeta", "articlemeta",
     "sronly", "screenreader", "printonly", "rating", "noprint", "nocontent",
-    "copyright", "caption", "credit",
+    "copyright", "caption", "credit", "authorbox", "aboutauthor", "authordesc",
+    "saboxplugin", "sociable", "disclosure", "affiliate", "taglinks", "metainfo",
+    "metaline", "tableofcontents", "toccontainer", "imagesource", "imgmeta",
 };
 
 /* Whole words that name chrome and are too short to be stems. */
 static const char *const chrome_words[] = {
-    "tags", "masthead",
+    "tags", "masthead", "author", "authors", "legend", "toc",
 };
 
 /* Whole tokens that hide an element. Only whole: "field--label-hidden"
