@@ -1049,12 +1049,13 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
 #endif
     /* Nearly every block called chrome means the rules were wrong for
      * this site (a forum whose posts are named "comment"): fewer rules
-     * beat a body too short to be one. */
+     * beat a body too short to be one. A short page stays as it is: what
+     * fewer rules add must at least double the text. */
     for (int rules = RULES_TAGS; rules >= RULES_MINIMAL && best_bytes < RESULT_MIN_TEXT; rules--)
         for (size_t c = 0; c < n_choices && best_bytes < RESULT_MIN_TEXT; c++) {
             walk_roots(&p, &choices[c], rules, &tmp);
             size_t bytes = lines_bytes(&tmp);
-            if (bytes > best_bytes) {
+            if (bytes > 2 * best_bytes) {
                 lines_t swap = best;
                 best = tmp;
                 tmp = swap;
