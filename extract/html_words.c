@@ -32,7 +32,7 @@ static const char *const chrome_stems[] = {
 
 /* Whole words that name chrome and are too short to be stems. */
 static const char *const chrome_words[] = {
-    "tags", "masthead", "author", "authors", "legend", "toc",
+    "tags", "masthead", "author", "authors", "legend",
 };
 
 /* Whole tokens that hide an element. Only whole: "field--label-hidden"
