@@ -64,6 +64,8 @@
 #define BOX_LINK_SHARE_MAX 0.5
 /* An article's <header> with more link text than this is navigation. */
 #define HEADER_LINK_SHARE_MAX 0.3
+/* A lead paragraph needs this much text. */
+#define LEAD_MIN_TEXT 40
 /* A paragraph up to this long that is mostly a <time> is a dateline. */
 #define DATELINE_MAX 80
 /* A JSON-LD articleBody shorter than this is a summary, not a signal. */
@@ -661,6 +663,14 @@ static void choose_scored(const page_t *p, roots_t *out)
     add_siblings(p, best, best_score, out);
 }
 
+static int is_ancestor(const xmlNode *a, const xmlNode *node)
+{
+    for (; node; node = node->parent)
+        if (node == a)
+            return 1;
+    return 0;
+}
+
 static size_t depth_of(const xmlNode *node)
 {
     size_t d = 0;
@@ -747,6 +757,64 @@ static xmlNode *choose_hint(const page_t *p)
         if (best[r] && size[r] >= (r == PROP ? PROP_MIN_TEXT : ARTICLE_MIN_TEXT))
             return best[r];
     return NULL;
+}
+
+/* ---- the lead ------------------------------------------------------ */
+
+static int is_lead(xmlNode *node)
+{
+    if (!is_block(node) || html_is(node, "li"))
+        return 0;
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)"itemprop");
+    int lead = v && strcmp((const char *)v, "description") == 0;
+    xmlFree(v);
+    if (!lead && (v = xmlGetProp(node, (const xmlChar *)"class")) != NULL) {
+        lead = html_words_lead((const char *)v);
+        xmlFree(v);
+    }
+    if (!lead && (v = xmlGetProp(node, (const xmlChar *)"id")) != NULL) {
+        lead = html_words_lead((const char *)v);
+        xmlFree(v);
+    }
+    return lead;
+}
+
+/* Templates put an article's standfirst in its header, apart from the
+ * body the container holds: the first lead paragraph (itemprop
+ * description, class names such as "intro" or "entry-excerpt") of the
+ * article that holds the first root, above it, with enough text and few
+ * links, goes first. Without an <article> or <main> around the root,
+ * its grandparent is the scope. */
+static void add_lead(const page_t *p, roots_t *roots)
+{
+    if (roots->n == 0 || roots->v[0] == p->top)
+        return;
+    xmlNode *first = roots->v[0], *scope = NULL;
+    for (xmlNode *a = first->parent; a && a != p->top && a->type == XML_ELEMENT_NODE; a = a->parent)
+        if (html_is(a, "article") || html_is(a, "main")) {
+            scope = a;
+            break;
+        }
+    if (!scope && first->parent && first->parent != p->top && first->parent->parent &&
+        first->parent->parent->type == XML_ELEMENT_NODE)
+        scope = first->parent->parent;
+    if (!scope || scope == p->top)
+        return;
+    for (xmlNode *n = scope->children ? scope : NULL; n && n != first;) {
+        int skip = 0;
+        if (n->type == XML_ELEMENT_NODE && n != scope) {
+            const node_info_t *in = info(p, n);
+            skip = !in->live;
+            if (in->live && in->text >= LEAD_MIN_TEXT && in->links * 4 < in->text &&
+                !is_ancestor(n, first) && is_lead(n)) {
+                roots_add(roots, NULL);
+                memmove(roots->v + 1, roots->v, (roots->n - 1) * sizeof(xmlNode *));
+                roots->v[0] = n;
+                return;
+            }
+        }
+        n = html_next(n, scope, skip);
+    }
 }
 
 /* ---- the body the page states (JSON-LD) ---------------------------- */
@@ -1012,11 +1080,13 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
     xmlNode *hint = choose_stated(&p);
     if (!hint)
         hint = choose_hint(&p);
-    if (hint)
-        add_siblings(&p, hint, final_score(info(&p, hint)), &choices[n_choices++]);
+    if (hint) {
+        add_siblings(&p, hint, final_score(info(&p, hint)), &choices[n_choices]);
+        add_lead(&p, &choices[n_choices++]);
+    }
     choose_scored(&p, &choices[n_choices]);
     if (choices[n_choices].n)
-        n_choices++;
+        add_lead(&p, &choices[n_choices++]);
     roots_add(&choices[n_choices++], p.top);
 
     lines_t best = LINES_INIT, tmp = LINES_INIT;

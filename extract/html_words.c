@@ -64,6 +64,13 @@ static const char *const hint_rank3[] = {
     "contentmain", "contentbody", "maincontent", "pagecontent", "primarycontent",
 };
 
+/* Lead paragraphs: the standfirst that templates put in the article's
+ * header, apart from its body. Whole words. */
+static const char *const lead_words[] = {
+    "intro", "introduction", "lead", "lede", "leadtext", "excerpt", "standfirst", "chapo",
+    "preface", "abstract", "summary", "description", "deck", "subline",
+};
+
 /* Candidate weights (Readability's positive and negative classes). */
 static const char *const positive_stems[] = {
     "article", "body", "content", "entry", "hentry", "main", "page", "post", "text",
@@ -246,4 +253,19 @@ int html_words_weight(const char *value)
         negative |= any_word(&t, word_is_negative);
     }
     return (positive ? 25 : 0) - (negative ? 25 : 0);
+}
+
+static int word_is_lead(const char *w, size_t n)
+{
+    return is_word(w, n, lead_words, COUNT(lead_words));
+}
+
+int html_words_lead(const char *value)
+{
+    token_t t;
+    const char *p = value;
+    while (p && next_token(&p, &t))
+        if (any_word(&t, word_is_lead) && !html_words_chrome(value))
+            return 1;
+    return 0;
 }
