@@ -28,6 +28,7 @@ static const char *const chrome_stems[] = {
     "copyright", "caption", "credit", "authorbox", "aboutauthor", "authordesc",
     "saboxplugin", "sociable", "disclosure", "affiliate", "taglinks", "metainfo",
     "metaline", "tableofcontents", "toccontainer", "imagesource", "imgmeta",
+    "factbox",
 };
 
 /* Whole words that name chrome and are too short to be stems. */
