@@ -62,8 +62,15 @@ static const char *const trailer_words[] = {
     "te puede interesar", "también te puede interesar", "lo más leído", "más noticias",
     "comentarios", "etiquetas", "à lire aussi", "lire aussi", "sur le même sujet",
     "articles similaires", "les plus lus", "commentaires", "articoli correlati",
-    "potrebbe interessarti", "leggi anche",
+    "potrebbe interessarti", "leggi anche", "about the author", "über den autor",
+    "über die autorin", "zum autor", "zur autorin", "zobacz również", "zobacz też",
+    "comments are closed", "kommentare sind geschlossen", "veja também",
 };
+
+/* A trailer heading may go on ("Mehr zum Thema auf example.org:",
+ * "Related Coverage"): short lines that start with a trailer word and
+ * a separator count too. */
+#define TRAILER_LINE_WIDTH 60
 
 /* Substrings that mark a (short) line as footer or UI text. */
 static const char *const footer_markers[] = {
@@ -124,6 +131,18 @@ static int contains_any(const char *const *list, size_t n, const char *s)
 }
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 1 when s starts with a word of the list followed by a space, a colon
+ * or a full stop. */
+static int starts_with_any(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t m = strlen(list[i]);
+        if (strncmp(s, list[i], m) == 0 && (s[m] == ' ' || s[m] == ':' || s[m] == '.'))
+            return 1;
+    }
+    return 0;
+}
 
 static int few_letters(const line_t *l)
 {
@@ -234,6 +253,8 @@ static void cut_trailer(lines_t *lines)
             normalise(l, &norm);
             const char *s = buf_str(&norm);
             if (in_list(trailer_words, COUNT(trailer_words), s) ||
+                (utf8_width(l->text, l->len) <= TRAILER_LINE_WIDTH &&
+                 starts_with_any(trailer_words, COUNT(trailer_words), s)) ||
                 (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
                  contains_any(copyright_markers, COUNT(copyright_markers), s))) {
                 for (size_t k = i; k < lines->n; k++)
