@@ -77,6 +77,19 @@ int charset_is_binary(const uint8_t *data, size_t len)
         return 0;
     size_t suspicious = 0;
     for (size_t i = 0; i < len; i++) {
+        /* Eight bytes none of which has its low seven bits below 0x20
+         * or all set (0x7F, 0xFF): nothing to count, skip. With every
+         * high bit forced on, no subtraction borrows across bytes. */
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, data + i, 8);
+            const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
+            uint64_t x = w ^ (ones * 0x7F);
+            if ((((w | highs) - ones * 0x20) & ((x | highs) - ones) & highs) == highs) {
+                i += 7;
+                continue;
+            }
+        }
         uint8_t c = data[i];
         if (c == 0 && i < CHARSET_SNIFF_BYTES)
             return 1;

@@ -64,7 +64,7 @@ void html_free(struct _xmlDoc *doc)
 int html_is(const struct _xmlNode *node, const char *name)
 {
     return node && node->type == XML_ELEMENT_NODE && node->name &&
-           strcmp((const char *)node->name, name) == 0;
+           node->name[0] == (xmlChar)name[0] && strcmp((const char *)node->name, name) == 0;
 }
 
 char *html_attr(struct _xmlNode *node, const char *name)

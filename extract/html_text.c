@@ -87,8 +87,9 @@ static int name_in(const xmlNode *node, const char *const *names, size_t n)
 {
     if (node->type != XML_ELEMENT_NODE || !node->name)
         return 0;
+    const char *name = (const char *)node->name;
     for (size_t i = 0; i < n; i++)
-        if (strcmp((const char *)node->name, names[i]) == 0)
+        if (name[0] == names[i][0] && strcmp(name, names[i]) == 0)
             return 1;
     return 0;
 }
