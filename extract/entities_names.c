@@ -188,6 +188,16 @@ static void korean_people(names_t *n)
             listed = strlen(not_names[k]) == end - i && memcmp(s + i, not_names[k], end - i) == 0;
         if (title && syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && !listed)
             add_person(n, i, end, title, strlen(title));
+        /* A title before the name, in an aside: "(장관 한성숙, 이하 ...)". */
+        const char *own = title_at(s, len, i);
+        size_t after = end + 1, name_next, name_syllables;
+        if (own && end - i == strlen(own) && after < len && s[end] == ' ' &&
+            hangul_at(s, len, after, &name_next)) {
+            size_t name_end = hangul_run(s, len, after, &name_syllables);
+            if (name_syllables >= 2 && name_syllables <= 4 && is_surname(s, after, name_next) &&
+                name_end < len && (s[name_end] == ',' || s[name_end] == ')'))
+                add_person(n, after, name_end, own, strlen(own));
+        }
         i = end;
     }
 }
