@@ -389,8 +389,9 @@ static size_t english_org(const char *s, size_t len, size_t i)
             k++;
             continue;
         }
-        /* "of", "for", "and" join capitalised words: "Bank of Korea". */
-        static const char *const joins[] = { " of ", " for ", " and ", " & " };
+        /* "of", "for", "&" join capitalised words: "Bank of Korea"; "and"
+         * does not, it joins two names as often as it makes one. */
+        static const char *const joins[] = { " of ", " for ", " & " };
         size_t j = 0;
         for (size_t q = 0; q < COUNT(joins) && !j; q++)
             if (starts_with(s, len, k, joins[q]) && cap_word(s, len, k + strlen(joins[q])))
