@@ -74,6 +74,10 @@ static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta
     html_meta(doc, meta);
     html_main_text(doc, lines);
     html_free(doc);
+    /* A page without tags for them may still carry a byline and an
+     * "입력 2026.03.03 00:04" line in its text. */
+    if (!meta->author || !meta->published)
+        meta_from_text_lines(lines, meta);
     boiler_mark_html(lines);
     /* A title taken from the page's own tags repeats as a heading in the
      * body; one taken from the body is the body. */

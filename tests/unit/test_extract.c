@@ -464,6 +464,52 @@ static void test_jsonld(void)
     buf_free(&deep);
     buf_free(&b);
     buf_free(&out);
+
+    /* Metadata, parsed, not searched for: a "datePublished" inside a
+     * string is no date, authors come as strings, objects or arrays. */
+    jsonld_meta_t m = { NULL, NULL, NULL };
+    const char *meta = "{\"@graph\":[{\"@type\":\"WebPage\",\"description\":\"\\\"datePublished\\\": "
+                       "\\\"1999-01-01\\\"\"},{\"@type\":\"NewsArticle\",\"headline\":\"Council votes\","
+                       "\"datePublished\":\"2026-03-04T08:15:00+09:00\",\"author\":[{\"@type\":\"Person\","
+                       "\"name\":\"Jane Doe\"}]}]}";
+    CHECK(jsonld_meta(meta, strlen(meta), &m) == 1);
+    CHECK_STR(m.published, "2026-03-04T08:15:00+09:00");
+    CHECK_STR(m.headline, "Council votes");
+    CHECK_STR(m.author, "Jane Doe");
+    jsonld_meta_free(&m);
+    CHECK(jsonld_meta("{\"author\":\"Kim\"", 15, &m) == 0 && !m.author);   /* malformed */
+    CHECK(jsonld_meta("{\"author\":\"Kim\"}", 16, &m) == 1);
+    CHECK_STR(m.author, "Kim");
+    jsonld_meta_free(&m);
+
+    /* Through a page that has no meta tags at all. */
+    const char *page =
+        "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"정부, 예산안 확정\",\"datePublished\":\"2026-03-04\","
+        "\"author\":{\"@type\":\"Person\",\"name\":\"홍길동\"}}</script></head><body><article>"
+        "<p>정부가 내년 예산안을 확정했다. 총지출은 지난해보다 늘었고 복지 분야가 가장 크게 늘었다.</p>"
+        "</article></body></html>";
+    record_t *r = extract_document("ld.html", (const uint8_t *)page, strlen(page), NULL);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->title, "정부, 예산안 확정");
+        CHECK_STR(r->published, "2026-03-04");
+        CHECK_STR(r->author, "홍길동");
+    }
+    record_destroy(&r);
+
+    /* No tags, no JSON-LD: the byline and the "입력" line of the text. */
+    page = "<html><body><article><h1>제목입니다</h1><p>홍길동 기자</p><p>입력 2026.03.03 00:04</p>"
+           "<p>정부가 내년 예산안을 확정했다. 총지출은 지난해보다 늘었고 복지 분야가 가장 크게 늘었다.</p>"
+           "</article></body></html>";
+    r = extract_document("byline.html", (const uint8_t *)page, strlen(page), NULL);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->published, "2026-03-03T00:04:00");
+        CHECK_STR(r->author, "홍길동");
+        CHECK(!contains(r->body, "입력 2026") && !contains(r->body, "홍길동 기자"));
+    }
+    record_destroy(&r);
 }
 
 /* The element holding the body a page states in JSON-LD is the article,
