@@ -216,6 +216,7 @@ typedef struct node_info {
     xmlNode *node;
     size_t raw, raw_links;   /* visible non-space bytes; of them in <a> */
     size_t text, links;      /* the same without pruned subtrees */
+    size_t last;             /* slot of its last descendant (document order) */
     size_t own, commas;      /* text directly in this block; its commas */
     size_t boxed, boxed_links; /* text and link text of link boxes below */
     xmlNode *saved_container; /* count_clean's, outside this container */
@@ -294,6 +295,8 @@ static void count_raw(page_t *p)
         /* node is finished: an element hands its totals to its parent;
          * when it was the last child, the parent is finished too. */
         for (;;) {
+            if (node->type == XML_ELEMENT_NODE)
+                info(p, node)->last = p->n - 1;
             if (node->type == XML_ELEMENT_NODE && node != p->root) {
                 node_info_t *in = info(p, node), *parent = info(p, node->parent);
                 parent->raw += in->raw;
@@ -664,33 +667,27 @@ static void choose_scored(const page_t *p, roots_t *out)
     add_siblings(p, best, best_score, out);
 }
 
-static int is_ancestor(const xmlNode *a, const xmlNode *node)
+/* 1 when element a is node or holds it: node's slot falls within a's
+ * subtree range. O(1), so that nothing here costs the page's depth per
+ * element (a page nested 100 000 deep must stay linear). */
+static int contains(const page_t *p, const xmlNode *a, const xmlNode *node)
 {
-    for (; node; node = node->parent)
-        if (node == a)
-            return 1;
-    return 0;
+    while (node && node->type != XML_ELEMENT_NODE)
+        node = node->parent;
+    if (!a || !node || a->type != XML_ELEMENT_NODE)
+        return a != NULL && node != NULL && a->type != XML_ELEMENT_NODE;  /* the document */
+    uintptr_t i = (uintptr_t)a->_private, k = (uintptr_t)node->_private;
+    return i > 0 && i < p->n && k > 0 && k < p->n && i <= k && k <= p->v[i].last;
 }
 
-static size_t depth_of(const xmlNode *node)
+/* The nearest element holding both. a climbs, so a caller that folds
+ * many nodes into one ancestor pays the depth once in all. */
+static xmlNode *common_ancestor(const page_t *p, xmlNode *a, xmlNode *b)
 {
-    size_t d = 0;
-    for (; node; node = node->parent)
-        d++;
-    return d;
-}
-
-static xmlNode *common_ancestor(xmlNode *a, xmlNode *b)
-{
-    size_t da = depth_of(a), db = depth_of(b);
-    for (; da > db; da--)
+    while (a && a->type != XML_ELEMENT_NODE)
         a = a->parent;
-    for (; db > da; db--)
-        b = b->parent;
-    while (a != b) {
+    while (a && a->type == XML_ELEMENT_NODE && !contains(p, a, b))
         a = a->parent;
-        b = b->parent;
-    }
     return a;
 }
 
@@ -710,7 +707,7 @@ static xmlNode *choose_hint(const page_t *p)
         if (has_article_body_prop(n)) {
             /* A body split over several itemprop=articleBody elements
              * (one per section) is held by their common ancestor. */
-            props = props ? common_ancestor(props, n) : n;
+            props = props ? common_ancestor(p, props, n) : n;
             rank = PROP;
         } else if (html_is(n, "article")) {
             rank = ARTICLE;
@@ -738,7 +735,7 @@ static xmlNode *choose_hint(const page_t *p)
          * text blocks) is held by their common ancestor. */
         if (rank == NAME1 && (!first_name1 || same_class(n, first_name1))) {
             first_name1 = first_name1 ? first_name1 : n;
-            name1s = name1s ? common_ancestor(name1s, n) : n;
+            name1s = name1s ? common_ancestor(p, name1s, n) : n;
         }
     }
     if (best[NAME1] && name1s && name1s != best[NAME1] && name1s->type == XML_ELEMENT_NODE &&
@@ -807,7 +804,7 @@ static void add_lead(const page_t *p, roots_t *roots)
             const node_info_t *in = info(p, n);
             skip = !in->live;
             if (in->live && in->text >= LEAD_MIN_TEXT && in->links * 4 < in->text &&
-                !is_ancestor(n, first) && is_lead(n)) {
+                !contains(p, n, first) && is_lead(n)) {
                 roots_add(roots, NULL);
                 memmove(roots->v + 1, roots->v, (roots->n - 1) * sizeof(xmlNode *));
                 roots->v[0] = n;
@@ -900,7 +897,7 @@ static xmlNode *choose_stated(const page_t *p)
     if (n > 0 && hits * 2 > n)
         for (size_t k = 0; k < n; k++)
             if (probes[k].found)
-                found = found ? common_ancestor(found, probes[k].found) : probes[k].found;
+                found = found ? common_ancestor(p, found, probes[k].found) : probes[k].found;
     if (found && found->type != XML_ELEMENT_NODE)
         found = found->parent;
     if (found && (found == top || found->type != XML_ELEMENT_NODE || !info(p, found)->live ||

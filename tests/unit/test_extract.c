@@ -968,6 +968,48 @@ static void test_large_text(void)
     buf_free(&big);
 }
 
+/* Text at any depth of nesting is kept: libxml2's default depth limit
+ * (256) would silently drop the rest of the page, and every walk here is
+ * iterative, so depth costs neither stack nor quadratic time. */
+static void test_html_nesting(void)
+{
+    enum { DEEP = 100000, NESTED_PARAS = 3000 };
+    buf_t page = BUF_INIT;
+    buf_puts(&page, "<html><body>");
+    for (int i = 0; i < DEEP; i++)
+        buf_puts(&page, "<div>");
+    buf_puts(&page, "<p>The text at the bottom of a hundred thousand nested blocks, "
+                    "long enough to be the article, is kept whole.</p>");
+    for (int i = 0; i < DEEP; i++)
+        buf_puts(&page, "</div>");
+    buf_puts(&page, "<p>The paragraph after them is kept too.</p></body></html>");
+    record_t *r = extract_document("deep", (const uint8_t *)page.data, page.len, NULL);
+    CHECK(r && contains(r->body, "The text at the bottom of a hundred thousand nested blocks"));
+    CHECK(r && contains(r->body, "The paragraph after them is kept too."));
+    record_destroy(&r);
+
+    /* Paragraphs each nested in the one before, in an article. */
+    buf_reset(&page);
+    buf_puts(&page, "<html><body><article>");
+    for (int i = 0; i < NESTED_PARAS; i++)
+        buf_printf(&page, "<div class=\"entry-content\"><p>Paragraph %d of the story, with words.</p>", i);
+    for (int i = 0; i < NESTED_PARAS; i++)
+        buf_puts(&page, "</div>");
+    buf_puts(&page, "</article></body></html>");
+    r = extract_document("nested", (const uint8_t *)page.data, page.len, NULL);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(contains(r->body, "Paragraph 0 of the story"));
+        CHECK(contains(r->body, "Paragraph 2999 of the story"));
+        size_t n = 0;
+        for (const char *q = r->body; (q = strstr(q, "Paragraph ")) != NULL; q++)
+            n++;
+        CHECK(n == NESTED_PARAS);
+    }
+    record_destroy(&r);
+    buf_free(&page);
+}
+
 /* ---- threads ------------------------------------------------------ */
 
 /* Workers extract in parallel: same input, same record, from any thread. */
@@ -1115,6 +1157,7 @@ int main(void)
     test_keywords();
     test_simhash();
     test_large_text();
+    test_html_nesting();
     test_threads();
     return testing_done();
 }
