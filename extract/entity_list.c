@@ -35,7 +35,8 @@ static int by_start(const void *a, const void *b)
 
 void entity_list_flush(entity_list_t *self, const char *body, record_t *rec, size_t max)
 {
-    qsort(self->v, self->n, sizeof(span_t), by_start);
+    if (self->n > 1)                     /* qsort's array may not be NULL */
+        qsort(self->v, self->n, sizeof(span_t), by_start);
     size_t claimed = 0, added = 0;      /* claimed: end of the last kept span */
     buf_t text = BUF_INIT;
     for (size_t i = 0; i < self->n; i++) {
