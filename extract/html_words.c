@@ -182,7 +182,7 @@ static int word_is_chrome(const char *w, size_t n)
 /* A token whose first word is one of these states that the chrome is
  * absent or elsewhere: "no-share", "has-sidebar", "without-comments". */
 static const char *const modifiers[] = {
-    "no", "not", "has", "with", "without", "hide", "show", "is", "toggle",
+    "no", "non", "not", "has", "with", "without", "hide", "show", "is", "toggle",
 };
 
 static int first_word_is_modifier(const token_t *t)
