@@ -64,6 +64,9 @@
 #define BOX_LINK_SHARE_MAX 0.5
 /* An article's <header> with more link text than this is navigation. */
 #define HEADER_LINK_SHARE_MAX 0.3
+/* A hint outside the scored block with less than its text over this
+ * named a widget. */
+#define HINT_SLIVER 3
 /* A lead paragraph needs this much text. */
 #define LEAD_MIN_TEXT 40
 /* A paragraph up to this long that is mostly a <time> is a dateline. */
@@ -757,6 +760,23 @@ static xmlNode *choose_hint(const page_t *p)
     return NULL;
 }
 
+static size_t roots_text(const page_t *p, const roots_t *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += info(p, r->v[i])->text;
+    return n;
+}
+
+/* 1 when one of the roots holds node, or node holds one of them. */
+static int roots_hold(const page_t *p, const roots_t *r, const xmlNode *node)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (contains(p, r->v[i], node) || contains(p, node, r->v[i]))
+            return 1;
+    return 0;
+}
+
 /* ---- the lead ------------------------------------------------------ */
 
 static int is_lead(xmlNode *node)
@@ -1085,6 +1105,15 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
     choose_scored(&p, &choices[n_choices]);
     if (choices[n_choices].n)
         add_lead(&p, &choices[n_choices++]);
+    /* A hint that holds a sliver of what the scored block holds, and
+     * lies outside it, named a widget ("player-textcontent"): the scored
+     * block goes first. */
+    if (hint && n_choices == 2 && roots_text(&p, &choices[1]) > HINT_SLIVER * roots_text(&p, &choices[0]) &&
+        !roots_hold(&p, &choices[1], hint)) {
+        roots_t swap = choices[0];
+        choices[0] = choices[1];
+        choices[1] = swap;
+    }
     roots_add(&choices[n_choices++], p.top);
 
     lines_t best = LINES_INIT, tmp = LINES_INIT;
