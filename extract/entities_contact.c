@@ -38,6 +38,8 @@ static size_t trim_trailing(const char *s, size_t start, size_t end)
 static size_t url_at(const char *s, size_t len, size_t i)
 {
     size_t k;
+    if (ascii_lower((unsigned char)s[i]) != 'h' && ascii_lower((unsigned char)s[i]) != 'w')
+        return 0;
     if (len - i > 8 && strncasecmp(s + i, "https://", 8) == 0)
         k = i + 8;
     else if (len - i > 7 && strncasecmp(s + i, "http://", 7) == 0)
@@ -143,6 +145,23 @@ static size_t phone_at(const char *s, size_t len, size_t i)
     return end;
 }
 
+/* A date starts with a digit or a month or weekday name: the three
+ * letters are checked before date.c is asked. */
+static int may_start_date(const char *s, size_t len, size_t i)
+{
+    if (ascii_digit((unsigned char)s[i]))
+        return 1;
+    if (len - i < 3)
+        return 0;
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdecmontuewedthufrisatsun";
+    char w[3] = { (char)ascii_lower((unsigned char)s[i]), (char)ascii_lower((unsigned char)s[i + 1]),
+                  (char)ascii_lower((unsigned char)s[i + 2]) };
+    for (size_t k = 0; k + 3 <= sizeof(names) - 1; k += 3)
+        if (memcmp(names + k, w, 3) == 0)
+            return 1;
+    return 0;
+}
+
 void entities_contact(entity_list_t *list, const char *s, size_t len)
 {
     char iso[DATE_MAX];
@@ -159,7 +178,8 @@ void entities_contact(entity_list_t *list, const char *s, size_t len)
                 /* "(044-202-6260)": the parenthesis is not the number's. */
                 size_t start = c == '(' && !memchr(s + i, ')', end - i) ? i + 1 : i;
                 entity_list_add(list, "phone", start, end, 0, 0, NULL, NULL);
-            } else if (ascii_alnum(c) && (end = date_parse(s + i, len - i, iso)) > 0) {
+            } else if (ascii_alnum(c) && may_start_date(s, len, i) &&
+                       (end = date_parse(s + i, len - i, iso)) > 0) {
                 end += i;
                 entity_list_add(list, "date", i, end, 0, 0, iso, NULL);
             }

@@ -87,6 +87,8 @@ static size_t hangul_run(const char *s, size_t len, size_t i, size_t *syllables)
 
 static int starts_with(const char *s, size_t len, size_t i, const char *w)
 {
+    if (i >= len || s[i] != w[0])           /* most calls end here */
+        return 0;
     size_t n = strlen(w);
     return len - i >= n && memcmp(s + i, w, n) == 0;
 }
