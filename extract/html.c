@@ -47,7 +47,7 @@ struct _xmlDoc *html_parse(const char *utf8, size_t len)
     int n = len > INT_MAX ? INT_MAX : (int)len;
     xmlDoc *doc = htmlReadMemory(utf8, n, NULL, "UTF-8",
                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOBLANKS |
                                      HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
     buf_free(&filtered);
     return doc;
