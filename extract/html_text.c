@@ -38,9 +38,6 @@
 #include "html.h"
 
 #include <stdint.h>
-#ifdef HTML_TEXT_DEBUG
-#include <stdio.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -428,19 +425,7 @@ static void count_clean(page_t *p)
         int descend = 0;
         if (node->type == XML_ELEMENT_NODE) {
             node_info_t *in = info(p, node);
-            int pruned_ = prune(p, RULES_ALL, prose_of(info(p, container)), container != top, node);
-#ifdef HTML_TEXT_DEBUG
-            if (pruned_ && getenv("HTML_TEXT_DEBUG") && in->raw > 500) {
-                xmlChar *cl = xmlGetProp(node, (const xmlChar *)"class");
-                xmlChar *id = xmlGetProp(node, (const xmlChar *)"id");
-                fprintf(stderr, "pruned %s.%s#%s raw %zu links %zu against %zu\n", node->name,
-                        cl ? (char *)cl : "", id ? (char *)id : "", in->raw, in->raw_links,
-                        info(p, container)->raw);
-                xmlFree(cl);
-                xmlFree(id);
-            }
-#endif
-            if (!pruned_) {
+            if (!prune(p, RULES_ALL, prose_of(info(p, container)), container != top, node)) {
                 in->live = 1;
                 descend = node->children != NULL;
                 if (descend) {
@@ -1130,20 +1115,6 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
         if (best_bytes >= RESULT_MIN_TEXT)
             break;
     }
-#ifdef HTML_TEXT_DEBUG
-    if (getenv("HTML_TEXT_DEBUG"))
-        for (size_t c = 0; c < n_choices; c++)
-            for (size_t i = 0; i < choices[c].n; i++) {
-                xmlChar *cl = xmlGetProp(choices[c].v[i], (const xmlChar *)"class");
-                xmlChar *id = xmlGetProp(choices[c].v[i], (const xmlChar *)"id");
-                fprintf(stderr, "choice %zu root %s.%s#%s line %ld text %zu score %.1f\n", c,
-                        choices[c].v[i]->name, cl ? (char *)cl : "", id ? (char *)id : "",
-                        (long)xmlGetLineNo(choices[c].v[i]), info(&p, choices[c].v[i])->text,
-                        final_score(info(&p, choices[c].v[i])));
-                xmlFree(cl);
-                xmlFree(id);
-            }
-#endif
     /* Nearly every block called chrome means the rules were wrong for
      * this site (a forum whose posts are named "comment"): fewer rules
      * beat a body too short to be one. A short page stays as it is: what
