@@ -5,12 +5,15 @@
  *  1. statistics: every element gets a slot (its index is kept in the
  *     node's _private field, which libxml2 leaves to the application)
  *     with its visible text and link text, once as parsed (raw) and once
- *     without the pruned chrome (clean), and the text it holds directly,
- *     outside nested blocks (own);
+ *     without the pruned chrome (clean), the text it holds directly,
+ *     outside nested blocks (own), and the slot of its last descendant,
+ *     so that "does a hold b" is one comparison at any depth;
  *  2. pruning: chrome tags (nav, aside, forms, captions, ...), hidden
- *     elements, class and id names of chrome (html_words.c) and
- *     link-dense lists, tables and boxes are left out. An element holding
- *     more than half of the text it is judged against (its nearest
+ *     elements and class and id names of chrome (html_words.c) are left
+ *     out top-down; lists, tables and boxes that are mostly link text are
+ *     left out bottom-up, judged on their clean text (with the link boxes
+ *     below them still counted). An element holding more than half of
+ *     the text outside links it is judged against (its nearest
  *     <article>, <main> or <body>) is a wrapper of broken markup, never
  *     pruned, whatever its name says;
  *  3. the container: the element holding the phrases of the page's
@@ -18,11 +21,13 @@
  *     (itemprop=articleBody, then class/id names such as
  *     "entry-content", <article>, more class names, <main>) with enough
  *     text, each with its siblings of similar worth; else Readability's
- *     choice: every
- *     paragraph scores its parent and grandparents by its length and
- *     commas, scores are weighed by class names and by one minus the
- *     link density, the best block wins and takes along siblings of
- *     similar worth.
+ *     choice: every paragraph scores its parent and grandparents by its
+ *     length and commas, scores are weighed by class names and by one
+ *     minus the link density, the best block wins and takes along
+ *     siblings of similar worth. A hint that holds under a third of the
+ *     scored block's text, outside it, named a widget: the scored block
+ *     goes first. The article's lead paragraph, when its template keeps
+ *     it apart above the container, goes with it.
  *
  * The element slots live in one array for the page (page_t), freed at
  * the end; the _private fields then hold stale indices, which nothing
@@ -30,8 +35,9 @@
  *
  * When the text from the chosen container is short, the next choice (the
  * scored block, then the whole body) is tried, and the first that gives
- * enough text, else the longest, is kept. When the rules leave nothing at
- * all, they are relaxed step by step: fewer rules beat an empty body.
+ * enough text, else the longest, is kept. When the rules leave too
+ * little, they are relaxed step by step: fewer rules beat a body too
+ * short to be one, if they at least double it.
  *
  * Every element's sizes are computed once: asking them of nested
  * elements one by one would be quadratic on deeply nested pages. */
