@@ -231,7 +231,7 @@ static void test_refuses_what_it_cannot_use(void)
     sqlite3_close(db);
     expect_open_error(path, STORE_READWRITE,
                       "database schema version 99 is newer than this feedmill "
-                      "(knows up to 1)");
+                      "(knows up to 2)");
     expect_open_error(path, STORE_READONLY, "is newer than this feedmill");
     db = raw_open(path);
     CHECK(raw_int(db, "PRAGMA user_version") == 99);
