@@ -4,8 +4,10 @@
  *   feedmill sink     --results ipc://RUNDIR/results --acks ipc://RUNDIR/acks
  *   feedmill worker   (N of them) --work ipc://RUNDIR/work --results ...
  *   feedmill producer --work ... --acks ... --sink ... PATH...
- * and restarts any that dies, with backoff. The producer exits once the
- * sink has acknowledged every document, i.e. once every row is committed;
+ * and restarts any that dies, with backoff. The ipc:// sockets live in a
+ * private folder (mode 0700), so they need no CurveZMQ keys. The producer
+ * exits once the sink has acknowledged every document, i.e. once every row
+ * is committed;
  * then the workers and the sink are stopped and a summary is printed.
  * A child that exits 1 reports a fatal setup error (unwritable database,
  * endpoint in use): restarting would only repeat it, so the run fails. */
@@ -259,6 +261,9 @@ static int make_rundir(run_t *self)
     if (!base || access(base, W_OK) != 0 || strlen(base) > 60)
         base = "/tmp";
     snprintf(self->rundir, sizeof self->rundir, "%s/feedmill-XXXXXX", base);
+    /* mkdtemp makes a new folder, mode 0700 whatever the umask: only this
+     * user (and root) can reach the ipc:// sockets inside, which is why
+     * the local pipeline needs no CurveZMQ keys (proto/curve.h). */
     if (!mkdtemp(self->rundir)) {
         fprintf(stderr, "feedmill run: cannot create a runtime folder in %s: %s\n", base,
                 strerror(errno));

@@ -25,6 +25,24 @@ FORGED=$(printf 'forged by a stranger' | sha256sum | cut -c1-64)
 FORGED_REVOKED=$(printf 'forged with a revoked key' | sha256sum | cut -c1-64)
 W=$(free_port) A=$(free_port) R=$(free_port)
 
+# 0. `feedmill run` needs no keys: its ipc:// sockets live in a folder of
+#    its own that only its user can enter.
+mkdir -p "$WORK/rt" "$WORK/watched"
+env -u XDG_RUNTIME_DIR TMPDIR="$WORK/rt" "$FEEDMILL" run --db "$WORK/local.db" --workers 1 \
+    --watch "$WORK/watched" >/dev/null 2>"$WORK/run.err" &
+RUN=$!; BACKGROUND+=($RUN)
+wait_for 20 bash -c "ls '$WORK'/rt/feedmill-*/work >/dev/null 2>&1" || fail "no runtime folder in $WORK/rt"
+rundir=$(echo "$WORK"/rt/feedmill-*)
+expect_eq "$(stat -c %a "$rundir")" 700 "mode of feedmill run's socket folder"
+expect_eq "$(find "$rundir" -maxdepth 1 -type s | wc -l)" 3 "ipc sockets in it (work, results, acks)"
+cp "$WORK/docs/doc_00000.txt" "$WORK/watched/"
+wait_for 20 bash -c "[ \"\$(sqlite3 '$WORK/local.db' 'SELECT count(*) FROM documents' 2>/dev/null)\" = 1 ]" \
+    || fail "feedmill run without keys stored nothing: $(tail -3 "$WORK/run.err")"
+kill -TERM "$RUN"
+wait "$RUN" || fail "feedmill run did not stop cleanly"
+grep -q "CurveZMQ\|--insecure" "$WORK/run.err" && fail "feedmill run talks about keys: $(cat "$WORK/run.err")"
+pass "feedmill run needs no keys; its sockets are in a 0700 folder"
+
 # 1. No keys, no start: every component, naming the way out.
 for cmd in "producer --state $WORK/nokeys.db $WORK/docs" "sink --db $WORK/nokeys-sink.db" "worker"; do
     set +e
