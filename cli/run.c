@@ -7,8 +7,8 @@
  * and restarts any that dies, with backoff. The ipc:// sockets live in a
  * private folder (mode 0700), so they need no CurveZMQ keys. The producer
  * exits once the sink has acknowledged every document, i.e. once every row
- * is committed;
- * then the workers and the sink are stopped and a summary is printed.
+ * is committed; then the workers and the sink are stopped and a summary is
+ * printed.
  * A child that exits 1 reports a fatal setup error (unwritable database,
  * endpoint in use): restarting would only repeat it, so the run fails. */
 #include <errno.h>
