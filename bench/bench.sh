@@ -21,6 +21,9 @@ MESSAGE_BYTES=6000
 WORKERS=2
 CHEAP_REPS=5
 COSTLY_REPS=3
+LATENCY_SAMPLES=100  # files dropped, and lines appended, one at a time
+SINK_ROWS=2000       # ready records fed to the sink, and to bare SQLite with its schema
+LARGE_FACTOR=10      # the text corpus this many times larger, once: is memory flat?
 
 die() {
     echo "bench: $*" >&2
@@ -43,7 +46,7 @@ check_setup() {
         die "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS to the folder holding seeds/ and web-eval/)"
     local tool
     for tool in "$FEEDMILL" "$TOOLS/bench_extract" "$TOOLS/bare_libxml2" \
-                "$TOOLS/bare_sqlite" "$TOOLS/bare_zmq"; do
+                "$TOOLS/bare_sqlite" "$TOOLS/bare_zmq" "$TOOLS/bench_sink"; do
         [ -x "$tool" ] || die "$tool is missing: run 'make build' first"
     done
     command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing (scripts/setup.sh installs it)"
@@ -63,15 +66,16 @@ prepare_pages() {
 
 # $TEXT_COPIES documents: the seeds in turn, each with a counter line
 # appended so that every one is a distinct document.
+# prepare_text DIR COUNT
 prepare_text() {
-    mkdir -p "$TMP/text"
+    mkdir -p "$1"
     local seeds=("$CORPUS"/seeds/*.txt) texts=() seed i
     for seed in "${seeds[@]}"; do
         texts+=("$(<"$seed")")
     done
-    for ((i = 0; i < TEXT_COPIES; i++)); do
+    for ((i = 0; i < $2; i++)); do
         printf '%s\n\nbench copy %d\n' "${texts[i % ${#texts[@]}]}" "$i" \
-            >"$(printf '%s/text/doc_%05d.txt' "$TMP" "$i")"
+            >"$(printf '%s/doc_%06d.txt' "$1" "$i")"
     done
 }
 
@@ -96,15 +100,43 @@ measure() {
     record "$name" "$("$@")"
 }
 
-# pipeline NAME DIR: one `feedmill run` over DIR into a fresh database,
-# timed from the outside; checks that every distinct input became a row.
+# sample_rss RUN_PID NAME: until RUN_PID ends, the peak resident memory
+# (VmHWM) of each of its children, by component (producer, worker, sink,
+# and the workers' extraction children), into $TMP/rss/NAME.COMPONENT, kB.
+sample_rss() {
+    local run=$1 name=$2 pid kind hwm file
+    mkdir -p "$TMP/rss"
+    while kill -0 "$run" 2>/dev/null; do
+        for pid in $(pgrep -P "$run") $(pgrep -P "$run" | xargs -r -n1 pgrep -P); do
+            kind=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | awk '{ print $2 }') || continue
+            [ "$kind" = worker ] || [ "$kind" = producer ] || [ "$kind" = sink ] || continue
+            [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = feedmill ] || continue
+            pgrep -P "$run" | grep -qx "$pid" || kind=extraction
+            hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+            [ -n "$hwm" ] || continue
+            file=$TMP/rss/$name.$kind
+            if [ ! -s "$file" ] || [ "$hwm" -gt "$(cat "$file")" ]; then echo "$hwm" >"$file"; fi
+        done
+        sleep 0.2
+    done
+}
+
+# pipeline NAME DIR [WORKERS [RUN_OPTION]]: one `feedmill run` over DIR
+# into a fresh database, timed from the outside; checks that every
+# distinct input became a row; samples each component's peak memory.
 pipeline() {
-    local name=$1 dir=$2 db=$TMP/$1.db rc=0
+    local name=$1 dir=$2 workers=${3:-$WORKERS} db=$TMP/$1.db rc=0
+    local extra=("${@:4}")
     rm -f "$db" "$db"-wal "$db"-shm "$db".producer
     local start=$EPOCHREALTIME
-    FEEDMILL_LOG=warn "$FEEDMILL" run --db "$db" --workers "$WORKERS" "$dir" \
-        >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+    FEEDMILL_LOG=warn "$FEEDMILL" run --db "$db" --workers "$workers" "${extra[@]}" "$dir" \
+        >"$TMP/$name.out" 2>"$TMP/$name.err" &
+    local run=$!
+    sample_rss "$run" "$name" &
+    local sampler=$!
+    wait "$run" || rc=$?
     local end=$EPOCHREALTIME
+    wait "$sampler" || true
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
         cat "$TMP/$name.err" >&2
         die "feedmill run over $dir exited $rc"
@@ -112,13 +144,22 @@ pipeline() {
     local stored dead expected
     stored=$(sqlite3 "$db" 'SELECT count(*) FROM documents')
     dead=$(sqlite3 "$db" 'SELECT count(*) FROM dead_letters')
-    expected=$(sha256sum "$dir"/* | cut -c1-64 | sort -u | wc -l)
+    expected=$(find "$dir" -type f -exec sha256sum {} + | cut -c1-64 | sort -u | wc -l)
     [ $((stored + dead)) -eq "$expected" ] ||
         die "feedmill run over $dir left $stored documents and $dead dead letters for $expected distinct inputs"
     local files bytes
     files=$(find "$dir" -type f | wc -l)
-    bytes=$(cat "$dir"/* | wc -c)
+    bytes=$(find "$dir" -type f -exec cat {} + | wc -c)
     record "$name" "items=$files bytes=$bytes seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=$dead version=feedmill"
+}
+
+# The producer's own work per document: a SHA-256 of its bytes (coreutils'
+# sha256sum stands for libsodium's, which the producer uses).
+hash_text() {
+    local start=$EPOCHREALTIME
+    find "$TMP/text" -type f -exec sha256sum {} + >/dev/null
+    local end=$EPOCHREALTIME
+    record hash "items=$TEXT_COPIES bytes=$(find "$TMP/text" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }') seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=0 version=sha256sum"
 }
 
 # One round measures every stage once; the costly ones run in the first
@@ -133,11 +174,19 @@ round() {
     rm -f "$TMP"/bare.db*
     measure sqlite_fts "$TOOLS/bare_sqlite" --fts "$TMP/bare.db" "$ROWS" "$CORPUS"/seeds/*.txt
     rm -f "$TMP"/bare.db*
+    hash_text
     if [ "$rep" -lt "$COSTLY_REPS" ]; then
         measure extract_text "$TOOLS/bench_extract" "$TMP"/text/*
         pipeline run_text "$TMP/text"
+        pipeline run_text_1 "$TMP/text" 1
+        pipeline transport "$TMP/text" "$WORKERS" --pass-through
         pipeline run_html "$TMP/html"
+        pipeline run_html_1 "$TMP/html" 1
         measure zmq "$TOOLS/bare_zmq" "ipc://$TMP/zmq.ipc" "$MESSAGES" "$MESSAGE_BYTES"
+        rm -f "$TMP"/store_*.db*
+        measure store_bare "$TOOLS/bench_sink" bare "$TMP/store_bare.db" "$SINK_ROWS" "$CORPUS"/seeds/*.txt
+        measure store_sink "$TOOLS/bench_sink" sink "$FEEDMILL" "$TMP/store_sink.db" "$SINK_ROWS" "$CORPUS"/seeds/*.txt
+        rm -f "$TMP"/store_*.db*
     fi
 }
 
@@ -199,6 +248,96 @@ print_table() {
     row "run html, $WORKERS workers / $WORKERS x libxml2" "$(rate run_html pages)" "$(rate libxml2 pages "$WORKERS")" "$(ratio "$html" "$(per_second libxml2 items "$WORKERS")")"
     row "run html, $WORKERS workers / sqlite+fts5" "$(rate run_html pages)" "$(rate sqlite_fts rows)" "$(ratio "$html" "$sqlite_fts")"
     row "transport: zmq ipc, $MESSAGE_BYTES B messages" "-" "$(rate zmq msg)" "-"
+    row "run text, no extraction / sqlite+fts5" "$(rate transport docs)" "$(rate sqlite_fts rows)" "$(ratio "$(per_second transport items)" "$sqlite_fts")"
+    row "sink, fed ready records / bare sqlite, same schema" "$(rate store_sink rows)" "$(rate store_bare rows)" "$(ratio "$(per_second store_sink items)" "$(per_second store_bare items)")"
+}
+
+# The pipeline's limit, from the per-document CPU cost of its stages
+# measured in this run: extraction (one core), the sink's write with its
+# indexes (one process: it can use one core at most), and the producer's
+# hashing, spread over the machine's cores. The workers can use at most
+# one core each.
+#   limit = min(cores / (extract + sink + hash), 1 / sink, workers / extract)
+limit() {   # limit EXTRACT_NAME WORKERS: documents/s
+    awk -v e="$(per_second "$1" items)" -v s="$(per_second store_sink items)" \
+        -v h="$(per_second hash items)" -v c="$(nproc)" -v w="$2" 'BEGIN {
+        total = 1 / e + 1 / s + 1 / h
+        l = c / total; if (s < l) l = s; if (w * e < l) l = w * e
+        printf "%.6f", l }'
+}
+
+print_limits() {
+    local name extract workers run lim
+    echo
+    row "pipeline against its limit" "ours" "limit" "ratio"
+    for name in run_text_1:extract_text:1 run_text:extract_text:$WORKERS run_html_1:extract:1 run_html:extract:$WORKERS; do
+        IFS=: read -r run extract workers <<<"$name"
+        lim=$(limit "$extract" "$workers")
+        row "$run ($workers worker$([ "$workers" = 1 ] || echo s))" "$(fmt "$(per_second "$run" items)") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$(per_second "$run" items)" "$lim")"
+    done
+    row "run text / 2 x extract text, 1 core" "$(fmt "$(per_second run_text items)") docs/s" "$(fmt "$(per_second extract_text items 2)") docs/s" "$(ratio "$(per_second run_text items)" "$(per_second extract_text items 2)")"
+    row "run html / 2 x extract html, 1 core" "$(fmt "$(per_second run_html items)") docs/s" "$(fmt "$(per_second extract items 2)") docs/s" "$(ratio "$(per_second run_html items)" "$(per_second extract items 2)")"
+    echo "limit = min(cores / per-document CPU of extraction + sink + hashing, sink alone, workers x extraction); $(nproc) cores"
+}
+
+# Peak resident memory (VmHWM, MB) of each component, per run; the last
+# column is the text corpus $LARGE_FACTOR times larger: flat means bounded.
+print_memory() {
+    local kind
+    echo
+    printf '%-24s %12s %12s %12s %14s\n' "peak RSS, MB" "run text" "run html" "run text x$LARGE_FACTOR" "x$LARGE_FACTOR / x1"
+    for kind in producer worker extraction sink; do
+        printf '%-24s %12s %12s %12s %14s\n' "$kind" "$(rss run_text "$kind")" "$(rss run_html "$kind")" \
+            "$(rss run_text_large "$kind")" \
+            "$(awk -v a="$(rss run_text_large "$kind")" -v b="$(rss run_text "$kind")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+    done
+}
+
+rss() {   # rss RUN KIND: MB, or 0 when not seen
+    local file=$TMP/rss/$1.$2
+    [ -s "$file" ] && awk '{ printf "%.1f", $1 / 1024 }' "$file" || echo 0
+}
+
+# Every figure of this run, for the record: $BUILD/bench.json.
+write_json() {
+    local out=$BUILD/bench.json name
+    {
+        printf '{\n  "date": "%s",\n  "commit": "%s",\n  "cores": %s,\n  "median_per_second": {\n' \
+            "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
+        local first=1
+        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 zmq store_bare store_sink; do
+            [ -s "$TMP/times/$name" ] || continue
+            [ $first = 1 ] || printf ',\n'
+            first=0
+            printf '    "%s": {"items": %s, "mb": %s}' "$name" "$(per_second "$name" items)" "$(per_second "$name" bytes | awk '{ printf "%.6f", $1 / 1e6 }')"
+        done
+        printf '\n  },\n  "limit_docs_per_second": {"run_text": %s, "run_text_1": %s, "run_html": %s, "run_html_1": %s},\n' \
+            "$(limit extract_text "$WORKERS")" "$(limit extract_text 1)" "$(limit extract "$WORKERS")" "$(limit extract 1)"
+        printf '  "latency_ms": {%s},\n' "$(echo "$LATENCY_LINE" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] != "samples") printf "%s\"%s\": %s", (n++ ? ", " : ""), kv[1], kv[2] } }')"
+        printf '  "peak_rss_mb": {'
+        first=1
+        for name in "$TMP"/rss/*; do
+            [ $first = 1 ] || printf ', '
+            first=0
+            printf '"%s": %s' "$(basename "$name")" "$(awk '{ printf "%.1f", $1 / 1024 }' "$name")"
+        done
+        printf '}\n}\n'
+    } >"$out"
+    echo
+    echo "figures written to $out"
+}
+
+# Arrival to commit on an idle pipeline (bench/latency.py): a file renamed
+# into a watched folder, a line appended to a followed file.
+print_latency() {
+    local line
+    echo "latency: measuring..." >&2
+    mkdir -p "$TMP/latency"
+    line=$(python3 "$ROOT/bench/latency.py" "$FEEDMILL" "$TMP/latency" "$LATENCY_SAMPLES") ||
+        die "latency measurement failed: $(tail -3 "$TMP/latency/latency.err" 2>/dev/null)"
+    LATENCY_LINE=$line
+    row "latency, watch: rename in -> committed" "p50 $(field watch_p50_ms "$line") ms, p99 $(field watch_p99_ms "$line") ms" "-" "-"
+    row "latency, follow: line -> committed" "p50 $(field follow_p50_ms "$line") ms, p99 $(field follow_p99_ms "$line") ms" "-" "-"
 }
 
 print_details() {
@@ -209,7 +348,7 @@ print_details() {
     echo "failures: extract refused $(field failed "$(cat "$TMP/last/extract")") pages, $(field failed "$(cat "$TMP/last/extract_text")") text documents; dead letters $(field failed "$(cat "$TMP/last/run_text")") text, $(field failed "$(cat "$TMP/last/run_html")") html (last repetition)"
     echo "versions: $(field version "$(cat "$TMP/last/libxml2")"), $(field version "$(cat "$TMP/last/sqlite")"), $(field version "$(cat "$TMP/last/zmq")"), $(field version "$(cat "$TMP/last/extract")")"
     echo "seconds per repetition:"
-    for name in extract libxml2 extract_text sqlite sqlite_fts run_text run_html zmq; do
+    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 zmq store_bare store_sink; do
         printf '  %-13s %s\n' "$name" "$(paste -sd' ' "$TMP/times/$name")"
     done
 }
@@ -218,10 +357,18 @@ check_setup
 print_machine
 echo "preparing inputs..." >&2
 prepare_pages
-prepare_text
+prepare_text "$TMP/text" "$TEXT_COPIES"
 for ((rep = 0; rep < CHEAP_REPS; rep++)); do
     echo "round $((rep + 1)) of $CHEAP_REPS..." >&2
     round "$rep"
 done
+echo "memory: the text corpus $LARGE_FACTOR times larger, once..." >&2
+prepare_text "$TMP/text_large" $((TEXT_COPIES * LARGE_FACTOR))
+pipeline run_text_large "$TMP/text_large"
+rm -rf "$TMP/text_large" "$TMP"/run_text_large.db*
 print_table
+print_limits
+print_latency
+print_memory
 print_details
+write_json

@@ -10,7 +10,17 @@
  * is committed; then the workers and the sink are stopped and a summary is
  * printed.
  * A child that exits 1 reports a fatal setup error (unwritable database,
- * endpoint in use): restarting would only repeat it, so the run fails. */
+ * endpoint in use): restarting would only repeat it, so the run fails.
+ *
+ * What operators see (common/monitor.h, cli/progress.h):
+ *   sink, producer ──--metrics-file──> RUNDIR/sink.prom, RUNDIR/producer.prom
+ *   Prometheus ──HTTP──> run --metrics: its own figures + those two files
+ * so one endpoint serves the whole local pipeline, with no port per child.
+ * /readyz is ready when both children's figures are fresh and say ready.
+ * In a terminal, a live progress line (done of total, rate, ETA) stays at
+ * the bottom: every log line, the children's included, comes through a
+ * pipe and is written above it. Otherwise a plain `progress` line is
+ * logged every --status-interval. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,9 +38,18 @@
 #include "common/args.h"
 #include "common/buf.h"
 #include "common/clock.h"
+#include "cli/progress.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "common/monitor.h"
 #include "common/signals.h"
 #include "sink/store.h"
+
+enum {
+    PROGRESS_DRAW_MS = 250,    /* the live line's refresh */
+    READY_CHECK_MS = 1000,
+    FIGURES_STALE_MS = 5000,   /* a child's figures older than this: it is not answering */
+};
 
 enum { MAX_WORKERS = 256 };
 
@@ -44,6 +63,7 @@ typedef struct child {
     int64_t restart_at;        /* 0 = running or finished */
     int finished;              /* exited for good (the producer, at the end) */
     int exit_code;
+    int total_restarts;        /* for feedmill_run_restarts_total */
 } child_t;
 
 typedef struct run {
@@ -58,6 +78,20 @@ typedef struct run {
     int summary_pipe[2];       /* the producer's stdout: its summary line */
     int stopping;              /* a stop was requested: the producer drains */
     buf_t summary;
+    /* Operators. */
+    char sink_figures[PATH_MAX + 16];       /* the children's --metrics-file */
+    char producer_figures[PATH_MAX + 16];
+    monitor_t *monitor;
+    metric_t *restarts, *running;
+    progress_t *progress;
+    int64_t next_draw, next_ready_check;
+    /* In a terminal: every line written to stderr (ours, the children's,
+     * who inherit it) goes through log_pipe, and is passed on to the
+     * terminal (term_fd) above the progress line. -1 otherwise. */
+    int term_fd;
+    int log_pipe[2];
+    buf_t log_pending;
+    int line_shown;            /* the progress line is on the terminal */
 } run_t;
 
 static void child_arg(child_t *c, const char *arg)
@@ -90,6 +124,12 @@ static void free_children(run_t *self)
 static int is_producer(const child_t *c)
 {
     return !strcmp(c->argv[1], "producer");
+}
+
+/* "sink", "worker" or "producer": the label of run's figures. */
+static const char *child_kind(const child_t *c)
+{
+    return c->argv[1];
 }
 
 static int start_child(run_t *self, child_t *c)
@@ -152,6 +192,7 @@ static int on_child_exit(child_t *c, int status)
     if (delay > 5000)
         delay = 5000;
     c->restarts++;
+    c->total_restarts++;
     c->restart_at = clock_ms() + delay;
     log_warn("child died, restarting child=%s reason=%s restart_in_ms=%lld restarts=%d",
              log_q(c->name), log_q(how), (long long)delay, c->restarts);
@@ -188,6 +229,184 @@ static void begin_stop(run_t *self, child_t *producer)
         producer->finished = 1;
 }
 
+/* ---- operators: figures, readiness, progress, the terminal ------------ */
+
+/* Appends one child's figures file; a child that has not written one
+ * yet (starting) adds nothing. Runs on the HTTP thread: touches nothing
+ * but the file, whose name is fixed before the thread starts. */
+static void append_file(const char *path, buf_t *out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(out, chunk, n);
+    fclose(f);
+}
+
+static void render_children(void *ctx, buf_t *out)
+{
+    run_t *self = ctx;
+    append_file(self->sink_figures, out);
+    append_file(self->producer_figures, out);
+}
+
+/* What a child's figures say of its readiness: NULL when ready. */
+static const char *child_missing(const char *path, const char *name, const char *gauge,
+                                 int64_t now_realtime)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return !strcmp(name, "sink") ? "the sink has not reported yet"
+                                     : "the producer has not reported yet";
+    if (now_realtime - clock_realtime_ms_of(&st.st_mtim) > FIGURES_STALE_MS)
+        return !strcmp(name, "sink") ? "no fresh figures from the sink"
+                                     : "no fresh figures from the producer";
+    buf_t text = BUF_INIT;
+    append_file(path, &text);
+    double ready = metrics_text_value(buf_str(&text), gauge, 0);
+    buf_free(&text);
+    if (ready == 1)
+        return NULL;
+    return !strcmp(name, "sink") ? "the sink is not ready (see its /readyz reasons)"
+                                 : "the producer is not ready (no worker, or no sink)";
+}
+
+/* Every second: readiness, and the children's counts into run's figures. */
+static void check_children(run_t *self)
+{
+    int64_t now = clock_ms();
+    if (now < self->next_ready_check)
+        return;
+    self->next_ready_check = now + READY_CHECK_MS;
+    const char *missing = child_missing(self->sink_figures, "sink", "feedmill_sink_ready",
+                                        clock_realtime_ms());
+    if (!missing)
+        missing = child_missing(self->producer_figures, "producer", "feedmill_producer_ready",
+                                clock_realtime_ms());
+    monitor_set_ready(self->monitor, missing);
+    static const char *const kinds[] = { "sink", "worker", "producer" };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        int running = 0, restarts = 0;
+        for (int i = 0; i < self->count; i++) {
+            const child_t *c = &self->children[i];
+            if (strcmp(child_kind(c), kinds[k]) != 0)
+                continue;
+            running += c->pid != 0;
+            restarts += c->total_restarts;
+        }
+        metric_set(self->running, kinds[k], running);
+        metric_set(self->restarts, kinds[k], restarts);
+    }
+}
+
+static void term_write(run_t *self, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(self->term_fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;   /* a terminal that went away: nothing to tell */
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static void clear_line(run_t *self)
+{
+    if (self->line_shown)
+        term_write(self, "\r\033[K", 4);
+    self->line_shown = 0;
+}
+
+/* Passes the complete lines waiting in the pipe to the terminal, above
+ * the progress line; `all` also passes an unfinished last line. */
+static void pump_logs(run_t *self, int all)
+{
+    if (self->term_fd < 0)
+        return;
+    char chunk[8192];
+    ssize_t n;
+    while ((n = read(self->log_pipe[0], chunk, sizeof chunk)) > 0)
+        buf_append(&self->log_pending, chunk, (size_t)n);
+    const char *end = self->log_pending.len
+                          ? memrchr(self->log_pending.data, '\n', self->log_pending.len)
+                          : NULL;
+    size_t complete = all ? self->log_pending.len
+                          : end ? (size_t)(end - self->log_pending.data) + 1 : 0;
+    if (!complete)
+        return;
+    clear_line(self);
+    term_write(self, self->log_pending.data, complete);
+    memmove(self->log_pending.data, self->log_pending.data + complete,
+            self->log_pending.len - complete);
+    buf_truncate(&self->log_pending, self->log_pending.len - complete);
+}
+
+static void show_progress(run_t *self)
+{
+    progress_count(self->progress);
+    int64_t now = clock_ms();
+    double seconds = monitor_tick(self->monitor, now);
+    if (now >= self->next_draw) {
+        self->next_draw = now + PROGRESS_DRAW_MS;
+        buf_t text = BUF_INIT;
+        append_file(self->producer_figures, &text);
+        progress_update(self->progress, text.len ? text.data : NULL, now);
+        buf_free(&text);
+        if (self->term_fd >= 0) {
+            buf_t line = BUF_INIT;
+            buf_puts(&line, "\r\033[Kfeedmill run: ");
+            progress_line(self->progress, &line);
+            term_write(self, line.data, line.len);
+            self->line_shown = 1;
+            buf_free(&line);
+        }
+    }
+    if (seconds > 0 && self->term_fd < 0)
+        progress_log(self->progress);
+}
+
+/* A terminal on stderr: our stderr, which the children inherit, becomes
+ * the pipe; the terminal is kept as term_fd. A large pipe, read every
+ * 20 ms, so no writer waits on it. */
+static void term_open(run_t *self)
+{
+    self->term_fd = self->log_pipe[0] = self->log_pipe[1] = -1;
+    if (!isatty(STDERR_FILENO))
+        return;
+    if (pipe2(self->log_pipe, O_CLOEXEC) != 0)
+        return;
+    fcntl(self->log_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(self->log_pipe[0], F_SETPIPE_SZ, 1 << 20);
+    self->term_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (self->term_fd < 0 || dup2(self->log_pipe[1], STDERR_FILENO) < 0) {
+        if (self->term_fd >= 0)
+            close(self->term_fd);
+        close(self->log_pipe[0]);
+        close(self->log_pipe[1]);
+        self->term_fd = self->log_pipe[0] = self->log_pipe[1] = -1;
+    }
+}
+
+/* Puts the terminal back on stderr, after the last lines. */
+static void term_close(run_t *self)
+{
+    if (self->term_fd < 0)
+        return;
+    pump_logs(self, 1);
+    clear_line(self);
+    dup2(self->term_fd, STDERR_FILENO);
+    close(self->term_fd);
+    close(self->log_pipe[0]);
+    close(self->log_pipe[1]);
+    self->term_fd = -1;
+    buf_free(&self->log_pending);
+}
+
 /* Supervises until the producer is done. Returns its exit code, or -1. */
 static int supervise(run_t *self, child_t *producer)
 {
@@ -212,6 +431,9 @@ static int supervise(run_t *self, child_t *producer)
                 return -1;
         }
         read_summary(self);
+        check_children(self);
+        pump_logs(self, 0);
+        show_progress(self);
         clock_sleep_ms(20);
     }
     return producer->exit_code;
@@ -245,6 +467,7 @@ static int stop_children(run_t *self)
                 deadline = clock_ms() + 5000;
                 clean = 0;
             } else {
+                pump_logs(self, 0);
                 clock_sleep_ms(10);
             }
         }
@@ -272,12 +495,16 @@ static int make_rundir(run_t *self)
     snprintf(self->endpoint_work, sizeof self->endpoint_work, "ipc://%s/work", self->rundir);
     snprintf(self->endpoint_results, sizeof self->endpoint_results, "ipc://%s/results", self->rundir);
     snprintf(self->endpoint_acks, sizeof self->endpoint_acks, "ipc://%s/acks", self->rundir);
+    snprintf(self->sink_figures, sizeof self->sink_figures, "%s/sink.prom", self->rundir);
+    snprintf(self->producer_figures, sizeof self->producer_figures, "%s/producer.prom",
+             self->rundir);
     return 0;
 }
 
 static void remove_rundir(run_t *self)
 {
-    static const char *names[] = { "work", "results", "acks" };
+    static const char *names[] = { "work", "results", "acks", "sink.prom", "sink.prom.tmp",
+                                   "producer.prom", "producer.prom.tmp" };
     char path[PATH_MAX + 16];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", self->rundir, names[i]);
@@ -303,11 +530,26 @@ typedef struct run_options {
     char **follow;
     int follow_count;
     const char *submit;
+    int pass_through;
+    monitor_options_t monitor;   /* --status-interval, --metrics, --metrics-file, --log-format */
 } run_options_t;
+
+/* The children's figures go to files run serves; their status lines
+ * come at run's interval. */
+static void child_figures(child_t *c, const char *file, const run_options_t *opt)
+{
+    char interval[32];
+    snprintf(interval, sizeof interval, "%.3f", opt->monitor.status_interval_ms / 1000.0);
+    child_arg(c, "--metrics-file");
+    child_arg(c, file);
+    child_arg(c, "--status-interval");
+    child_arg(c, interval);
+}
 
 static void plan_children(run_t *self, const run_options_t *opt, char **paths, int path_count)
 {
     child_t *sink = add_child(self, "sink", "sink");
+    child_figures(sink, self->sink_figures, opt);
     child_arg(sink, "--db");
     child_arg(sink, opt->db);
     child_arg(sink, "--results");
@@ -326,8 +568,11 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
             child_arg(w, "--time-limit");
             child_arg(w, opt->time_limit);
         }
+        if (opt->pass_through)
+            child_arg(w, "--pass-through");
     }
     child_t *p = add_child(self, "producer", "producer");
+    child_figures(p, self->producer_figures, opt);
     const char *pairs[][2] = {
         { "--work", self->endpoint_work }, { "--acks", self->endpoint_acks },
         { "--state", self->state },
@@ -430,6 +675,13 @@ static void usage(FILE *out)
         "                        (repeatable; runs until SIGINT/SIGTERM)\n"
         "  --submit ENDPOINT     take documents pushed by programs on ENDPOINT (SUBMIT in\n"
         "                        proto/README.md), answered once on disk\n"
+        "  --pass-through        workers do not extract: a document's UTF-8 text is its\n"
+        "                        body (for benchmarks: the pipeline without extraction)\n"
+        MONITOR_USAGE
+        "                        --metrics serves the figures of the whole pipeline: the\n"
+        "                        sink's, the producer's and run's. In a terminal a live\n"
+        "                        progress line shows done of total, rate and ETA;\n"
+        "                        otherwise a `progress` line comes every --status-interval\n"
         "  -h, --help            this help\n");
 }
 
@@ -450,11 +702,14 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "ignore", required_argument, 0, 'I' },
         { "follow", required_argument, 0, 'F' },
         { "submit", required_argument, 0, 'U' },
+        { "pass-through", no_argument, 0, 'T' },
+        MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     *opt = (run_options_t){ .db = "feedmill.db", .workers = cores > 0 ? cores : 1 };
+    monitor_options_init(&opt->monitor);
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -481,6 +736,11 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
             opt->follow[opt->follow_count++] = optarg;
             break;
         case 'U': opt->submit = optarg; break;
+        case 'T': opt->pass_through = 1; break;
+        MONITOR_OPTION_CASES:
+            if (monitor_option(&opt->monitor, "run", c, optarg))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -520,6 +780,32 @@ static void prepare_state(run_t *self, const char *db)
     }
 }
 
+/* run's own figures and endpoint, the progress count, the terminal.
+ * Returns 0, or 1 when the endpoint cannot listen. */
+static int operators_open(run_t *self, const run_options_t *opt, char **paths, int path_count)
+{
+    self->term_fd = -1;
+    self->monitor = monitor_new("run", &opt->monitor);
+    metrics_t *m = monitor_metrics(self->monitor);
+    self->running = metrics_gauge(m, "feedmill_run_children",
+                                  "Child processes running, by component", "component");
+    self->restarts = metrics_counter(m, "feedmill_run_restarts_total",
+                                     "Children restarted after dying, by component",
+                                     "component");
+    monitor_extra(self->monitor, render_children, self);
+    if (monitor_start(self->monitor) != 0)
+        return 1;
+    const char *own[] = { opt->db, self->state };
+    int stdin_too = 0;
+    for (int i = 0; i < path_count; i++)
+        stdin_too |= !strcmp(paths[i], "-");
+    self->progress = progress_new(paths, path_count, opt->ignore, opt->ignore_count, own, 2,
+                                  !stdin_too && !opt->files0_from && !opt->follow_count
+                                      && !opt->submit);
+    term_open(self);
+    return 0;
+}
+
 static int run_pipeline(run_t *self, const run_options_t *opt)
 {
     int64_t started = clock_ms();
@@ -531,6 +817,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         code = supervise(self, &self->children[self->count - 1]);
     int stopped = stop_children(self);
     read_summary(self);
+    term_close(self);
     if (self->stopping) {
         print_summary(self, opt, (clock_ms() - started) / 1000.0);
         fprintf(stderr, "feedmill run: stopped on request; the next run over the same "
@@ -588,7 +875,12 @@ int run_main(int argc, char **argv)
     }
     prepare_state(&self, opt.db);
     plan_children(&self, &opt, argv + optind, argc - optind);
-    rc = run_pipeline(&self, &opt);
+    rc = operators_open(&self, &opt, argv + optind, argc - optind);
+    if (rc == 0)
+        rc = run_pipeline(&self, &opt);
+    term_close(&self);
+    progress_destroy(&self.progress);
+    monitor_destroy(&self.monitor);
     close(self.summary_pipe[0]);
     close(self.summary_pipe[1]);
     free_children(&self);

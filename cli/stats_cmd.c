@@ -1,4 +1,10 @@
-/* stats: `feedmill stats --db FILE`, what a database holds. */
+/* stats: `feedmill stats --db FILE`, what a database holds.
+ *
+ * Totals, then breakdowns an operator asks for first: documents by kind,
+ * language and day ingested, dead letters by reason class
+ * (sink/reasons.h, the same classes as feedmill_sink_dead_letters_total)
+ * with their commonest error texts, and the top sources (a URL's host, a
+ * file's folder). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +12,104 @@
 
 #include "cli/commands.h"
 #include "common/buf.h"
+#include "sink/reasons.h"
 #include "sink/store.h"
+
+enum { TOP = 10, DAYS = 14, ERRORS = 1000 };
+
+/* One breakdown, kept for printing. */
+typedef struct group {
+    char *key;
+    int64_t count;
+} group_t;
+
+typedef struct groups {
+    group_t *items;
+    size_t count;
+} groups_t;
+
+static int keep_group(const char *key, int64_t count, void *ctx)
+{
+    groups_t *g = ctx;
+    g->items = xrealloc(g->items, (g->count + 1) * sizeof(group_t));
+    g->items[g->count++] = (group_t){ xstrdup(key), count };
+    return 0;
+}
+
+static void groups_free(groups_t *g)
+{
+    for (size_t i = 0; i < g->count; i++)
+        free(g->items[i].key);
+    free(g->items);
+    *g = (groups_t){ 0 };
+}
+
+typedef struct breakdowns {
+    groups_t kinds, langs, days, origins, errors;
+    int64_t reasons[REASON_COUNT];
+} breakdowns_t;
+
+static int read_breakdowns(store_t *store, breakdowns_t *b)
+{
+    if (store_breakdown(store, STORE_BY_KIND, TOP, keep_group, &b->kinds) < 0
+        || store_breakdown(store, STORE_BY_LANG, TOP, keep_group, &b->langs) < 0
+        || store_breakdown(store, STORE_BY_DAY, DAYS, keep_group, &b->days) < 0
+        || store_breakdown(store, STORE_BY_ORIGIN, TOP, keep_group, &b->origins) < 0
+        || store_breakdown(store, STORE_BY_ERROR, ERRORS, keep_group, &b->errors) < 0)
+        return -1;
+    for (size_t i = 0; i < b->errors.count; i++)
+        b->reasons[reason_classify(b->errors.items[i].key)] += b->errors.items[i].count;
+    return 0;
+}
+
+static void breakdowns_free(breakdowns_t *b)
+{
+    groups_free(&b->kinds);
+    groups_free(&b->langs);
+    groups_free(&b->days);
+    groups_free(&b->origins);
+    groups_free(&b->errors);
+}
+
+static void print_groups(const char *title, const groups_t *g, size_t limit)
+{
+    printf("%s\n", title);
+    if (!g->count)
+        printf("  -\n");
+    for (size_t i = 0; i < g->count && i < limit; i++)
+        printf("  %10lld  %s\n", (long long)g->items[i].count, g->items[i].key);
+}
+
+static void print_breakdowns(const breakdowns_t *b)
+{
+    printf("\n");
+    print_groups("documents by kind:", &b->kinds, TOP);
+    print_groups("documents by language:", &b->langs, TOP);
+    print_groups("documents by day ingested (UTC, latest first):", &b->days, DAYS);
+    printf("dead letters by reason:\n");
+    int any = 0;
+    for (int r = 0; r < REASON_COUNT; r++)
+        if (b->reasons[r]) {
+            printf("  %10lld  %s\n", (long long)b->reasons[r], reason_name((reason_class_t)r));
+            any = 1;
+        }
+    if (!any)
+        printf("  -\n");
+    if (b->errors.count)
+        print_groups("commonest dead-letter errors:", &b->errors, 5);
+    print_groups("top sources (host of a URL, folder of a file):", &b->origins, TOP);
+}
+
+static void json_groups(buf_t *out, const char *name, const groups_t *g)
+{
+    buf_printf(out, ",\"%s\":[", name);
+    for (size_t i = 0; i < g->count; i++) {
+        buf_puts(out, i ? ",{\"key\":" : "{\"key\":");
+        buf_put_json_string(out, g->items[i].key, strlen(g->items[i].key));
+        buf_printf(out, ",\"count\":%lld}", (long long)g->items[i].count);
+    }
+    buf_putc(out, ']');
+}
 
 static void print_text(const char *db, const store_stats_t *s)
 {
@@ -26,7 +129,7 @@ static void print_text(const char *db, const store_stats_t *s)
     printf("%s\n", s->lang_count ? "" : " -");
 }
 
-static void print_json(const char *db, const store_stats_t *s)
+static void print_json(const char *db, const store_stats_t *s, const breakdowns_t *b)
 {
     buf_t out = BUF_INIT;
     buf_puts(&out, "{\"database\":");
@@ -44,7 +147,21 @@ static void print_json(const char *db, const store_stats_t *s)
         buf_put_json_string(&out, s->langs[i], strlen(s->langs[i]));
         buf_printf(&out, ":%lld", (long long)s->lang_counts[i]);
     }
-    buf_puts(&out, "}}\n");
+    buf_putc(&out, '}');
+    json_groups(&out, "kinds", &b->kinds);
+    json_groups(&out, "days", &b->days);
+    json_groups(&out, "top_sources", &b->origins);
+    buf_puts(&out, ",\"dead_letter_reasons\":{");
+    int first = 1;
+    for (int r = 0; r < REASON_COUNT; r++)
+        if (b->reasons[r]) {
+            buf_printf(&out, "%s\"%s\":%lld", first ? "" : ",", reason_name((reason_class_t)r),
+                       (long long)b->reasons[r]);
+            first = 0;
+        }
+    buf_putc(&out, '}');
+    json_groups(&out, "dead_letter_errors", &b->errors);
+    buf_puts(&out, "}\n");
     fputs(out.data, stdout);
     buf_free(&out);
 }
@@ -55,7 +172,8 @@ static void usage(FILE *out)
         "usage: feedmill stats --db FILE [--json]\n"
         "\n"
         "Counts of documents, dead letters and entities, the span of publication\n"
-        "dates and the languages in a database.\n"
+        "dates, then documents by kind, language and day ingested, dead letters by\n"
+        "reason, and the top sources (the host of a URL, the folder of a file).\n"
         "\n"
         "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
         "  --json       one JSON object instead of text\n"
@@ -93,11 +211,19 @@ int stats_main(int argc, char **argv)
         return 1;
     }
     store_stats_t stats;
+    breakdowns_t breakdowns = { 0 };
     int rc = store_stats(store, &stats);
     if (rc == 0)
-        json ? print_json(db, &stats) : print_text(db, &stats);
-    else
+        rc = read_breakdowns(store, &breakdowns);
+    if (rc == 0 && json) {
+        print_json(db, &stats, &breakdowns);
+    } else if (rc == 0) {
+        print_text(db, &stats);
+        print_breakdowns(&breakdowns);
+    } else {
         fprintf(stderr, "feedmill stats: %s\n", store_error(store));
+    }
+    breakdowns_free(&breakdowns);
     store_close(&store);
     return rc == 0 ? 0 : 1;
 }

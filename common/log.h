@@ -3,17 +3,38 @@
  * Format (documented in README.md, "Logs"):
  *   2026-11-21T04:30:00.123Z info  sink[1234] committed batch rows=12 new=10 ms=3
  * i.e. UTC timestamp, level, component[pid], a short message, then
- * key=value fields. Values with spaces are quoted by the caller with log_q().
- * The level threshold comes from FEEDMILL_LOG (debug|info|warn|error). */
+ * key=value fields (logfmt). Values with spaces are quoted by the caller
+ * with log_q(). The level threshold comes from FEEDMILL_LOG
+ * (debug|info|warn|error).
+ *
+ * The JSON format (--log-format json, or FEEDMILL_LOG_FORMAT=json, which
+ * `feedmill run` sets for its children) writes the same event as one JSON
+ * object a line:
+ *   {"time":"2026-11-21T04:30:00.123Z","level":"info","component":"sink",
+ *    "pid":1234,"msg":"committed batch","rows":12,"new":10,"ms":3}
+ * Callers keep writing logfmt; the line is converted as it is written, so
+ * both formats carry exactly the same fields. */
 #ifndef FEEDMILL_LOG_H
 #define FEEDMILL_LOG_H
 
 #include <stddef.h>
 
+#include "common/buf.h"
+
 typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level_t;
+typedef enum { LOG_FORMAT_LOGFMT, LOG_FORMAT_JSON } log_format_t;
 
 /* Names this process in every line ("producer", "worker", "sink", ...). */
 void log_init(const char *component);
+/* "logfmt" or "json" into *out; -1 for anything else. */
+int log_format_parse(const char *name, log_format_t *out);
+/* Overrides FEEDMILL_LOG_FORMAT for this process (--log-format). */
+void log_set_format(log_format_t format);
+
+/* The JSON line for one event whose text (message, then key=value
+ * fields) is body: appended to out, newline included. Exposed for tests. */
+void log_put_json(buf_t *out, const char *stamp, const char *level, const char *component,
+                  int pid, const char *body);
 void log_at(log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int log_enabled(log_level_t level);

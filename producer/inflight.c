@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 
 struct inflight {
     pending_t **items;
     size_t count;
     size_t cap;
     size_t bytes;
+    uint64_t added_bytes;
 };
 
 inflight_t *inflight_new(void)
@@ -76,8 +78,10 @@ pending_t *inflight_add(inflight_t *self, const char *id, const char *source,
     entry->body = body;
     entry->len = len;
     entry->error = error;
+    entry->added_at = clock_ms();
     self->items[self->count++] = entry;
     self->bytes += len;
+    self->added_bytes += len;
     return entry;
 }
 
@@ -104,4 +108,18 @@ int64_t inflight_next_deadline(const inflight_t *self)
             next = d;
     }
     return next;
+}
+
+uint64_t inflight_added_bytes(const inflight_t *self)
+{
+    return self->added_bytes;
+}
+
+int64_t inflight_oldest(const inflight_t *self)
+{
+    int64_t oldest = 0;
+    for (size_t i = 0; i < self->count; i++)
+        if (!oldest || self->items[i]->added_at < oldest)
+            oldest = self->items[i]->added_at;
+    return oldest;
 }

@@ -31,6 +31,8 @@ typedef struct pending {
     wire_peer_t worker;  /* who holds it, when it went out as a DOC */
     doc_hints_t hints;   /* what its feed said of it (JSON lines), owned */
     int spooled;         /* it lives in the state's spool until acknowledged */
+    int64_t added_at;    /* clock_ms() when it was read: for the latency to
+                            its ACK and the age of the oldest one */
 } pending_t;
 
 typedef struct inflight inflight_t;
@@ -50,6 +52,10 @@ pending_t *inflight_add(inflight_t *self, const char *id, const char *source,
 /* Frees the entry; indexes after it shift down by one. */
 void inflight_remove(inflight_t *self, pending_t *entry);
 
+/* Raw bytes of every entry ever added: what was read, for MB/s. */
+uint64_t inflight_added_bytes(const inflight_t *self);
+/* The earliest added_at of the entries, or 0 when there is none. */
+int64_t inflight_oldest(const inflight_t *self);
 /* Earliest deadline among sent entries, or 0 when none is sent. */
 int64_t inflight_next_deadline(const inflight_t *self);
 

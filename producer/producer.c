@@ -4,6 +4,7 @@
  *   stdin, --follow FILE ─┐     │ unreadable: FAILED ──PUSH──> sink "results"
  *   ROUTER "submit" ──────┴─> spool (on disk, then ACCEPTED to the client)
  *   PULL "acks" <──ACK── sink, once the row is committed (then COMMITTED)
+ *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
  * Over tcp:// the three bound sockets are CurveZMQ servers that admit only
  * the keys in --allow, and the PUSH to the sink a client naming the
@@ -19,7 +20,10 @@
  *
  * The state file (producer/state.h) remembers every file's fate, so a
  * restarted producer skips what was acknowledged and resends what was in
- * flight: kill -9 costs a short delay, never a document. */
+ * flight: kill -9 costs a short delay, never a document.
+ *
+ * Operators get a status line every --status-interval and the figures of
+ * --metrics (producer/report.h), fed from the counts the loop keeps. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,6 +48,7 @@
 #include "producer/linebuf.h"
 #include "producer/names.h"
 #include "producer/ownfiles.h"
+#include "producer/report.h"
 #include "producer/state.h"
 #include "producer/submit.h"
 #include "producer/walk.h"
@@ -96,6 +101,7 @@ typedef struct producer_options {
     const char **follow;        /* --follow FILE: JSON-lines files followed */
     int follow_count;
     const char *submit;         /* --submit ENDPOINT, or NULL */
+    monitor_options_t monitor;  /* --status-interval, --metrics, ... */
     const char *cert;           /* --cert: our secret certificate */
     const char *allow;          /* --allow: public certificates of allowed peers */
     const char *sink_cert;      /* --sink-cert: the sink's public certificate */
@@ -104,6 +110,7 @@ typedef struct producer_options {
 
 typedef struct producer_counts {
     uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries, own_files;
+    uint64_t bad_work, bad_acks;   /* messages that were not valid, per socket */
 } producer_counts_t;
 
 /* Standard input as a JSON-lines feed. A line is spooled (state.h) and
@@ -146,6 +153,7 @@ typedef struct producer {
     follow_t *follow;           /* --follow, else NULL */
     submit_t *submit;           /* --submit, else NULL */
     int64_t spool_cursor;       /* the last spooled document taken */
+    int64_t next_compact;       /* clock_ms() of the next state_compact step */
     int spool_active;           /* a spooling input is open, or the spool
                                    held documents at start: only then is it
                                    consulted, so file feeds pay no query per
@@ -155,6 +163,7 @@ typedef struct producer {
     ledger_t *ledger;
     state_t *state;
     producer_counts_t counts;
+    report_t *report;           /* status line and metrics */
 } producer_t;
 
 /* Reads a whole file, refusing more than max bytes without reading them. */
@@ -284,6 +293,7 @@ static void abandon_worker(producer_t *self, const wire_peer_t *worker, const ch
                            int forgive)
 {
     ledger_forget(self->ledger, worker);
+    report_worker_lost(self->report, worker);
     size_t held = 0;
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         pending_t *p = inflight_at(self->inflight, i);
@@ -673,7 +683,7 @@ static const char *next_input(producer_t *self, int *from_scan)
 }
 
 /* Reads new documents while some worker has room for them. */
-static void feed(producer_t *self)
+static void feed(producer_t *self, int spool_only)
 {
     while (has_room(self) && ledger_pick(self->ledger)) {
         spooled_t doc;
@@ -682,6 +692,8 @@ static void feed(producer_t *self)
             admit_spooled(self, &doc);
             continue;
         }
+        if (spool_only)
+            return;
         int from_scan;
         const char *path = next_input(self, &from_scan);
         if (!path)
@@ -747,6 +759,7 @@ static void on_work_socket(producer_t *self)
             return;
         if (status == WIRE_BAD) {
             log_warn("bad message on work socket error=%s", log_q(error));
+            self->counts.bad_work++;
             continue;
         }
         if (!curve_admits(self->curve, msg, "work")) {
@@ -870,6 +883,7 @@ static void on_ack(producer_t *self)
         }
         if (status == WIRE_BAD) {
             log_warn("bad message on acks socket error=%s", log_q(error));
+            self->counts.bad_acks++;
             continue;
         }
         /* Only the sink may say what is committed: an ACK from anyone
@@ -886,6 +900,7 @@ static void on_ack(producer_t *self)
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
         if (p) {
             count_ack(self, p, msg->status);
+            report_acked(self->report, p, clock_ms());
             state_mark_acked(self->state, p->id, msg->status);
             if (p->spooled)
                 state_spool_remove(self->state, p->id);
@@ -900,6 +915,29 @@ static void on_ack(producer_t *self)
          * resent document: already counted. */
         message_destroy(&msg);
     }
+}
+
+/* The counts into the status line and metrics. Ready once a worker is
+ * connected and a sink has said HELLO lately. */
+static void report_loop(producer_t *self)
+{
+    const producer_counts_t *c = &self->counts;
+    report_totals_t totals = {
+        .inputs = c->documents, .skipped = c->skipped, .stored = c->stored,
+        .unchanged = c->unchanged, .dead = c->dead, .retries = c->retries,
+        .input_pending = !self->walk_done || self->in.open,
+        .bad_work = c->bad_work, .bad_acks = c->bad_acks,
+        .bad_submit = submit_rejected(self->submit), .submitted = submit_accepted(self->submit),
+    };
+    if (self->spool_active)
+        totals.spooled = (uint64_t)state_spool_waiting(self->state, self->spool_cursor,
+                                                       SPOOL_BACKLOG * 4);
+    int64_t now = clock_ms();
+    const char *missing = !ledger_workers(self->ledger) ? "no worker connected"
+        : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS
+            ? "no HELLO from a sink on the acks endpoint lately" : NULL;
+    report_tick(self->report, &totals, self->inflight, ledger_workers(self->ledger), missing,
+                now);
 }
 
 static long poll_timeout(producer_t *self)
@@ -921,21 +959,35 @@ static size_t sent_count(producer_t *self)
     return sent;
 }
 
-/* A stop request: read nothing more, give what was sent DRAIN_MS to be
- * acknowledged, then go. Whatever is left is resent by the next run. */
+/* Documents taken in and not yet acknowledged: in flight (sent or
+ * waiting for a worker's credit) and spooled (accepted from stdin, a
+ * followed file or a client, not yet sent). */
+static size_t undelivered(producer_t *self)
+{
+    size_t n = inflight_count(self->inflight);
+    if (self->spool_active)
+        n += (size_t)state_spool_waiting(self->state, self->spool_cursor, SPOOL_BACKLOG);
+    return n;
+}
+
+/* A stop request: read nothing more, give what was taken in DRAIN_MS to
+ * be committed (spooled documents are still sent meanwhile), then go.
+ * Whatever is left is sent by the next run: nothing is lost either way. */
 static int drained(producer_t *self, int64_t *drain_deadline)
 {
     if (!*drain_deadline) {
         *drain_deadline = clock_ms() + DRAIN_MS;
         self->walk_done = 1;
-        log_info("stopping, waiting for documents in flight sent=%zu", sent_count(self));
+        log_info("stopping, waiting for documents in flight sent=%zu taken_in=%zu",
+                 sent_count(self), undelivered(self));
     }
-    size_t sent = sent_count(self);
-    if (sent && clock_ms() < *drain_deadline)
+    size_t sent = sent_count(self), left = undelivered(self);
+    /* Unsent documents are worth waiting for only while a worker can take them. */
+    if ((sent || (left && ledger_workers(self->ledger))) && clock_ms() < *drain_deadline)
         return 0;
-    if (sent)
-        log_warn("stopped before every acknowledgement arrived, the next run resends "
-                 "them documents=%zu", sent);
+    if (left)
+        log_warn("stopped before every document was committed, the next run sends "
+                 "them documents=%zu", left);
     return 1;
 }
 
@@ -1001,13 +1053,17 @@ static int producer_run(producer_t *self)
             state_flush(self->state);   /* lines and positions, one commit */
         if (spool_room && self->submit)
             submit_receive(self->submit, SPOOL_BACKLOG);
-        if (!drain_deadline) {
-            reap_silent_workers(self);
-            send_due(self);
+        reap_silent_workers(self);
+        send_due(self);
+        if (!drain_deadline)
             on_watch(self);
-            feed(self);
-        }
+        feed(self, drain_deadline != 0);
         state_tick(self->state);
+        if (clock_ms() >= self->next_compact) {
+            state_compact(self->state, clock_ms());
+            self->next_compact = clock_ms() + 1000;
+        }
+        report_loop(self);
     }
 }
 
@@ -1065,6 +1121,7 @@ static producer_t *producer_new(const producer_options_t *opt, curve_t *curve)
     self->ledger = ledger_new();
     self->ctx = curve_context(curve);
     self->peers.sink_heard = self->peers.workers_seen = clock_ms();
+    self->report = report_new(&opt->monitor);
     return self;
 }
 
@@ -1080,7 +1137,7 @@ static int producer_connect(producer_t *self)
     self->work = open_socket(self, ZMQ_ROUTER, self->opt.work, 1);
     self->acks = open_socket(self, ZMQ_PULL, self->opt.acks, 1);
     self->sink = open_socket(self, ZMQ_PUSH, self->opt.sink, 0);
-    return self->work && self->acks && self->sink ? 0 : -1;
+    return self->work && self->acks && self->sink && report_start(self->report) == 0 ? 0 : -1;
 }
 
 static void producer_destroy(producer_t **self_p)
@@ -1110,6 +1167,7 @@ static void producer_destroy(producer_t **self_p)
     state_close(&self->state);
     inflight_destroy(&self->inflight);
     ledger_destroy(&self->ledger);
+    report_destroy(&self->report);
     free(self);
     *self_p = NULL;
 }
@@ -1170,6 +1228,7 @@ static void usage(FILE *out)
         "                         key may acknowledge documents\n"
         "  --insecure             plain TCP without CurveZMQ: anyone who reaches the\n"
         "                         ports can read and forge messages (logged as a warning)\n"
+        MONITOR_USAGE
         "  -h, --help             this help\n",
         ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
 }
@@ -1198,13 +1257,15 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "allow", required_argument, 0, 'A' },
         { "sink-cert", required_argument, 0, 'K' },
         { "insecure", no_argument, 0, 'X' },
+        MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
-                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL,
+                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL, { 0 },
                                  NULL, NULL, NULL, 0 };
+    monitor_options_init(&opt->monitor);
     double seconds;
     long n;
     int c;
@@ -1264,6 +1325,10 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         case 'A': opt->allow = optarg; break;
         case 'K': opt->sink_cert = optarg; break;
         case 'X': opt->insecure = 1; break;
+        MONITOR_OPTION_CASES:
+            if (monitor_option(&opt->monitor, "producer", c, optarg))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -1,17 +1,27 @@
 /* state: the producer's durable memory, in SQLite. See state.h. */
 #include "state.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/hash.h"
 #include "common/log.h"
 
-enum { FLUSH_CHANGES = 500, FLUSH_MS = 200 };
+enum {
+    FLUSH_CHANGES = 500,
+    FLUSH_MS = 200,
+    /* Compaction (state_compact): rows of vanished files looked at per
+     * step, and how often free pages go back to the file system. */
+    PRUNE_ROWS = 256,
+    VACUUM_MS = 60000,
+    VACUUM_PAGES = 2000,
+};
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS files("
@@ -58,6 +68,9 @@ struct state {
     int changes;            /* writes in the open transaction */
     int64_t opened;         /* clock_ms() of its first write */
     int failed;             /* set once writing failed: logged, not repeated */
+    int64_t prune_after;    /* files.rowid where the next prune step starts */
+    int64_t next_vacuum;    /* clock_ms() of the next incremental vacuum */
+    uint64_t pruned;        /* rows of vanished files deleted since open */
 };
 
 static int exec(state_t *self, const char *sql)
@@ -72,13 +85,45 @@ static int exec(state_t *self, const char *sql)
     return -1;
 }
 
+/* Pages freed by the spool (every document passes through it) and by
+ * pruning go back to the file system bit by bit (state_compact), so the
+ * file does not keep its high-water size for weeks. auto_vacuum must be
+ * chosen before the first table exists; a state file made by an older
+ * version is converted once, by VACUUM. */
+static int use_incremental_vacuum(state_t *self)
+{
+    sqlite3_stmt *stmt = NULL;
+    int mode = -1;
+    if (sqlite3_prepare_v2(self->db, "PRAGMA auto_vacuum", -1, &stmt, NULL) == SQLITE_OK
+        && sqlite3_step(stmt) == SQLITE_ROW)
+        mode = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (mode == 2)
+        return 0;
+    if (sqlite3_exec(self->db, "PRAGMA auto_vacuum=INCREMENTAL", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    /* An empty database takes the mode as is; one with tables needs VACUUM. */
+    sqlite3_stmt *tables = NULL;
+    int has_tables = 0;
+    if (sqlite3_prepare_v2(self->db, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &tables, NULL)
+            == SQLITE_OK && sqlite3_step(tables) == SQLITE_ROW)
+        has_tables = 1;
+    sqlite3_finalize(tables);
+    if (!has_tables)
+        return 0;
+    log_info("converting the producer state to incremental vacuum, once");
+    return sqlite3_exec(self->db, "VACUUM", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 state_t *state_open(const char *path, char **error)
 {
     state_t *self = xcalloc(1, sizeof(state_t));
     buf_t why = BUF_INIT;
     if (sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
         || sqlite3_busy_timeout(self->db, 5000) != SQLITE_OK
-        || sqlite3_exec(self->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) != SQLITE_OK
+        || use_incremental_vacuum(self) != 0
+        || sqlite3_exec(self->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA journal_size_limit=67108864;", NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_exec(self->db, schema, NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(self->db, sql_lookup, -1, &self->lookup, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(self->db, sql_sent, -1, &self->sent, NULL) != SQLITE_OK
@@ -380,6 +425,56 @@ int state_flush(state_t *self)
         return 0;
     self->changes = 0;
     return exec(self, "COMMIT");
+}
+
+/* A file that no longer exists needs no row: the row only serves to
+ * skip the file when a scan finds it again. Rows still 'sent' stay: their
+ * document is in flight. Should the file come back, it is read again and
+ * the sink answers "unchanged", so pruning can cost a read, never a row. */
+static void prune_step(state_t *self)
+{
+    sqlite3_stmt *stmt = prepare(self, "SELECT rowid, source FROM files WHERE rowid > ?1 "
+                                       "AND status != 'sent' ORDER BY rowid LIMIT ?2");
+    if (!stmt)
+        return;
+    sqlite3_bind_int64(stmt, 1, self->prune_after);
+    sqlite3_bind_int(stmt, 2, PRUNE_ROWS);
+    int64_t gone[PRUNE_ROWS];
+    int gone_count = 0, seen = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        seen++;
+        self->prune_after = sqlite3_column_int64(stmt, 0);
+        const char *source = (const char *)sqlite3_column_text(stmt, 1);
+        struct stat st;
+        if (source && stat(source, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+            gone[gone_count++] = self->prune_after;
+    }
+    sqlite3_finalize(stmt);
+    if (seen < PRUNE_ROWS)
+        self->prune_after = 0;   /* the end: start over next time */
+    sqlite3_stmt *del = gone_count ? prepare(self, "DELETE FROM files WHERE rowid = ?1") : NULL;
+    for (int i = 0; del && i < gone_count; i++) {
+        sqlite3_bind_int64(del, 1, gone[i]);
+        write_step(self, del);
+    }
+    sqlite3_finalize(del);
+    self->pruned += (uint64_t)gone_count;
+}
+
+void state_compact(state_t *self, int64_t now)
+{
+    prune_step(self);
+    if (now < self->next_vacuum)
+        return;
+    self->next_vacuum = now + VACUUM_MS;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA incremental_vacuum(%d)", VACUUM_PAGES);
+    exec(self, sql);
+}
+
+uint64_t state_pruned(const state_t *self)
+{
+    return self->pruned;
 }
 
 int state_tick(state_t *self)

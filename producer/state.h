@@ -95,6 +95,15 @@ void state_partial_clear(state_t *self, const char *name);
 int64_t state_position(state_t *self, const char *name);
 void state_set_position(state_t *self, const char *name, int64_t position);
 
+/* Keeps the state bounded over weeks of feeds: one step deletes the rows
+ * of up to 256 files that no longer exist (their documents stay in the
+ * database; only the "already sent" memory goes), walking the table a
+ * step at a time, and now and then gives free pages back to the file
+ * system. Call it about once a second. */
+void state_compact(state_t *self, int64_t now);
+/* Rows pruned since open. */
+uint64_t state_pruned(const state_t *self);
+
 /* Commits when enough changes or time have gone by since the last
  * commit. Returns -1 (and logs) when the state cannot be written. */
 int state_tick(state_t *self);

@@ -42,7 +42,7 @@ struct submit {
     waiter_t *waiters;
     size_t waiter_count, waiter_cap;
     int waiters_full_logged;
-    unsigned long long accepted;
+    unsigned long long accepted, rejected;
 };
 
 submit_t *submit_new(void *ctx, curve_t *curve, const char *endpoint, state_t *state,
@@ -92,6 +92,11 @@ unsigned long long submit_accepted(const submit_t *self)
     return self ? self->accepted : 0;
 }
 
+unsigned long long submit_rejected(const submit_t *self)
+{
+    return self ? self->rejected : 0;
+}
+
 static void reply(submit_t *self, const wire_peer_t *peer, const message_t *msg)
 {
     /* A client that left, or whose queue is full, misses its answer; it
@@ -106,6 +111,7 @@ static void reject(submit_t *self, const wire_peer_t *peer, int has_ref, uint64_
 {
     message_t msg = { .type = MSG_REJECTED, .ref = ref, .has_ref = has_ref,
                       .error = (char *)why };
+    self->rejected++;
     reply(self, peer, &msg);
 }
 

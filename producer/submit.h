@@ -39,7 +39,8 @@ int submit_receive(submit_t *self, int limit);
  * asked for it. */
 void submit_committed(submit_t *self, const char *id, ack_status_t status);
 
-/* Documents taken and answered since start, for the summary. */
+/* Documents accepted, and messages rejected, since start (0 for NULL). */
 unsigned long long submit_accepted(const submit_t *self);
+unsigned long long submit_rejected(const submit_t *self);
 
 #endif

@@ -29,6 +29,7 @@ struct walk {
     int stack_cap;
     char *current;
     unsigned long skipped;
+    int quiet;           /* walk_quiet(): skips are counted, not logged */
 };
 
 walk_t *walk_new(const names_t *names)
@@ -99,7 +100,13 @@ static int keep_wanted(const walk_t *self, struct dirent **entries, int count)
 static void skip(walk_t *self, const char *path, const char *reason)
 {
     self->skipped++;
-    log_warn("skipping path=%s reason=%s", log_q(path), log_q(reason));
+    if (!self->quiet)
+        log_warn("skipping path=%s reason=%s", log_q(path), log_q(reason));
+}
+
+void walk_quiet(walk_t *self)
+{
+    self->quiet = 1;
 }
 
 static void push_dir(walk_t *self, const char *dir, const struct stat *st)
@@ -143,9 +150,9 @@ static int visit(walk_t *self, const char *path)
             skip(self, path, "symbolic link loop: too many levels of links");
         else if (error == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
             skip(self, path, "broken symbolic link");
-        else if (error == ENOENT)
+        else if (error == ENOENT && !self->quiet)
             log_warn("file vanished before it was read path=%s", log_q(path));
-        else
+        else if (error != ENOENT)
             skip(self, path, strerror(error));
         return 0;
     }

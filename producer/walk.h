@@ -31,6 +31,11 @@ const char *walk_next(walk_t *self);
 /* Walks the roots again from the start (a rescan). */
 void walk_restart(walk_t *self);
 
+/* Logs nothing: for a second walk over the same paths (`feedmill run`
+ * counting the inputs for its progress line) whose skips the producer's
+ * own walk already reports. */
+void walk_quiet(walk_t *self);
+
 /* Paths skipped so far, for the summary. */
 unsigned long walk_skipped(const walk_t *self);
 

@@ -16,7 +16,7 @@ packages=(
     libuchardet-dev                    # charset detection of undeclared encodings
     clang libclang-rt-14-dev           # make fuzz: libFuzzer, ASan runtime
     iproute2                           # network namespaces for the multi-host test
-    prometheus                         # promtool lints the metrics output
+    prometheus curl                    # promtool lints the metrics; tests fetch them
     python3-zmq python3-msgpack        # interop tests written from proto/README.md
 )
 

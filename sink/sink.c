@@ -2,6 +2,7 @@
  *
  *   workers, producer ──RESULT/FAILED──> PULL "results" ──> store (batched)
  *                                        PUSH ──ACK──> producer "acks"
+ *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
  * Over tcp:// "results" is a CurveZMQ server that admits only the keys in
  * --allow (workers and the producer), and the acks socket a client that
@@ -25,7 +26,13 @@
  * results it had received but not committed died with it, and resends
  * them at once instead of after --retry-after. A producer the sink cannot
  * reach is reported, since rows are then committed but never
- * acknowledged. */
+ * acknowledged.
+ *
+ * For operators (common/monitor.h): a status line every --status-interval
+ * (rates over the interval, the totals in the database), the figures of
+ * feedmill_sink_* on --metrics HOST:PORT and --metrics-file, and /readyz
+ * once the database is open, the results socket bound and the producer's
+ * acks endpoint reached. Each committed batch is a debug line. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -39,12 +46,15 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "common/monitor.h"
 #include "common/signals.h"
 #include "extract/extract.h"
 #include "proto/curve.h"
 #include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
+#include "sink/reasons.h"
 #include "sink/store.h"
 
 typedef struct ack {
@@ -57,7 +67,23 @@ typedef struct batch {
     size_t count;
     int64_t opened;          /* clock_ms() of the first write; 0 = no transaction */
     uint64_t new_rows, updated, unchanged, dead;
+    uint64_t text_bytes;     /* bodies of the records written */
+    uint64_t dead_by_reason[REASON_COUNT];
 } batch_t;
+
+/* What operators see of the sink: the families of feedmill_sink_*, and
+ * what the status line sums over its interval. */
+typedef struct sink_figures {
+    monitor_t *monitor;
+    metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches;
+    metric_t *commit_seconds, *db_documents, *db_dead_letters, *last_commit;
+    metric_t *producer_connected;
+    int64_t db_rows;         /* rows in documents: counted at start, + each insert */
+    int64_t db_dead;         /* rows in dead_letters, counted at each status line */
+    /* Since the last status line. */
+    uint64_t documents_now, text_bytes_now, dead_now, batches_now;
+    int64_t commit_ms_max;
+} sink_figures_t;
 
 enum { HELLO_MS = 1000 };
 
@@ -73,6 +99,7 @@ typedef struct sink {
     int64_t batch_ms;
     batch_t batch;
     uint64_t total_rows, total_dead, bad_messages;
+    sink_figures_t fig;
 } sink_t;
 
 static ack_status_t write_result(sink_t *self, const message_t *msg)
@@ -81,6 +108,7 @@ static ack_status_t write_result(sink_t *self, const message_t *msg)
                                           msg->peer_key[0] ? msg->peer_key : NULL);
     if (r == STORE_NEW || r == STORE_UPDATED) {
         r == STORE_NEW ? self->batch.new_rows++ : self->batch.updated++;
+        self->batch.text_bytes += msg->record->body ? strlen(msg->record->body) : 0;
         return ACK_STORED;
     }
     if (r == STORE_UNCHANGED) {
@@ -98,6 +126,7 @@ static ack_status_t write_result(sink_t *self, const message_t *msg)
     if (r == STORE_ERROR)
         return 0;
     self->batch.dead++;
+    self->batch.dead_by_reason[REASON_DATABASE]++;
     return ACK_DEAD;
 }
 
@@ -110,6 +139,7 @@ static ack_status_t write_failure(sink_t *self, const message_t *msg)
     if (r == STORE_UNCHANGED)
         return ACK_UNCHANGED;   /* a late failure of a document already stored */
     self->batch.dead++;
+    self->batch.dead_by_reason[reason_classify(msg->error)]++;
     log_warn("dead letter id=%.12s source=%s attempts=%u error=%s", msg->id,
              log_q(msg->source), msg->attempt, log_q(msg->error));
     return ACK_DEAD;
@@ -150,6 +180,33 @@ static void send_acks(sink_t *self)
     }
 }
 
+/* A committed batch into the figures. */
+static void count_batch(sink_t *self, int64_t commit_ms)
+{
+    sink_figures_t *f = &self->fig;
+    const batch_t *b = &self->batch;
+    metric_add(f->documents, "stored", (double)b->new_rows);
+    metric_add(f->documents, "updated", (double)b->updated);
+    metric_add(f->documents, "unchanged", (double)b->unchanged);
+    metric_add(f->documents, "dead", (double)b->dead);
+    metric_add(f->text_bytes, NULL, (double)b->text_bytes);
+    for (int r = 0; r < REASON_COUNT; r++)
+        if (b->dead_by_reason[r])
+            metric_add(f->dead_letters, reason_name((reason_class_t)r),
+                       (double)b->dead_by_reason[r]);
+    metric_add(f->batches, NULL, 1);
+    metric_observe(f->commit_seconds, commit_ms / 1000.0);
+    f->db_rows += (int64_t)b->new_rows;
+    metric_set(f->db_documents, NULL, (double)f->db_rows);
+    metric_set(f->last_commit, NULL, clock_realtime_ms() / 1000.0);
+    f->documents_now += b->count;
+    f->text_bytes_now += b->text_bytes;
+    f->dead_now += b->dead;
+    f->batches_now++;
+    if (commit_ms > f->commit_ms_max)
+        f->commit_ms_max = commit_ms;
+}
+
 static void commit_batch(sink_t *self)
 {
     batch_t *b = &self->batch;
@@ -162,13 +219,16 @@ static void commit_batch(sink_t *self)
         store_rollback(self->store);
     } else {
         send_acks(self);
+        int64_t commit_ms = clock_ms() - started;
         self->total_rows += b->new_rows + b->updated;
         self->total_dead += b->dead;
-        log_info("committed batch rows=%zu new=%llu updated=%llu unchanged=%llu dead=%llu "
-                 "commit_ms=%lld total_rows=%llu", b->count, (unsigned long long)b->new_rows,
-                 (unsigned long long)b->updated, (unsigned long long)b->unchanged,
-                 (unsigned long long)b->dead, (long long)(clock_ms() - started),
-                 (unsigned long long)self->total_rows);
+        count_batch(self, commit_ms);
+        /* The status line tells operators the same every interval. */
+        log_debug("committed batch rows=%zu new=%llu updated=%llu unchanged=%llu dead=%llu "
+                  "commit_ms=%lld total_rows=%llu", b->count, (unsigned long long)b->new_rows,
+                  (unsigned long long)b->updated, (unsigned long long)b->unchanged,
+                  (unsigned long long)b->dead, (long long)commit_ms,
+                  (unsigned long long)self->total_rows);
     }
     free(b->acks);
     *b = (batch_t){ 0 };
@@ -186,6 +246,7 @@ static int on_results(sink_t *self)
             return 1;
         if (status == WIRE_BAD) {
             self->bad_messages++;
+            metric_add(self->fig.bad_messages, NULL, 1);
             log_warn("bad message on results socket error=%s", log_q(error));
             continue;
         }
@@ -228,6 +289,45 @@ static void say_hello(sink_t *self)
     link_tick(self->acks_link, clock_ms());
 }
 
+/* /readyz: the database is open and the results socket bound (both
+ * done before the loop starts); what is left is the producer. */
+static void update_readiness(sink_t *self)
+{
+    int up = link_is_up(self->acks_link);
+    metric_set(self->fig.producer_connected, NULL, up);
+    monitor_set_ready(self->fig.monitor, up ? NULL : "the producer's acks endpoint is not "
+                                                     "reached (is the producer up? --acks?)");
+}
+
+/* The status line: rates over the interval, and the totals of the
+ * database itself (rows written by every run, not only this one). */
+static void log_status(sink_t *self, double seconds)
+{
+    sink_figures_t *f = &self->fig;
+    /* Counted between transactions only: inside one, the count would
+     * include rows not committed yet. */
+    if (!self->batch.opened && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) == 0)
+        metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
+    log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
+             "db_documents=%lld db_dead_letters=%lld dead=%llu batches=%llu "
+             "commit_ms_max=%lld producer=%s bad_messages=%llu", seconds,
+             (unsigned long long)f->documents_now, f->documents_now / seconds,
+             f->text_bytes_now / 1e6 / seconds, (long long)f->db_rows, (long long)f->db_dead,
+             (unsigned long long)f->dead_now, (unsigned long long)f->batches_now,
+             (long long)f->commit_ms_max, link_is_up(self->acks_link) ? "connected" : "missing",
+             (unsigned long long)self->bad_messages);
+    f->documents_now = f->text_bytes_now = f->dead_now = f->batches_now = 0;
+    f->commit_ms_max = 0;
+}
+
+static void tick(sink_t *self)
+{
+    update_readiness(self);
+    double seconds = monitor_tick(self->fig.monitor, clock_ms());
+    if (seconds > 0)
+        log_status(self, seconds);
+}
+
 static long poll_timeout(const sink_t *self)
 {
     /* No producer connected: no HELLO is due, and a connection wakes the
@@ -236,6 +336,8 @@ static long poll_timeout(const sink_t *self)
      * make this 0, and the loop spin.) */
     int64_t wait = link_is_up(self->acks_link) ? self->last_hello + HELLO_MS - clock_ms()
                                                : HELLO_MS;
+    if (monitor_wait_ms(self->fig.monitor, clock_ms()) < wait)
+        wait = monitor_wait_ms(self->fig.monitor, clock_ms());
     if (self->batch.opened && self->batch.opened + self->batch_ms - clock_ms() < wait)
         wait = self->batch.opened + self->batch_ms - clock_ms();
     return wait < 0 ? 0 : (long)wait;
@@ -257,6 +359,7 @@ static int sink_run(sink_t *self)
         if (commit_due(self, drained))
             commit_batch(self);
         say_hello(self);
+        tick(self);
         link_on_event(self->results_link);
         curve_tick(self->curve);
     }
@@ -302,6 +405,67 @@ static int sink_connect(sink_t *self, const char *results, const char *acks,
     return 0;
 }
 
+/* Seconds, from half a millisecond (a lone row) to seconds (a large
+ * batch on a slow disk). */
+static const double COMMIT_BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                         0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+
+static void figures_init(sink_t *self, const monitor_options_t *opt)
+{
+    sink_figures_t *f = &self->fig;
+    f->monitor = monitor_new("sink", opt);
+    metrics_t *m = monitor_metrics(f->monitor);
+    f->documents = metrics_counter(m, "feedmill_sink_documents_total",
+                                   "Results committed, by outcome: stored (a new row), updated "
+                                   "(rewritten by a newer extractor), unchanged (already "
+                                   "there), dead (a dead letter)", "outcome");
+    static const char *const outcomes[] = { "stored", "updated", "unchanged", "dead" };
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        metric_add(f->documents, outcomes[i], 0);
+    f->text_bytes = metrics_counter(m, "feedmill_sink_text_bytes_total",
+                                    "Bytes of extracted main text in the rows stored or "
+                                    "updated", NULL);
+    f->dead_letters = metrics_counter(m, "feedmill_sink_dead_letters_total",
+                                      "Dead letters committed, by reason class (README, "
+                                      "\"Operating feedmill\")", "reason");
+    for (int r = 0; r < REASON_COUNT; r++)
+        metric_add(f->dead_letters, reason_name((reason_class_t)r), 0);
+    f->bad_messages = metrics_counter(m, "feedmill_sink_bad_messages_total",
+                                      "Messages on the results socket that were not valid "
+                                      "and were dropped", NULL);
+    f->batches = metrics_counter(m, "feedmill_sink_batches_total",
+                                 "Transactions committed", NULL);
+    f->commit_seconds = metrics_histogram(m, "feedmill_sink_commit_seconds",
+                                          "Time COMMIT took, per batch", COMMIT_BUCKETS,
+                                          sizeof COMMIT_BUCKETS / sizeof COMMIT_BUCKETS[0]);
+    f->db_documents = metrics_gauge(m, "feedmill_sink_database_documents",
+                                    "Rows in the documents table (every run's, not only "
+                                    "this process's)", NULL);
+    f->db_dead_letters = metrics_gauge(m, "feedmill_sink_database_dead_letters",
+                                       "Rows in the dead_letters table, as of the last "
+                                       "status line", NULL);
+    f->last_commit = metrics_gauge(m, "feedmill_sink_last_commit_timestamp_seconds",
+                                   "Unix time of the last commit; 0 until one", NULL);
+    f->producer_connected = metrics_gauge(m, "feedmill_sink_producer_connected",
+                                          "1 while the producer's acks endpoint is reached",
+                                          NULL);
+}
+
+/* The totals of the database itself, for the status line and gauges. */
+static int figures_load(sink_t *self)
+{
+    sink_figures_t *f = &self->fig;
+    if (store_count(self->store, STORE_DOCUMENTS, &f->db_rows) != 0
+        || store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) != 0) {
+        log_error("cannot count the rows of the database error=%s",
+                  log_q(store_error(self->store)));
+        return -1;
+    }
+    metric_set(f->db_documents, NULL, (double)f->db_rows);
+    metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
+    return 0;
+}
+
 static void sink_close(sink_t *self)
 {
     link_destroy(&self->acks_link);
@@ -312,6 +476,7 @@ static void sink_close(sink_t *self)
         zmq_close(self->acks);
     curve_destroy(&self->curve);
     store_close(&self->store);
+    monitor_destroy(&self->fig.monitor);
 }
 
 static void usage(FILE *out)
@@ -337,6 +502,7 @@ static void usage(FILE *out)
         "  --producer-cert FILE  the producer's public certificate (tcp:// --acks)\n"
         "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
         "                      ports can read and forge messages (logged as a warning)\n"
+        MONITOR_USAGE
         "  -h, --help          this help\n",
         ENDPOINT_RESULTS_BIND, ENDPOINT_ACKS_CONNECT);
 }
@@ -353,6 +519,7 @@ int sink_main(int argc, char **argv)
         { "allow", required_argument, 0, 'A' },
         { "producer-cert", required_argument, 0, 'P' },
         { "insecure", no_argument, 0, 'I' },
+        MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -360,6 +527,8 @@ int sink_main(int argc, char **argv)
     long batch = 500, batch_ms = 0;
     const char *cert = NULL, *allow = NULL, *producer_cert = NULL;
     int insecure = 0;
+    monitor_options_t monitor;
+    monitor_options_init(&monitor);
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -378,6 +547,10 @@ int sink_main(int argc, char **argv)
         case 'A': allow = optarg; break;
         case 'P': producer_cert = optarg; break;
         case 'I': insecure = 1; break;
+        MONITOR_OPTION_CASES:
+            if (monitor_option(&monitor, "sink", c, optarg))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -404,15 +577,18 @@ int sink_main(int argc, char **argv)
     }
     randombytes_buf(random, sizeof random);
     sodium_bin2hex(self.session, sizeof self.session, random, sizeof random);
+    figures_init(&self, &monitor);
     self.store = store_open(db, STORE_READWRITE, &error);
     if (!self.store) {
         log_error("cannot open database path=%s error=%s", log_q(db), log_q(error));
         free(error);
+        monitor_destroy(&self.fig.monitor);
         curve_destroy(&self.curve);
         return 1;
     }
     int rc = 1;
-    if (sink_connect(&self, results, acks, producer_cert) == 0) {
+    if (figures_load(&self) == 0 && sink_connect(&self, results, acks, producer_cert) == 0
+        && monitor_start(self.fig.monitor) == 0) {
         log_info("started db=%s results=%s acks=%s", log_q(db), log_q(results), log_q(acks));
         rc = sink_run(&self);
         log_info("stopped rows=%llu dead=%llu bad_messages=%llu",

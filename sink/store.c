@@ -135,6 +135,8 @@ enum {
     SQL_SEARCH,
     SQL_STATS_TOTALS,
     SQL_STATS_LANGS,
+    SQL_COUNT_DOCUMENTS,
+    SQL_COUNT_DEAD,
     SQL_COUNT
 };
 
@@ -209,6 +211,8 @@ static const char *const statements[SQL_COUNT] = {
     [SQL_STATS_LANGS] =
         "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
         " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8",
+    [SQL_COUNT_DOCUMENTS] = "SELECT count(*) FROM documents",
+    [SQL_COUNT_DEAD] = "SELECT count(*) FROM dead_letters",
 };
 
 struct store {
@@ -217,6 +221,11 @@ struct store {
     sqlite3_stmt *stmt[SQL_COUNT];
     buf_t error;     /* last failure, "" when none yet */
     buf_t scratch;   /* keywords JSON, FTS query: reused across calls */
+    /* Whether dead_letters may hold a row. Nearly always it holds none,
+     * and then a stored document has no dead letter to clear: two
+     * statements per row saved. Looked up again at every BEGIN (another
+     * process may have written one), set by every dead letter we write. */
+    int dead_letters_present;
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -474,6 +483,7 @@ store_t *store_open(const char *path, store_mode_t mode, char **error)
         return NULL;
     }
     store_t *self = xcalloc(1, sizeof *self);
+    self->dead_letters_present = 1;   /* until a BEGIN looks */
     self->path = xstrdup(path);
     if (open_store(self, mode) < 0) {
         if (error)
@@ -513,7 +523,15 @@ const char *store_error(const store_t *self)
 
 int store_begin(store_t *self)
 {
-    return run(self, self->stmt[SQL_BEGIN], "begin");
+    if (run(self, self->stmt[SQL_BEGIN], "begin") < 0)
+        return -1;
+    sqlite3_stmt *stmt = NULL;
+    self->dead_letters_present = 1;   /* unless we learn otherwise */
+    if (sqlite3_prepare_v2(self->db, "SELECT EXISTS (SELECT 1 FROM dead_letters)", -1, &stmt,
+                           NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+        self->dead_letters_present = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return 0;
 }
 
 int store_commit(store_t *self)
@@ -664,9 +682,11 @@ static store_result_t put_document(store_t *self, const record_t *r,
     default:
         return STORE_ERROR;
     }
-    if (write_entities(self, r) < 0
-        || delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
-        || clear_unread_letter(self, r->id, r->source) < 0)
+    if (write_entities(self, r) < 0)
+        return STORE_ERROR;
+    if (self->dead_letters_present
+        && (delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
+            || clear_unread_letter(self, r->id, r->source) < 0))
         return STORE_ERROR;
     return result;
 }
@@ -717,6 +737,7 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
         || bind_text(stmt, 3, error ? error : "unknown error")
         || sqlite3_bind_int64(stmt, 4, attempts))
         return fail_sqlite(self, "binding a dead letter");
+    self->dead_letters_present = 1;
     if (run(self, stmt, "writing a dead letter") < 0
         || clear_unread_letter(self, id, source) < 0)
         return STORE_ERROR;
@@ -980,6 +1001,73 @@ int store_dead_letters(store_t *self, const char *prefix,
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         fail_sqlite(self, "reading dead letters");
+        count = -1;
+    }
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+/* ---- counts and breakdowns -------------------------------------------- */
+
+int store_count(store_t *self, store_table_t table, int64_t *out)
+{
+    sqlite3_stmt *stmt = self->stmt[table == STORE_DOCUMENTS ? SQL_COUNT_DOCUMENTS
+                                                             : SQL_COUNT_DEAD];
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(stmt, 0);
+    else
+        fail_sqlite(self, "counting rows");
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The origin of a source: the host of a URL (scheme://host/...), else
+ * the folder of a path (rtrim with every other character of the string
+ * strips the last component), else the source itself. */
+#define SQL_ORIGIN \
+    "CASE WHEN instr(source, '://') > 0 THEN\n" \
+    "       substr(source, 1, instr(source, '://') + 2) ||\n" \
+    "       substr(substr(source, instr(source, '://') + 3), 1,\n" \
+    "              instr(substr(source, instr(source, '://') + 3) || '/', '/') - 1)\n" \
+    "     WHEN instr(source, '/') > 0 THEN rtrim(source, replace(source, '/', ''))\n" \
+    "     ELSE source END"
+
+static const char *const breakdowns[] = {
+    [STORE_BY_KIND] = "SELECT kind, count(*) AS n FROM documents GROUP BY 1\n"
+                      " ORDER BY n DESC, 1 LIMIT ?1",
+    [STORE_BY_LANG] = "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
+                      " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
+    /* The most recent days first; ingested_at is ISO 8601 UTC text. */
+    [STORE_BY_DAY] = "SELECT substr(ingested_at, 1, 10), count(*) FROM documents\n"
+                     " GROUP BY 1 ORDER BY 1 DESC LIMIT ?1",
+    [STORE_BY_ERROR] = "SELECT error, count(*) AS n FROM dead_letters GROUP BY 1\n"
+                       " ORDER BY n DESC, 1 LIMIT ?1",
+    [STORE_BY_ORIGIN] = "SELECT " SQL_ORIGIN ", count(*) AS n FROM documents\n"
+                        " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
+};
+
+int store_breakdown(store_t *self, store_breakdown_t which, int limit,
+                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx)
+{
+    if (which < 0 || which >= (int)(sizeof breakdowns / sizeof breakdowns[0]))
+        return fail(self, "unknown breakdown %d", (int)which);
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, breakdowns[which], -1, &stmt, NULL) != SQLITE_OK)
+        return fail_sqlite(self, "breakdown");
+    if (sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1) != SQLITE_OK) {
+        fail_sqlite(self, "breakdown");
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    int count = 0, rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        count++;
+        if (fn(column_or_empty(stmt, 0), sqlite3_column_int64(stmt, 1), ctx))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail_sqlite(self, "breakdown");
         count = -1;
     }
     sqlite3_finalize(stmt);

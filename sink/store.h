@@ -106,4 +106,21 @@ typedef struct store_dead_letter {
 int store_dead_letters(store_t *self, const char *prefix,
                        int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx);
 
+/* Rows in one table, exact (count(*)). */
+typedef enum { STORE_DOCUMENTS, STORE_DEAD_LETTERS } store_table_t;
+int store_count(store_t *self, store_table_t table, int64_t *out);   /* 0 or -1 */
+
+/* Counts grouped one way, largest first (days: latest first), at most
+ * limit groups (<= 0: all). fn gets each group until it returns non-zero;
+ * key is only valid during the call. Returns the groups passed, or -1. */
+typedef enum {
+    STORE_BY_KIND,     /* documents by kind */
+    STORE_BY_LANG,     /* documents by language */
+    STORE_BY_DAY,      /* documents by the UTC day they were ingested */
+    STORE_BY_ERROR,    /* dead letters by error text */
+    STORE_BY_ORIGIN    /* documents by origin: a URL's scheme and host, a path's folder */
+} store_breakdown_t;
+int store_breakdown(store_t *self, store_breakdown_t which, int limit,
+                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx);
+
 #endif

@@ -1,12 +1,15 @@
-/* sandbox: one job in a child process with a deadline. See sandbox.h. */
+/* sandbox: jobs in child processes with a deadline, one child per job or
+ * one long-lived child for many. See sandbox.h. */
 #include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,5 +122,296 @@ sandbox_status_t sandbox_run(sandbox_fn fn, void *ctx, int64_t limit_ms,
                            WEXITSTATUS(status));
         return SANDBOX_CRASHED;
     }
+    return SANDBOX_DONE;
+}
+
+/* ---- a long-lived child -------------------------------------------------
+ *
+ * Framing on both pipes: an 8-byte little-endian length, then the bytes.
+ * The child reads a request, serves it, writes the answer, and waits for
+ * the next; it exits when the request pipe closes (the worker stopped or
+ * died: PR_SET_PDEATHSIG covers a parent killed with -9 too). */
+
+struct sandbox {
+    sandbox_serve_fn fn;
+    void *ctx;
+    size_t max_rss;
+    pid_t pid;              /* 0: no child now */
+    int to_child, from_child;
+    uint64_t jobs;          /* served by the current child */
+    uint64_t children;
+};
+
+sandbox_t *sandbox_new(sandbox_serve_fn fn, void *ctx, size_t max_rss)
+{
+    sandbox_t *self = xcalloc(1, sizeof(sandbox_t));
+    self->fn = fn;
+    self->ctx = ctx;
+    self->max_rss = max_rss;
+    self->to_child = self->from_child = -1;
+    return self;
+}
+
+/* 0 once all len bytes are read, -1 at EOF or on error. */
+static int read_full(int fd, void *data, size_t len)
+{
+    char *p = data;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void put_length(unsigned char header[8], uint64_t len)
+{
+    for (int i = 0; i < 8; i++)
+        header[i] = (unsigned char)(len >> (8 * i));
+}
+
+static uint64_t get_length(const unsigned char header[8])
+{
+    uint64_t len = 0;
+    for (int i = 0; i < 8; i++)
+        len |= (uint64_t)header[i] << (8 * i);
+    return len;
+}
+
+/* The child keeps only its pipes and stdio. Copies of the worker's
+ * sockets would keep its connections open after the worker closes them
+ * (a peer would not see it leave) for as long as the child lives. */
+static void close_other_fds(int in, int out)
+{
+    int lo = in < out ? in : out, hi = in < out ? out : in;
+    int ok = (lo <= 3 || close_range(3, (unsigned)lo - 1, 0) == 0)
+          && (hi <= lo + 1 || close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) == 0)
+          && close_range((unsigned)hi + 1, ~0u, 0) == 0;
+    if (ok)
+        return;
+    /* No close_range (a kernel before 5.9): the slow way. */
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (max > 0 ? max : 65536); fd++)
+        if (fd != in && fd != out)
+            close(fd);
+}
+
+static void serve_forever(sandbox_t *self, int in, int out)
+{
+    close_other_fds(in, out);
+    signal(SIGINT, SIG_IGN);    /* the worker stops us, not the terminal */
+    signal(SIGTERM, SIG_IGN);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(0);               /* the parent died before prctl */
+    buf_t answer = BUF_INIT;
+    unsigned char header[8];
+    while (read_full(in, header, sizeof header) == 0) {
+        uint64_t len = get_length(header);
+        char *data = xmalloc(len ? len : 1);
+        if (read_full(in, data, len) != 0)
+            _exit(0);
+        buf_reset(&answer);
+        self->fn(self->ctx, (const uint8_t *)data, len, &answer);
+        free(data);
+        put_length(header, answer.len);
+        write_all(out, (const char *)header, sizeof header);
+        write_all(out, answer.data ? answer.data : "", answer.len);
+        /* Big buffers go back: the parent judges our size between jobs. */
+        if (answer.cap > (1u << 20))
+            buf_free(&answer);
+    }
+    _exit(0);
+}
+
+static int start_child(sandbox_t *self, char **reason)
+{
+    int requests[2], answers[2];
+    if (pipe2(requests, O_CLOEXEC) != 0) {
+        *reason = describe("cannot create a pipe (%d): %s", strerror(errno), errno);
+        return -1;
+    }
+    if (pipe2(answers, O_CLOEXEC) != 0) {
+        *reason = describe("cannot create a pipe (%d): %s", strerror(errno), errno);
+        close(requests[0]);
+        close(requests[1]);
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        *reason = describe("cannot fork (%d): %s", strerror(errno), errno);
+        close(requests[0]);
+        close(requests[1]);
+        close(answers[0]);
+        close(answers[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(requests[1]);
+        close(answers[0]);
+        serve_forever(self, requests[0], answers[1]);
+    }
+    close(requests[0]);
+    close(answers[1]);
+    self->pid = pid;
+    self->to_child = requests[1];
+    self->from_child = answers[0];
+    self->jobs = 0;
+    self->children++;
+    return 0;
+}
+
+/* Ends the current child: kill, reap, and report how it ended in *status. */
+static void stop_child(sandbox_t *self, int kill_it, int *status)
+{
+    if (!self->pid)
+        return;
+    close(self->to_child);
+    close(self->from_child);
+    self->to_child = self->from_child = -1;
+    if (kill_it)
+        kill(self->pid, SIGKILL);
+    int st = 0;
+    wait_child(self->pid, &st);
+    if (status)
+        *status = st;
+    self->pid = 0;
+}
+
+void sandbox_destroy(sandbox_t **self_p)
+{
+    sandbox_t *self = *self_p;
+    if (!self)
+        return;
+    stop_child(self, 1, NULL);
+    free(self);
+    *self_p = NULL;
+}
+
+uint64_t sandbox_children(const sandbox_t *self)
+{
+    return self->children;
+}
+
+/* Writes all of data before the deadline (the child reads as we write;
+ * a child that stops reading is caught by the deadline). 0, 1 on
+ * timeout, -1 when the child is gone. */
+static int write_before(int fd, const void *data, size_t len, int64_t deadline,
+                        sandbox_idle_fn idle, void *idle_ctx)
+{
+    const char *p = data;
+    while (len > 0) {
+        int64_t left = deadline - clock_ms();
+        if (left <= 0)
+            return 1;
+        struct pollfd pfd = { fd, POLLOUT, 0 };
+        int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+        if (idle)
+            idle(idle_ctx);
+        if (ready < 0 && errno != EINTR)
+            return -1;
+        if (ready <= 0)
+            continue;
+        if (pfd.revents & (POLLERR | POLLHUP))
+            return -1;
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads exactly len bytes before the deadline. 0, 1 on timeout, -1 at
+ * EOF (the child died) or on error. */
+static int read_before(int fd, buf_t *out, size_t len, int64_t deadline,
+                       sandbox_idle_fn idle, void *idle_ctx)
+{
+    char chunk[65536];
+    while (len > 0) {
+        int64_t left = deadline - clock_ms();
+        if (left <= 0)
+            return 1;
+        struct pollfd pfd = { fd, POLLIN, 0 };
+        int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+        if (idle)
+            idle(idle_ctx);
+        if (ready < 0 && errno != EINTR)
+            return -1;
+        if (ready <= 0)
+            continue;
+        ssize_t n = read(fd, chunk, len < sizeof chunk ? len : sizeof chunk);
+        if (n == 0)
+            return -1;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0)
+            return -1;
+        buf_append(out, chunk, (size_t)n);
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Resident memory of the child, from /proc; 0 when unknown. */
+static size_t child_rss(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    unsigned long size = 0, resident = 0;
+    int got = fscanf(f, "%lu %lu", &size, &resident);
+    fclose(f);
+    return got == 2 ? (size_t)resident * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
+                              int64_t limit_ms, sandbox_idle_fn idle, void *idle_ctx,
+                              buf_t *out, char **reason)
+{
+    if (!self->pid && start_child(self, reason) != 0)
+        return SANDBOX_FAILED;
+    int64_t deadline = clock_ms() + limit_ms;
+    unsigned char header[8];
+    put_length(header, len);
+    buf_t head = BUF_INIT;
+    int rc = write_before(self->to_child, header, sizeof header, deadline, idle, idle_ctx);
+    if (rc == 0)
+        rc = write_before(self->to_child, request, len, deadline, idle, idle_ctx);
+    if (rc == 0)
+        rc = read_before(self->from_child, &head, sizeof header, deadline, idle, idle_ctx);
+    if (rc == 0)
+        rc = read_before(self->from_child, out, get_length((const unsigned char *)head.data),
+                         deadline, idle, idle_ctx);
+    buf_free(&head);
+    if (rc == 1) {
+        stop_child(self, 1, NULL);
+        *reason = describe("took longer than the time limit of %d ms%s", "", (int)limit_ms);
+        return SANDBOX_TIMED_OUT;
+    }
+    if (rc < 0) {
+        /* The child died with this job: how it ended is the reason. */
+        int status = 0;
+        stop_child(self, 0, &status);
+        if (WIFSIGNALED(status)) {
+            int sig = WTERMSIG(status);
+            *reason = describe("crashed with signal %d (%s)", strsignal(sig), sig);
+        } else {
+            *reason = describe("exited with status %d%s", "", WEXITSTATUS(status));
+        }
+        return SANDBOX_CRASHED;
+    }
+    self->jobs++;
+    if (self->jobs >= SANDBOX_MAX_JOBS || (self->max_rss && child_rss(self->pid) > self->max_rss))
+        stop_child(self, 1, NULL);   /* a fresh one for the next job */
     return SANDBOX_DONE;
 }

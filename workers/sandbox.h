@@ -25,9 +25,43 @@ typedef enum {
     SANDBOX_FAILED       /* could not start it (fork, pipe): see reason */
 } sandbox_status_t;
 
-/* *reason (malloc'd) is set for every status but SANDBOX_DONE. */
+/* One job in a child of its own. *reason (malloc'd) is set for every
+ * status but SANDBOX_DONE. */
 sandbox_status_t sandbox_run(sandbox_fn fn, void *ctx, int64_t limit_ms,
                              sandbox_idle_fn idle, void *idle_ctx,
                              buf_t *out, char **reason);
+
+/* ---- a long-lived child for many jobs ------------------------------------
+ *
+ * A fork per job costs the kernel more than a small document costs to
+ * extract (page tables, exit, faults). So the worker keeps one child that
+ * serves job after job over a pair of pipes, and replaces it only when it
+ * must: it crashed (the job that killed it is reported, as before), it
+ * outran the time limit (killed), or it grew past max_rss bytes of
+ * resident memory, or served SANDBOX_MAX_JOBS jobs (a slow leak or heap
+ * fragmentation in a parser never accumulates). Isolation is unchanged:
+ * no job runs in the caller's process, and a poison job costs one child. */
+
+enum { SANDBOX_MAX_JOBS = 10000 };
+
+/* Runs in the child: answers one request. */
+typedef void (*sandbox_serve_fn)(void *ctx, const uint8_t *request, size_t len, buf_t *out);
+
+typedef struct sandbox sandbox_t;
+
+/* The child is started at the first call. */
+sandbox_t *sandbox_new(sandbox_serve_fn fn, void *ctx, size_t max_rss);
+/* Stops the child. */
+void sandbox_destroy(sandbox_t **self);
+
+/* Hands request to the child and waits up to limit_ms for its answer,
+ * calling idle at least once a second meanwhile. Statuses as above. */
+sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
+                              int64_t limit_ms, sandbox_idle_fn idle, void *idle_ctx,
+                              buf_t *out, char **reason);
+
+/* Children started so far (the first counts): 1 while none had to be
+ * replaced. */
+uint64_t sandbox_children(const sandbox_t *self);
 
 #endif

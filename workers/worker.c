@@ -9,7 +9,8 @@
  * encrypted and only to and from the real producer and sink.
  *
  * Each extraction runs in a sandboxed child process (workers/sandbox.h)
- * with a time limit. A document the extractor refuses goes to the sink as
+ * with a time limit: one long-lived child serves document after document
+ * and is replaced when it crashes, outruns the limit or grows too big. A document the extractor refuses goes to the sink as
  * FAILED (a dead letter); one that crashes the extractor or outruns the
  * limit is reported to the producer as a failed attempt (FAILED on the
  * work socket), which retries it up to its --max-attempts. Either way the
@@ -39,7 +40,9 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/monitor.h"
 #include "common/signals.h"
+#include "common/text.h"
 #include "extract/extract.h"
 #include "proto/curve.h"
 #include "proto/endpoints.h"
@@ -48,6 +51,10 @@
 #include "workers/sandbox.h"
 
 enum { HEARTBEAT_MS = 1000 };
+
+/* The extraction child is replaced once its resident memory passes this
+ * after a document (a parser's leak or fragmentation never accumulates). */
+#define CHILD_MAX_RSS ((size_t)1 << 30)
 
 typedef struct worker {
     curve_t *curve;            /* CurveZMQ, and the context of every socket */
@@ -59,6 +66,8 @@ typedef struct worker {
     int64_t last_ready;
     int64_t time_limit_ms;
     uint64_t done, failed;
+    sandbox_t *sandbox;        /* the extraction child */
+    int pass_through;          /* --pass-through: no extraction (benchmarks) */
 } worker_t;
 
 /* READY states where we stand, not a delta (proto/README.md), so it is
@@ -113,10 +122,15 @@ static void apply_hints(record_t *record, const doc_hints_t *hints)
     }
 }
 
-/* Runs in the sandbox child: extraction, then the encoded answer. */
-static void extract_to_message(void *ctx, buf_t *out)
+/* Runs in the sandbox child: the DOC, encoded as on the wire, in;
+ * extraction; the encoded RESULT or FAILED out. */
+static void extract_to_message(void *ctx, const uint8_t *request, size_t request_len, buf_t *out)
 {
-    const message_t *doc = ctx;
+    (void)ctx;
+    char why[256];
+    message_t *doc = message_decode(request, request_len, why, sizeof why);
+    if (!doc)
+        return;   /* cannot happen: the worker encoded it; an empty answer is refused */
     char *error = NULL;
     record_t *record = extract_document(doc->source, doc->body, doc->body_len, &error);
     message_t answer = { 0 };
@@ -142,6 +156,7 @@ static void extract_to_message(void *ctx, buf_t *out)
     }
     record_destroy(&record);
     free(error);
+    message_destroy(&doc);
 }
 
 /* A crash or a timeout may be the machine's fault as much as the
@@ -163,8 +178,15 @@ static void process(worker_t *self, const message_t *doc)
 {
     buf_t answer = BUF_INIT;
     char *reason = NULL;
-    sandbox_status_t status = sandbox_run(extract_to_message, (void *)doc, self->time_limit_ms,
-                                          heartbeat, self, &answer, &reason);
+    uint8_t *request = NULL;
+    size_t request_len = 0;
+    sandbox_status_t status = SANDBOX_FAILED;
+    if (message_encode(doc, &request, &request_len) == 0)
+        status = sandbox_call(self->sandbox, request, request_len, self->time_limit_ms,
+                              heartbeat, self, &answer, &reason);
+    else
+        reason = xstrdup("could not be handed to the extraction child");
+    free(request);
     char check[128];
     message_t *decoded = status == SANDBOX_DONE
                              ? message_decode((const uint8_t *)answer.data, answer.len, check,
@@ -186,6 +208,36 @@ static void process(worker_t *self, const message_t *doc)
     free(reason);
 }
 
+/* --pass-through: the raw text is the record, in the worker's own
+ * process. `make bench` measures the pipeline without extraction with it:
+ * what transport, the producer and the sink cost alone. */
+static void pass_through(worker_t *self, const message_t *doc)
+{
+    message_t answer = { .source = doc->source, .attempt = doc->attempt };
+    memcpy(answer.id, doc->id, sizeof answer.id);
+    record_t *record = NULL;
+    if (doc->body_len && !text_utf8_problem((const char *)doc->body, doc->body_len)) {
+        record = record_new();
+        memcpy(record->id, doc->id, sizeof record->id);
+        record->kind = xstrdup("text");
+        record->body = xstrndup((const char *)doc->body, doc->body_len);
+        answer.type = MSG_RESULT;
+        answer.record = record;
+    } else {
+        answer.type = MSG_FAILED;
+        answer.error = (char *)"empty or not UTF-8 (--pass-through takes UTF-8 text only)";
+    }
+    uint8_t *data;
+    size_t len;
+    if (message_encode(&answer, &data, &len) == 0) {
+        buf_t encoded = { (char *)data, len, len };
+        if (send_result(self, &encoded) == 0)
+            answer.type == MSG_RESULT ? self->done++ : self->failed++;
+        free(data);
+    }
+    record_destroy(&record);
+}
+
 static void on_work(worker_t *self)
 {
     message_t *msg;
@@ -201,7 +253,7 @@ static void on_work(worker_t *self)
     else if (msg->type != MSG_DOC)
         log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
     else
-        process(self, msg);
+        self->pass_through ? pass_through(self, msg) : process(self, msg);
     message_destroy(&msg);
     self->held = 0;
     send_ready(self);
@@ -300,6 +352,9 @@ static void usage(FILE *out)
         "  --sink-cert FILE    the sink's public certificate (tcp:// --results)\n"
         "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
         "                      ports can read and forge messages (logged as a warning)\n"
+        "  --pass-through      no extraction: the document's UTF-8 text is the record's\n"
+        "                      body (for benchmarks: the pipeline without its extractor)\n"
+        MONITOR_LOG_FORMAT_USAGE
         "  -h, --help          this help\n",
         ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
 }
@@ -312,9 +367,11 @@ int worker_main(int argc, char **argv)
         { "credit", required_argument, 0, 'c' },
         { "time-limit", required_argument, 0, 't' },
         { "cert", required_argument, 0, 'C' },
-        { "producer-cert", required_argument, 0, 'P' },
+        { "producer-cert", required_argument, 0, 'R' },
         { "sink-cert", required_argument, 0, 'S' },
         { "insecure", no_argument, 0, 'I' },
+        { "pass-through", no_argument, 0, 'P' },
+        MONITOR_LOG_FORMAT_LONGOPT,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -322,7 +379,9 @@ int worker_main(int argc, char **argv)
     long credit = 2;
     double time_limit = 30;
     worker_keys_t keys = { 0 };
-    int c;
+    monitor_options_t monitor;   /* only --log-format: a worker has no figures of its own */
+    monitor_options_init(&monitor);
+    int c, pass = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'w': work = optarg; break;
@@ -336,9 +395,14 @@ int worker_main(int argc, char **argv)
                 return 2;
             break;
         case 'C': keys.cert = optarg; break;
-        case 'P': keys.producer_cert = optarg; break;
+        case 'R': keys.producer_cert = optarg; break;
         case 'S': keys.sink_cert = optarg; break;
         case 'I': keys.insecure = 1; break;
+        case 'P': pass = 1; break;
+        case MONITOR_OPT_LOG_FORMAT:
+            if (monitor_option(&monitor, "worker", c, optarg))
+                return 2;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -356,10 +420,14 @@ int worker_main(int argc, char **argv)
         return 2;
     }
     worker_t self = { .curve = curve, .ctx = curve_context(curve), .credit = (uint32_t)credit,
-                      .time_limit_ms = (int64_t)(time_limit * 1000) };
+                      .time_limit_ms = (int64_t)(time_limit * 1000),
+                      .sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS),
+                      .pass_through = pass };
     int rc = worker_connect(&self, work, results, &keys) == 0 ? worker_run(&self) : 1;
-    log_info("stopped documents=%llu refused=%llu", (unsigned long long)self.done,
-             (unsigned long long)self.failed);
+    log_info("stopped documents=%llu refused=%llu extraction_children=%llu",
+             (unsigned long long)self.done, (unsigned long long)self.failed,
+             (unsigned long long)sandbox_children(self.sandbox));
+    sandbox_destroy(&self.sandbox);
     worker_close(&self);
     return rc;
 }

@@ -1,4 +1,5 @@
-/* Unit tests for the producer's modules: walk, inflight, ledger. */
+/* Unit tests for the producer's modules: walk, names, jsonl, linebuf,
+ * inflight, ledger, and the state's compaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,9 @@
 #include "producer/inflight.h"
 #include "producer/jsonl.h"
 #include "producer/ledger.h"
+#include "producer/linebuf.h"
 #include "producer/names.h"
+#include "producer/state.h"
 #include "producer/walk.h"
 #include "testing.h"
 
@@ -278,8 +281,93 @@ static void test_ledger_pause(void)
     ledger_destroy(&ledger);
 }
 
+/* linebuf: lines handed over whole whatever the chunks, the unfinished
+ * one waits, a line too long is reported, not kept. */
+typedef struct { int count; char last[64]; size_t last_len; int too_long; } seen_lines_t;
+
+static void on_test_line(void *ctx, const char *line, size_t len, const char *too_long)
+{
+    seen_lines_t *seen = ctx;
+    seen->count++;
+    seen->too_long += too_long != NULL;
+    seen->last_len = len < sizeof seen->last ? len : sizeof seen->last - 1;
+    memcpy(seen->last, line, seen->last_len);
+    seen->last[seen->last_len] = '\0';
+}
+
+static void test_linebuf(void)
+{
+    linebuf_t lb = LINEBUF_INIT;
+    seen_lines_t seen = { 0 };
+    CHECK(linebuf_feed(&lb, "ab", 2, on_test_line, &seen) == 0 && seen.count == 0);
+    CHECK(linebuf_partial(&lb));
+    CHECK(linebuf_feed(&lb, "c\nde\nf", 7, on_test_line, &seen) == 5);
+    CHECK(seen.count == 2 && strcmp(seen.last, "de") == 0);
+    linebuf_finish(&lb, on_test_line, &seen);
+    CHECK(seen.count == 3 && strcmp(seen.last, "f") == 0 && !linebuf_partial(&lb));
+
+    /* Past LINEBUF_MAX a line is dropped, counted once, and the next one is whole. */
+    size_t big = 1 << 20;
+    char *chunk = malloc(big);
+    memset(chunk, 'x', big);
+    seen = (seen_lines_t){ 0 };
+    for (size_t fed = 0; fed <= LINEBUF_MAX; fed += big)
+        linebuf_feed(&lb, chunk, big, on_test_line, &seen);
+    CHECK(seen.count == 0 && lb.pending.len == 0);
+    CHECK(linebuf_feed(&lb, "x\nok\n", 5, on_test_line, &seen) == 5);
+    CHECK(seen.count == 2 && seen.too_long == 1 && strcmp(seen.last, "ok") == 0);
+    free(chunk);
+    linebuf_free(&lb);
+}
+
+/* Compaction forgets the files that are gone, keeps the rest and what is
+ * still in flight. */
+static void test_state_compact(void)
+{
+    char dir[] = "/tmp/feedmill-state-XXXXXX", path[600], db[600];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db, sizeof db, "%s/state.db", dir);
+    char *error = NULL;
+    state_t *state = state_open(db, &error);
+    CHECK(state != NULL);
+    if (!state)
+        return;
+    file_stamp_t stamp = { 1, 1 };
+    char id[DOC_ID_LEN + 1];
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/f%d", dir, i);
+        FILE *f = fopen(path, "w");
+        if (f)
+            fclose(f);
+        hash_doc_id(path, strlen(path), id);
+        state_mark_sent(state, path, &stamp, id, 1);
+        if (i < 3)
+            state_mark_acked(state, id, ACK_STORED);   /* f3 stays in flight */
+    }
+    state_flush(state);
+    for (int i = 1; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/f%d", dir, i);
+        unlink(path);
+    }
+    state_compact(state, 0);
+    state_flush(state);
+    CHECK(state_pruned(state) == 2);   /* f1 and f2; not f0 (exists), not f3 (sent) */
+    uint32_t attempts;
+    snprintf(path, sizeof path, "%s/f0", dir);
+    CHECK(state_lookup(state, path, &stamp, &attempts) == FILE_DONE);
+    snprintf(path, sizeof path, "%s/f1", dir);
+    CHECK(state_lookup(state, path, &stamp, &attempts) == FILE_NEW);
+    snprintf(path, sizeof path, "%s/f3", dir);
+    CHECK(state_lookup(state, path, &stamp, &attempts) == FILE_SENT);
+    state_close(&state);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    CHECK(system(path) == 0);
+}
+
 int main(void)
 {
+    test_linebuf();
+    test_state_compact();
     test_jsonl();
     test_names();
     test_walk();

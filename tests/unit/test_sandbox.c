@@ -1,4 +1,5 @@
-/* Unit tests for workers/sandbox: answers, crashes, hangs, big answers. */
+/* Unit tests for workers/sandbox: answers, crashes, hangs, big answers,
+ * for one child per job and for the long-lived child. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,111 @@ static void bail_out(void *ctx, buf_t *out)
     _exit(7);
 }
 
+/* ---- the long-lived child: requests are commands ---------------------- */
+
+static void serve(void *ctx, const uint8_t *request, size_t len, buf_t *out)
+{
+    (void)ctx;
+    if (len >= 5 && !memcmp(request, "crash", 5))
+        raise(SIGSEGV);
+    if (len >= 4 && !memcmp(request, "hang", 4))
+        for (;;)
+            pause();
+    if (len >= 3 && !memcmp(request, "big", 3)) {
+        /* 64 MB touched and kept: the child is now too big. */
+        /* Every page touched through volatile, so the compiler cannot
+         * drop the writes; never freed. */
+        volatile char *keep = malloc(64 << 20);
+        for (size_t i = 0; keep && i < (64u << 20); i += 4096)
+            keep[i] = 1;
+        buf_puts(out, keep ? "fat" : "thin");
+        return;
+    }
+    if (len >= 3 && !memcmp(request, "pid", 3)) {
+        buf_printf(out, "%d", (int)getpid());
+        return;
+    }
+    /* Echo, with the length: big requests arrive whole. */
+    buf_printf(out, "%zu:", len);
+    buf_append(out, request, len < 16 ? len : 16);
+}
+
+static int child_pid_of(sandbox_t *box)
+{
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
+    int pid = -1;
+    if (sandbox_call(box, "pid", 3, 5000, NULL, NULL, &out, &reason) == SANDBOX_DONE)
+        pid = atoi(buf_str(&out));
+    free(reason);
+    buf_free(&out);
+    return pid;
+}
+
+static void test_long_lived(void)
+{
+    sandbox_t *box = sandbox_new(serve, NULL, 32 << 20);
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
+    int first = child_pid_of(box);
+    for (int i = 0; i < 200; i++) {
+        buf_reset(&out);
+        CHECK(sandbox_call(box, "hello", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
+    }
+    CHECK_STR(buf_str(&out), "5:hello");
+    CHECK_MSG(child_pid_of(box) == first && sandbox_children(box) == 1,
+              "one child serves job after job");
+
+    /* A request far larger than a pipe holds. */
+    size_t big = 5 << 20;
+    char *request = malloc(big);
+    memset(request, 'q', big);
+    buf_reset(&out);
+    CHECK(sandbox_call(box, request, big, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
+    CHECK_STR(buf_str(&out), "5242880:qqqqqqqqqqqqqqqq");
+    free(request);
+
+    /* A crash costs that job and that child; the next job gets a new one. */
+    buf_reset(&out);
+    CHECK(sandbox_call(box, "crash", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_CRASHED);
+    CHECK_MSG(reason && (strstr(reason, "crashed with signal") || strstr(reason, "exited with status")),
+              reason);
+    free(reason);
+    reason = NULL;
+    int second = child_pid_of(box);
+    CHECK(second > 0 && second != first && sandbox_children(box) == 2);
+
+    /* The time limit holds, and the parent stays responsive meanwhile. */
+    int idles = 0;
+    int64_t started = clock_ms();
+    CHECK(sandbox_call(box, "hang", 4, 1500, count_idle, &idles, &out, &reason) == SANDBOX_TIMED_OUT);
+    int64_t took = clock_ms() - started;
+    CHECK_MSG(took >= 1500 && took < 6000, "the time limit is neither early nor ignored");
+    CHECK_MSG(idles >= 2, "heartbeats while the child works");
+    CHECK_MSG(reason && strstr(reason, "time limit of 1500 ms"), reason);
+    free(reason);
+    reason = NULL;
+    CHECK(kill(second, 0) != 0);   /* killed and reaped */
+    int third = child_pid_of(box);
+    CHECK(third > 0 && third != second);
+
+    /* Past the memory bound the child is replaced after its job. */
+    buf_reset(&out);
+    CHECK(sandbox_call(box, "big", 3, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
+    CHECK_STR(buf_str(&out), "fat");
+    int fourth = child_pid_of(box);
+    CHECK_MSG(fourth > 0 && fourth != third, "a child past its memory bound is replaced");
+    CHECK(sandbox_children(box) == 4);
+
+    sandbox_destroy(&box);
+    CHECK(box == NULL);
+    CHECK(kill(fourth, 0) != 0);
+    buf_free(&out);
+}
+
 int main(void)
 {
+    test_long_lived();
     buf_t out = BUF_INIT;
     char *reason = NULL;
 

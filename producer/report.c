@@ -1,0 +1,180 @@
+/* report: the producer's status line and metrics. See report.h. */
+#include "producer/report.h"
+
+#include <stdlib.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+
+struct report {
+    monitor_t *monitor;
+    metric_t *inputs, *read_bytes, *documents, *skipped, *retries;
+    metric_t *bad_messages, *submitted, *spooled;
+    metric_t *in_flight, *in_flight_bytes, *oldest, *workers, *workers_lost;
+    metric_t *per_worker, *latency, *input_pending;
+    /* At the last status line, for the rates over the interval. */
+    uint64_t acked_then, bytes_then;
+};
+
+/* From a lone document on an idle pipeline (milliseconds) to a backlog
+ * that waits for workers (minutes). */
+static const double LATENCY_BUCKETS[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+                                          5, 10, 30, 60, 120, 300 };
+
+report_t *report_new(const monitor_options_t *opt)
+{
+    report_t *self = xcalloc(1, sizeof(report_t));
+    self->monitor = monitor_new("producer", opt);
+    metrics_t *m = monitor_metrics(self->monitor);
+    self->inputs = metrics_counter(m, "feedmill_producer_inputs_total",
+                                   "Documents taken from the inputs (files, JSON lines), "
+                                   "counting files of the first scan skipped as already "
+                                   "acknowledged", NULL);
+    self->read_bytes = metrics_counter(m, "feedmill_producer_read_bytes_total",
+                                       "Raw bytes of the documents read", NULL);
+    self->documents = metrics_counter(m, "feedmill_producer_documents_total",
+                                      "Documents acknowledged by the sink, by outcome "
+                                      "(stored, unchanged, dead); files with the same "
+                                      "content count each", "outcome");
+    self->skipped = metrics_counter(m, "feedmill_producer_skipped_total",
+                                    "Files not read: unchanged since an earlier run had "
+                                    "them acknowledged", NULL);
+    self->retries = metrics_counter(m, "feedmill_producer_retries_total",
+                                    "Documents sent again: no ACK in time, a failed "
+                                    "attempt, a lost worker, a restarted sink", NULL);
+    self->bad_messages = metrics_counter(m, "feedmill_producer_bad_messages_total",
+                                         "Messages that were not valid, dropped (or answered "
+                                         "REJECTED on the submission socket), by socket",
+                                         "socket");
+    self->submitted = metrics_counter(m, "feedmill_producer_submitted_total",
+                                      "Documents accepted on the submission socket "
+                                      "(answered ACCEPTED once on disk)", NULL);
+    self->spooled = metrics_gauge(m, "feedmill_producer_spooled_documents",
+                                  "Documents in the spool (standard input, followed files, "
+                                  "submissions) not yet sent to a worker, counted up to 256",
+                                  NULL);
+    self->in_flight = metrics_gauge(m, "feedmill_producer_documents_in_flight",
+                                    "Documents read and not yet acknowledged", NULL);
+    self->in_flight_bytes = metrics_gauge(m, "feedmill_producer_in_flight_bytes",
+                                          "Raw bytes held for resending (--max-in-flight)",
+                                          NULL);
+    self->oldest = metrics_gauge(m, "feedmill_producer_oldest_unacknowledged_seconds",
+                                 "Age of the oldest document read and not yet "
+                                 "acknowledged; 0 when none", NULL);
+    self->input_pending = metrics_gauge(m, "feedmill_producer_input_pending",
+                                        "1 while inputs remain to be read (a scan in "
+                                        "progress, standard input open)", NULL);
+    self->workers = metrics_gauge(m, "feedmill_producer_workers",
+                                  "Workers connected (heard from within --worker-timeout)",
+                                  NULL);
+    self->workers_lost = metrics_counter(m, "feedmill_producer_workers_lost_total",
+                                         "Workers presumed gone (connection closed or "
+                                         "silent); their documents were resent", NULL);
+    self->per_worker = metrics_counter(m, "feedmill_producer_worker_documents_total",
+                                       "Documents acknowledged, by the worker that "
+                                       "extracted them (its ZeroMQ routing id, hex); a "
+                                       "worker's series goes when it leaves", "worker");
+    self->latency = metrics_histogram(m, "feedmill_producer_read_to_commit_seconds",
+                                      "From reading a document to the sink's ACK (its row "
+                                      "is committed)", LATENCY_BUCKETS,
+                                      sizeof LATENCY_BUCKETS / sizeof LATENCY_BUCKETS[0]);
+    static const char *const outcomes[] = { "stored", "unchanged", "dead" };
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        metric_add(self->documents, outcomes[i], 0);
+    return self;
+}
+
+void report_destroy(report_t **self_p)
+{
+    report_t *self = *self_p;
+    if (!self)
+        return;
+    monitor_destroy(&self->monitor);
+    free(self);
+    *self_p = NULL;
+}
+
+int report_start(report_t *self)
+{
+    return monitor_start(self->monitor);
+}
+
+/* A worker's label: its routing id in hex (ZeroMQ makes 5 bytes). */
+static void worker_label(const wire_peer_t *worker, char *out, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < worker->len && o + 2 < size; i++) {
+        out[o++] = hex[worker->id[i] >> 4];
+        out[o++] = hex[worker->id[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+void report_acked(report_t *self, const pending_t *p, int64_t now)
+{
+    metric_observe(self->latency, (now - p->added_at) / 1000.0);
+    if (!p->worker.len)
+        return;   /* never went to a worker: unreadable, or given up on */
+    char label[40];
+    worker_label(&p->worker, label, sizeof label);
+    metric_add(self->per_worker, label, 1 + p->copies);
+}
+
+void report_worker_lost(report_t *self, const wire_peer_t *worker)
+{
+    char label[40];
+    worker_label(worker, label, sizeof label);
+    metric_forget(self->per_worker, label);
+    metric_add(self->workers_lost, NULL, 1);
+}
+
+static void put_worker(const char *label, double value, void *ctx)
+{
+    buf_t *out = ctx;
+    buf_printf(out, "%s%s:%.0f", out->len ? " " : "", label, value);
+}
+
+void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inflight,
+                 size_t workers, const char *missing, int64_t now)
+{
+    uint64_t acked = t->stored + t->unchanged + t->dead;
+    uint64_t bytes = inflight_added_bytes(inflight);
+    int64_t oldest = inflight_oldest(inflight);
+    double oldest_s = oldest ? (now - oldest) / 1000.0 : 0;
+    metric_set(self->inputs, NULL, (double)t->inputs);
+    metric_set(self->read_bytes, NULL, (double)bytes);
+    metric_set(self->documents, "stored", (double)t->stored);
+    metric_set(self->documents, "unchanged", (double)t->unchanged);
+    metric_set(self->documents, "dead", (double)t->dead);
+    metric_set(self->skipped, NULL, (double)t->skipped);
+    metric_set(self->retries, NULL, (double)t->retries);
+    metric_set(self->bad_messages, "work", (double)t->bad_work);
+    metric_set(self->bad_messages, "acks", (double)t->bad_acks);
+    metric_set(self->bad_messages, "submit", (double)t->bad_submit);
+    metric_set(self->submitted, NULL, (double)t->submitted);
+    metric_set(self->spooled, NULL, (double)t->spooled);
+    metric_set(self->in_flight, NULL, (double)inflight_count(inflight));
+    metric_set(self->in_flight_bytes, NULL, (double)inflight_bytes(inflight));
+    metric_set(self->oldest, NULL, oldest_s);
+    metric_set(self->workers, NULL, (double)workers);
+    metric_set(self->input_pending, NULL, t->input_pending ? 1 : 0);
+    monitor_set_ready(self->monitor, missing);
+
+    double seconds = monitor_tick(self->monitor, now);
+    if (seconds <= 0)
+        return;
+    buf_t per_worker = BUF_INIT;
+    metric_each(self->per_worker, put_worker, &per_worker);
+    log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
+             "in_flight=%zu oldest_unacked_s=%.1f workers=%zu retries=%llu dead=%llu "
+             "inputs=%llu acknowledged=%llu per_worker=%s", seconds,
+             (unsigned long long)(acked - self->acked_then),
+             (acked - self->acked_then) / seconds, (bytes - self->bytes_then) / 1e6 / seconds,
+             inflight_count(inflight), oldest_s, workers, (unsigned long long)t->retries,
+             (unsigned long long)t->dead, (unsigned long long)t->inputs,
+             (unsigned long long)acked, log_q(buf_str(&per_worker)));
+    buf_free(&per_worker);
+    self->acked_then = acked;
+    self->bytes_then = bytes;
+}

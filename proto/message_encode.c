@@ -1,0 +1,358 @@
+/* message_encode: packs a message into msgpack, after checking it whole
+ * against the format's rules, so an encoder error never leaves a
+ * half-written buffer behind and nothing a receiver would refuse is sent.
+ * See proto/README.md. */
+#include "message.h"
+#include "message_rules.h"
+
+#include <msgpack.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/text.h"
+
+/* A message is checked whole before a byte is packed, so an encoder
+ * error never leaves a half-written buffer behind. */
+/* A source is bytes (a Linux file name need not be UTF-8): any non-empty
+ * C string up to MESSAGE_MAX_SOURCE bytes. put_source() picks str or
+ * bin. */
+static int source_ok(const char *source)
+{
+    size_t len = source ? strlen(source) : 0;
+    return len >= 1 && len <= MESSAGE_MAX_SOURCE;
+}
+
+static int header_ok(const message_t *m)
+{
+    return hash_is_doc_id(m->id)
+        && source_ok(m->source)
+        && m->attempt >= 1 && m->attempt <= MESSAGE_MAX_ATTEMPT;
+}
+
+static int record_ok(const message_t *m)
+{
+    const record_t *rec = m->record;
+    if (!rec)
+        return 0;
+    /* The wire carries id and source once, at the top. A record that
+     * names another document is a caller bug, not something to send. */
+    if ((rec->id[0] && strcmp(rec->id, m->id) != 0)
+        || (rec->source && strcmp(rec->source, m->source) != 0))
+        return 0;
+    if (!message_text_ok(rec->kind, MESSAGE_MAX_TEXT, 0)
+        || !message_text_ok(rec->lang, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+        || !message_text_ok(rec->title, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+        || !message_text_ok(rec->published, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+        || !message_text_ok(rec->author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+        || !message_text_ok(rec->body, MESSAGE_MAX_BODY, 0)
+        || rec->entity_count > MESSAGE_MAX_ITEMS
+        || rec->keyword_count > MESSAGE_MAX_ITEMS)
+        return 0;
+    for (size_t i = 0; i < rec->entity_count; i++) {
+        const entity_t *e = &rec->entities[i];
+        if (!message_text_ok(e->type, MESSAGE_MAX_TEXT, 0)
+            || !message_text_ok(e->text, MESSAGE_MAX_TEXT, 0)
+            || !message_text_ok(e->unit, MESSAGE_MAX_TEXT, TEXT_NULLABLE))
+            return 0;
+    }
+    for (size_t i = 0; i < rec->keyword_count; i++)
+        if (!message_text_ok(rec->keywords[i], MESSAGE_MAX_TEXT, 0))
+            return 0;
+    return 1;
+}
+
+static int message_ok(const message_t *m)
+{
+    switch (m->type) {
+    case MSG_READY:
+        return m->credit <= MESSAGE_MAX_CREDIT && m->received <= MESSAGE_MAX_RECEIVED;
+    case MSG_DOC:
+        return header_ok(m) && m->body_len <= MESSAGE_MAX_BODY
+            && (m->body || m->body_len == 0)
+            && message_text_ok(m->hints.title, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && message_text_ok(m->hints.published, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && message_text_ok(m->hints.author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && message_text_ok(m->hints.lang, MESSAGE_MAX_TEXT, TEXT_NULLABLE);
+    case MSG_RESULT:
+        return header_ok(m) && record_ok(m);
+    case MSG_FAILED:
+        return header_ok(m) && message_text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY);
+    case MSG_ACK:
+        return hash_is_doc_id(m->id) && ack_status_name(m->status) != NULL;
+    case MSG_HELLO:
+        return message_session_ok(m->session);
+    case MSG_SUBMIT:
+        return m->ref <= MESSAGE_MAX_REF && m->body_len <= MESSAGE_MAX_BODY
+            && (m->body || m->body_len == 0)
+            && (!m->source || source_ok(m->source))
+            && message_text_ok(m->hints.title, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && message_text_ok(m->hints.published, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && message_text_ok(m->hints.author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            && message_text_ok(m->hints.lang, MESSAGE_MAX_TEXT, TEXT_NULLABLE);
+    case MSG_ACCEPTED:
+        return m->ref <= MESSAGE_MAX_REF && hash_is_doc_id(m->id);
+    case MSG_COMMITTED:
+        return m->ref <= MESSAGE_MAX_REF && hash_is_doc_id(m->id)
+            && ack_status_name(m->status) != NULL;
+    case MSG_REJECTED:
+        return m->ref <= MESSAGE_MAX_REF && message_text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY);
+    }
+    return 0;
+}
+
+/* msgpack-c reports a failed write (only an sbuffer realloc can fail)
+ * per call; we remember it once and check at the end. */
+typedef struct {
+    msgpack_sbuffer sbuf;
+    msgpack_packer pk;
+    int failed;
+} writer_t;
+
+static void put_map(writer_t *w, size_t count)
+{
+    w->failed |= msgpack_pack_map(&w->pk, count) != 0;
+}
+
+static void put_array(writer_t *w, size_t count)
+{
+    w->failed |= msgpack_pack_array(&w->pk, count) != 0;
+}
+
+static void put_nil(writer_t *w)
+{
+    w->failed |= msgpack_pack_nil(&w->pk) != 0;
+}
+
+static void put_uint(writer_t *w, uint64_t value)
+{
+    w->failed |= msgpack_pack_uint64(&w->pk, value) != 0;
+}
+
+static void put_double(writer_t *w, double value)
+{
+    w->failed |= msgpack_pack_double(&w->pk, value) != 0;
+}
+
+static void put_str(writer_t *w, const char *s)
+{
+    size_t len = strlen(s);
+    w->failed |= msgpack_pack_str(&w->pk, len) != 0
+              || msgpack_pack_str_body(&w->pk, s, len) != 0;
+}
+
+static void put_str_or_nil(writer_t *w, const char *s)
+{
+    if (s)
+        put_str(w, s);
+    else
+        put_nil(w);
+}
+
+static void put_bool(writer_t *w, int value)
+{
+    w->failed |= (value ? msgpack_pack_true(&w->pk) : msgpack_pack_false(&w->pk)) != 0;
+}
+
+static void put_bin(writer_t *w, const uint8_t *data, size_t len)
+{
+    w->failed |= msgpack_pack_bin(&w->pk, len) != 0
+              || msgpack_pack_bin_body(&w->pk, data, len) != 0;
+}
+
+/* Opens the top-level map: `entries` counts v and type too. */
+static void put_envelope(writer_t *w, const message_t *m, size_t entries)
+{
+    put_map(w, entries);
+    put_str(w, "v");
+    put_uint(w, MESSAGE_VERSION);
+    put_str(w, "type");
+    put_str(w, message_type_name(m->type));
+}
+
+/* str when the source is UTF-8, as nearly every one is; bin carries
+ * the exact bytes of one that is not, so nothing is lost on the way. */
+static void put_source(writer_t *w, const char *source)
+{
+    if (text_is_utf8(source))
+        put_str(w, source);
+    else
+        put_bin(w, (const uint8_t *)source, strlen(source));
+}
+
+static void put_header(writer_t *w, const message_t *m)
+{
+    put_str(w, "id");
+    put_str(w, m->id);
+    put_str(w, "source");
+    put_source(w, m->source);
+    put_str(w, "attempt");
+    put_uint(w, m->attempt);
+}
+
+static void put_entity(writer_t *w, const entity_t *e)
+{
+    put_map(w, 4);
+    put_str(w, "type");
+    put_str(w, e->type);
+    put_str(w, "text");
+    put_str(w, e->text);
+    put_str(w, "value");
+    if (e->has_value)
+        put_double(w, e->value);
+    else
+        put_nil(w);
+    put_str(w, "unit");
+    put_str_or_nil(w, e->unit);
+}
+
+static void put_record(writer_t *w, const record_t *rec)
+{
+    char simhash[17];
+    record_simhash_hex(rec, simhash);
+    put_map(w, 9);
+    put_str(w, "kind");
+    put_str(w, rec->kind);
+    put_str(w, "lang");
+    put_str_or_nil(w, rec->lang);
+    put_str(w, "title");
+    put_str_or_nil(w, rec->title);
+    put_str(w, "published");
+    put_str_or_nil(w, rec->published);
+    put_str(w, "author");
+    put_str_or_nil(w, rec->author);
+    put_str(w, "body");
+    put_str(w, rec->body);
+    put_str(w, "entities");
+    put_array(w, rec->entity_count);
+    for (size_t i = 0; i < rec->entity_count; i++)
+        put_entity(w, &rec->entities[i]);
+    put_str(w, "keywords");
+    put_array(w, rec->keyword_count);
+    for (size_t i = 0; i < rec->keyword_count; i++)
+        put_str(w, rec->keywords[i]);
+    put_str(w, "simhash");
+    put_str(w, simhash);
+}
+
+/* Only the hints that are set: the map's keys are all optional. */
+static void put_hints(writer_t *w, const doc_hints_t *h)
+{
+    const char *const keys[] = { "title", "published", "author", "lang" };
+    const char *const values[] = { h->title, h->published, h->author, h->lang };
+    size_t count = 0;
+    for (size_t i = 0; i < 4; i++)
+        count += values[i] != NULL;
+    put_str(w, "hints");
+    put_map(w, count);
+    for (size_t i = 0; i < 4; i++) {
+        if (!values[i])
+            continue;
+        put_str(w, keys[i]);
+        put_str(w, values[i]);
+    }
+}
+
+static void put_message(writer_t *w, const message_t *m)
+{
+    switch (m->type) {
+    case MSG_READY:
+        put_envelope(w, m, 4);
+        put_str(w, "credit");
+        put_uint(w, m->credit);
+        put_str(w, "received");
+        put_uint(w, m->received);
+        break;
+    case MSG_DOC:
+        put_envelope(w, m, doc_hints_any(&m->hints) ? 7 : 6);
+        put_header(w, m);
+        put_str(w, "body");
+        put_bin(w, m->body, m->body_len);
+        if (doc_hints_any(&m->hints))
+            put_hints(w, &m->hints);
+        break;
+    case MSG_RESULT:
+        put_envelope(w, m, 6);
+        put_header(w, m);
+        put_str(w, "record");
+        put_record(w, m->record);
+        break;
+    case MSG_FAILED:
+        put_envelope(w, m, 6);
+        put_header(w, m);
+        put_str(w, "error");
+        put_str(w, m->error);
+        break;
+    case MSG_ACK:
+        put_envelope(w, m, 4);
+        put_str(w, "id");
+        put_str(w, m->id);
+        put_str(w, "status");
+        put_str(w, ack_status_name(m->status));
+        break;
+    case MSG_HELLO:
+        put_envelope(w, m, 3);
+        put_str(w, "session");
+        put_str(w, m->session);
+        break;
+    case MSG_SUBMIT:
+        put_envelope(w, m, 5 + (m->source != NULL) + doc_hints_any(&m->hints));
+        put_str(w, "ref");
+        put_uint(w, m->ref);
+        put_str(w, "body");
+        put_bin(w, m->body, m->body_len);
+        put_str(w, "commit");
+        put_bool(w, m->want_commit);
+        if (m->source) {
+            put_str(w, "source");
+            put_source(w, m->source);
+        }
+        if (doc_hints_any(&m->hints))
+            put_hints(w, &m->hints);
+        break;
+    case MSG_ACCEPTED:
+        put_envelope(w, m, 4);
+        put_str(w, "ref");
+        put_uint(w, m->ref);
+        put_str(w, "id");
+        put_str(w, m->id);
+        break;
+    case MSG_COMMITTED:
+        put_envelope(w, m, 5);
+        put_str(w, "ref");
+        put_uint(w, m->ref);
+        put_str(w, "id");
+        put_str(w, m->id);
+        put_str(w, "status");
+        put_str(w, ack_status_name(m->status));
+        break;
+    case MSG_REJECTED:
+        put_envelope(w, m, 4);
+        put_str(w, "ref");
+        if (m->has_ref)
+            put_uint(w, m->ref);
+        else
+            put_nil(w);
+        put_str(w, "error");
+        put_str(w, m->error);
+        break;
+    }
+}
+
+int message_encode(const message_t *self, uint8_t **data, size_t *len)
+{
+    if (!self || !message_ok(self))
+        return -1;
+    writer_t w;
+    msgpack_sbuffer_init(&w.sbuf);
+    msgpack_packer_init(&w.pk, &w.sbuf, msgpack_sbuffer_write);
+    w.failed = 0;
+    put_message(&w, self);
+    if (w.failed) {
+        msgpack_sbuffer_destroy(&w.sbuf);
+        return -1;
+    }
+    /* sbuffer memory comes from realloc: the caller's free() fits. */
+    *len = w.sbuf.size;
+    *data = (uint8_t *)msgpack_sbuffer_release(&w.sbuf);
+    return 0;
+}
