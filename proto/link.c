@@ -124,8 +124,8 @@ static const char *handshake_problem(uint16_t event, uint32_t value, int bound)
         return bound ? "its CurveZMQ handshake does not decrypt (it names another server key)"
                      : "the CurveZMQ handshake does not decrypt: does the --*-cert option name "
                        "this server's certificate?";
-    return bound ? "the handshake did not complete: the peer hung up, names another server "
-                   "key, or is no ZeroMQ peer"
+    return bound ? "the handshake did not complete: a peer without CurveZMQ or naming "
+                   "another server key, one that hung up, or no ZeroMQ peer"
                  : "the handshake failed: a wrong server certificate (--producer-cert, "
                    "--sink-cert), --insecure on one side only, or not a feedmill peer of "
                    "this kind";

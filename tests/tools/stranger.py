@@ -12,6 +12,8 @@ without CurveZMQ, to show what a stranger on the network can and cannot do:
   stranger.py [KEYS] failed ENDPOINT ID       PUSH a FAILED (a dead letter, at the sink)
   stranger.py [KEYS] work-failed ENDPOINT ID  a FAILED attempt on the work socket
   stranger.py [KEYS] ack ENDPOINT ID...       PUSH an ACK "stored" for each ID
+  stranger.py [KEYS] submit ENDPOINT FILE     SUBMIT FILE's bytes (ref 1) to a submission
+      socket and print the type of the answer ("accepted"), or nothing after 3 s
 
 KEYS: --cert FILE (our secret certificate, CZMQ's format) or --random-key
 (a fresh key pair nobody allowed), with --server FILE (the server's public
@@ -84,6 +86,16 @@ def main():
                 received += 1
                 if doc.get("type") == "doc":
                     print(doc["id"], flush=True)
+    elif args.mode == "submit":
+        socket = connect(ctx, zmq.DEALER, args)
+        with open(args.rest[0], "rb") as f:
+            body = f.read()
+        try:
+            socket.send(message("submit", ref=1, body=body))
+        except zmq.Again:
+            print("stranger: not delivered (no connection)", file=sys.stderr)
+        if socket.poll(3000):
+            print(msgpack.unpackb(socket.recv(), raw=False).get("type"), flush=True)
     else:
         kind = zmq.DEALER if args.mode == "work-failed" else zmq.PUSH
         socket = connect(ctx, kind, args)
