@@ -1,10 +1,12 @@
 /* boiler: boilerplate rules over a paragraph list. See boiler.h. */
 #include "boiler.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "meta.h"
 #include "text.h"
+#include "tokens.h"
 #include "utf8.h"
 
 /* A menu item is at most this wide (10 Hangul syllables, 20 letters). */
@@ -16,6 +18,8 @@
 /* A widget heading is short; a longer "heading" is a lead paragraph
  * styled as one. */
 #define ORPHAN_HEADING_WIDTH 80
+/* A paragraph this wide or wider is dropped when it repeats one. */
+#define DUPLICATE_MIN_WIDTH 80
 /* Footer markers are only trusted on lines up to this wide. */
 #define FOOTER_LINE_WIDTH 200
 
@@ -62,8 +66,15 @@ static const char *const trailer_words[] = {
     "te puede interesar", "también te puede interesar", "lo más leído", "más noticias",
     "comentarios", "etiquetas", "à lire aussi", "lire aussi", "sur le même sujet",
     "articles similaires", "les plus lus", "commentaires", "articoli correlati",
-    "potrebbe interessarti", "leggi anche",
+    "potrebbe interessarti", "leggi anche", "about the author", "über den autor",
+    "über die autorin", "zum autor", "zur autorin", "zobacz również", "zobacz też",
+    "comments are closed", "kommentare sind geschlossen", "veja também",
 };
+
+/* A trailer heading may go on ("Mehr zum Thema auf example.org:",
+ * "Related Coverage"): short lines that start with a trailer word and
+ * a separator count too. */
+#define TRAILER_LINE_WIDTH 60
 
 /* Substrings that mark a (short) line as footer or UI text. */
 static const char *const footer_markers[] = {
@@ -125,6 +136,18 @@ static int contains_any(const char *const *list, size_t n, const char *s)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* 1 when s starts with a word of the list followed by a space, a colon
+ * or a full stop. */
+static int starts_with_any(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t m = strlen(list[i]);
+        if (strncmp(s, list[i], m) == 0 && (s[m] == ' ' || s[m] == ':' || s[m] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
 static int few_letters(const line_t *l)
 {
     size_t i = 0, letters = 0;
@@ -134,6 +157,27 @@ static int few_letters(const line_t *l)
         letters += cp_is_letter(cp);
     }
     return letters < 2;
+}
+
+/* A photo caption in Korean news ends with its credit: "... 악수하고
+ * 있다. (사진=AFP, 뉴스1)", "...(사진=홍길동 기자)", "[사진 제공=...]". */
+static int photo_caption(const line_t *l)
+{
+    size_t end = l->len;
+    while (end > 0 && l->text[end - 1] == ' ')
+        end--;
+    if (end == 0 || (l->text[end - 1] != ')' && l->text[end - 1] != ']'))
+        return 0;
+    char open = l->text[end - 1] == ')' ? '(' : '[';
+    size_t p = end - 1;
+    while (p > 0 && l->text[p - 1] != open)
+        p--;
+    if (p == 0)
+        return 0;
+    const char *credit = l->text + p;
+    size_t n = end - 1 - p;
+    return n > strlen("사진") && memcmp(credit, "사진", strlen("사진")) == 0 &&
+           (memchr(credit, '=', n) || memmem(credit, n, "제공", strlen("제공")));
 }
 
 /* Rules that judge one line alone. */
@@ -150,7 +194,7 @@ static void mark_lines(lines_t *lines, int text_rules)
             (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
              contains_any(footer_markers, COUNT(footer_markers), s)) ||
             meta_timestamp_line(l->text, l->len, iso, &publish) ||
-            meta_byline(l->text, l->len, NULL))
+            meta_byline(l->text, l->len, NULL) || photo_caption(l))
             l->drop = 1;
     }
     buf_free(&norm);
@@ -234,6 +278,8 @@ static void cut_trailer(lines_t *lines)
             normalise(l, &norm);
             const char *s = buf_str(&norm);
             if (in_list(trailer_words, COUNT(trailer_words), s) ||
+                (utf8_width(l->text, l->len) <= TRAILER_LINE_WIDTH &&
+                 starts_with_any(trailer_words, COUNT(trailer_words), s)) ||
                 (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
                  contains_any(copyright_markers, COUNT(copyright_markers), s))) {
                 for (size_t k = i; k < lines->n; k++)
@@ -246,11 +292,54 @@ static void cut_trailer(lines_t *lines)
     buf_free(&norm);
 }
 
+typedef struct line_key {
+    uint64_t hash;
+    size_t index;
+} line_key_t;
+
+static int by_hash_then_index(const void *a, const void *b)
+{
+    const line_key_t *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A paragraph the page or the scraper wrote twice (a block repeated for
+ * another screen size, a copy pasted twice) is kept the first time.
+ * Only paragraphs: short lines ("Share", a dateline) repeat for other
+ * reasons and other rules judge them. Hashes sorted, so any length of
+ * document costs n log n. */
+static void mark_duplicates(lines_t *lines)
+{
+    line_key_t *keys = xcalloc(lines->n ? lines->n : 1, sizeof(line_key_t));
+    size_t n = 0;
+    for (size_t i = 0; i < lines->n; i++) {
+        const line_t *l = &lines->v[i];
+        if (!l->drop && !l->heading && utf8_width(l->text, l->len) >= DUPLICATE_MIN_WIDTH)
+            keys[n++] = (line_key_t){ token_hash(l->text, l->len), i };
+    }
+    qsort(keys, n, sizeof(line_key_t), by_hash_then_index);
+    for (size_t k = 1; k < n; k++) {
+        /* The first of a run of equal hashes is the earliest line. */
+        size_t first = k - 1;
+        while (first > 0 && keys[first - 1].hash == keys[k].hash)
+            first--;
+        const line_t *a = &lines->v[keys[first].index];
+        line_t *b = &lines->v[keys[k].index];
+        if (keys[first].hash == keys[k].hash && a->len == b->len &&
+            memcmp(a->text, b->text, a->len) == 0)
+            b->drop = 1;
+    }
+    free(keys);
+}
+
 void boiler_mark_text(lines_t *lines)
 {
     mark_lines(lines, 1);
     mark_menu_runs(lines);
     mark_repeats(lines);
+    mark_duplicates(lines);
     cut_trailer(lines);
 }
 
@@ -276,6 +365,7 @@ static void drop_orphan_headings(lines_t *lines)
 void boiler_mark_html(lines_t *lines)
 {
     mark_lines(lines, 0);
+    mark_duplicates(lines);
     cut_trailer(lines);
     drop_orphan_headings(lines);
 }

@@ -6,6 +6,9 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <uchardet/uchardet.h>
 
 #include "common/buf.h"
 #include "utf8.h"
@@ -13,6 +16,8 @@
 /* How far into a document we look for a <meta charset>. The HTML spec
  * says 1024 bytes; real pages put long scripts first, so look further. */
 #define CHARSET_SNIFF_BYTES 8192
+/* How much of an undeclared document libuchardet reads to decide. */
+#define CHARSET_DETECT_BYTES 65536
 
 typedef struct bom {
     const char *bytes;
@@ -38,6 +43,29 @@ static const bom_t *bom_of(const uint8_t *data, size_t len)
     return NULL;
 }
 
+/* UTF-16 without a byte-order mark: text in it has a NUL in every
+ * character of the Latin, digit and punctuation ranges (spaces and
+ * newlines at least, in any script), always on the same side of the
+ * 16-bit unit. Legacy 8-bit encodings and UTF-8 never have NULs. Returns
+ * the iconv name, or NULL. */
+static const char *utf16_without_bom(const uint8_t *data, size_t len)
+{
+    size_t n = len < CHARSET_SNIFF_BYTES ? len : CHARSET_SNIFF_BYTES;
+    n &= ~(size_t)1;
+    size_t even = 0, odd = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        even += data[i] == 0;
+        odd += data[i + 1] == 0;
+    }
+    /* One side in every tenth unit at least, the other side ten times less
+     * (U+AC00 "가" is 0x00 0xAC: CJK text has a few NULs of its own). */
+    if (n >= 4 && odd * 20 >= n && even * 10 <= odd)
+        return "UTF-16LE";
+    if (n >= 4 && even * 20 >= n && odd * 10 <= even)
+        return "UTF-16BE";
+    return NULL;
+}
+
 /* Git's rule (a NUL early on means binary) plus a share test for files
  * whose first NUL comes late or never: random bytes are ~10% control
  * bytes, text is well under 1%. Tab, newlines, form feed, ESC (ISO-2022
@@ -45,10 +73,23 @@ static const bom_t *bom_of(const uint8_t *data, size_t len)
 int charset_is_binary(const uint8_t *data, size_t len)
 {
     const bom_t *bom = bom_of(data, len);
-    if (bom && bom->unit > 1)
+    if ((bom && bom->unit > 1) || utf16_without_bom(data, len))
         return 0;
     size_t suspicious = 0;
     for (size_t i = 0; i < len; i++) {
+        /* Eight bytes none of which has its low seven bits below 0x20
+         * or all set (0x7F, 0xFF): nothing to count, skip. With every
+         * high bit forced on, no subtraction borrows across bytes. */
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, data + i, 8);
+            const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
+            uint64_t x = w ^ (ones * 0x7F);
+            if ((((w | highs) - ones * 0x20) & ((x | highs) - ones) & highs) == highs) {
+                i += 7;
+                continue;
+            }
+        }
         uint8_t c = data[i];
         if (c == 0 && i < CHARSET_SNIFF_BYTES)
             return 1;
@@ -181,29 +222,55 @@ static int charset_declared(const uint8_t *data, size_t len, char *label,
     return 0;
 }
 
-/* EUC-KR/CP949 is a lead byte 0x81-0xFE and a trail byte 0x41-0x5A,
- * 0x61-0x7A or 0x81-0xFE. Korean text is mostly KS X 1001 pairs (both
- * bytes >= 0xA1); Latin-1 text almost never forms valid pairs at all. */
-static int looks_cp949(const uint8_t *d, size_t len)
+/* uchardet names the encodings it finds as IANA labels; the ones it
+ * can report that a browser reads as a superset map to that superset
+ * (charset_canonical), others go to iconv as they are. */
+static const char *detected_name(const char *label, char *upper, size_t cap,
+                                 int *canonical)
 {
-    size_t pairs = 0, ks = 0, bad = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (d[i] < 0x80)
-            continue;
-        uint8_t t = i + 1 < len ? d[i + 1] : 0;
-        int lead_ok = d[i] >= 0x81 && d[i] <= 0xFE;
-        int trail_ok = (t >= 0x41 && t <= 0x5A) || (t >= 0x61 && t <= 0x7A) ||
-                       (t >= 0x81 && t <= 0xFE);
-        if (lead_ok && trail_ok) {
-            pairs++;
-            if (d[i] >= 0xA1 && t >= 0xA1)
-                ks++;
-            i++;
-        } else {
-            bad++;
-        }
+    char lower[40];
+    size_t n = 0;
+    for (; label[n] && n + 1 < sizeof(lower); n++)
+        lower[n] = (char)ascii_lower((unsigned char)label[n]);
+    lower[n] = '\0';
+    const char *name = charset_canonical(lower);
+    *canonical = name != NULL;
+    if (name)
+        return name;
+    for (n = 0; label[n] && n + 1 < cap; n++)
+        upper[n] = (char)(label[n] >= 'a' && label[n] <= 'z' ? label[n] - 32 : label[n]);
+    upper[n] = '\0';
+    return upper;
+}
+
+/* The encoding libuchardet finds in the bytes (its statistical models
+ * of Korean, Japanese, Chinese, Cyrillic, Greek, Central European ...
+ * text), converted into out. Returns the name used, or NULL when it
+ * finds nothing or iconv cannot convert it. The first
+ * CHARSET_DETECT_BYTES decide: enough text for any of its models. */
+static const char *decode_detected(const uint8_t *data, size_t len, buf_t *out)
+{
+    uchardet_t ud = uchardet_new();
+    if (!ud)
+        return NULL;
+    size_t n = len < CHARSET_DETECT_BYTES ? len : CHARSET_DETECT_BYTES;
+    const char *name = NULL;
+    char upper[40];
+    int canonical = 0;
+    if (uchardet_handle_data(ud, (const char *)data, n) == 0) {
+        uchardet_data_end(ud);
+        const char *label = uchardet_get_charset(ud);
+        if (label && label[0] && strcasecmp(label, "ascii") != 0)
+            name = detected_name(label, upper, sizeof(upper), &canonical);
     }
-    return pairs > 0 && bad * 50 <= pairs && ks * 10 >= pairs * 7;
+    uchardet_delete(ud);
+    /* UTF-8 was ruled out before; uchardet says it of bytes it cannot
+     * place, and those read best as windows-1252. */
+    if (!name || strcmp(name, "UTF-8") == 0)
+        return NULL;
+    if (iconv_lossy(name, 1, data, len, out) != 0)
+        return NULL;
+    return canonical ? name : "detected";   /* static names only */
 }
 
 /* UTF-8 with some broken sequences (a file cut mid-character, a bad
@@ -241,6 +308,9 @@ static const char *decode(const uint8_t *data, size_t len, buf_t *out)
             buf_append(out, data, len);
         return bom->charset;
     }
+    const char *utf16 = utf16_without_bom(data, len);
+    if (utf16 && iconv_lossy(utf16, 2, data, len, out) == 0)
+        return utf16;
     /* utf8_sanitize (in charset_to_utf8) turns the bad bytes to U+FFFD. */
     if (utf8_valid((const char *)data, len) || mostly_utf8(data, len)) {
         buf_append(out, data, len);
@@ -260,10 +330,12 @@ static const char *decode(const uint8_t *data, size_t len, buf_t *out)
         if (!name && iconv_lossy(label, 1, data, len, out) == 0)
             return "declared";
     }
-    /* Korean pages saved as EUC-KR under a template that says UTF-8 are
-     * common enough to trust the bytes over the label. */
-    if (looks_cp949(data, len) && iconv_lossy("CP949", 1, data, len, out) == 0)
-        return "CP949";
+    /* Undeclared, or declared UTF-8 and not UTF-8 (Korean pages saved as
+     * EUC-KR under a template that says UTF-8 are common): the bytes
+     * decide. */
+    const char *detected = decode_detected(data, len, out);
+    if (detected)
+        return detected;
     if (declared_utf8) {
         buf_append(out, data, len);
         return "UTF-8";

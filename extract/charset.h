@@ -2,11 +2,12 @@
  *
  * Everything after this step works on valid UTF-8 only, so this is the one
  * place that deals with encodings. Detection order, most to least certain:
- * byte-order mark, (almost) valid UTF-8, a charset declared in the HTML
- * <meta> (or XML prolog), a structural test for EUC-KR/CP949 (Korean
- * pages without a declaration, or with a wrong one, are common in
- * feedmill's input), then windows-1252, which decodes any byte, as
- * browsers do for undeclared Western pages. */
+ * byte-order mark, UTF-16 without one (NUL bytes on one side of every
+ * unit of Latin text), (almost) valid UTF-8, a charset declared in the
+ * HTML <meta> (or XML prolog), then libuchardet's verdict on the bytes
+ * (Shift_JIS, EUC-JP, EUC-KR, GBK, windows-125x, ...; it also overrules
+ * a page that says UTF-8 and is not), then windows-1252, which decodes
+ * any byte, as browsers do for undeclared Western pages. */
 #ifndef FEEDMILL_EXTRACT_CHARSET_H
 #define FEEDMILL_EXTRACT_CHARSET_H
 
@@ -14,7 +15,7 @@
 #include <stdint.h>
 
 /* 1 when the bytes are not a text document in any encoding we read:
- * NUL bytes (outside UTF-16/32 with a BOM) or a high share of control
+ * NUL bytes (outside UTF-16/32) or a high share of control
  * bytes. */
 int charset_is_binary(const uint8_t *data, size_t len);
 

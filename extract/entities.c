@@ -1,4 +1,5 @@
-/* entities: money and percent recognition. See entities.h.
+/* entities: money and percent recognition, and the order of all
+ * recognisers. See entities.h.
  *
  * One left-to-right scan. At each word start we try, in order, a
  * currency-first amount ("$3 million"), then a number ("3억", "1,200",
@@ -10,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "entities_contact.h"
+#include "entities_names.h"
+#include "entity_list.h"
 #include "numbers.h"
 #include "utf8.h"
 
@@ -196,25 +200,23 @@ static int number_start(const char *s, size_t len, size_t i)
     return 1;
 }
 
-static void add(record_t *rec, const char *type, const char *s, size_t start,
-                size_t end, double value, const char *unit)
+static void add(entity_list_t *list, const char *type, size_t start, size_t end,
+                double value, const char *unit)
 {
-    buf_t span = BUF_INIT;
-    buf_append(&span, s + start, end - start);
-    record_add_entity(rec, type, buf_str(&span), value, 1, unit);
-    buf_free(&span);
+    entity_list_add(list, type, start, end, value, 1, unit, NULL);
 }
 
-void entities_add(record_t *rec, const char *s, size_t len)
+/* Money and percentages, appended to list in text order. */
+static void add_amounts(entity_list_t *list, const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len && rec->entity_count < ENTITIES_MAX) {
+    while (i < len && list->n < ENTITY_LIST_MAX) {
         double value = 0.0;
         const char *code = NULL;
         size_t end;
         if ((i == 0 || !ascii_alpha((unsigned char)s[i - 1])) &&
             (end = prefixed_amount(s, len, i, &value, &code)) > 0) {
-            add(rec, "money", s, i, end, value, code);
+            add(list, "money", i, end, value, code);
             i = end;
             continue;
         }
@@ -224,9 +226,9 @@ void entities_add(record_t *rec, const char *s, size_t len)
             double scaled = value;
             size_t after_scale = scale_after(s, len, k, &scaled);
             if ((end = currency_after(s, len, after_scale, &code)) > 0) {
-                add(rec, "money", s, i, end, scaled, code);
+                add(list, "money", i, end, scaled, code);
             } else if ((end = percent_after(s, len, k)) > 0) {
-                add(rec, "percent", s, i, end, value, "%");
+                add(list, "percent", i, end, value, "%");
             } else {
                 end = k;
             }
@@ -236,4 +238,14 @@ void entities_add(record_t *rec, const char *s, size_t len)
         uint32_t cp;
         i = utf8_next(s, len, i, &cp);
     }
+}
+
+void entities_add(record_t *rec, const char *s, size_t len)
+{
+    entity_list_t list = ENTITY_LIST_INIT;
+    /* Amounts first: a span they claim is no date or phone number. */
+    add_amounts(&list, s, len);
+    entities_contact(&list, s, len);
+    entities_names(&list, s, len);
+    entity_list_flush(&list, s, rec, ENTITIES_MAX);
 }

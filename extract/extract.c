@@ -3,7 +3,7 @@
  * The orchestration only: refuse what is not a text document, decode to
  * UTF-8 once (charset.c), split into paragraphs the way the document kind
  * needs (text.c + boiler.c, or html.c), read the metadata (meta.c,
- * html_meta.c), then derive language, keywords, fingerprint and entities
+ * html_meta.c), compose the text to NFC (nfc.c), then derive language, keywords, fingerprint and entities
  * from the finished body. Every later step sees valid UTF-8 only. */
 #include "extract.h"
 #include "gzip.h"
@@ -20,6 +20,7 @@
 #include "lang.h"
 #include "lines.h"
 #include "meta.h"
+#include "nfc.h"
 #include "simhash.h"
 #include "text.h"
 
@@ -73,6 +74,10 @@ static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta
     html_meta(doc, meta);
     html_main_text(doc, lines);
     html_free(doc);
+    /* A page without tags for them may still carry a byline and an
+     * "입력 2026.03.03 00:04" line in its text. */
+    if (!meta->author || !meta->published)
+        meta_from_text_lines(lines, meta);
     boiler_mark_html(lines);
     /* A title taken from the page's own tags repeats as a heading in the
      * body; one taken from the body is the body. */
@@ -149,6 +154,14 @@ static record_t *extract_bytes(const char *source, const uint8_t *data, size_t l
         return refuse(error, "no text content");
     }
 
+    /* Composed the one canonical way before anything compares bytes
+     * (keywords, SimHash, entities, the sink's searches). */
+    size_t body_len = body.len;
+    char *text = buf_detach(&body);
+    nfc_normalise(&text, &body_len);
+    nfc_normalise(&meta.title, NULL);
+    nfc_normalise(&meta.author, NULL);
+
     record_t *rec = record_new();
     hash_doc_id(data, len, rec->id);
     rec->source = source ? xstrdup(source) : NULL;
@@ -156,8 +169,7 @@ static record_t *extract_bytes(const char *source, const uint8_t *data, size_t l
     rec->title = meta.title;
     rec->published = meta.published;
     rec->author = meta.author;
-    size_t body_len = body.len;
-    rec->body = buf_detach(&body);
+    rec->body = text;
     rec->lang = xstrdup(lang_detect(rec->body, body_len, meta.lang));
     free(meta.lang);
     keywords_add(rec, rec->title, rec->body, body_len);

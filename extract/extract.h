@@ -14,7 +14,7 @@
 
 /* Bumped whenever extraction output changes for the same input: the sink
  * refreshes stored rows written by an older extractor. */
-#define EXTRACT_VERSION 2
+#define EXTRACT_VERSION 3
 
 /* Returns a record whose id is hash_doc_id(data) and whose source is a
  * copy of `source`; or NULL with a human-readable reason in *error

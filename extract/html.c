@@ -15,12 +15,9 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "html_filter.h"
 #include "text.h"
 #include "utf8.h"
-
-/* libxml2 compares each attribute of a tag with all earlier ones (time
- * quadratic in their number); real tags have a few dozen at most. */
-#define HTML_MAX_ATTRS 128
 
 /* ---- parsing ------------------------------------------------------- */
 
@@ -39,70 +36,20 @@ static void html_init(void)
     xmlThrDefSetGenericErrorFunc(NULL, silent);
 }
 
-/* Scans the tags of s, counting attributes outside quoted values; with
- * out set, copies s there minus every attribute past HTML_MAX_ATTRS in a
- * tag. Returns 1 when some tag has too many. A '<' always ends a tag, so
- * a misread tag can never swallow the next one (</script> above all). */
-static int limit_attributes(const char *s, size_t len, buf_t *out)
-{
-    int in_tag = 0, quote = 0, after_eq = 0, space = 0, over = 0;
-    size_t attrs = 0, run = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        int drop = 0;
-        if (quote) {
-            quote = c == quote ? 0 : quote;
-            drop = attrs > HTML_MAX_ATTRS;
-        } else if (c == '<') {
-            in_tag = i + 1 < len && ascii_alpha((unsigned char)s[i + 1]);
-            attrs = 0, space = 0, after_eq = 0;
-        } else if (!in_tag) {
-            continue;
-        } else if (c == '>') {
-            in_tag = 0;
-        } else if ((c == '"' || c == '\'') && after_eq) {
-            quote = c;
-            after_eq = 0;
-            drop = attrs > HTML_MAX_ATTRS;
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = 1;                   /* "a = b" keeps after_eq */
-            drop = attrs > HTML_MAX_ATTRS;
-        } else {
-            if (space && c != '=' && c != '/' && !after_eq)
-                attrs++;
-            after_eq = c == '=';
-            space = 0;
-            drop = attrs > HTML_MAX_ATTRS;
-        }
-        if (!drop)
-            continue;
-        over = 1;
-        if (!out)
-            return 1;
-        buf_append(out, s + run, i - run);
-        run = i + 1;
-    }
-    if (out)
-        buf_append(out, s + run, len - run);
-    return over;
-}
-
 struct _xmlDoc *html_parse(const char *utf8, size_t len)
 {
     pthread_once(&html_once, html_init);
     xmlSetGenericErrorFunc(NULL, silent);      /* this thread's handler */
-    buf_t limited = BUF_INIT;
-    if (limit_attributes(utf8, len, NULL)) {
-        limit_attributes(utf8, len, &limited);
-        utf8 = buf_str(&limited);
-        len = limited.len;
-    }
+    buf_t filtered = BUF_INIT;
+    html_filter(utf8, len, &filtered);
+    utf8 = buf_str(&filtered);
+    len = filtered.len;
     int n = len > INT_MAX ? INT_MAX : (int)len;
     xmlDoc *doc = htmlReadMemory(utf8, n, NULL, "UTF-8",
                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                     HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC);
-    buf_free(&limited);
+                                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOBLANKS |
+                                     HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+    buf_free(&filtered);
     return doc;
 }
 
@@ -117,7 +64,7 @@ void html_free(struct _xmlDoc *doc)
 int html_is(const struct _xmlNode *node, const char *name)
 {
     return node && node->type == XML_ELEMENT_NODE && node->name &&
-           strcmp((const char *)node->name, name) == 0;
+           node->name[0] == (xmlChar)name[0] && strcmp((const char *)node->name, name) == 0;
 }
 
 char *html_attr(struct _xmlNode *node, const char *name)

@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "date.h"
+#include "jsonld.h"
 #include "utf8.h"
 
 #define NO_RANK 100
@@ -161,8 +162,9 @@ static void read_itemprop(xmlNode *n, found_t *f)
     free(prop);
 }
 
-/* JSON-LD without a JSON parser: the first "datePublished": "..." is all
- * we need, and a string search cannot be confused by nesting. */
+/* JSON-LD, parsed with jansson (jsonld.c): its datePublished ranks with
+ * the article:published_time kind of meta tag's second tier, its
+ * headline and author with twitter:title and article:author. */
 static void read_json_ld(xmlNode *script, found_t *f)
 {
     char *type = html_attr(script, "type");
@@ -174,14 +176,15 @@ static void read_json_ld(xmlNode *script, found_t *f)
     for (xmlNode *c = script->children; c; c = c->next)
         if (c->content)
             buf_puts(&b, (const char *)c->content);
-    const char *p = strstr(buf_str(&b), "\"datePublished\"");
-    if (p) {
-        p += strlen("\"datePublished\"");
-        while (*p == ' ' || *p == ':' || *p == '\n' || *p == '\t')
-            p++;
-        if (*p == '"')
-            offer_date(&f->date, p + 1, 1);
+    jsonld_meta_t m = { NULL, NULL, NULL };
+    if (jsonld_meta(buf_str(&b), b.len, &m)) {
+        offer_date(&f->date, m.published, 1);
+        if (m.headline)
+            offer(&f->title, meta_clean_title(m.headline, strlen(m.headline), 0), 1);
+        if (m.author)
+            offer(&f->author, meta_clean_author(m.author, strlen(m.author)), 1);
     }
+    jsonld_meta_free(&m);
     buf_free(&b);
 }
 

@@ -5,12 +5,15 @@
  *  1. statistics: every element gets a slot (its index is kept in the
  *     node's _private field, which libxml2 leaves to the application)
  *     with its visible text and link text, once as parsed (raw) and once
- *     without the pruned chrome (clean), and the text it holds directly,
- *     outside nested blocks (own);
+ *     without the pruned chrome (clean), the text it holds directly,
+ *     outside nested blocks (own), and the slot of its last descendant,
+ *     so that "does a hold b" is one comparison at any depth;
  *  2. pruning: chrome tags (nav, aside, forms, captions, ...), hidden
- *     elements, class and id names of chrome (html_words.c) and
- *     link-dense lists, tables and boxes are left out. An element holding
- *     more than half of the text it is judged against (its nearest
+ *     elements and class and id names of chrome (html_words.c) are left
+ *     out top-down; lists, tables and boxes that are mostly link text are
+ *     left out bottom-up, judged on their clean text (with the link boxes
+ *     below them still counted). An element holding more than half of
+ *     the text outside links it is judged against (its nearest
  *     <article>, <main> or <body>) is a wrapper of broken markup, never
  *     pruned, whatever its name says;
  *  3. the container: the element holding the phrases of the page's
@@ -18,11 +21,13 @@
  *     (itemprop=articleBody, then class/id names such as
  *     "entry-content", <article>, more class names, <main>) with enough
  *     text, each with its siblings of similar worth; else Readability's
- *     choice: every
- *     paragraph scores its parent and grandparents by its length and
- *     commas, scores are weighed by class names and by one minus the
- *     link density, the best block wins and takes along siblings of
- *     similar worth.
+ *     choice: every paragraph scores its parent and grandparents by its
+ *     length and commas, scores are weighed by class names and by one
+ *     minus the link density, the best block wins and takes along
+ *     siblings of similar worth. A hint that holds under a third of the
+ *     scored block's text, outside it, named a widget: the scored block
+ *     goes first. The article's lead paragraph, when its template keeps
+ *     it apart above the container, goes with it.
  *
  * The element slots live in one array for the page (page_t), freed at
  * the end; the _private fields then hold stale indices, which nothing
@@ -30,8 +35,9 @@
  *
  * When the text from the chosen container is short, the next choice (the
  * scored block, then the whole body) is tried, and the first that gives
- * enough text, else the longest, is kept. When the rules leave nothing at
- * all, they are relaxed step by step: fewer rules beat an empty body.
+ * enough text, else the longest, is kept. When the rules leave too
+ * little, they are relaxed step by step: fewer rules beat a body too
+ * short to be one, if they at least double it.
  *
  * Every element's sizes are computed once: asking them of nested
  * elements one by one would be quadratic on deeply nested pages. */
@@ -61,6 +67,13 @@
 #define BOX_LINK_SHARE_MAX 0.5
 /* An article's <header> with more link text than this is navigation. */
 #define HEADER_LINK_SHARE_MAX 0.3
+/* A hint outside the scored block with less than its text over this
+ * named a widget. */
+#define HINT_SLIVER 3
+/* A lead paragraph needs this much text. */
+#define LEAD_MIN_TEXT 40
+/* A paragraph up to this long that is mostly a <time> is a dateline. */
+#define DATELINE_MAX 80
 /* A JSON-LD articleBody shorter than this is a summary, not a signal. */
 #define STATED_MIN_TEXT 400
 /* Probes taken along the stated body, and their lengths in bytes. */
@@ -80,8 +93,9 @@ static int name_in(const xmlNode *node, const char *const *names, size_t n)
 {
     if (node->type != XML_ELEMENT_NODE || !node->name)
         return 0;
+    const char *name = (const char *)node->name;
     for (size_t i = 0; i < n; i++)
-        if (strcmp((const char *)node->name, names[i]) == 0)
+        if (name[0] == names[i][0] && strcmp(name, names[i]) == 0)
             return 1;
     return 0;
 }
@@ -208,7 +222,9 @@ typedef struct node_info {
     xmlNode *node;
     size_t raw, raw_links;   /* visible non-space bytes; of them in <a> */
     size_t text, links;      /* the same without pruned subtrees */
+    size_t last;             /* slot of its last descendant (document order) */
     size_t own, commas;      /* text directly in this block; its commas */
+    size_t boxed, boxed_links; /* text and link text of link boxes below */
     xmlNode *saved_container; /* count_clean's, outside this container */
     double score;            /* Readability content score */
     unsigned char live;      /* reached by the clean pass: not pruned */
@@ -285,6 +301,8 @@ static void count_raw(page_t *p)
         /* node is finished: an element hands its totals to its parent;
          * when it was the last child, the parent is finished too. */
         for (;;) {
+            if (node->type == XML_ELEMENT_NODE)
+                info(p, node)->last = p->n - 1;
             if (node->type == XML_ELEMENT_NODE && node != p->root) {
                 node_info_t *in = info(p, node), *parent = info(p, node->parent);
                 parent->raw += in->raw;
@@ -314,14 +332,21 @@ enum {
 
 /* Broken markup makes libxml2 nest the rest of the page into an
  * unclosed <header> or class="sidebar" div: an element holding most of
- * the text it is judged against is a wrapper, whatever its name says. */
+ * the text it is judged against is a wrapper, whatever its name says.
+ * Text outside links is what counts: a long menu next to the wrapper
+ * must not make the wrapper look small. */
+static size_t prose_of(const node_info_t *in)
+{
+    return in->raw - in->raw_links;
+}
+
 static int holds_most_text(const page_t *p, xmlNode *node, size_t against)
 {
-    return info(p, node)->raw * 2 > against;
+    return prose_of(info(p, node)) * 2 > against;
 }
 
 /* 1 when node is left out under rules, judged against a container with
- * `against` bytes of raw text; in_article when that container is an
+ * `against` bytes of raw text outside links (prose_of); in_article when that container is an
  * <article> or <main>. */
 static int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *node)
 {
@@ -350,13 +375,29 @@ static int prune(const page_t *p, int rules, size_t against, int in_article, xml
         return 0;
     if (holds_most_text(p, node, against))
         return 0;
-    const node_info_t *in = info(p, node);
-    int link_box = is_box(node) && in->raw > 0 &&
-                   (double)in->raw_links > BOX_LINK_SHARE_MAX * (double)in->raw;
-    if (!link_box && !attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
+    if (!attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
         return 0;
-    /* "entry-content no-share", or an article that embeds a link list:
-     * the surest article names win. */
+    /* "entry-content no-share", "box article modal-enabled": article
+     * names win. */
+    int by_class = attr_hint(node, "class"), by_id = attr_hint(node, "id");
+    return !(by_class && by_class <= 2) && !(by_id && by_id <= 2);
+}
+
+/* 1 when node, a list, table or box, is mostly link text once its own
+ * chrome is gone (related articles, tag clouds, archives): judged on the
+ * clean figures, bottom-up, so that a menu nested in the article's
+ * wrapper never makes the wrapper look like a link list. */
+static int link_box(const page_t *p, xmlNode *node, size_t against)
+{
+    const node_info_t *in = info(p, node);
+    /* The link boxes below still count: a heading over a pruned list of
+     * links goes with it. */
+    size_t text = in->text + in->boxed, links = in->links + in->boxed_links;
+    if (!is_box(node) || text == 0 || (double)links <= BOX_LINK_SHARE_MAX * (double)text)
+        return 0;
+    if (holds_most_text(p, node, against))
+        return 0;
+    /* An article that embeds a link list keeps it. */
     return attr_hint(node, "class") != 1 && attr_hint(node, "id") != 1;
 }
 
@@ -390,7 +431,7 @@ static void count_clean(page_t *p)
         int descend = 0;
         if (node->type == XML_ELEMENT_NODE) {
             node_info_t *in = info(p, node);
-            if (!prune(p, RULES_ALL, info(p, container)->raw, container != top, node)) {
+            if (!prune(p, RULES_ALL, prose_of(info(p, container)), container != top, node)) {
                 in->live = 1;
                 descend = node->children != NULL;
                 if (descend) {
@@ -420,8 +461,16 @@ static void count_clean(page_t *p)
         for (;;) {
             if (node->type == XML_ELEMENT_NODE && info(p, node)->live) {
                 node_info_t *in = info(p, node), *parent = info(p, node->parent);
-                parent->text += in->text;
-                parent->links += in->links;
+                if (link_box(p, node, prose_of(info(p, container)))) {
+                    in->live = 0;
+                    parent->boxed += in->text + in->boxed;
+                    parent->boxed_links += in->links + in->boxed_links;
+                } else {
+                    parent->text += in->text;
+                    parent->links += in->links;
+                    parent->boxed += in->boxed;
+                    parent->boxed_links += in->boxed_links;
+                }
             }
             if (node->next) {
                 node = node->next;
@@ -438,6 +487,14 @@ static void count_clean(page_t *p)
             if (node == container)
                 container = info(p, node)->saved_container;
         }
+    }
+    /* A link box is judged after its descendants were marked live: they
+     * follow it out. Slots are in document order, parents first. */
+    for (size_t i = 1; i < p->n; i++) {
+        node_info_t *in = &p->v[i];
+        if (in->live && in->node != top && in->node->parent &&
+            !info(p, in->node->parent)->live)
+            in->live = 0;
     }
 }
 
@@ -604,25 +661,27 @@ static void choose_scored(const page_t *p, roots_t *out)
     add_siblings(p, best, best_score, out);
 }
 
-static size_t depth_of(const xmlNode *node)
+/* 1 when element a is node or holds it: node's slot falls within a's
+ * subtree range. O(1), so that nothing here costs the page's depth per
+ * element (a page nested 100 000 deep must stay linear). */
+static int contains(const page_t *p, const xmlNode *a, const xmlNode *node)
 {
-    size_t d = 0;
-    for (; node; node = node->parent)
-        d++;
-    return d;
+    while (node && node->type != XML_ELEMENT_NODE)
+        node = node->parent;
+    if (!a || !node || a->type != XML_ELEMENT_NODE)
+        return a != NULL && node != NULL && a->type != XML_ELEMENT_NODE;  /* the document */
+    uintptr_t i = (uintptr_t)a->_private, k = (uintptr_t)node->_private;
+    return i > 0 && i < p->n && k > 0 && k < p->n && i <= k && k <= p->v[i].last;
 }
 
-static xmlNode *common_ancestor(xmlNode *a, xmlNode *b)
+/* The nearest element holding both. a climbs, so a caller that folds
+ * many nodes into one ancestor pays the depth once in all. */
+static xmlNode *common_ancestor(const page_t *p, xmlNode *a, xmlNode *b)
 {
-    size_t da = depth_of(a), db = depth_of(b);
-    for (; da > db; da--)
+    while (a && a->type != XML_ELEMENT_NODE)
         a = a->parent;
-    for (; db > da; db--)
-        b = b->parent;
-    while (a != b) {
+    while (a && a->type == XML_ELEMENT_NODE && !contains(p, a, b))
         a = a->parent;
-        b = b->parent;
-    }
     return a;
 }
 
@@ -642,7 +701,7 @@ static xmlNode *choose_hint(const page_t *p)
         if (has_article_body_prop(n)) {
             /* A body split over several itemprop=articleBody elements
              * (one per section) is held by their common ancestor. */
-            props = props ? common_ancestor(props, n) : n;
+            props = props ? common_ancestor(p, props, n) : n;
             rank = PROP;
         } else if (html_is(n, "article")) {
             rank = ARTICLE;
@@ -670,7 +729,7 @@ static xmlNode *choose_hint(const page_t *p)
          * text blocks) is held by their common ancestor. */
         if (rank == NAME1 && (!first_name1 || same_class(n, first_name1))) {
             first_name1 = first_name1 ? first_name1 : n;
-            name1s = name1s ? common_ancestor(name1s, n) : n;
+            name1s = name1s ? common_ancestor(p, name1s, n) : n;
         }
     }
     if (best[NAME1] && name1s && name1s != best[NAME1] && name1s->type == XML_ELEMENT_NODE &&
@@ -690,6 +749,81 @@ static xmlNode *choose_hint(const page_t *p)
         if (best[r] && size[r] >= (r == PROP ? PROP_MIN_TEXT : ARTICLE_MIN_TEXT))
             return best[r];
     return NULL;
+}
+
+static size_t roots_text(const page_t *p, const roots_t *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += info(p, r->v[i])->text;
+    return n;
+}
+
+/* 1 when one of the roots holds node, or node holds one of them. */
+static int roots_hold(const page_t *p, const roots_t *r, const xmlNode *node)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (contains(p, r->v[i], node) || contains(p, node, r->v[i]))
+            return 1;
+    return 0;
+}
+
+/* ---- the lead ------------------------------------------------------ */
+
+static int is_lead(xmlNode *node)
+{
+    if (!is_block(node) || html_is(node, "li"))
+        return 0;
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)"itemprop");
+    int lead = v && strcmp((const char *)v, "description") == 0;
+    xmlFree(v);
+    if (!lead && (v = xmlGetProp(node, (const xmlChar *)"class")) != NULL) {
+        lead = html_words_lead((const char *)v);
+        xmlFree(v);
+    }
+    if (!lead && (v = xmlGetProp(node, (const xmlChar *)"id")) != NULL) {
+        lead = html_words_lead((const char *)v);
+        xmlFree(v);
+    }
+    return lead;
+}
+
+/* Templates put an article's standfirst in its header, apart from the
+ * body the container holds: the first lead paragraph (itemprop
+ * description, class names such as "intro" or "entry-excerpt") of the
+ * article that holds the first root, above it, with enough text and few
+ * links, goes first. Without an <article> or <main> around the root,
+ * its grandparent is the scope. */
+static void add_lead(const page_t *p, roots_t *roots)
+{
+    if (roots->n == 0 || roots->v[0] == p->top)
+        return;
+    xmlNode *first = roots->v[0], *scope = NULL;
+    for (xmlNode *a = first->parent; a && a != p->top && a->type == XML_ELEMENT_NODE; a = a->parent)
+        if (html_is(a, "article") || html_is(a, "main")) {
+            scope = a;
+            break;
+        }
+    if (!scope && first->parent && first->parent != p->top && first->parent->parent &&
+        first->parent->parent->type == XML_ELEMENT_NODE)
+        scope = first->parent->parent;
+    if (!scope || scope == p->top)
+        return;
+    for (xmlNode *n = scope->children ? scope : NULL; n && n != first;) {
+        int skip = 0;
+        if (n->type == XML_ELEMENT_NODE && n != scope) {
+            const node_info_t *in = info(p, n);
+            skip = !in->live;
+            if (in->live && in->text >= LEAD_MIN_TEXT && in->links * 4 < in->text &&
+                !contains(p, n, first) && is_lead(n)) {
+                roots_add(roots, NULL);
+                memmove(roots->v + 1, roots->v, (roots->n - 1) * sizeof(xmlNode *));
+                roots->v[0] = n;
+                return;
+            }
+        }
+        n = html_next(n, scope, skip);
+    }
 }
 
 /* ---- the body the page states (JSON-LD) ---------------------------- */
@@ -774,7 +908,7 @@ static xmlNode *choose_stated(const page_t *p)
     if (n > 0 && hits * 2 > n)
         for (size_t k = 0; k < n; k++)
             if (probes[k].found)
-                found = found ? common_ancestor(found, probes[k].found) : probes[k].found;
+                found = found ? common_ancestor(p, found, probes[k].found) : probes[k].found;
     if (found && found->type != XML_ELEMENT_NODE)
         found = found->parent;
     if (found && (found == top || found->type != XML_ELEMENT_NODE || !info(p, found)->live ||
@@ -792,20 +926,43 @@ typedef struct walker {
     lines_t *out;
     buf_t para;            /* the paragraph being collected */
     size_t link_bytes;     /* of para, bytes that came from inside <a> */
+    size_t time_bytes;     /* of para, bytes that came from inside <time> */
     int link_depth;
+    int time_depth;
     int heading;           /* level of the enclosing h1-h6, or 0 */
     int list_item;
     int rules;             /* RULES_* */
-    size_t against;        /* raw text of the containers walked */
+    size_t against;        /* prose_of the containers walked */
 } walker_t;
+
+/* A <time> that dates something; not one that states a duration
+ * (datetime="PT30M": a recipe's cooking time is content). */
+static int is_date_time(xmlNode *node)
+{
+    if (!html_is(node, "time"))
+        return 0;
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)"datetime");
+    int duration = v && (v[0] == 'P' || v[0] == 'p');
+    xmlFree(v);
+    return !duration;
+}
+
+/* A short paragraph that is mostly a <time> is a dateline ("Updated:
+ * 03.04.2020 19:49"), not text. */
+static int is_dateline(const walker_t *w)
+{
+    return w->time_bytes > 0 && w->para.len <= DATELINE_MAX && w->time_bytes * 2 >= w->para.len;
+}
 
 static void flush(walker_t *w)
 {
     text_trim_end(&w->para);
-    if (w->para.len && (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len)
+    if (w->para.len && (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len &&
+        !is_dateline(w))
         lines_push(w->out, w->para.data, w->para.len, w->heading, w->list_item);
     buf_reset(&w->para);
     w->link_bytes = 0;
+    w->time_bytes = 0;
 }
 
 static void enter(walker_t *w, xmlNode *node)
@@ -819,6 +976,8 @@ static void enter(walker_t *w, xmlNode *node)
         w->list_item = 1;
     else if (html_is(node, "a"))
         w->link_depth++;
+    else if (is_date_time(node))
+        w->time_depth++;
 }
 
 static void leave(walker_t *w, xmlNode *node)
@@ -832,6 +991,8 @@ static void leave(walker_t *w, xmlNode *node)
         w->list_item = 0;
     else if (html_is(node, "a") && w->link_depth > 0)
         w->link_depth--;
+    else if (is_date_time(node) && w->time_depth > 0)
+        w->time_depth--;
 }
 
 /* Under all rules the walk keeps what count_clean kept; relaxed rules
@@ -869,6 +1030,8 @@ static void walk(walker_t *w, xmlNode *root)
                                   strlen((const char *)node->content));
             if (w->link_depth)
                 w->link_bytes += w->para.len - before;
+            if (w->time_depth)
+                w->time_bytes += w->para.len - before;
         }
         if (descend) {
             node = node->children;
@@ -898,11 +1061,11 @@ static size_t lines_bytes(const lines_t *l)
 static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t *out)
 {
     lines_free(out);
-    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, rules, 0 };
+    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, 0, 0, rules, 0 };
     for (size_t i = 0; i < roots->n; i++)
-        w.against += info(p, roots->v[i])->raw;
+        w.against += prose_of(info(p, roots->v[i]));
     for (size_t i = 0; i < roots->n; i++) {
-        w.link_depth = w.heading = w.list_item = 0;
+        w.link_depth = w.time_depth = w.heading = w.list_item = 0;
         walk(&w, roots->v[i]);
     }
     buf_free(&w.para);
@@ -926,11 +1089,22 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
     xmlNode *hint = choose_stated(&p);
     if (!hint)
         hint = choose_hint(&p);
-    if (hint)
-        add_siblings(&p, hint, final_score(info(&p, hint)), &choices[n_choices++]);
+    if (hint) {
+        add_siblings(&p, hint, final_score(info(&p, hint)), &choices[n_choices]);
+        add_lead(&p, &choices[n_choices++]);
+    }
     choose_scored(&p, &choices[n_choices]);
     if (choices[n_choices].n)
-        n_choices++;
+        add_lead(&p, &choices[n_choices++]);
+    /* A hint that holds a sliver of what the scored block holds, and
+     * lies outside it, named a widget ("player-textcontent"): the scored
+     * block goes first. */
+    if (hint && n_choices == 2 && roots_text(&p, &choices[1]) > HINT_SLIVER * roots_text(&p, &choices[0]) &&
+        !roots_hold(&p, &choices[1], hint)) {
+        roots_t swap = choices[0];
+        choices[0] = choices[1];
+        choices[1] = swap;
+    }
     roots_add(&choices[n_choices++], p.top);
 
     lines_t best = LINES_INIT, tmp = LINES_INIT;
@@ -947,11 +1121,21 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
         if (best_bytes >= RESULT_MIN_TEXT)
             break;
     }
-    /* Every block called chrome means the rules were wrong for this
-     * site: fewer rules beat an empty body. */
-    for (int rules = RULES_TAGS; rules >= RULES_MINIMAL && best.n == 0; rules--)
-        for (size_t c = 0; c < n_choices && best.n == 0; c++)
-            walk_roots(&p, &choices[c], rules, &best);
+    /* Nearly every block called chrome means the rules were wrong for
+     * this site (a forum whose posts are named "comment"): fewer rules
+     * beat a body too short to be one. A short page stays as it is: what
+     * fewer rules add must at least double the text. */
+    for (int rules = RULES_TAGS; rules >= RULES_MINIMAL && best_bytes < RESULT_MIN_TEXT; rules--)
+        for (size_t c = 0; c < n_choices && best_bytes < RESULT_MIN_TEXT; c++) {
+            walk_roots(&p, &choices[c], rules, &tmp);
+            size_t bytes = lines_bytes(&tmp);
+            if (bytes > 2 * best_bytes) {
+                lines_t swap = best;
+                best = tmp;
+                tmp = swap;
+                best_bytes = bytes;
+            }
+        }
 
     for (size_t i = 0; i < best.n; i++)
         lines_push(out, best.v[i].text, best.v[i].len, best.v[i].heading,

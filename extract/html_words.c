@@ -25,12 +25,22 @@ static const char *const chrome_stems[] = {
     "signin", "disqus", "outbrain", "taboola", "adsense", "skiplink", "ticker",
     "byline", "authorbio", "authorinfo", "postmeta", "entrymeta", "articlemeta",
     "sronly", "screenreader", "printonly", "rating", "noprint", "nocontent",
-    "copyright", "caption", "credit",
+    "copyright", "caption", "credit", "authorbox", "aboutauthor", "authordesc",
+    "saboxplugin", "sociable", "disclosure", "affiliate", "taglinks", "metainfo",
+    "metaline", "tableofcontents", "toccontainer", "imagesource", "imgmeta",
+    "factbox",
 };
 
 /* Whole words that name chrome and are too short to be stems. */
 static const char *const chrome_words[] = {
-    "tags", "hidden", "hide", "masthead",
+    "tags", "masthead", "author", "authors", "legend",
+};
+
+/* Whole tokens that hide an element. Only whole: "field--label-hidden"
+ * hides a field's label, not the field, and "hidden-xs" hides it on
+ * phones only. */
+static const char *const hidden_tokens[] = {
+    "hidden", "hide", "visuallyhidden", "ishidden", "dnone",
 };
 
 /* Words that start or end with a chrome stem and name content. */
@@ -53,6 +63,13 @@ static const char *const hint_rank2[] = {
 };
 static const char *const hint_rank3[] = {
     "contentmain", "contentbody", "maincontent", "pagecontent", "primarycontent",
+};
+
+/* Lead paragraphs: the standfirst that templates put in the article's
+ * header, apart from its body. Whole words. */
+static const char *const lead_words[] = {
+    "intro", "introduction", "lead", "lede", "leadtext", "excerpt", "standfirst", "chapo",
+    "preface", "abstract", "summary", "description", "deck", "subline",
 };
 
 /* Candidate weights (Readability's positive and negative classes). */
@@ -165,7 +182,7 @@ static int word_is_chrome(const char *w, size_t n)
 /* A token whose first word is one of these states that the chrome is
  * absent or elsewhere: "no-share", "has-sidebar", "without-comments". */
 static const char *const modifiers[] = {
-    "no", "not", "has", "with", "without", "hide", "show", "is", "toggle",
+    "no", "non", "not", "has", "with", "without", "hide", "show", "is", "toggle",
 };
 
 static int first_word_is_modifier(const token_t *t)
@@ -181,7 +198,8 @@ int html_words_chrome(const char *value)
     while (p && next_token(&p, &t)) {
         if (first_word_is_modifier(&t))
             continue;
-        if (any_word(&t, word_is_chrome))
+        if (any_word(&t, word_is_chrome) ||
+            is_word(t.compact, t.compact_len, hidden_tokens, COUNT(hidden_tokens)))
             return 1;
         if (!is_word(t.compact, t.compact_len, content_exceptions, COUNT(content_exceptions)) &&
             has_stem(t.compact, t.compact_len, chrome_stems, COUNT(chrome_stems)))
@@ -236,4 +254,19 @@ int html_words_weight(const char *value)
         negative |= any_word(&t, word_is_negative);
     }
     return (positive ? 25 : 0) - (negative ? 25 : 0);
+}
+
+static int word_is_lead(const char *w, size_t n)
+{
+    return is_word(w, n, lead_words, COUNT(lead_words));
+}
+
+int html_words_lead(const char *value)
+{
+    token_t t;
+    const char *p = value;
+    while (p && next_token(&p, &t))
+        if (any_word(&t, word_is_lead) && !html_words_chrome(value))
+            return 1;
+    return 0;
 }

@@ -32,6 +32,11 @@ int html_words_chrome(const char *value);
 #define HTML_HINT_RANKS 3
 int html_words_hint(const char *value);
 
+/* 1 when a class or id value names an article's lead paragraph
+ * ("intro", "entry-excerpt", "article__lead", "standfirst") and no
+ * chrome. */
+int html_words_lead(const char *value);
+
 /* Candidate weight of a class or id value: +25 when it leans towards
  * content ("article", "post", "text"), -25 towards chrome ("comment",
  * "sidebar", "widget", "meta"), 0 otherwise or when both. */

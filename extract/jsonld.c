@@ -1,6 +1,7 @@
 /* jsonld: JSON-LD blocks read with jansson. See jsonld.h. */
 #include "jsonld.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -70,4 +71,64 @@ int jsonld_article_body(const char *json, size_t len, buf_t *out)
     }
     json_decref(root);
     return replaced;
+}
+
+static void take_string(char **slot, json_t *value)
+{
+    if (!*slot && json_is_string(value) && json_string_length(value) > 0)
+        *slot = xstrdup(json_string_value(value));
+}
+
+/* "author": "Name", {"name": "Name"}, or [ either, ... ]. */
+static void take_author(char **slot, json_t *value, int depth)
+{
+    if (*slot || depth > JSONLD_MAX_DEPTH)
+        return;
+    if (json_is_string(value))
+        take_string(slot, value);
+    else if (json_is_object(value))
+        take_string(slot, json_object_get(value, "name"));
+    else if (json_is_array(value) && json_array_size(value) > 0)
+        take_author(slot, json_array_get(value, 0), depth + 1);
+}
+
+static void walk_meta(json_t *value, int depth, jsonld_meta_t *out)
+{
+    if (depth > JSONLD_MAX_DEPTH)
+        return;
+    if (json_is_object(value)) {
+        take_string(&out->published, json_object_get(value, "datePublished"));
+        take_string(&out->headline, json_object_get(value, "headline"));
+        take_author(&out->author, json_object_get(value, "author"), depth);
+        const char *key;
+        json_t *member;
+        json_object_foreach(value, key, member) {
+            if (json_is_object(member) || json_is_array(member))
+                walk_meta(member, depth + 1, out);
+        }
+    } else if (json_is_array(value)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(value, i, item)
+            walk_meta(item, depth + 1, out);
+    }
+}
+
+int jsonld_meta(const char *json, size_t len, jsonld_meta_t *out)
+{
+    json_error_t error;
+    json_t *root = json_loadb(json, len, JSON_DECODE_ANY, &error);
+    if (!root)
+        return 0;
+    walk_meta(root, 0, out);
+    json_decref(root);
+    return 1;
+}
+
+void jsonld_meta_free(jsonld_meta_t *m)
+{
+    free(m->published);
+    free(m->headline);
+    free(m->author);
+    m->published = m->headline = m->author = NULL;
 }

@@ -3,6 +3,8 @@
  * feedmill meets (Korean, CJK, European) over completeness. */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -83,10 +85,29 @@ void utf8_put(buf_t *out, uint32_t cp)
     }
 }
 
+/* Eight bytes at a time: whether they are all plain printable ASCII
+ * (0x20-0x7E), the common case these whole-document passes skip. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static int printable_ascii8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint64_t below_space = (w - ONES * 0x20) & ~w;      /* high bit: byte < 0x20 */
+    uint64_t x = w ^ (ONES * 0x7F);
+    uint64_t del = (x - ONES) & ~x;                      /* high bit: byte == 0x7F */
+    return ((w | below_space | del) & HIGHS) == 0;
+}
+
 int utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        if (i + 8 <= len && printable_ascii8(s + i)) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -99,34 +120,38 @@ int utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+/* Only what changes is written apart: runs of kept bytes (printable
+ * ASCII, tab and newlines, valid characters that are no C1 control) are
+ * copied whole. */
 void utf8_sanitize(const char *s, size_t len, buf_t *out)
 {
-    size_t i = 0, run = 0;   /* run: start of pending plain ASCII bytes */
+    size_t i = 0, run = 0;   /* run: start of pending kept bytes */
     while (i < len) {
+        if (i + 8 <= len && printable_ascii8(s + i)) {
+            i += 8;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7F) {
+        if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r') {
             i++;
             continue;
         }
-        buf_append(out, s + run, i - run);
-        if (c == '\t' || c == '\n' || c == '\r') {
-            buf_putc(out, (char)c);
-            i++;
-        } else if (c == '\f' || c == '\v') {
-            buf_putc(out, '\n');
-            i++;
-        } else if (c < 0x80) {
-            i++;                          /* NUL, other C0 controls, DEL */
-        } else {
+        if (c >= 0x80) {
             uint32_t cp;
             size_t next = utf8_next(s, len, i, &cp);
-            if (cp >= 0x80 && cp < 0xA0)
-                ;                         /* C1 controls: never text */
-            else if (cp == UTF8_INVALID)
+            if (cp != UTF8_INVALID && !(cp >= 0x80 && cp < 0xA0)) {
+                i = next;
+                continue;
+            }
+            buf_append(out, s + run, i - run);
+            if (cp == UTF8_INVALID)
                 utf8_put(out, UTF8_REPLACEMENT);
-            else
-                buf_append(out, s + i, next - i);
-            i = next;
+            i = next;                     /* C1 controls: never text */
+        } else {
+            buf_append(out, s + run, i - run);
+            if (c == '\f' || c == '\v')
+                buf_putc(out, '\n');
+            i++;                          /* NUL, other C0 controls, DEL */
         }
         run = i;
     }

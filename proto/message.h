@@ -60,6 +60,7 @@ typedef enum {
 } message_type_t;
 
 #define MESSAGE_MAX_REF MESSAGE_MAX_RECEIVED   /* a client's number for a SUBMIT */
+#define MESSAGE_MAX_SECONDS 86400.0            /* extract_seconds */
 
 #define MESSAGE_SESSION_LEN 32   /* hex characters of a HELLO session */
 #define MESSAGE_KEY_LEN 40       /* a CurveZMQ public key in Z85 text */
@@ -97,6 +98,8 @@ typedef struct message {
     uint64_t ref;                 /* SUBMIT and its answers: the client's number */
     int has_ref;                  /* REJECTED: 0 when the SUBMIT was unreadable */
     int want_commit;              /* SUBMIT: answer COMMITTED too */
+    double extract_seconds;       /* RESULT, FAILED from a worker: optional, */
+    int has_extract_seconds;      /* the time its extraction took */
     /* Not on the wire: what the connection it arrived on says of its
      * sender, filled by wire_recv. The CurveZMQ public key zauth
      * authenticated (ZeroMQ's "User-Id", Z85), "" on a socket without

@@ -491,6 +491,23 @@ static int read_ref_or_nil(const reader_t *r, message_t *m)
     return read_uint(r, "ref", 0, MESSAGE_MAX_REF, &m->ref);
 }
 
+/* RESULT's and FAILED's optional "extract_seconds": a float64 (as every
+ * float on this wire) from 0 to a day. */
+static int read_extract_seconds(const reader_t *r, message_t *m)
+{
+    const msgpack_object *o = NULL;
+    int rc = lookup(r, "extract_seconds", &o);
+    if (rc <= 0 || !o)
+        return rc;
+    if (o->type != MSGPACK_OBJECT_FLOAT64)
+        return fail_field(r, "extract_seconds", ": expected float64");
+    if (!(o->via.f64 >= 0 && o->via.f64 <= MESSAGE_MAX_SECONDS))
+        return fail_field(r, "extract_seconds", " out of range 0..%.0f", MESSAGE_MAX_SECONDS);
+    m->extract_seconds = o->via.f64;
+    m->has_extract_seconds = 1;
+    return 0;
+}
+
 /* id, source and attempt: what DOC, RESULT and FAILED share. */
 static int decode_header(const reader_t *r, message_t *m)
 {
@@ -520,13 +537,14 @@ static int decode_fields(const reader_t *r, message_t *m)
             return -1;
         return decode_hints(r, &m->hints);
     case MSG_RESULT:
-        if (decode_header(r, m) < 0)
+        if (decode_header(r, m) < 0 || decode_record(r, m) < 0)
             return -1;
-        return decode_record(r, m);
+        return read_extract_seconds(r, m);
     case MSG_FAILED:
-        if (decode_header(r, m) < 0)
+        if (decode_header(r, m) < 0
+            || read_text(r, "error", MESSAGE_MAX_TEXT, TEXT_NONEMPTY, &m->error) < 0)
             return -1;
-        return read_text(r, "error", MESSAGE_MAX_TEXT, TEXT_NONEMPTY, &m->error);
+        return read_extract_seconds(r, m);
     case MSG_ACK:
         if (read_id(r, "id", m->id) < 0
             || read_name(r, "status", message_status_names, ACK_DEAD, &status) < 0)

@@ -61,6 +61,12 @@ static int record_ok(const message_t *m)
     return 1;
 }
 
+static int seconds_ok(const message_t *m)
+{
+    return !m->has_extract_seconds
+        || (m->extract_seconds >= 0 && m->extract_seconds <= MESSAGE_MAX_SECONDS);
+}
+
 static int message_ok(const message_t *m)
 {
     switch (m->type) {
@@ -74,9 +80,10 @@ static int message_ok(const message_t *m)
             && message_text_ok(m->hints.author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
             && message_text_ok(m->hints.lang, MESSAGE_MAX_TEXT, TEXT_NULLABLE);
     case MSG_RESULT:
-        return header_ok(m) && record_ok(m);
+        return header_ok(m) && record_ok(m) && seconds_ok(m);
     case MSG_FAILED:
-        return header_ok(m) && message_text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY);
+        return header_ok(m) && message_text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY)
+            && seconds_ok(m);
     case MSG_ACK:
         return hash_is_doc_id(m->id) && ack_status_name(m->status) != NULL;
     case MSG_HELLO:
@@ -252,6 +259,15 @@ static void put_hints(writer_t *w, const doc_hints_t *h)
     }
 }
 
+/* RESULT's and FAILED's optional timing. */
+static void put_extract_seconds(writer_t *w, const message_t *m)
+{
+    if (!m->has_extract_seconds)
+        return;
+    put_str(w, "extract_seconds");
+    put_double(w, m->extract_seconds);
+}
+
 static void put_message(writer_t *w, const message_t *m)
 {
     switch (m->type) {
@@ -271,16 +287,18 @@ static void put_message(writer_t *w, const message_t *m)
             put_hints(w, &m->hints);
         break;
     case MSG_RESULT:
-        put_envelope(w, m, 6);
+        put_envelope(w, m, 6 + (m->has_extract_seconds != 0));
         put_header(w, m);
         put_str(w, "record");
         put_record(w, m->record);
+        put_extract_seconds(w, m);
         break;
     case MSG_FAILED:
-        put_envelope(w, m, 6);
+        put_envelope(w, m, 6 + (m->has_extract_seconds != 0));
         put_header(w, m);
         put_str(w, "error");
         put_str(w, m->error);
+        put_extract_seconds(w, m);
         break;
     case MSG_ACK:
         put_envelope(w, m, 4);

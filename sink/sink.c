@@ -77,6 +77,7 @@ typedef struct sink_figures {
     monitor_t *monitor;
     metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches;
     metric_t *commit_seconds, *db_documents, *db_dead_letters, *last_commit;
+    metric_t *extraction_seconds;
     metric_t *producer_connected;
     int64_t db_rows;         /* rows in documents: counted at start, + each insert */
     int64_t db_dead;         /* rows in dead_letters, counted at each status line */
@@ -154,6 +155,8 @@ static void write_message(sink_t *self, const message_t *msg)
         }
         self->batch.opened = clock_ms();
     }
+    if (msg->has_extract_seconds)
+        metric_observe(self->fig.extraction_seconds, msg->extract_seconds);
     ack_status_t status = msg->type == MSG_RESULT ? write_result(self, msg)
                                                   : write_failure(self, msg);
     if (!status) {
@@ -435,6 +438,11 @@ static void figures_init(sink_t *self, const monitor_options_t *opt)
                                       "and were dropped", NULL);
     f->batches = metrics_counter(m, "feedmill_sink_batches_total",
                                  "Transactions committed", NULL);
+    f->extraction_seconds = metrics_histogram(m, "feedmill_sink_extraction_seconds",
+                                              "Time a worker's extraction took, per document "
+                                              "it extracted or refused (as the worker reports it)",
+                                              COMMIT_BUCKETS,
+                                              sizeof COMMIT_BUCKETS / sizeof COMMIT_BUCKETS[0]);
     f->commit_seconds = metrics_histogram(m, "feedmill_sink_commit_seconds",
                                           "Time COMMIT took, per batch", COMMIT_BUCKETS,
                                           sizeof COMMIT_BUCKETS / sizeof COMMIT_BUCKETS[0]);

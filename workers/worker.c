@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -132,8 +133,14 @@ static void extract_to_message(void *ctx, const uint8_t *request, size_t request
     if (!doc)
         return;   /* cannot happen: the worker encoded it; an empty answer is refused */
     char *error = NULL;
+    struct timespec started, ended;
+    clock_gettime(CLOCK_MONOTONIC, &started);
     record_t *record = extract_document(doc->source, doc->body, doc->body_len, &error);
+    clock_gettime(CLOCK_MONOTONIC, &ended);
     message_t answer = { 0 };
+    answer.has_extract_seconds = 1;   /* the sink's feedmill_sink_extraction_seconds */
+    answer.extract_seconds = (double)(ended.tv_sec - started.tv_sec)
+                           + (ended.tv_nsec - started.tv_nsec) / 1e9;
     memcpy(answer.id, doc->id, sizeof answer.id);
     answer.source = doc->source;
     answer.attempt = doc->attempt;

@@ -97,6 +97,9 @@ expect_eq "$(sample "$WORK/sink.prom" 'feedmill_sink_dead_letters_total{reason="
 expect_eq "$(sample "$WORK/sink.prom" 'feedmill_sink_dead_letters_total{reason="too_large"}')" 1 "sink: dead letters too_large"
 expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_database_documents)" 100 "sink: rows in the database"
 expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_bad_messages_total)" 1 "sink: bad messages"
+# Every document a worker extracted or refused has its extraction time;
+# the oversized one never reached a worker.
+expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_extraction_seconds_count)" 101 "sink: extraction times"
 expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_commit_seconds_count)" \
     "$(sample "$WORK/sink.prom" feedmill_sink_batches_total)" "sink: one commit time per batch"
 TEXT_BYTES=$(sqlite3 "$DB" 'SELECT sum(length(CAST(body AS BLOB))) FROM documents')

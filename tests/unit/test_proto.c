@@ -1208,6 +1208,34 @@ static void test_submission(void)
     expect_edit_error(MSG_ACCEPTED, (edit_t){ EDIT_OMIT, "id", NULL, 0 }, "field 'id' is missing");
 }
 
+/* RESULT's and FAILED's optional extraction time. */
+static void test_extract_seconds(void)
+{
+    for (message_type_t t = MSG_RESULT; t <= MSG_FAILED; t++) {
+        message_t *m = sample(t);
+        m->has_extract_seconds = 1;
+        m->extract_seconds = 0.0125;
+        message_t *back = roundtrip(m);
+        CHECK(back && back->has_extract_seconds && back->extract_seconds == 0.0125);
+        message_destroy(&back);
+        m->extract_seconds = -1;
+        expect_encode_fails(m, "negative extraction time");
+        m = sample(t);   /* absent: the key is not written, and reads as absent */
+        back = roundtrip(m);
+        CHECK(back && !back->has_extract_seconds);
+        message_destroy(&back);
+        message_destroy(&m);
+    }
+    static const uint8_t as_int[] = { 0xaf, 'e', 'x', 't', 'r', 'a', 'c', 't', '_', 's', 'e', 'c',
+                                      'o', 'n', 'd', 's', 0x05 };
+    static const uint8_t negative[] = { 0xaf, 'e', 'x', 't', 'r', 'a', 'c', 't', '_', 's', 'e',
+                                        'c', 'o', 'n', 'd', 's', 0xcb, 0xbf, 0xf0, 0, 0, 0, 0, 0, 0 };
+    expect_edit_error(MSG_RESULT, (edit_t){ EDIT_ADD_RAW, "", as_int, sizeof as_int },
+                      "field 'extract_seconds': expected float64");
+    expect_edit_error(MSG_FAILED, (edit_t){ EDIT_ADD_RAW, "", negative, sizeof negative },
+                      "field 'extract_seconds' out of range");
+}
+
 /* HELLO: the sink's session, round trip and strictness. */
 static void test_hello(void)
 {
@@ -1323,6 +1351,7 @@ int main(void)
     test_send_to_encode_failure();
     test_hello();
     test_submission();
+    test_extract_seconds();
     test_doc_hints();
     test_record_append_after_decode();
     test_names();

@@ -1,0 +1,545 @@
+/* entities_names: people, organisations, quotes. See entities_names.h.
+ *
+ * Three passes over the text: people (every mention is kept in a small
+ * table, since quotes need them to name a speaker), organisations, then
+ * quotes. People and organisations reach the entity list at their first
+ * mention only. Names are bounded (NAME_MAX bytes) and so is the table
+ * (MENTIONS_MAX), whatever the text. */
+#include "entities_names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "utf8.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define NAME_MAX_BYTES 96
+#define MENTIONS_MAX 512
+/* A quote has at least this many bytes and at most this many. */
+#define QUOTE_MIN 8
+#define QUOTE_MAX 2000
+/* English: a speaker named this close after a quote ('..." said X'). */
+#define SPEAKER_AFTER 80
+
+typedef struct mention {
+    size_t start, end;               /* the name's bytes */
+    char title[32];                  /* "대통령", "President", or "" */
+} mention_t;
+
+typedef struct names {
+    const char *s;
+    size_t len;
+    entity_list_t *list;
+    mention_t *people;
+    size_t n_people;
+} names_t;
+
+/* ---- shared -------------------------------------------------------- */
+
+/* Adds a person or organisation at its first mention only. */
+static void add_first(names_t *n, const char *type, size_t start, size_t end)
+{
+    for (size_t i = 0; i < n->list->n; i++) {
+        const span_t *sp = &n->list->v[i];
+        if (strcmp(sp->type, type) == 0 && sp->end - sp->start == end - start &&
+            memcmp(n->s + sp->start, n->s + start, end - start) == 0)
+            return;
+    }
+    entity_list_add(n->list, type, start, end, 0, 0, NULL, NULL);
+}
+
+static void add_person(names_t *n, size_t start, size_t end, const char *title, size_t title_len)
+{
+    if (end - start > NAME_MAX_BYTES)
+        return;
+    if (n->n_people < MENTIONS_MAX) {
+        mention_t *m = &n->people[n->n_people++];
+        m->start = start;
+        m->end = end;
+        size_t t = title_len < sizeof(m->title) - 1 ? title_len : 0;
+        memcpy(m->title, title, t);
+        m->title[t] = '\0';
+    }
+    add_first(n, "person", start, end);
+}
+
+static int hangul_at(const char *s, size_t len, size_t i, size_t *next)
+{
+    if (i >= len)
+        return 0;
+    uint32_t cp;
+    *next = utf8_next(s, len, i, &cp);
+    return cp_is_hangul(cp);
+}
+
+/* End of the run of Hangul syllables from i, and their count. */
+static size_t hangul_run(const char *s, size_t len, size_t i, size_t *syllables)
+{
+    size_t next, n = 0;
+    while (hangul_at(s, len, i, &next)) {
+        i = next;
+        n++;
+    }
+    *syllables = n;
+    return i;
+}
+
+static int starts_with(const char *s, size_t len, size_t i, const char *w)
+{
+    if (i >= len || s[i] != w[0])           /* most calls end here */
+        return 0;
+    size_t n = strlen(w);
+    return len - i >= n && memcmp(s + i, w, n) == 0;
+}
+
+static int is_upper_word_start(const char *s, size_t len, size_t i)
+{
+    return i + 1 < len && ascii_upper((unsigned char)s[i]) &&
+           (ascii_lower((unsigned char)s[i + 1]) == s[i + 1] && ascii_alpha((unsigned char)s[i + 1]));
+}
+
+/* A capitalised word at i ("Jane", "O'Neil", "Jean-Luc"): its end, or 0. */
+static size_t cap_word(const char *s, size_t len, size_t i)
+{
+    if (!is_upper_word_start(s, len, i))
+        return 0;
+    size_t k = i + 1;
+    while (k < len && (ascii_alpha((unsigned char)s[k]) ||
+                       ((s[k] == '-' || s[k] == '\'') && k + 1 < len &&
+                        ascii_alpha((unsigned char)s[k + 1]))))
+        k++;
+    return k;
+}
+
+static int prev_is_word(const char *s, size_t i)
+{
+    return i > 0 && (ascii_alnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80);
+}
+
+/* ---- Korean people ------------------------------------------------- */
+
+/* The most common Korean surnames, one syllable each. */
+static const char surnames[] =
+    "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구"
+    "민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어"
+    "은편용예경봉";
+
+/* Titles that follow a name. Ambiguous ones stay out: 시장 is a mayor
+ * and a market ("세 나라가 시장 내"), 지사 a governor and a branch. */
+static const char *const korean_titles[] = {
+    "대통령", "부총리", "총리", "장관", "차관", "회장", "부회장", "대표", "기자",
+    "사장", "의장", "위원장", "원장", "청장", "교수", "의원", "대변인", "특파원",
+    "이사장", "본부장", "실장", "국장", "처장", "군수", "구청장", "총장", "소장",
+    "박사", "변호사", "대사", "국무장관", "주석", "총재", "단장", "수석", "비서관",
+    "대통령실",
+};
+
+/* Two-syllable words that start with a surname syllable and stand before
+ * a title without being a name ("한국 대통령", "전임 장관"). */
+static const char *const not_names[] = {
+    "한국", "인도", "도쿄", "정부", "전임", "신임", "현직", "전직", "당시", "부산",
+    "서울", "경기", "대구", "인천", "광주", "대전", "울산", "세종", "제주", "강원",
+    "충북", "충남", "전북", "전남", "경북", "경남", "미국", "중국", "일본", "영국",
+    "독일", "북한", "대만", "호주", "기재", "과기", "중기", "국토", "산업", "공동",
+    "여당", "야당", "당대", "지역", "주요", "전국", "국내", "해외", "현지", "방한",
+};
+
+static int is_surname(const char *s, size_t i, size_t next)
+{
+    for (size_t k = 0; k + 3 <= sizeof(surnames) - 1; k += 3)
+        if (next - i == 3 && memcmp(s + i, surnames + k, 3) == 0)
+            return 1;
+    return 0;
+}
+
+/* Particles a title may carry ("대통령은", "기자="): anything else
+ * after it makes another word ("대표적", "대통령실"). */
+static const char title_particles[] = "은는이가의을를과와도로에께님";
+
+static const char *title_at(const char *s, size_t len, size_t i)
+{
+    for (size_t t = 0; t < COUNT(korean_titles); t++) {
+        if (!starts_with(s, len, i, korean_titles[t]))
+            continue;
+        size_t end = i + strlen(korean_titles[t]), next;
+        if (!hangul_at(s, len, end, &next))
+            return korean_titles[t];
+        for (size_t k = 0; k + 3 <= sizeof(title_particles) - 1; k += 3)
+            if (memcmp(s + end, title_particles + k, 3) == 0)
+                return korean_titles[t];
+    }
+    return NULL;
+}
+
+static void korean_people(names_t *n)
+{
+    const char *s = n->s;
+    size_t len = n->len, i = 0;
+    while (i < len) {
+        size_t next;
+        if (!hangul_at(s, len, i, &next) || prev_is_word(s, i)) {
+            uint32_t cp;
+            i = utf8_next(s, len, i, &cp);
+            continue;
+        }
+        size_t syllables, end = hangul_run(s, len, i, &syllables);
+        const char *title = end + 1 < len && s[end] == ' ' ? title_at(s, len, end + 1) : NULL;
+        int listed = 0;
+        for (size_t k = 0; k < COUNT(not_names) && !listed; k++)
+            listed = strlen(not_names[k]) == end - i && memcmp(s + i, not_names[k], end - i) == 0;
+        if (title && syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && !listed)
+            add_person(n, i, end, title, strlen(title));
+        /* A title before the name, in an aside: "(장관 한성숙, 이하 ...)". */
+        const char *own = title_at(s, len, i);
+        size_t after = end + 1, name_next, name_syllables;
+        if (own && end - i == strlen(own) && after < len && s[end] == ' ' &&
+            hangul_at(s, len, after, &name_next)) {
+            size_t name_end = hangul_run(s, len, after, &name_syllables);
+            if (name_syllables >= 2 && name_syllables <= 4 && is_surname(s, after, name_next) &&
+                name_end < len && (s[name_end] == ',' || s[name_end] == ')'))
+                add_person(n, after, name_end, own, strlen(own));
+        }
+        i = end;
+    }
+}
+
+/* ---- organisation vocabularies ------------------------------------ */
+
+/* Acronyms that name things, not organisations. */
+static const char *const not_orgs[] = {
+    "MOU", "MOA", "FTA", "GPU", "CPU", "NPU", "GDP", "GNP", "LLM", "SMR", "HPC", "CEO",
+    "CTO", "CFO", "COO", "ICT", "ESG", "IPO", "USD", "KRW", "JPY", "EUR", "CNY", "GBP",
+    "API", "PDF", "URL", "HTML", "HTTP", "HTTPS", "FAQ", "LNG",
+    "TV", "SNS", "DNA", "RNA", "IOT", "LED", "LCD", "OLED", "GPS", "SUV", "USB",
+    "CCTV", "ATM", "VIP", "MVP", "CEO", "R&D", "B2B", "B2C", "K-POP", "KPOP",
+    "RSS", "CSS", "SQL", "XML", "JSON", "PHP", "KST", "UTC", "GMT", "EST", "PST", "CET",
+    "NEWS", "THE", "AND", "FOR", "NOT", "YOU", "ALL", "NEW",
+};
+
+/* Words that end a Korean organisation's name. */
+static const char *const korean_org_ends[] = {
+    "협회", "진흥원", "기구", "재단", "연구원", "연구소", "공사", "공단", "위원회",
+    "부", "청", "처", "원", "대학교", "대학", "대학원", "은행", "그룹", "실", "회",
+    "센터", "연합", "연맹", "협의회", "포럼", "기금", "거래소", "공화국", "전자", "증권",
+};
+
+static const char *const english_org_words[] = {
+    "University", "Institute", "Ministry", "Agency", "Association", "Foundation", "Council",
+    "Commission", "Committee", "Bank", "Corporation", "Corp", "Inc", "Ltd", "LLC", "GmbH",
+    "AG", "Group", "Company", "Organization", "Organisation", "Department", "Office",
+    "Party", "Court", "Parliament", "Senate", "Federation", "Union", "Authority", "Fund",
+    "Society", "College", "School", "Hospital", "Laboratory", "Labs", "Academy", "Agence",
+};
+
+static int listed(const char *const *list, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- English people ------------------------------------------------ */
+
+static const char *const english_titles[] = {
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mr", "Mrs", "Ms", "Dr", "Prof", "President",
+    "Prime Minister", "Minister", "Chancellor", "Senator", "Sen.", "Rep.", "Governor",
+    "Gov.", "Mayor", "Judge", "Secretary", "CEO", "Chairman", "Chairwoman", "Professor",
+};
+
+static const char *const speech_verbs[] = {
+    " said", " says", " told", " wrote", " added", " explained", " asked",
+};
+
+/* One to three capitalised words from i: the end of the name, or 0. */
+static size_t cap_name(const char *s, size_t len, size_t i, size_t max_words)
+{
+    size_t end = 0, words = 0, k = i;
+    while (words < max_words) {
+        size_t w = cap_word(s, len, k);
+        if (!w)
+            break;
+        end = w;
+        words++;
+        if (w + 1 < len && s[w] == ' ' && is_upper_word_start(s, len, w + 1))
+            k = w + 1;
+        else
+            break;
+    }
+    return end;
+}
+
+/* Words that start capitalised phrases that are no name ("The Ministry
+ * said", "In Seoul"), and organisation words inside one. */
+static const char *const not_first_names[] = {
+    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They", "We",
+    "I", "In", "On", "At", "But", "And", "Or", "If", "When", "While", "As", "For", "So",
+    "Officials", "Police", "Experts", "Analysts", "Critics",
+};
+
+static int plausible_name(const char *s, size_t start, size_t end)
+{
+    size_t i = start;
+    while (i < end) {
+        size_t w = i;
+        while (w < end && s[w] != ' ')
+            w++;
+        if ((i == start && listed(not_first_names, COUNT(not_first_names), s + i, w - i)) ||
+            listed(english_org_words, COUNT(english_org_words), s + i, w - i))
+            return 0;
+        i = w + 1;
+    }
+    return 1;
+}
+
+static void english_people(names_t *n)
+{
+    const char *s = n->s;
+    size_t len = n->len;
+    for (size_t i = 0; i < len; i++) {
+        if (!ascii_upper((unsigned char)s[i]) || prev_is_word(s, i))
+            continue;
+        for (size_t t = 0; t < COUNT(english_titles); t++) {
+            const char *title = english_titles[t];
+            size_t k = i + strlen(title);
+            if (!starts_with(s, len, i, title) || k + 1 >= len || s[k] != ' ')
+                continue;
+            size_t end = cap_name(s, len, k + 1, 3);
+            if (end) {
+                add_person(n, k + 1, end, title, strlen(title));
+                i = end;
+            }
+            break;
+        }
+        /* "Jane Doe said": two or three words before a speech verb. */
+        size_t end = cap_name(s, len, i, 3);
+        if (end && !plausible_name(s, i, end))
+            end = 0;
+        if (end && memchr(s + i, ' ', end - i)) {
+            for (size_t v = 0; v < COUNT(speech_verbs); v++)
+                if (starts_with(s, len, end, speech_verbs[v])) {
+                    add_person(n, i, end, "", 0);
+                    break;
+                }
+        }
+        /* "said Jane Doe" */
+        if (i >= 5 && memcmp(s + i - 5, "said ", 5) == 0 && end && memchr(s + i, ' ', end - i))
+            add_person(n, i, end, "", 0);
+        if (end > i)
+            i = end;
+    }
+}
+
+/* ---- organisations ------------------------------------------------- */
+
+/* An acronym at i: 2 to 8 capitals and digits, starting with a capital,
+ * not inside a word. Returns its end, or 0. */
+static size_t acronym_at(const char *s, size_t len, size_t i)
+{
+    if (!ascii_upper((unsigned char)s[i]) || (i > 0 && ascii_alnum((unsigned char)s[i - 1])))
+        return 0;
+    size_t k = i;
+    while (k < len && (ascii_upper((unsigned char)s[k]) || ascii_digit((unsigned char)s[k])))
+        k++;
+    if (k - i < 2 || k - i > 8 || (k < len && ascii_alpha((unsigned char)s[k])))
+        return 0;
+    return k;
+}
+
+/* "일본무역진흥기구(JETRO)": the Hangul word (with '·' inside) ending
+ * right before the '(' at paren, when it ends in an organisation word.
+ * Returns its start, or paren when there is none. */
+static size_t korean_org_before(const char *s, size_t paren)
+{
+    size_t start = paren;
+    while (start > 0) {
+        size_t p = utf8_prev(s, start);
+        uint32_t cp;
+        utf8_next(s, paren, p, &cp);
+        if (!cp_is_hangul(cp) && cp != 0xB7)
+            break;
+        start = p;
+    }
+    if (paren - start < 6)                       /* two syllables at least */
+        return paren;
+    for (size_t k = 0; k < COUNT(korean_org_ends); k++) {
+        size_t n = strlen(korean_org_ends[k]);
+        if (paren - start > n && memcmp(s + paren - n, korean_org_ends[k], n) == 0)
+            return start;
+    }
+    return paren;
+}
+
+/* Capitalised words around an organisation word: "Bank of Korea",
+ * "Seoul National University", "Samsung Electronics Co." is not (no
+ * organisation word). Returns the end, or 0. */
+static size_t english_org(const char *s, size_t len, size_t i)
+{
+    size_t k = i, end = 0, words = 0;
+    int org = 0;
+    while (words < 8) {
+        size_t w = cap_word(s, len, k);
+        size_t a = w ? w : acronym_at(s, len, k);
+        if (!a)
+            break;
+        org |= listed(english_org_words, COUNT(english_org_words), s + k, a - k);
+        end = a;
+        words++;
+        k = a;
+        if (k + 1 < len && s[k] == ' ' && (cap_word(s, len, k + 1) || acronym_at(s, len, k + 1))) {
+            k++;
+            continue;
+        }
+        /* "of", "for", "&" join capitalised words: "Bank of Korea"; "and"
+         * does not, it joins two names as often as it makes one. */
+        static const char *const joins[] = { " of ", " for ", " & " };
+        size_t j = 0;
+        for (size_t q = 0; q < COUNT(joins) && !j; q++)
+            if (starts_with(s, len, k, joins[q]) && cap_word(s, len, k + strlen(joins[q])))
+                j = strlen(joins[q]);
+        if (!j)
+            break;
+        k += j;
+    }
+    return org && words >= 2 ? end : 0;
+}
+
+/* An English organisation's name from i, "The" left out; its end, or 0. */
+static size_t english_org_at(names_t *n, size_t i)
+{
+    const char *s = n->s;
+    size_t len = n->len, start = i;
+    if (i + 4 <= len && memcmp(s + i, "The ", 4) == 0)
+        start = i + 4;
+    size_t end = english_org(s, len, start);
+    if (end)
+        add_first(n, "org", start, end);
+    return end;
+}
+
+static void organisations(names_t *n)
+{
+    const char *s = n->s;
+    size_t len = n->len;
+    for (size_t i = 0; i < len; i++) {
+        if (!ascii_upper((unsigned char)s[i]) || (i > 0 && ascii_alnum((unsigned char)s[i - 1])))
+            continue;
+        size_t end = prev_is_word(s, i) ? 0 : english_org_at(n, i);
+        if (end) {
+            i = end;
+            continue;
+        }
+        /* Acronyms may follow Hangul or Han directly ("韓NIPA"). */
+        end = acronym_at(s, len, i);
+        if (!end)
+            continue;
+        int defined = i > 0 && s[i - 1] == '(' && end < len && (s[end] == ')' || s[end] == '-');
+        size_t korean = defined ? korean_org_before(s, i - 1) : i - 1;
+        if (defined && korean < i - 1)
+            add_first(n, "org", korean, i - 1);
+        if (end - i >= 3 && !listed(not_orgs, COUNT(not_orgs), s + i, end - i))
+            add_first(n, "org", i, end);
+        i = end;
+    }
+}
+
+/* ---- quotes -------------------------------------------------------- */
+
+static int sentence_break(const char *s, size_t i)
+{
+    return s[i] == '\n' || ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ');
+}
+
+/* The person speaking a quote at [open, close): a name in the sentence
+ * before it (the nearest), else one right after it, else the person
+ * last named with a title the sentence uses ("이 대통령은"). */
+static const mention_t *speaker_of(const names_t *n, size_t open, size_t close)
+{
+    const char *s = n->s;
+    size_t from = open;
+    while (from > 0 && !sentence_break(s, from - 1))
+        from--;
+    const mention_t *best = NULL;
+    for (size_t i = 0; i < n->n_people; i++) {
+        const mention_t *m = &n->people[i];
+        if (m->start >= from && m->end <= open)
+            best = m;
+        else if (!best && m->start >= close && m->start < close + SPEAKER_AFTER &&
+                 !memchr(s + close, '\n', m->start - close))
+            return m;
+    }
+    if (best)
+        return best;
+    /* "이 대통령은", "그 장관은": the title with a demonstrative. */
+    for (size_t i = n->n_people; i-- > 0;) {
+        const mention_t *m = &n->people[i];
+        size_t t = strlen(m->title);
+        if (m->end > open || !t || (unsigned char)m->title[0] < 0x80)
+            continue;
+        for (size_t k = from; k + t <= open; k++)
+            if (memcmp(s + k, m->title, t) == 0 && k >= from + 4 && s[k - 1] == ' ' &&
+                (starts_with(s, k, k - 4, "이") || starts_with(s, k, k - 4, "그") ||
+                 starts_with(s, k, k - 4, "동")) &&
+                (k - 4 == from || s[k - 5] == ' ' || s[k - 5] == '\n'))
+                return m;
+    }
+    return NULL;
+}
+
+static void quotes(names_t *n)
+{
+    const char *s = n->s;
+    size_t len = n->len;
+    buf_t speaker = BUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        const char *close_mark;
+        size_t open_len;
+        if (s[i] == '"') {
+            close_mark = "\"", open_len = 1;
+        } else if (starts_with(s, len, i, "\xE2\x80\x9C")) {     /* “ */
+            close_mark = "\xE2\x80\x9D", open_len = 3;           /* ” */
+        } else {
+            continue;
+        }
+        size_t from = i + open_len;
+        const char *c = memmem(s + from, len - from, close_mark, strlen(close_mark));
+        if (!c)
+            break;
+        size_t close = (size_t)(c - s);
+        const char *nl = memchr(s + from, '\n', close - from);
+        if (nl) {                               /* quotes end with their paragraph */
+            i = (size_t)(nl - s);
+            continue;
+        }
+        if (close - from >= QUOTE_MIN && close - from <= QUOTE_MAX &&
+            memchr(s + from, ' ', close - from)) {
+            const mention_t *m = speaker_of(n, i, close);
+            buf_reset(&speaker);
+            if (m)
+                buf_append(&speaker, s + m->start, m->end - m->start);
+            entity_list_add(n->list, "quote", from, close, 0, 0, m ? buf_str(&speaker) : NULL,
+                            NULL);
+        }
+        i = close + strlen(close_mark) - 1;
+    }
+    buf_free(&speaker);
+}
+
+static int by_position(const void *a, const void *b)
+{
+    const mention_t *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void entities_names(entity_list_t *list, const char *s, size_t len)
+{
+    names_t n = { s, len, list, xcalloc(MENTIONS_MAX, sizeof(mention_t)), 0 };
+    korean_people(&n);
+    english_people(&n);
+    /* Speakers are looked for by position. */
+    qsort(n.people, n.n_people, sizeof(mention_t), by_position);
+    organisations(&n);
+    quotes(&n);
+    free(n.people);
+}

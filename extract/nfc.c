@@ -1,0 +1,77 @@
+/* nfc: canonical composition with libutf8proc. See nfc.h.
+ *
+ * Most text cannot change: code points below U+0300 (bytes below 0xCC
+ * start nothing higher), and higher ones that have no decomposition and
+ * combine with nothing. A quick check over the properties utf8proc keeps
+ * (no allocation) lets such text skip the library's decompose-recompose
+ * round trip, which is most of the cost. */
+#include "nfc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "utf8.h"
+
+/* 1 when the code point is NFC whatever surrounds it: it has no
+ * canonical decomposition, combines with nothing (a mark, a conjoining
+ * jamo, a second of a composition pair) and is not a Hangul syllable
+ * that a trailing jamo could extend. Curly quotes, dashes, CJK
+ * ideographs, kana are; most of the text past U+0300 is. */
+static int stable(uint32_t cp)
+{
+    if (cp < 0x300)
+        return 1;
+    if (cp >= 0xAC00 && cp <= 0xD7A3)
+        return 1;                   /* a following jamo is caught as unstable */
+    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+        (cp >= 0xD7B0 && cp <= 0xD7FF))
+        return 0;                   /* conjoining jamo compose algorithmically */
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+    return p->combining_class == 0 && p->decomp_seqindex == UINT16_MAX &&
+           p->comb_index == UINT16_MAX && !p->comp_exclusion;
+}
+
+/* 1 when composing s cannot change it: every code point is stable. */
+static int already_nfc(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0xCC) {      /* below U+0300, or a continuation */
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i = utf8_next(s, len, i, &cp);
+        if (cp == UTF8_INVALID || !stable(cp))
+            return 0;
+    }
+    return 1;
+}
+
+void nfc_normalise(char **s, size_t *len)
+{
+    if (!*s)
+        return;
+    size_t n = len ? *len : strlen(*s);
+    if (already_nfc(*s, n))
+        return;
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)*s, (utf8proc_ssize_t)n, &out,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    /* Only invalid UTF-8 (never given here) or no memory fail: keep the
+     * text as it is rather than lose it. */
+    if (m < 0 || !out) {
+        free(out);
+        return;
+    }
+    if ((size_t)m == n && memcmp(out, *s, n) == 0) {
+        free(out);
+        return;
+    }
+    free(*s);
+    *s = (char *)out;
+    if (len)
+        *len = (size_t)m;
+}
