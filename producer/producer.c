@@ -1450,7 +1450,7 @@ int producer_main(int argc, char **argv)
     signals_install();
     /* Keys first: a network endpoint without them refuses to start. */
     char *error = NULL;
-    curve_t *curve = curve_new("producer", opt.cert, opt.allow, opt.insecure, &error);
+    curve_t *curve = curve_new(opt.cert, opt.allow, opt.insecure, &error);
     if (curve && (curve_check(curve, opt.work, NULL, NULL, &error) != 0
                   || curve_check(curve, opt.acks, NULL, NULL, &error) != 0
                   || curve_check(curve, opt.sink, opt.sink_cert, "--sink-cert", &error) != 0

@@ -33,7 +33,6 @@ typedef struct verdict {
 } verdict_t;
 
 struct curve {
-    char *component;
     int insecure;
     void *ctx;                /* CZMQ's context: zauth guards its sockets */
     zcert_t *cert;            /* our own certificate, or NULL */
@@ -139,15 +138,13 @@ static int start_auth(curve_t *self, char **error)
     return self->store ? 0 : fail(error, "--allow %s: cannot read it", self->allow);
 }
 
-curve_t *curve_new(const char *component, const char *cert, const char *allow, int insecure,
-                   char **error)
+curve_t *curve_new(const char *cert, const char *allow, int insecure, char **error)
 {
     *error = NULL;
     /* SIGINT and SIGTERM stay ours (common/signals.h): CZMQ must not
      * install its own handler when it starts. */
     zsys_handler_set(NULL);
     curve_t *self = xcalloc(1, sizeof(curve_t));
-    self->component = xstrdup(component);
     self->insecure = insecure;
     self->ctx = zsys_init();
     /* CZMQ's own log lines would go to stdout, which `feedmill run`
@@ -194,7 +191,6 @@ void curve_destroy(curve_t **self_p)
     zcertstore_destroy(&self->store);
     zcert_destroy(&self->cert);
     free(self->allow);
-    free(self->component);
     free(self);
     *self_p = NULL;
     /* Terminates the context: the sockets made in it are closed by now. */

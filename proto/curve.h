@@ -48,13 +48,12 @@
 
 typedef struct curve curve_t;
 
-/* component names this process in messages ("producer"). cert is the
- * process's own secret certificate (--cert) or NULL; allow the folder of
- * public certificates allowed to connect (--allow), or NULL for a
- * process that binds no network socket; insecure is --insecure. Returns
- * NULL with a reason in *error (malloc'd) when a file cannot be used. */
-curve_t *curve_new(const char *component, const char *cert, const char *allow, int insecure,
-                   char **error);
+/* cert is the process's own secret certificate (--cert) or NULL; allow
+ * the folder of public certificates allowed to connect (--allow), or
+ * NULL for a process that binds no network socket; insecure is
+ * --insecure. Returns NULL with a reason in *error (malloc'd) when a file
+ * cannot be used. */
+curve_t *curve_new(const char *cert, const char *allow, int insecure, char **error);
 /* Closes what it opened and terminates the context: every socket made
  * in curve_context() must be closed first. */
 void curve_destroy(curve_t **self);

@@ -566,7 +566,7 @@ int sink_main(int argc, char **argv)
     log_init("sink");
     signals_install();
     char *error = NULL;
-    curve_t *curve = curve_new("sink", cert, allow, insecure, &error);
+    curve_t *curve = curve_new(cert, allow, insecure, &error);
     if (curve && (curve_check(curve, results, NULL, NULL, &error) != 0
                   || curve_check(curve, acks, producer_cert, "--producer-cert", &error) != 0))
         curve_destroy(&curve);

@@ -417,7 +417,7 @@ int worker_main(int argc, char **argv)
     log_init("worker");
     signals_install();
     char *error = NULL;
-    curve_t *curve = curve_new("worker", keys.cert, NULL, keys.insecure, &error);
+    curve_t *curve = curve_new(keys.cert, NULL, keys.insecure, &error);
     if (curve && (curve_check(curve, work, keys.producer_cert, "--producer-cert", &error) != 0
                   || curve_check(curve, results, keys.sink_cert, "--sink-cert", &error) != 0))
         curve_destroy(&curve);

@@ -92,12 +92,18 @@ static int as_router(void *ctx, const char *endpoint, char **files, int count)
     int timeout = 10000;
     zmq_setsockopt(router, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     apply_curve(router, 1);
-    if (zmq_bind(router, endpoint) != 0)
+    if (zmq_bind(router, endpoint) != 0) {
+        zmq_close(router);
         return 2;
+    }
+    int linger = 0;
+    zmq_setsockopt(router, ZMQ_LINGER, &linger, sizeof linger);
     char peer[256], body[4096];
     int peer_len = zmq_recv(router, peer, sizeof peer, 0);
-    if (peer_len <= 0 || zmq_recv(router, body, sizeof body, 0) < 0)
+    if (peer_len <= 0 || zmq_recv(router, body, sizeof body, 0) < 0) {
+        zmq_close(router);   /* else zmq_ctx_term waits for ever */
         return 1;
+    }
     for (int i = 0; i < count; i++) {
         zmq_send(router, peer, (size_t)peer_len, ZMQ_SNDMORE);
         send_file(router, files[i], 0);

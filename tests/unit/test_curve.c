@@ -39,7 +39,7 @@ static void test_needed_and_missing(void)
     CHECK(!curve_needed("inproc://x"));
 
     char *error = NULL;
-    curve_t *curve = curve_new("test", NULL, NULL, 0, &error);
+    curve_t *curve = curve_new(NULL, NULL, 0, &error);
     CHECK(curve != NULL);
     CHECK(curve_check(curve, "ipc:///tmp/x", NULL, NULL, &error) == 0);
     CHECK(curve_check(curve, "tcp://*:5557", NULL, NULL, &error) == -1);
@@ -52,7 +52,7 @@ static void test_needed_and_missing(void)
     curve_destroy(&curve);
     CHECK(curve == NULL);
 
-    curve = curve_new("test", NULL, NULL, 1, &error);   /* --insecure */
+    curve = curve_new(NULL, NULL, 1, &error);   /* --insecure */
     CHECK(curve_check(curve, "tcp://*:5557", NULL, NULL, &error) == 0);
     curve_destroy(&curve);
 }
@@ -73,14 +73,14 @@ static void test_certificates(void)
     zcert_t *cert = zcert_new();
     CHECK(zcert_save_public(cert, lone) == 0);
     zcert_destroy(&cert);
-    curve_t *curve = curve_new("test", lone, NULL, 0, &error);
+    curve_t *curve = curve_new(lone, NULL, 0, &error);
     CHECK(curve == NULL);
     CHECK_MSG(error && strstr(error, "holds no secret key"), error);
     free(error);
-    curve = curve_new("test", path_in("missing"), NULL, 0, &error);
+    curve = curve_new(path_in("missing"), NULL, 0, &error);
     CHECK(curve == NULL);
     free(error);
-    curve = curve_new("test", path_in("alice_secret"), path_in("no-such-folder"), 0, &error);
+    curve = curve_new(path_in("alice_secret"), path_in("no-such-folder"), 0, &error);
     CHECK(curve == NULL);
     CHECK_MSG(error && strstr(error, "--allow"), error);
     free(error);
@@ -129,7 +129,7 @@ static void test_only_allowed_keys(void)
     zcert_destroy(&good);
 
     char *error = NULL;
-    curve_t *curve = curve_new("test", path_in("server_secret"), path_in("allow"), 0, &error);
+    curve_t *curve = curve_new(path_in("server_secret"), path_in("allow"), 0, &error);
     CHECK_MSG(curve != NULL, error);
     if (!curve)
         return;
