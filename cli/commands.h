@@ -13,5 +13,6 @@ int extract_main(int argc, char **argv);    /* cli/extract_cmd.c */
 int search_main(int argc, char **argv);     /* cli/search_cmd.c */
 int stats_main(int argc, char **argv);      /* cli/stats_cmd.c */
 int retry_main(int argc, char **argv);      /* cli/retry_cmd.c */
+int keygen_main(int argc, char **argv);     /* cli/keygen_cmd.c */
 
 #endif

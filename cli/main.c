@@ -21,6 +21,7 @@ static const struct {
     { "search",   search_main,   "full-text search over ingested documents" },
     { "stats",    stats_main,    "counts and a summary of a database" },
     { "retry",    retry_main,    "send dead letters through the pipeline again" },
+    { "keygen",   keygen_main,   "make a CurveZMQ certificate pair for --cert" },
 };
 
 static void usage(FILE *out)

@@ -4,9 +4,11 @@
  *   feedmill sink     --results ipc://RUNDIR/results --acks ipc://RUNDIR/acks
  *   feedmill worker   (N of them) --work ipc://RUNDIR/work --results ...
  *   feedmill producer --work ... --acks ... --sink ... PATH...
- * and restarts any that dies, with backoff. The producer exits once the
- * sink has acknowledged every document, i.e. once every row is committed;
- * then the workers and the sink are stopped and a summary is printed.
+ * and restarts any that dies, with backoff. The ipc:// sockets live in a
+ * private folder (mode 0700), so they need no CurveZMQ keys. The producer
+ * exits once the sink has acknowledged every document, i.e. once every row
+ * is committed; then the workers and the sink are stopped and a summary is
+ * printed.
  * A child that exits 1 reports a fatal setup error (unwritable database,
  * endpoint in use): restarting would only repeat it, so the run fails.
  *
@@ -482,6 +484,9 @@ static int make_rundir(run_t *self)
     if (!base || access(base, W_OK) != 0 || strlen(base) > 60)
         base = "/tmp";
     snprintf(self->rundir, sizeof self->rundir, "%s/feedmill-XXXXXX", base);
+    /* mkdtemp makes a new folder, mode 0700 whatever the umask: only this
+     * user (and root) can reach the ipc:// sockets inside, which is why
+     * the local pipeline needs no CurveZMQ keys (proto/curve.h). */
     if (!mkdtemp(self->rundir)) {
         fprintf(stderr, "feedmill run: cannot create a runtime folder in %s: %s\n", base,
                 strerror(errno));
@@ -525,6 +530,8 @@ typedef struct run_options {
     char **follow;
     int follow_count;
     const char *submit;
+    const char *cert, *allow;    /* the producer's keys, for a tcp:// --submit */
+    int insecure;
     int pass_through;
     monitor_options_t monitor;   /* --status-interval, --metrics, --metrics-file, --log-format */
 } run_options_t;
@@ -576,7 +583,7 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
         { "--max-in-flight", opt->max_in_flight },
         { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
-        { "--submit", opt->submit },
+        { "--submit", opt->submit }, { "--cert", opt->cert }, { "--allow", opt->allow },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (!pairs[i][1])
@@ -586,6 +593,8 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
     }
     if (opt->watch)
         child_arg(p, "--watch");
+    if (opt->insecure)
+        child_arg(p, "--insecure");
     for (int i = 0; i < opt->ignore_count; i++) {
         child_arg(p, "--ignore");
         child_arg(p, opt->ignore[i]);
@@ -670,6 +679,11 @@ static void usage(FILE *out)
         "                        (repeatable; runs until SIGINT/SIGTERM)\n"
         "  --submit ENDPOINT     take documents pushed by programs on ENDPOINT (SUBMIT in\n"
         "                        proto/README.md), answered once on disk\n"
+        "  --cert FILE           with a tcp:// --submit: the producer's secret certificate\n"
+        "                        (`feedmill keygen`); clients name its public half\n"
+        "  --allow DIR           with a tcp:// --submit: the public certificates of the\n"
+        "                        clients allowed to submit (re-read when it changes)\n"
+        "  --insecure            a tcp:// --submit without CurveZMQ (logged as a warning)\n"
         "  --pass-through        workers do not extract: a document's UTF-8 text is its\n"
         "                        body (for benchmarks: the pipeline without extraction)\n"
         MONITOR_USAGE
@@ -698,6 +712,9 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "follow", required_argument, 0, 'F' },
         { "submit", required_argument, 0, 'U' },
         { "pass-through", no_argument, 0, 'T' },
+        { "cert", required_argument, 0, 'C' },
+        { "allow", required_argument, 0, 'A' },
+        { "insecure", no_argument, 0, 'X' },
         MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -732,6 +749,9 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
             break;
         case 'U': opt->submit = optarg; break;
         case 'T': opt->pass_through = 1; break;
+        case 'C': opt->cert = optarg; break;
+        case 'A': opt->allow = optarg; break;
+        case 'X': opt->insecure = 1; break;
         MONITOR_OPTION_CASES:
             if (monitor_option(&opt->monitor, "run", c, optarg))
                 return 2;

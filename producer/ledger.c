@@ -1,6 +1,7 @@
 /* ledger: per-worker credit and liveness. See ledger.h. */
 #include "ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@ typedef struct account {
     uint64_t received;     /* DOCs it had received then */
     uint64_t sent;         /* DOCs we have sent it, on its counter's scale */
     int64_t last_seen;
+    int64_t paused_until;  /* 0, or picked for nothing before then */
+    char key[48];          /* its CurveZMQ key, "" without CURVE */
 } account_t;
 
 struct ledger {
@@ -54,7 +57,7 @@ static uint64_t room(const account_t *a)
 }
 
 void ledger_update(ledger_t *self, const wire_peer_t *worker, uint32_t free_slots,
-                   uint64_t received, int64_t now)
+                   uint64_t received, int64_t now, const char *key)
 {
     account_t *a = find(self, worker);
     if (!a) {
@@ -73,13 +76,15 @@ void ledger_update(ledger_t *self, const wire_peer_t *worker, uint32_t free_slot
     a->free_slots = free_slots;
     a->received = received;
     a->last_seen = now;
+    snprintf(a->key, sizeof a->key, "%s", key ? key : "");
 }
 
 const wire_peer_t *ledger_pick(const ledger_t *self)
 {
     const account_t *best = NULL;
     for (size_t i = 0; i < self->count; i++)
-        if (room(&self->accounts[i]) && (!best || room(&self->accounts[i]) > room(best)))
+        if (!self->accounts[i].paused_until && room(&self->accounts[i])
+            && (!best || room(&self->accounts[i]) > room(best)))
             best = &self->accounts[i];
     return best ? &best->worker : NULL;
 }
@@ -91,11 +96,38 @@ void ledger_spend(ledger_t *self, const wire_peer_t *worker)
         a->sent++;
 }
 
-void ledger_forget(ledger_t *self, const wire_peer_t *worker)
+int ledger_forget(ledger_t *self, const wire_peer_t *worker)
 {
     account_t *a = find(self, worker);
     if (a)
         *a = self->accounts[--self->count];
+    return a != NULL;
+}
+
+const char *ledger_key(const ledger_t *self, const wire_peer_t *worker)
+{
+    const account_t *a = find(self, worker);
+    return a ? a->key : NULL;
+}
+
+void ledger_pause(ledger_t *self, const wire_peer_t *worker, int64_t until)
+{
+    account_t *a = find(self, worker);
+    if (a)
+        a->paused_until = until;
+}
+
+int ledger_resume_due(ledger_t *self, int64_t now, char *key, size_t key_size)
+{
+    for (size_t i = 0; i < self->count; i++) {
+        account_t *a = &self->accounts[i];
+        if (a->paused_until && a->paused_until <= now) {
+            a->paused_until = 0;
+            snprintf(key, key_size, "%s", a->key);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int ledger_take_silent(ledger_t *self, int64_t cutoff, wire_peer_t *worker)

@@ -6,6 +6,12 @@
  *   PULL "acks" <──ACK── sink, once the row is committed (then COMMITTED)
  *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
+ * Over tcp:// the three bound sockets are CurveZMQ servers that admit only
+ * the keys in --allow, and the PUSH to the sink a client naming the
+ * sink's certificate (proto/curve.h); ACKs count only from that sink's
+ * key. A worker that heartbeats but never finishes what it holds is
+ * paused and its documents go to others, uncharged (expire()).
+ *
  * A document is read only when some worker has credit for it, so memory
  * holds a few documents per worker, never the feed. Each one stays in the
  * in-flight table until its ACK arrives; without one by --retry-after it
@@ -47,6 +53,7 @@
 #include "producer/submit.h"
 #include "producer/walk.h"
 #include "producer/watch.h"
+#include "proto/curve.h"
 #include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
@@ -67,6 +74,9 @@ enum {
     /* The sink says HELLO every second: silence this long is worth a
      * warning while documents wait for acknowledgement. */
     SINK_SILENCE_MS = 3000,
+    /* A worker that holds documents past --retry-after while it and the
+     * sink are alive gets nothing for this many times --retry-after. */
+    PAUSE_RETRY_AFTERS = 5,
 };
 
 typedef struct producer_options {
@@ -92,6 +102,10 @@ typedef struct producer_options {
     int follow_count;
     const char *submit;         /* --submit ENDPOINT, or NULL */
     monitor_options_t monitor;  /* --status-interval, --metrics, ... */
+    const char *cert;           /* --cert: our secret certificate */
+    const char *allow;          /* --allow: public certificates of allowed peers */
+    const char *sink_cert;      /* --sink-cert: the sink's public certificate */
+    int insecure;               /* --insecure: tcp:// without CURVE */
 } producer_options_t;
 
 typedef struct producer_counts {
@@ -116,6 +130,7 @@ typedef struct stdin_feed {
 typedef struct peers {
     link_t *work_link;          /* connections of workers (bound: counted) */
     link_t *sink_link;          /* our connection to the sink's results */
+    link_t *acks_link;          /* the sink's connection (bound: refusals only) */
     char sink_session[MESSAGE_SESSION_LEN + 1];   /* "" until a HELLO */
     int64_t sink_heard;         /* clock_ms() of the last HELLO, or start */
     int64_t workers_seen;       /* clock_ms() when a worker was last known */
@@ -125,6 +140,7 @@ typedef struct peers {
 
 typedef struct producer {
     producer_options_t opt;
+    curve_t *curve;             /* CurveZMQ, and the context of every socket */
     void *ctx, *work, *acks, *sink;
     peers_t peers;
     walk_t *walk;
@@ -224,9 +240,45 @@ static void retry_now(producer_t *self, pending_t *p)
     p->deadline = 0;
 }
 
+static int sink_alive(const producer_t *self)
+{
+    return self->peers.sink_session[0] && clock_ms() - self->peers.sink_heard < SINK_SILENCE_MS;
+}
+
+/* A worker that is alive (it heartbeats) and holds a document past
+ * --retry-after while the sink is alive too: it takes documents and does
+ * not finish them (a bug, or hostile). The documents are not at fault:
+ * they go to other workers without counting against --max-attempts, and
+ * the worker is sent nothing for a while. */
+static void pause_worker(producer_t *self, const wire_peer_t *worker)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%s", ledger_key(self->ledger, worker));
+    int64_t pause = PAUSE_RETRY_AFTERS * self->opt.retry_after_ms;
+    ledger_pause(self->ledger, worker, clock_ms() + pause);
+    size_t held = 0;
+    for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+        pending_t *p = inflight_at(self->inflight, i);
+        if (p->deadline && !p->error && wire_peer_equal(&p->worker, worker)) {
+            p->forgiven++;
+            retry_now(self, p);
+            held++;
+        }
+    }
+    log_warn("worker holds documents without finishing them, taking them back uncharged "
+             "and sending it nothing for a while worker=%s documents=%zu pause_s=%.0f "
+             "hint=%s", log_q(key[0] ? key : "(no key)"), held, pause / 1000.0,
+             log_q("it heartbeats but sends no results: a bug, or a hostile worker "
+                   "(remove its key from --allow to shut it out)"));
+}
+
 /* A sent document whose deadline passed without an ACK. */
 static void expire(producer_t *self, pending_t *p)
 {
+    if (!p->error && ledger_key(self->ledger, &p->worker) && sink_alive(self)) {
+        pause_worker(self, &p->worker);
+        return;
+    }
     if (!p->error && charged(p) < self->opt.max_attempts)
         log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
                  log_q(p->source), p->attempt + 1);
@@ -235,8 +287,10 @@ static void expire(producer_t *self, pending_t *p)
 
 /* A worker that vanished or fell silent: what it held is resent now,
  * not after --retry-after. Each resend counts as an attempt, so a
- * document that keeps killing workers ends as a dead letter. */
-static void abandon_worker(producer_t *self, const wire_peer_t *worker, const char *why)
+ * document that keeps killing workers ends as a dead letter; unless
+ * forgive says the worker is to blame (its key was revoked). */
+static void abandon_worker(producer_t *self, const wire_peer_t *worker, const char *why,
+                           int forgive)
 {
     ledger_forget(self->ledger, worker);
     report_worker_lost(self->report, worker);
@@ -244,6 +298,7 @@ static void abandon_worker(producer_t *self, const wire_peer_t *worker, const ch
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         pending_t *p = inflight_at(self->inflight, i);
         if (p->deadline && !p->error && wire_peer_equal(&p->worker, worker)) {
+            p->forgiven += forgive != 0;
             retry_now(self, p);
             held++;
         }
@@ -261,13 +316,17 @@ static void reap_silent_workers(producer_t *self)
 {
     wire_peer_t worker;
     int64_t now = clock_ms();
+    char key[48];
+    while (ledger_resume_due(self->ledger, now, key, sizeof key))
+        log_info("pause over, sending documents to the worker again worker=%s",
+                 log_q(key[0] ? key : "(no key)"));
     while (ledger_take_silent(self->ledger, now - self->opt.worker_timeout_ms, &worker))
-        abandon_worker(self, &worker, "no heartbeat within --worker-timeout");
+        abandon_worker(self, &worker, "no heartbeat within --worker-timeout", 0);
     int64_t closed = link_last_disconnect(self->peers.work_link);
     if (closed > self->peers.disconnect_handled && now - closed >= DISCONNECT_GRACE_MS) {
         self->peers.disconnect_handled = closed;
         while (ledger_take_silent(self->ledger, closed, &worker))
-            abandon_worker(self, &worker, "its connection closed and no heartbeat since");
+            abandon_worker(self, &worker, "its connection closed and no heartbeat since", 0);
     }
 }
 
@@ -309,7 +368,7 @@ static int send_doc(producer_t *self, pending_t *p)
         }
         /* EHOSTUNREACH: the worker is gone (ROUTER_MANDATORY tells us);
          * EAGAIN: its queue is full. Either way, not this one. */
-        abandon_worker(self, &worker, zmq_strerror(errno));
+        abandon_worker(self, &worker, zmq_strerror(errno), 0);
     }
 }
 
@@ -703,8 +762,14 @@ static void on_work_socket(producer_t *self)
             self->counts.bad_work++;
             continue;
         }
-        if (msg->type == MSG_READY)
-            ledger_update(self->ledger, &peer, msg->credit, msg->received, clock_ms());
+        if (!curve_admits(self->curve, msg, "work")) {
+            /* Its key was revoked while connected: what it holds goes
+             * elsewhere, and it is heard no more. */
+            if (ledger_key(self->ledger, &peer))
+                abandon_worker(self, &peer, "its key was removed from --allow", 1);
+        } else if (msg->type == MSG_READY)
+            ledger_update(self->ledger, &peer, msg->credit, msg->received, clock_ms(),
+                          msg->peer_key);
         else if (msg->type == MSG_FAILED)
             on_attempt_failed(self, msg);
         else
@@ -798,6 +863,8 @@ static void watch_peers(producer_t *self)
     link_on_event(peers->sink_link);
     link_tick(peers->sink_link, now);
     link_on_event(peers->work_link);
+    link_on_event(peers->acks_link);
+    curve_tick(self->curve);
 }
 
 /* ACKs arrive in bursts, one per sink commit. Each burst is committed to
@@ -817,6 +884,12 @@ static void on_ack(producer_t *self)
         if (status == WIRE_BAD) {
             log_warn("bad message on acks socket error=%s", log_q(error));
             self->counts.bad_acks++;
+            continue;
+        }
+        /* Only the sink may say what is committed: an ACK from anyone
+         * else would make us forget a document. */
+        if (!curve_admits_named(self->curve, msg, "acks")) {
+            message_destroy(&msg);
             continue;
         }
         if (msg->type == MSG_HELLO) {
@@ -994,13 +1067,21 @@ static int producer_run(producer_t *self)
     }
 }
 
+static link_t **socket_link(producer_t *self, int type)
+{
+    return type == ZMQ_ROUTER ? &self->peers.work_link
+         : type == ZMQ_PULL ? &self->peers.acks_link : &self->peers.sink_link;
+}
+
 static void *open_socket(producer_t *self, int type, const char *endpoint, int bind)
 {
     void *socket = zmq_socket(self->ctx, type);
-    /* Watched from before the first connection (proto/link.h). */
-    if (type == ZMQ_ROUTER)
-        self->peers.work_link = link_new(self->ctx, socket, endpoint, NULL, NULL);
-    else if (type == ZMQ_PUSH)
+    /* Watched from before the first connection (proto/link.h); a bound
+     * socket's link reports the handshakes it refused. */
+    if (bind) {
+        *socket_link(self, type) = link_new(self->ctx, socket, endpoint, NULL, NULL);
+        link_on_refused(*socket_link(self, type), curve_refused, self->curve);
+    } else if (type == ZMQ_PUSH)
         self->peers.sink_link = link_new(self->ctx, socket, endpoint, "sink's results endpoint",
                                          "is the sink running, and does --sink name the "
                                          "address it binds with --results?");
@@ -1009,22 +1090,26 @@ static void *open_socket(producer_t *self, int type, const char *endpoint, int b
         int on = 1;
         zmq_setsockopt(socket, ZMQ_ROUTER_MANDATORY, &on, sizeof on);
     }
-    int rc = bind ? zmq_bind(socket, endpoint) : zmq_connect(socket, endpoint);
+    int rc = bind ? curve_server(self->curve, socket, endpoint)
+                  : curve_client(self->curve, socket, endpoint, self->opt.sink_cert);
+    if (rc == 0)
+        rc = bind ? zmq_bind(socket, endpoint) : zmq_connect(socket, endpoint);
     if (rc != 0) {
         log_error("cannot %s endpoint=%s error=%s", bind ? "bind" : "connect",
                   log_q(endpoint), log_q(zmq_strerror(zmq_errno())));
         /* The link watches this socket: it goes first. */
-        link_destroy(type == ZMQ_ROUTER ? &self->peers.work_link : &self->peers.sink_link);
+        link_destroy(socket_link(self, type));
         zmq_close(socket);
         return NULL;
     }
     return socket;
 }
 
-static producer_t *producer_new(const producer_options_t *opt)
+static producer_t *producer_new(const producer_options_t *opt, curve_t *curve)
 {
     producer_t *self = xcalloc(1, sizeof(producer_t));
     self->opt = *opt;
+    self->curve = curve;
     self->names = names_new();
     for (int i = 0; i < opt->ignore_count; i++)
         names_ignore(self->names, opt->ignore[i]);
@@ -1034,7 +1119,7 @@ static producer_t *producer_new(const producer_options_t *opt)
     self->own = ownfiles_new();
     self->inflight = inflight_new();
     self->ledger = ledger_new();
-    self->ctx = zmq_ctx_new();
+    self->ctx = curve_context(curve);
     self->peers.sink_heard = self->peers.workers_seen = clock_ms();
     self->report = report_new(&opt->monitor);
     return self;
@@ -1060,6 +1145,7 @@ static void producer_destroy(producer_t **self_p)
     producer_t *self = *self_p;
     link_destroy(&self->peers.work_link);
     link_destroy(&self->peers.sink_link);
+    link_destroy(&self->peers.acks_link);
     if (self->work)
         zmq_close(self->work);
     if (self->acks)
@@ -1067,7 +1153,7 @@ static void producer_destroy(producer_t **self_p)
     if (self->sink)
         zmq_close(self->sink);
     submit_destroy(&self->submit);   /* its socket too, before the context ends */
-    zmq_ctx_term(self->ctx);
+    curve_destroy(&self->curve);
     walk_destroy(&self->walk);
     watch_destroy(&self->watch);
     linebuf_free(&self->in.lines);
@@ -1133,6 +1219,15 @@ static void usage(FILE *out)
         "  --submit ENDPOINT      bind ENDPOINT for programs that push documents (SUBMIT,\n"
         "                         proto/README.md); each is answered once it is on disk\n"
         "  --summary              print one summary line on stdout at the end\n"
+        "  --cert FILE            the producer's secret certificate (`feedmill keygen`);\n"
+        "                         needed for tcp:// endpoints, which use CurveZMQ\n"
+        "  --allow DIR            public certificates of the peers allowed to connect\n"
+        "                         (workers, the sink, --submit clients); re-read when it\n"
+        "                         changes, so removing a file revokes that key at once\n"
+        "  --sink-cert FILE       the sink's public certificate (tcp:// --sink); only that\n"
+        "                         key may acknowledge documents\n"
+        "  --insecure             plain TCP without CurveZMQ: anyone who reaches the\n"
+        "                         ports can read and forge messages (logged as a warning)\n"
         MONITOR_USAGE
         "  -h, --help             this help\n",
         ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT);
@@ -1158,13 +1253,18 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "ignore", required_argument, 0, 'I' },
         { "follow", required_argument, 0, 'F' },
         { "submit", required_argument, 0, 'U' },
+        { "cert", required_argument, 0, 'C' },
+        { "allow", required_argument, 0, 'A' },
+        { "sink-cert", required_argument, 0, 'K' },
+        { "insecure", no_argument, 0, 'X' },
         MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
-                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL, { 0 } };
+                                 64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL, { 0 },
+                                 NULL, NULL, NULL, 0 };
     monitor_options_init(&opt->monitor);
     double seconds;
     long n;
@@ -1221,6 +1321,10 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
             opt->follow[opt->follow_count++] = optarg;
             break;
         case 'U': opt->submit = optarg; break;
+        case 'C': opt->cert = optarg; break;
+        case 'A': opt->allow = optarg; break;
+        case 'K': opt->sink_cert = optarg; break;
+        case 'X': opt->insecure = 1; break;
         MONITOR_OPTION_CASES:
             if (monitor_option(&opt->monitor, "producer", c, optarg))
                 return 2;
@@ -1323,7 +1427,7 @@ static int open_feeds(producer_t *self)
     }
     if (self->opt.submit) {
         char *error = NULL;
-        self->submit = submit_new(self->ctx, self->opt.submit, self->state, &error);
+        self->submit = submit_new(self->ctx, self->curve, self->opt.submit, self->state, &error);
         if (!self->submit) {
             log_error("%s", error);
             free(error);
@@ -1344,7 +1448,21 @@ int producer_main(int argc, char **argv)
     }
     log_init("producer");
     signals_install();
-    producer_t *self = producer_new(&opt);
+    /* Keys first: a network endpoint without them refuses to start. */
+    char *error = NULL;
+    curve_t *curve = curve_new(opt.cert, opt.allow, opt.insecure, &error);
+    if (curve && (curve_check(curve, opt.work, NULL, NULL, &error) != 0
+                  || curve_check(curve, opt.acks, NULL, NULL, &error) != 0
+                  || curve_check(curve, opt.sink, opt.sink_cert, "--sink-cert", &error) != 0
+                  || (opt.submit && curve_check(curve, opt.submit, NULL, NULL, &error) != 0)))
+        curve_destroy(&curve);
+    if (!curve) {
+        fprintf(stderr, "feedmill producer: %s\n", error);
+        free(error);
+        free_options(&opt);
+        return 2;
+    }
+    producer_t *self = producer_new(&opt, curve);
     if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0
         || (self->in.open && open_stdin(self) != 0) || open_feeds(self) != 0) {
         producer_destroy(&self);

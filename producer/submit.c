@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "proto/link.h"
 #include "proto/wire.h"
 
 enum {
@@ -35,6 +36,8 @@ typedef struct answer {
 
 struct submit {
     void *socket;
+    curve_t *curve;             /* CURVE over tcp://; not ours */
+    link_t *link;               /* reports refused handshakes */
     state_t *state;
     waiter_t *waiters;
     size_t waiter_count, waiter_cap;
@@ -42,15 +45,20 @@ struct submit {
     unsigned long long accepted, rejected;
 };
 
-submit_t *submit_new(void *ctx, const char *endpoint, state_t *state, char **error)
+submit_t *submit_new(void *ctx, curve_t *curve, const char *endpoint, state_t *state,
+                     char **error)
 {
     submit_t *self = xcalloc(1, sizeof(submit_t));
     self->state = state;
+    self->curve = curve;
     self->socket = zmq_socket(ctx, ZMQ_ROUTER);
     wire_configure(self->socket, 1000, MAX_MESSAGE);
     int on = 1;
     zmq_setsockopt(self->socket, ZMQ_ROUTER_MANDATORY, &on, sizeof on);
-    if (zmq_bind(self->socket, endpoint) != 0) {
+    self->link = link_new(ctx, self->socket, endpoint, NULL, NULL);
+    link_on_refused(self->link, curve_refused, curve);
+    if (curve_server(curve, self->socket, endpoint) != 0
+        || zmq_bind(self->socket, endpoint) != 0) {
         buf_t why = BUF_INIT;
         buf_printf(&why, "cannot bind the submission socket endpoint=%s error=%s",
                    log_q(endpoint), log_q(zmq_strerror(zmq_errno())));
@@ -66,6 +74,7 @@ void submit_destroy(submit_t **self_p)
     submit_t *self = *self_p;
     if (!self)
         return;
+    link_destroy(&self->link);
     if (self->socket)
         zmq_close(self->socket);
     free(self->waiters);
@@ -152,6 +161,7 @@ int submit_receive(submit_t *self, int limit)
 {
     if (limit <= 0)
         return 0;
+    link_on_event(self->link);
     answer_t *answers = xmalloc((size_t)limit * sizeof(answer_t));
     int count = 0;
     while (count < limit) {
@@ -162,7 +172,9 @@ int submit_receive(submit_t *self, int limit)
                                               sizeof error);
         if (status == WIRE_AGAIN || status == WIRE_FAILED)
             break;
-        if (status == WIRE_BAD) {
+        if (status == WIRE_OK && !curve_admits(self->curve, msg, "submission")) {
+            /* A key revoked while connected: not answered at all. */
+        } else if (status == WIRE_BAD) {
             log_warn("bad message on the submission socket error=%s", log_q(error));
             reject(self, &peer, 0, 0, error);
         } else if (msg->type != MSG_SUBMIT) {

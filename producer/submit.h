@@ -9,19 +9,24 @@
  * letter whatever process is killed. A client that asked (`commit`) hears
  * COMMITTED when the sink has committed it, as long as this producer runs:
  * a restarted producer still delivers the document but has forgotten who
- * asked. proto/README.md specifies the messages. */
+ * asked. proto/README.md specifies the messages. Over tcp:// the socket
+ * is a CurveZMQ server like the producer's others: clients' keys go in
+ * the producer's --allow folder. */
 #ifndef FEEDMILL_SUBMIT_H
 #define FEEDMILL_SUBMIT_H
 
 #include <stddef.h>
 
 #include "producer/state.h"
+#include "proto/curve.h"
 #include "proto/message.h"
 
 typedef struct submit submit_t;
 
-/* Binds endpoint. NULL with a reason in *error (malloc'd). */
-submit_t *submit_new(void *ctx, const char *endpoint, state_t *state, char **error);
+/* Binds endpoint, a CurveZMQ server when it is tcp:// (curve, not owned).
+ * NULL with a reason in *error (malloc'd). */
+submit_t *submit_new(void *ctx, curve_t *curve, const char *endpoint, state_t *state,
+                     char **error);
 void submit_destroy(submit_t **self);
 
 void *submit_socket(submit_t *self);

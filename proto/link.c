@@ -22,7 +22,9 @@ struct link {
     int64_t next_warning;   /* clock_ms() of the next reminder while down */
     int ever_up;
     int warned;             /* a warning went out since it was last up */
-    char last_problem[128]; /* the last failure the monitor reported */
+    char last_problem[160]; /* the last failure the monitor reported */
+    link_refused_fn *on_refused;   /* a bound socket's failed handshakes */
+    void *refused_ctx;
 };
 
 link_t *link_new(void *ctx, void *socket, const char *endpoint, const char *peer,
@@ -81,8 +83,14 @@ int link_is_up(const link_t *self)
     return self->up > 0;
 }
 
+void link_on_refused(link_t *self, link_refused_fn *fn, void *ctx)
+{
+    self->on_refused = fn;
+    self->refused_ctx = ctx;
+}
+
 /* One event: two frames, [u16 event, u32 value] then the address. */
-static int read_event(link_t *self, uint16_t *event)
+static int read_event(link_t *self, uint16_t *event, uint32_t *value)
 {
     zmq_msg_t head, address;
     zmq_msg_init(&head);
@@ -90,18 +98,45 @@ static int read_event(link_t *self, uint16_t *event)
     int ok = zmq_msg_recv(&head, self->monitor, ZMQ_DONTWAIT) >= 0
           && zmq_msg_recv(&address, self->monitor, ZMQ_DONTWAIT) >= 0
           && zmq_msg_size(&head) >= 6;
-    if (ok)
+    if (ok) {
         memcpy(event, zmq_msg_data(&head), sizeof *event);
+        memcpy(value, (const char *)zmq_msg_data(&head) + sizeof *event, sizeof *value);
+    }
     zmq_msg_close(&head);
     zmq_msg_close(&address);
     return ok;
+}
+
+/* What a failed handshake means, from either side. */
+static const char *handshake_problem(uint16_t event, uint32_t value, int bound)
+{
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        return bound ? "its key is not in the --allow folder"
+                     : "the peer refused our key: is our public certificate in its --allow "
+                       "folder?";
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+        && value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+        return bound ? "it does not speak CurveZMQ (no keys, or --insecure)"
+                     : "one side speaks CurveZMQ and the other not (--insecure on one side "
+                       "only?)";
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+        && value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+        return bound ? "its CurveZMQ handshake does not decrypt (it names another server key)"
+                     : "the CurveZMQ handshake does not decrypt: does the --*-cert option name "
+                       "this server's certificate?";
+    return bound ? "the handshake did not complete: a peer without CurveZMQ or naming "
+                   "another server key, one that hung up, or no ZeroMQ peer"
+                 : "the handshake failed: a wrong server certificate (--producer-cert, "
+                   "--sink-cert), --insecure on one side only, or not a feedmill peer of "
+                   "this kind";
 }
 
 int link_on_event(link_t *self)
 {
     int came_up = 0;
     uint16_t event;
-    while (self->watching && read_event(self, &event)) {
+    uint32_t value = 0;
+    while (self->watching && read_event(self, &event, &value)) {
         int64_t now = clock_ms();
         switch (event) {
         case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
@@ -128,13 +163,14 @@ int link_on_event(link_t *self)
         case ZMQ_EVENT_CONNECT_RETRIED:
             snprintf(self->last_problem, sizeof self->last_problem, "nothing answers there");
             break;
-        case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
-            snprintf(self->last_problem, sizeof self->last_problem,
-                     "the peer refused our credentials");
-            break;
         default:
-            snprintf(self->last_problem, sizeof self->last_problem,
-                     "the handshake failed: not a feedmill peer of this kind?");
+            /* A client remembers why it failed, for its next warning. A
+             * server tells its hook: zauth's refusals (AUTH) are logged
+             * with address and key from zauth's own verdicts instead. */
+            snprintf(self->last_problem, sizeof self->last_problem, "%s",
+                     handshake_problem(event, value, self->quiet));
+            if (self->quiet && self->on_refused && event != ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+                self->on_refused(self->refused_ctx, self->endpoint, self->last_problem);
             break;
         }
     }

@@ -35,6 +35,13 @@ int link_on_event(link_t *self);
 /* 1 while at least one connection to the peer is up. */
 int link_is_up(const link_t *self);
 
+/* A bound socket's handshakes that failed (a peer without CURVE, a wrong
+ * server key, not ZMTP at all): fn(ctx, endpoint, problem) is called for
+ * each from link_on_event(). Refusals by zauth are not reported here:
+ * zauth itself names their address and key (proto/curve.h). */
+typedef void link_refused_fn(void *ctx, const char *endpoint, const char *problem);
+void link_on_refused(link_t *self, link_refused_fn *fn, void *ctx);
+
 /* clock_ms() of the last connection that closed, 0 if none has. */
 int64_t link_last_disconnect(const link_t *self);
 

@@ -63,6 +63,7 @@ typedef enum {
 #define MESSAGE_MAX_SECONDS 86400.0            /* extract_seconds */
 
 #define MESSAGE_SESSION_LEN 32   /* hex characters of a HELLO session */
+#define MESSAGE_KEY_LEN 40       /* a CurveZMQ public key in Z85 text */
 
 /* DOC: what the document's sender knows of it (a JSON-lines feed's
  * "title", "date", "author", "lang"). The worker uses each only when
@@ -99,6 +100,13 @@ typedef struct message {
     int want_commit;              /* SUBMIT: answer COMMITTED too */
     double extract_seconds;       /* RESULT, FAILED from a worker: optional, */
     int has_extract_seconds;      /* the time its extraction took */
+    /* Not on the wire: what the connection it arrived on says of its
+     * sender, filled by wire_recv. The CurveZMQ public key zauth
+     * authenticated (ZeroMQ's "User-Id", Z85), "" on a socket without
+     * CURVE; and the peer's IP address, "" when unknown. A peer cannot
+     * choose these: they come from the handshake, not the message. */
+    char peer_key[MESSAGE_KEY_LEN + 1];
+    char peer_address[64];
 } message_t;
 
 message_t *message_new(message_type_t type);

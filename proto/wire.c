@@ -93,6 +93,15 @@ static wire_status_t recv_status(void)
     return (zmq_errno() == EAGAIN || zmq_errno() == EINTR) ? WIRE_AGAIN : WIRE_FAILED;
 }
 
+/* Who sent it, as the connection knows: never what the message claims. */
+static void note_sender(zmq_msg_t *frame, message_t *msg)
+{
+    const char *key = zmq_msg_gets(frame, "User-Id");
+    const char *address = zmq_msg_gets(frame, "Peer-Address");
+    snprintf(msg->peer_key, sizeof msg->peer_key, "%s", key ? key : "");
+    snprintf(msg->peer_address, sizeof msg->peer_address, "%s", address ? address : "");
+}
+
 static wire_status_t recv_body(void *socket, int flags, message_t **out,
                                char *error, size_t error_size)
 {
@@ -112,6 +121,8 @@ static wire_status_t recv_body(void *socket, int flags, message_t **out,
                               error, error_size);
         if (!*out)
             status = WIRE_BAD;
+        else
+            note_sender(&frame, *out);
     }
     zmq_msg_close(&frame);
     return status;

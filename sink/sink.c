@@ -4,6 +4,12 @@
  *                                        PUSH ──ACK──> producer "acks"
  *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
+ * Over tcp:// "results" is a CurveZMQ server that admits only the keys in
+ * --allow (workers and the producer), and the acks socket a client that
+ * names the producer's certificate (proto/curve.h). Each row records the
+ * key of the worker that sent it (documents.worker): the key the
+ * connection authenticated with, never what the message says.
+ *
  * Rows are written in transactions committed as soon as no more results
  * are waiting, so a lone document is on disk within milliseconds, while
  * results that pile up during a commit go into the next one together
@@ -44,6 +50,7 @@
 #include "common/monitor.h"
 #include "common/signals.h"
 #include "extract/extract.h"
+#include "proto/curve.h"
 #include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
@@ -83,8 +90,10 @@ enum { HELLO_MS = 1000 };
 
 typedef struct sink {
     store_t *store;
+    curve_t *curve;          /* CurveZMQ, and the context of every socket */
     void *ctx, *results, *acks;
     link_t *acks_link;
+    link_t *results_link;    /* counts nothing: reports refused handshakes */
     char session[MESSAGE_SESSION_LEN + 1];
     int64_t last_hello;
     size_t batch_max;
@@ -96,7 +105,8 @@ typedef struct sink {
 
 static ack_status_t write_result(sink_t *self, const message_t *msg)
 {
-    store_result_t r = store_put_document(self->store, msg->record, EXTRACT_VERSION, msg->attempt);
+    store_result_t r = store_put_document(self->store, msg->record, EXTRACT_VERSION, msg->attempt,
+                                          msg->peer_key[0] ? msg->peer_key : NULL);
     if (r == STORE_NEW || r == STORE_UPDATED) {
         r == STORE_NEW ? self->batch.new_rows++ : self->batch.updated++;
         self->batch.text_bytes += msg->record->body ? strlen(msg->record->body) : 0;
@@ -243,9 +253,11 @@ static int on_results(sink_t *self)
             log_warn("bad message on results socket error=%s", log_q(error));
             continue;
         }
-        if (msg->type == MSG_RESULT || msg->type == MSG_FAILED)
+        /* A key revoked while its connection stays open is not heard. */
+        int admitted = curve_admits(self->curve, msg, "results");
+        if (admitted && (msg->type == MSG_RESULT || msg->type == MSG_FAILED))
             write_message(self, msg);
-        else
+        else if (admitted)
             log_warn("unexpected message on results socket type=%s", message_type_name(msg->type));
         message_destroy(&msg);
     }
@@ -321,7 +333,12 @@ static void tick(sink_t *self)
 
 static long poll_timeout(const sink_t *self)
 {
-    int64_t wait = self->last_hello + HELLO_MS - clock_ms();
+    /* No producer connected: no HELLO is due, and a connection wakes the
+     * poll through the link's monitor; still look round every HELLO_MS
+     * for the link's warnings. (Counting from a stale last_hello would
+     * make this 0, and the loop spin.) */
+    int64_t wait = link_is_up(self->acks_link) ? self->last_hello + HELLO_MS - clock_ms()
+                                               : HELLO_MS;
     if (monitor_wait_ms(self->fig.monitor, clock_ms()) < wait)
         wait = monitor_wait_ms(self->fig.monitor, clock_ms());
     if (self->batch.opened && self->batch.opened + self->batch_ms - clock_ms() < wait)
@@ -335,8 +352,9 @@ static int sink_run(sink_t *self)
         zmq_pollitem_t items[] = {
             { self->results, 0, ZMQ_POLLIN, 0 },
             { link_socket(self->acks_link), 0, ZMQ_POLLIN, 0 },
+            { link_socket(self->results_link), 0, ZMQ_POLLIN, 0 },
         };
-        if (zmq_poll(items, 2, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
+        if (zmq_poll(items, 3, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
@@ -345,6 +363,8 @@ static int sink_run(sink_t *self)
             commit_batch(self);
         say_hello(self);
         tick(self);
+        link_on_event(self->results_link);
+        curve_tick(self->curve);
     }
     /* Drain what already arrived, then commit it: a clean stop loses no
      * work that reached us. */
@@ -353,9 +373,10 @@ static int sink_run(sink_t *self)
     return 0;
 }
 
-static int sink_connect(sink_t *self, const char *results, const char *acks)
+static int sink_connect(sink_t *self, const char *results, const char *acks,
+                        const char *producer_cert)
 {
-    self->ctx = zmq_ctx_new();
+    self->ctx = curve_context(self->curve);
     self->results = zmq_socket(self->ctx, ZMQ_PULL);
     self->acks = zmq_socket(self->ctx, ZMQ_PUSH);
     wire_configure(self->results, 0, (long long)MESSAGE_MAX_BODY * 2);
@@ -364,6 +385,12 @@ static int sink_connect(sink_t *self, const char *results, const char *acks)
     int hwm = 100;
     zmq_setsockopt(self->results, ZMQ_RCVHWM, &hwm, sizeof hwm);
     wire_configure(self->acks, 1000, -1);
+    /* Watched before it binds, so no refused handshake goes unsaid. */
+    self->results_link = link_new(self->ctx, self->results, results, NULL, NULL);
+    link_on_refused(self->results_link, curve_refused, self->curve);
+    if (curve_server(self->curve, self->results, results) != 0
+        || curve_client(self->curve, self->acks, acks, producer_cert) != 0)
+        return -1;
     if (zmq_bind(self->results, results) != 0) {
         log_error("cannot bind endpoint=%s error=%s", log_q(results),
                   log_q(zmq_strerror(zmq_errno())));
@@ -450,12 +477,12 @@ static int figures_load(sink_t *self)
 static void sink_close(sink_t *self)
 {
     link_destroy(&self->acks_link);
+    link_destroy(&self->results_link);
     if (self->results)
         zmq_close(self->results);
     if (self->acks)
         zmq_close(self->acks);
-    if (self->ctx)
-        zmq_ctx_term(self->ctx);
+    curve_destroy(&self->curve);
     store_close(&self->store);
     monitor_destroy(&self->fig.monitor);
 }
@@ -475,6 +502,14 @@ static void usage(FILE *out)
         "  --batch-ms MS       hold a transaction open up to MS after its first row to\n"
         "                      gather more (default 0: commit as soon as no more results\n"
         "                      are waiting; under load batches grow by themselves)\n"
+        "  --cert FILE         the sink's secret certificate (`feedmill keygen`); needed\n"
+        "                      for tcp:// endpoints, which use CurveZMQ\n"
+        "  --allow DIR         public certificates of the peers allowed to send results\n"
+        "                      (workers, the producer); re-read when it changes, so\n"
+        "                      removing a file revokes that key without a restart\n"
+        "  --producer-cert FILE  the producer's public certificate (tcp:// --acks)\n"
+        "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
+        "                      ports can read and forge messages (logged as a warning)\n"
         MONITOR_USAGE
         "  -h, --help          this help\n",
         ENDPOINT_RESULTS_BIND, ENDPOINT_ACKS_CONNECT);
@@ -488,12 +523,18 @@ int sink_main(int argc, char **argv)
         { "acks", required_argument, 0, 'a' },
         { "batch", required_argument, 0, 'b' },
         { "batch-ms", required_argument, 0, 'm' },
+        { "cert", required_argument, 0, 'C' },
+        { "allow", required_argument, 0, 'A' },
+        { "producer-cert", required_argument, 0, 'P' },
+        { "insecure", no_argument, 0, 'I' },
         MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
     const char *db = "feedmill.db", *results = ENDPOINT_RESULTS_BIND, *acks = ENDPOINT_ACKS_CONNECT;
     long batch = 500, batch_ms = 0;
+    const char *cert = NULL, *allow = NULL, *producer_cert = NULL;
+    int insecure = 0;
     monitor_options_t monitor;
     monitor_options_init(&monitor);
     int c;
@@ -510,6 +551,10 @@ int sink_main(int argc, char **argv)
             if (args_count("sink", "--batch-ms", optarg, 0, 60000, &batch_ms))
                 return 2;
             break;
+        case 'C': cert = optarg; break;
+        case 'A': allow = optarg; break;
+        case 'P': producer_cert = optarg; break;
+        case 'I': insecure = 1; break;
         MONITOR_OPTION_CASES:
             if (monitor_option(&monitor, "sink", c, optarg))
                 return 2;
@@ -520,26 +565,37 @@ int sink_main(int argc, char **argv)
     }
     log_init("sink");
     signals_install();
-    sink_t self = { .batch_max = (size_t)batch, .batch_ms = batch_ms };
+    char *error = NULL;
+    curve_t *curve = curve_new(cert, allow, insecure, &error);
+    if (curve && (curve_check(curve, results, NULL, NULL, &error) != 0
+                  || curve_check(curve, acks, producer_cert, "--producer-cert", &error) != 0))
+        curve_destroy(&curve);
+    if (!curve) {
+        fprintf(stderr, "feedmill sink: %s\n", error);
+        free(error);
+        return 2;
+    }
+    sink_t self = { .curve = curve, .batch_max = (size_t)batch, .batch_ms = batch_ms };
     /* A new session per start: 128 random bits, as hex. */
     unsigned char random[MESSAGE_SESSION_LEN / 2];
     if (sodium_init() < 0) {
         log_error("cannot initialise libsodium");
+        curve_destroy(&self.curve);
         return 1;
     }
     randombytes_buf(random, sizeof random);
     sodium_bin2hex(self.session, sizeof self.session, random, sizeof random);
     figures_init(&self, &monitor);
-    char *error = NULL;
     self.store = store_open(db, STORE_READWRITE, &error);
     if (!self.store) {
         log_error("cannot open database path=%s error=%s", log_q(db), log_q(error));
         free(error);
         monitor_destroy(&self.fig.monitor);
+        curve_destroy(&self.curve);
         return 1;
     }
     int rc = 1;
-    if (figures_load(&self) == 0 && sink_connect(&self, results, acks) == 0
+    if (figures_load(&self) == 0 && sink_connect(&self, results, acks, producer_cert) == 0
         && monitor_start(self.fig.monitor) == 0) {
         log_info("started db=%s results=%s acks=%s", log_q(db), log_q(results), log_q(acks));
         rc = sink_run(&self);

@@ -108,6 +108,10 @@ static const char *const migrations[] = {
     "    INSERT INTO documents_fts(rowid, title, body)\n"
     "    VALUES (new.rowid, new.title, new.body);\n"
     "END;\n",
+    /* 1 -> 2: which worker produced each row: the CurveZMQ public key its
+     * connection authenticated with (NULL without CURVE, and for rows
+     * written before). */
+    "ALTER TABLE documents ADD COLUMN worker TEXT;\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -157,14 +161,14 @@ static const char *const statements[SQL_COUNT] = {
     [SQL_DOC_INSERT] =
         "INSERT INTO documents (id, source, kind, title, published, author,\n"
         "    lang, body, simhash, keywords, extractor, attempts,\n"
-        "    ingested_at, updated_at)\n"
+        "    ingested_at, updated_at, worker)\n"
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,\n"
-        "    " SQL_NOW ", " SQL_NOW ")",
+        "    " SQL_NOW ", " SQL_NOW ", ?13)",
     [SQL_DOC_UPDATE] =
         "UPDATE documents\n"
         "   SET kind = ?3, title = ?4, published = ?5, author = ?6, lang = ?7,\n"
         "       body = ?8, simhash = ?9, keywords = ?10, extractor = ?11,\n"
-        "       attempts = ?12, updated_at = " SQL_NOW "\n"
+        "       attempts = ?12, updated_at = " SQL_NOW ", worker = ?13\n"
         " WHERE id = ?1",
     [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc_id = ?1",
     [SQL_ENTITY_INSERT] =
@@ -585,7 +589,7 @@ static void keywords_json(buf_t *out, const record_t *record)
 
 /* Runs SQL_DOC_INSERT or SQL_DOC_UPDATE, which share their parameters. */
 static int write_document(store_t *self, int which, const record_t *r,
-                          int extractor, uint32_t attempts)
+                          int extractor, uint32_t attempts, const char *worker)
 {
     sqlite3_stmt *stmt = self->stmt[which];
     char simhash[17];
@@ -598,7 +602,8 @@ static int write_document(store_t *self, int which, const record_t *r,
         || bind_text(stmt, 9, simhash)
         || bind_text(stmt, 10, buf_str(&self->scratch))
         || sqlite3_bind_int(stmt, 11, extractor)
-        || sqlite3_bind_int64(stmt, 12, attempts))
+        || sqlite3_bind_int64(stmt, 12, attempts)
+        || bind_text(stmt, 13, worker))
         return fail_sqlite(self, "binding a document");
     if (run(self, stmt, "writing a document") < 0)
         return -1;
@@ -653,13 +658,13 @@ static int clear_unread_letter(store_t *self, const char *id, const char *source
 }
 
 static store_result_t put_document(store_t *self, const record_t *r,
-                                   int extractor, uint32_t attempts)
+                                   int extractor, uint32_t attempts, const char *worker)
 {
     int stored = 0;
     store_result_t result;
     switch (stored_extractor(self, r->id, &stored)) {
     case 0:
-        if (write_document(self, SQL_DOC_INSERT, r, extractor, attempts) < 0)
+        if (write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker) < 0)
             return STORE_ERROR;
         result = STORE_NEW;
         break;
@@ -668,7 +673,7 @@ static store_result_t put_document(store_t *self, const record_t *r,
          * anything to add. Anything else must not touch the row. */
         if (stored >= extractor)
             return STORE_UNCHANGED;
-        if (write_document(self, SQL_DOC_UPDATE, r, extractor, attempts) < 0
+        if (write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker) < 0
             || delete_by_id(self, SQL_ENTITIES_DELETE, r->id,
                             "replacing entities") < 0)
             return STORE_ERROR;
@@ -687,13 +692,13 @@ static store_result_t put_document(store_t *self, const record_t *r,
 }
 
 store_result_t store_put_document(store_t *self, const record_t *record,
-                                  int extractor, uint32_t attempts)
+                                  int extractor, uint32_t attempts, const char *worker)
 {
     if (!record->id[0])
         return fail(self, "document without an id");
     if (run(self, self->stmt[SQL_SAVEPOINT], "savepoint") < 0)
         return STORE_ERROR;
-    store_result_t result = put_document(self, record, extractor, attempts);
+    store_result_t result = put_document(self, record, extractor, attempts, worker);
     if (result == STORE_ERROR) {
         /* Name the document: the sink logs this line and moves on. */
         buf_t message = BUF_INIT;

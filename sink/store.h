@@ -15,7 +15,7 @@
 
 #include "proto/record.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store store_t;
 
@@ -69,9 +69,10 @@ int store_begin(store_t *self);     /* 0 or -1 */
 int store_commit(store_t *self);    /* 0 or -1 */
 int store_rollback(store_t *self);  /* 0 or -1 */
 
-/* Upsert by record->id; extractor is the EXTRACT_VERSION that made it. */
+/* Upsert by record->id; extractor is the EXTRACT_VERSION that made it,
+ * worker the key of the worker that sent it (NULL when unknown). */
 store_result_t store_put_document(store_t *self, const record_t *record,
-                                  int extractor, uint32_t attempts);
+                                  int extractor, uint32_t attempts, const char *worker);
 store_result_t store_put_dead_letter(store_t *self, const char *id,
                                      const char *source, const char *error,
                                      uint32_t attempts);

@@ -3,6 +3,11 @@
  *   producer ROUTER "work" <──READY── DEALER ──> extract ──PUSH──> sink "results"
  *                          ──DOC───>
  *
+ * Both sockets connect; over tcp:// they are CurveZMQ clients
+ * (proto/curve.h) holding our --cert and naming the servers' public
+ * certificates (--producer-cert, --sink-cert), so documents travel
+ * encrypted and only to and from the real producer and sink.
+ *
  * Each extraction runs in a sandboxed child process (workers/sandbox.h)
  * with a time limit: one long-lived child serves document after document
  * and is replaced when it crashes, outruns the limit or grows too big. A document the extractor refuses goes to the sink as
@@ -40,6 +45,7 @@
 #include "common/signals.h"
 #include "common/text.h"
 #include "extract/extract.h"
+#include "proto/curve.h"
 #include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
@@ -52,6 +58,7 @@ enum { HEARTBEAT_MS = 1000 };
 #define CHILD_MAX_RSS ((size_t)1 << 30)
 
 typedef struct worker {
+    curve_t *curve;            /* CurveZMQ, and the context of every socket */
     void *ctx, *work, *results;
     link_t *work_link, *results_link;
     uint32_t credit;           /* capacity: documents it may hold at once */
@@ -287,7 +294,13 @@ static int worker_run(worker_t *self)
     return 0;
 }
 
-static int worker_connect(worker_t *self, const char *work, const char *results)
+typedef struct worker_keys {
+    const char *cert, *producer_cert, *sink_cert;
+    int insecure;
+} worker_keys_t;
+
+static int worker_connect(worker_t *self, const char *work, const char *results,
+                          const worker_keys_t *keys)
 {
     self->work = zmq_socket(self->ctx, ZMQ_DEALER);
     self->results = zmq_socket(self->ctx, ZMQ_PUSH);
@@ -306,6 +319,9 @@ static int worker_connect(worker_t *self, const char *work, const char *results)
                                   "sink's results endpoint",
                                   "is the sink running, and does --results name the address it binds?");
 
+    if (curve_client(self->curve, self->work, work, keys->producer_cert) != 0
+        || curve_client(self->curve, self->results, results, keys->sink_cert) != 0)
+        return -1;
     if (zmq_connect(self->work, work) != 0 || zmq_connect(self->results, results) != 0) {
         log_error("cannot connect work=%s results=%s error=%s", log_q(work), log_q(results),
                   log_q(zmq_strerror(zmq_errno())));
@@ -318,9 +334,11 @@ static void worker_close(worker_t *self)
 {
     link_destroy(&self->work_link);
     link_destroy(&self->results_link);
-    zmq_close(self->work);
-    zmq_close(self->results);
-    zmq_ctx_term(self->ctx);
+    if (self->work)
+        zmq_close(self->work);
+    if (self->results)
+        zmq_close(self->results);
+    curve_destroy(&self->curve);
 }
 
 static void usage(FILE *out)
@@ -335,6 +353,12 @@ static void usage(FILE *out)
         "  --results ENDPOINT  the sink's results endpoint (default %s)\n"
         "  --credit N          documents to hold at once, 1-64 (default 2)\n"
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
+        "  --cert FILE         this worker's secret certificate (`feedmill keygen`);\n"
+        "                      needed for tcp:// endpoints, which use CurveZMQ\n"
+        "  --producer-cert FILE  the producer's public certificate (tcp:// --work)\n"
+        "  --sink-cert FILE    the sink's public certificate (tcp:// --results)\n"
+        "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
+        "                      ports can read and forge messages (logged as a warning)\n"
         "  --pass-through      no extraction: the document's UTF-8 text is the record's\n"
         "                      body (for benchmarks: the pipeline without its extractor)\n"
         MONITOR_LOG_FORMAT_USAGE
@@ -349,6 +373,10 @@ int worker_main(int argc, char **argv)
         { "results", required_argument, 0, 'r' },
         { "credit", required_argument, 0, 'c' },
         { "time-limit", required_argument, 0, 't' },
+        { "cert", required_argument, 0, 'C' },
+        { "producer-cert", required_argument, 0, 'R' },
+        { "sink-cert", required_argument, 0, 'S' },
+        { "insecure", no_argument, 0, 'I' },
         { "pass-through", no_argument, 0, 'P' },
         MONITOR_LOG_FORMAT_LONGOPT,
         { "help", no_argument, 0, 'h' },
@@ -357,6 +385,7 @@ int worker_main(int argc, char **argv)
     const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
     long credit = 2;
     double time_limit = 30;
+    worker_keys_t keys = { 0 };
     monitor_options_t monitor;   /* only --log-format: a worker has no figures of its own */
     monitor_options_init(&monitor);
     int c, pass = 0;
@@ -372,6 +401,10 @@ int worker_main(int argc, char **argv)
             if (args_number("worker", "--time-limit", optarg, 0.001, 3600, &time_limit))
                 return 2;
             break;
+        case 'C': keys.cert = optarg; break;
+        case 'R': keys.producer_cert = optarg; break;
+        case 'S': keys.sink_cert = optarg; break;
+        case 'I': keys.insecure = 1; break;
         case 'P': pass = 1; break;
         case MONITOR_OPT_LOG_FORMAT:
             if (monitor_option(&monitor, "worker", c, optarg))
@@ -383,11 +416,21 @@ int worker_main(int argc, char **argv)
     }
     log_init("worker");
     signals_install();
-    worker_t self = { .ctx = zmq_ctx_new(), .credit = (uint32_t)credit,
+    char *error = NULL;
+    curve_t *curve = curve_new(keys.cert, NULL, keys.insecure, &error);
+    if (curve && (curve_check(curve, work, keys.producer_cert, "--producer-cert", &error) != 0
+                  || curve_check(curve, results, keys.sink_cert, "--sink-cert", &error) != 0))
+        curve_destroy(&curve);
+    if (!curve) {
+        fprintf(stderr, "feedmill worker: %s\n", error);
+        free(error);
+        return 2;
+    }
+    worker_t self = { .curve = curve, .ctx = curve_context(curve), .credit = (uint32_t)credit,
                       .time_limit_ms = (int64_t)(time_limit * 1000),
                       .sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS),
                       .pass_through = pass };
-    int rc = worker_connect(&self, work, results) == 0 ? worker_run(&self) : 1;
+    int rc = worker_connect(&self, work, results, &keys) == 0 ? worker_run(&self) : 1;
     log_info("stopped documents=%llu refused=%llu extraction_children=%llu",
              (unsigned long long)self.done, (unsigned long long)self.failed,
              (unsigned long long)sandbox_children(self.sandbox));

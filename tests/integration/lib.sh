@@ -71,3 +71,32 @@ make_documents() {
             $((i % 28 + 1)) "$i" "$i" $((i + 1)) "$i" >"$1/doc_$(printf %05d "$i").txt"
     done
 }
+
+# make_keys [WORKER...]: CurveZMQ certificates under $KEYS, as an operator
+# makes them (README "Running on several machines"): one pair each for the
+# producer, the sink and every worker named (default: one, "worker"), and
+# the allow folders: the producer admits the workers and the sink, the
+# sink the workers and the producer. Then PRODUCER_KEYS, SINK_KEYS and
+# worker_keys NAME give each component's options.
+KEYS="$WORK/keys"
+make_keys() {
+    local names=("${@:-worker}") name
+    mkdir -p "$KEYS/producer.allow" "$KEYS/sink.allow"
+    for name in producer sink "${names[@]}"; do
+        "$FEEDMILL" keygen "$KEYS/$name" >/dev/null 2>&1 || fail "feedmill keygen $name"
+    done
+    cp "$KEYS/sink" "$KEYS/producer.allow/"
+    cp "$KEYS/producer" "$KEYS/sink.allow/"
+    for name in "${names[@]}"; do
+        cp "$KEYS/$name" "$KEYS/producer.allow/"
+        cp "$KEYS/$name" "$KEYS/sink.allow/"
+    done
+    PRODUCER_KEYS=(--cert "$KEYS/producer_secret" --allow "$KEYS/producer.allow"
+                   --sink-cert "$KEYS/sink")
+    SINK_KEYS=(--cert "$KEYS/sink_secret" --allow "$KEYS/sink.allow"
+               --producer-cert "$KEYS/producer")
+}
+
+worker_keys() {   # worker_keys NAME: the options of the worker NAME
+    echo --cert "$KEYS/${1}_secret" --producer-cert "$KEYS/producer" --sink-cert "$KEYS/sink"
+}

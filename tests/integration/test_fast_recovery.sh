@@ -7,23 +7,28 @@
 source "$(dirname "$0")/lib.sh"
 export FEEDMILL_LOG=info
 make_documents "$WORK/docs" 1000
+make_keys
 EXPECTED=$(cd "$WORK/docs" && sha256sum -- * | cut -c1-64 | sort | sha256sum)
 W=$(free_port) A=$(free_port) R=$(free_port)
 
 start_sink() {   # start_sink DB [OPTIONS...]
     local db=$1
     shift
-    "$FEEDMILL" sink --db "$db" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" "$@" \
+    "$FEEDMILL" sink --db "$db" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" \
+        "${SINK_KEYS[@]}" "$@" \
         2>>"$WORK/sink.err" &
     SINK=$!; BACKGROUND+=($SINK)
 }
 start_worker() {
-    "$FEEDMILL" worker --work "tcp://127.0.0.1:$W" --results "tcp://127.0.0.1:$R" 2>>"$WORK/worker.err" &
+    # shellcheck disable=SC2046
+    "$FEEDMILL" worker --work "tcp://127.0.0.1:$W" --results "tcp://127.0.0.1:$R" $(worker_keys worker) \
+        2>>"$WORK/worker.err" &
     WORKER=$!; BACKGROUND+=($WORKER)
 }
 start_producer() {   # start_producer STATE
     "$FEEDMILL" producer --work "tcp://127.0.0.1:$W" --acks "tcp://127.0.0.1:$A" --sink "tcp://127.0.0.1:$R" \
-        --state "$1" --retry-after 60 --worker-timeout 60 "$WORK/docs" 2>>"$WORK/producer.err" &
+        --state "$1" --retry-after 60 --worker-timeout 60 "${PRODUCER_KEYS[@]}" "$WORK/docs" \
+        2>>"$WORK/producer.err" &
     PRODUCER=$!; BACKGROUND+=($PRODUCER)
 }
 finish() {   # finish DB WHAT: the producer ends in time with exactly the input stored

@@ -43,9 +43,10 @@ make_documents "$WORK/docs" 100
 head -c 5000 /dev/zero | tr '\0' 'x' >"$WORK/docs/large.txt"   # over --max-size
 DB="$WORK/m.db"
 W=$(free_port) R=$(free_port) A=$(free_port) SM=$(free_port) PM=$(free_port)
+make_keys worker1 worker2
 
 # 1. The sink alone: alive, not ready (no producer), JSON lines.
-"$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" \
+"$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" "${SINK_KEYS[@]}" \
     --metrics "127.0.0.1:$SM" --status-interval 0.5 --log-format json 2>"$WORK/sink.log" &
 SINK=$!; BACKGROUND+=($SINK)
 wait_for 20 grep -q '"msg":"serving metrics"' "$WORK/sink.log" || fail "sink never served metrics: $(cat "$WORK/sink.log")"
@@ -61,15 +62,19 @@ expect_eq "$(sample "$WORK/empty.prom" feedmill_sink_ready)" 0 "feedmill_sink_re
 # 2. Producer and two workers; garbage on the results socket.
 "$FEEDMILL" producer --work "tcp://127.0.0.1:$W" --acks "tcp://127.0.0.1:$A" --sink "tcp://127.0.0.1:$R" \
     --state "$WORK/state.db" --max-size 4000 --watch --metrics "127.0.0.1:$PM" --status-interval 0.5 \
-    "$WORK/docs" 2>"$WORK/producer.log" &
+    "${PRODUCER_KEYS[@]}" "$WORK/docs" 2>"$WORK/producer.log" &
 PRODUCER=$!; BACKGROUND+=($PRODUCER)
 for i in 1 2; do
+    # shellcheck disable=SC2046
     "$FEEDMILL" worker --work "tcp://127.0.0.1:$W" --results "tcp://127.0.0.1:$R" --log-format json \
+        $(worker_keys worker$i) \
         2>"$WORK/worker$i.log" &
     BACKGROUND+=($!)
 done
 printf 'not msgpack' >"$WORK/garbage"
-"$ZMQ_INJECT" push "tcp://127.0.0.1:$R" "$WORK/garbage"
+# From an allowed key: a stranger's garbage would not get past the handshake.
+ZMQ_INJECT_CERT="$KEYS/worker1_secret" ZMQ_INJECT_SERVER_CERT="$KEYS/sink" \
+    "$ZMQ_INJECT" push "tcp://127.0.0.1:$R" "$WORK/garbage"
 wait_for 60 bash -c "[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM documents' 2>/dev/null)\" = 100 ] \
     && [ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM dead_letters' 2>/dev/null)\" = 2 ]" \
     || fail "documents were not all committed: $(tail -5 "$WORK/producer.log")"
@@ -128,7 +133,7 @@ pass "committed batches are not logged at info"
 
 # 3. A restarted sink reports the database's totals, not its own.
 kill -TERM $SINK; wait $SINK || fail "sink did not stop cleanly"
-"$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" \
+"$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" "${SINK_KEYS[@]}" \
     --metrics "127.0.0.1:$SM" --status-interval 0.5 2>"$WORK/sink2.log" &
 SINK=$!; BACKGROUND+=($SINK)
 wait_for 20 grep -q "status .* db_documents=100 db_dead_letters=2" "$WORK/sink2.log" \
@@ -141,6 +146,7 @@ expect_eq "$(sample "$WORK/sink2.prom" 'feedmill_sink_documents_total{outcome="s
 # 4. An endpoint that cannot listen is a setup error.
 set +e
 "$FEEDMILL" sink --db "$WORK/other.db" --results "tcp://127.0.0.1:$(free_port)" --acks "tcp://127.0.0.1:$A" \
+    "${SINK_KEYS[@]}" \
     --metrics "127.0.0.1:$SM" 2>"$WORK/taken.log"
 code=$?
 "$FEEDMILL" sink --log-format yaml 2>/dev/null

@@ -26,12 +26,16 @@ expect_eq "$(sql news.db 'SELECT count(*) FROM documents') $(sql news.db 'SELECT
 cd "$WORK"
 port() { free_port; }
 W=$(port) A=$(port) R=$(port)
-"$FEEDMILL" sink --db "$NEWS/other.db" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" 2>"$WORK/sink.err" &
+make_keys
+"$FEEDMILL" sink --db "$NEWS/other.db" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" \
+    "${SINK_KEYS[@]}" 2>"$WORK/sink.err" &
 BACKGROUND+=($!)
-"$FEEDMILL" worker --work "tcp://127.0.0.1:$W" --results "tcp://127.0.0.1:$R" 2>"$WORK/worker.err" &
+# shellcheck disable=SC2046
+"$FEEDMILL" worker --work "tcp://127.0.0.1:$W" --results "tcp://127.0.0.1:$R" $(worker_keys worker) \
+    2>"$WORK/worker.err" &
 BACKGROUND+=($!)
 timeout 60 "$FEEDMILL" producer --work "tcp://127.0.0.1:$W" --acks "tcp://127.0.0.1:$A" \
     --sink "tcp://127.0.0.1:$R" --state "$NEWS/state.db" --skip "$NEWS/other.db" --skip "$NEWS/news.db" \
-    "$NEWS" 2>"$WORK/producer.err" || fail "standalone producer: $(tail -3 "$WORK/producer.err")"
+    "${PRODUCER_KEYS[@]}" "$NEWS" 2>"$WORK/producer.err" || fail "standalone producer: $(tail -3 "$WORK/producer.err")"
 expect_eq "$(sql "$NEWS/other.db" 'SELECT count(*) FROM documents') $(sql "$NEWS/other.db" 'SELECT count(*) FROM dead_letters')" \
     "10 0" "standalone: documents and dead letters"

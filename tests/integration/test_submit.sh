@@ -19,7 +19,9 @@ DB="$WORK/s.db"
 # Combined with a folder and a followed file, as every input mode may be.
 make_documents "$WORK/docs" 3
 printf '{"text":"따라 읽는 파일의 문서입니다. 협력 기사 본문."}\n' >"$WORK/feed.jsonl"
-"$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" --follow "$WORK/feed.jsonl" "$WORK/docs" \
+# --insecure: this client speaks plain TCP (test_curve covers a submission
+# socket with CurveZMQ keys).
+"$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" --insecure --follow "$WORK/feed.jsonl" "$WORK/docs" \
     --metrics "127.0.0.1:$MPORT" >"$WORK/run.out" 2>"$WORK/run.err" &
 RUN=$!
 BACKGROUND+=($RUN)

@@ -202,8 +202,8 @@ static void test_ledger(void)
     ledger_t *ledger = ledger_new();
     wire_peer_t w1 = { { 1, 2, 3 }, 3 }, w2 = { { 9 }, 1 };
     CHECK(ledger_pick(ledger) == NULL);
-    ledger_update(ledger, &w1, 1, 0, 1000);
-    ledger_update(ledger, &w2, 2, 0, 1000);
+    ledger_update(ledger, &w1, 1, 0, 1000, "");
+    ledger_update(ledger, &w2, 2, 0, 1000, "");
     CHECK(ledger_workers(ledger) == 2);
     const wire_peer_t *p = ledger_pick(ledger);
     CHECK(p && wire_peer_equal(p, &w2));
@@ -217,13 +217,13 @@ static void test_ledger(void)
     /* READY is absolute: repeating it grants nothing new while the two
      * DOCs sent to w2 are still on the wire ... */
     for (int i = 0; i < 100; i++)
-        ledger_update(ledger, &w2, 2, 0, 1500);
+        ledger_update(ledger, &w2, 2, 0, 1500, "");
     CHECK(ledger_pick(ledger) == NULL);
     /* ... it received one and works on it: one slot free, one DOC queued. */
-    ledger_update(ledger, &w2, 1, 1, 1600);
+    ledger_update(ledger, &w2, 1, 1, 1600, "");
     CHECK(ledger_pick(ledger) == NULL);
     /* It finished both: room for two again. */
-    ledger_update(ledger, &w2, 2, 2, 1700);
+    ledger_update(ledger, &w2, 2, 2, 1700, "");
     p = ledger_pick(ledger);
     CHECK(p && wire_peer_equal(p, &w2));
     ledger_spend(ledger, &w2);
@@ -233,7 +233,7 @@ static void test_ledger(void)
     /* A worker met for the first time (a restarted producer) with a long
      * history: nothing of ours is on the wire, its free slots are real. */
     wire_peer_t w3 = { { 7, 7 }, 2 };
-    ledger_update(ledger, &w3, 2, 5000, 1800);
+    ledger_update(ledger, &w3, 2, 5000, 1800, "");
     p = ledger_pick(ledger);
     CHECK(p && wire_peer_equal(p, &w3));
 
@@ -244,11 +244,41 @@ static void test_ledger(void)
     CHECK(ledger_take_silent(ledger, 1200, &silent) == 0);
     CHECK(ledger_workers(ledger) == 2);
 
-    ledger_forget(ledger, &w3);
+    CHECK(ledger_forget(ledger, &w3) == 1);
+    CHECK(ledger_forget(ledger, &w3) == 0);
     CHECK(ledger_workers(ledger) == 1);
     CHECK(ledger_pick(ledger) == NULL);
     ledger_destroy(&ledger);
     CHECK(ledger == NULL);
+}
+
+/* A paused worker keeps its account (heartbeats count, its key is known)
+ * but gets nothing until the pause is due. */
+static void test_ledger_pause(void)
+{
+    ledger_t *ledger = ledger_new();
+    wire_peer_t w1 = { { 1 }, 1 }, w2 = { { 2 }, 1 };
+    char key[48];
+    ledger_update(ledger, &w1, 2, 0, 1000, "KEY-ONE");
+    ledger_update(ledger, &w2, 1, 0, 1000, "");
+    CHECK(ledger_key(ledger, &w1) && !strcmp(ledger_key(ledger, &w1), "KEY-ONE"));
+    CHECK(ledger_key(ledger, &w2) && !strcmp(ledger_key(ledger, &w2), ""));
+    wire_peer_t stranger = { { 3 }, 1 };
+    CHECK(ledger_key(ledger, &stranger) == NULL);
+    ledger_pause(ledger, &w1, 5000);
+    const wire_peer_t *p = ledger_pick(ledger);
+    CHECK(p && wire_peer_equal(p, &w2));
+    ledger_spend(ledger, &w2);
+    CHECK(ledger_pick(ledger) == NULL);          /* w1 has room, but is paused */
+    ledger_update(ledger, &w1, 2, 0, 2000, "KEY-ONE");
+    CHECK(ledger_pick(ledger) == NULL);          /* a heartbeat does not end it */
+    CHECK(ledger_resume_due(ledger, 4999, key, sizeof key) == 0);
+    CHECK(ledger_resume_due(ledger, 5000, key, sizeof key) == 1);
+    CHECK(!strcmp(key, "KEY-ONE"));
+    CHECK(ledger_resume_due(ledger, 6000, key, sizeof key) == 0);
+    p = ledger_pick(ledger);
+    CHECK(p && wire_peer_equal(p, &w1));
+    ledger_destroy(&ledger);
 }
 
 /* linebuf: lines handed over whole whatever the chunks, the unfinished
@@ -343,5 +373,6 @@ int main(void)
     test_walk();
     test_inflight();
     test_ledger();
+    test_ledger_pause();
     return testing_done();
 }

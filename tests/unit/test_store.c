@@ -190,6 +190,38 @@ static void test_fresh_open_and_reopen(void)
     sqlite3_close(db);
 }
 
+/* documents.worker (schema 2) holds the key a row came from; a version 1
+ * file gains the column on open, its rows NULL; a repeat leaves the
+ * first worker's name, a newer extractor's rewrite takes the new one. */
+static void test_worker_column(void)
+{
+    const char *path = db_path("worker");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("doc-w", "title", "body");
+    CHECK(store_put_document(store, r, 1, 1, "KEY-A") == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, "KEY-B") == STORE_UNCHANGED);
+    sqlite3 *db = raw_open(path);
+    CHECK_STR(raw_text(db, "SELECT worker FROM documents"), "KEY-A");
+    CHECK(store_put_document(store, r, 2, 1, "KEY-B") == STORE_UPDATED);
+    CHECK_STR(raw_text(db, "SELECT worker FROM documents"), "KEY-B");
+    store_close(&store);
+
+    /* Back to version 1, as a file written before: upgraded on open. */
+    raw_exec(db, "ALTER TABLE documents DROP COLUMN worker; PRAGMA user_version = 1");
+    sqlite3_close(db);
+    store = open_or_die(path, STORE_READWRITE);
+    db = raw_open(path);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE worker IS NULL") == 1);
+    record_t *other = make_record("doc-x", "other", "text");
+    CHECK(store_put_document(store, other, 1, 1, NULL) == STORE_NEW);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE worker IS NULL") == 2);
+    sqlite3_close(db);
+    record_destroy(&other);
+    record_destroy(&r);
+    store_close(&store);
+}
+
 static void test_refuses_what_it_cannot_use(void)
 {
     /* Newer schema: refused by writers and readers, and left alone. */
@@ -199,7 +231,7 @@ static void test_refuses_what_it_cannot_use(void)
     sqlite3_close(db);
     expect_open_error(path, STORE_READWRITE,
                       "database schema version 99 is newer than this feedmill "
-                      "(knows up to 1)");
+                      "(knows up to 2)");
     expect_open_error(path, STORE_READONLY, "is newer than this feedmill");
     db = raw_open(path);
     CHECK(raw_int(db, "PRAGMA user_version") == 99);
@@ -261,7 +293,7 @@ static void test_put_is_idempotent(void)
     record_add_keyword(r, "say \"hi\"");
 
     CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 3, 1) == STORE_NEW);
+    CHECK(store_put_document(store, r, 3, 1, NULL) == STORE_NEW);
     CHECK(store_commit(store) == 0);
 
     sqlite3 *db = raw_open(path);
@@ -291,10 +323,10 @@ static void test_put_is_idempotent(void)
      * even the index. */
     pause_ms(5);
     CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 3, 2) == STORE_UNCHANGED);
-    CHECK(store_put_document(store, r, 2, 1) == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 3, 2, NULL) == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 2, 1, NULL) == STORE_UNCHANGED);
     CHECK(store_commit(store) == 0);
-    CHECK(store_put_document(store, r, 3, 1) == STORE_UNCHANGED);  /* no batch */
+    CHECK(store_put_document(store, r, 3, 1, NULL) == STORE_UNCHANGED);  /* no batch */
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 2);
     CHECK(raw_int(db, "SELECT attempts FROM documents") == 1);
@@ -320,7 +352,7 @@ static void test_newer_extractor_updates(void)
     record_add_entity(r, "percent", "3%", 3, 1, "%");
     record_add_entity(r, "percent", "4%", 4, 1, "%");
     record_add_entity(r, "percent", "5%", 5, 1, "%");
-    CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
     CHECK(count_hits(store, "zebra") == 1);
     record_destroy(&r);
 
@@ -335,7 +367,7 @@ static void test_newer_extractor_updates(void)
     r->source = xstrdup("elsewhere/doc-2");
     record_add_entity(r, "money", "10 USD", 10, 1, "USD");
     CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 2, 4) == STORE_UPDATED);
+    CHECK(store_put_document(store, r, 2, 4, NULL) == STORE_UPDATED);
     CHECK(store_commit(store) == 0);
 
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
@@ -368,8 +400,8 @@ static void test_failed_put_leaves_nothing(void)
     record_add_entity(bad, "money", "1 USD", 1, 1, "USD");
 
     CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, good, 1, 1) == STORE_NEW);
-    CHECK(store_put_document(store, bad, 1, 1) == STORE_ERROR);
+    CHECK(store_put_document(store, good, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, bad, 1, 1, NULL) == STORE_ERROR);
     CHECK_MSG(strstr(store_error(store), bad->id) != NULL, store_error(store));
     CHECK_MSG(strstr(store_error(store), "NOT NULL") != NULL, store_error(store));
     /* The batch goes on without the bad record. */
@@ -391,7 +423,7 @@ static void test_rollback_and_batch(void)
     record_t *r = make_record("rolled back", "t", "ephemeral words");
     record_add_entity(r, "date", "today", 0, 0, NULL);
     CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
     CHECK(store_rollback(store) == 0);
     record_destroy(&r);
     CHECK(count_hits(store, "ephemeral") == 0);
@@ -408,7 +440,7 @@ static void test_rollback_and_batch(void)
         snprintf(body, sizeof body, "문서 %d 번째 본문, 배치 테스트 batch%d", i, i);
         r = make_record(seed, seed, body);
         record_add_entity(r, "number", seed, i, 1, NULL);
-        new_rows += store_put_document(store, r, 1, 1) == STORE_NEW;
+        new_rows += store_put_document(store, r, 1, 1, NULL) == STORE_NEW;
         record_destroy(&r);
     }
     CHECK(new_rows == 1000);
@@ -454,7 +486,7 @@ static void test_dead_letters(void)
 
     /* A success clears the dead letter... */
     CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 1, 4) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 4, NULL) == STORE_NEW);
     CHECK(store_commit(store) == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
@@ -468,7 +500,7 @@ static void test_dead_letters(void)
     CHECK(store_put_dead_letter(store, "", "x", "boom", 1) == STORE_ERROR);
     CHECK_STR(store_error(store), "dead letter without an id");
     r->id[0] = '\0';
-    CHECK(store_put_document(store, r, 1, 1) == STORE_ERROR);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_ERROR);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
     sqlite3_close(db);
     record_destroy(&r);
@@ -508,7 +540,7 @@ static void put(store_t *store, const char *seed, const char *title,
                 const char *body, record_t **keep)
 {
     record_t *r = make_record(seed, title, body);
-    CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
     if (keep)
         *keep = r;
     else
@@ -614,7 +646,7 @@ static void test_search(void)
     CHECK(count_hits(reader, "싱가포르") == 1);
     CHECK(count_hits(store, "싱가포르") == 2);
     CHECK(store_rollback(store) == 0);
-    CHECK(store_put_document(reader, korean, 9, 1) == STORE_ERROR);
+    CHECK(store_put_document(reader, korean, 9, 1, NULL) == STORE_ERROR);
     CHECK_MSG(strstr(store_error(reader), "readonly") != NULL, store_error(reader));
     store_close(&reader);
 
@@ -720,7 +752,7 @@ static void test_stats(void)
         r->published = dates[i] ? xstrdup(dates[i]) : NULL;
         for (int e = 0; e < i; e++)
             record_add_entity(r, "number", "n", e, 1, NULL);
-        CHECK(store_put_document(store, r, 1, 1) == STORE_NEW);
+        CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
         record_destroy(&r);
     }
     CHECK(store_put_dead_letter(store, "deadbeef", "x", "boom", 3) == STORE_DEAD);
@@ -758,6 +790,7 @@ int main(void)
         return 1;
     }
     test_fresh_open_and_reopen();
+    test_worker_column();
     test_refuses_what_it_cannot_use();
     test_put_is_idempotent();
     test_newer_extractor_updates();
