@@ -3,8 +3,8 @@
  * Totals, then breakdowns an operator asks for first: documents by kind,
  * language and day ingested, dead letters by reason class
  * (sink/reasons.h, the same classes as feedmill_sink_dead_letters_total)
- * with their commonest error texts, and the top sources (a URL's host, a
- * file's folder). */
+ * with their commonest error texts, the top sources (a URL's host, a
+ * file's folder), and the largest groups of near-duplicates. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include "sink/reasons.h"
 #include "sink/store.h"
 
-enum { TOP = 10, DAYS = 14, ERRORS = 1000 };
+enum { TOP = 10, DAYS = 14, ERRORS = 1000, NEAR_GROUPS = 5 };
 
 /* One breakdown, kept for printing. */
 typedef struct group {
@@ -44,9 +44,37 @@ static void groups_free(groups_t *g)
     *g = (groups_t){ 0 };
 }
 
+/* The largest near-duplicate groups, kept for printing. */
+typedef struct near_groups {
+    store_near_group_t items[NEAR_GROUPS];   /* strings owned here */
+    size_t count;
+} near_groups_t;
+
+static int keep_near_group(const store_near_group_t *group, void *ctx)
+{
+    near_groups_t *g = ctx;
+    if (g->count == NEAR_GROUPS)
+        return 1;
+    store_near_group_t *kept = &g->items[g->count++];
+    *kept = *group;
+    kept->id = xstrdup(group->id);
+    kept->title = xstrdup(group->title);
+    return 0;
+}
+
+static void near_groups_free(near_groups_t *g)
+{
+    for (size_t i = 0; i < g->count; i++) {
+        free((char *)g->items[i].id);
+        free((char *)g->items[i].title);
+    }
+    g->count = 0;
+}
+
 typedef struct breakdowns {
     groups_t kinds, langs, days, origins, errors;
     int64_t reasons[REASON_COUNT];
+    near_groups_t near;
 } breakdowns_t;
 
 static int read_breakdowns(store_t *store, breakdowns_t *b)
@@ -55,7 +83,8 @@ static int read_breakdowns(store_t *store, breakdowns_t *b)
         || store_breakdown(store, STORE_BY_LANG, TOP, keep_group, &b->langs) < 0
         || store_breakdown(store, STORE_BY_DAY, DAYS, keep_group, &b->days) < 0
         || store_breakdown(store, STORE_BY_ORIGIN, TOP, keep_group, &b->origins) < 0
-        || store_breakdown(store, STORE_BY_ERROR, ERRORS, keep_group, &b->errors) < 0)
+        || store_breakdown(store, STORE_BY_ERROR, ERRORS, keep_group, &b->errors) < 0
+        || store_near_duplicate_groups(store, NEAR_GROUPS, keep_near_group, &b->near) < 0)
         return -1;
     for (size_t i = 0; i < b->errors.count; i++)
         b->reasons[reason_classify(b->errors.items[i].key)] += b->errors.items[i].count;
@@ -69,6 +98,7 @@ static void breakdowns_free(breakdowns_t *b)
     groups_free(&b->days);
     groups_free(&b->origins);
     groups_free(&b->errors);
+    near_groups_free(&b->near);
 }
 
 static void print_groups(const char *title, const groups_t *g, size_t limit)
@@ -98,6 +128,14 @@ static void print_breakdowns(const breakdowns_t *b)
     if (b->errors.count)
         print_groups("commonest dead-letter errors:", &b->errors, 5);
     print_groups("top sources (host of a URL, folder of a file):", &b->origins, TOP);
+    printf("largest near-duplicate groups (documents, most bits apart, first document):\n");
+    if (!b->near.count)
+        printf("  -\n");
+    for (size_t i = 0; i < b->near.count; i++) {
+        const store_near_group_t *g = &b->near.items[i];
+        printf("  %10lld  %d  %.12s  %s\n", (long long)g->documents, g->max_distance,
+               g->id, g->title);
+    }
 }
 
 static void json_groups(buf_t *out, const char *name, const groups_t *g)
@@ -109,6 +147,23 @@ static void json_groups(buf_t *out, const char *name, const groups_t *g)
         buf_printf(out, ",\"count\":%lld}", (long long)g->items[i].count);
     }
     buf_putc(out, ']');
+}
+
+static void json_near(buf_t *out, const store_stats_t *s, const near_groups_t *g)
+{
+    buf_printf(out, ",\"near_duplicates\":{\"within_bits\":%d,\"groups\":%lld,"
+               "\"documents\":%lld,\"largest\":[", STORE_NEAR_DUPLICATE_BITS,
+               (long long)s->near_duplicate_groups, (long long)s->near_duplicates);
+    for (size_t i = 0; i < g->count; i++) {
+        const store_near_group_t *group = &g->items[i];
+        buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
+        buf_put_json_string(out, group->id, strlen(group->id));
+        buf_puts(out, ",\"title\":");
+        buf_put_json_string(out, group->title, strlen(group->title));
+        buf_printf(out, ",\"documents\":%lld,\"max_distance\":%d}",
+                   (long long)group->documents, group->max_distance);
+    }
+    buf_puts(out, "]}");
 }
 
 static void print_text(const char *db, const store_stats_t *s)
@@ -127,6 +182,9 @@ static void print_text(const char *db, const store_stats_t *s)
     for (int i = 0; i < s->lang_count; i++)
         printf(" %s=%lld", s->langs[i], (long long)s->lang_counts[i]);
     printf("%s\n", s->lang_count ? "" : " -");
+    printf("near-duplicates: %lld groups, %lld documents (simhash within %d bits)\n",
+           (long long)s->near_duplicate_groups, (long long)s->near_duplicates,
+           STORE_NEAR_DUPLICATE_BITS);
 }
 
 static void print_json(const char *db, const store_stats_t *s, const breakdowns_t *b)
@@ -161,6 +219,7 @@ static void print_json(const char *db, const store_stats_t *s, const breakdowns_
         }
     buf_putc(&out, '}');
     json_groups(&out, "dead_letter_errors", &b->errors);
+    json_near(&out, s, &b->near);
     buf_puts(&out, "}\n");
     fputs(out.data, stdout);
     buf_free(&out);
@@ -173,7 +232,8 @@ static void usage(FILE *out)
         "\n"
         "Counts of documents, dead letters and entities, the span of publication\n"
         "dates, then documents by kind, language and day ingested, dead letters by\n"
-        "reason, and the top sources (the host of a URL, the folder of a file).\n"
+        "reason, the top sources (the host of a URL, the folder of a file), and\n"
+        "near-duplicates: how many groups, how many documents in them, the largest.\n"
         "\n"
         "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
         "  --json       one JSON object instead of text\n"

@@ -50,7 +50,10 @@ void entity_list_flush(entity_list_t *self, const char *body, record_t *rec, siz
             buf_puts(&text, s->text);
         else
             buf_append(&text, body + s->start, s->end - s->start);
-        record_add_entity(rec, s->type, buf_str(&text), s->value, s->has_value, s->unit);
+        entity_t *e = record_add_entity(rec, s->type, buf_str(&text), s->value,
+                                        s->has_value, s->unit);
+        e->offset = s->start;
+        e->has_offset = 1;
         added++;
         if (!nests)
             claimed = s->end;

@@ -7,7 +7,9 @@
  * spans with their byte offsets. entity_list_flush sorts them by offset,
  * drops a span that overlaps an earlier one (the first recogniser to
  * claim bytes keeps them: a phone number is not also a date), and hands
- * at most ENTITIES_MAX to the record. */
+ * at most ENTITIES_MAX to the record, each with its start as offset. A
+ * span without its own text is body[start..end), so an entity's text is
+ * then exactly the bytes of the body at its offset. */
 #ifndef FEEDMILL_EXTRACT_ENTITY_LIST_H
 #define FEEDMILL_EXTRACT_ENTITY_LIST_H
 

@@ -89,6 +89,11 @@ int message_text_ok(const char *s, size_t max, int flags)
     return message_text_problem(s, len) == NULL;
 }
 
+int message_offset_ok(uint64_t offset, size_t text_len, size_t body_len)
+{
+    return offset <= body_len && text_len <= body_len - offset;
+}
+
 int message_session_ok(const char *s)
 {
     size_t i = 0;

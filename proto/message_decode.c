@@ -295,10 +295,30 @@ static int read_number(const reader_t *r, const char *key, double *value,
     }
 }
 
+/* An entity's optional "offset": a uint that puts its text inside the
+ * body (message_offset_ok). Absent: the entity has no offset. */
+static int read_offset(const reader_t *r, entity_t *e, size_t body_len)
+{
+    const msgpack_object *o = NULL;
+    int rc = lookup(r, "offset", &o);
+    if (rc <= 0 || !o)
+        return rc;
+    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return fail_field(r, "offset", ": expected unsigned integer");
+    if (!message_offset_ok(o->via.u64, strlen(e->text), body_len))
+        return fail_field(r, "offset", ": text of %zu bytes at %" PRIu64
+                          " ends past the body's %zu bytes", strlen(e->text),
+                          o->via.u64, body_len);
+    e->offset = o->via.u64;
+    e->has_offset = 1;
+    return 0;
+}
+
 /* ---- decoder: the messages -------------------------------------------- */
 
+/* body_len: bytes of the record's body, read before its entities. */
 static int decode_entity(const reader_t *rec_r, uint32_t i,
-                         const msgpack_object *o, entity_t *e)
+                         const msgpack_object *o, entity_t *e, size_t body_len)
 {
     char key[32], path[64];
     snprintf(key, sizeof key, "entities[%" PRIu32 "]", i);
@@ -310,7 +330,8 @@ static int decode_entity(const reader_t *rec_r, uint32_t i,
         || read_text(&r, "type", MESSAGE_MAX_TEXT, 0, &e->type) < 0
         || read_text(&r, "text", MESSAGE_MAX_TEXT, 0, &e->text) < 0
         || read_number(&r, "value", &e->value, &e->has_value) < 0
-        || read_text(&r, "unit", MESSAGE_MAX_TEXT, TEXT_NULLABLE, &e->unit) < 0)
+        || read_text(&r, "unit", MESSAGE_MAX_TEXT, TEXT_NULLABLE, &e->unit) < 0
+        || read_offset(&r, e, body_len) < 0)
         return -1;
     return 0;
 }
@@ -320,13 +341,14 @@ static int decode_entities(const reader_t *r, record_t *rec)
     const msgpack_object_array *a;
     if (read_array(r, "entities", MESSAGE_MAX_ITEMS, &a) < 0)
         return -1;
+    size_t body_len = strlen(rec->body);
     if (a->size)
         rec->entities = xcalloc(a->size, sizeof(entity_t));
     for (uint32_t i = 0; i < a->size; i++) {
         /* Counted before it is read, so record_destroy frees a
          * half-read entity (its unread strings are NULL). */
         rec->entity_count++;
-        if (decode_entity(r, i, &a->ptr[i], &rec->entities[i]) < 0)
+        if (decode_entity(r, i, &a->ptr[i], &rec->entities[i], body_len) < 0)
             return -1;
     }
     return 0;

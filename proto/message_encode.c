@@ -48,11 +48,14 @@ static int record_ok(const message_t *m)
         || rec->entity_count > MESSAGE_MAX_ITEMS
         || rec->keyword_count > MESSAGE_MAX_ITEMS)
         return 0;
+    size_t body_len = strlen(rec->body);
     for (size_t i = 0; i < rec->entity_count; i++) {
         const entity_t *e = &rec->entities[i];
         if (!message_text_ok(e->type, MESSAGE_MAX_TEXT, 0)
             || !message_text_ok(e->text, MESSAGE_MAX_TEXT, 0)
-            || !message_text_ok(e->unit, MESSAGE_MAX_TEXT, TEXT_NULLABLE))
+            || !message_text_ok(e->unit, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
+            || (e->has_offset
+                && !message_offset_ok(e->offset, strlen(e->text), body_len)))
             return 0;
     }
     for (size_t i = 0; i < rec->keyword_count; i++)
@@ -196,9 +199,11 @@ static void put_header(writer_t *w, const message_t *m)
     put_uint(w, m->attempt);
 }
 
+/* offset is optional (added to version 1 later) and comes last, only
+ * when known: a record decoded without one re-encodes without one. */
 static void put_entity(writer_t *w, const entity_t *e)
 {
-    put_map(w, 4);
+    put_map(w, e->has_offset ? 5 : 4);
     put_str(w, "type");
     put_str(w, e->type);
     put_str(w, "text");
@@ -210,6 +215,10 @@ static void put_entity(writer_t *w, const entity_t *e)
         put_nil(w);
     put_str(w, "unit");
     put_str_or_nil(w, e->unit);
+    if (e->has_offset) {
+        put_str(w, "offset");
+        put_uint(w, e->offset);
+    }
 }
 
 static void put_record(writer_t *w, const record_t *rec)

@@ -33,6 +33,11 @@ const char *message_text_problem(const char *s, size_t len);
 int message_text_ok(const char *s, size_t max, int flags);
 /* A HELLO session: exactly MESSAGE_SESSION_LEN lowercase hex digits. */
 int message_session_ok(const char *s);
+/* An entity's offset: its text, text_len bytes from offset, lies inside
+ * the body (of body_len bytes). Whether those bytes are the text is the
+ * extractor's promise, not checked (a receiver only refuses what it
+ * could not store consistently). */
+int message_offset_ok(uint64_t offset, size_t text_len, size_t body_len);
 
 /* Where a decoding error goes: the caller's buffer (may be NULL). */
 typedef struct {

@@ -49,8 +49,8 @@ static void *grow(void *items, size_t count, size_t *cap, size_t size)
     return xrealloc(items, *cap * size);
 }
 
-void record_add_entity(record_t *self, const char *type, const char *text,
-                       double value, int has_value, const char *unit)
+entity_t *record_add_entity(record_t *self, const char *type, const char *text,
+                            double value, int has_value, const char *unit)
 {
     self->entities = grow(self->entities, self->entity_count, &self->entity_cap,
                           sizeof(entity_t));
@@ -60,6 +60,9 @@ void record_add_entity(record_t *self, const char *type, const char *text,
     e->value = value;
     e->has_value = has_value;
     e->unit = unit ? xstrdup(unit) : NULL;
+    e->offset = 0;
+    e->has_offset = 0;
+    return e;
 }
 
 void record_add_keyword(record_t *self, const char *keyword)
@@ -115,6 +118,11 @@ static void put_entities(buf_t *out, const record_t *self)
         put_key(out, "type", 1);
         buf_put_json_string(out, e->type, strlen(e->type));
         put_string_or_null(out, "text", e->text);
+        put_key(out, "offset", 0);
+        if (e->has_offset)
+            buf_printf(out, "%" PRIu64, e->offset);
+        else
+            buf_puts(out, "null");
         put_key(out, "value", 0);
         if (e->has_value)
             put_number(out, e->value);

@@ -18,6 +18,8 @@ typedef struct entity {
     double value;   /* normalised number: 1103500000000 */
     int has_value;  /* 0 when the entity has no numeric value */
     char *unit;     /* "JPY", "KRW", "USD", "%", ... or NULL */
+    uint64_t offset;  /* bytes into the record's body where text starts */
+    int has_offset;   /* 0 when unknown (a record from an older worker) */
 } entity_t;
 
 typedef struct record {
@@ -41,9 +43,11 @@ typedef struct record {
 record_t *record_new(void);
 void record_destroy(record_t **self);
 
-/* Appends an entity; copies the strings (unit may be NULL). */
-void record_add_entity(record_t *self, const char *type, const char *text,
-                       double value, int has_value, const char *unit);
+/* Appends an entity without an offset; copies the strings (unit may be
+ * NULL). Returns it, for the caller to set its offset: valid until the
+ * next append. */
+entity_t *record_add_entity(record_t *self, const char *type, const char *text,
+                            double value, int has_value, const char *unit);
 /* Appends a keyword; copies the string. */
 void record_add_keyword(record_t *self, const char *keyword);
 
@@ -52,7 +56,8 @@ void record_add_keyword(record_t *self, const char *keyword);
 void record_simhash_hex(const record_t *self, char out[17]);
 
 /* One JSON object, keys in this order: id, source, kind, lang, title,
- * published, author, body, entities, keywords, simhash. NULL strings
+ * published, author, body, entities, keywords, simhash; each entity's
+ * type, text, offset, value, unit. NULL strings and an unknown offset
  * print as null. No trailing newline. */
 void record_to_json(const record_t *self, buf_t *out);
 

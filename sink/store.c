@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +29,7 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "extract/simhash.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -53,6 +55,37 @@
  * are always suffixes (싱가포르와, 협력을). A prefix query therefore
  * finds the noun in any of its forms: '"싱가포르"*' matches 싱가포르와,
  * and store_search() adds that '*' to every Hangul word. */
+/* Near-duplicates. A simhash splits into STORE_SIMHASH_BANDS bands of
+ * 16 bits (band 0 is the top 16 bits, the first 4 hex digits), each a row
+ * of simhash_bands, whose primary key (band, value, doc_id) is the index.
+ * Two fingerprints within STORE_NEAR_DUPLICATE_BITS (3) differing bits
+ * cannot differ in all 4 bands (pigeonhole), so every document within
+ * the threshold shares at least one band exactly, and the candidates are
+ * found by 4 index lookups, never by reading every simhash.
+ *
+ * SQL_NEAR_JOIN pairs a document d with each candidate c: a document
+ * sharing a band with it, ingested before it (ingested_at, then rowid,
+ * which ties of the same millisecond), within the threshold. Links only
+ * ever point to an earlier row, so they never form a cycle: the links
+ * are a forest, each tree a group, its root the group's first document.
+ * The nearest candidate wins, the earliest among equals (SQL_NEAR_ORDER).
+ * feedmill_simhash_distance and feedmill_simhash_band are C functions
+ * this store registers on its connection (sql_functions below). */
+#define STORE_STRINGIFY_(x) #x
+#define STORE_STRINGIFY(x) STORE_STRINGIFY_(x)
+_Static_assert(STORE_NEAR_DUPLICATE_BITS < STORE_SIMHASH_BANDS,
+               "the bands find every pair within the threshold only below it");
+#define SQL_NEAR_JOIN \
+    "  FROM documents AS d\n" \
+    "  JOIN simhash_bands AS own ON own.doc_id = d.id\n" \
+    "  JOIN simhash_bands AS b ON b.band = own.band AND b.value = own.value\n" \
+    "  JOIN documents AS c ON c.id = b.doc_id\n" \
+    " WHERE (c.ingested_at, c.rowid) < (d.ingested_at, d.rowid)\n" \
+    "   AND feedmill_simhash_distance(d.simhash, c.simhash) <= "          \
+    STORE_STRINGIFY(STORE_NEAR_DUPLICATE_BITS) "\n"
+#define SQL_NEAR_ORDER \
+    "feedmill_simhash_distance(d.simhash, c.simhash), c.ingested_at, c.rowid"
+
 static const char *const migrations[] = {
     /* 0 -> 1: the initial schema. */
     "CREATE TABLE documents (\n"
@@ -112,6 +145,47 @@ static const char *const migrations[] = {
      * connection authenticated with (NULL without CURVE, and for rows
      * written before). */
     "ALTER TABLE documents ADD COLUMN worker TEXT;\n",
+    /* 2 -> 3: near-duplicates and entity offsets. The FTS update trigger
+     * now fires only when title or body are written, so setting a link
+     * does not re-index a document. Rows already there get their bands,
+     * and their links as if each had been linked on arrival (to the
+     * nearest earlier document); their entities' offsets stay NULL. */
+    "ALTER TABLE documents ADD COLUMN near_duplicate_of TEXT\n"
+    "    REFERENCES documents(id) ON DELETE SET NULL;\n"
+    "ALTER TABLE documents ADD COLUMN near_duplicate_distance INTEGER;\n"
+    "CREATE INDEX documents_near_duplicate ON documents(near_duplicate_of)\n"
+    "    WHERE near_duplicate_of IS NOT NULL;\n"
+    "CREATE TABLE simhash_bands (\n"
+    "    band   INTEGER NOT NULL,  -- 0..3: bits 63..48, 47..32, 31..16, 15..0\n"
+    "    value  INTEGER NOT NULL,  -- those 16 bits, 0..65535\n"
+    "    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "    PRIMARY KEY (band, value, doc_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX simhash_bands_doc ON simhash_bands(doc_id);\n"
+    "ALTER TABLE entities ADD COLUMN offset INTEGER;\n"
+    "DROP TRIGGER documents_fts_update;\n"
+    "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, body ON documents BEGIN\n"
+    "    INSERT INTO documents_fts(documents_fts, rowid, title, body)\n"
+    "    VALUES ('delete', old.rowid, old.title, old.body);\n"
+    "    INSERT INTO documents_fts(rowid, title, body)\n"
+    "    VALUES (new.rowid, new.title, new.body);\n"
+    "END;\n"
+    "INSERT INTO simhash_bands (band, value, doc_id)\n"
+    "SELECT n.band, feedmill_simhash_band(d.simhash, n.band), d.id\n"
+    "  FROM documents AS d,\n"
+    "       (SELECT 0 AS band UNION ALL SELECT 1 UNION ALL SELECT 2\n"
+    "        UNION ALL SELECT 3) AS n\n"
+    " WHERE feedmill_simhash_band(d.simhash, n.band) IS NOT NULL;\n"
+    "CREATE TEMP TABLE near_links AS\n"
+    "SELECT id, near, distance FROM (\n"
+    "    SELECT d.id AS id, c.id AS near,\n"
+    "           feedmill_simhash_distance(d.simhash, c.simhash) AS distance,\n"
+    "           row_number() OVER (PARTITION BY d.id ORDER BY " SQL_NEAR_ORDER ") AS rank\n"
+    SQL_NEAR_JOIN
+    ") WHERE rank = 1;\n"
+    "UPDATE documents SET near_duplicate_of = l.near, near_duplicate_distance = l.distance\n"
+    "  FROM temp.near_links AS l WHERE documents.id = l.id;\n"
+    "DROP TABLE temp.near_links;\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -130,11 +204,17 @@ enum {
     SQL_DOC_UPDATE,
     SQL_ENTITIES_DELETE,
     SQL_ENTITY_INSERT,
+    SQL_BANDS_DELETE,
+    SQL_BAND_INSERT,
+    SQL_NEAR_FIND,
+    SQL_NEAR_SET,
+    SQL_NEAR_LINKED_TO,
     SQL_DEAD_DELETE,
     SQL_DEAD_UPSERT,
     SQL_SEARCH,
     SQL_STATS_TOTALS,
     SQL_STATS_LANGS,
+    SQL_STATS_NEAR,
     SQL_COUNT_DOCUMENTS,
     SQL_COUNT_DEAD,
     SQL_COUNT
@@ -164,16 +244,34 @@ static const char *const statements[SQL_COUNT] = {
         "    ingested_at, updated_at, worker)\n"
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,\n"
         "    " SQL_NOW ", " SQL_NOW ", ?13)",
+    /* The link is set again after the row and its bands are written. */
     [SQL_DOC_UPDATE] =
         "UPDATE documents\n"
         "   SET kind = ?3, title = ?4, published = ?5, author = ?6, lang = ?7,\n"
         "       body = ?8, simhash = ?9, keywords = ?10, extractor = ?11,\n"
-        "       attempts = ?12, updated_at = " SQL_NOW ", worker = ?13\n"
+        "       attempts = ?12, updated_at = " SQL_NOW ", worker = ?13,\n"
+        "       near_duplicate_of = NULL, near_duplicate_distance = NULL\n"
         " WHERE id = ?1",
     [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc_id = ?1",
     [SQL_ENTITY_INSERT] =
-        "INSERT INTO entities (doc_id, type, text, value, unit, ord)\n"
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO entities (doc_id, type, text, value, unit, ord, offset)\n"
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+
+    [SQL_BANDS_DELETE] = "DELETE FROM simhash_bands WHERE doc_id = ?1",
+    [SQL_BAND_INSERT] =
+        "INSERT INTO simhash_bands (band, value, doc_id) VALUES (?1, ?2, ?3)",
+    /* The nearest earlier document of ?1, by its stored bands. */
+    [SQL_NEAR_FIND] =
+        "SELECT c.id, feedmill_simhash_distance(d.simhash, c.simhash)\n"
+        SQL_NEAR_JOIN
+        "   AND d.id = ?1\n"
+        " ORDER BY " SQL_NEAR_ORDER "\n"
+        " LIMIT 1",
+    [SQL_NEAR_SET] =
+        "UPDATE documents SET near_duplicate_of = ?2, near_duplicate_distance = ?3\n"
+        " WHERE id = ?1",
+    [SQL_NEAR_LINKED_TO] =
+        "SELECT id FROM documents WHERE near_duplicate_of = ?1",
 
     [SQL_DEAD_DELETE] = "DELETE FROM dead_letters WHERE id = ?1",
     /* Deliveries can arrive out of order, so attempts never go down. */
@@ -211,6 +309,14 @@ static const char *const statements[SQL_COUNT] = {
     [SQL_STATS_LANGS] =
         "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
         " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8",
+    /* Links form a forest (SQL_NEAR_JOIN), so the groups are the roots
+     * something links to, and the documents in groups are the linked
+     * ones plus one root per group, however deep the trees. */
+    [SQL_STATS_NEAR] =
+        "SELECT (SELECT count(DISTINCT l.near_duplicate_of)\n"
+        "          FROM documents AS l JOIN documents AS r ON r.id = l.near_duplicate_of\n"
+        "         WHERE l.near_duplicate_of IS NOT NULL AND r.near_duplicate_of IS NULL),\n"
+        "       (SELECT count(*) FROM documents WHERE near_duplicate_of IS NOT NULL)",
     [SQL_COUNT_DOCUMENTS] = "SELECT count(*) FROM documents",
     [SQL_COUNT_DEAD] = "SELECT count(*) FROM dead_letters",
 };
@@ -308,6 +414,81 @@ static int query_int(store_t *self, const char *sql, int *out)
         fail_sqlite(self, sql);
     sqlite3_finalize(stmt);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* ---- SQL functions ----------------------------------------------------- */
+
+/* A simhash as stored: 16 hex digits (lowercase as written, either case
+ * accepted). 1 and *out, or 0 for anything else (NULL, a number, ...). */
+static int value_simhash(sqlite3_value *value, uint64_t *out)
+{
+    if (sqlite3_value_type(value) != SQLITE_TEXT)
+        return 0;
+    const unsigned char *hex = sqlite3_value_text(value);
+    if (!hex || sqlite3_value_bytes(value) != 16)
+        return 0;
+    uint64_t h = 0;
+    for (int i = 0; i < 16; i++) {
+        unsigned char c = hex[i];
+        int digit = c >= '0' && c <= '9' ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (digit < 0)
+            return 0;
+        h = h << 4 | (uint64_t)digit;
+    }
+    *out = h;
+    return 1;
+}
+
+/* Band n (0..STORE_SIMHASH_BANDS-1) of a simhash: band 0 is the top bits. */
+static int64_t simhash_band(uint64_t h, int n)
+{
+    int bits = 64 / STORE_SIMHASH_BANDS;
+    return (int64_t)((h >> (bits * (STORE_SIMHASH_BANDS - 1 - n)))
+                     & ((UINT64_C(1) << bits) - 1));
+}
+
+/* feedmill_simhash_distance(a, b): the differing bits of two stored
+ * simhashes, NULL unless both are simhashes. */
+static void sql_simhash_distance(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint64_t a, b;
+    (void)argc;
+    if (value_simhash(argv[0], &a) && value_simhash(argv[1], &b))
+        sqlite3_result_int(ctx, simhash_distance(a, b));
+    else
+        sqlite3_result_null(ctx);
+}
+
+/* feedmill_simhash_band(h, n): band n of a stored simhash, NULL unless h
+ * is one and n a band number. */
+static void sql_simhash_band(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint64_t h;
+    (void)argc;
+    int n = sqlite3_value_int(argv[1]);
+    if (value_simhash(argv[0], &h) && sqlite3_value_type(argv[1]) == SQLITE_INTEGER
+        && n >= 0 && n < STORE_SIMHASH_BANDS)
+        sqlite3_result_int64(ctx, simhash_band(h, n));
+    else
+        sqlite3_result_null(ctx);
+}
+
+/* Per connection, before any migration or statement uses them. Neither
+ * is stored in the file: other SQLite programs read the links, they do
+ * not need the functions. */
+static int register_functions(store_t *self)
+{
+    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    if (sqlite3_create_function_v2(self->db, "feedmill_simhash_distance", 2, flags,
+                                   NULL, sql_simhash_distance, NULL, NULL, NULL)
+            != SQLITE_OK
+        || sqlite3_create_function_v2(self->db, "feedmill_simhash_band", 2, flags,
+                                      NULL, sql_simhash_band, NULL, NULL, NULL)
+               != SQLITE_OK)
+        return fail_sqlite(self, "registering SQL functions");
+    return 0;
 }
 
 /* ---- open, migrate, close ------------------------------------------- */
@@ -456,8 +637,8 @@ static int prepare_statements(store_t *self)
 static int open_store(store_t *self, store_mode_t mode)
 {
     int version = 0;
-    if (open_connection(self, mode) < 0 || read_version(self, &version) < 0
-        || check_not_newer(self, version) < 0)
+    if (open_connection(self, mode) < 0 || register_functions(self) < 0
+        || read_version(self, &version) < 0 || check_not_newer(self, version) < 0)
         return -1;
     if (mode == STORE_READONLY) {
         if (check_current(self, version) < 0)
@@ -625,7 +806,10 @@ static int write_entities(store_t *self, const record_t *r)
             || (e->has_value ? sqlite3_bind_double(stmt, 4, e->value)
                              : sqlite3_bind_null(stmt, 4))
             || bind_text(stmt, 5, e->unit)
-            || sqlite3_bind_int64(stmt, 6, (sqlite3_int64)i))
+            || sqlite3_bind_int64(stmt, 6, (sqlite3_int64)i)
+            || (e->has_offset && e->offset <= INT64_MAX
+                    ? sqlite3_bind_int64(stmt, 7, (sqlite3_int64)e->offset)
+                    : sqlite3_bind_null(stmt, 7)))
             return fail_sqlite(self, "binding an entity");
         if (run(self, stmt, "writing an entity") < 0)
             return -1;
@@ -639,6 +823,97 @@ static int delete_by_id(store_t *self, int which, const char *id, const char *wh
     if (bind_text(stmt, 1, id) != SQLITE_OK)
         return fail_sqlite(self, what);
     return run(self, stmt, what);
+}
+
+/* ---- near-duplicates ------------------------------------------------- */
+
+/* The record's bands, for SQL_NEAR_FIND to look up (this row's and any
+ * later row's). An update has deleted the old ones. */
+static int write_bands(store_t *self, const record_t *r)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_BAND_INSERT];
+    for (int n = 0; n < STORE_SIMHASH_BANDS; n++) {
+        if (sqlite3_bind_int(stmt, 1, n)
+            || sqlite3_bind_int64(stmt, 2, simhash_band(r->simhash, n))
+            || bind_text(stmt, 3, r->id))
+            return fail_sqlite(self, "binding a simhash band");
+        if (run(self, stmt, "writing a simhash band") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Points the row `id` at its nearest earlier document, if any
+ * (SQL_NEAR_JOIN). A row whose link is known to be NULL (just written)
+ * is left alone when there is none; linked: the row may hold a link,
+ * which is then cleared. Needs the row's bands. */
+static int link_nearest(store_t *self, const char *id, int linked)
+{
+    sqlite3_stmt *find = self->stmt[SQL_NEAR_FIND];
+    if (bind_text(find, 1, id) != SQLITE_OK)
+        return fail_sqlite(self, "finding a near-duplicate");
+    int rc = sqlite3_step(find);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail_sqlite(self, "finding a near-duplicate");
+        sqlite3_reset(find);
+        return -1;
+    }
+    if (rc == SQLITE_DONE && !linked) {
+        sqlite3_reset(find);
+        return 0;
+    }
+    sqlite3_stmt *set = self->stmt[SQL_NEAR_SET];
+    /* The found id lives until find is reset: SQLite copies it. */
+    int bound = bind_text(set, 1, id)
+             || (rc == SQLITE_ROW
+                     ? sqlite3_bind_text(set, 2, (const char *)sqlite3_column_text(find, 0),
+                                         -1, SQLITE_TRANSIENT)
+                       || sqlite3_bind_int(set, 3, sqlite3_column_int(find, 1))
+                     : sqlite3_bind_null(set, 2) || sqlite3_bind_null(set, 3));
+    if (bound) {
+        fail_sqlite(self, "binding a near-duplicate");
+        sqlite3_reset(find);
+        return -1;
+    }
+    sqlite3_reset(find);
+    return run(self, set, "linking a near-duplicate");
+}
+
+/* After an update changed the simhash of `id`, the documents linked to
+ * it are linked again (to it, to another earlier one, or to none), so
+ * every stored distance is one between stored simhashes. Their ids are
+ * read first: relinking writes the column the read goes by. */
+static int relink_linked_to(store_t *self, const char *id)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_NEAR_LINKED_TO];
+    if (bind_text(stmt, 1, id) != SQLITE_OK)
+        return fail_sqlite(self, "reading near-duplicate links");
+    char (*ids)[DOC_ID_LEN + 1] = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *linked = (const char *)sqlite3_column_text(stmt, 0);
+        ids = xrealloc(ids, (count + 1) * sizeof *ids);
+        snprintf(ids[count++], sizeof *ids, "%s", linked ? linked : "");
+    }
+    if (rc != SQLITE_DONE)
+        fail_sqlite(self, "reading near-duplicate links");
+    sqlite3_reset(stmt);
+    int result = rc == SQLITE_DONE ? 0 : -1;
+    for (size_t i = 0; i < count && result == 0; i++)
+        result = link_nearest(self, ids[i], 1);
+    free(ids);
+    return result;
+}
+
+/* Bands, then the link of a row just inserted or rewritten (whose link
+ * the write left NULL), then for a rewrite the links made to it. */
+static int write_near_duplicates(store_t *self, const record_t *r, int updated)
+{
+    if ((updated && delete_by_id(self, SQL_BANDS_DELETE, r->id, "replacing simhash bands") < 0)
+        || write_bands(self, r) < 0 || link_nearest(self, r->id, 0) < 0)
+        return -1;
+    return updated ? relink_linked_to(self, r->id) : 0;
 }
 
 /* A file the producer could not read (permissions, size limit, I/O
@@ -682,7 +957,8 @@ static store_result_t put_document(store_t *self, const record_t *r,
     default:
         return STORE_ERROR;
     }
-    if (write_entities(self, r) < 0)
+    if (write_entities(self, r) < 0
+        || write_near_duplicates(self, r, result == STORE_UPDATED) < 0)
         return STORE_ERROR;
     if (self->dead_letters_present
         && (delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
@@ -955,7 +1231,21 @@ static int read_langs(store_t *self, store_stats_t *out)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Both queries read one snapshot (the savepoint is a read transaction
+static int read_near_totals(store_t *self, store_stats_t *out)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_STATS_NEAR];
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        out->near_duplicate_groups = sqlite3_column_int64(stmt, 0);
+        out->near_duplicates = sqlite3_column_int64(stmt, 1) + out->near_duplicate_groups;
+    } else {
+        fail_sqlite(self, "stats");
+    }
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The queries read one snapshot (the savepoint is a read transaction
  * when none is open), so the numbers agree while the sink commits. */
 int store_stats(store_t *self, store_stats_t *out)
 {
@@ -963,6 +1253,7 @@ int store_stats(store_t *self, store_stats_t *out)
     if (run(self, self->stmt[SQL_SAVEPOINT], "stats") < 0)
         return -1;
     if (read_totals(self, out) < 0 || read_langs(self, out) < 0
+        || read_near_totals(self, out) < 0
         || run(self, self->stmt[SQL_RELEASE], "stats") < 0) {
         savepoint_undo(self);
         return -1;
@@ -1072,4 +1363,76 @@ int store_breakdown(store_t *self, store_breakdown_t which, int limit,
     }
     sqlite3_finalize(stmt);
     return count;
+}
+
+/* ---- near-duplicate groups ---------------------------------------------- */
+
+/* Each group's members by walking the links down from its root (the
+ * partial index documents_near_duplicate answers each step), then the
+ * largest groups, the earliest root first among equals. */
+static const char sql_near_groups[] =
+    "WITH RECURSIVE member(id, root) AS (\n"
+    "    SELECT DISTINCT l.near_duplicate_of, l.near_duplicate_of\n"
+    "      FROM documents AS l JOIN documents AS r ON r.id = l.near_duplicate_of\n"
+    "     WHERE l.near_duplicate_of IS NOT NULL AND r.near_duplicate_of IS NULL\n"
+    "    UNION ALL\n"
+    "    SELECT d.id, m.root FROM member AS m\n"
+    "      JOIN documents AS d ON d.near_duplicate_of = m.id\n"
+    ")\n"
+    "SELECT r.id, coalesce(r.title, r.source), count(*) AS n,\n"
+    "       max(coalesce(d.near_duplicate_distance, 0))\n"
+    "  FROM member AS m JOIN documents AS r ON r.id = m.root\n"
+    "  JOIN documents AS d ON d.id = m.id\n"
+    " GROUP BY r.id ORDER BY n DESC, r.ingested_at, r.id LIMIT ?1";
+
+int store_near_duplicate_groups(store_t *self, int limit,
+                                int (*fn)(const store_near_group_t *group, void *ctx),
+                                void *ctx)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, sql_near_groups, -1, &stmt, NULL) != SQLITE_OK)
+        return fail_sqlite(self, "near-duplicate groups");
+    if (sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1) != SQLITE_OK) {
+        fail_sqlite(self, "near-duplicate groups");
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    int count = 0, rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        store_near_group_t group = {
+            .id = column_or_empty(stmt, 0),
+            .title = column_or_empty(stmt, 1),
+            .documents = sqlite3_column_int64(stmt, 2),
+            .max_distance = sqlite3_column_int(stmt, 3),
+        };
+        count++;
+        if (fn(&group, ctx))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail_sqlite(self, "near-duplicate groups");
+        count = -1;
+    }
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+int store_explain_near_duplicate(store_t *self, buf_t *out)
+{
+    buf_t sql = BUF_INIT;
+    buf_printf(&sql, "EXPLAIN QUERY PLAN %s", statements[SQL_NEAR_FIND]);
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(self->db, buf_str(&sql), -1, &stmt, NULL);
+    buf_free(&sql);
+    if (rc != SQLITE_OK)
+        return fail_sqlite(self, "explaining the near-duplicate lookup");
+    buf_reset(out);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        buf_puts(out, column_or_empty(stmt, 3));   /* the detail column */
+        buf_putc(out, '\n');
+    }
+    if (rc != SQLITE_DONE)
+        fail_sqlite(self, "explaining the near-duplicate lookup");
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
 }

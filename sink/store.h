@@ -13,9 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "proto/record.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
+
+/* Near-duplicates: a new document is linked to the stored one whose
+ * simhash differs from its own in the fewest bits, at most this many
+ * (the earliest ingested among equals), or to none. The lookup splits
+ * simhashes into STORE_SIMHASH_BANDS bands and finds candidates by exact
+ * band, which finds every pair only below that many bits. */
+#define STORE_NEAR_DUPLICATE_BITS 3
+#define STORE_SIMHASH_BANDS 4
 
 typedef struct store store_t;
 
@@ -53,6 +62,10 @@ typedef struct store_stats {
     char langs[8][16];
     int64_t lang_counts[8];
     int lang_count;
+    /* Near-duplicate groups (a first document and those linked to it,
+     * directly or through each other), and the documents in them. */
+    int64_t near_duplicate_groups;
+    int64_t near_duplicates;
 } store_stats_t;
 
 typedef int (*store_hit_fn)(const store_hit_t *hit, void *ctx);
@@ -70,7 +83,13 @@ int store_commit(store_t *self);    /* 0 or -1 */
 int store_rollback(store_t *self);  /* 0 or -1 */
 
 /* Upsert by record->id; extractor is the EXTRACT_VERSION that made it,
- * worker the key of the worker that sent it (NULL when unknown). */
+ * worker the key of the worker that sent it (NULL when unknown).
+ *
+ * A new row is linked to its nearest stored near-duplicate (documents.
+ * near_duplicate_of, near_duplicate_distance). A rewrite by a newer
+ * extractor links the row again with its new simhash, among the
+ * documents ingested before it, and links again the documents linked to
+ * it. Links always point to an earlier document. */
 store_result_t store_put_document(store_t *self, const record_t *record,
                                   int extractor, uint32_t attempts, const char *worker);
 store_result_t store_put_dead_letter(store_t *self, const char *id,
@@ -122,5 +141,25 @@ typedef enum {
 } store_breakdown_t;
 int store_breakdown(store_t *self, store_breakdown_t which, int limit,
                     int (*fn)(const char *key, int64_t count, void *ctx), void *ctx);
+
+/* One group of near-duplicates; the strings are valid during the call. */
+typedef struct store_near_group {
+    const char *id;        /* the group's first document, its links' root */
+    const char *title;     /* that document's title, or its source */
+    int64_t documents;     /* in the group, the first one included */
+    int max_distance;      /* the largest distance of a link in the group */
+} store_near_group_t;
+
+/* The largest near-duplicate groups first (the earliest first among
+ * equals), at most limit (<= 0: all), to fn until it returns non-zero.
+ * Returns the groups passed, or -1. */
+int store_near_duplicate_groups(store_t *self, int limit,
+                                int (*fn)(const store_near_group_t *group, void *ctx),
+                                void *ctx);
+
+/* SQLite's plan for the near-duplicate lookup, one step a line ("SEARCH
+ * b USING PRIMARY KEY (band=? AND value=?)"), into out: tests check it
+ * uses the indexes. 0 or -1. */
+int store_explain_near_duplicate(store_t *self, buf_t *out);
 
 #endif
