@@ -730,6 +730,86 @@ static void test_entity_values(void)
                       "field 'record.entities[2].value': expected float64, integer or nil");
 }
 
+/* An entity's optional offset (added to version 1 later): absent is no
+ * offset, and what old encoders send; a uint that keeps the text inside
+ * the body is taken and re-encoded; anything else is refused, on both
+ * sides. The sample's body is "첫 문단.\n\nSecond paragraph 😀." and its
+ * entities[2] is "지난해" (9 bytes). */
+static void test_entity_offsets(void)
+{
+    /* Absent: decoded without an offset, encoded without the key. */
+    size_t len;
+    uint8_t *data = encode_sample(MSG_RESULT, &len);
+    CHECK(memmem(data, len, "\xa6offset", 7) == NULL);
+    message_t *m = expect_ok(data, len, "no offsets");
+    CHECK(m && !m->record->entities[2].has_offset);
+    message_destroy(&m);
+    free(data);
+
+    /* Set on one entity: it travels, the others stay without. */
+    m = sample(MSG_RESULT);
+    size_t body_len = strlen(m->record->body);
+    m->record->entities[2].offset = body_len - strlen("지난해");
+    m->record->entities[2].has_offset = 1;
+    message_t *back = roundtrip(m);
+    CHECK(back && back->record->entities[2].has_offset
+          && back->record->entities[2].offset == body_len - 9);
+    CHECK(back && !back->record->entities[0].has_offset && !back->record->entities[1].has_offset);
+    if (back) {
+        buf_t want = BUF_INIT, got = BUF_INIT;
+        record_to_json(m->record, &want);
+        record_to_json(back->record, &got);
+        CHECK_STR(buf_str(&got), buf_str(&want));
+        CHECK(strstr(buf_str(&got), "\"text\":\"지난해\",\"offset\":26,\"value\":null"));
+        CHECK(strstr(buf_str(&got), "\"text\":\"3.5%\",\"offset\":null,\"value\":3.5"));
+        buf_free(&want);
+        buf_free(&got);
+    }
+    message_destroy(&back);
+
+    /* Repeated: refused like any key. */
+    data = encode(m, &len);
+    edit_t repeat = { EDIT_REPEAT, "record.entities[2].offset", NULL, 0 };
+    size_t bad_len;
+    uint8_t *bad = edited(data, len, &repeat, &bad_len);
+    expect_error(bad, bad_len, "field 'record.entities[2].offset' appears twice", "repeat");
+    free(bad);
+    free(data);
+
+    /* A span past the end of the body is not encoded. */
+    m->record->entities[2].offset = body_len - 8;
+    expect_encode_fails(m, "offset past the body");
+
+    static const uint8_t zero[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't', 0x00 };
+    static const uint8_t last[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't', 0x1a };  /* 26 */
+    static const uint8_t past[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't', 0x1b };  /* 27 */
+    static const uint8_t huge[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't',
+                                    0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const uint8_t minus[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't', 0xff };
+    static const uint8_t nil[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't', 0xc0 };
+    static const uint8_t str[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't', 0xa1, '1' };
+    static const uint8_t f64[] = { 0xa6, 'o', 'f', 'f', 's', 'e', 't',
+                                   0xcb, 0, 0, 0, 0, 0, 0, 0, 0 };
+    const char *at = "record.entities[2]";
+    m = expect_edit_ok(MSG_RESULT, (edit_t){ EDIT_ADD_RAW, at, zero, sizeof zero });
+    CHECK(m && m->record->entities[2].has_offset && m->record->entities[2].offset == 0);
+    message_destroy(&m);
+    m = expect_edit_ok(MSG_RESULT, (edit_t){ EDIT_ADD_RAW, at, last, sizeof last });
+    CHECK(m && m->record->entities[2].has_offset && m->record->entities[2].offset == 26);
+    message_destroy(&m);
+    expect_edit_error(MSG_RESULT, (edit_t){ EDIT_ADD_RAW, at, past, sizeof past },
+                      "field 'record.entities[2].offset': text of 9 bytes at 27 ends past "
+                      "the body's 35 bytes");
+    expect_edit_error(MSG_RESULT, (edit_t){ EDIT_ADD_RAW, at, huge, sizeof huge },
+                      "field 'record.entities[2].offset': text of 9 bytes at "
+                      "18446744073709551615 ends past");
+    const uint8_t *const wrong[] = { minus, nil, str, f64 };
+    const size_t wrong_len[] = { sizeof minus, sizeof nil, sizeof str, sizeof f64 };
+    for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++)
+        expect_edit_error(MSG_RESULT, (edit_t){ EDIT_ADD_RAW, at, wrong[i], wrong_len[i] },
+                          "field 'record.entities[2].offset': expected unsigned integer");
+}
+
 static void test_ids(void)
 {
     static const char *const bad[] = {
@@ -1366,6 +1446,7 @@ int main(void)
     test_version_and_type();
     test_numbers();
     test_entity_values();
+    test_entity_offsets();
     test_ids();
     test_text_rules();
     test_lengths();

@@ -308,11 +308,41 @@ static void test_seed_004(void)
     record_destroy(&r);
 }
 
+/* Every entity of every seed carries its offset, and the body holds its
+ * text there, byte for byte; entities come in order of their offsets. */
+static void test_seed_offsets(void)
+{
+    static const char *const seeds[] = {
+        "000_f42b9ca64b9c6411.txt", "001_dd92a065f0790425.txt",
+        "002_df1b43c08a17ac38.txt", "004_76483b81068cf569.txt",
+    };
+    for (size_t s = 0; s < COUNT(seeds); s++) {
+        record_t *r = extract_seed(seeds[s]);
+        if (!r)
+            continue;
+        CHECK_MSG(r->entity_count > 10, seeds[s]);
+        size_t body_len = strlen(r->body), bad = 0, unordered = 0;
+        for (size_t i = 0; i < r->entity_count; i++) {
+            const entity_t *e = &r->entities[i];
+            size_t len = strlen(e->text);
+            if (!e->has_offset || e->offset > body_len || len > body_len - e->offset
+                || memcmp(r->body + e->offset, e->text, len) != 0)
+                bad++;
+            if (i && e->offset < r->entities[i - 1].offset)
+                unordered++;
+        }
+        CHECK_MSG(bad == 0, seeds[s]);
+        CHECK_MSG(unordered == 0, seeds[s]);
+        record_destroy(&r);
+    }
+}
+
 int main(void)
 {
     test_seed_000();
     test_seed_001();
     test_seed_002();
     test_seed_004();
+    test_seed_offsets();
     return testing_done();
 }

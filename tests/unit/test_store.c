@@ -155,6 +155,26 @@ static void pause_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* Takes a current (version 3) file back to version 2, as written by a
+ * feedmill before near-duplicates and entity offsets. */
+static void downgrade_to_2(sqlite3 *db)
+{
+    raw_exec(db,
+             "DROP INDEX documents_near_duplicate;\n"
+             "ALTER TABLE documents DROP COLUMN near_duplicate_of;\n"
+             "ALTER TABLE documents DROP COLUMN near_duplicate_distance;\n"
+             "DROP TABLE simhash_bands;\n"
+             "ALTER TABLE entities DROP COLUMN offset;\n"
+             "DROP TRIGGER documents_fts_update;\n"
+             "CREATE TRIGGER documents_fts_update AFTER UPDATE ON documents BEGIN\n"
+             "    INSERT INTO documents_fts(documents_fts, rowid, title, body)\n"
+             "    VALUES ('delete', old.rowid, old.title, old.body);\n"
+             "    INSERT INTO documents_fts(rowid, title, body)\n"
+             "    VALUES (new.rowid, new.title, new.body);\n"
+             "END;\n"
+             "PRAGMA user_version = 2;");
+}
+
 /* ---- open and schema ------------------------------------------------ */
 
 static void test_fresh_open_and_reopen(void)
@@ -207,6 +227,7 @@ static void test_worker_column(void)
     store_close(&store);
 
     /* Back to version 1, as a file written before: upgraded on open. */
+    downgrade_to_2(db);
     raw_exec(db, "ALTER TABLE documents DROP COLUMN worker; PRAGMA user_version = 1");
     sqlite3_close(db);
     store = open_or_die(path, STORE_READWRITE);
@@ -231,7 +252,7 @@ static void test_refuses_what_it_cannot_use(void)
     sqlite3_close(db);
     expect_open_error(path, STORE_READWRITE,
                       "database schema version 99 is newer than this feedmill "
-                      "(knows up to 2)");
+                      "(knows up to 3)");
     expect_open_error(path, STORE_READONLY, "is newer than this feedmill");
     db = raw_open(path);
     CHECK(raw_int(db, "PRAGMA user_version") == 99);
@@ -783,6 +804,238 @@ static void test_stats(void)
     store_close(&store);
 }
 
+/* ---- near-duplicates ------------------------------------------------ */
+
+#define BASE UINT64_C(0x0123456789abcdef)
+#define BIT(n) (UINT64_C(1) << (n))
+
+/* Stores a document with this simhash, named by seed. */
+static void put_simhash(store_t *store, const char *seed, uint64_t simhash, int extractor,
+                        store_result_t want)
+{
+    record_t *r = make_record(seed, seed, "near-duplicate test body");
+    r->simhash = simhash;
+    store_result_t got = store_put_document(store, r, extractor, 1, NULL);
+    CHECK_MSG(got == want, seed);
+    record_destroy(&r);
+}
+
+/* "seed>linked-seed:distance" or "seed>-" for the document with this
+ * seed (sources are the seeds). */
+static const char *link_of(sqlite3 *db, const char *seed)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT d.source || '>' || coalesce(n.source || ':' || d.near_duplicate_distance, '-')\n"
+             "  FROM documents AS d LEFT JOIN documents AS n ON n.id = d.near_duplicate_of\n"
+             " WHERE d.source = '%s'", seed);
+    return raw_text(db, sql);
+}
+
+typedef struct {
+    char text[1024];
+} groups_text_t;
+
+static int print_group(const store_near_group_t *g, void *ctx)
+{
+    groups_text_t *out = ctx;
+    size_t used = strlen(out->text);
+    snprintf(out->text + used, sizeof out->text - used, "%s%s:%lld:%d", used ? "|" : "",
+             g->title, (long long)g->documents, g->max_distance);
+    return 0;
+}
+
+static const char *groups_of(store_t *store, int limit)
+{
+    static groups_text_t out;
+    out.text[0] = '\0';
+    if (store_near_duplicate_groups(store, limit, print_group, &out) < 0)
+        return store_error(store);
+    return out.text;
+}
+
+/* Distances 0, 2, 3 (one flipped bit in each of 3 bands: one band left
+ * in common) are linked; 4 is not, whether it leaves 3 bands in common
+ * (a candidate, too far) or none; the nearest wins, the earliest among
+ * equals; links go through each other into one group. */
+static void test_near_duplicates(void)
+{
+    const char *path = db_path("near");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    sqlite3 *db = raw_open(path);
+    put_simhash(store, "a", BASE, 1, STORE_NEW);
+    put_simhash(store, "four-spread", BASE ^ BIT(62) ^ BIT(46) ^ BIT(30) ^ BIT(14), 1, STORE_NEW);
+    put_simhash(store, "four-one-band", BASE ^ 0xf, 1, STORE_NEW);
+    put_simhash(store, "unrelated", ~BASE, 1, STORE_NEW);
+    CHECK(store_begin(store) == 0);
+    put_simhash(store, "same", BASE, 1, STORE_NEW);
+    put_simhash(store, "two", BASE ^ 0x3, 1, STORE_NEW);
+    put_simhash(store, "three", BASE ^ BIT(63) ^ BIT(47) ^ BIT(31), 1, STORE_NEW);
+    put_simhash(store, "chained", BASE ^ BIT(63) ^ BIT(47) ^ BIT(31) ^ BIT(0), 1, STORE_NEW);
+    put_simhash(store, "unrelated-too", ~BASE ^ BIT(40), 1, STORE_NEW);
+    CHECK(store_commit(store) == 0);
+
+    CHECK_STR(link_of(db, "a"), "a>-");
+    CHECK_STR(link_of(db, "four-spread"), "four-spread>-");
+    CHECK_STR(link_of(db, "four-one-band"), "four-one-band>-");
+    CHECK_STR(link_of(db, "unrelated"), "unrelated>-");
+    CHECK_STR(link_of(db, "same"), "same>a:0");
+    CHECK_STR(link_of(db, "two"), "two>a:2");           /* four-one-band is 2 away too, later */
+    CHECK_STR(link_of(db, "three"), "three>a:3");       /* same is 3 away too, later */
+    CHECK_STR(link_of(db, "chained"), "chained>three:1");
+    CHECK_STR(link_of(db, "unrelated-too"), "unrelated-too>unrelated:1");
+    CHECK(raw_int(db, "SELECT count(*) FROM simhash_bands") == 4 * 9);
+    CHECK(raw_int(db, "SELECT count(*) FROM simhash_bands WHERE doc_id = "
+                      "(SELECT id FROM documents WHERE source = 'a') AND "
+                      "((band = 0 AND value = 0x0123) OR (band = 1 AND value = 0x4567) OR "
+                      "(band = 2 AND value = 0x89ab) OR (band = 3 AND value = 0xcdef))") == 4);
+
+    store_stats_t st;
+    CHECK(store_stats(store, &st) == 0);
+    CHECK(st.near_duplicate_groups == 2);
+    CHECK(st.near_duplicates == 5 + 2);
+    CHECK_STR(groups_of(store, 0), "a:5:3|unrelated:2:1");
+    CHECK_STR(groups_of(store, 1), "a:5:3");
+
+    /* A rewrite by a newer extractor links again, only to earlier rows:
+     * "three" moves next to "chained", which came later, so it is
+     * linked to nothing, and "chained" goes to it, now 1 bit away. */
+    pause_ms(2);
+    put_simhash(store, "three", BASE ^ BIT(63) ^ BIT(47) ^ BIT(31) ^ BIT(0) ^ BIT(20), 2,
+                STORE_UPDATED);
+    CHECK_STR(link_of(db, "three"), "three>-");
+    CHECK_STR(link_of(db, "chained"), "chained>three:1");
+    /* Now far from everything: "chained" has nothing within 3 bits. */
+    put_simhash(store, "three", ~BASE ^ 0xff00, 3, STORE_UPDATED);
+    CHECK_STR(link_of(db, "three"), "three>-");
+    CHECK_STR(link_of(db, "chained"), "chained>-");
+    CHECK(raw_int(db, "SELECT count(*) FROM simhash_bands") == 4 * 9);
+    /* And back: "three" is linked to "a" again; "chained" stays unlinked
+     * (links are made on arrival, and it arrived before this rewrite). */
+    put_simhash(store, "three", BASE ^ BIT(63) ^ BIT(47) ^ BIT(31), 4, STORE_UPDATED);
+    CHECK_STR(link_of(db, "three"), "three>a:3");
+    CHECK_STR(link_of(db, "chained"), "chained>-");
+    /* Re-ingesting changes nothing. */
+    put_simhash(store, "same", BASE, 1, STORE_UNCHANGED);
+    CHECK_STR(link_of(db, "same"), "same>a:0");
+
+    /* Deleting a document unlinks those that pointed to it. */
+    raw_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM documents WHERE source = 'unrelated'");
+    CHECK_STR(link_of(db, "unrelated-too"), "unrelated-too>-");
+    CHECK(raw_int(db, "SELECT count(*) FROM simhash_bands") == 4 * 8);
+    CHECK(store_stats(store, &st) == 0);
+    CHECK(st.near_duplicate_groups == 1 && st.near_duplicates == 4);
+    CHECK_STR(groups_of(store, 5), "a:4:3");
+    check_fts_in_sync(path);
+    sqlite3_close(db);
+    store_close(&store);
+}
+
+/* The lookup is 4 searches of the band index and primary-key reads of
+ * documents: no step scans a table, whatever the store holds. */
+static void test_near_duplicate_plan(void)
+{
+    const char *path = db_path("plan");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    for (int i = 0; i < 50; i++) {
+        char seed[16];
+        snprintf(seed, sizeof seed, "p%d", i);
+        put_simhash(store, seed, BASE * (uint64_t)(i + 1), 1, STORE_NEW);
+    }
+    buf_t plan = BUF_INIT;
+    CHECK(store_explain_near_duplicate(store, &plan) == 0);
+    const char *text = buf_str(&plan);
+    CHECK_MSG(strstr(text, "SEARCH b USING PRIMARY KEY (band=? AND value=?)") != NULL, text);
+    CHECK_MSG(strstr(text, "SEARCH own USING COVERING INDEX simhash_bands_doc (doc_id=?)"), text);
+    CHECK_MSG(strstr(text, "SEARCH c USING INDEX sqlite_autoindex_documents_1 (id=?)"), text);
+    CHECK_MSG(strstr(text, "SCAN") == NULL, text);
+    buf_free(&plan);
+
+    /* The groups' walk goes down the links by their index too. */
+    sqlite3 *db = raw_open(path);
+    CHECK_STR(raw_text(db, "SELECT count(*) FROM pragma_index_list('documents') "
+                           "WHERE name = 'documents_near_duplicate' AND partial = 1"), "1");
+    sqlite3_close(db);
+    store_close(&store);
+}
+
+/* A version 2 file gains its bands and its links on upgrade, as if each
+ * document had been linked when it arrived; entity offsets are NULL
+ * there and set for rows written after. */
+static void test_upgrade_to_3(void)
+{
+    const char *path = db_path("upgrade3");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    put_simhash(store, "first", BASE, 1, STORE_NEW);
+    put_simhash(store, "far", ~BASE, 1, STORE_NEW);
+    put_simhash(store, "near", BASE ^ 0x5, 1, STORE_NEW);
+    put_simhash(store, "nearer", BASE ^ 0x4, 1, STORE_NEW);
+    record_t *r = make_record("with-entity", "t", "pay 10 USD now");
+    entity_t *e = record_add_entity(r, "money", "10 USD", 10, 1, "USD");
+    e->offset = 4;
+    e->has_offset = 1;
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    record_destroy(&r);
+    store_close(&store);
+
+    sqlite3 *db = raw_open(path);
+    char links[512];
+    snprintf(links, sizeof links, "%s",
+             raw_text(db, "SELECT group_concat(source || '>' || "
+                          "coalesce(near_duplicate_of, '-') || ':' || "
+                          "coalesce(near_duplicate_distance, '-'), ' ') FROM documents"));
+    CHECK(strstr(links, ":2") && strstr(links, ":1"));   /* near>first:2, nearer>first:1 */
+    downgrade_to_2(db);
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'simhash_bands'") == 0);
+    /* What version 2 fired on: a link written by hand re-indexes. */
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                      "'documents_fts_update' AND sql LIKE '%UPDATE ON documents%'") == 1);
+
+    store = open_or_die(path, STORE_READWRITE);
+    CHECK(raw_int(db, "PRAGMA user_version") == 3);
+    CHECK(raw_int(db, "SELECT count(*) FROM simhash_bands") == 4 * 5);
+    CHECK_STR(raw_text(db, "SELECT group_concat(source || '>' || "
+                           "coalesce(near_duplicate_of, '-') || ':' || "
+                           "coalesce(near_duplicate_distance, '-'), ' ') FROM documents"),
+              links);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities WHERE offset IS NULL") == 1);  /* dropped */
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                      "'documents_fts_update' AND sql LIKE '%UPDATE OF title, body ON%'") == 1);
+    /* A new document links through the upgraded bands. */
+    put_simhash(store, "later", BASE ^ BIT(40), 1, STORE_NEW);
+    CHECK_STR(link_of(db, "later"), "later>first:1");
+    sqlite3_close(db);
+    check_fts_in_sync(path);
+    store_close(&store);
+}
+
+/* entities.offset holds the entity's offset, NULL when the record had
+ * none (from an older worker). */
+static void test_entity_offsets(void)
+{
+    const char *path = db_path("offsets");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("offsets", "t", "환율은 1조1천35억 엔, 3.5% 올랐다.");
+    entity_t *e = record_add_entity(r, "money", "1조1천35억 엔", 1103500000000.0, 1, "JPY");
+    e->offset = strlen("환율은 ");
+    e->has_offset = 1;
+    e = record_add_entity(r, "percent", "3.5%", 3.5, 1, "%");
+    e->offset = strstr(r->body, "3.5%") - r->body;
+    e->has_offset = 1;
+    record_add_entity(r, "org", "nobody knows", 0, 0, NULL);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    sqlite3 *db = raw_open(path);
+    CHECK_STR(raw_text(db, "SELECT group_concat(ord || ':' || coalesce(offset, '-'), ' ') "
+                           "FROM entities"), "0:10 1:29 2:-");
+    /* In bytes: substr on the blob gives back the text. */
+    CHECK(raw_int(db, "SELECT count(*) FROM entities AS e JOIN documents AS d ON d.id = e.doc_id "
+                      "WHERE substr(CAST(d.body AS BLOB), e.offset + 1, "
+                      "length(CAST(e.text AS BLOB))) = CAST(e.text AS BLOB)") == 2);
+    sqlite3_close(db);
+    record_destroy(&r);
+    store_close(&store);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -801,6 +1054,10 @@ int main(void)
     test_search_ignores_symbols();
     test_search_words();
     test_stats();
+    test_near_duplicates();
+    test_near_duplicate_plan();
+    test_upgrade_to_3();
+    test_entity_offsets();
     remove_dir();
     return testing_done();
 }
