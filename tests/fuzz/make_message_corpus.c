@@ -188,9 +188,10 @@ static void emit_failed_odd(void)
     write_sbuffer("failed-odd.msgpack", &sbuf);
 }
 
-static void pack_entity(msgpack_packer *pk, const char *text, int64_t value)
+/* offset < 0: the entity has none (the optional key is left out). */
+static void pack_entity(msgpack_packer *pk, const char *text, int64_t value, int64_t offset)
 {
-    msgpack_pack_map(pk, 4);
+    msgpack_pack_map(pk, offset < 0 ? 4 : 5);
     pack_str(pk, "type");
     pack_str(pk, "money");
     pack_str(pk, "text");
@@ -199,9 +200,14 @@ static void pack_entity(msgpack_packer *pk, const char *text, int64_t value)
     msgpack_pack_fix_int64(pk, value);
     pack_str(pk, "unit");
     pack_str(pk, "KRW");
+    if (offset >= 0) {
+        pack_str(pk, "offset");
+        msgpack_pack_fix_uint32(pk, (uint32_t)offset);
+    }
 }
 
-/* RESULT whose entity values are integers, not float64. */
+/* RESULT whose entity values are integers, not float64; one entity has
+ * its offset (a fixed-width uint), the other none. */
 static void emit_result_int_values(void)
 {
     msgpack_sbuffer sbuf;
@@ -235,8 +241,8 @@ static void emit_result_int_values(void)
     pack_str(&pk, "500억원, -3억원");
     pack_str(&pk, "entities");
     msgpack_pack_array(&pk, 2);
-    pack_entity(&pk, "500억원", 50000000000);
-    pack_entity(&pk, "-3억원", -300000000);
+    pack_entity(&pk, "500억원", 50000000000, -1);
+    pack_entity(&pk, "-3억원", -300000000, (int64_t)strlen("500억원, "));
     pack_str(&pk, "keywords");
     msgpack_pack_array(&pk, 0);
     pack_str(&pk, "simhash");
