@@ -10,7 +10,7 @@
 struct report {
     monitor_t *monitor;
     metric_t *inputs, *read_bytes, *documents, *skipped, *retries;
-    metric_t *bad_messages, *submitted, *spooled;
+    metric_t *bad_messages, *submitted, *spooled, *refused;
     metric_t *in_flight, *in_flight_bytes, *oldest, *workers, *workers_lost;
     metric_t *per_worker, *latency, *input_pending;
     /* At the last status line, for the rates over the interval. */
@@ -47,6 +47,10 @@ report_t *report_new(const monitor_options_t *opt)
                                          "Messages that were not valid, dropped (or answered "
                                          "REJECTED on the submission socket), by socket",
                                          "socket");
+    self->refused = metrics_counter(m, "feedmill_producer_refused_peers_total",
+                                    "Connections and messages refused by CurveZMQ: unknown "
+                                    "or revoked keys, clients without CURVE (logged, "
+                                    "rate-limited)", NULL);
     self->submitted = metrics_counter(m, "feedmill_producer_submitted_total",
                                       "Documents accepted on the submission socket "
                                       "(answered ACCEPTED once on disk)", NULL);
@@ -165,6 +169,7 @@ void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inf
     metric_set(self->bad_messages, "acks", (double)t->bad_acks);
     metric_set(self->bad_messages, "submit", (double)t->bad_submit);
     metric_set(self->submitted, NULL, (double)t->submitted);
+    metric_set(self->refused, NULL, (double)t->refused);
     metric_set(self->spooled, NULL, (double)t->spooled);
     metric_set(self->in_flight, NULL, (double)inflight_count(inflight));
     metric_set(self->in_flight_bytes, NULL, (double)inflight_bytes(inflight));
