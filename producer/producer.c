@@ -928,6 +928,7 @@ static void report_loop(producer_t *self)
         .input_pending = !self->walk_done || self->in.open,
         .bad_work = c->bad_work, .bad_acks = c->bad_acks,
         .bad_submit = submit_rejected(self->submit), .submitted = submit_accepted(self->submit),
+        .refused = curve_refused_count(self->curve),
     };
     if (self->spool_active)
         totals.spooled = (uint64_t)state_spool_waiting(self->state, self->spool_cursor,

@@ -2,6 +2,7 @@
 #include "producer/report.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/buf.h"
 #include "common/log.h"
@@ -9,7 +10,7 @@
 struct report {
     monitor_t *monitor;
     metric_t *inputs, *read_bytes, *documents, *skipped, *retries;
-    metric_t *bad_messages, *submitted, *spooled;
+    metric_t *bad_messages, *submitted, *spooled, *refused;
     metric_t *in_flight, *in_flight_bytes, *oldest, *workers, *workers_lost;
     metric_t *per_worker, *latency, *input_pending;
     /* At the last status line, for the rates over the interval. */
@@ -46,6 +47,10 @@ report_t *report_new(const monitor_options_t *opt)
                                          "Messages that were not valid, dropped (or answered "
                                          "REJECTED on the submission socket), by socket",
                                          "socket");
+    self->refused = metrics_counter(m, "feedmill_producer_refused_peers_total",
+                                    "Connections and messages refused by CurveZMQ: unknown "
+                                    "or revoked keys, clients without CURVE (logged, "
+                                    "rate-limited)", NULL);
     self->submitted = metrics_counter(m, "feedmill_producer_submitted_total",
                                       "Documents accepted on the submission socket "
                                       "(answered ACCEPTED once on disk)", NULL);
@@ -72,7 +77,8 @@ report_t *report_new(const monitor_options_t *opt)
                                          "silent); their documents were resent", NULL);
     self->per_worker = metrics_counter(m, "feedmill_producer_worker_documents_total",
                                        "Documents acknowledged, by the worker that "
-                                       "extracted them (its ZeroMQ routing id, hex); a "
+                                       "extracted them (its NAME:PID, or its ZeroMQ routing id "
+                                       "in hex); a "
                                        "worker's series goes when it leaves", "worker");
     self->latency = metrics_histogram(m, "feedmill_producer_read_to_commit_seconds",
                                       "From reading a document to the sink's ACK (its row "
@@ -99,10 +105,20 @@ int report_start(report_t *self)
     return monitor_start(self->monitor);
 }
 
-/* A worker's label: its routing id in hex (ZeroMQ makes 5 bytes). */
+/* A worker's label: its routing id, NAME:PID as our workers set it, or
+ * in hex when it is not printable (ZeroMQ's own 5 bytes, another
+ * implementation's choice). */
 static void worker_label(const wire_peer_t *worker, char *out, size_t size)
 {
     static const char hex[] = "0123456789abcdef";
+    int printable = worker->len > 0 && worker->len < size;
+    for (size_t i = 0; i < worker->len && printable; i++)
+        printable = worker->id[i] > ' ' && worker->id[i] <= '~';
+    if (printable) {
+        memcpy(out, worker->id, worker->len);
+        out[worker->len] = '\0';
+        return;
+    }
     size_t o = 0;
     for (size_t i = 0; i < worker->len && o + 2 < size; i++) {
         out[o++] = hex[worker->id[i] >> 4];
@@ -116,14 +132,14 @@ void report_acked(report_t *self, const pending_t *p, int64_t now)
     metric_observe(self->latency, (now - p->added_at) / 1000.0);
     if (!p->worker.len)
         return;   /* never went to a worker: unreadable, or given up on */
-    char label[40];
+    char label[520];
     worker_label(&p->worker, label, sizeof label);
     metric_add(self->per_worker, label, 1 + p->copies);
 }
 
 void report_worker_lost(report_t *self, const wire_peer_t *worker)
 {
-    char label[40];
+    char label[520];
     worker_label(worker, label, sizeof label);
     metric_forget(self->per_worker, label);
     metric_add(self->workers_lost, NULL, 1);
@@ -153,6 +169,7 @@ void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inf
     metric_set(self->bad_messages, "acks", (double)t->bad_acks);
     metric_set(self->bad_messages, "submit", (double)t->bad_submit);
     metric_set(self->submitted, NULL, (double)t->submitted);
+    metric_set(self->refused, NULL, (double)t->refused);
     metric_set(self->spooled, NULL, (double)t->spooled);
     metric_set(self->in_flight, NULL, (double)inflight_count(inflight));
     metric_set(self->in_flight_bytes, NULL, (double)inflight_bytes(inflight));

@@ -32,6 +32,7 @@ typedef struct report_totals {
     uint64_t bad_work, bad_acks, bad_submit;   /* invalid messages, per socket */
     uint64_t submitted;   /* documents accepted on the submission socket */
     uint64_t spooled;     /* spooled documents not yet sent (counted up to 256) */
+    uint64_t refused;     /* peers refused by CurveZMQ */
 } report_totals_t;
 
 report_t *report_new(const monitor_options_t *opt);

@@ -48,6 +48,7 @@ struct curve {
     int64_t window_start;     /* rate limit of refusal lines */
     int window_logged;
     unsigned long long window_suppressed;
+    unsigned long long refused_total;   /* every refusal, logged or not (metrics) */
 };
 
 static int fail(char **error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -307,6 +308,7 @@ static int named(const curve_t *self, const char *key)
 static void refused(curve_t *self, const char *endpoint, const char *address, const char *key,
                     const char *reason)
 {
+    self->refused_total++;
     int64_t now = clock_ms();
     if (now - self->window_start >= REFUSED_WINDOW_MS) {
         if (self->window_suppressed)
@@ -330,6 +332,11 @@ static void refused(curve_t *self, const char *endpoint, const char *address, co
         buf_printf(&line, " key=%s", log_q(key));
     log_warn("refused a peer%s reason=%s", buf_str(&line), log_q(reason));
     buf_free(&line);
+}
+
+unsigned long long curve_refused_count(const curve_t *self)
+{
+    return self ? self->refused_total : 0;
 }
 
 void curve_refused(void *self, const char *endpoint, const char *problem)

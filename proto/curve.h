@@ -100,6 +100,9 @@ void curve_tick(curve_t *self);
  * refusal hook, proto/link.h): logged like a refused key. */
 void curve_refused(void *self, const char *endpoint, const char *problem);
 
+/* Peers refused since start, logged or not: feedmill_*_refused_peers_total. */
+unsigned long long curve_refused_count(const curve_t *self);
+
 /* Reads a certificate's public key into key (CURVE_KEY_LEN + 1 bytes).
  * Returns 0, or -1 with a reason in *error (malloc'd). */
 int curve_public_key(const char *cert, char *key, char **error);

@@ -75,7 +75,7 @@ typedef struct batch {
  * what the status line sums over its interval. */
 typedef struct sink_figures {
     monitor_t *monitor;
-    metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches;
+    metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches, *refused;
     metric_t *commit_seconds, *db_documents, *db_dead_letters, *last_commit;
     metric_t *extraction_seconds;
     metric_t *producer_connected;
@@ -365,6 +365,7 @@ static int sink_run(sink_t *self)
         tick(self);
         link_on_event(self->results_link);
         curve_tick(self->curve);
+        metric_set(self->fig.refused, NULL, (double)curve_refused_count(self->curve));
     }
     /* Drain what already arrived, then commit it: a clean stop loses no
      * work that reached us. */
@@ -433,6 +434,10 @@ static void figures_init(sink_t *self, const monitor_options_t *opt)
                                       "\"Operating feedmill\")", "reason");
     for (int r = 0; r < REASON_COUNT; r++)
         metric_add(f->dead_letters, reason_name((reason_class_t)r), 0);
+    f->refused = metrics_counter(m, "feedmill_sink_refused_peers_total",
+                                 "Connections and messages refused by CurveZMQ: unknown or "
+                                 "revoked keys, clients without CURVE (logged, rate-limited)",
+                                 NULL);
     f->bad_messages = metrics_counter(m, "feedmill_sink_bad_messages_total",
                                       "Messages on the results socket that were not valid "
                                       "and were dropped", NULL);

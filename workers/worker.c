@@ -297,12 +297,32 @@ static int worker_run(worker_t *self)
 typedef struct worker_keys {
     const char *cert, *producer_cert, *sink_cert;
     int insecure;
+    const char *name;           /* --name, or NULL: the host name */
 } worker_keys_t;
+
+/* The worker's routing id on the producer's work socket is NAME:PID, so
+ * the producer's per-worker figures and status line name workers as
+ * operators know them; the pid keeps two workers of one host apart (a
+ * ROUTER refuses a second peer with an id in use). */
+static void set_name(void *socket, const char *name)
+{
+    char host[256] = "worker";
+    if (!name && gethostname(host, sizeof host - 1) == 0)
+        host[sizeof host - 1] = '\0';
+    char id[256];
+    snprintf(id, sizeof id, "%.200s:%d", name ? name : host, (int)getpid());
+    for (char *c = id; *c; c++)
+        if (*c <= ' ' || *c > '~')
+            *c = '_';   /* printable ASCII: a label anyone can read and type */
+    zmq_setsockopt(socket, ZMQ_ROUTING_ID, id, strlen(id));
+    log_info("started name=%s", log_q(id));
+}
 
 static int worker_connect(worker_t *self, const char *work, const char *results,
                           const worker_keys_t *keys)
 {
     self->work = zmq_socket(self->ctx, ZMQ_DEALER);
+    set_name(self->work, keys->name);
     self->results = zmq_socket(self->ctx, ZMQ_PUSH);
     /* A DOC is at most a body plus its small envelope. */
     wire_configure(self->work, 0, (long long)MESSAGE_MAX_BODY + 65536);
@@ -359,6 +379,8 @@ static void usage(FILE *out)
         "  --sink-cert FILE    the sink's public certificate (tcp:// --results)\n"
         "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
         "                      ports can read and forge messages (logged as a warning)\n"
+        "  --name NAME         how the producer's figures and status lines name this\n"
+        "                      worker, with its pid: NAME:PID (default: the host name)\n"
         "  --pass-through      no extraction: the document's UTF-8 text is the record's\n"
         "                      body (for benchmarks: the pipeline without its extractor)\n"
         MONITOR_LOG_FORMAT_USAGE
@@ -378,6 +400,7 @@ int worker_main(int argc, char **argv)
         { "sink-cert", required_argument, 0, 'S' },
         { "insecure", no_argument, 0, 'I' },
         { "pass-through", no_argument, 0, 'P' },
+        { "name", required_argument, 0, 'N' },
         MONITOR_LOG_FORMAT_LONGOPT,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -406,6 +429,7 @@ int worker_main(int argc, char **argv)
         case 'S': keys.sink_cert = optarg; break;
         case 'I': keys.insecure = 1; break;
         case 'P': pass = 1; break;
+        case 'N': keys.name = optarg; break;
         case MONITOR_OPT_LOG_FORMAT:
             if (monitor_option(&monitor, "worker", c, optarg))
                 return 2;

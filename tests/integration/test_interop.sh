@@ -15,13 +15,14 @@ make_keys python-worker python-client
 make_documents "$WORK/docs" 40
 printf '\xff\xfe not text' >"$WORK/docs/binary.bin"   # the Python worker refuses it: a dead letter
 DB="$WORK/i.db"
-W=$(free_port) R=$(free_port) A=$(free_port) S=$(free_port)
+W=$(free_port) R=$(free_port) A=$(free_port) S=$(free_port) M=$(free_port)
 
 "$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" \
     "${SINK_KEYS[@]}" 2>"$WORK/sink.log" &
 BACKGROUND+=($!)
 "$FEEDMILL" producer --work "tcp://127.0.0.1:$W" --acks "tcp://127.0.0.1:$A" --sink "tcp://127.0.0.1:$R" \
-    --state "$WORK/state.db" --submit "tcp://127.0.0.1:$S" --watch "${PRODUCER_KEYS[@]}" "$WORK/docs" \
+    --state "$WORK/state.db" --submit "tcp://127.0.0.1:$S" --watch "${PRODUCER_KEYS[@]}" \
+    --metrics "127.0.0.1:$M" --status-interval 0.5 "$WORK/docs" \
     2>"$WORK/producer.log" &
 BACKGROUND+=($!)
 "$PY" "$HERE/python_worker.py" "tcp://127.0.0.1:$W" "tcp://127.0.0.1:$R" \
@@ -79,6 +80,10 @@ s.send(msgpack.packb({"v": 1, "type": "submit", "ref": 1, "body": b"stranger's d
 sys.exit(1 if s.poll(3000) else 0)
 PYEOF
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 70 "nothing from the stranger stored"
+grep -q "refused a peer.*key=" "$WORK/producer.log" || fail "the stranger's refusal is not logged"
+wait_for 10 bash -c "curl -s http://127.0.0.1:$M/metrics | awk '\$1 == \"feedmill_producer_refused_peers_total\" && \$2 >= 1 { ok = 1 } END { exit !ok }'" \
+    || fail "feedmill_producer_refused_peers_total: $(curl -s "http://127.0.0.1:$M/metrics" | grep refused)"
+pass "the stranger is logged and counted in feedmill_producer_refused_peers_total"
 kill -TERM "$PYWORKER"
 wait "$PYWORKER" || true
 done_count=$(sed -n 's/^python worker: \([0-9]*\) documents$/\1/p' "$WORK/python-worker.log")

@@ -115,6 +115,10 @@ expect_eq "$(sample "$WORK/producer.prom" feedmill_producer_read_bytes_total)" "
 expect_eq "$(awk '/^feedmill_producer_worker_documents_total\{/ { n += $2 } END { print n }' "$WORK/producer.prom")" \
     101 "producer: per-worker counts add up"
 expect_eq "$(grep -c '^feedmill_producer_worker_documents_total{worker="' "$WORK/producer.prom")" 2 "producer: one series a worker"
+# Workers are named NAME:PID (the host name by default, --name otherwise).
+grep -q "^feedmill_producer_worker_documents_total{worker=\"$(hostname):[0-9]*\"}" "$WORK/producer.prom" \
+    || fail "workers not labelled by name: $(grep worker_documents "$WORK/producer.prom")"
+pass "per-worker series are labelled HOST:PID"
 
 # Status lines: the database's totals, what is in flight, the workers.
 wait_for 10 grep -q '"msg":"status".*"db_documents":100,"db_dead_letters":2' "$WORK/sink.log" \
@@ -123,7 +127,7 @@ pass "sink status line with the database's totals"
 grep '"msg":"status"' "$WORK/sink.log" | grep -q '"documents":[1-9].*"docs_per_s":[0-9]' \
     || fail "no sink status line counts documents over its interval"
 pass "sink status line counts documents and their rate"
-wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 dead=2 inputs=102 acknowledged=102 per_worker="[0-9a-f]+:[0-9]+ [0-9a-f]+:[0-9]+"' \
+wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 dead=2 inputs=102 acknowledged=102 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
     "$WORK/producer.log" || fail "no idle producer status line: $(grep status "$WORK/producer.log" | tail -2)"
 pass "producer status line when idle, with per-worker counts"
 json_lines "$WORK/sink.log" "sink --log-format json"
