@@ -36,6 +36,37 @@
 /* ISO 8601 UTC with milliseconds, the format of the logs. */
 #define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
+/* Near-duplicates. A simhash splits into STORE_SIMHASH_BANDS bands of
+ * 16 bits (band 0 is the top 16 bits, the first 4 hex digits), each a row
+ * of simhash_bands, whose primary key (band, value, doc_id) is the index.
+ * Two fingerprints within STORE_NEAR_DUPLICATE_BITS (3) differing bits
+ * cannot differ in all 4 bands (pigeonhole), so every document within
+ * the threshold shares at least one band exactly, and the candidates are
+ * found by 4 index lookups, never by reading every simhash.
+ *
+ * SQL_NEAR_JOIN pairs a document d with each candidate c: a document
+ * sharing a band with it, ingested before it (ingested_at, then rowid,
+ * which ties of the same millisecond), within the threshold. Links only
+ * ever point to an earlier row, so they never form a cycle: the links
+ * are a forest, each tree a group, its root the group's first document.
+ * The nearest candidate wins, the earliest among equals (SQL_NEAR_ORDER).
+ * feedmill_simhash_distance and feedmill_simhash_band are C functions
+ * this store registers on its connection (register_functions). */
+#define STORE_STRINGIFY_(x) #x
+#define STORE_STRINGIFY(x) STORE_STRINGIFY_(x)
+_Static_assert(STORE_NEAR_DUPLICATE_BITS < STORE_SIMHASH_BANDS,
+               "the bands find every pair within the threshold only below it");
+#define SQL_NEAR_JOIN \
+    "  FROM documents AS d\n" \
+    "  JOIN simhash_bands AS own ON own.doc_id = d.id\n" \
+    "  JOIN simhash_bands AS b ON b.band = own.band AND b.value = own.value\n" \
+    "  JOIN documents AS c ON c.id = b.doc_id\n" \
+    " WHERE (c.ingested_at, c.rowid) < (d.ingested_at, d.rowid)\n" \
+    "   AND feedmill_simhash_distance(d.simhash, c.simhash) <= "          \
+    STORE_STRINGIFY(STORE_NEAR_DUPLICATE_BITS) "\n"
+#define SQL_NEAR_ORDER \
+    "feedmill_simhash_distance(d.simhash, c.simhash), c.ingested_at, c.rowid"
+
 /* migrations[v] takes a database from schema version v to v + 1; open
  * runs the missing steps in order, in one transaction, then sets
  * PRAGMA user_version. To change the schema, append a step (version 2
@@ -55,37 +86,6 @@
  * are always suffixes (싱가포르와, 협력을). A prefix query therefore
  * finds the noun in any of its forms: '"싱가포르"*' matches 싱가포르와,
  * and store_search() adds that '*' to every Hangul word. */
-/* Near-duplicates. A simhash splits into STORE_SIMHASH_BANDS bands of
- * 16 bits (band 0 is the top 16 bits, the first 4 hex digits), each a row
- * of simhash_bands, whose primary key (band, value, doc_id) is the index.
- * Two fingerprints within STORE_NEAR_DUPLICATE_BITS (3) differing bits
- * cannot differ in all 4 bands (pigeonhole), so every document within
- * the threshold shares at least one band exactly, and the candidates are
- * found by 4 index lookups, never by reading every simhash.
- *
- * SQL_NEAR_JOIN pairs a document d with each candidate c: a document
- * sharing a band with it, ingested before it (ingested_at, then rowid,
- * which ties of the same millisecond), within the threshold. Links only
- * ever point to an earlier row, so they never form a cycle: the links
- * are a forest, each tree a group, its root the group's first document.
- * The nearest candidate wins, the earliest among equals (SQL_NEAR_ORDER).
- * feedmill_simhash_distance and feedmill_simhash_band are C functions
- * this store registers on its connection (sql_functions below). */
-#define STORE_STRINGIFY_(x) #x
-#define STORE_STRINGIFY(x) STORE_STRINGIFY_(x)
-_Static_assert(STORE_NEAR_DUPLICATE_BITS < STORE_SIMHASH_BANDS,
-               "the bands find every pair within the threshold only below it");
-#define SQL_NEAR_JOIN \
-    "  FROM documents AS d\n" \
-    "  JOIN simhash_bands AS own ON own.doc_id = d.id\n" \
-    "  JOIN simhash_bands AS b ON b.band = own.band AND b.value = own.value\n" \
-    "  JOIN documents AS c ON c.id = b.doc_id\n" \
-    " WHERE (c.ingested_at, c.rowid) < (d.ingested_at, d.rowid)\n" \
-    "   AND feedmill_simhash_distance(d.simhash, c.simhash) <= "          \
-    STORE_STRINGIFY(STORE_NEAR_DUPLICATE_BITS) "\n"
-#define SQL_NEAR_ORDER \
-    "feedmill_simhash_distance(d.simhash, c.simhash), c.ingested_at, c.rowid"
-
 static const char *const migrations[] = {
     /* 0 -> 1: the initial schema. */
     "CREATE TABLE documents (\n"
@@ -244,7 +244,8 @@ static const char *const statements[SQL_COUNT] = {
         "    ingested_at, updated_at, worker)\n"
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,\n"
         "    " SQL_NOW ", " SQL_NOW ", ?13)",
-    /* The link is set again after the row and its bands are written. */
+    /* Insert and update leave the link NULL: write_near_duplicates sets
+     * it once the row and its bands are written. */
     [SQL_DOC_UPDATE] =
         "UPDATE documents\n"
         "   SET kind = ?3, title = ?4, published = ?5, author = ?6, lang = ?7,\n"
