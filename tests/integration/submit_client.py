@@ -3,12 +3,15 @@ crawler would be: a DEALER that sends SUBMIT, keeps a window of documents
 outstanding, sends again whatever was not ACCEPTED in time (the id makes a
 repeat harmless), and matches answers by ref.
 
-usage: submit_client.py ENDPOINT FIRST LAST [--commit] [--kill-after K CMD...]
-Submits documents FIRST..LAST (document N's body is doc_body(N)). With
---kill-after, runs CMD once K documents are accepted (the test kills a
-process there). Prints one JSON object: the answers it got.
+usage: submit_client.py ENDPOINT FIRST LAST [--commit]
+           [--cert SECRET_CERT --producer-cert PUBLIC_CERT] [--kill-after K CMD...]
+Submits documents FIRST..LAST (document N's body is doc_body(N)), over
+CurveZMQ when given certificates in CZMQ's format (`feedmill keygen`). With
+--kill-after (last), runs CMD once K documents are accepted (the test
+kills a process there). Prints one JSON object: the answers it got.
 """
 import json
+import re
 import subprocess
 import sys
 import time
@@ -33,16 +36,31 @@ def submit(sock, ref, n, commit):
     sock.send(msgpack.packb(msg, use_bin_type=True))
 
 
+def cert_keys(path):
+    """(public, secret or None) Z85 keys of a CZMQ certificate file."""
+    text = open(path, encoding="utf-8").read()
+    public = re.search(r'public-key\s*=\s*"([^"]{40})"', text).group(1).encode()
+    secret = re.search(r'secret-key\s*=\s*"([^"]{40})"', text)
+    return public, secret.group(1).encode() if secret else None
+
+
 def main():
     endpoint, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    commit = "--commit" in sys.argv
+    args = sys.argv[4:]
     kill_after, kill_cmd = None, None
-    if "--kill-after" in sys.argv:
-        i = sys.argv.index("--kill-after")
-        kill_after, kill_cmd = int(sys.argv[i + 1]), sys.argv[i + 2:]
+    if "--kill-after" in args:
+        i = args.index("--kill-after")
+        kill_after, kill_cmd = int(args[i + 1]), args[i + 2:]
+        args = args[:i]
+    commit = "--commit" in args
+    rest = [a for a in args if a != "--commit"]
+    opts = dict(zip(rest[0::2], rest[1::2]))
     ctx = zmq.Context()
     sock = ctx.socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
+    if "--cert" in opts:
+        sock.curve_publickey, sock.curve_secretkey = cert_keys(opts["--cert"])
+        sock.curve_serverkey = cert_keys(opts["--producer-cert"])[0]
     sock.connect(endpoint)
     todo = list(range(first, last + 1))
     sent = {}          # ref -> (n, time sent)
