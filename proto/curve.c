@@ -397,12 +397,20 @@ int curve_admits_named(curve_t *self, const message_t *msg, const char *where)
 }
 
 /* zauth's log line, "I: 26-11-21 12:50:46 zauth: ...": a request names
- * the client's address, the verdict that follows names its key. */
+ * the client's address, the verdict that follows names its key (zauth
+ * judges one request at a time, in order). */
 static void on_zauth_line(curve_t *self, const char *line)
 {
     const char *text = strstr(line, "zauth: ");
-    if (!text)
+    if (!text) {
+        /* CZMQ's other lines: its errors and warnings ("E:", "W:") are
+         * worth an operator's eye, the rest is chatter. */
+        if (!strncmp(line, "E:", 2) || !strncmp(line, "W:", 2))
+            log_warn("czmq says line=%s", log_q(line));
+        else
+            log_debug("czmq says line=%s", log_q(line));
         return;
+    }
     text += strlen("zauth: ");
     const char *field;
     if ((field = strstr(text, "ipaddress=")) && !strncmp(text, "ZAP request", 11))

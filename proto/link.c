@@ -23,6 +23,7 @@ struct link {
     int ever_up;
     int warned;             /* a warning went out since it was last up */
     char last_problem[160]; /* the last failure the monitor reported */
+    int64_t handshake_failed; /* clock_ms() of the last failed handshake */
     link_refused_fn *on_refused;   /* a bound socket's failed handshakes */
     void *refused_ctx;
 };
@@ -161,7 +162,11 @@ int link_on_event(link_t *self)
             }
             break;
         case ZMQ_EVENT_CONNECT_RETRIED:
-            snprintf(self->last_problem, sizeof self->last_problem, "nothing answers there");
+            /* Every failed handshake is followed by a retry: the retry
+             * must not hide why (a wrong key says more than "nothing
+             * answers"), unless handshakes stopped failing a while ago. */
+            if (now - self->handshake_failed > LINK_FIRST_WARNING_MS)
+                snprintf(self->last_problem, sizeof self->last_problem, "nothing answers there");
             break;
         default:
             /* A client remembers why it failed, for its next warning. A
@@ -169,6 +174,7 @@ int link_on_event(link_t *self)
              * with address and key from zauth's own verdicts instead. */
             snprintf(self->last_problem, sizeof self->last_problem, "%s",
                      handshake_problem(event, value, self->quiet));
+            self->handshake_failed = now;
             if (self->quiet && self->on_refused && event != ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
                 self->on_refused(self->refused_ctx, self->endpoint, self->last_problem);
             break;

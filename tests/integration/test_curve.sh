@@ -133,13 +133,15 @@ done
 # An impostor posing as the producer (a key other than --producer-cert's)
 # gets nothing from a worker, which says its handshake fails.
 FAKE=$(free_port)
+printf 'x' >"$WORK/one-byte"
+ZMQ_INJECT_CERT="$KEYS/stranger_secret" "$ZMQ_INJECT" router "tcp://127.0.0.1:$FAKE" "$WORK/one-byte" &
+IMPOSTOR=$!; BACKGROUND+=($IMPOSTOR)
+sleep 0.5   # listening before the worker's first try
 # shellcheck disable=SC2046
 "$FEEDMILL" worker --work "tcp://127.0.0.1:$FAKE" --results "tcp://127.0.0.1:$R" \
     $(worker_keys worker) 2>"$WORK/fooled.err" &
 FOOLED=$!; BACKGROUND+=($FOOLED)
-printf 'x' >"$WORK/one-byte"
-ZMQ_INJECT_CERT="$KEYS/stranger_secret" "$ZMQ_INJECT" router "tcp://127.0.0.1:$FAKE" "$WORK/one-byte" \
-    && fail "a worker spoke to a producer that holds the wrong key"
+wait "$IMPOSTOR" && fail "a worker spoke to a producer that holds the wrong key"
 grep -q "cannot reach the producer's work endpoint .* problem=\"the .*handshake" "$WORK/fooled.err" \
     || fail "the worker does not say its handshake fails: $(cat "$WORK/fooled.err")"
 kill "$FOOLED"; wait "$FOOLED" || true

@@ -59,11 +59,10 @@ http "http://127.0.0.1:$SM/metrics" >"$WORK/empty.prom"
 lint "$WORK/empty.prom" "sink metrics before any document"
 expect_eq "$(sample "$WORK/empty.prom" feedmill_sink_ready)" 0 "feedmill_sink_ready before the producer"
 
-# 2. Producer and two workers; garbage on the results socket.
-"$FEEDMILL" producer --work "tcp://127.0.0.1:$W" --acks "tcp://127.0.0.1:$A" --sink "tcp://127.0.0.1:$R" \
-    --state "$WORK/state.db" --max-size 4000 --watch --metrics "127.0.0.1:$PM" --status-interval 0.5 \
-    "${PRODUCER_KEYS[@]}" "$WORK/docs" 2>"$WORK/producer.log" &
-PRODUCER=$!; BACKGROUND+=($PRODUCER)
+# 2. Producer and two workers; garbage on the results socket. The
+#    workers start first, so both are waiting when the producer comes up
+#    (a CURVE handshake takes a moment: a late one could find the work
+#    done by the other).
 for i in 1 2; do
     # shellcheck disable=SC2046
     "$FEEDMILL" worker --work "tcp://127.0.0.1:$W" --results "tcp://127.0.0.1:$R" --log-format json \
@@ -71,6 +70,10 @@ for i in 1 2; do
         2>"$WORK/worker$i.log" &
     BACKGROUND+=($!)
 done
+"$FEEDMILL" producer --work "tcp://127.0.0.1:$W" --acks "tcp://127.0.0.1:$A" --sink "tcp://127.0.0.1:$R" \
+    --state "$WORK/state.db" --max-size 4000 --watch --metrics "127.0.0.1:$PM" --status-interval 0.5 \
+    "${PRODUCER_KEYS[@]}" "$WORK/docs" 2>"$WORK/producer.log" &
+PRODUCER=$!; BACKGROUND+=($PRODUCER)
 printf 'not msgpack' >"$WORK/garbage"
 # From an allowed key: a stranger's garbage would not get past the handshake.
 ZMQ_INJECT_CERT="$KEYS/worker1_secret" ZMQ_INJECT_SERVER_CERT="$KEYS/sink" \

@@ -19,9 +19,15 @@ DB="$WORK/s.db"
 # Combined with a folder and a followed file, as every input mode may be.
 make_documents "$WORK/docs" 3
 printf '{"text":"따라 읽는 파일의 문서입니다. 협력 기사 본문."}\n' >"$WORK/feed.jsonl"
-# --insecure: this client speaks plain TCP (test_curve covers a submission
-# socket with CurveZMQ keys).
-"$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" --insecure --follow "$WORK/feed.jsonl" "$WORK/docs" \
+# CurveZMQ on the tcp:// submission socket: the producer's certificate,
+# and the client's, allowed.
+mkdir -p "$WORK/keys/allow"
+"$FEEDMILL" keygen "$WORK/keys/producer" >/dev/null 2>&1 || fail "keygen"
+"$FEEDMILL" keygen "$WORK/keys/client" >/dev/null 2>&1 || fail "keygen"
+cp "$WORK/keys/client" "$WORK/keys/allow/"
+CLIENT_KEYS=(--cert "$WORK/keys/client_secret" --producer-cert "$WORK/keys/producer")
+"$FEEDMILL" run --db "$DB" --workers 2 --submit "$ENDPOINT" --cert "$WORK/keys/producer_secret" \
+    --allow "$WORK/keys/allow" --follow "$WORK/feed.jsonl" "$WORK/docs" \
     --metrics "127.0.0.1:$MPORT" >"$WORK/run.out" 2>"$WORK/run.err" &
 RUN=$!
 BACKGROUND+=($RUN)
@@ -30,8 +36,8 @@ wait_for 10 bash -c "grep -q 'taking submissions' '$WORK/run.err' 2>/dev/null" |
 
 # 1. Documents with kill -9 of the producer, then of the sink, in the
 #    middle. The client sends again whatever was not accepted.
-"$PY" "$CLIENT" "$ENDPOINT" 1 150 --kill-after 40 bash -c "kill -9 $(child_pid producer)" >"$WORK/a.json"
-"$PY" "$CLIENT" "$ENDPOINT" 151 300 --kill-after 60 bash -c "kill -9 $(child_pid sink)" >"$WORK/b.json"
+"$PY" "$CLIENT" "$ENDPOINT" 1 150 "${CLIENT_KEYS[@]}" --kill-after 40 bash -c "kill -9 $(child_pid producer)" >"$WORK/a.json"
+"$PY" "$CLIENT" "$ENDPOINT" 151 300 "${CLIENT_KEYS[@]}" --kill-after 60 bash -c "kill -9 $(child_pid sink)" >"$WORK/b.json"
 for f in a b; do
     "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not d["rejected"], d["rejected"]; print(len(d["accepted"]))' \
         "$WORK/$f.json" >"$WORK/$f.count" || fail "$f: rejections"
@@ -46,7 +52,7 @@ grep -q 'child=sink reason="killed by signal 9' "$WORK/run.err" || fail "sink wa
 #    1 followed line.)
 wait_for 60 bash -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)\" -ge 304 ]" \
     || fail "accepted documents were not all committed: $(sql "$DB" 'SELECT count(*) FROM documents')"
-"$PY" "$CLIENT" "$ENDPOINT" 299 330 --commit >"$WORK/c.json"
+"$PY" "$CLIENT" "$ENDPOINT" 299 330 --commit "${CLIENT_KEYS[@]}" >"$WORK/c.json"
 "$PY" - "$WORK/c.json" <<'PYEOF' || fail "COMMITTED answers"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -59,10 +65,12 @@ PYEOF
 pass "COMMITTED for all 32: stored, and unchanged for the two already there"
 
 # 3. Not a SUBMIT: REJECTED, ref nil, the reason; nothing stored.
-"$PY" - "$ENDPOINT" <<'PYEOF' >"$WORK/rejected.txt" || fail "REJECTED answers"
-import sys, msgpack, zmq
+"$PY" - "$ENDPOINT" "$WORK/keys/client_secret" "$WORK/keys/producer" <<'PYEOF' >"$WORK/rejected.txt" || fail "REJECTED answers"
+import sys, msgpack, zmq, zmq.auth
 s = zmq.Context().socket(zmq.DEALER)
 s.setsockopt(zmq.LINGER, 0)
+s.curve_publickey, s.curve_secretkey = zmq.auth.load_certificate(sys.argv[2])
+s.curve_serverkey = zmq.auth.load_certificate(sys.argv[3])[0]
 s.connect(sys.argv[1])
 s.send(b"not msgpack at all")
 s.send(msgpack.packb({"v": 1, "type": "ready", "credit": 1, "received": 0}))
@@ -91,7 +99,7 @@ pass "promtool check metrics is clean"
 #    workers are stopped meanwhile, so the burst waits in the spool.
 WORKERS=$(pgrep -f "feedmill worker " -P "$RUN" | tr '\n' ' ')
 kill -STOP $WORKERS
-"$PY" "$CLIENT" "$ENDPOINT" 331 400 >"$WORK/d.json"
+"$PY" "$CLIENT" "$ENDPOINT" 331 400 "${CLIENT_KEYS[@]}" >"$WORK/d.json"
 kill -TERM "$RUN"
 sleep 0.3
 kill -CONT $WORKERS
