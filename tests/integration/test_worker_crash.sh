@@ -9,8 +9,12 @@ export FEEDMILL_LOG=info
 "$FEEDMILL" run --db "$DB" --workers 2 --retry-after 1 "$WORK/docs" >"$WORK/out" 2>"$WORK/err" &
 RUN=$!; BACKGROUND+=($RUN)
 killed=0
+# Kills only while the producer runs: once it has exited (everything is
+# committed) run stops the workers, and a worker killed then would be an
+# unclean stop of the test's making, not the pipeline's.
 while kill -0 "$RUN" 2>/dev/null && [ $killed -lt 8 ]; do
     sleep 0.25
+    pgrep -f "feedmill producer " -P "$RUN" >/dev/null || break
     victim=$(pgrep -f "feedmill worker --work ipc://" -P "$RUN" | shuf -n 1 || true)
     if [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; then
         killed=$((killed + 1))
