@@ -180,6 +180,7 @@ round() {
         pipeline run_text "$TMP/text"
         pipeline run_text_1 "$TMP/text" 1
         pipeline transport "$TMP/text" "$WORKERS" --pass-through
+        pipeline run_one "$TMP/one"
         pipeline run_html "$TMP/html"
         pipeline run_html_1 "$TMP/html" 1
         measure zmq "$TOOLS/bare_zmq" "ipc://$TMP/zmq.ipc" "$MESSAGES" "$MESSAGE_BYTES"
@@ -277,6 +278,21 @@ print_limits() {
     done
     row "run text / 2 x extract text, 1 core" "$(fmt "$(per_second run_text items)") docs/s" "$(fmt "$(per_second extract_text items 2)") docs/s" "$(ratio "$(per_second run_text items)" "$(per_second extract_text items 2)")"
     row "run html / 2 x extract html, 1 core" "$(fmt "$(per_second run_html items)") docs/s" "$(fmt "$(per_second extract items 2)") docs/s" "$(ratio "$(per_second run_html items)" "$(per_second extract items 2)")"
+    # A run's fixed cost (start the processes, connect, one document,
+    # drain, stop), measured with one document; the steady rate leaves it out.
+    local fixed
+    fixed=$(median_seconds run_one)
+    row "fixed cost of a run (1 document)" "$(fmt "$fixed") s" "-" "-"
+    for name in run_text:extract_text:$WORKERS run_html:extract:$WORKERS; do
+        IFS=: read -r run extract workers <<<"$name"
+        lim=$(limit "$extract" "$workers")
+        local steady
+        steady=$(awk -v n="$(field items "$(cat "$TMP/last/$run")")" -v t="$(median_seconds "$run")" -v f="$fixed" \
+            'BEGIN { if (t > f) printf "%.6f", n / (t - f); else print 0 }')
+        row "$run, fixed cost left out" "$(fmt "$steady") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$steady" "$lim")"
+    done
+    lim=$(limit extract_text "$WORKERS")
+    row "run text x$LARGE_FACTOR ($WORKERS workers, once)" "$(fmt "$(per_second run_text_large items)") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$(per_second run_text_large items)" "$lim")"
     echo "limit = min(cores / per-document CPU of extraction + sink + hashing, sink alone, workers x extraction); $(nproc) cores"
 }
 
@@ -305,7 +321,7 @@ write_json() {
         printf '{\n  "date": "%s",\n  "commit": "%s",\n  "cores": %s,\n  "median_per_second": {\n' \
             "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
         local first=1
-        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 zmq store_bare store_sink; do
+        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_bare store_sink; do
             [ -s "$TMP/times/$name" ] || continue
             [ $first = 1 ] || printf ',\n'
             first=0
@@ -348,7 +364,7 @@ print_details() {
     echo "failures: extract refused $(field failed "$(cat "$TMP/last/extract")") pages, $(field failed "$(cat "$TMP/last/extract_text")") text documents; dead letters $(field failed "$(cat "$TMP/last/run_text")") text, $(field failed "$(cat "$TMP/last/run_html")") html (last repetition)"
     echo "versions: $(field version "$(cat "$TMP/last/libxml2")"), $(field version "$(cat "$TMP/last/sqlite")"), $(field version "$(cat "$TMP/last/zmq")"), $(field version "$(cat "$TMP/last/extract")")"
     echo "seconds per repetition:"
-    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 zmq store_bare store_sink; do
+    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one zmq store_bare store_sink; do
         printf '  %-13s %s\n' "$name" "$(paste -sd' ' "$TMP/times/$name")"
     done
 }
@@ -358,6 +374,7 @@ print_machine
 echo "preparing inputs..." >&2
 prepare_pages
 prepare_text "$TMP/text" "$TEXT_COPIES"
+mkdir -p "$TMP/one" && cp "$TMP/text/doc_000000.txt" "$TMP/one/"   # a run's fixed cost
 for ((rep = 0; rep < CHEAP_REPS; rep++)); do
     echo "round $((rep + 1)) of $CHEAP_REPS..." >&2
     round "$rep"
