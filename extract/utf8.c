@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-size_t utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
+size_t utf8_next_strict(const char *str, size_t len, size_t i, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[i];
@@ -167,7 +167,7 @@ size_t utf8_count(const char *s, size_t len)
     return n;
 }
 
-script_t cp_script(uint32_t cp)
+script_t cp_script_table(uint32_t cp)
 {
     if (cp < 0x80)
         return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? SCRIPT_LATIN
@@ -204,7 +204,7 @@ script_t cp_script(uint32_t cp)
     return SCRIPT_OTHER;
 }
 
-int cp_is_space(uint32_t cp)
+int cp_is_space_table(uint32_t cp)
 {
     return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 ||
            cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
@@ -218,15 +218,10 @@ int cp_is_invisible(uint32_t cp)
            cp == 0xFEFF;
 }
 
-int cp_is_digit(uint32_t cp)
-{
-    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
-}
-
 /* Everything from U+00C0 up counts as a letter except the punctuation,
  * symbol, private-use and emoji blocks listed here: a short deny list is
  * far smaller than an allow list of every alphabet. */
-int cp_is_letter(uint32_t cp)
+int cp_is_letter_table(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
@@ -261,11 +256,6 @@ int cp_is_letter(uint32_t cp)
     return cp < 0xE0000;
 }
 
-int cp_is_hangul(uint32_t cp)
-{
-    return cp >= 0xAC00 && cp <= 0xD7A3;
-}
-
 uint32_t cp_lower(uint32_t cp)
 {
     if (cp < 0x80)
@@ -290,7 +280,7 @@ uint32_t cp_lower(uint32_t cp)
     return cp;
 }
 
-int cp_width(uint32_t cp)
+int cp_width_table(uint32_t cp)
 {
     if ((cp >= 0x1100 && cp <= 0x115F) ||
         (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||

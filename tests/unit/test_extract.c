@@ -663,6 +663,33 @@ static void test_utf8_decoder(void)
     CHECK(!utf8_valid("ok \xED\x95", 5));
 }
 
+/* The inline fast paths of utf8.h answer the common cases themselves;
+ * they must agree with the strict decoder and the range tables that
+ * define the answers: every sequence of up to three bytes (cut at every
+ * length), and every code point. */
+static void test_utf8_fast_paths(void)
+{
+    size_t decode_diffs = 0, class_diffs = 0;
+    for (uint32_t v = 0; v < (1u << 24); v++) {
+        unsigned char b[3] = { (unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v };
+        if (b[0] < 0x80 && (b[1] | b[2]))
+            continue;                          /* ASCII leads: the first byte decides */
+        for (size_t len = 1; len <= 3; len++) {
+            uint32_t fast = 0, strict = 0;
+            size_t a = utf8_next((const char *)b, len, 0, &fast);
+            size_t s = utf8_next_strict((const char *)b, len, 0, &strict);
+            decode_diffs += a != s || fast != strict;
+        }
+    }
+    for (uint32_t cp = 0; cp <= 0x110000; cp++)
+        class_diffs += cp_is_letter(cp) != cp_is_letter_table(cp) ||
+                       cp_script(cp) != cp_script_table(cp) ||
+                       cp_is_space(cp) != cp_is_space_table(cp) ||
+                       cp_width(cp) != cp_width_table(cp);
+    CHECK(decode_diffs == 0);
+    CHECK(class_diffs == 0);
+}
+
 static void test_invalid_utf8(void)
 {
     /* Mostly UTF-8 with broken sequences, overlongs, surrogates. */
@@ -1135,6 +1162,7 @@ int main(void)
 {
     test_gzip();
     test_utf8_decoder();
+    test_utf8_fast_paths();
     test_korean_numbers();
     test_entities();
     test_html_page();
