@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "utf8.h"
+#include "wordset.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define NAME_MAX_BYTES 96
@@ -145,10 +146,16 @@ static const char *const not_names[] = {
     "여당", "야당", "당대", "지역", "주요", "전국", "국내", "해외", "현지", "방한",
 };
 
+static wordset_t title_set = WORDSET(korean_titles);
+static wordset_t not_name_set = WORDSET(not_names);
+
+/* One syllable (3 bytes) at s[i..next) that is a common surname. */
 static int is_surname(const char *s, size_t i, size_t next)
 {
+    if (next - i != 3)
+        return 0;
     for (size_t k = 0; k + 3 <= sizeof(surnames) - 1; k += 3)
-        if (next - i == 3 && memcmp(s + i, surnames + k, 3) == 0)
+        if (s[i + 2] == surnames[k + 2] && memcmp(s + i, surnames + k, 3) == 0)
             return 1;
     return 0;
 }
@@ -157,19 +164,24 @@ static int is_surname(const char *s, size_t i, size_t next)
  * after it makes another word ("대표적", "대통령실"). */
 static const char title_particles[] = "은는이가의을를과와도로에께님";
 
+/* What may follow a title of word_len bytes at the start of s. */
+static int title_ends(const char *s, size_t len, size_t word_len, void *unused)
+{
+    (void)unused;
+    size_t next;
+    if (!hangul_at(s, len, word_len, &next))
+        return 1;
+    for (size_t k = 0; k + 3 <= sizeof(title_particles) - 1; k += 3)
+        if (memcmp(s + word_len, title_particles + k, 3) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first title of the list that starts at s[i] and ends there. */
 static const char *title_at(const char *s, size_t len, size_t i)
 {
-    for (size_t t = 0; t < COUNT(korean_titles); t++) {
-        if (!starts_with(s, len, i, korean_titles[t]))
-            continue;
-        size_t end = i + strlen(korean_titles[t]), next;
-        if (!hangul_at(s, len, end, &next))
-            return korean_titles[t];
-        for (size_t k = 0; k + 3 <= sizeof(title_particles) - 1; k += 3)
-            if (memcmp(s + end, title_particles + k, 3) == 0)
-                return korean_titles[t];
-    }
-    return NULL;
+    int t = wordset_first_prefix(&title_set, s + i, len - i, title_ends, NULL);
+    return t >= 0 ? korean_titles[t] : NULL;
 }
 
 static void korean_people(names_t *n)
@@ -184,17 +196,19 @@ static void korean_people(names_t *n)
             continue;
         }
         size_t syllables, end = hangul_run(s, len, i, &syllables);
-        const char *title = end + 1 < len && s[end] == ' ' ? title_at(s, len, end + 1) : NULL;
-        int listed = 0;
-        for (size_t k = 0; k < COUNT(not_names) && !listed; k++)
-            listed = strlen(not_names[k]) == end - i && memcmp(s + i, not_names[k], end - i) == 0;
-        if (title && syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && !listed)
-            add_person(n, i, end, title, strlen(title));
-        /* A title before the name, in an aside: "(장관 한성숙, 이하 ...)". */
-        const char *own = title_at(s, len, i);
+        /* A name before a title: "박기석 기자". The cheap tests first. */
+        if (syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && end + 1 < len &&
+            s[end] == ' ') {
+            const char *title = title_at(s, len, end + 1);
+            if (title && wordset_find(&not_name_set, s + i, end - i) < 0)
+                add_person(n, i, end, title, strlen(title));
+        }
+        /* A title before the name, in an aside: "(장관 한성숙, 이하 ...)".
+         * The word must be a title and nothing more. */
         size_t after = end + 1, name_next, name_syllables;
-        if (own && end - i == strlen(own) && after < len && s[end] == ' ' &&
-            hangul_at(s, len, after, &name_next)) {
+        const char *own = after < len && s[end] == ' ' && wordset_find(&title_set, s + i, end - i) >= 0
+                              ? title_at(s, len, i) : NULL;
+        if (own && end - i == strlen(own) && hangul_at(s, len, after, &name_next)) {
             size_t name_end = hangul_run(s, len, after, &name_syllables);
             if (name_syllables >= 2 && name_syllables <= 4 && is_surname(s, after, name_next) &&
                 name_end < len && (s[name_end] == ',' || s[name_end] == ')'))

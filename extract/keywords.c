@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "wordset.h"
 
 /* Longer than this is a URL, a hash or glued garbage, not a keyword. */
 #define TERM_MAX_BYTES 60
@@ -53,48 +54,30 @@ static const char *const korean_stopwords[] = {
     "등이", "함께", "이에", "그간", "향후", "당시", "모두", "다시",
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Both run for every token against lists of dozens of words: comparing
- * one byte first skips the memcmp call for nearly all of them. */
-static int ends_with(const char *s, size_t len, const char *suffix, size_t n)
-{
-    return len >= n && n > 0 && s[len - 1] == suffix[n - 1]
-        && memcmp(s + len - n, suffix, n) == 0;
-}
-
-static int in_list(const char *const *list, size_t n, const char *s, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (len > 0 && list[i][0] == s[0] && strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-            return 1;
-    return 0;
-}
+static wordset_t particle_set = WORDSET(particles);
+static wordset_t particle_like_set = WORDSET(particle_like_endings);
+static wordset_t predicate_set = WORDSET(predicate_endings);
+static wordset_t stopword_set = WORDSET(korean_stopwords);
 
 /* Strips one particle, then a plural 들, keeping a stem of at least two
  * syllables (Hangul syllables are 3 bytes in UTF-8, so 6 bytes). Returns
  * the new length. */
 static size_t korean_stem(const char *s, size_t len)
 {
-    int keep_ending = 0;
-    for (size_t k = 0; k < COUNT(particle_like_endings); k++)
-        keep_ending |= ends_with(s, len, particle_like_endings[k],
-                                 strlen(particle_like_endings[k]));
     /* The longest matching particle decides. A one-syllable stem before
      * it is a bound or one-syllable noun (것으로, 시는): no keyword at
      * all; unless the "particle" is a syllable that often ends a word
      * (국가, 평가, 회의, 효과), in which case the word stays whole. */
-    for (size_t k = 0; k < COUNT(particles) && !keep_ending; k++) {
-        size_t n = strlen(particles[k]);
-        if (ends_with(s, len, particles[k], n)) {
-            if (len - n >= 6)
-                len -= n;
-            else if (n > 3 || !strstr(word_final_syllables, particles[k]))
-                return 0;
-            break;
-        }
+    int keep_ending = wordset_longest_suffix(&particle_like_set, s, len) >= 0;
+    int k = keep_ending ? -1 : wordset_longest_suffix(&particle_set, s, len);
+    if (k >= 0) {
+        size_t n = wordset_len(&particle_set, k);
+        if (len - n >= 6)
+            len -= n;
+        else if (n > 3 || !strstr(word_final_syllables, particles[k]))
+            return 0;
     }
-    if (ends_with(s, len, "들", 3) && len - 3 >= 6)
+    if (len >= 9 && memcmp(s + len - 3, "들", 3) == 0)
         len -= 3;
     return len;
 }
@@ -105,11 +88,10 @@ int keyword_term(const token_t *tok, buf_t *out)
     if (tok->script == SCRIPT_OTHER || tok->len > TERM_MAX_BYTES)
         return 0;                                   /* numbers, symbols */
     if (tok->script == SCRIPT_HANGUL) {
-        for (size_t k = 0; k < COUNT(predicate_endings) && tok->len >= 9; k++)
-            if (ends_with(tok->s, tok->len, predicate_endings[k], strlen(predicate_endings[k])))
-                return 0;
+        if (tok->len >= 9 && wordset_longest_suffix(&predicate_set, tok->s, tok->len) >= 0)
+            return 0;
         size_t n = korean_stem(tok->s, tok->len);
-        if (n < 6 || in_list(korean_stopwords, COUNT(korean_stopwords), tok->s, n))
+        if (n < 6 || wordset_find(&stopword_set, tok->s, n) >= 0)
             return 0;
         buf_append(out, tok->s, n);
         return 1;

@@ -1,0 +1,142 @@
+/* wordset: word lists as small hash tables. See wordset.h. */
+#include "wordset.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Words are short: the first and the last eight bytes (overlapping, or
+ * the first and last four, or three bytes of a shorter word) and the
+ * length decide the hash. A collision costs one memcmp, nothing else. */
+static uint64_t hash_of(const char *s, size_t len)
+{
+    uint64_t a = 0, b = 0;
+    if (len >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + len - 4, 4);
+        a = x, b = y;
+    } else if (len > 0) {
+        a = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
+            (uint64_t)(unsigned char)s[len - 1] << 16;
+    }
+    uint64_t h = (a ^ (uint64_t)len * 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    h ^= b * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+}
+
+/* Home slot of a hash: its high bits, the best mixed. */
+static size_t home(uint64_t h)
+{
+    return (size_t)(h >> 40) & (WORDSET_SLOTS - 1);
+}
+
+/* The lookup proper, on a built table. */
+static int find(const wordset_t *ws, const char *s, size_t len)
+{
+    if (len > WORDSET_MAX_LEN || !(ws->lengths >> len & 1))
+        return -1;
+    size_t k = home(hash_of(s, len));
+    while (ws->slot[k]) {
+        int i = ws->slot[k] - 1;
+        if (ws->len[i] == len && memcmp(ws->words[i], s, len) == 0)
+            return i;
+        k = (k + 1) & (WORDSET_SLOTS - 1);
+    }
+    return -1;
+}
+
+static void build(wordset_t *ws)
+{
+    if (ws->count > WORDSET_MAX_WORDS) {
+        fprintf(stderr, "wordset: list of %zu words, at most %d\n", ws->count,
+                WORDSET_MAX_WORDS);
+        abort();
+    }
+    for (size_t i = 0; i < ws->count; i++) {
+        size_t n = strlen(ws->words[i]);
+        if (n == 0 || n > WORDSET_MAX_LEN) {
+            fprintf(stderr, "wordset: word '%s' empty or longer than %d bytes\n",
+                    ws->words[i], WORDSET_MAX_LEN);
+            abort();
+        }
+        ws->len[i] = (uint8_t)n;
+        ws->lengths |= (uint64_t)1 << n;
+        /* A word listed twice keeps its first index. */
+        if (find(ws, ws->words[i], n) >= 0)
+            continue;
+        size_t k = home(hash_of(ws->words[i], n));
+        while (ws->slot[k])
+            k = (k + 1) & (WORDSET_SLOTS - 1);
+        ws->slot[k] = (uint8_t)(i + 1);
+    }
+}
+
+/* Builds the table once, whichever thread asks first. */
+static void ready(wordset_t *ws)
+{
+    if (atomic_load_explicit(&ws->built, memory_order_acquire))
+        return;
+    pthread_mutex_lock(&build_lock);
+    if (!atomic_load_explicit(&ws->built, memory_order_relaxed)) {
+        build(ws);
+        atomic_store_explicit(&ws->built, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&build_lock);
+}
+
+/* Bits 0..len set: the word lengths that fit in len bytes. */
+static uint64_t up_to(size_t len)
+{
+    return len >= 63 ? ~(uint64_t)0 : ((uint64_t)1 << (len + 1)) - 1;
+}
+
+int wordset_find(wordset_t *ws, const char *s, size_t len)
+{
+    ready(ws);
+    return find(ws, s, len);
+}
+
+size_t wordset_len(wordset_t *ws, int index)
+{
+    ready(ws);
+    return ws->len[index];
+}
+
+int wordset_longest_suffix(wordset_t *ws, const char *s, size_t len)
+{
+    ready(ws);
+    /* The lengths the list has, up to len, longest first. */
+    uint64_t todo = ws->lengths & up_to(len);
+    while (todo) {
+        size_t n = 63 - (size_t)__builtin_clzll(todo);
+        todo &= ~((uint64_t)1 << n);
+        int i = find(ws, s + len - n, n);
+        if (i >= 0)
+            return i;
+    }
+    return -1;
+}
+
+int wordset_first_prefix(wordset_t *ws, const char *s, size_t len,
+                         int (*accept)(const char *s, size_t len, size_t word_len, void *arg),
+                         void *arg)
+{
+    ready(ws);
+    int best = -1;
+    uint64_t todo = ws->lengths & up_to(len);
+    while (todo) {
+        size_t n = (size_t)__builtin_ctzll(todo);
+        todo &= todo - 1;
+        int i = find(ws, s, n);
+        if (i >= 0 && (best < 0 || i < best) && (!accept || accept(s, len, n, arg)))
+            best = i;
+    }
+    return best;
+}
