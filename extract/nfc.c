@@ -18,7 +18,10 @@
  * canonical decomposition, combines with nothing (a mark, a conjoining
  * jamo, a second of a composition pair) and is not a Hangul syllable
  * that a trailing jamo could extend. Curly quotes, dashes, CJK
- * ideographs, kana are; most of the text past U+0300 is. */
+ * ideographs, kana are; most of the text past U+0300 is. A compatibility
+ * decomposition alone (…, ①, ⓒ, full-width forms: decomp_type set) is
+ * no canonical one: NFC keeps such a character, as utf8proc does
+ * without UTF8PROC_COMPAT. */
 static int stable(uint32_t cp)
 {
     if (cp < 0x300)
@@ -29,7 +32,8 @@ static int stable(uint32_t cp)
         (cp >= 0xD7B0 && cp <= 0xD7FF))
         return 0;                   /* conjoining jamo compose algorithmically */
     const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
-    return p->combining_class == 0 && p->decomp_seqindex == UINT16_MAX &&
+    int canonical_decomposition = p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0;
+    return p->combining_class == 0 && !canonical_decomposition &&
            p->comb_index == UINT16_MAX && !p->comp_exclusion;
 }
 
