@@ -128,7 +128,7 @@ static int english_byline(const char *s, size_t len, char **name)
 
 int meta_byline(const char *s, size_t len, char **name)
 {
-    if (utf8_width(s, len) > 60)
+    if (!utf8_width_within(s, len, 60))
         return 0;
     if (english_byline(s, len, name))
         return 1;
@@ -194,7 +194,7 @@ int meta_timestamp_line(const char *s, size_t len, char out[DATE_MAX],
         { "Published", 1 }, { "Posted", 1 }, { "Updated", 0 },
         { "Last updated", 0 }, { "Last modified", 0 },
     };
-    if (utf8_width(s, len) > 60)
+    if (!utf8_width_within(s, len, 60))
         return 0;
     for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++) {
         size_t n = strlen(labels[k].label);

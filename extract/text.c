@@ -323,11 +323,13 @@ static void clean_one(const char *s, size_t len, int table_row, clean_line_t *cl
 
 /* ---- documents ----------------------------------------------------- */
 
+/* The first '\n' or '\r' from i, or len. */
 static size_t line_end(const char *s, size_t len, size_t i)
 {
-    while (i < len && s[i] != '\n' && s[i] != '\r')
-        i++;
-    return i;
+    const char *nl = memchr(s + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - s) : len;
+    const char *cr = memchr(s + i, '\r', e - i);
+    return cr ? (size_t)(cr - s) : e;
 }
 
 static size_t skip_newline(const char *s, size_t len, size_t i)
@@ -349,13 +351,12 @@ static int looks_hard_wrapped(const char *s, size_t len)
     while (i < len) {
         size_t e = line_end(s, len, i);
         size_t next = skip_newline(s, len, e);
-        size_t w = utf8_width(s + i, e - i);
-        size_t ne = line_end(s, len, next);
-        if (w > 0) {
+        int runs_on = next < len && s[next] != '\n' && s[next] != '\r';
+        if (e > i) {
             nonblank++;
-            if (w > 100)
+            if (!utf8_width_within(s + i, e - i, 100))
                 longer++;
-            else if (w >= 50 && ne > next)
+            else if (!utf8_width_within(s + i, e - i, 49) && runs_on)
                 wrapped++;
         }
         i = next;

@@ -78,6 +78,9 @@ int cp_width_table(uint32_t cp);
 /* Display width of a string: a Hangul line of 10 syllables is as "long"
  * as a Latin line of 20 letters, which keeps length rules script-fair. */
 size_t utf8_width(const char *s, size_t len);
+/* 1 when utf8_width(s, len) <= max. Reads no further than it must: a
+ * long paragraph is over a short limit after max characters. */
+int utf8_width_within(const char *s, size_t len, size_t max);
 
 /* ---- inline fast paths ---------------------------------------------
  * Every pass over a body calls these once a character, so the common

@@ -688,6 +688,19 @@ static void test_utf8_fast_paths(void)
                        cp_width(cp) != cp_width_table(cp);
     CHECK(decode_diffs == 0);
     CHECK(class_diffs == 0);
+
+    /* utf8_width_within stops early; it must answer as the full width. */
+    static const char *const lines[] = {
+        "", "abc", "한국어 문장", "\xF0\x9F\x98\x80\xF0\x90\x80\x80 wide and narrow",
+        "\xED\xA0\x80\xFF broken \xEA\xB0", "Ａ full width ｶﾅ",
+    };
+    size_t width_diffs = 0;
+    for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+        size_t n = strlen(lines[k]), w = utf8_width(lines[k], n);
+        for (size_t max = 0; max <= n + 2; max++)
+            width_diffs += utf8_width_within(lines[k], n, max) != (w <= max);
+    }
+    CHECK(width_diffs == 0);
 }
 
 static void test_invalid_utf8(void)
