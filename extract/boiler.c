@@ -8,6 +8,7 @@
 #include "text.h"
 #include "tokens.h"
 #include "utf8.h"
+#include "wordset.h"
 
 /* A menu item is at most this wide (10 Hangul syllables, 20 letters). */
 #define MENU_ITEM_WIDTH 20
@@ -114,16 +115,17 @@ static void normalise(const line_t *l, buf_t *out)
         end = p;
     }
     buf_reset(out);
-    for (size_t i = start; i < end; i++)
-        buf_putc(out, (char)ascii_lower((unsigned char)l->text[i]));
+    buf_append(out, l->text + start, end - start);
+    for (size_t i = 0; i < out->len; i++)
+        out->data[i] = (char)ascii_lower((unsigned char)out->data[i]);
 }
 
-static int in_list(const char *const *list, size_t n, const char *s)
+static wordset_t ui_word_set = WORDSET(ui_words);
+static wordset_t trailer_word_set = WORDSET(trailer_words);
+
+static int in_set(wordset_t *set, const buf_t *s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
+    return wordset_find(set, buf_str(s), s->len) >= 0;
 }
 
 static int contains_any(const char *const *list, size_t n, const char *s)
@@ -190,7 +192,7 @@ static void mark_lines(lines_t *lines, int text_rules)
         line_t *l = &lines->v[i];
         normalise(l, &norm);
         const char *s = buf_str(&norm);
-        if ((text_rules && few_letters(l)) || in_list(ui_words, COUNT(ui_words), s) ||
+        if ((text_rules && few_letters(l)) || in_set(&ui_word_set, &norm) ||
             (utf8_width_within(l->text, l->len, FOOTER_LINE_WIDTH) &&
              contains_any(footer_markers, COUNT(footer_markers), s)) ||
             meta_timestamp_line(l->text, l->len, iso, &publish) ||
@@ -277,7 +279,7 @@ static void cut_trailer(lines_t *lines)
         if (pos * 2 >= total) {
             normalise(l, &norm);
             const char *s = buf_str(&norm);
-            if (in_list(trailer_words, COUNT(trailer_words), s) ||
+            if (in_set(&trailer_word_set, &norm) ||
                 (utf8_width_within(l->text, l->len, TRAILER_LINE_WIDTH) &&
                  starts_with_any(trailer_words, COUNT(trailer_words), s)) ||
                 (utf8_width_within(l->text, l->len, FOOTER_LINE_WIDTH) &&

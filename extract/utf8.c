@@ -212,12 +212,6 @@ int cp_is_space_table(uint32_t cp)
            cp == 0x3000;
 }
 
-int cp_is_invisible(uint32_t cp)
-{
-    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 ||
-           cp == 0xFEFF;
-}
-
 /* Everything from U+00C0 up counts as a letter except the punctuation,
  * symbol, private-use and emoji blocks listed here: a short deny list is
  * far smaller than an allow list of every alphabet. */

@@ -61,7 +61,7 @@ typedef enum script {
 
 static inline script_t cp_script(uint32_t cp);
 static inline int cp_is_space(uint32_t cp);     /* white space, including NBSP, U+3000 */
-int cp_is_invisible(uint32_t cp);  /* zero-width characters, soft hyphen */
+static inline int cp_is_invisible(uint32_t cp);  /* zero-width characters, soft hyphen */
 static inline int cp_is_digit(uint32_t cp);     /* ASCII and full-width digits */
 static inline int cp_is_letter(uint32_t cp);    /* letters and combining marks, roughly */
 static inline int cp_is_hangul(uint32_t cp);    /* precomposed Hangul syllable */
@@ -126,7 +126,15 @@ static inline int cp_is_space(uint32_t cp)
 {
     if (cp < 0x80)
         return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    if (cp > 0x3000)                   /* U+3000 is the last space */
+        return 0;
     return cp_is_space_table(cp);
+}
+
+static inline int cp_is_invisible(uint32_t cp)
+{
+    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 ||
+           cp == 0xFEFF;
 }
 
 static inline int cp_is_letter(uint32_t cp)
