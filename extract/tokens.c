@@ -73,6 +73,47 @@ void token_lower(const token_t *tok, buf_t *out)
     }
 }
 
+#define FNV_BASIS 0xCBF29CE484222325ull    /* FNV-1a 64 offset basis */
+#define FNV_PRIME 0x100000001B3ull          /* FNV-1a 64 prime */
+
+static uint64_t fnv_bytes(uint64_t h, const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+/* The same bytes token_lower writes, hashed as they come. Characters
+ * that lowercase to themselves (all of Hangul and CJK) are hashed from
+ * the text as they are: a valid character re-encodes to its own bytes. */
+uint64_t token_lower_hash(const token_t *tok)
+{
+    const unsigned char *p = (const unsigned char *)tok->s;
+    uint64_t h = FNV_BASIS;
+    size_t i = 0;
+    while (i < tok->len) {
+        if (p[i] < 0x80) {
+            h = (h ^ (unsigned char)ascii_lower(p[i])) * FNV_PRIME;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t next = utf8_next(tok->s, tok->len, i, &cp);
+        /* cp_lower changes nothing from U+2000 to U+FF20. */
+        uint32_t lower = cp >= 0x2000 && cp <= 0xFF20 ? cp : cp_lower(cp);
+        if (lower == cp && cp != UTF8_INVALID) {
+            h = fnv_bytes(h, p + i, next - i);
+        } else {
+            char b[4];
+            h = fnv_bytes(h, (const unsigned char *)b, utf8_encode(lower, b));
+        }
+        i = next;
+    }
+    return hash_mix(h);
+}
+
 uint64_t hash_mix(uint64_t x)
 {
     x += 0x9E3779B97F4A7C15ull;
@@ -83,11 +124,5 @@ uint64_t hash_mix(uint64_t x)
 
 uint64_t token_hash(const void *data, size_t len)
 {
-    const unsigned char *p = data;
-    uint64_t h = 0xCBF29CE484222325ull;          /* FNV-1a 64 offset basis */
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001B3ull;                   /* FNV-1a 64 prime */
-    }
-    return hash_mix(h);
+    return hash_mix(fnv_bytes(FNV_BASIS, data, len));
 }

@@ -26,6 +26,8 @@ int token_next(const char *s, size_t len, size_t *pos, token_t *tok);
 
 /* Appends the token lowercased to out. */
 void token_lower(const token_t *tok, buf_t *out);
+/* token_hash of the token lowercased, without writing it out. */
+uint64_t token_lower_hash(const token_t *tok);
 
 /* A well-mixed 64-bit hash of bytes: FNV-1a, then the splitmix64
  * finaliser, because FNV alone leaves the high bits of short keys poorly

@@ -59,30 +59,37 @@ size_t utf8_prev(const char *s, size_t i)
     return i ? i - 1 : 0;
 }
 
-void utf8_put(buf_t *out, uint32_t cp)
+size_t utf8_encode(uint32_t cp, char b[4])
 {
-    char b[4];
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = UTF8_REPLACEMENT;
     if (cp < 0x80) {
         b[0] = (char)cp;
-        buf_append(out, b, 1);
-    } else if (cp < 0x800) {
+        return 1;
+    }
+    if (cp < 0x800) {
         b[0] = (char)(0xC0 | (cp >> 6));
         b[1] = (char)(0x80 | (cp & 0x3F));
-        buf_append(out, b, 2);
-    } else if (cp < 0x10000) {
+        return 2;
+    }
+    if (cp < 0x10000) {
         b[0] = (char)(0xE0 | (cp >> 12));
         b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         b[2] = (char)(0x80 | (cp & 0x3F));
-        buf_append(out, b, 3);
-    } else {
-        b[0] = (char)(0xF0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (cp & 0x3F));
-        buf_append(out, b, 4);
+        return 3;
     }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+void utf8_put(buf_t *out, uint32_t cp)
+{
+    char b[4];
+    size_t n = utf8_encode(cp, b);
+    buf_append(out, b, n);
 }
 
 /* Eight bytes at a time: whether they are all plain printable ASCII

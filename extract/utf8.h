@@ -33,6 +33,8 @@ size_t utf8_prev(const char *s, size_t i);
 
 /* Appends cp encoded as UTF-8 (invalid code points become U+FFFD). */
 void utf8_put(buf_t *out, uint32_t cp);
+/* The same bytes into out; returns how many (1 to 4). */
+size_t utf8_encode(uint32_t cp, char out[4]);
 
 /* 1 when s[0..len) is entirely valid UTF-8. */
 int utf8_valid(const char *s, size_t len);

@@ -955,6 +955,19 @@ static void test_simhash(void)
     CHECK(simhash_distance(ha, ha) == 0);
     CHECK(simhash_of("", 0) == simhash_of("", 0));
     CHECK(simhash_of("one two", 7) != simhash_of("two one", 7));
+    /* Fingerprints are stored: the same text keeps its fingerprint from
+     * one version to the next (these values are extractor 3's), with
+     * lowercasing in several scripts and more than 255 shingles. */
+    const char *const parts[] = {
+        "Ünïcode CAFÉ Straße ΑΘΉΝΑ Москва ＡＢＣ 한국어 文字 カナ mixed123 ",
+        "대통령은 싱가포르에서 AI 협력을 논의했다. ",
+    };
+    buf_t mixed = BUF_INIT;
+    for (int i = 0; i < 120; i++)
+        buf_puts(&mixed, parts[i % 2]);
+    CHECK(simhash_of(mixed.data, mixed.len) == 0x9f024e5458bf0e4bull);
+    CHECK(simhash_of(parts[0], strlen(parts[0])) == 0x0f824f0040a9165bull);
+    buf_free(&mixed);
     buf_free(&a);
     buf_free(&b);
     buf_free(&c);
