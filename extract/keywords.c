@@ -104,8 +104,11 @@ int keyword_term(const token_t *tok, buf_t *out)
 
 /* ---- counting ------------------------------------------------------ */
 
+/* Terms are never empty, so len 0 marks an empty slot. Their bytes live
+ * in the table's names buffer, each followed by a NUL, one allocation
+ * for all of them. */
 typedef struct term {
-    char *s;            /* NULL: empty slot */
+    size_t name;        /* offset in names */
     size_t len;
     uint64_t hash;
     size_t count;
@@ -116,14 +119,15 @@ typedef struct term {
 typedef struct table {
     term_t *slots;
     size_t cap, n;
+    buf_t names;
 } table_t;
 
 static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
 {
     size_t i = (size_t)hash & (t->cap - 1);
-    while (t->slots[i].s) {
+    while (t->slots[i].len) {
         term_t *e = &t->slots[i];
-        if (e->hash == hash && e->len == len && memcmp(e->s, s, len) == 0)
+        if (e->hash == hash && e->len == len && memcmp(t->names.data + e->name, s, len) == 0)
             return e;
         i = (i + 1) & (t->cap - 1);
     }
@@ -132,11 +136,11 @@ static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
 
 static void table_grow(table_t *t)
 {
-    table_t bigger = { xcalloc(t->cap * 2, sizeof(term_t)), t->cap * 2, t->n };
+    table_t bigger = { xcalloc(t->cap * 2, sizeof(term_t)), t->cap * 2, t->n, t->names };
     for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].s)
-            *table_find(&bigger, t->slots[i].s, t->slots[i].len, t->slots[i].hash) =
-                t->slots[i];
+        if (t->slots[i].len)
+            *table_find(&bigger, t->names.data + t->slots[i].name, t->slots[i].len,
+                        t->slots[i].hash) = t->slots[i];
     free(t->slots);
     *t = bigger;
 }
@@ -147,8 +151,10 @@ static term_t *table_get(table_t *t, const char *s, size_t len)
         table_grow(t);
     uint64_t hash = token_hash(s, len);
     term_t *e = table_find(t, s, len, hash);
-    if (!e->s) {
-        e->s = xstrndup(s, len);
+    if (!e->len) {
+        e->name = t->names.len;
+        buf_append(&t->names, s, len);
+        buf_putc(&t->names, '\0');
         e->len = len;
         e->hash = hash;
         e->first = t->n++;
@@ -182,31 +188,43 @@ static size_t score(const term_t *e)
     return e->count + (e->in_title ? (e->count > TITLE_BONUS ? e->count : TITLE_BONUS) : 0);
 }
 
-static int by_score(const void *a, const void *b)
+/* Ranking: higher score first, then the term seen first. No two terms
+ * tie, so the best KEYWORDS_MAX are one definite list. */
+static int better(const term_t *x, const term_t *y)
 {
-    const term_t *x = *(term_t *const *)a, *y = *(term_t *const *)b;
     size_t sx = score(x), sy = score(y);
-    if (sx != sy)
-        return sx > sy ? -1 : 1;
-    return x->first < y->first ? -1 : (x->first > y->first);
+    return sx != sy ? sx > sy : x->first < y->first;
+}
+
+/* The best KEYWORDS_MAX terms, best first, into best; returns how many.
+ * One pass with a short insertion list instead of sorting every term. */
+static size_t top_terms(const table_t *t, const term_t *best[KEYWORDS_MAX])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        const term_t *e = &t->slots[i];
+        if (!e->len || (n == KEYWORDS_MAX && !better(e, best[n - 1])))
+            continue;
+        size_t k = n < KEYWORDS_MAX ? n++ : n - 1;   /* the last place is free or goes */
+        while (k > 0 && better(e, best[k - 1])) {
+            best[k] = best[k - 1];
+            k--;
+        }
+        best[k] = e;
+    }
+    return n;
 }
 
 void keywords_add(record_t *rec, const char *title, const char *body, size_t len)
 {
-    table_t t = { xcalloc(64, sizeof(term_t)), 64, 0 };
+    table_t t = { xcalloc(64, sizeof(term_t)), 64, 0, BUF_INIT };
     count_terms(&t, body, len, 0);
     if (title)
         count_terms(&t, title, strlen(title), 1);
-    term_t **order = xmalloc(t.n * sizeof(term_t *));
-    size_t n = 0;
-    for (size_t i = 0; i < t.cap; i++)
-        if (t.slots[i].s)
-            order[n++] = &t.slots[i];
-    qsort(order, n, sizeof(term_t *), by_score);
-    for (size_t i = 0; i < n && i < KEYWORDS_MAX; i++)
-        record_add_keyword(rec, order[i]->s);
-    for (size_t i = 0; i < t.cap; i++)
-        free(t.slots[i].s);
+    const term_t *best[KEYWORDS_MAX];
+    size_t n = top_terms(&t, best);
+    for (size_t i = 0; i < n; i++)
+        record_add_keyword(rec, t.names.data + best[i]->name);
     free(t.slots);
-    free(order);
+    buf_free(&t.names);
 }

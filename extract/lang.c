@@ -5,6 +5,7 @@
 
 #include "tokens.h"
 #include "utf8.h"
+#include "wordset.h"
 
 /* A language is clear well before the end of a long document. */
 #define LANG_SAMPLE_BYTES (64 * 1024)
@@ -105,12 +106,21 @@ static const char *const other_extra[] = {
     "naar", "uit", "over", "tot", "kan", "wel", NULL,
 };
 
+/* The word lists as wordsets: every Latin token of a body is looked up
+ * in them. latin_sets[k] holds latin_langs[k].words. */
+static wordset_t latin_sets[LATIN_LANGS] = {
+    WORDSET(en_words), WORDSET(de_words), WORDSET(fr_words), WORDSET(es_words),
+    WORDSET(it_words), WORDSET(pt_words), WORDSET(nl_words),
+};
+static wordset_t extra_sets[] = { WORDSET(en_extra), WORDSET(other_extra) };
+
 int lang_is_stopword(const char *word, size_t len)
 {
-    if (in_words(en_extra, word, len) || in_words(other_extra, word, len))
-        return 1;
+    for (size_t k = 0; k < sizeof(extra_sets) / sizeof(extra_sets[0]); k++)
+        if (wordset_find(&extra_sets[k], word, len) >= 0)
+            return 1;
     for (size_t k = 0; k < LATIN_LANGS; k++)
-        if (in_words(latin_langs[k].words, word, len))
+        if (wordset_find(&latin_sets[k], word, len) >= 0)
             return 1;
     return 0;
 }
@@ -153,7 +163,7 @@ static const char *latin_vote(const char *text, size_t len, const char *hint)
         buf_reset(&w);
         token_lower(&t, &w);
         for (size_t k = 0; k < LATIN_LANGS; k++)
-            votes[k] += in_words(latin_langs[k].words, w.data, w.len);
+            votes[k] += wordset_find(&latin_sets[k], w.data, w.len) >= 0;
     }
     buf_free(&w);
     size_t best = 0, second = 0;

@@ -60,6 +60,10 @@ static void build(wordset_t *ws)
         abort();
     }
     for (size_t i = 0; i < ws->count; i++) {
+        if (!ws->words[i]) {                /* a NULL-terminated list */
+            ws->count = i;
+            break;
+        }
         size_t n = strlen(ws->words[i]);
         if (n == 0 || n > WORDSET_MAX_LEN) {
             fprintf(stderr, "wordset: word '%s' empty or longer than %d bytes\n",

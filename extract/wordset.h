@@ -11,6 +11,9 @@
  *
  *   static const char *const particles[] = { "으로부터", ..., "께" };
  *   static wordset_t particle_set = WORDSET(particles);
+ *
+ * A NULL entry ends the list where it stands (lists shared with loops
+ * that stop at NULL).
  *   ... wordset_find(&particle_set, s, len) ...
  */
 #ifndef FEEDMILL_EXTRACT_WORDSET_H
