@@ -8,6 +8,7 @@
  * tail ("386" of "4386") is never read as a number of its own. */
 #include "entities.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -147,13 +148,20 @@ static size_t percent_after(const char *s, size_t len, size_t k)
 }
 
 /* Tried at every position of the text: most bytes cannot start any
- * prefix, and one comparison says so. */
-static int may_start_prefix(char c)
+ * prefix, and one look-up in the table of their first bytes says so. */
+static unsigned char prefix_first_byte[256];
+static pthread_once_t prefix_table_once = PTHREAD_ONCE_INIT;
+
+static void fill_prefix_table(void)
 {
     for (size_t n = 0; n < COUNT(prefixes); n++)
-        if (prefixes[n].word[0] == c)
-            return 1;
-    return 0;
+        prefix_first_byte[(unsigned char)prefixes[n].word[0]] = 1;
+}
+
+static int may_start_prefix(char c)
+{
+    pthread_once(&prefix_table_once, fill_prefix_table);
+    return prefix_first_byte[(unsigned char)c];
 }
 
 /* "$3 million", "USD 5 billion", "€20m" at s[i]. */
@@ -220,7 +228,8 @@ static void add_amounts(entity_list_t *list, const char *s, size_t len)
             i = end;
             continue;
         }
-        size_t num = number_start(s, len, i) ? korean_number_parse(s + i, len - i, &value) : 0;
+        size_t num = korean_number_may_start(s + i, len - i) && number_start(s, len, i)
+                         ? korean_number_parse(s + i, len - i, &value) : 0;
         if (num > 0) {
             size_t k = i + num;
             double scaled = value;

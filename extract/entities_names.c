@@ -149,15 +149,13 @@ static const char *const not_names[] = {
 static wordset_t title_set = WORDSET(korean_titles);
 static wordset_t not_name_set = WORDSET(not_names);
 
-/* One syllable (3 bytes) at s[i..next) that is a common surname. */
+static syllableset_t surname_set = SYLLABLESET(surnames);
+
+/* The syllable at s[i..next) is a common surname. */
 static int is_surname(const char *s, size_t i, size_t next)
 {
-    if (next - i != 3)
-        return 0;
-    for (size_t k = 0; k + 3 <= sizeof(surnames) - 1; k += 3)
-        if (s[i + 2] == surnames[k + 2] && memcmp(s + i, surnames + k, 3) == 0)
-            return 1;
-    return 0;
+    uint32_t cp;
+    return utf8_next(s, next, i, &cp) == next && syllableset_has(&surname_set, cp);
 }
 
 /* Particles a title may carry ("대통령은", "기자="): anything else
@@ -246,12 +244,12 @@ static const char *const english_org_words[] = {
     "Society", "College", "School", "Hospital", "Laboratory", "Labs", "Academy", "Agence",
 };
 
-static int listed(const char *const *list, size_t n, const char *s, size_t len)
+static wordset_t not_org_set = WORDSET(not_orgs);
+static wordset_t org_word_set = WORDSET(english_org_words);
+
+static int listed(wordset_t *set, const char *s, size_t len)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-            return 1;
-    return 0;
+    return wordset_find(set, s, len) >= 0;
 }
 
 /* ---- English people ------------------------------------------------ */
@@ -292,6 +290,8 @@ static const char *const not_first_names[] = {
     "Officials", "Police", "Experts", "Analysts", "Critics",
 };
 
+static wordset_t not_first_name_set = WORDSET(not_first_names);
+
 static int plausible_name(const char *s, size_t start, size_t end)
 {
     size_t i = start;
@@ -299,8 +299,8 @@ static int plausible_name(const char *s, size_t start, size_t end)
         size_t w = i;
         while (w < end && s[w] != ' ')
             w++;
-        if ((i == start && listed(not_first_names, COUNT(not_first_names), s + i, w - i)) ||
-            listed(english_org_words, COUNT(english_org_words), s + i, w - i))
+        if ((i == start && listed(&not_first_name_set, s + i, w - i)) ||
+            listed(&org_word_set, s + i, w - i))
             return 0;
         i = w + 1;
     }
@@ -397,7 +397,7 @@ static size_t english_org(const char *s, size_t len, size_t i)
         size_t a = w ? w : acronym_at(s, len, k);
         if (!a)
             break;
-        org |= listed(english_org_words, COUNT(english_org_words), s + k, a - k);
+        org |= listed(&org_word_set, s + k, a - k);
         end = a;
         words++;
         k = a;
@@ -452,7 +452,7 @@ static void organisations(names_t *n)
         size_t korean = defined ? korean_org_before(s, i - 1) : i - 1;
         if (defined && korean < i - 1)
             add_first(n, "org", korean, i - 1);
-        if (end - i >= 3 && !listed(not_orgs, COUNT(not_orgs), s + i, end - i))
+        if (end - i >= 3 && !listed(&not_org_set, s + i, end - i))
             add_first(n, "org", i, end);
         i = end;
     }

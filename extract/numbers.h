@@ -15,6 +15,9 @@
  * *value. One space is allowed after a group unit when another group
  * follows ("1조 1035억"). */
 size_t korean_number_parse(const char *s, size_t len, double *value);
+/* 1 when a number may start at s: a digit or 십/백/천. When 0,
+ * korean_number_parse finds none there; scans test this first. */
+int korean_number_may_start(const char *s, size_t len);
 
 /* Parses plain digits with optional thousands commas and decimals:
  * "1,200", "23.2", "4386". Returns bytes consumed, 0 when none. */

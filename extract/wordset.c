@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Words are short: the first and the last eight bytes (overlapping, or
@@ -93,6 +95,36 @@ static void ready(wordset_t *ws)
         atomic_store_explicit(&ws->built, 1, memory_order_release);
     }
     pthread_mutex_unlock(&build_lock);
+}
+
+static void build_syllables(syllableset_t *set)
+{
+    size_t len = strlen(set->syllables), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i = utf8_next(set->syllables, len, i, &cp);
+        if (!cp_is_hangul(cp)) {
+            fprintf(stderr, "syllableset: '%s' holds more than Hangul syllables\n",
+                    set->syllables);
+            abort();
+        }
+        set->bits[(cp - 0xAC00) / 64] |= (uint64_t)1 << ((cp - 0xAC00) % 64);
+    }
+}
+
+int syllableset_has(syllableset_t *set, uint32_t cp)
+{
+    if (!atomic_load_explicit(&set->built, memory_order_acquire)) {
+        pthread_mutex_lock(&build_lock);
+        if (!atomic_load_explicit(&set->built, memory_order_relaxed)) {
+            build_syllables(set);
+            atomic_store_explicit(&set->built, 1, memory_order_release);
+        }
+        pthread_mutex_unlock(&build_lock);
+    }
+    if (!cp_is_hangul(cp))
+        return 0;
+    return (int)(set->bits[(cp - 0xAC00) / 64] >> ((cp - 0xAC00) % 64) & 1);
 }
 
 /* Bits 0..len set: the word lengths that fit in len bytes. */

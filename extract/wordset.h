@@ -57,4 +57,19 @@ int wordset_first_prefix(wordset_t *ws, const char *s, size_t len,
                                        void *arg),
                          void *arg);
 
+/* A set of Hangul syllables written as one string of them ("김이박최"):
+ * one bit per syllable, built on first use. */
+#define HANGUL_SYLLABLES 11172          /* U+AC00 to U+D7A3 */
+
+typedef struct syllableset {
+    const char *syllables;
+    atomic_int built;
+    uint64_t bits[(HANGUL_SYLLABLES + 63) / 64];
+} syllableset_t;
+
+#define SYLLABLESET(string) { (string), 0, { 0 } }
+
+/* 1 when cp is one of the set's syllables. */
+int syllableset_has(syllableset_t *set, uint32_t cp);
+
 #endif
