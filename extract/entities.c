@@ -147,20 +147,25 @@ static size_t percent_after(const char *s, size_t len, size_t k)
     return 0;
 }
 
-/* Tried at every position of the text: most bytes cannot start any
- * prefix, and one look-up in the table of their first bytes says so. */
+/* Amounts are tried at every character of the text, and most cannot
+ * start one: a byte table of the first bytes of the prefixes, and of
+ * what a number may start with, says so in one look-up. Filled once
+ * (add_amounts), read only after. */
 static unsigned char prefix_first_byte[256];
-static pthread_once_t prefix_table_once = PTHREAD_ONCE_INIT;
+static unsigned char amount_first_byte[256];
+static pthread_once_t first_bytes_once = PTHREAD_ONCE_INIT;
 
-static void fill_prefix_table(void)
+static void fill_first_bytes(void)
 {
     for (size_t n = 0; n < COUNT(prefixes); n++)
         prefix_first_byte[(unsigned char)prefixes[n].word[0]] = 1;
+    korean_number_lead_bytes(amount_first_byte);
+    for (int c = 0; c < 256; c++)
+        amount_first_byte[c] |= prefix_first_byte[c];
 }
 
 static int may_start_prefix(char c)
 {
-    pthread_once(&prefix_table_once, fill_prefix_table);
     return prefix_first_byte[(unsigned char)c];
 }
 
@@ -217,8 +222,14 @@ static void add(entity_list_t *list, const char *type, size_t start, size_t end,
 /* Money and percentages, appended to list in text order. */
 static void add_amounts(entity_list_t *list, const char *s, size_t len)
 {
+    pthread_once(&first_bytes_once, fill_first_bytes);
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
+        uint32_t cp;
+        if (!amount_first_byte[(unsigned char)s[i]]) {   /* nothing starts here */
+            i = utf8_next(s, len, i, &cp);
+            continue;
+        }
         double value = 0.0;
         const char *code = NULL;
         size_t end;
@@ -244,7 +255,6 @@ static void add_amounts(entity_list_t *list, const char *s, size_t len)
             i = end;
             continue;
         }
-        uint32_t cp;
         i = utf8_next(s, len, i, &cp);
     }
 }

@@ -188,7 +188,10 @@ void entities_contact(entity_list_t *list, const char *s, size_t len)
             i = end;
             continue;
         }
-        uint32_t cp;
-        i = utf8_next(s, len, i, &cp);
+        /* Nothing starts at a non-ASCII character: skip them whole (the
+         * text is valid UTF-8, so the next ASCII byte is a character). */
+        i++;
+        while (i < len && (unsigned char)s[i] >= 0x80)
+            i++;
     }
 }

@@ -113,6 +113,50 @@ static size_t cap_word(const char *s, size_t len, size_t i)
     return k;
 }
 
+/* ---- scanning ------------------------------------------------------
+ * English names, organisations and quotes start at bytes that Korean
+ * text has few of: the scans skip eight bytes at a time while none of
+ * them can start anything, then look byte by byte. */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/* The next ASCII capital at or after i, or len. */
+static size_t next_capital(const char *s, size_t len, size_t i)
+{
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* Per byte, on its low seven bits (no carry leaves a byte): the
+         * high bit of x + (0x80 - c) is set when the byte is >= c. */
+        uint64_t x = w & (ONES * 0x7F);
+        uint64_t at_least_a = x + ONES * (0x80 - 'A');
+        uint64_t past_z = x + ONES * (0x80 - 'Z' - 1);
+        if (at_least_a & ~past_z & ~w & HIGHS)
+            break;
+    }
+    while (i < len && !ascii_upper((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* The next '"' or 0xE2 (the lead byte of “) at or after i, or len. */
+static size_t next_quote_mark(const char *s, size_t len, size_t i)
+{
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t q = w ^ (ONES * '"'), e = w ^ (ONES * 0xE2);
+        /* A zero byte in q or e sets its high bit here (and may set
+         * some above it: only a reason to look closer). */
+        if ((((q - ONES) & ~q) | ((e - ONES) & ~e)) & HIGHS)
+            break;
+    }
+    while (i < len && s[i] != '"' && (unsigned char)s[i] != 0xE2)
+        i++;
+    return i;
+}
+
 static int prev_is_word(const char *s, size_t i)
 {
     return i > 0 && (ascii_alnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80);
@@ -311,8 +355,8 @@ static void english_people(names_t *n)
 {
     const char *s = n->s;
     size_t len = n->len;
-    for (size_t i = 0; i < len; i++) {
-        if (!ascii_upper((unsigned char)s[i]) || prev_is_word(s, i))
+    for (size_t i = 0; (i = next_capital(s, len, i)) < len; i++) {
+        if (prev_is_word(s, i))
             continue;
         for (size_t t = 0; t < COUNT(english_titles); t++) {
             const char *title = english_titles[t];
@@ -436,8 +480,8 @@ static void organisations(names_t *n)
 {
     const char *s = n->s;
     size_t len = n->len;
-    for (size_t i = 0; i < len; i++) {
-        if (!ascii_upper((unsigned char)s[i]) || (i > 0 && ascii_alnum((unsigned char)s[i - 1])))
+    for (size_t i = 0; (i = next_capital(s, len, i)) < len; i++) {
+        if (i > 0 && ascii_alnum((unsigned char)s[i - 1]))
             continue;
         size_t end = prev_is_word(s, i) ? 0 : english_org_at(n, i);
         if (end) {
@@ -506,7 +550,7 @@ static void quotes(names_t *n)
     const char *s = n->s;
     size_t len = n->len;
     buf_t speaker = BUF_INIT;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; (i = next_quote_mark(s, len, i)) < len; i++) {
         const char *close_mark;
         size_t open_len;
         if (s[i] == '"') {

@@ -18,6 +18,9 @@ size_t korean_number_parse(const char *s, size_t len, double *value);
 /* 1 when a number may start at s: a digit or 십/백/천. When 0,
  * korean_number_parse finds none there; scans test this first. */
 int korean_number_may_start(const char *s, size_t len);
+/* Sets lead[c] for every byte c a number may start with: the digits and
+ * the first bytes of 십/백/천. */
+void korean_number_lead_bytes(unsigned char lead[256]);
 
 /* Parses plain digits with optional thousands commas and decimals:
  * "1,200", "23.2", "4386". Returns bytes consumed, 0 when none. */
