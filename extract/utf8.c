@@ -111,12 +111,11 @@ int utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if (i + 8 <= len && printable_ascii8(s + i)) {
-            i += 8;
-            continue;
-        }
         if ((unsigned char)s[i] < 0x80) {
-            i++;
+            if (i + 8 <= len && printable_ascii8(s + i))
+                i += 8;
+            else
+                i++;
             continue;
         }
         uint32_t cp;
@@ -134,11 +133,11 @@ void utf8_sanitize(const char *s, size_t len, buf_t *out)
 {
     size_t i = 0, run = 0;   /* run: start of pending kept bytes */
     while (i < len) {
-        if (i + 8 <= len && printable_ascii8(s + i)) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && i + 8 <= len && printable_ascii8(s + i)) {
             i += 8;
             continue;
         }
-        unsigned char c = (unsigned char)s[i];
         if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r') {
             i++;
             continue;
