@@ -193,7 +193,7 @@ static void mark_lines(lines_t *lines, int text_rules)
         normalise(l, &norm);
         const char *s = buf_str(&norm);
         if ((text_rules && few_letters(l)) || in_set(&ui_word_set, &norm) ||
-            (utf8_width_within(l->text, l->len, FOOTER_LINE_WIDTH) &&
+            (l->width <= FOOTER_LINE_WIDTH &&
              contains_any(footer_markers, COUNT(footer_markers), s)) ||
             meta_timestamp_line(l->text, l->len, iso, &publish) ||
             meta_byline(l->text, l->len, NULL) || photo_caption(l))
@@ -205,7 +205,7 @@ static void mark_lines(lines_t *lines, int text_rules)
 static int menu_like(const line_t *l)
 {
     return !l->heading && !l->list_item &&
-           utf8_width_within(l->text, l->len, MENU_ITEM_WIDTH) &&
+           l->width <= MENU_ITEM_WIDTH &&
            !text_has_sentence_end(l->text, l->len);
 }
 
@@ -280,9 +280,9 @@ static void cut_trailer(lines_t *lines)
             normalise(l, &norm);
             const char *s = buf_str(&norm);
             if (in_set(&trailer_word_set, &norm) ||
-                (utf8_width_within(l->text, l->len, TRAILER_LINE_WIDTH) &&
+                (l->width <= TRAILER_LINE_WIDTH &&
                  starts_with_any(trailer_words, COUNT(trailer_words), s)) ||
-                (utf8_width_within(l->text, l->len, FOOTER_LINE_WIDTH) &&
+                (l->width <= FOOTER_LINE_WIDTH &&
                  contains_any(copyright_markers, COUNT(copyright_markers), s))) {
                 for (size_t k = i; k < lines->n; k++)
                     lines->v[k].drop = 1;
@@ -318,7 +318,7 @@ static void mark_duplicates(lines_t *lines)
     size_t n = 0;
     for (size_t i = 0; i < lines->n; i++) {
         const line_t *l = &lines->v[i];
-        if (!l->drop && !l->heading && !utf8_width_within(l->text, l->len, DUPLICATE_MIN_WIDTH - 1))
+        if (!l->drop && !l->heading && l->width >= DUPLICATE_MIN_WIDTH)
             keys[n++] = (line_key_t){ token_hash(l->text, l->len), i };
     }
     qsort(keys, n, sizeof(line_key_t), by_hash_then_index);
@@ -356,7 +356,7 @@ static void drop_orphan_headings(lines_t *lines)
         line_t *l = &lines->v[i];
         if (l->drop)
             continue;
-        if (l->heading && utf8_width_within(l->text, l->len, ORPHAN_HEADING_WIDTH) &&
+        if (l->heading && l->width <= ORPHAN_HEADING_WIDTH &&
             (next_heading == -1 || (next_heading > 0 && next_heading <= l->heading)))
             l->drop = 1;
         else

@@ -15,6 +15,7 @@
 typedef struct line {
     char *text;         /* cleaned: valid UTF-8, single spaces, trimmed */
     size_t len;
+    size_t width;       /* utf8_width of text: the length rules' measure */
     int heading;        /* heading level 1-6 (Markdown #, HTML h1-h6), or 0 */
     int list_item;      /* a list item (Markdown "- ", HTML <li>) */
     int drop;           /* boilerplate: left out of the body */

@@ -409,9 +409,10 @@ static int looks_hard_wrapped(const char *s, size_t len)
         int runs_on = next < len && s[next] != '\n' && s[next] != '\r';
         if (e > i) {
             nonblank++;
-            if (!utf8_width_within(s + i, e - i, 100))
+            size_t w = utf8_width_upto(s + i, e - i, 100);
+            if (w > 100)
                 longer++;
-            else if (!utf8_width_within(s + i, e - i, 49) && runs_on)
+            else if (w >= 50 && runs_on)
                 wrapped++;
         }
         i = next;

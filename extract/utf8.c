@@ -292,21 +292,24 @@ int cp_width_table(uint32_t cp)
     return 1;
 }
 
-int utf8_width_within(const char *s, size_t len, size_t max)
+size_t utf8_width_upto(const char *s, size_t len, size_t max)
 {
-    /* Every character is one to four bytes wide and one or two columns:
-     * the length alone often decides. */
-    if (len <= max)
-        return 1;
+    /* Every character is one to four bytes long and one or two columns
+     * wide: the length alone often decides. */
     if (len / 4 > max)
-        return 0;
+        return len / 4;
     size_t w = 0, i = 0;
     while (i < len && w <= max) {
         uint32_t cp;
         i = utf8_next(s, len, i, &cp);
         w += (size_t)cp_width(cp);
     }
-    return w <= max;
+    return w;
+}
+
+int utf8_width_within(const char *s, size_t len, size_t max)
+{
+    return len <= max || utf8_width_upto(s, len, max) <= max;
 }
 
 size_t utf8_width(const char *s, size_t len)

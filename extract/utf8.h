@@ -83,6 +83,9 @@ size_t utf8_width(const char *s, size_t len);
 /* 1 when utf8_width(s, len) <= max. Reads no further than it must: a
  * long paragraph is over a short limit after max characters. */
 int utf8_width_within(const char *s, size_t len, size_t max);
+/* utf8_width(s, len) when it is at most max, else some value above max
+ * (found without reading the rest). */
+size_t utf8_width_upto(const char *s, size_t len, size_t max);
 
 /* ---- inline fast paths ---------------------------------------------
  * Every pass over a body calls these once a character, so the common

@@ -698,7 +698,11 @@ static void test_utf8_fast_paths(void)
     for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
         size_t n = strlen(lines[k]), w = utf8_width(lines[k], n);
         for (size_t max = 0; max <= n + 2; max++)
-            width_diffs += utf8_width_within(lines[k], n, max) != (w <= max);
+        {
+            size_t upto = utf8_width_upto(lines[k], n, max);
+            width_diffs += utf8_width_within(lines[k], n, max) != (w <= max) ||
+                           (w <= max ? upto != w : upto <= max);
+        }
     }
     CHECK(width_diffs == 0);
 }
