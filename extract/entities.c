@@ -65,8 +65,12 @@ static const char follower_syllables[] =
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Asked of every word list after every number: the first byte rules
+ * out nearly every entry before the rest is compared. */
 static int starts_with(const char *s, size_t len, size_t i, const char *word)
 {
+    if (i >= len || s[i] != word[0])
+        return 0;
     size_t n = strlen(word);
     return len - i >= n && memcmp(s + i, word, n) == 0;
 }
@@ -101,6 +105,8 @@ static size_t scale_after(const char *s, size_t len, size_t k, double *value)
         size_t j = k;
         if (scales[n].spaced && j < len && s[j] == ' ')
             j++;
+        if (j >= len || ascii_lower((unsigned char)s[j]) != scales[n].word[0])
+            continue;                       /* scale words are lowercase */
         size_t w = strlen(scales[n].word);
         if (len - j >= w && strncasecmp(s + j, scales[n].word, w) == 0 &&
             !letter_at(s, len, j + w)) {
@@ -225,11 +231,14 @@ static void add_amounts(entity_list_t *list, const char *s, size_t len)
     pthread_once(&first_bytes_once, fill_first_bytes);
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
+        /* Nothing starts at the bytes skipped here: ASCII ones that start
+         * no amount and every byte of a character whose lead byte
+         * starts none (the table holds no continuation byte). */
+        while (i < len && !amount_first_byte[(unsigned char)s[i]])
+            i++;
+        if (i >= len)
+            break;
         uint32_t cp;
-        if (!amount_first_byte[(unsigned char)s[i]]) {   /* nothing starts here */
-            i = utf8_next(s, len, i, &cp);
-            continue;
-        }
         double value = 0.0;
         const char *code = NULL;
         size_t end;

@@ -162,14 +162,26 @@ static int may_start_date(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* Only these bytes can start a URL, an address, a phone number or a
+ * date; the scan passes over all others (every byte of a non-ASCII
+ * character among them) one byte at a time. */
+static int may_start(unsigned char c)
+{
+    return ascii_alnum(c) || c == '+' || c == '(';
+}
+
 void entities_contact(entity_list_t *list, const char *s, size_t len)
 {
     char iso[DATE_MAX];
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
+        while (i < len && !may_start((unsigned char)s[i]))
+            i++;
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         size_t end = 0;
-        if (c < 0x80 && (ascii_alnum(c) || c == '+' || c == '(') && word_start(s, i)) {
+        if (word_start(s, i)) {
             if ((end = url_at(s, len, i)) > 0) {
                 entity_list_add(list, "url", i, end, 0, 0, NULL, NULL);
             } else if ((end = email_at(s, len, i)) > 0) {
@@ -184,14 +196,6 @@ void entities_contact(entity_list_t *list, const char *s, size_t len)
                 entity_list_add(list, "date", i, end, 0, 0, iso, NULL);
             }
         }
-        if (end > i) {
-            i = end;
-            continue;
-        }
-        /* Nothing starts at a non-ASCII character: skip them whole (the
-         * text is valid UTF-8, so the next ASCII byte is a character). */
-        i++;
-        while (i < len && (unsigned char)s[i] >= 0x80)
-            i++;
+        i = end > i ? end : i + 1;
     }
 }
