@@ -162,12 +162,11 @@ static term_t *table_get(table_t *t, const char *s, size_t len)
     return e;
 }
 
-static void count_terms(table_t *t, const char *text, size_t len, int title)
+static void count_terms(table_t *t, const char *text, const tokens_t *tokens, int title)
 {
-    size_t pos = 0;
-    token_t tok;
     buf_t term = BUF_INIT;
-    while (token_next(text, len, &pos, &tok)) {
+    for (size_t k = 0; k < tokens->n; k++) {
+        token_t tok = tokens->v[k];
         /* Hangul right after digits is a counter or unit: 15분, 3일, 억원. */
         if (tok.script == SCRIPT_HANGUL && tok.s > text &&
             ascii_digit((unsigned char)tok.s[-1]))
@@ -217,10 +216,23 @@ static size_t top_terms(const table_t *t, const term_t *best[KEYWORDS_MAX])
 
 void keywords_add(record_t *rec, const char *title, const char *body, size_t len)
 {
+    tokens_t tokens = TOKENS_INIT;
+    tokens_split(body, len, &tokens);
+    keywords_add_tokens(rec, title, body, &tokens);
+    tokens_free(&tokens);
+}
+
+void keywords_add_tokens(record_t *rec, const char *title, const char *body,
+                         const tokens_t *body_tokens)
+{
     table_t t = { xcalloc(64, sizeof(term_t)), 64, 0, BUF_INIT };
-    count_terms(&t, body, len, 0);
-    if (title)
-        count_terms(&t, title, strlen(title), 1);
+    count_terms(&t, body, body_tokens, 0);
+    if (title) {
+        tokens_t title_tokens = TOKENS_INIT;
+        tokens_split(title, strlen(title), &title_tokens);
+        count_terms(&t, title, &title_tokens, 1);
+        tokens_free(&title_tokens);
+    }
     const term_t *best[KEYWORDS_MAX];
     size_t n = top_terms(&t, best);
     for (size_t i = 0; i < n; i++)

@@ -63,16 +63,24 @@ static uint64_t shingle_hash(const uint64_t *words, size_t n)
 
 uint64_t simhash_of(const char *text, size_t len)
 {
+    tokens_t tokens = TOKENS_INIT;
+    tokens_split(text, len, &tokens);
+    uint64_t h = simhash_of_tokens(&tokens, text, len);
+    tokens_free(&tokens);
+    return h;
+}
+
+uint64_t simhash_of_tokens(const tokens_t *tokens, const char *text, size_t len)
+{
     votes_t votes;
     memset(&votes, 0, sizeof(votes));
     uint64_t window[SHINGLE] = { 0 };
-    size_t words = 0, pos = 0;
-    token_t tok;
-    while (token_next(text, len, &pos, &tok)) {
+    size_t words = 0;
+    for (size_t t = 0; t < tokens->n; t++) {
         /* Slide the window; once full, every new word closes a shingle. */
         for (size_t i = 0; i + 1 < SHINGLE; i++)
             window[i] = window[i + 1];
-        window[SHINGLE - 1] = token_lower_hash(&tok);
+        window[SHINGLE - 1] = token_lower_hash(&tokens->v[t]);
         words++;
         if (words >= SHINGLE)
             vote(&votes, shingle_hash(window, SHINGLE));

@@ -1,6 +1,8 @@
 /* tokens: the word splitter. See tokens.h. */
 #include "tokens.h"
 
+#include <stdlib.h>
+
 /* Digits have no script of their own: they join a Latin word or stand
  * alone. Letters of unlisted scripts and combining marks (also
  * SCRIPT_OTHER) join whatever they follow. */
@@ -55,6 +57,26 @@ int token_next(const char *s, size_t len, size_t *pos, token_t *tok)
     tok->script = digits_only ? SCRIPT_OTHER : script;
     *pos = i;
     return 1;
+}
+
+void tokens_split(const char *s, size_t len, tokens_t *out)
+{
+    size_t pos = 0;
+    token_t tok;
+    while (token_next(s, len, &pos, &tok)) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 256;
+            out->v = xrealloc(out->v, out->cap * sizeof(token_t));
+        }
+        out->v[out->n++] = tok;
+    }
+}
+
+void tokens_free(tokens_t *self)
+{
+    free(self->v);
+    self->v = NULL;
+    self->n = self->cap = 0;
 }
 
 void token_lower(const token_t *tok, buf_t *out)

@@ -24,6 +24,18 @@ typedef struct token {
  * Returns 0 when there are no more. */
 int token_next(const char *s, size_t len, size_t *pos, token_t *tok);
 
+/* Every token of a text, in order. A body is split once and the list
+ * read by keywords and SimHash alike. */
+typedef struct tokens {
+    token_t *v;
+    size_t n, cap;
+} tokens_t;
+
+#define TOKENS_INIT { NULL, 0, 0 }
+
+void tokens_split(const char *s, size_t len, tokens_t *out);
+void tokens_free(tokens_t *self);
+
 /* Appends the token lowercased to out. */
 void token_lower(const token_t *tok, buf_t *out);
 /* token_hash of the token lowercased, without writing it out. */

@@ -74,6 +74,7 @@ static void build(wordset_t *ws)
         }
         ws->len[i] = (uint8_t)n;
         ws->lengths |= (uint64_t)1 << n;
+        ws->last_bytes |= (uint64_t)1 << ((unsigned char)ws->words[i][n - 1] % 64);
         /* A word listed twice keeps its first index. */
         if (find(ws, ws->words[i], n) >= 0)
             continue;
@@ -148,6 +149,10 @@ size_t wordset_len(wordset_t *ws, int index)
 int wordset_longest_suffix(wordset_t *ws, const char *s, size_t len)
 {
     ready(ws);
+    /* Every suffix ends with s's last byte: most strings end with one
+     * no word of the list ends with. */
+    if (len == 0 || !(ws->last_bytes >> ((unsigned char)s[len - 1] % 64) & 1))
+        return -1;
     /* The lengths the list has, up to len, longest first. */
     uint64_t todo = ws->lengths & up_to(len);
     while (todo) {
