@@ -95,7 +95,10 @@ static int is_decoration(uint32_t cp)
            cp == 0x25B2 || cp == 0x25BA || cp == 0x2192;
 }
 
-/* The line without leading/trailing bullets and arrows, ASCII lowercased. */
+/* The line without leading/trailing bullets and arrows, ASCII lowercased.
+ * Left empty for a line no rule reads it of: too long to be a listed
+ * word (WORDSET_MAX_LEN) and wider than the widest line whose words
+ * are searched (FOOTER_LINE_WIDTH), like most paragraphs. */
 static void normalise(const line_t *l, buf_t *out)
 {
     size_t start = 0, end = l->len;
@@ -115,6 +118,8 @@ static void normalise(const line_t *l, buf_t *out)
         end = p;
     }
     buf_reset(out);
+    if (end - start > WORDSET_MAX_LEN && l->width > FOOTER_LINE_WIDTH)
+        return;
     buf_append(out, l->text + start, end - start);
     for (size_t i = 0; i < out->len; i++)
         out->data[i] = (char)ascii_lower((unsigned char)out->data[i]);
@@ -195,8 +200,10 @@ static void mark_lines(lines_t *lines, int text_rules)
         if ((text_rules && few_letters(l)) || in_set(&ui_word_set, &norm) ||
             (l->width <= FOOTER_LINE_WIDTH &&
              contains_any(footer_markers, COUNT(footer_markers), s)) ||
-            meta_timestamp_line(l->text, l->len, iso, &publish) ||
-            meta_byline(l->text, l->len, NULL) || photo_caption(l))
+            (l->width <= META_LINE_WIDTH &&
+             (meta_timestamp_line(l->text, l->len, iso, &publish) ||
+              meta_byline(l->text, l->len, NULL))) ||
+            photo_caption(l))
             l->drop = 1;
     }
     buf_free(&norm);
@@ -319,7 +326,7 @@ static void mark_duplicates(lines_t *lines)
     for (size_t i = 0; i < lines->n; i++) {
         const line_t *l = &lines->v[i];
         if (!l->drop && !l->heading && l->width >= DUPLICATE_MIN_WIDTH)
-            keys[n++] = (line_key_t){ token_hash(l->text, l->len), i };
+            keys[n++] = (line_key_t){ text_hash(l->text, l->len), i };
     }
     qsort(keys, n, sizeof(line_key_t), by_hash_then_index);
     for (size_t k = 1; k < n; k++) {

@@ -149,7 +149,7 @@ static term_t *table_get(table_t *t, const char *s, size_t len)
 {
     if ((t->n + 1) * 10 > t->cap * 7)            /* keep load under 70% */
         table_grow(t);
-    uint64_t hash = token_hash(s, len);
+    uint64_t hash = text_hash(s, len);
     term_t *e = table_find(t, s, len, hash);
     if (!e->len) {
         e->name = t->names.len;

@@ -128,7 +128,7 @@ static int english_byline(const char *s, size_t len, char **name)
 
 int meta_byline(const char *s, size_t len, char **name)
 {
-    if (!utf8_width_within(s, len, 60))
+    if (!utf8_width_within(s, len, META_LINE_WIDTH))
         return 0;
     if (english_byline(s, len, name))
         return 1;
@@ -194,7 +194,7 @@ int meta_timestamp_line(const char *s, size_t len, char out[DATE_MAX],
         { "Published", 1 }, { "Posted", 1 }, { "Updated", 0 },
         { "Last updated", 0 }, { "Last modified", 0 },
     };
-    if (!utf8_width_within(s, len, 60))
+    if (!utf8_width_within(s, len, META_LINE_WIDTH))
         return 0;
     for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++) {
         size_t n = strlen(labels[k].label);
@@ -218,7 +218,8 @@ int meta_timestamp_line(const char *s, size_t len, char out[DATE_MAX],
 void meta_from_text_lines(const lines_t *lines, meta_t *m)
 {
     for (size_t i = 0; i < lines->n && !m->author; i++)
-        meta_byline(lines->v[i].text, lines->v[i].len, &m->author);
+        if (lines->v[i].width <= META_LINE_WIDTH)
+            meta_byline(lines->v[i].text, lines->v[i].len, &m->author);
     for (size_t i = 0; i < lines->n && i < META_DATE_LINES && !m->author; i++)
         m->author = inline_byline(lines->v[i].text, lines->v[i].len);
     if (m->published)
@@ -226,7 +227,8 @@ void meta_from_text_lines(const lines_t *lines, meta_t *m)
     char iso[DATE_MAX], update[DATE_MAX] = "";
     int publish;
     for (size_t i = 0; i < lines->n; i++) {
-        if (!meta_timestamp_line(lines->v[i].text, lines->v[i].len, iso, &publish))
+        if (lines->v[i].width > META_LINE_WIDTH ||
+            !meta_timestamp_line(lines->v[i].text, lines->v[i].len, iso, &publish))
             continue;
         if (publish) {
             m->published = xstrdup(iso);

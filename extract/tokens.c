@@ -2,6 +2,7 @@
 #include "tokens.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Digits have no script of their own: they join a Latin word or stand
  * alone. Letters of unlisted scripts and combining marks (also
@@ -142,6 +143,21 @@ uint64_t hash_mix(uint64_t x)
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
     x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
     return x ^ (x >> 31);
+}
+
+uint64_t text_hash(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = hash_mix(len);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ hash_mix(w)) * 0x9E3779B97F4A7C15ull;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p + i, len - i);
+    return hash_mix(h ^ hash_mix(tail ^ 0xFF));
 }
 
 uint64_t token_hash(const void *data, size_t len)

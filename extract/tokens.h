@@ -45,6 +45,9 @@ uint64_t token_lower_hash(const token_t *tok);
  * finaliser, because FNV alone leaves the high bits of short keys poorly
  * mixed and SimHash uses every bit. */
 uint64_t token_hash(const void *data, size_t len);
+/* A fast 64-bit hash of bytes of any length, eight at a time, for
+ * in-memory tables only: never stored, free to change. */
+uint64_t text_hash(const void *data, size_t len);
 /* The splitmix64 finaliser on its own, to combine hashes. */
 uint64_t hash_mix(uint64_t x);
 
