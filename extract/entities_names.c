@@ -535,12 +535,16 @@ static const mention_t *speaker_of(const names_t *n, size_t open, size_t close)
         size_t t = strlen(m->title);
         if (m->end > open || !t || (unsigned char)m->title[0] < 0x80)
             continue;
-        for (size_t k = from; k + t <= open; k++)
-            if (memcmp(s + k, m->title, t) == 0 && k >= from + 4 && s[k - 1] == ' ' &&
+        /* Each place the title stands in the sentence, in order. */
+        for (const char *hit = memmem(s + from, open - from, m->title, t); hit;
+             hit = memmem(hit + 1, (size_t)(s + open - hit - 1), m->title, t)) {
+            size_t k = (size_t)(hit - s);
+            if (k >= from + 4 && s[k - 1] == ' ' &&
                 (starts_with(s, k, k - 4, "이") || starts_with(s, k, k - 4, "그") ||
                  starts_with(s, k, k - 4, "동")) &&
                 (k - 4 == from || s[k - 5] == ' ' || s[k - 5] == '\n'))
                 return m;
+        }
     }
     return NULL;
 }

@@ -42,7 +42,8 @@ static size_t home(uint64_t h)
 /* The lookup proper, on a built table. */
 static int find(const wordset_t *ws, const char *s, size_t len)
 {
-    if (len > WORDSET_MAX_LEN || !(ws->lengths >> len & 1))
+    if (len > WORDSET_MAX_LEN || !(ws->lengths >> len & 1) ||
+        !(ws->last_bytes >> ((unsigned char)s[len - 1] % 64) & 1))
         return -1;
     size_t k = home(hash_of(s, len));
     while (ws->slot[k]) {
@@ -52,6 +53,13 @@ static int find(const wordset_t *ws, const char *s, size_t len)
         k = (k + 1) & (WORDSET_SLOTS - 1);
     }
     return -1;
+}
+
+/* A bit for a word's first two bytes: a filter for prefix searches. A
+ * word of one byte sets every bit (no filtering then). */
+static uint64_t pair_bit(const char *s)
+{
+    return (uint64_t)1 << (((unsigned char)s[0] * 7u + (unsigned char)s[1]) % 64);
 }
 
 static void build(wordset_t *ws)
@@ -75,6 +83,7 @@ static void build(wordset_t *ws)
         ws->len[i] = (uint8_t)n;
         ws->lengths |= (uint64_t)1 << n;
         ws->last_bytes |= (uint64_t)1 << ((unsigned char)ws->words[i][n - 1] % 64);
+        ws->first_pairs |= n >= 2 ? pair_bit(ws->words[i]) : ~(uint64_t)0;
         /* A word listed twice keeps its first index. */
         if (find(ws, ws->words[i], n) >= 0)
             continue;
@@ -170,6 +179,8 @@ int wordset_first_prefix(wordset_t *ws, const char *s, size_t len,
                          void *arg)
 {
     ready(ws);
+    if (len >= 2 && !(ws->first_pairs & pair_bit(s)))
+        return -1;                      /* no word starts with these two bytes */
     int best = -1;
     uint64_t todo = ws->lengths & up_to(len);
     while (todo) {
