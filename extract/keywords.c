@@ -104,31 +104,50 @@ int keyword_term(const token_t *tok, buf_t *out)
 
 /* ---- counting ------------------------------------------------------ */
 
-/* Terms are never empty, so len 0 marks an empty slot. Their bytes live
- * in the table's names buffer, each followed by a NUL, one allocation
- * for all of them. */
+/* Terms are kept in order of first appearance (their index is that
+ * order); a small open-addressing index of 32-bit slots finds them. Their
+ * bytes live in one names buffer, each followed by a NUL. */
 typedef struct term {
     size_t name;        /* offset in names */
     size_t len;
     uint64_t hash;
     size_t count;
-    size_t first;       /* order of first appearance */
     int in_title;
 } term_t;
 
 typedef struct table {
-    term_t *slots;
-    size_t cap, n;
+    uint32_t *slots;    /* index + 1 into terms; 0: empty */
+    size_t cap;         /* slots, a power of two */
+    term_t *terms;
+    size_t n, room;
     buf_t names;
 } table_t;
 
-static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
+/* Sized for expected terms at most (fewer than the tokens), under 70%
+ * load: a body never makes the index grow. */
+static void table_init(table_t *t, size_t expected)
+{
+    size_t cap = 64;
+    while (cap * 7 < (expected + 1) * 10)
+        cap *= 2;
+    *t = (table_t){ xcalloc(cap, sizeof(uint32_t)), cap, NULL, 0, 0, BUF_INIT };
+}
+
+static void table_free(table_t *t)
+{
+    free(t->slots);
+    free(t->terms);
+    buf_free(&t->names);
+}
+
+/* The slot that holds the term, or the empty slot where it belongs. */
+static uint32_t *table_slot(table_t *t, const char *s, size_t len, uint64_t hash)
 {
     size_t i = (size_t)hash & (t->cap - 1);
-    while (t->slots[i].len) {
-        term_t *e = &t->slots[i];
+    while (t->slots[i]) {
+        const term_t *e = &t->terms[t->slots[i] - 1];
         if (e->hash == hash && e->len == len && memcmp(t->names.data + e->name, s, len) == 0)
-            return e;
+            break;
         i = (i + 1) & (t->cap - 1);
     }
     return &t->slots[i];
@@ -136,13 +155,15 @@ static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
 
 static void table_grow(table_t *t)
 {
-    table_t bigger = { xcalloc(t->cap * 2, sizeof(term_t)), t->cap * 2, t->n, t->names };
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].len)
-            *table_find(&bigger, t->names.data + t->slots[i].name, t->slots[i].len,
-                        t->slots[i].hash) = t->slots[i];
     free(t->slots);
-    *t = bigger;
+    t->cap *= 2;
+    t->slots = xcalloc(t->cap, sizeof(uint32_t));
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = (size_t)t->terms[k].hash & (t->cap - 1);
+        while (t->slots[i])
+            i = (i + 1) & (t->cap - 1);
+        t->slots[i] = (uint32_t)(k + 1);
+    }
 }
 
 static term_t *table_get(table_t *t, const char *s, size_t len)
@@ -150,16 +171,18 @@ static term_t *table_get(table_t *t, const char *s, size_t len)
     if ((t->n + 1) * 10 > t->cap * 7)            /* keep load under 70% */
         table_grow(t);
     uint64_t hash = text_hash(s, len);
-    term_t *e = table_find(t, s, len, hash);
-    if (!e->len) {
-        e->name = t->names.len;
+    uint32_t *slot = table_slot(t, s, len, hash);
+    if (!*slot) {
+        if (t->n == t->room) {
+            t->room = t->room ? t->room * 2 : 64;
+            t->terms = xrealloc(t->terms, t->room * sizeof(term_t));
+        }
+        t->terms[t->n] = (term_t){ t->names.len, len, hash, 0, 0 };
         buf_append(&t->names, s, len);
         buf_putc(&t->names, '\0');
-        e->len = len;
-        e->hash = hash;
-        e->first = t->n++;
+        *slot = (uint32_t)++t->n;
     }
-    return e;
+    return &t->terms[*slot - 1];
 }
 
 static void count_terms(table_t *t, const char *text, const tokens_t *tokens, int title)
@@ -187,25 +210,24 @@ static size_t score(const term_t *e)
     return e->count + (e->in_title ? (e->count > TITLE_BONUS ? e->count : TITLE_BONUS) : 0);
 }
 
-/* Ranking: higher score first, then the term seen first. No two terms
- * tie, so the best KEYWORDS_MAX are one definite list. */
-static int better(const term_t *x, const term_t *y)
+/* Ranking: higher score first, then the term seen first (the lower
+ * index). No two terms tie, so the best KEYWORDS_MAX are one list. */
+static int better(const table_t *t, size_t x, size_t y)
 {
-    size_t sx = score(x), sy = score(y);
-    return sx != sy ? sx > sy : x->first < y->first;
+    size_t sx = score(&t->terms[x]), sy = score(&t->terms[y]);
+    return sx != sy ? sx > sy : x < y;
 }
 
 /* The best KEYWORDS_MAX terms, best first, into best; returns how many.
  * One pass with a short insertion list instead of sorting every term. */
-static size_t top_terms(const table_t *t, const term_t *best[KEYWORDS_MAX])
+static size_t top_terms(const table_t *t, size_t best[KEYWORDS_MAX])
 {
     size_t n = 0;
-    for (size_t i = 0; i < t->cap; i++) {
-        const term_t *e = &t->slots[i];
-        if (!e->len || (n == KEYWORDS_MAX && !better(e, best[n - 1])))
+    for (size_t e = 0; e < t->n; e++) {
+        if (n == KEYWORDS_MAX && !better(t, e, best[n - 1]))
             continue;
         size_t k = n < KEYWORDS_MAX ? n++ : n - 1;   /* the last place is free or goes */
-        while (k > 0 && better(e, best[k - 1])) {
+        while (k > 0 && better(t, e, best[k - 1])) {
             best[k] = best[k - 1];
             k--;
         }
@@ -225,7 +247,8 @@ void keywords_add(record_t *rec, const char *title, const char *body, size_t len
 void keywords_add_tokens(record_t *rec, const char *title, const char *body,
                          const tokens_t *body_tokens)
 {
-    table_t t = { xcalloc(64, sizeof(term_t)), 64, 0, BUF_INIT };
+    table_t t;
+    table_init(&t, body_tokens->n);
     count_terms(&t, body, body_tokens, 0);
     if (title) {
         tokens_t title_tokens = TOKENS_INIT;
@@ -233,10 +256,9 @@ void keywords_add_tokens(record_t *rec, const char *title, const char *body,
         count_terms(&t, title, &title_tokens, 1);
         tokens_free(&title_tokens);
     }
-    const term_t *best[KEYWORDS_MAX];
+    size_t best[KEYWORDS_MAX];
     size_t n = top_terms(&t, best);
     for (size_t i = 0; i < n; i++)
-        record_add_keyword(rec, t.names.data + best[i]->name);
-    free(t.slots);
-    buf_free(&t.names);
+        record_add_keyword(rec, t.names.data + t.terms[best[i]].name);
+    table_free(&t);
 }
