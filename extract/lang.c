@@ -191,6 +191,12 @@ const char *lang_detect(const char *text, size_t len, const char *hint)
     size_t count[SCRIPT_COUNT] = { 0 }, letters = 0;
     size_t i = 0;
     while (i < len) {
+        if (utf8_hangul_at(text, len, i)) {      /* the common case */
+            count[SCRIPT_HANGUL]++;
+            letters++;
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         i = utf8_next(text, len, i, &cp);
         script_t s = cp_script(cp);

@@ -197,6 +197,9 @@ int meta_timestamp_line(const char *s, size_t len, char out[DATE_MAX],
     if (!utf8_width_within(s, len, META_LINE_WIDTH))
         return 0;
     for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++) {
+        if (len == 0 ||
+            ascii_lower((unsigned char)s[0]) != ascii_lower((unsigned char)labels[k].label[0]))
+            continue;                     /* the first byte rules out most labels */
         size_t n = strlen(labels[k].label);
         if (len < n || strncasecmp(s, labels[k].label, n) != 0)
             continue;

@@ -46,6 +46,10 @@ static int already_nfc(const char *s, size_t len)
             i++;
             continue;
         }
+        if (utf8_hangul_at(s, len, i)) {       /* stable() says so of every one */
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         i = utf8_next(s, len, i, &cp);
         if (cp == UTF8_INVALID || !stable(cp))

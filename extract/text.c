@@ -33,6 +33,11 @@ void text_append_collapsed(buf_t *out, const char *s, size_t len)
             i++;
             continue;
         }
+        if (utf8_hangul_at(s, len, i)) {        /* fast path: Hangul */
+            space = 0;
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         size_t next = utf8_next(s, len, i, &cp);
         if (cp != UTF8_INVALID && !cp_is_space(cp) && cp >= 0x20 && cp != 0x7F &&

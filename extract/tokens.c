@@ -37,6 +37,11 @@ int token_next(const char *s, size_t len, size_t *pos, token_t *tok)
     script_t script = SCRIPT_OTHER;
     int digits_only = 1;
     while (i < len) {
+        if (script == SCRIPT_HANGUL && utf8_hangul_at(s, len, i)) {
+            chars++;                        /* Hangul goes on a Hangul word */
+            i += 3;
+            continue;
+        }
         size_t next = utf8_next(s, len, i, &cp);
         int digit = cp_is_digit(cp);
         if (!digit && !cp_is_letter(cp))

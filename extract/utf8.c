@@ -316,6 +316,16 @@ size_t utf8_width(const char *s, size_t len)
 {
     size_t w = 0, i = 0;
     while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            w++;
+            i++;
+            continue;
+        }
+        if (utf8_hangul_at(s, len, i)) {
+            w += 2;
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         i = utf8_next(s, len, i, &cp);
         w += (size_t)cp_width(cp);

@@ -122,6 +122,19 @@ static inline int cp_is_hangul(uint32_t cp)
     return cp >= 0xAC00 && cp <= 0xD7A3;
 }
 
+/* 1 when a Hangul syllable starts at s[i] (i < len): three bytes, a
+ * letter, wide, stable under NFC, no space. Loops over Korean text
+ * take these whole before decoding anything else. */
+static inline int utf8_hangul_at(const char *s, size_t len, size_t i)
+{
+    const unsigned char *p = (const unsigned char *)s + i;
+    if (len - i < 3 || p[0] < 0xEA || p[0] > 0xED || (p[1] & 0xC0) != 0x80 ||
+        (p[2] & 0xC0) != 0x80)
+        return 0;
+    return cp_is_hangul(((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+                        (p[2] & 0x3Fu));
+}
+
 static inline int cp_is_digit(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
