@@ -679,6 +679,8 @@ static void test_utf8_fast_paths(void)
             size_t a = utf8_next((const char *)b, len, 0, &fast);
             size_t s = utf8_next_strict((const char *)b, len, 0, &strict);
             decode_diffs += a != s || fast != strict;
+            decode_diffs += utf8_hangul_at((const char *)b, len, 0) !=
+                            (s == 3 && cp_is_hangul(strict));
         }
     }
     for (uint32_t cp = 0; cp <= 0x110000; cp++)
