@@ -353,6 +353,15 @@ static const char *decode(const uint8_t *data, size_t len, buf_t *out)
 char *charset_to_utf8(const uint8_t *data, size_t len, size_t *out_len,
                       const char **charset)
 {
+    /* Most documents are clean UTF-8 already: no byte-order mark, and
+     * nothing utf8_sanitize would change. decode() takes such bytes as
+     * they are, so one check and one copy do all of it. */
+    if (!bom_of(data, len) && utf8_is_clean((const char *)data, len)) {
+        *out_len = len;
+        if (charset)
+            *charset = "UTF-8";
+        return xstrndup((const char *)data, len);
+    }
     buf_t raw = BUF_INIT, clean = BUF_INIT;
     const char *name = decode(data, len, &raw);
     /* One sanitising pass whatever the route: this is where "valid UTF-8,

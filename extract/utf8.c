@@ -164,6 +164,33 @@ void utf8_sanitize(const char *s, size_t len, buf_t *out)
     buf_append(out, s + run, i - run);
 }
 
+int utf8_is_clean(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (i + 8 <= len && printable_ascii8(s + i)) {
+                i += 8;
+                continue;
+            }
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        if (utf8_hangul_at(s, len, i)) {
+            i += 3;
+            continue;
+        }
+        uint32_t cp;
+        i = utf8_next(s, len, i, &cp);
+        if (cp == UTF8_INVALID || (cp >= 0x80 && cp < 0xA0))
+            return 0;
+    }
+    return 1;
+}
+
 size_t utf8_count(const char *s, size_t len)
 {
     size_t n = 0;

@@ -42,6 +42,9 @@ int utf8_valid(const char *s, size_t len);
 /* Appends s as valid UTF-8: invalid sequences become U+FFFD, NUL and
  * other control characters except tab and newlines are dropped. */
 void utf8_sanitize(const char *s, size_t len, buf_t *out);
+/* 1 when utf8_sanitize would copy s unchanged: valid UTF-8 without NUL,
+ * C0 controls other than tab and newlines, DEL or C1 controls. */
+int utf8_is_clean(const char *s, size_t len);
 
 /* Number of code points in s[0..len). */
 size_t utf8_count(const char *s, size_t len);

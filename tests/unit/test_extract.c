@@ -707,6 +707,26 @@ static void test_utf8_fast_paths(void)
         }
     }
     CHECK(width_diffs == 0);
+
+    /* utf8_is_clean: exactly the strings utf8_sanitize leaves alone. */
+    static const unsigned char alphabet[] = {
+        'a', ' ', '\t', '\n', '\r', 0x00, 0x01, 0x0C, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC2,
+        0xC3, 0xE0, 0xEA, 0xED, 0xB0, 0xEF, 0xF0, 0xF4, 0x90, 0xFF,
+    };
+    unsigned int seed = 11;
+    size_t clean_diffs = 0;
+    for (int round = 0; round < 20000; round++) {
+        char str[24];
+        size_t n = (size_t)(rand_r(&seed) % sizeof(str));
+        for (size_t k = 0; k < n; k++)
+            str[k] = (char)alphabet[rand_r(&seed) % sizeof(alphabet)];
+        buf_t out = BUF_INIT;
+        utf8_sanitize(str, n, &out);
+        int unchanged = out.len == n && memcmp(buf_str(&out), str, n) == 0;
+        clean_diffs += utf8_is_clean(str, n) != unchanged;
+        buf_free(&out);
+    }
+    CHECK(clean_diffs == 0);
 }
 
 static void test_invalid_utf8(void)
