@@ -6,6 +6,7 @@
  * skips the scan past its span. */
 #include "entities_contact.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -170,13 +171,38 @@ static int may_start(unsigned char c)
     return ascii_alnum(c) || c == '+' || c == '(';
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/* The next byte at or after i that may start something, or len. All
+ * such bytes are ASCII from '(' up: eight bytes at a time are passed
+ * over while none is (Korean text: syllables and spaces). */
+static size_t next_start(const char *s, size_t len, size_t i)
+{
+    for (;;) {
+        for (; i + 8 <= len; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            /* Per byte, low seven bits plus 0x58 carry into the high bit
+             * from '(' up; a set high bit of w itself means non-ASCII. */
+            uint64_t x = w & (ONES * 0x7F);
+            if ((x + ONES * (0x80 - '(')) & ~w & HIGHS)
+                break;
+        }
+        size_t stop = i + 8 < len ? i + 8 : len;
+        while (i < stop && !may_start((unsigned char)s[i]))
+            i++;
+        if (i < stop || stop == len)
+            return i;
+    }
+}
+
 void entities_contact(entity_list_t *list, const char *s, size_t len)
 {
     char iso[DATE_MAX];
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
-        while (i < len && !may_start((unsigned char)s[i]))
-            i++;
+        i = next_start(s, len, i);
         if (i >= len)
             break;
         unsigned char c = (unsigned char)s[i];
