@@ -65,13 +65,13 @@ static void add_person(names_t *n, size_t start, size_t end, const char *title, 
     add_first(n, "person", start, end);
 }
 
+/* A Hangul syllable at s[i]: 1, and *next just after it. */
 static int hangul_at(const char *s, size_t len, size_t i, size_t *next)
 {
-    if (i >= len)
+    if (i >= len || !utf8_hangul_at(s, len, i))
         return 0;
-    uint32_t cp;
-    *next = utf8_next(s, len, i, &cp);
-    return cp_is_hangul(cp);
+    *next = i + 3;
+    return 1;
 }
 
 /* End of the run of Hangul syllables from i, and their count. */

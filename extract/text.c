@@ -353,7 +353,7 @@ static void clean_one(const char *s, size_t len, int table_row, clean_line_t *cl
         text_decode_entities(st.s, st.len, st.spare);
         stage_done(&st);
     }
-    if (memchr(st.s, '<', st.len) || memchr(st.s, '-', st.len)) {
+    if (memchr(st.s, '<', st.len) || memmem(st.s, st.len, "-->", 3)) {
         strip_tags(st.s, st.len, st.spare);
         stage_done(&st);
     }
