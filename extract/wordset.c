@@ -10,10 +10,14 @@
 
 static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Words are short: the first and the last eight bytes (overlapping, or
- * the first and last four, or three bytes of a shorter word) and the
- * length decide the hash. A collision costs one memcmp, nothing else. */
-static uint64_t hash_of(const char *s, size_t len)
+/* Words are short. A word's key is its first and last eight bytes
+ * (overlapping), or first and last four, or for up to three bytes the
+ * first, middle and last: with the length, the key of a word of up to
+ * sixteen bytes is the word itself, compared as two integers. Longer
+ * words compare their bytes too. */
+#define KEY_EXACT_LEN 16
+
+static void key_of(const char *s, size_t len, uint64_t key[2])
 {
     uint64_t a = 0, b = 0;
     if (len >= 8) {
@@ -28,8 +32,14 @@ static uint64_t hash_of(const char *s, size_t len)
         a = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
             (uint64_t)(unsigned char)s[len - 1] << 16;
     }
-    uint64_t h = (a ^ (uint64_t)len * 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
-    h ^= b * 0x94D049BB133111EBull;
+    key[0] = a;
+    key[1] = b;
+}
+
+static uint64_t hash_of(const uint64_t key[2], size_t len)
+{
+    uint64_t h = (key[0] ^ (uint64_t)len * 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    h ^= key[1] * 0x94D049BB133111EBull;
     return h ^ (h >> 29);
 }
 
@@ -45,10 +55,13 @@ static int find(const wordset_t *ws, const char *s, size_t len)
     if (len > WORDSET_MAX_LEN || !(ws->lengths >> len & 1) ||
         !(ws->last_bytes >> ((unsigned char)s[len - 1] % 64) & 1))
         return -1;
-    size_t k = home(hash_of(s, len));
+    uint64_t key[2];
+    key_of(s, len, key);
+    size_t k = home(hash_of(key, len));
     while (ws->slot[k]) {
         int i = ws->slot[k] - 1;
-        if (ws->len[i] == len && memcmp(ws->words[i], s, len) == 0)
+        if (ws->len[i] == len && ws->key[i][0] == key[0] && ws->key[i][1] == key[1] &&
+            (len <= KEY_EXACT_LEN || memcmp(ws->words[i], s, len) == 0))
             return i;
         k = (k + 1) & (WORDSET_SLOTS - 1);
     }
@@ -81,13 +94,14 @@ static void build(wordset_t *ws)
             abort();
         }
         ws->len[i] = (uint8_t)n;
+        key_of(ws->words[i], n, ws->key[i]);
         ws->lengths |= (uint64_t)1 << n;
         ws->last_bytes |= (uint64_t)1 << ((unsigned char)ws->words[i][n - 1] % 64);
         ws->first_pairs |= n >= 2 ? pair_bit(ws->words[i]) : ~(uint64_t)0;
         /* A word listed twice keeps its first index. */
         if (find(ws, ws->words[i], n) >= 0)
             continue;
-        size_t k = home(hash_of(ws->words[i], n));
+        size_t k = home(hash_of(ws->key[i], n));
         while (ws->slot[k])
             k = (k + 1) & (WORDSET_SLOTS - 1);
         ws->slot[k] = (uint8_t)(i + 1);

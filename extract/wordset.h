@@ -38,10 +38,11 @@ typedef struct wordset {
     uint64_t last_bytes;        /* bit b set: some word's last byte is b mod 64 */
     uint64_t first_pairs;       /* bit pair_bit(first two bytes) of each word */
     uint8_t len[WORDSET_MAX_WORDS];
+    uint64_t key[WORDSET_MAX_WORDS][2];   /* see key_of in wordset.c */
     uint8_t slot[WORDSET_SLOTS];   /* index + 1 into words, 0: empty */
 } wordset_t;
 
-#define WORDSET(list) { (list), sizeof(list) / sizeof((list)[0]), 0, 0, 0, 0, { 0 }, { 0 } }
+#define WORDSET(list) { (list), sizeof(list) / sizeof((list)[0]), 0, 0, 0, 0, { 0 }, { { 0 } }, { 0 } }
 
 /* Index of the word equal to s[0..len), or -1. */
 int wordset_find(wordset_t *ws, const char *s, size_t len);
