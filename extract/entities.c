@@ -154,20 +154,39 @@ static size_t percent_after(const char *s, size_t len, size_t k)
 }
 
 /* Amounts are tried at every character of the text, and most cannot
- * start one: a byte table of the first bytes of the prefixes, and of
- * what a number may start with, says so in one look-up. Filled once
- * (add_amounts), read only after. */
+ * start one: a byte table says so in one look-up. START_ANY marks the
+ * digits and the first bytes of the prefixes; START_NUMERAL the first
+ * byte of 십/백/천 (shared with half of all Hangul syllables, so the
+ * whole syllable is compared then). Filled once (add_amounts), read
+ * only after. */
+enum { START_ANY = 1, START_NUMERAL = 2 };
 static unsigned char prefix_first_byte[256];
 static unsigned char amount_first_byte[256];
+static const char *numerals[4];
+static size_t numeral_count;
 static pthread_once_t first_bytes_once = PTHREAD_ONCE_INIT;
 
 static void fill_first_bytes(void)
 {
     for (size_t n = 0; n < COUNT(prefixes); n++)
         prefix_first_byte[(unsigned char)prefixes[n].word[0]] = 1;
-    korean_number_lead_bytes(amount_first_byte);
     for (int c = 0; c < 256; c++)
-        amount_first_byte[c] |= prefix_first_byte[c];
+        amount_first_byte[c] = prefix_first_byte[c] || ascii_digit(c) ? START_ANY : 0;
+    numeral_count = korean_number_start_syllables(numerals, COUNT(numerals));
+    for (size_t k = 0; k < numeral_count; k++)
+        amount_first_byte[(unsigned char)numerals[k][0]] |= START_NUMERAL;
+}
+
+/* 1 when an amount may start at s[i]. */
+static int may_start_amount(const char *s, size_t len, size_t i)
+{
+    unsigned char kind = amount_first_byte[(unsigned char)s[i]];
+    if (kind & START_ANY)
+        return 1;
+    for (size_t k = 0; kind && k < numeral_count; k++)
+        if (len - i >= 3 && memcmp(s + i, numerals[k], 3) == 0)
+            return 1;
+    return 0;
 }
 
 static int may_start_prefix(char c)
@@ -232,9 +251,9 @@ static void add_amounts(entity_list_t *list, const char *s, size_t len)
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
         /* Nothing starts at the bytes skipped here: ASCII ones that start
-         * no amount and every byte of a character whose lead byte
-         * starts none (the table holds no continuation byte). */
-        while (i < len && !amount_first_byte[(unsigned char)s[i]])
+         * no amount, and every byte of a character that starts none (the
+         * table holds no continuation byte). */
+        while (i < len && !may_start_amount(s, len, i))
             i++;
         if (i >= len)
             break;

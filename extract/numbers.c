@@ -82,12 +82,12 @@ int korean_number_may_start(const char *s, size_t len)
     return len > 0 && (ascii_digit((unsigned char)s[0]) || SMALL(s, len) > 0);
 }
 
-void korean_number_lead_bytes(unsigned char lead[256])
+size_t korean_number_start_syllables(const char **out, size_t max)
 {
-    for (int c = '0'; c <= '9'; c++)
-        lead[c] = 1;
-    for (size_t k = 0; k < sizeof(small_units) / sizeof(small_units[0]); k++)
-        lead[(unsigned char)small_units[k].word[0]] = 1;
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof(small_units) / sizeof(small_units[0]) && n < max; k++)
+        out[n++] = small_units[k].word;
+    return n;
 }
 
 size_t korean_number_parse(const char *s, size_t len, double *value)
