@@ -123,8 +123,10 @@ static size_t currency_after(const char *s, size_t len, size_t k, const char **c
     size_t j = k < len && s[k] == ' ' ? k + 1 : k;
     for (size_t n = 0; n < COUNT(korean_units); n++) {
         const char *w = korean_units[n].word;
+        if (!starts_with(s, len, j, w))
+            continue;
         size_t end = j + strlen(w);
-        if (starts_with(s, len, j, w) && (strlen(w) > 3 || follower_ok(s, len, end))) {
+        if (strlen(w) > 3 || follower_ok(s, len, end)) {
             *code = korean_units[n].code;
             return end;
         }
@@ -133,8 +135,10 @@ static size_t currency_after(const char *s, size_t len, size_t k, const char **c
         return 0;                  /* English words come after a space */
     for (size_t n = 0; n < COUNT(english_units); n++) {
         const char *w = english_units[n].word;
+        if (!starts_with(s, len, j, w))
+            continue;
         size_t end = j + strlen(w);
-        if (starts_with(s, len, j, w) && !letter_at(s, len, end)) {
+        if (!letter_at(s, len, end)) {
             *code = english_units[n].code;
             return end;
         }
@@ -154,12 +158,10 @@ static size_t percent_after(const char *s, size_t len, size_t k)
 }
 
 /* Amounts are tried at every character of the text, and most cannot
- * start one: a byte table says so in one look-up. START_ANY marks the
- * digits and the first bytes of the prefixes; START_NUMERAL the first
- * byte of 십/백/천 (shared with half of all Hangul syllables, so the
- * whole syllable is compared then). Filled once (add_amounts), read
- * only after. */
-enum { START_ANY = 1, START_NUMERAL = 2 };
+ * start one. An amount starts with a digit, a prefix ("$", "USD") or
+ * 십/백/천. A byte table marks the digits and the prefixes' first bytes;
+ * the numerals, whose first byte half of all Hangul syllables share,
+ * are found by memmem. Filled once (add_amounts), read only after. */
 static unsigned char prefix_first_byte[256];
 static unsigned char amount_first_byte[256];
 static const char *numerals[4];
@@ -171,22 +173,20 @@ static void fill_first_bytes(void)
     for (size_t n = 0; n < COUNT(prefixes); n++)
         prefix_first_byte[(unsigned char)prefixes[n].word[0]] = 1;
     for (int c = 0; c < 256; c++)
-        amount_first_byte[c] = prefix_first_byte[c] || ascii_digit(c) ? START_ANY : 0;
+        amount_first_byte[c] = prefix_first_byte[c] || ascii_digit(c);
     numeral_count = korean_number_start_syllables(numerals, COUNT(numerals));
-    for (size_t k = 0; k < numeral_count; k++)
-        amount_first_byte[(unsigned char)numerals[k][0]] |= START_NUMERAL;
 }
 
-/* 1 when an amount may start at s[i]. */
-static int may_start_amount(const char *s, size_t len, size_t i)
+/* Where the next 십, 백 or 천 starts at or after i, or len. */
+static size_t next_numeral(const char *s, size_t len, size_t i)
 {
-    unsigned char kind = amount_first_byte[(unsigned char)s[i]];
-    if (kind & START_ANY)
-        return 1;
-    for (size_t k = 0; kind && k < numeral_count; k++)
-        if (len - i >= 3 && memcmp(s + i, numerals[k], 3) == 0)
-            return 1;
-    return 0;
+    size_t next = len;
+    for (size_t k = 0; k < numeral_count; k++) {
+        const char *p = memmem(s + i, next - i, numerals[k], strlen(numerals[k]));
+        if (p)
+            next = (size_t)(p - s);
+    }
+    return next;
 }
 
 static int may_start_prefix(char c)
@@ -248,12 +248,14 @@ static void add(entity_list_t *list, const char *type, size_t start, size_t end,
 static void add_amounts(entity_list_t *list, const char *s, size_t len)
 {
     pthread_once(&first_bytes_once, fill_first_bytes);
-    size_t i = 0;
+    size_t i = 0, numeral = next_numeral(s, len, 0);
     while (i < len && list->n < ENTITY_LIST_MAX) {
         /* Nothing starts at the bytes skipped here: ASCII ones that start
          * no amount, and every byte of a character that starts none (the
-         * table holds no continuation byte). */
-        while (i < len && !may_start_amount(s, len, i))
+         * table holds no continuation byte), up to the next numeral. */
+        if (numeral < i)
+            numeral = next_numeral(s, len, i);
+        while (i < numeral && !amount_first_byte[(unsigned char)s[i]])
             i++;
         if (i >= len)
             break;

@@ -360,8 +360,10 @@ static void english_people(names_t *n)
             continue;
         for (size_t t = 0; t < COUNT(english_titles); t++) {
             const char *title = english_titles[t];
+            if (!starts_with(s, len, i, title))
+                continue;
             size_t k = i + strlen(title);
-            if (!starts_with(s, len, i, title) || k + 1 >= len || s[k] != ' ')
+            if (k + 1 >= len || s[k] != ' ')
                 continue;
             size_t end = cap_name(s, len, k + 1, 3);
             if (end) {
