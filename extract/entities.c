@@ -159,9 +159,11 @@ static size_t percent_after(const char *s, size_t len, size_t k)
 
 /* Amounts are tried at every character of the text, and most cannot
  * start one. An amount starts with a digit, a prefix ("$", "USD") or
- * 십/백/천. A byte table marks the digits and the prefixes' first bytes;
- * the numerals, whose first byte half of all Hangul syllables share,
- * are found by memmem. Filled once (add_amounts), read only after. */
+ * 십/백/천; a byte table marks the digits and the prefixes' first bytes.
+ * A numeral starts a number only after a character that is no letter
+ * (number_start), so only the first syllable of a run of Hangul can:
+ * the rest of the run is passed over. Filled once (add_amounts), read
+ * only after. */
 static unsigned char prefix_first_byte[256];
 static unsigned char amount_first_byte[256];
 static const char *numerals[4];
@@ -177,16 +179,29 @@ static void fill_first_bytes(void)
     numeral_count = korean_number_start_syllables(numerals, COUNT(numerals));
 }
 
-/* Where the next 십, 백 or 천 starts at or after i, or len. */
-static size_t next_numeral(const char *s, size_t len, size_t i)
+static int numeral_at(const char *s, size_t len, size_t i)
 {
-    size_t next = len;
-    for (size_t k = 0; k < numeral_count; k++) {
-        const char *p = memmem(s + i, next - i, numerals[k], strlen(numerals[k]));
-        if (p)
-            next = (size_t)(p - s);
+    for (size_t k = 0; k < numeral_count; k++)
+        if (len - i >= 3 && memcmp(s + i, numerals[k], 3) == 0)
+            return 1;
+    return 0;
+}
+
+/* The next place at or after i where an amount may start, or len. */
+static size_t next_amount_start(const char *s, size_t len, size_t i)
+{
+    while (i < len && !amount_first_byte[(unsigned char)s[i]]) {
+        if (!utf8_hangul_at(s, len, i)) {
+            i++;                        /* never into a character: the */
+            continue;                   /* table holds no continuation byte */
+        }
+        if (numeral_at(s, len, i))
+            break;
+        do
+            i += 3;
+        while (i < len && utf8_hangul_at(s, len, i));
     }
-    return next;
+    return i;
 }
 
 static int may_start_prefix(char c)
@@ -248,15 +263,9 @@ static void add(entity_list_t *list, const char *type, size_t start, size_t end,
 static void add_amounts(entity_list_t *list, const char *s, size_t len)
 {
     pthread_once(&first_bytes_once, fill_first_bytes);
-    size_t i = 0, numeral = next_numeral(s, len, 0);
+    size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
-        /* Nothing starts at the bytes skipped here: ASCII ones that start
-         * no amount, and every byte of a character that starts none (the
-         * table holds no continuation byte), up to the next numeral. */
-        if (numeral < i)
-            numeral = next_numeral(s, len, i);
-        while (i < numeral && !amount_first_byte[(unsigned char)s[i]])
-            i++;
+        i = next_amount_start(s, len, i);
         if (i >= len)
             break;
         uint32_t cp;
