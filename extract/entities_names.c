@@ -598,7 +598,7 @@ static int by_position(const void *a, const void *b)
 
 void entities_names(entity_list_t *list, const char *s, size_t len)
 {
-    names_t n = { s, len, list, xcalloc(MENTIONS_MAX, sizeof(mention_t)), 0 };
+    names_t n = { s, len, list, xmalloc(MENTIONS_MAX * sizeof(mention_t)), 0 };
     korean_people(&n);
     english_people(&n);
     /* Speakers are looked for by position. */

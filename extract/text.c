@@ -322,6 +322,18 @@ typedef struct clean_line {
 
 /* table_row: the line is part of a tab-separated table (see
  * text_to_lines); a lone tab in prose is just white space. */
+/* 1 when "-->" occurs in s (memchr finds the candidates fast). */
+static int has_comment_end(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    while ((p = memchr(p, '-', (size_t)(end - p))) != NULL) {
+        if (end - p >= 3 && p[1] == '-' && p[2] == '>')
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
 /* A line on its way through the stages of clean_one. It points into
  * the source, or into one of two scratch buffers; a stage that would
  * change nothing (no '&', no '<', no backslash: most lines) is skipped
@@ -353,7 +365,7 @@ static void clean_one(const char *s, size_t len, int table_row, clean_line_t *cl
         text_decode_entities(st.s, st.len, st.spare);
         stage_done(&st);
     }
-    if (memchr(st.s, '<', st.len) || memmem(st.s, st.len, "-->", 3)) {
+    if (memchr(st.s, '<', st.len) || has_comment_end(st.s, st.len)) {
         strip_tags(st.s, st.len, st.spare);
         stage_done(&st);
     }

@@ -127,6 +127,13 @@ uint64_t token_lower_hash(const token_t *tok)
             i++;
             continue;
         }
+        if (utf8_hangul_at(tok->s, tok->len, i)) {   /* its own lowercase */
+            h = (h ^ p[i]) * FNV_PRIME;
+            h = (h ^ p[i + 1]) * FNV_PRIME;
+            h = (h ^ p[i + 2]) * FNV_PRIME;
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         size_t next = utf8_next(tok->s, tok->len, i, &cp);
         /* cp_lower changes nothing from U+2000 to U+FF20. */
