@@ -66,7 +66,7 @@ static void add_person(names_t *n, size_t start, size_t end, const char *title, 
 }
 
 /* A Hangul syllable at s[i]: 1, and *next just after it. */
-static int hangul_at(const char *s, size_t len, size_t i, size_t *next)
+static inline int hangul_at(const char *s, size_t len, size_t i, size_t *next)
 {
     if (i >= len || !utf8_hangul_at(s, len, i))
         return 0;
@@ -77,9 +77,9 @@ static int hangul_at(const char *s, size_t len, size_t i, size_t *next)
 /* End of the run of Hangul syllables from i, and their count. */
 static size_t hangul_run(const char *s, size_t len, size_t i, size_t *syllables)
 {
-    size_t next, n = 0;
-    while (hangul_at(s, len, i, &next)) {
-        i = next;
+    size_t n = 0;
+    while (i < len && utf8_hangul_at(s, len, i)) {
+        i += 3;
         n++;
     }
     *syllables = n;
@@ -231,12 +231,12 @@ static void korean_people(names_t *n)
     const char *s = n->s;
     size_t len = n->len, i = 0;
     while (i < len) {
-        size_t next;
-        if (!hangul_at(s, len, i, &next) || prev_is_word(s, i)) {
+        if (!utf8_hangul_at(s, len, i) || prev_is_word(s, i)) {
             uint32_t cp;
             i = utf8_next(s, len, i, &cp);
             continue;
         }
+        size_t next = i + 3;
         size_t syllables, end = hangul_run(s, len, i, &syllables);
         /* A name before a title: "박기석 기자". The cheap tests first. */
         if (syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && end + 1 < len &&

@@ -1,6 +1,8 @@
 /* lang: script counts and function-word votes. See lang.h. */
 #include "lang.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tokens.h"
@@ -112,17 +114,39 @@ static wordset_t latin_sets[LATIN_LANGS] = {
     WORDSET(en_words), WORDSET(de_words), WORDSET(fr_words), WORDSET(es_words),
     WORDSET(it_words), WORDSET(pt_words), WORDSET(nl_words),
 };
-static wordset_t extra_sets[] = { WORDSET(en_extra), WORDSET(other_extra) };
+/* lang_is_stopword asks whether any list holds a word: the lists joined
+ * into two sets (one set holds up to WORDSET_MAX_WORDS - 1 words and the
+ * NULL that ends them), filled once before their first use. */
+static const char *stop_union[2][WORDSET_MAX_WORDS];
+static wordset_t stop_union_sets[2] = { WORDSET(stop_union[0]), WORDSET(stop_union[1]) };
+static pthread_once_t stop_union_once = PTHREAD_ONCE_INIT;
+
+static void join(const char **out, const char *const *const *lists, size_t n)
+{
+    size_t k = 0;
+    for (size_t l = 0; l < n; l++)
+        for (const char *const *w = lists[l]; *w; w++) {
+            if (k + 1 >= WORDSET_MAX_WORDS)
+                abort();                /* a list grew past a set's room */
+            out[k++] = *w;
+        }
+}
+
+static void join_stop_lists(void)
+{
+    const char *const *const extra[] = { en_extra, other_extra };
+    const char *const *voting[LATIN_LANGS];
+    for (size_t k = 0; k < LATIN_LANGS; k++)
+        voting[k] = latin_langs[k].words;
+    join(stop_union[0], extra, 2);
+    join(stop_union[1], voting, LATIN_LANGS);
+}
 
 int lang_is_stopword(const char *word, size_t len)
 {
-    for (size_t k = 0; k < sizeof(extra_sets) / sizeof(extra_sets[0]); k++)
-        if (wordset_find(&extra_sets[k], word, len) >= 0)
-            return 1;
-    for (size_t k = 0; k < LATIN_LANGS; k++)
-        if (wordset_find(&latin_sets[k], word, len) >= 0)
-            return 1;
-    return 0;
+    pthread_once(&stop_union_once, join_stop_lists);
+    return wordset_find(&stop_union_sets[0], word, len) >= 0 ||
+           wordset_find(&stop_union_sets[1], word, len) >= 0;
 }
 
 /* Codes the declared language may legitimately take for each script. */
