@@ -12,6 +12,9 @@
  * label; later dates are more likely events the article talks about. */
 #define META_DATE_LINES 10
 
+/* Line widths are exact only so far (lines.h). */
+_Static_assert(META_LINE_WIDTH < LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
+
 void meta_free(meta_t *self)
 {
     free(self->title);
