@@ -49,11 +49,25 @@ static size_t home(uint64_t h)
     return (size_t)(h >> 40) & (WORDSET_SLOTS - 1);
 }
 
+/* The low six bits of the last two bytes of end[-2..-1]: for a Hangul
+ * syllable, all but its lead byte's share of the code point. Most
+ * strings end in a pair no word of a list ends in. */
+static size_t pair_index(const char *end)
+{
+    return (size_t)((unsigned char)end[-2] & 0x3F) << 6 | ((unsigned char)end[-1] & 0x3F);
+}
+
+static int pair_possible(const wordset_t *ws, const char *end)
+{
+    size_t k = pair_index(end);
+    return (int)(ws->last_pairs[k / 64] >> (k % 64) & 1);
+}
+
 /* The lookup proper, on a built table. */
 static int find(const wordset_t *ws, const char *s, size_t len)
 {
     if (len > WORDSET_MAX_LEN || !(ws->lengths >> len & 1) ||
-        !(ws->last_bytes >> ((unsigned char)s[len - 1] % 64) & 1))
+        (len >= 2 && !pair_possible(ws, s + len)))
         return -1;
     uint64_t key[2];
     key_of(s, len, key);
@@ -96,7 +110,12 @@ static void build(wordset_t *ws)
         ws->len[i] = (uint8_t)n;
         key_of(ws->words[i], n, ws->key[i]);
         ws->lengths |= (uint64_t)1 << n;
-        ws->last_bytes |= (uint64_t)1 << ((unsigned char)ws->words[i][n - 1] % 64);
+        if (n >= 2) {
+            size_t k = pair_index(ws->words[i] + n);
+            ws->last_pairs[k / 64] |= (uint64_t)1 << (k % 64);
+        } else {
+            ws->has_one_byte = 1;
+        }
         ws->first_pairs |= n >= 2 ? pair_bit(ws->words[i]) : ~(uint64_t)0;
         /* A word listed twice keeps its first index. */
         if (find(ws, ws->words[i], n) >= 0)
@@ -172,9 +191,8 @@ size_t wordset_len(wordset_t *ws, int index)
 int wordset_longest_suffix(wordset_t *ws, const char *s, size_t len)
 {
     ready(ws);
-    /* Every suffix ends with s's last byte: most strings end with one
-     * no word of the list ends with. */
-    if (len == 0 || !(ws->last_bytes >> ((unsigned char)s[len - 1] % 64) & 1))
+    /* Every suffix of two bytes or more ends in s's last two bytes. */
+    if (len == 0 || (len >= 2 && !ws->has_one_byte && !pair_possible(ws, s + len)))
         return -1;
     /* The lengths the list has, up to len, longest first. */
     uint64_t todo = ws->lengths & up_to(len);
