@@ -319,19 +319,34 @@ int cp_width_table(uint32_t cp)
     return 1;
 }
 
+/* The width of s, read until it passes max. ASCII and Hangul (the bulk
+ * of feedmill's text) are measured without decoding. */
+static size_t width_until(const char *s, size_t len, size_t max)
+{
+    size_t w = 0, i = 0;
+    while (i < len && w <= max) {
+        if ((unsigned char)s[i] < 0x80) {
+            w++;
+            i++;
+        } else if (utf8_hangul_at(s, len, i)) {
+            w += 2;
+            i += 3;
+        } else {
+            uint32_t cp;
+            i = utf8_next(s, len, i, &cp);
+            w += (size_t)cp_width(cp);
+        }
+    }
+    return w;
+}
+
 size_t utf8_width_upto(const char *s, size_t len, size_t max)
 {
     /* Every character is one to four bytes long and one or two columns
      * wide: the length alone often decides. */
     if (len / 4 > max)
         return len / 4;
-    size_t w = 0, i = 0;
-    while (i < len && w <= max) {
-        uint32_t cp;
-        i = utf8_next(s, len, i, &cp);
-        w += (size_t)cp_width(cp);
-    }
-    return w;
+    return width_until(s, len, max);
 }
 
 int utf8_width_within(const char *s, size_t len, size_t max)
@@ -341,21 +356,5 @@ int utf8_width_within(const char *s, size_t len, size_t max)
 
 size_t utf8_width(const char *s, size_t len)
 {
-    size_t w = 0, i = 0;
-    while (i < len) {
-        if ((unsigned char)s[i] < 0x80) {
-            w++;
-            i++;
-            continue;
-        }
-        if (utf8_hangul_at(s, len, i)) {
-            w += 2;
-            i += 3;
-            continue;
-        }
-        uint32_t cp;
-        i = utf8_next(s, len, i, &cp);
-        w += (size_t)cp_width(cp);
-    }
-    return w;
+    return width_until(s, len, SIZE_MAX);
 }
