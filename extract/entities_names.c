@@ -231,6 +231,10 @@ static void korean_people(names_t *n)
     const char *s = n->s;
     size_t len = n->len, i = 0;
     while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {      /* no name starts at ASCII */
+            i++;
+            continue;
+        }
         if (!utf8_hangul_at(s, len, i) || prev_is_word(s, i)) {
             uint32_t cp;
             i = utf8_next(s, len, i, &cp);
