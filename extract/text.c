@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "utf8.h"
+#include "wordset.h"
 
 /* Bytes kept as they are (text and single ASCII spaces, the common case)
  * pile up in a run from s[run] and are copied once; only what changes
@@ -174,12 +175,18 @@ static const char *const block_tags[] = {
     "tfoot", "th", "thead", "title", "tr", "ul", "video",
 };
 
-static int in_list(const char *const *list, size_t n, const char *s, size_t len)
+static wordset_t inline_tag_set = WORDSET(inline_tags);
+static wordset_t block_tag_set = WORDSET(block_tags);
+
+/* Tag names are ASCII and case-blind; the lists are lowercase. */
+static int in_set(wordset_t *set, const char *s, size_t len)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && strncasecmp(list[i], s, len) == 0)
-            return 1;
-    return 0;
+    char lower[WORDSET_MAX_LEN];
+    if (len > sizeof(lower))
+        return 0;                       /* longer than any listed word */
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)ascii_lower((unsigned char)s[i]);
+    return wordset_find(set, lower, len) >= 0;
 }
 
 /* At s[i] == '<': the length of a tag there, 0 if none. *block tells
@@ -195,10 +202,8 @@ static size_t tag_length(const char *s, size_t len, size_t i, int *block)
     size_t name_len = j - name;
     if (name_len == 0 || (j < len && !strchr(" \t/>", s[j])))
         return 0;
-    int is_inline = in_list(inline_tags, sizeof(inline_tags) / sizeof(*inline_tags),
-                            s + name, name_len);
-    if (!is_inline &&
-        !in_list(block_tags, sizeof(block_tags) / sizeof(*block_tags), s + name, name_len))
+    int is_inline = in_set(&inline_tag_set, s + name, name_len);
+    if (!is_inline && !in_set(&block_tag_set, s + name, name_len))
         return 0;
     while (j < len && s[j] != '>' && s[j] != '<')
         j++;
