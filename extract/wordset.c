@@ -17,7 +17,7 @@ static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
  * words compare their bytes too. */
 #define KEY_EXACT_LEN 16
 
-static void key_of(const char *s, size_t len, uint64_t key[2])
+static inline void key_of(const char *s, size_t len, uint64_t key[2])
 {
     uint64_t a = 0, b = 0;
     if (len >= 8) {
@@ -128,16 +128,20 @@ static void build(wordset_t *ws)
 }
 
 /* Builds the table once, whichever thread asks first. */
-static void ready(wordset_t *ws)
+static void build_once(wordset_t *ws)
 {
-    if (atomic_load_explicit(&ws->built, memory_order_acquire))
-        return;
     pthread_mutex_lock(&build_lock);
     if (!atomic_load_explicit(&ws->built, memory_order_relaxed)) {
         build(ws);
         atomic_store_explicit(&ws->built, 1, memory_order_release);
     }
     pthread_mutex_unlock(&build_lock);
+}
+
+static inline void ready(wordset_t *ws)
+{
+    if (!atomic_load_explicit(&ws->built, memory_order_acquire))
+        build_once(ws);
 }
 
 static void build_syllables(syllableset_t *set)
