@@ -118,6 +118,13 @@ static uint64_t fnv_bytes(uint64_t h, const unsigned char *p, size_t len)
  * the text as they are: a valid character re-encodes to its own bytes. */
 uint64_t token_lower_hash(const token_t *tok)
 {
+    /* Only Latin, Greek and Cyrillic letters have a lowercase that is
+     * another character (test_extract checks cp_lower against
+     * cp_script), and a token of another script holds none of them: no
+     * Latin letter or digit joins a Hangul word (joins above). */
+    if (tok->script != SCRIPT_LATIN && tok->script != SCRIPT_GREEK &&
+        tok->script != SCRIPT_CYRILLIC)
+        return token_hash(tok->s, tok->len);
     const unsigned char *p = (const unsigned char *)tok->s;
     uint64_t h = FNV_BASIS;
     size_t i = 0;

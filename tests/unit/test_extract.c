@@ -683,6 +683,14 @@ static void test_utf8_fast_paths(void)
                             (s == 3 && cp_is_hangul(strict));
         }
     }
+    /* token_lower_hash hashes other scripts' tokens as they are. */
+    size_t lower_outside = 0;
+    for (uint32_t cp = 0; cp <= 0x110000; cp++) {
+        script_t sc = cp_script(cp);
+        lower_outside += cp_lower(cp) != cp && sc != SCRIPT_LATIN && sc != SCRIPT_GREEK &&
+                         sc != SCRIPT_CYRILLIC;
+    }
+    CHECK(lower_outside == 0);
     for (uint32_t cp = 0; cp <= 0x110000; cp++)
         class_diffs += cp_is_letter(cp) != cp_is_letter_table(cp) ||
                        cp_script(cp) != cp_script_table(cp) ||
