@@ -49,25 +49,33 @@ static size_t home(uint64_t h)
     return (size_t)(h >> 40) & (WORDSET_SLOTS - 1);
 }
 
-/* The low six bits of the last two bytes of end[-2..-1]: for a Hangul
- * syllable, all but its lead byte's share of the code point. Most
- * strings end in a pair no word of a list ends in. */
-static size_t pair_index(const char *end)
+/* Filters before any hashing: which pairs of bytes the words of a list
+ * start and end with, 4096 bits each, indexed by the low six bits of
+ * both bytes (of a Hangul syllable's last two bytes: all but the lead
+ * byte's share of the code point; of its first two: which block of 64
+ * syllables). Most strings start or end in a pair no word does. */
+static size_t pair_index(const char *p)
 {
-    return (size_t)((unsigned char)end[-2] & 0x3F) << 6 | ((unsigned char)end[-1] & 0x3F);
+    return (size_t)((unsigned char)p[0] & 0x3F) << 6 | ((unsigned char)p[1] & 0x3F);
 }
 
-static int pair_possible(const wordset_t *ws, const char *end)
+static void pair_add(uint64_t bits[64], const char *p)
 {
-    size_t k = pair_index(end);
-    return (int)(ws->last_pairs[k / 64] >> (k % 64) & 1);
+    size_t k = pair_index(p);
+    bits[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
+static int pair_in(const uint64_t bits[64], const char *p)
+{
+    size_t k = pair_index(p);
+    return (int)(bits[k / 64] >> (k % 64) & 1);
 }
 
 /* The lookup proper, on a built table. */
 static int find(const wordset_t *ws, const char *s, size_t len)
 {
     if (len > WORDSET_MAX_LEN || !(ws->lengths >> len & 1) ||
-        (len >= 2 && !pair_possible(ws, s + len)))
+        (len >= 2 && (!pair_in(ws->last_pairs, s + len - 2) || !pair_in(ws->first_pairs, s))))
         return -1;
     uint64_t key[2];
     key_of(s, len, key);
@@ -80,13 +88,6 @@ static int find(const wordset_t *ws, const char *s, size_t len)
         k = (k + 1) & (WORDSET_SLOTS - 1);
     }
     return -1;
-}
-
-/* A bit for a word's first two bytes: a filter for prefix searches. A
- * word of one byte sets every bit (no filtering then). */
-static uint64_t pair_bit(const char *s)
-{
-    return (uint64_t)1 << (((unsigned char)s[0] * 7u + (unsigned char)s[1]) % 64);
 }
 
 static void build(wordset_t *ws)
@@ -111,12 +112,11 @@ static void build(wordset_t *ws)
         key_of(ws->words[i], n, ws->key[i]);
         ws->lengths |= (uint64_t)1 << n;
         if (n >= 2) {
-            size_t k = pair_index(ws->words[i] + n);
-            ws->last_pairs[k / 64] |= (uint64_t)1 << (k % 64);
+            pair_add(ws->last_pairs, ws->words[i] + n - 2);
+            pair_add(ws->first_pairs, ws->words[i]);
         } else {
             ws->has_one_byte = 1;
         }
-        ws->first_pairs |= n >= 2 ? pair_bit(ws->words[i]) : ~(uint64_t)0;
         /* A word listed twice keeps its first index. */
         if (find(ws, ws->words[i], n) >= 0)
             continue;
@@ -196,7 +196,7 @@ int wordset_longest_suffix(wordset_t *ws, const char *s, size_t len)
 {
     ready(ws);
     /* Every suffix of two bytes or more ends in s's last two bytes. */
-    if (len == 0 || (len >= 2 && !ws->has_one_byte && !pair_possible(ws, s + len)))
+    if (len == 0 || (len >= 2 && !ws->has_one_byte && !pair_in(ws->last_pairs, s + len - 2)))
         return -1;
     /* The lengths the list has, up to len, longest first. */
     uint64_t todo = ws->lengths & up_to(len);
@@ -215,7 +215,7 @@ int wordset_first_prefix(wordset_t *ws, const char *s, size_t len,
                          void *arg)
 {
     ready(ws);
-    if (len >= 2 && !(ws->first_pairs & pair_bit(s)))
+    if (len >= 2 && !ws->has_one_byte && !pair_in(ws->first_pairs, s))
         return -1;                      /* no word starts with these two bytes */
     int best = -1;
     uint64_t todo = ws->lengths & up_to(len);

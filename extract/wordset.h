@@ -37,14 +37,14 @@ typedef struct wordset {
     uint64_t lengths;           /* bit n set: some word is n bytes long */
     uint64_t last_pairs[64];    /* bit pair_index of each word's last two bytes */
     int has_one_byte;           /* a word of one byte: no pair filter then */
-    uint64_t first_pairs;       /* bit pair_bit(first two bytes) of each word */
+    uint64_t first_pairs[64];   /* bit pair_index of each word's first two bytes */
     uint8_t len[WORDSET_MAX_WORDS];
     uint64_t key[WORDSET_MAX_WORDS][2];   /* see key_of in wordset.c */
     uint8_t slot[WORDSET_SLOTS];   /* index + 1 into words, 0: empty */
 } wordset_t;
 
 #define WORDSET(list) \
-    { (list), sizeof(list) / sizeof((list)[0]), 0, 0, { 0 }, 0, 0, { 0 }, { { 0 } }, { 0 } }
+    { (list), sizeof(list) / sizeof((list)[0]), 0, 0, { 0 }, 0, { 0 }, { 0 }, { { 0 } }, { 0 } }
 
 /* Index of the word equal to s[0..len), or -1. */
 int wordset_find(wordset_t *ws, const char *s, size_t len);
