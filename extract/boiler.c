@@ -24,7 +24,7 @@
 /* Footer markers are only trusted on lines up to this wide. */
 #define FOOTER_LINE_WIDTH 200
 /* Line widths are exact only so far (lines.h). */
-_Static_assert(FOOTER_LINE_WIDTH < LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
+_Static_assert(FOOTER_LINE_WIDTH <= LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
 
 /* Whole-line UI words: buttons, section links, widget titles. Compared
  * after normalise(): ASCII lowercased, bullets and arrows trimmed. */

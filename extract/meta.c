@@ -13,7 +13,7 @@
 #define META_DATE_LINES 10
 
 /* Line widths are exact only so far (lines.h). */
-_Static_assert(META_LINE_WIDTH < LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
+_Static_assert(META_LINE_WIDTH <= LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
 
 void meta_free(meta_t *self)
 {

@@ -167,6 +167,12 @@ uint64_t hash_mix(uint64_t x)
 uint64_t text_hash(const void *data, size_t len)
 {
     const unsigned char *p = data;
+    if (len >= 8 && len <= 16) {         /* keyword terms: two loads, one mix */
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + len - 8, 8);
+        return hash_mix((a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ len);
+    }
     uint64_t h = hash_mix(len);
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
