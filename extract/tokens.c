@@ -24,6 +24,13 @@ int token_next(const char *s, size_t len, size_t *pos, token_t *tok)
     uint32_t cp;
     /* Skip to the first letter or digit. */
     while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {                     /* spaces and punctuation, mostly */
+            if (ascii_alnum(c))
+                break;
+            i++;
+            continue;
+        }
         size_t next = utf8_next(s, len, i, &cp);
         if (cp_is_letter(cp) || cp_is_digit(cp))
             break;
@@ -36,6 +43,12 @@ int token_next(const char *s, size_t len, size_t *pos, token_t *tok)
     size_t start = i, chars = 0;
     script_t script = SCRIPT_OTHER;
     int digits_only = 1;
+    if (utf8_hangul_at(s, len, i)) {        /* a Hangul word, most often */
+        script = SCRIPT_HANGUL;
+        digits_only = 0;
+        chars = 1;
+        i += 3;
+    }
     while (i < len) {
         if (script == SCRIPT_HANGUL && utf8_hangul_at(s, len, i)) {
             chars++;                        /* Hangul goes on a Hangul word */
