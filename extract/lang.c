@@ -215,10 +215,11 @@ const char *lang_detect(const char *text, size_t len, const char *hint)
     size_t count[SCRIPT_COUNT] = { 0 }, letters = 0;
     size_t i = 0;
     while (i < len) {
-        if (utf8_hangul_at(text, len, i)) {      /* the common case */
-            count[SCRIPT_HANGUL]++;
-            letters++;
-            i += 3;
+        size_t run = utf8_hangul_run(text, len, i);
+        if (run > i) {                            /* the common case */
+            count[SCRIPT_HANGUL] += (run - i) / 3;
+            letters += (run - i) / 3;
+            i = run;
             continue;
         }
         uint32_t cp;

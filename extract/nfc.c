@@ -74,8 +74,9 @@ static int already_nfc(const char *s, size_t len)
             i++;
             continue;
         }
-        if (utf8_hangul_at(s, len, i)) {       /* stable() says so of every one */
-            i += 3;
+        size_t run = utf8_hangul_run(s, len, i);
+        if (run > i) {                         /* stable() says so of every one */
+            i = run;
             continue;
         }
         uint32_t cp;

@@ -34,9 +34,10 @@ void text_append_collapsed(buf_t *out, const char *s, size_t len)
             i++;
             continue;
         }
-        if (utf8_hangul_at(s, len, i)) {        /* fast path: Hangul */
+        size_t word_end = utf8_hangul_run(s, len, i);
+        if (word_end > i) {                     /* fast path: Hangul */
             space = 0;
-            i += 3;
+            i = word_end;
             continue;
         }
         uint32_t cp;

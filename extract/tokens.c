@@ -50,9 +50,10 @@ int token_next(const char *s, size_t len, size_t *pos, token_t *tok)
         i += 3;
     }
     while (i < len) {
-        if (script == SCRIPT_HANGUL && utf8_hangul_at(s, len, i)) {
-            chars++;                        /* Hangul goes on a Hangul word */
-            i += 3;
+        size_t run = script == SCRIPT_HANGUL ? utf8_hangul_run(s, len, i) : i;
+        if (run > i) {
+            chars += (run - i) / 3;         /* Hangul goes on a Hangul word */
+            i = run;
             continue;
         }
         size_t next = utf8_next(s, len, i, &cp);

@@ -179,8 +179,9 @@ int utf8_is_clean(const char *s, size_t len)
             i++;
             continue;
         }
-        if (utf8_hangul_at(s, len, i)) {
-            i += 3;
+        size_t run = utf8_hangul_run(s, len, i);
+        if (run > i) {
+            i = run;
             continue;
         }
         uint32_t cp;
@@ -329,8 +330,9 @@ static size_t width_until(const char *s, size_t len, size_t max)
             w++;
             i++;
         } else if (utf8_hangul_at(s, len, i)) {
-            w += 2;
-            i += 3;
+            size_t run = utf8_hangul_run(s, len, i);
+            w += (run - i) / 3 * 2;         /* may pass max: then any value over it will do */
+            i = run;
         } else {
             uint32_t cp;
             i = utf8_next(s, len, i, &cp);

@@ -138,6 +138,15 @@ static inline int utf8_hangul_at(const char *s, size_t len, size_t i)
                         (p[2] & 0x3Fu));
 }
 
+/* The end of the run of Hangul syllables that starts at s[i] (i itself
+ * when none does): a Korean word, taken in one tight loop. */
+static inline size_t utf8_hangul_run(const char *s, size_t len, size_t i)
+{
+    while (i < len && utf8_hangul_at(s, len, i))
+        i += 3;
+    return i;
+}
+
 static inline int cp_is_digit(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
