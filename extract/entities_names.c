@@ -77,13 +77,9 @@ static inline int hangul_at(const char *s, size_t len, size_t i, size_t *next)
 /* End of the run of Hangul syllables from i, and their count. */
 static size_t hangul_run(const char *s, size_t len, size_t i, size_t *syllables)
 {
-    size_t n = 0;
-    while (i < len && utf8_hangul_at(s, len, i)) {
-        i += 3;
-        n++;
-    }
-    *syllables = n;
-    return i;
+    size_t end = utf8_hangul_run(s, len, i);
+    *syllables = (end - i) / 3;
+    return end;
 }
 
 static int starts_with(const char *s, size_t len, size_t i, const char *w)

@@ -159,19 +159,14 @@ static void build_syllables(syllableset_t *set)
     }
 }
 
-int syllableset_has(syllableset_t *set, uint32_t cp)
+void syllableset_build(syllableset_t *set)
 {
-    if (!atomic_load_explicit(&set->built, memory_order_acquire)) {
-        pthread_mutex_lock(&build_lock);
-        if (!atomic_load_explicit(&set->built, memory_order_relaxed)) {
-            build_syllables(set);
-            atomic_store_explicit(&set->built, 1, memory_order_release);
-        }
-        pthread_mutex_unlock(&build_lock);
+    pthread_mutex_lock(&build_lock);
+    if (!atomic_load_explicit(&set->built, memory_order_relaxed)) {
+        build_syllables(set);
+        atomic_store_explicit(&set->built, 1, memory_order_release);
     }
-    if (!cp_is_hangul(cp))
-        return 0;
-    return (int)(set->bits[(cp - 0xAC00) / 64] >> ((cp - 0xAC00) % 64) & 1);
+    pthread_mutex_unlock(&build_lock);
 }
 
 /* Bits 0..len set: the word lengths that fit in len bytes. */

@@ -75,6 +75,17 @@ typedef struct syllableset {
 #define SYLLABLESET(string) { (string), 0, { 0 } }
 
 /* 1 when cp is one of the set's syllables. */
-int syllableset_has(syllableset_t *set, uint32_t cp);
+static inline int syllableset_has(syllableset_t *set, uint32_t cp);
+/* Fills the bits; syllableset_has calls it the first time. */
+void syllableset_build(syllableset_t *set);
+
+static inline int syllableset_has(syllableset_t *set, uint32_t cp)
+{
+    if (!atomic_load_explicit(&set->built, memory_order_acquire))
+        syllableset_build(set);
+    if (cp < 0xAC00 || cp > 0xD7A3)
+        return 0;
+    return (int)(set->bits[(cp - 0xAC00) / 64] >> ((cp - 0xAC00) % 64) & 1);
+}
 
 #endif
