@@ -8,6 +8,7 @@
 #include "text.h"
 #include "tokens.h"
 #include "utf8.h"
+#include "wordset.h"
 
 /* A menu item is at most this wide (10 Hangul syllables, 20 letters). */
 #define MENU_ITEM_WIDTH 20
@@ -22,6 +23,8 @@
 #define DUPLICATE_MIN_WIDTH 80
 /* Footer markers are only trusted on lines up to this wide. */
 #define FOOTER_LINE_WIDTH 200
+/* Line widths are exact only so far (lines.h). */
+_Static_assert(FOOTER_LINE_WIDTH <= LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
 
 /* Whole-line UI words: buttons, section links, widget titles. Compared
  * after normalise(): ASCII lowercased, bullets and arrows trimmed. */
@@ -94,7 +97,10 @@ static int is_decoration(uint32_t cp)
            cp == 0x25B2 || cp == 0x25BA || cp == 0x2192;
 }
 
-/* The line without leading/trailing bullets and arrows, ASCII lowercased. */
+/* The line without leading/trailing bullets and arrows, ASCII lowercased.
+ * Left empty for a line no rule reads it of: too long to be a listed
+ * word (WORDSET_MAX_LEN) and wider than the widest line whose words
+ * are searched (FOOTER_LINE_WIDTH), like most paragraphs. */
 static void normalise(const line_t *l, buf_t *out)
 {
     size_t start = 0, end = l->len;
@@ -114,16 +120,19 @@ static void normalise(const line_t *l, buf_t *out)
         end = p;
     }
     buf_reset(out);
-    for (size_t i = start; i < end; i++)
-        buf_putc(out, (char)ascii_lower((unsigned char)l->text[i]));
+    if (end - start > WORDSET_MAX_LEN && l->width > FOOTER_LINE_WIDTH)
+        return;
+    buf_append(out, l->text + start, end - start);
+    for (size_t i = 0; i < out->len; i++)
+        out->data[i] = (char)ascii_lower((unsigned char)out->data[i]);
 }
 
-static int in_list(const char *const *list, size_t n, const char *s)
+static wordset_t ui_word_set = WORDSET(ui_words);
+static wordset_t trailer_word_set = WORDSET(trailer_words);
+
+static int in_set(wordset_t *set, const buf_t *s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
+    return wordset_find(set, buf_str(s), s->len) >= 0;
 }
 
 static int contains_any(const char *const *list, size_t n, const char *s)
@@ -190,11 +199,13 @@ static void mark_lines(lines_t *lines, int text_rules)
         line_t *l = &lines->v[i];
         normalise(l, &norm);
         const char *s = buf_str(&norm);
-        if ((text_rules && few_letters(l)) || in_list(ui_words, COUNT(ui_words), s) ||
-            (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
+        if ((text_rules && few_letters(l)) || in_set(&ui_word_set, &norm) ||
+            (l->width <= FOOTER_LINE_WIDTH &&
              contains_any(footer_markers, COUNT(footer_markers), s)) ||
-            meta_timestamp_line(l->text, l->len, iso, &publish) ||
-            meta_byline(l->text, l->len, NULL) || photo_caption(l))
+            (l->width <= META_LINE_WIDTH &&
+             (meta_timestamp_line(l->text, l->len, iso, &publish) ||
+              meta_byline(l->text, l->len, NULL))) ||
+            photo_caption(l))
             l->drop = 1;
     }
     buf_free(&norm);
@@ -203,7 +214,7 @@ static void mark_lines(lines_t *lines, int text_rules)
 static int menu_like(const line_t *l)
 {
     return !l->heading && !l->list_item &&
-           utf8_width(l->text, l->len) <= MENU_ITEM_WIDTH &&
+           l->width <= MENU_ITEM_WIDTH &&
            !text_has_sentence_end(l->text, l->len);
 }
 
@@ -277,10 +288,10 @@ static void cut_trailer(lines_t *lines)
         if (pos * 2 >= total) {
             normalise(l, &norm);
             const char *s = buf_str(&norm);
-            if (in_list(trailer_words, COUNT(trailer_words), s) ||
-                (utf8_width(l->text, l->len) <= TRAILER_LINE_WIDTH &&
+            if (in_set(&trailer_word_set, &norm) ||
+                (l->width <= TRAILER_LINE_WIDTH &&
                  starts_with_any(trailer_words, COUNT(trailer_words), s)) ||
-                (utf8_width(l->text, l->len) <= FOOTER_LINE_WIDTH &&
+                (l->width <= FOOTER_LINE_WIDTH &&
                  contains_any(copyright_markers, COUNT(copyright_markers), s))) {
                 for (size_t k = i; k < lines->n; k++)
                     lines->v[k].drop = 1;
@@ -316,8 +327,8 @@ static void mark_duplicates(lines_t *lines)
     size_t n = 0;
     for (size_t i = 0; i < lines->n; i++) {
         const line_t *l = &lines->v[i];
-        if (!l->drop && !l->heading && utf8_width(l->text, l->len) >= DUPLICATE_MIN_WIDTH)
-            keys[n++] = (line_key_t){ token_hash(l->text, l->len), i };
+        if (!l->drop && !l->heading && l->width >= DUPLICATE_MIN_WIDTH)
+            keys[n++] = (line_key_t){ text_hash(l->text, l->len), i };
     }
     qsort(keys, n, sizeof(line_key_t), by_hash_then_index);
     for (size_t k = 1; k < n; k++) {
@@ -354,7 +365,7 @@ static void drop_orphan_headings(lines_t *lines)
         line_t *l = &lines->v[i];
         if (l->drop)
             continue;
-        if (l->heading && utf8_width(l->text, l->len) <= ORPHAN_HEADING_WIDTH &&
+        if (l->heading && l->width <= ORPHAN_HEADING_WIDTH &&
             (next_heading == -1 || (next_heading > 0 && next_heading <= l->heading)))
             l->drop = 1;
         else

@@ -52,6 +52,8 @@ static const char *utf16_without_bom(const uint8_t *data, size_t len)
 {
     size_t n = len < CHARSET_SNIFF_BYTES ? len : CHARSET_SNIFF_BYTES;
     n &= ~(size_t)1;
+    if (!memchr(data, 0, n))
+        return NULL;                            /* the common case, at once */
     size_t even = 0, odd = 0;
     for (size_t i = 0; i < n; i += 2) {
         even += data[i] == 0;
@@ -77,15 +79,17 @@ int charset_is_binary(const uint8_t *data, size_t len)
         return 0;
     size_t suspicious = 0;
     for (size_t i = 0; i < len; i++) {
-        /* Eight bytes none of which has its low seven bits below 0x20
-         * or all set (0x7F, 0xFF): nothing to count, skip. With every
-         * high bit forced on, no subtraction borrows across bytes. */
+        /* Eight bytes each of which is 0x80 or above, or has its low
+         * seven bits neither below 0x20 nor all set: nothing to count,
+         * skip. With every high bit forced on, no subtraction borrows
+         * across bytes. */
         if (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, data + i, 8);
             const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
             uint64_t x = w ^ (ones * 0x7F);
-            if ((((w | highs) - ones * 0x20) & ((x | highs) - ones) & highs) == highs) {
+            uint64_t printable = ((w | highs) - ones * 0x20) & ((x | highs) - ones);
+            if (((printable | w) & highs) == highs) {
                 i += 7;
                 continue;
             }
@@ -349,6 +353,15 @@ static const char *decode(const uint8_t *data, size_t len, buf_t *out)
 char *charset_to_utf8(const uint8_t *data, size_t len, size_t *out_len,
                       const char **charset)
 {
+    /* Most documents are clean UTF-8 already: no byte-order mark, and
+     * nothing utf8_sanitize would change. decode() takes such bytes as
+     * they are, so one check and one copy do all of it. */
+    if (!bom_of(data, len) && utf8_is_clean((const char *)data, len)) {
+        *out_len = len;
+        if (charset)
+            *charset = "UTF-8";
+        return xstrndup((const char *)data, len);
+    }
     buf_t raw = BUF_INIT, clean = BUF_INIT;
     const char *name = decode(data, len, &raw);
     /* One sanitising pass whatever the route: this is where "valid UTF-8,

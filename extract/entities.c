@@ -8,6 +8,7 @@
  * tail ("386" of "4386") is never read as a number of its own. */
 #include "entities.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -64,8 +65,12 @@ static const char follower_syllables[] =
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Asked of every word list after every number: the first byte rules
+ * out nearly every entry before the rest is compared. */
 static int starts_with(const char *s, size_t len, size_t i, const char *word)
 {
+    if (i >= len || s[i] != word[0])
+        return 0;
     size_t n = strlen(word);
     return len - i >= n && memcmp(s + i, word, n) == 0;
 }
@@ -100,6 +105,8 @@ static size_t scale_after(const char *s, size_t len, size_t k, double *value)
         size_t j = k;
         if (scales[n].spaced && j < len && s[j] == ' ')
             j++;
+        if (j >= len || ascii_lower((unsigned char)s[j]) != scales[n].word[0])
+            continue;                       /* scale words are lowercase */
         size_t w = strlen(scales[n].word);
         if (len - j >= w && strncasecmp(s + j, scales[n].word, w) == 0 &&
             !letter_at(s, len, j + w)) {
@@ -116,8 +123,10 @@ static size_t currency_after(const char *s, size_t len, size_t k, const char **c
     size_t j = k < len && s[k] == ' ' ? k + 1 : k;
     for (size_t n = 0; n < COUNT(korean_units); n++) {
         const char *w = korean_units[n].word;
+        if (!starts_with(s, len, j, w))
+            continue;
         size_t end = j + strlen(w);
-        if (starts_with(s, len, j, w) && (strlen(w) > 3 || follower_ok(s, len, end))) {
+        if (strlen(w) > 3 || follower_ok(s, len, end)) {
             *code = korean_units[n].code;
             return end;
         }
@@ -126,8 +135,10 @@ static size_t currency_after(const char *s, size_t len, size_t k, const char **c
         return 0;                  /* English words come after a space */
     for (size_t n = 0; n < COUNT(english_units); n++) {
         const char *w = english_units[n].word;
+        if (!starts_with(s, len, j, w))
+            continue;
         size_t end = j + strlen(w);
-        if (starts_with(s, len, j, w) && !letter_at(s, len, end)) {
+        if (!letter_at(s, len, end)) {
             *code = english_units[n].code;
             return end;
         }
@@ -146,14 +157,56 @@ static size_t percent_after(const char *s, size_t len, size_t k)
     return 0;
 }
 
-/* Tried at every position of the text: most bytes cannot start any
- * prefix, and one comparison says so. */
-static int may_start_prefix(char c)
+/* Amounts are tried at every character of the text, and most cannot
+ * start one. An amount starts with a digit, a prefix ("$", "USD") or
+ * 십/백/천; a byte table marks the digits and the prefixes' first bytes.
+ * A numeral starts a number only after a character that is no letter
+ * (number_start), so only the first syllable of a run of Hangul can:
+ * the rest of the run is passed over. Filled once (add_amounts), read
+ * only after. */
+static unsigned char prefix_first_byte[256];
+static unsigned char amount_first_byte[256];
+static const char *numerals[4];
+static size_t numeral_count;
+static pthread_once_t first_bytes_once = PTHREAD_ONCE_INIT;
+
+static void fill_first_bytes(void)
 {
     for (size_t n = 0; n < COUNT(prefixes); n++)
-        if (prefixes[n].word[0] == c)
+        prefix_first_byte[(unsigned char)prefixes[n].word[0]] = 1;
+    for (int c = 0; c < 256; c++)
+        amount_first_byte[c] = prefix_first_byte[c] || ascii_digit(c);
+    numeral_count = korean_number_start_syllables(numerals, COUNT(numerals));
+}
+
+static int numeral_at(const char *s, size_t len, size_t i)
+{
+    for (size_t k = 0; k < numeral_count; k++)
+        if (len - i >= 3 && memcmp(s + i, numerals[k], 3) == 0)
             return 1;
     return 0;
+}
+
+/* The next place at or after i where an amount may start, or len. */
+static size_t next_amount_start(const char *s, size_t len, size_t i)
+{
+    while (i < len && !amount_first_byte[(unsigned char)s[i]]) {
+        if (!utf8_hangul_at(s, len, i)) {
+            i++;                        /* never into a character: the */
+            continue;                   /* table holds no continuation byte */
+        }
+        if (numeral_at(s, len, i))
+            break;
+        do
+            i += 3;
+        while (i < len && utf8_hangul_at(s, len, i));
+    }
+    return i;
+}
+
+static int may_start_prefix(char c)
+{
+    return prefix_first_byte[(unsigned char)c];
 }
 
 /* "$3 million", "USD 5 billion", "€20m" at s[i]. */
@@ -209,8 +262,13 @@ static void add(entity_list_t *list, const char *type, size_t start, size_t end,
 /* Money and percentages, appended to list in text order. */
 static void add_amounts(entity_list_t *list, const char *s, size_t len)
 {
+    pthread_once(&first_bytes_once, fill_first_bytes);
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
+        i = next_amount_start(s, len, i);
+        if (i >= len)
+            break;
+        uint32_t cp;
         double value = 0.0;
         const char *code = NULL;
         size_t end;
@@ -220,7 +278,8 @@ static void add_amounts(entity_list_t *list, const char *s, size_t len)
             i = end;
             continue;
         }
-        size_t num = number_start(s, len, i) ? korean_number_parse(s + i, len - i, &value) : 0;
+        size_t num = korean_number_may_start(s + i, len - i) && number_start(s, len, i)
+                         ? korean_number_parse(s + i, len - i, &value) : 0;
         if (num > 0) {
             size_t k = i + num;
             double scaled = value;
@@ -235,7 +294,6 @@ static void add_amounts(entity_list_t *list, const char *s, size_t len)
             i = end;
             continue;
         }
-        uint32_t cp;
         i = utf8_next(s, len, i, &cp);
     }
 }

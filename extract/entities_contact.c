@@ -6,6 +6,7 @@
  * skips the scan past its span. */
 #include "entities_contact.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -162,14 +163,51 @@ static int may_start_date(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* Only these bytes can start a URL, an address, a phone number or a
+ * date; the scan passes over all others (every byte of a non-ASCII
+ * character among them) one byte at a time. */
+static int may_start(unsigned char c)
+{
+    return ascii_alnum(c) || c == '+' || c == '(';
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/* The next byte at or after i that may start something, or len. All
+ * such bytes are ASCII from '(' up: eight bytes at a time are passed
+ * over while none is (Korean text: syllables and spaces). */
+static size_t next_start(const char *s, size_t len, size_t i)
+{
+    for (;;) {
+        for (; i + 8 <= len; i += 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            /* Per byte, low seven bits plus 0x58 carry into the high bit
+             * from '(' up; a set high bit of w itself means non-ASCII. */
+            uint64_t x = w & (ONES * 0x7F);
+            if ((x + ONES * (0x80 - '(')) & ~w & HIGHS)
+                break;
+        }
+        size_t stop = i + 8 < len ? i + 8 : len;
+        while (i < stop && !may_start((unsigned char)s[i]))
+            i++;
+        if (i < stop || stop == len)
+            return i;
+    }
+}
+
 void entities_contact(entity_list_t *list, const char *s, size_t len)
 {
     char iso[DATE_MAX];
     size_t i = 0;
     while (i < len && list->n < ENTITY_LIST_MAX) {
+        i = next_start(s, len, i);
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         size_t end = 0;
-        if (c < 0x80 && (ascii_alnum(c) || c == '+' || c == '(') && word_start(s, i)) {
+        if (word_start(s, i)) {
             if ((end = url_at(s, len, i)) > 0) {
                 entity_list_add(list, "url", i, end, 0, 0, NULL, NULL);
             } else if ((end = email_at(s, len, i)) > 0) {
@@ -184,11 +222,6 @@ void entities_contact(entity_list_t *list, const char *s, size_t len)
                 entity_list_add(list, "date", i, end, 0, 0, iso, NULL);
             }
         }
-        if (end > i) {
-            i = end;
-            continue;
-        }
-        uint32_t cp;
-        i = utf8_next(s, len, i, &cp);
+        i = end > i ? end : i + 1;
     }
 }

@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "utf8.h"
+#include "wordset.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define NAME_MAX_BYTES 96
@@ -64,25 +65,21 @@ static void add_person(names_t *n, size_t start, size_t end, const char *title, 
     add_first(n, "person", start, end);
 }
 
-static int hangul_at(const char *s, size_t len, size_t i, size_t *next)
+/* A Hangul syllable at s[i]: 1, and *next just after it. */
+static inline int hangul_at(const char *s, size_t len, size_t i, size_t *next)
 {
-    if (i >= len)
+    if (i >= len || !utf8_hangul_at(s, len, i))
         return 0;
-    uint32_t cp;
-    *next = utf8_next(s, len, i, &cp);
-    return cp_is_hangul(cp);
+    *next = i + 3;
+    return 1;
 }
 
 /* End of the run of Hangul syllables from i, and their count. */
 static size_t hangul_run(const char *s, size_t len, size_t i, size_t *syllables)
 {
-    size_t next, n = 0;
-    while (hangul_at(s, len, i, &next)) {
-        i = next;
-        n++;
-    }
-    *syllables = n;
-    return i;
+    size_t end = utf8_hangul_run(s, len, i);
+    *syllables = (end - i) / 3;
+    return end;
 }
 
 static int starts_with(const char *s, size_t len, size_t i, const char *w)
@@ -110,6 +107,50 @@ static size_t cap_word(const char *s, size_t len, size_t i)
                         ascii_alpha((unsigned char)s[k + 1]))))
         k++;
     return k;
+}
+
+/* ---- scanning ------------------------------------------------------
+ * English names, organisations and quotes start at bytes that Korean
+ * text has few of: the scans skip eight bytes at a time while none of
+ * them can start anything, then look byte by byte. */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/* The next ASCII capital at or after i, or len. */
+static size_t next_capital(const char *s, size_t len, size_t i)
+{
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* Per byte, on its low seven bits (no carry leaves a byte): the
+         * high bit of x + (0x80 - c) is set when the byte is >= c. */
+        uint64_t x = w & (ONES * 0x7F);
+        uint64_t at_least_a = x + ONES * (0x80 - 'A');
+        uint64_t past_z = x + ONES * (0x80 - 'Z' - 1);
+        if (at_least_a & ~past_z & ~w & HIGHS)
+            break;
+    }
+    while (i < len && !ascii_upper((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* The next '"' or 0xE2 (the lead byte of “) at or after i, or len. */
+static size_t next_quote_mark(const char *s, size_t len, size_t i)
+{
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t q = w ^ (ONES * '"'), e = w ^ (ONES * 0xE2);
+        /* A zero byte in q or e sets its high bit here (and may set
+         * some above it: only a reason to look closer). */
+        if ((((q - ONES) & ~q) | ((e - ONES) & ~e)) & HIGHS)
+            break;
+    }
+    while (i < len && s[i] != '"' && (unsigned char)s[i] != 0xE2)
+        i++;
+    return i;
 }
 
 static int prev_is_word(const char *s, size_t i)
@@ -145,31 +186,40 @@ static const char *const not_names[] = {
     "여당", "야당", "당대", "지역", "주요", "전국", "국내", "해외", "현지", "방한",
 };
 
+static wordset_t title_set = WORDSET(korean_titles);
+static wordset_t not_name_set = WORDSET(not_names);
+
+static syllableset_t surname_set = SYLLABLESET(surnames);
+
+/* The syllable at s[i..next) is a common surname. */
 static int is_surname(const char *s, size_t i, size_t next)
 {
-    for (size_t k = 0; k + 3 <= sizeof(surnames) - 1; k += 3)
-        if (next - i == 3 && memcmp(s + i, surnames + k, 3) == 0)
-            return 1;
-    return 0;
+    uint32_t cp;
+    return utf8_next(s, next, i, &cp) == next && syllableset_has(&surname_set, cp);
 }
 
 /* Particles a title may carry ("대통령은", "기자="): anything else
  * after it makes another word ("대표적", "대통령실"). */
 static const char title_particles[] = "은는이가의을를과와도로에께님";
 
+/* What may follow a title of word_len bytes at the start of s. */
+static int title_ends(const char *s, size_t len, size_t word_len, void *unused)
+{
+    (void)unused;
+    size_t next;
+    if (!hangul_at(s, len, word_len, &next))
+        return 1;
+    for (size_t k = 0; k + 3 <= sizeof(title_particles) - 1; k += 3)
+        if (memcmp(s + word_len, title_particles + k, 3) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first title of the list that starts at s[i] and ends there. */
 static const char *title_at(const char *s, size_t len, size_t i)
 {
-    for (size_t t = 0; t < COUNT(korean_titles); t++) {
-        if (!starts_with(s, len, i, korean_titles[t]))
-            continue;
-        size_t end = i + strlen(korean_titles[t]), next;
-        if (!hangul_at(s, len, end, &next))
-            return korean_titles[t];
-        for (size_t k = 0; k + 3 <= sizeof(title_particles) - 1; k += 3)
-            if (memcmp(s + end, title_particles + k, 3) == 0)
-                return korean_titles[t];
-    }
-    return NULL;
+    int t = wordset_first_prefix(&title_set, s + i, len - i, title_ends, NULL);
+    return t >= 0 ? korean_titles[t] : NULL;
 }
 
 static void korean_people(names_t *n)
@@ -177,24 +227,30 @@ static void korean_people(names_t *n)
     const char *s = n->s;
     size_t len = n->len, i = 0;
     while (i < len) {
-        size_t next;
-        if (!hangul_at(s, len, i, &next) || prev_is_word(s, i)) {
+        if ((unsigned char)s[i] < 0x80) {      /* no name starts at ASCII */
+            i++;
+            continue;
+        }
+        if (!utf8_hangul_at(s, len, i) || prev_is_word(s, i)) {
             uint32_t cp;
             i = utf8_next(s, len, i, &cp);
             continue;
         }
+        size_t next = i + 3;
         size_t syllables, end = hangul_run(s, len, i, &syllables);
-        const char *title = end + 1 < len && s[end] == ' ' ? title_at(s, len, end + 1) : NULL;
-        int listed = 0;
-        for (size_t k = 0; k < COUNT(not_names) && !listed; k++)
-            listed = strlen(not_names[k]) == end - i && memcmp(s + i, not_names[k], end - i) == 0;
-        if (title && syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && !listed)
-            add_person(n, i, end, title, strlen(title));
-        /* A title before the name, in an aside: "(장관 한성숙, 이하 ...)". */
-        const char *own = title_at(s, len, i);
+        /* A name before a title: "박기석 기자". The cheap tests first. */
+        if (syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && end + 1 < len &&
+            s[end] == ' ') {
+            const char *title = title_at(s, len, end + 1);
+            if (title && wordset_find(&not_name_set, s + i, end - i) < 0)
+                add_person(n, i, end, title, strlen(title));
+        }
+        /* A title before the name, in an aside: "(장관 한성숙, 이하 ...)".
+         * The word must be a title and nothing more. */
         size_t after = end + 1, name_next, name_syllables;
-        if (own && end - i == strlen(own) && after < len && s[end] == ' ' &&
-            hangul_at(s, len, after, &name_next)) {
+        const char *own = after < len && s[end] == ' ' && wordset_find(&title_set, s + i, end - i) >= 0
+                              ? title_at(s, len, i) : NULL;
+        if (own && end - i == strlen(own) && hangul_at(s, len, after, &name_next)) {
             size_t name_end = hangul_run(s, len, after, &name_syllables);
             if (name_syllables >= 2 && name_syllables <= 4 && is_surname(s, after, name_next) &&
                 name_end < len && (s[name_end] == ',' || s[name_end] == ')'))
@@ -232,12 +288,12 @@ static const char *const english_org_words[] = {
     "Society", "College", "School", "Hospital", "Laboratory", "Labs", "Academy", "Agence",
 };
 
-static int listed(const char *const *list, size_t n, const char *s, size_t len)
+static wordset_t not_org_set = WORDSET(not_orgs);
+static wordset_t org_word_set = WORDSET(english_org_words);
+
+static int listed(wordset_t *set, const char *s, size_t len)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-            return 1;
-    return 0;
+    return wordset_find(set, s, len) >= 0;
 }
 
 /* ---- English people ------------------------------------------------ */
@@ -278,6 +334,8 @@ static const char *const not_first_names[] = {
     "Officials", "Police", "Experts", "Analysts", "Critics",
 };
 
+static wordset_t not_first_name_set = WORDSET(not_first_names);
+
 static int plausible_name(const char *s, size_t start, size_t end)
 {
     size_t i = start;
@@ -285,8 +343,8 @@ static int plausible_name(const char *s, size_t start, size_t end)
         size_t w = i;
         while (w < end && s[w] != ' ')
             w++;
-        if ((i == start && listed(not_first_names, COUNT(not_first_names), s + i, w - i)) ||
-            listed(english_org_words, COUNT(english_org_words), s + i, w - i))
+        if ((i == start && listed(&not_first_name_set, s + i, w - i)) ||
+            listed(&org_word_set, s + i, w - i))
             return 0;
         i = w + 1;
     }
@@ -297,13 +355,15 @@ static void english_people(names_t *n)
 {
     const char *s = n->s;
     size_t len = n->len;
-    for (size_t i = 0; i < len; i++) {
-        if (!ascii_upper((unsigned char)s[i]) || prev_is_word(s, i))
+    for (size_t i = 0; (i = next_capital(s, len, i)) < len; i++) {
+        if (prev_is_word(s, i))
             continue;
         for (size_t t = 0; t < COUNT(english_titles); t++) {
             const char *title = english_titles[t];
+            if (!starts_with(s, len, i, title))
+                continue;
             size_t k = i + strlen(title);
-            if (!starts_with(s, len, i, title) || k + 1 >= len || s[k] != ' ')
+            if (k + 1 >= len || s[k] != ' ')
                 continue;
             size_t end = cap_name(s, len, k + 1, 3);
             if (end) {
@@ -383,7 +443,7 @@ static size_t english_org(const char *s, size_t len, size_t i)
         size_t a = w ? w : acronym_at(s, len, k);
         if (!a)
             break;
-        org |= listed(english_org_words, COUNT(english_org_words), s + k, a - k);
+        org |= listed(&org_word_set, s + k, a - k);
         end = a;
         words++;
         k = a;
@@ -422,8 +482,8 @@ static void organisations(names_t *n)
 {
     const char *s = n->s;
     size_t len = n->len;
-    for (size_t i = 0; i < len; i++) {
-        if (!ascii_upper((unsigned char)s[i]) || (i > 0 && ascii_alnum((unsigned char)s[i - 1])))
+    for (size_t i = 0; (i = next_capital(s, len, i)) < len; i++) {
+        if (i > 0 && ascii_alnum((unsigned char)s[i - 1]))
             continue;
         size_t end = prev_is_word(s, i) ? 0 : english_org_at(n, i);
         if (end) {
@@ -438,7 +498,7 @@ static void organisations(names_t *n)
         size_t korean = defined ? korean_org_before(s, i - 1) : i - 1;
         if (defined && korean < i - 1)
             add_first(n, "org", korean, i - 1);
-        if (end - i >= 3 && !listed(not_orgs, COUNT(not_orgs), s + i, end - i))
+        if (end - i >= 3 && !listed(&not_org_set, s + i, end - i))
             add_first(n, "org", i, end);
         i = end;
     }
@@ -477,12 +537,16 @@ static const mention_t *speaker_of(const names_t *n, size_t open, size_t close)
         size_t t = strlen(m->title);
         if (m->end > open || !t || (unsigned char)m->title[0] < 0x80)
             continue;
-        for (size_t k = from; k + t <= open; k++)
-            if (memcmp(s + k, m->title, t) == 0 && k >= from + 4 && s[k - 1] == ' ' &&
+        /* Each place the title stands in the sentence, in order. */
+        for (const char *hit = memmem(s + from, open - from, m->title, t); hit;
+             hit = memmem(hit + 1, (size_t)(s + open - hit - 1), m->title, t)) {
+            size_t k = (size_t)(hit - s);
+            if (k >= from + 4 && s[k - 1] == ' ' &&
                 (starts_with(s, k, k - 4, "이") || starts_with(s, k, k - 4, "그") ||
                  starts_with(s, k, k - 4, "동")) &&
                 (k - 4 == from || s[k - 5] == ' ' || s[k - 5] == '\n'))
                 return m;
+        }
     }
     return NULL;
 }
@@ -492,7 +556,7 @@ static void quotes(names_t *n)
     const char *s = n->s;
     size_t len = n->len;
     buf_t speaker = BUF_INIT;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; (i = next_quote_mark(s, len, i)) < len; i++) {
         const char *close_mark;
         size_t open_len;
         if (s[i] == '"') {
@@ -534,7 +598,7 @@ static int by_position(const void *a, const void *b)
 
 void entities_names(entity_list_t *list, const char *s, size_t len)
 {
-    names_t n = { s, len, list, xcalloc(MENTIONS_MAX, sizeof(mention_t)), 0 };
+    names_t n = { s, len, list, xmalloc(MENTIONS_MAX * sizeof(mention_t)), 0 };
     korean_people(&n);
     english_people(&n);
     /* Speakers are looked for by position. */

@@ -23,6 +23,7 @@
 #include "nfc.h"
 #include "simhash.h"
 #include "text.h"
+#include "tokens.h"
 
 /* An HTML page names itself near its start. PHP warnings or a stray
  * <script> may come first, so the markers are looked for further in
@@ -172,8 +173,11 @@ static record_t *extract_bytes(const char *source, const uint8_t *data, size_t l
     rec->body = text;
     rec->lang = xstrdup(lang_detect(rec->body, body_len, meta.lang));
     free(meta.lang);
-    keywords_add(rec, rec->title, rec->body, body_len);
-    rec->simhash = simhash_of(rec->body, body_len);
+    tokens_t tokens = TOKENS_INIT;          /* split once, read twice */
+    tokens_split(rec->body, body_len, &tokens);
+    keywords_add_tokens(rec, rec->title, rec->body, &tokens);
+    rec->simhash = simhash_of_tokens(&tokens, rec->body, body_len);
+    tokens_free(&tokens);
     entities_add(rec, rec->body, body_len);
     return rec;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "wordset.h"
 
 /* Longer than this is a URL, a hash or glued garbage, not a keyword. */
 #define TERM_MAX_BYTES 60
@@ -53,48 +54,30 @@ static const char *const korean_stopwords[] = {
     "등이", "함께", "이에", "그간", "향후", "당시", "모두", "다시",
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Both run for every token against lists of dozens of words: comparing
- * one byte first skips the memcmp call for nearly all of them. */
-static int ends_with(const char *s, size_t len, const char *suffix, size_t n)
-{
-    return len >= n && n > 0 && s[len - 1] == suffix[n - 1]
-        && memcmp(s + len - n, suffix, n) == 0;
-}
-
-static int in_list(const char *const *list, size_t n, const char *s, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (len > 0 && list[i][0] == s[0] && strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-            return 1;
-    return 0;
-}
+static wordset_t particle_set = WORDSET(particles);
+static wordset_t particle_like_set = WORDSET(particle_like_endings);
+static wordset_t predicate_set = WORDSET(predicate_endings);
+static wordset_t stopword_set = WORDSET(korean_stopwords);
 
 /* Strips one particle, then a plural 들, keeping a stem of at least two
  * syllables (Hangul syllables are 3 bytes in UTF-8, so 6 bytes). Returns
  * the new length. */
 static size_t korean_stem(const char *s, size_t len)
 {
-    int keep_ending = 0;
-    for (size_t k = 0; k < COUNT(particle_like_endings); k++)
-        keep_ending |= ends_with(s, len, particle_like_endings[k],
-                                 strlen(particle_like_endings[k]));
     /* The longest matching particle decides. A one-syllable stem before
      * it is a bound or one-syllable noun (것으로, 시는): no keyword at
      * all; unless the "particle" is a syllable that often ends a word
      * (국가, 평가, 회의, 효과), in which case the word stays whole. */
-    for (size_t k = 0; k < COUNT(particles) && !keep_ending; k++) {
-        size_t n = strlen(particles[k]);
-        if (ends_with(s, len, particles[k], n)) {
-            if (len - n >= 6)
-                len -= n;
-            else if (n > 3 || !strstr(word_final_syllables, particles[k]))
-                return 0;
-            break;
-        }
+    int keep_ending = wordset_longest_suffix(&particle_like_set, s, len) >= 0;
+    int k = keep_ending ? -1 : wordset_longest_suffix(&particle_set, s, len);
+    if (k >= 0) {
+        size_t n = wordset_len(&particle_set, k);
+        if (len - n >= 6)
+            len -= n;
+        else if (n > 3 || !strstr(word_final_syllables, particles[k]))
+            return 0;
     }
-    if (ends_with(s, len, "들", 3) && len - 3 >= 6)
+    if (len >= 9 && memcmp(s + len - 3, "들", 3) == 0)
         len -= 3;
     return len;
 }
@@ -105,11 +88,10 @@ int keyword_term(const token_t *tok, buf_t *out)
     if (tok->script == SCRIPT_OTHER || tok->len > TERM_MAX_BYTES)
         return 0;                                   /* numbers, symbols */
     if (tok->script == SCRIPT_HANGUL) {
-        for (size_t k = 0; k < COUNT(predicate_endings) && tok->len >= 9; k++)
-            if (ends_with(tok->s, tok->len, predicate_endings[k], strlen(predicate_endings[k])))
-                return 0;
+        if (tok->len >= 9 && wordset_longest_suffix(&predicate_set, tok->s, tok->len) >= 0)
+            return 0;
         size_t n = korean_stem(tok->s, tok->len);
-        if (n < 6 || in_list(korean_stopwords, COUNT(korean_stopwords), tok->s, n))
+        if (n < 6 || wordset_find(&stopword_set, tok->s, n) >= 0)
             return 0;
         buf_append(out, tok->s, n);
         return 1;
@@ -122,27 +104,50 @@ int keyword_term(const token_t *tok, buf_t *out)
 
 /* ---- counting ------------------------------------------------------ */
 
+/* Terms are kept in order of first appearance (their index is that
+ * order); a small open-addressing index of 32-bit slots finds them. Their
+ * bytes live in one names buffer, each followed by a NUL. */
 typedef struct term {
-    char *s;            /* NULL: empty slot */
+    size_t name;        /* offset in names */
     size_t len;
     uint64_t hash;
     size_t count;
-    size_t first;       /* order of first appearance */
     int in_title;
 } term_t;
 
 typedef struct table {
-    term_t *slots;
-    size_t cap, n;
+    uint32_t *slots;    /* index + 1 into terms; 0: empty */
+    size_t cap;         /* slots, a power of two */
+    term_t *terms;
+    size_t n, room;
+    buf_t names;
 } table_t;
 
-static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
+/* Sized for expected terms at most (fewer than the tokens), under 70%
+ * load: a body never makes the index grow. */
+static void table_init(table_t *t, size_t expected)
+{
+    size_t cap = 64;
+    while (cap * 7 < (expected + 1) * 10)
+        cap *= 2;
+    *t = (table_t){ xcalloc(cap, sizeof(uint32_t)), cap, NULL, 0, 0, BUF_INIT };
+}
+
+static void table_free(table_t *t)
+{
+    free(t->slots);
+    free(t->terms);
+    buf_free(&t->names);
+}
+
+/* The slot that holds the term, or the empty slot where it belongs. */
+static uint32_t *table_slot(table_t *t, const char *s, size_t len, uint64_t hash)
 {
     size_t i = (size_t)hash & (t->cap - 1);
-    while (t->slots[i].s) {
-        term_t *e = &t->slots[i];
-        if (e->hash == hash && e->len == len && memcmp(e->s, s, len) == 0)
-            return e;
+    while (t->slots[i]) {
+        const term_t *e = &t->terms[t->slots[i] - 1];
+        if (e->hash == hash && e->len == len && memcmp(t->names.data + e->name, s, len) == 0)
+            break;
         i = (i + 1) & (t->cap - 1);
     }
     return &t->slots[i];
@@ -150,36 +155,41 @@ static term_t *table_find(table_t *t, const char *s, size_t len, uint64_t hash)
 
 static void table_grow(table_t *t)
 {
-    table_t bigger = { xcalloc(t->cap * 2, sizeof(term_t)), t->cap * 2, t->n };
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].s)
-            *table_find(&bigger, t->slots[i].s, t->slots[i].len, t->slots[i].hash) =
-                t->slots[i];
     free(t->slots);
-    *t = bigger;
+    t->cap *= 2;
+    t->slots = xcalloc(t->cap, sizeof(uint32_t));
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = (size_t)t->terms[k].hash & (t->cap - 1);
+        while (t->slots[i])
+            i = (i + 1) & (t->cap - 1);
+        t->slots[i] = (uint32_t)(k + 1);
+    }
 }
 
 static term_t *table_get(table_t *t, const char *s, size_t len)
 {
     if ((t->n + 1) * 10 > t->cap * 7)            /* keep load under 70% */
         table_grow(t);
-    uint64_t hash = token_hash(s, len);
-    term_t *e = table_find(t, s, len, hash);
-    if (!e->s) {
-        e->s = xstrndup(s, len);
-        e->len = len;
-        e->hash = hash;
-        e->first = t->n++;
+    uint64_t hash = text_hash(s, len);
+    uint32_t *slot = table_slot(t, s, len, hash);
+    if (!*slot) {
+        if (t->n == t->room) {
+            t->room = t->room ? t->room * 2 : 64;
+            t->terms = xrealloc(t->terms, t->room * sizeof(term_t));
+        }
+        t->terms[t->n] = (term_t){ t->names.len, len, hash, 0, 0 };
+        buf_append(&t->names, s, len);
+        buf_putc(&t->names, '\0');
+        *slot = (uint32_t)++t->n;
     }
-    return e;
+    return &t->terms[*slot - 1];
 }
 
-static void count_terms(table_t *t, const char *text, size_t len, int title)
+static void count_terms(table_t *t, const char *text, const tokens_t *tokens, int title)
 {
-    size_t pos = 0;
-    token_t tok;
     buf_t term = BUF_INIT;
-    while (token_next(text, len, &pos, &tok)) {
+    for (size_t k = 0; k < tokens->n; k++) {
+        token_t tok = tokens->v[k];
         /* Hangul right after digits is a counter or unit: 15분, 3일, 억원. */
         if (tok.script == SCRIPT_HANGUL && tok.s > text &&
             ascii_digit((unsigned char)tok.s[-1]))
@@ -200,31 +210,55 @@ static size_t score(const term_t *e)
     return e->count + (e->in_title ? (e->count > TITLE_BONUS ? e->count : TITLE_BONUS) : 0);
 }
 
-static int by_score(const void *a, const void *b)
+/* Ranking: higher score first, then the term seen first (the lower
+ * index). No two terms tie, so the best KEYWORDS_MAX are one list. */
+static int better(const table_t *t, size_t x, size_t y)
 {
-    const term_t *x = *(term_t *const *)a, *y = *(term_t *const *)b;
-    size_t sx = score(x), sy = score(y);
-    if (sx != sy)
-        return sx > sy ? -1 : 1;
-    return x->first < y->first ? -1 : (x->first > y->first);
+    size_t sx = score(&t->terms[x]), sy = score(&t->terms[y]);
+    return sx != sy ? sx > sy : x < y;
+}
+
+/* The best KEYWORDS_MAX terms, best first, into best; returns how many.
+ * One pass with a short insertion list instead of sorting every term. */
+static size_t top_terms(const table_t *t, size_t best[KEYWORDS_MAX])
+{
+    size_t n = 0;
+    for (size_t e = 0; e < t->n; e++) {
+        if (n == KEYWORDS_MAX && !better(t, e, best[n - 1]))
+            continue;
+        size_t k = n < KEYWORDS_MAX ? n++ : n - 1;   /* the last place is free or goes */
+        while (k > 0 && better(t, e, best[k - 1])) {
+            best[k] = best[k - 1];
+            k--;
+        }
+        best[k] = e;
+    }
+    return n;
 }
 
 void keywords_add(record_t *rec, const char *title, const char *body, size_t len)
 {
-    table_t t = { xcalloc(64, sizeof(term_t)), 64, 0 };
-    count_terms(&t, body, len, 0);
-    if (title)
-        count_terms(&t, title, strlen(title), 1);
-    term_t **order = xmalloc(t.n * sizeof(term_t *));
-    size_t n = 0;
-    for (size_t i = 0; i < t.cap; i++)
-        if (t.slots[i].s)
-            order[n++] = &t.slots[i];
-    qsort(order, n, sizeof(term_t *), by_score);
-    for (size_t i = 0; i < n && i < KEYWORDS_MAX; i++)
-        record_add_keyword(rec, order[i]->s);
-    for (size_t i = 0; i < t.cap; i++)
-        free(t.slots[i].s);
-    free(t.slots);
-    free(order);
+    tokens_t tokens = TOKENS_INIT;
+    tokens_split(body, len, &tokens);
+    keywords_add_tokens(rec, title, body, &tokens);
+    tokens_free(&tokens);
+}
+
+void keywords_add_tokens(record_t *rec, const char *title, const char *body,
+                         const tokens_t *body_tokens)
+{
+    table_t t;
+    table_init(&t, body_tokens->n);
+    count_terms(&t, body, body_tokens, 0);
+    if (title) {
+        tokens_t title_tokens = TOKENS_INIT;
+        tokens_split(title, strlen(title), &title_tokens);
+        count_terms(&t, title, &title_tokens, 1);
+        tokens_free(&title_tokens);
+    }
+    size_t best[KEYWORDS_MAX];
+    size_t n = top_terms(&t, best);
+    for (size_t i = 0; i < n; i++)
+        record_add_keyword(rec, t.names.data + t.terms[best[i]].name);
+    table_free(&t);
 }

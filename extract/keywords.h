@@ -19,6 +19,9 @@
 /* Adds up to KEYWORDS_MAX keywords of body and title (may be NULL) to
  * rec, best first; ties go to the term seen first. */
 void keywords_add(record_t *rec, const char *title, const char *body, size_t len);
+/* The same from the body's tokens (tokens_split), when they are at hand. */
+void keywords_add_tokens(record_t *rec, const char *title, const char *body,
+                         const tokens_t *body_tokens);
 
 /* The keyword form of a token into out (emptied first): lowercased,
  * Korean particle stripped. 0 when the token is no keyword at all

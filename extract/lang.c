@@ -1,10 +1,13 @@
 /* lang: script counts and function-word votes. See lang.h. */
 #include "lang.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tokens.h"
 #include "utf8.h"
+#include "wordset.h"
 
 /* A language is clear well before the end of a long document. */
 #define LANG_SAMPLE_BYTES (64 * 1024)
@@ -105,14 +108,45 @@ static const char *const other_extra[] = {
     "naar", "uit", "over", "tot", "kan", "wel", NULL,
 };
 
+/* The word lists as wordsets: every Latin token of a body is looked up
+ * in them. latin_sets[k] holds latin_langs[k].words. */
+static wordset_t latin_sets[LATIN_LANGS] = {
+    WORDSET(en_words), WORDSET(de_words), WORDSET(fr_words), WORDSET(es_words),
+    WORDSET(it_words), WORDSET(pt_words), WORDSET(nl_words),
+};
+/* lang_is_stopword asks whether any list holds a word: the lists joined
+ * into two sets (one set holds up to WORDSET_MAX_WORDS - 1 words and the
+ * NULL that ends them), filled once before their first use. */
+static const char *stop_union[2][WORDSET_MAX_WORDS];
+static wordset_t stop_union_sets[2] = { WORDSET(stop_union[0]), WORDSET(stop_union[1]) };
+static pthread_once_t stop_union_once = PTHREAD_ONCE_INIT;
+
+static void join(const char **out, const char *const *const *lists, size_t n)
+{
+    size_t k = 0;
+    for (size_t l = 0; l < n; l++)
+        for (const char *const *w = lists[l]; *w; w++) {
+            if (k + 1 >= WORDSET_MAX_WORDS)
+                abort();                /* a list grew past a set's room */
+            out[k++] = *w;
+        }
+}
+
+static void join_stop_lists(void)
+{
+    const char *const *const extra[] = { en_extra, other_extra };
+    const char *const *voting[LATIN_LANGS];
+    for (size_t k = 0; k < LATIN_LANGS; k++)
+        voting[k] = latin_langs[k].words;
+    join(stop_union[0], extra, 2);
+    join(stop_union[1], voting, LATIN_LANGS);
+}
+
 int lang_is_stopword(const char *word, size_t len)
 {
-    if (in_words(en_extra, word, len) || in_words(other_extra, word, len))
-        return 1;
-    for (size_t k = 0; k < LATIN_LANGS; k++)
-        if (in_words(latin_langs[k].words, word, len))
-            return 1;
-    return 0;
+    pthread_once(&stop_union_once, join_stop_lists);
+    return wordset_find(&stop_union_sets[0], word, len) >= 0 ||
+           wordset_find(&stop_union_sets[1], word, len) >= 0;
 }
 
 /* Codes the declared language may legitimately take for each script. */
@@ -153,7 +187,7 @@ static const char *latin_vote(const char *text, size_t len, const char *hint)
         buf_reset(&w);
         token_lower(&t, &w);
         for (size_t k = 0; k < LATIN_LANGS; k++)
-            votes[k] += in_words(latin_langs[k].words, w.data, w.len);
+            votes[k] += wordset_find(&latin_sets[k], w.data, w.len) >= 0;
     }
     buf_free(&w);
     size_t best = 0, second = 0;
@@ -181,6 +215,13 @@ const char *lang_detect(const char *text, size_t len, const char *hint)
     size_t count[SCRIPT_COUNT] = { 0 }, letters = 0;
     size_t i = 0;
     while (i < len) {
+        size_t run = utf8_hangul_run(text, len, i);
+        if (run > i) {                            /* the common case */
+            count[SCRIPT_HANGUL] += (run - i) / 3;
+            letters += (run - i) / 3;
+            i = run;
+            continue;
+        }
         uint32_t cp;
         i = utf8_next(text, len, i, &cp);
         script_t s = cp_script(cp);

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "utf8.h"
+
 void lines_push(lines_t *self, const char *s, size_t len, int heading,
                 int list_item)
 {
@@ -15,6 +17,7 @@ void lines_push(lines_t *self, const char *s, size_t len, int heading,
     line_t *l = &self->v[self->n++];
     l->text = xstrndup(s, len);
     l->len = len;
+    l->width = utf8_width_upto(s, len, LINE_WIDTH_EXACT);
     l->heading = heading;
     l->list_item = list_item;
     l->drop = 0;

@@ -15,10 +15,16 @@
 typedef struct line {
     char *text;         /* cleaned: valid UTF-8, single spaces, trimmed */
     size_t len;
+    size_t width;       /* utf8_width of text, the length rules' measure;
+                         * above LINE_WIDTH_EXACT, any larger value */
     int heading;        /* heading level 1-6 (Markdown #, HTML h1-h6), or 0 */
     int list_item;      /* a list item (Markdown "- ", HTML <li>) */
     int drop;           /* boilerplate: left out of the body */
 } line_t;
+
+/* No rule measures lines wider than this (boiler.c, meta.c); a
+ * paragraph's width is worked out only this far. */
+#define LINE_WIDTH_EXACT 200
 
 typedef struct lines {
     line_t *v;

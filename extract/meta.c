@@ -12,6 +12,9 @@
  * label; later dates are more likely events the article talks about. */
 #define META_DATE_LINES 10
 
+/* Line widths are exact only so far (lines.h). */
+_Static_assert(META_LINE_WIDTH <= LINE_WIDTH_EXACT, "a width rule past LINE_WIDTH_EXACT");
+
 void meta_free(meta_t *self)
 {
     free(self->title);
@@ -128,7 +131,7 @@ static int english_byline(const char *s, size_t len, char **name)
 
 int meta_byline(const char *s, size_t len, char **name)
 {
-    if (utf8_width(s, len) > 60)
+    if (!utf8_width_within(s, len, META_LINE_WIDTH))
         return 0;
     if (english_byline(s, len, name))
         return 1;
@@ -194,9 +197,12 @@ int meta_timestamp_line(const char *s, size_t len, char out[DATE_MAX],
         { "Published", 1 }, { "Posted", 1 }, { "Updated", 0 },
         { "Last updated", 0 }, { "Last modified", 0 },
     };
-    if (utf8_width(s, len) > 60)
+    if (!utf8_width_within(s, len, META_LINE_WIDTH))
         return 0;
     for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++) {
+        if (len == 0 ||
+            ascii_lower((unsigned char)s[0]) != ascii_lower((unsigned char)labels[k].label[0]))
+            continue;                     /* the first byte rules out most labels */
         size_t n = strlen(labels[k].label);
         if (len < n || strncasecmp(s, labels[k].label, n) != 0)
             continue;
@@ -218,7 +224,8 @@ int meta_timestamp_line(const char *s, size_t len, char out[DATE_MAX],
 void meta_from_text_lines(const lines_t *lines, meta_t *m)
 {
     for (size_t i = 0; i < lines->n && !m->author; i++)
-        meta_byline(lines->v[i].text, lines->v[i].len, &m->author);
+        if (lines->v[i].width <= META_LINE_WIDTH)
+            meta_byline(lines->v[i].text, lines->v[i].len, &m->author);
     for (size_t i = 0; i < lines->n && i < META_DATE_LINES && !m->author; i++)
         m->author = inline_byline(lines->v[i].text, lines->v[i].len);
     if (m->published)
@@ -226,7 +233,8 @@ void meta_from_text_lines(const lines_t *lines, meta_t *m)
     char iso[DATE_MAX], update[DATE_MAX] = "";
     int publish;
     for (size_t i = 0; i < lines->n; i++) {
-        if (!meta_timestamp_line(lines->v[i].text, lines->v[i].len, iso, &publish))
+        if (lines->v[i].width > META_LINE_WIDTH ||
+            !meta_timestamp_line(lines->v[i].text, lines->v[i].len, iso, &publish))
             continue;
         if (publish) {
             m->published = xstrdup(iso);

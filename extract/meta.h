@@ -27,6 +27,11 @@ void meta_free(meta_t *self);
  * is none) and sets *published. */
 size_t meta_date_header(const char *s, size_t len, char **published);
 
+/* Bylines and timestamp lines are never wider (utf8_width) than this:
+ * both functions below say 0 for a wider line, and callers that know a
+ * line's width can skip them. */
+#define META_LINE_WIDTH 60
+
 /* 1 when the whole line is a byline: "박기석 기자", "싱가포르 박기석 기자",
  * "홍길동 기자 hong@example.com", "By Jane Doe". *name (if not NULL)
  * receives the person's name, malloc'd. */

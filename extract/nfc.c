@@ -7,6 +7,8 @@
  * round trip, which is most of the cost. */
 #include "nfc.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +20,10 @@
  * canonical decomposition, combines with nothing (a mark, a conjoining
  * jamo, a second of a composition pair) and is not a Hangul syllable
  * that a trailing jamo could extend. Curly quotes, dashes, CJK
- * ideographs, kana are; most of the text past U+0300 is. */
+ * ideographs, kana are; most of the text past U+0300 is. A compatibility
+ * decomposition alone (…, ①, ⓒ, full-width forms: decomp_type set) is
+ * no canonical one: NFC keeps such a character, as utf8proc does
+ * without UTF8PROC_COMPAT. */
 static int stable(uint32_t cp)
 {
     if (cp < 0x300)
@@ -29,8 +34,35 @@ static int stable(uint32_t cp)
         (cp >= 0xD7B0 && cp <= 0xD7FF))
         return 0;                   /* conjoining jamo compose algorithmically */
     const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
-    return p->combining_class == 0 && p->decomp_seqindex == UINT16_MAX &&
+    int canonical_decomposition = p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0;
+    return p->combining_class == 0 && !canonical_decomposition &&
            p->comb_index == UINT16_MAX && !p->comp_exclusion;
+}
+
+/* stable() of every code point of the Basic Multilingual Plane, a block
+ * of 256 at a time, worked out the first time a text needs the block:
+ * punctuation (“ ” … ·) fills Korean text, and asking utf8proc about
+ * each one each time was most of the check. */
+static uint64_t stable_bits[256][4];
+static atomic_uchar stable_block_ready[256];
+static pthread_mutex_t stable_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int stable_cached(uint32_t cp)
+{
+    if (cp > 0xFFFF)
+        return stable(cp);
+    size_t block = cp >> 8;
+    if (!atomic_load_explicit(&stable_block_ready[block], memory_order_acquire)) {
+        pthread_mutex_lock(&stable_lock);
+        if (!atomic_load_explicit(&stable_block_ready[block], memory_order_relaxed)) {
+            for (uint32_t k = 0; k < 256; k++)
+                if (stable((uint32_t)(block << 8) | k))
+                    stable_bits[block][k / 64] |= (uint64_t)1 << (k % 64);
+            atomic_store_explicit(&stable_block_ready[block], 1, memory_order_release);
+        }
+        pthread_mutex_unlock(&stable_lock);
+    }
+    return (int)(stable_bits[block][(cp & 0xFF) / 64] >> (cp % 64) & 1);
 }
 
 /* 1 when composing s cannot change it: every code point is stable. */
@@ -42,9 +74,14 @@ static int already_nfc(const char *s, size_t len)
             i++;
             continue;
         }
+        size_t run = utf8_hangul_run(s, len, i);
+        if (run > i) {                         /* stable() says so of every one */
+            i = run;
+            continue;
+        }
         uint32_t cp;
         i = utf8_next(s, len, i, &cp);
-        if (cp == UTF8_INVALID || !stable(cp))
+        if (cp == UTF8_INVALID || !stable_cached(cp))
             return 0;
     }
     return 1;

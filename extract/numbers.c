@@ -77,6 +77,19 @@ static int continues_after_space(const char *s, size_t len, size_t i)
     return SMALL(s + k, len - k) > 0 || GROUP(s + k, len - k) > 0;
 }
 
+int korean_number_may_start(const char *s, size_t len)
+{
+    return len > 0 && (ascii_digit((unsigned char)s[0]) || SMALL(s, len) > 0);
+}
+
+size_t korean_number_start_syllables(const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof(small_units) / sizeof(small_units[0]) && n < max; k++)
+        out[n++] = small_units[k].word;
+    return n;
+}
+
 size_t korean_number_parse(const char *s, size_t len, double *value)
 {
     double total = 0.0, group = 0.0, digits = 0.0;

@@ -15,6 +15,12 @@
  * *value. One space is allowed after a group unit when another group
  * follows ("1조 1035억"). */
 size_t korean_number_parse(const char *s, size_t len, double *value);
+/* 1 when a number may start at s: a digit or 십/백/천. When 0,
+ * korean_number_parse finds none there; scans test this first. */
+int korean_number_may_start(const char *s, size_t len);
+/* The syllables other than digits a number may start with (십, 백, 천),
+ * as UTF-8 strings, into out; returns how many (at most max). */
+size_t korean_number_start_syllables(const char **out, size_t max);
 
 /* Parses plain digits with optional thousands commas and decimals:
  * "1,200", "23.2", "4386". Returns bytes consumed, 0 when none. */

@@ -11,10 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tokens.h"
+
 /* Words are lowercased tokens (tokens.h), so case and punctuation
  * changes do not move the fingerprint. A text with fewer than three
  * words is one shingle; one with no words hashes its bytes. */
 uint64_t simhash_of(const char *text, size_t len);
+/* The same from the text's tokens (tokens_split), when they are at hand. */
+uint64_t simhash_of_tokens(const tokens_t *tokens, const char *text, size_t len);
 
 /* Number of differing bits. */
 int simhash_distance(uint64_t a, uint64_t b);

@@ -12,35 +12,56 @@
 #include <strings.h>
 
 #include "utf8.h"
+#include "wordset.h"
 
+/* Bytes kept as they are (text and single ASCII spaces, the common case)
+ * pile up in a run from s[run] and are copied once; only what changes
+ * is written on its own. */
 void text_append_collapsed(buf_t *out, const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, run = 0;
     int space = out->len == 0 || out->data[out->len - 1] == ' ' ||
                 out->data[out->len - 1] == '\n';
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x21 && c < 0x7F) {            /* fast path: visible ASCII */
-            buf_putc(out, (char)c);
             space = 0;
             i++;
             continue;
         }
+        if (c == ' ' && !space) {               /* a single space stays */
+            space = 1;
+            i++;
+            continue;
+        }
+        size_t word_end = utf8_hangul_run(s, len, i);
+        if (word_end > i) {                     /* fast path: Hangul */
+            space = 0;
+            i = word_end;
+            continue;
+        }
         uint32_t cp;
         size_t next = utf8_next(s, len, i, &cp);
-        if (cp_is_space(cp) || cp < 0x20 || cp == 0x7F) {
+        if (cp != UTF8_INVALID && !cp_is_space(cp) && cp >= 0x20 && cp != 0x7F &&
+            !cp_is_invisible(cp)) {
+            space = 0;                          /* kept: part of the run */
+            i = next;
+            continue;
+        }
+        if (i > run)
+            buf_append(out, s + run, i - run);
+        if (cp == UTF8_INVALID) {
+            utf8_put(out, UTF8_REPLACEMENT);    /* never copy bad bytes */
+            space = 0;
+        } else if (!cp_is_invisible(cp)) {      /* white space or a control */
             if (!space)
                 buf_putc(out, ' ');
             space = 1;
-        } else if (cp == UTF8_INVALID) {
-            utf8_put(out, UTF8_REPLACEMENT);    /* never copy bad bytes */
-            space = 0;
-        } else if (!cp_is_invisible(cp)) {
-            buf_append(out, s + i, next - i);
-            space = 0;
         }
-        i = next;
+        i = run = next;
     }
+    if (len > run)
+        buf_append(out, s + run, len - run);
 }
 
 void text_trim_end(buf_t *b)
@@ -116,9 +137,11 @@ static size_t parse_ref(const char *s, size_t len, size_t i, uint32_t *cp)
 void text_decode_entities(const char *s, size_t len, buf_t *out)
 {
     size_t i = 0, run = 0;
-    while (i < len) {
+    const char *amp;
+    while (i < len && (amp = memchr(s + i, '&', len - i)) != NULL) {
+        i = (size_t)(amp - s);
         uint32_t cp;
-        size_t n = s[i] == '&' ? parse_ref(s, len, i, &cp) : 0;
+        size_t n = parse_ref(s, len, i, &cp);
         if (n == 0) {
             i++;
             continue;
@@ -153,12 +176,18 @@ static const char *const block_tags[] = {
     "tfoot", "th", "thead", "title", "tr", "ul", "video",
 };
 
-static int in_list(const char *const *list, size_t n, const char *s, size_t len)
+static wordset_t inline_tag_set = WORDSET(inline_tags);
+static wordset_t block_tag_set = WORDSET(block_tags);
+
+/* Tag names are ASCII and case-blind; the lists are lowercase. */
+static int in_set(wordset_t *set, const char *s, size_t len)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && strncasecmp(list[i], s, len) == 0)
-            return 1;
-    return 0;
+    char lower[WORDSET_MAX_LEN];
+    if (len > sizeof(lower))
+        return 0;                       /* longer than any listed word */
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)ascii_lower((unsigned char)s[i]);
+    return wordset_find(set, lower, len) >= 0;
 }
 
 /* At s[i] == '<': the length of a tag there, 0 if none. *block tells
@@ -174,10 +203,8 @@ static size_t tag_length(const char *s, size_t len, size_t i, int *block)
     size_t name_len = j - name;
     if (name_len == 0 || (j < len && !strchr(" \t/>", s[j])))
         return 0;
-    int is_inline = in_list(inline_tags, sizeof(inline_tags) / sizeof(*inline_tags),
-                            s + name, name_len);
-    if (!is_inline &&
-        !in_list(block_tags, sizeof(block_tags) / sizeof(*block_tags), s + name, name_len))
+    int is_inline = in_set(&inline_tag_set, s + name, name_len);
+    if (!is_inline && !in_set(&block_tag_set, s + name, name_len))
         return 0;
     while (j < len && s[j] != '>' && s[j] != '<')
         j++;
@@ -257,13 +284,20 @@ static int is_list_item(const char *s, size_t len)
            s[d + 1] == ' ';
 }
 
+/* "\\*" -> "*": a backslash before ASCII punctuation goes. */
 static void markdown_unescape(const char *s, size_t len, buf_t *out)
 {
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len && ascii_punct((unsigned char)s[i + 1]))
-            i++;
-        buf_putc(out, s[i]);
+    size_t i = 0, run = 0;
+    const char *bs;
+    while (i < len && (bs = memchr(s + i, '\\', len - i)) != NULL) {
+        i = (size_t)(bs - s);
+        if (i + 1 < len && ascii_punct((unsigned char)s[i + 1])) {
+            buf_append(out, s + run, i - run);
+            run = i + 1;                    /* the escaped character starts the next run */
+        }
+        i += 2;
     }
+    buf_append(out, s + run, len - run);
 }
 
 /* Cells of a tab-separated row, empty ones dropped, joined by " | ". */
@@ -294,22 +328,68 @@ typedef struct clean_line {
 
 /* table_row: the line is part of a tab-separated table (see
  * text_to_lines); a lone tab in prose is just white space. */
-static void clean_one(const char *s, size_t len, int table_row, clean_line_t *cl)
+/* 1 when "-->" occurs in s (memchr finds the candidates fast). */
+static int has_comment_end(const char *s, size_t len)
 {
-    buf_t a = BUF_INIT, b = BUF_INIT;
-    text_decode_entities(s, len, &a);
-    strip_tags(buf_str(&a), a.len, &b);
-    buf_reset(&a);
+    const char *p = s, *end = s + len;
+    while ((p = memchr(p, '-', (size_t)(end - p))) != NULL) {
+        if (end - p >= 3 && p[1] == '-' && p[2] == '>')
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+/* A line on its way through the stages of clean_one. It points into
+ * the source, or into one of two scratch buffers; a stage that would
+ * change nothing (no '&', no '<', no backslash: most lines) is skipped
+ * rather than copying the line. */
+typedef struct stage {
+    const char *s;
+    size_t len;
+    buf_t *spare, *in_use;
+} stage_t;
+
+/* The stage's output, written to the spare buffer, becomes the line. */
+static void stage_done(stage_t *st)
+{
+    buf_t *out = st->spare;
+    st->s = buf_str(out);
+    st->len = out->len;
+    st->spare = st->in_use;
+    st->in_use = out;
+    buf_reset(st->spare);
+}
+
+static void clean_one(const char *s, size_t len, int table_row, clean_line_t *cl,
+                      buf_t scratch[2])
+{
+    buf_reset(&scratch[0]);
+    buf_reset(&scratch[1]);
+    stage_t st = { s, len, &scratch[0], &scratch[1] };
+    if (memchr(st.s, '&', st.len)) {
+        text_decode_entities(st.s, st.len, st.spare);
+        stage_done(&st);
+    }
+    if (memchr(st.s, '<', st.len) || has_comment_end(st.s, st.len)) {
+        strip_tags(st.s, st.len, st.spare);
+        stage_done(&st);
+    }
     size_t start = 0;
-    cl->heading = heading_level(buf_str(&b), b.len, &start);
-    cl->list_item = !cl->heading && is_list_item(buf_str(&b), b.len);
-    markdown_unescape(buf_str(&b) + start, b.len - start, &a);
+    cl->heading = heading_level(st.s, st.len, &start);
+    cl->list_item = !cl->heading && is_list_item(st.s, st.len);
+    st.s += start;
+    st.len -= start;
+    if (memchr(st.s, '\\', st.len)) {
+        markdown_unescape(st.s, st.len, st.spare);
+        stage_done(&st);
+    }
     buf_reset(&cl->text);
-    cl->table_row = table_row && memchr(buf_str(&a), '\t', a.len) != NULL;
+    cl->table_row = table_row && memchr(st.s, '\t', st.len) != NULL;
     if (cl->table_row) {
-        join_cells(buf_str(&a), a.len, &cl->text);
+        join_cells(st.s, st.len, &cl->text);
     } else {
-        text_append_collapsed(&cl->text, buf_str(&a), a.len);
+        text_append_collapsed(&cl->text, st.s, st.len);
         text_trim_end(&cl->text);
     }
     if (cl->heading) {                       /* "## Title ##" */
@@ -317,17 +397,17 @@ static void clean_one(const char *s, size_t len, int table_row, clean_line_t *cl
             buf_truncate(&cl->text, cl->text.len - 1);
         text_trim_end(&cl->text);
     }
-    buf_free(&a);
-    buf_free(&b);
 }
 
 /* ---- documents ----------------------------------------------------- */
 
+/* The first '\n' or '\r' from i, or len. */
 static size_t line_end(const char *s, size_t len, size_t i)
 {
-    while (i < len && s[i] != '\n' && s[i] != '\r')
-        i++;
-    return i;
+    const char *nl = memchr(s + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - s) : len;
+    const char *cr = memchr(s + i, '\r', e - i);
+    return cr ? (size_t)(cr - s) : e;
 }
 
 static size_t skip_newline(const char *s, size_t len, size_t i)
@@ -349,13 +429,13 @@ static int looks_hard_wrapped(const char *s, size_t len)
     while (i < len) {
         size_t e = line_end(s, len, i);
         size_t next = skip_newline(s, len, e);
-        size_t w = utf8_width(s + i, e - i);
-        size_t ne = line_end(s, len, next);
-        if (w > 0) {
+        int runs_on = next < len && s[next] != '\n' && s[next] != '\r';
+        if (e > i) {
             nonblank++;
+            size_t w = utf8_width_upto(s + i, e - i, 100);
             if (w > 100)
                 longer++;
-            else if (w >= 50 && ne > next)
+            else if (w >= 50 && runs_on)
                 wrapped++;
         }
         i = next;
@@ -369,6 +449,7 @@ void text_to_lines(const char *s, size_t len, lines_t *out)
 {
     int wrapped = looks_hard_wrapped(s, len);
     clean_line_t cl = { BUF_INIT, 0, 0, 0 };
+    buf_t scratch[2] = { BUF_INIT, BUF_INIT };
     buf_t para = BUF_INIT;            /* a paragraph being rejoined */
     size_t i = 0;
     int prev_tab = 0;
@@ -378,7 +459,7 @@ void text_to_lines(const char *s, size_t len, lines_t *out)
         size_t next = skip_newline(s, len, e);
         int tab = memchr(s + i, '\t', e - i) != NULL;
         int next_tab = next < len && memchr(s + next, '\t', line_end(s, len, next) - next);
-        clean_one(s + i, e - i, tab && (prev_tab || next_tab), &cl);
+        clean_one(s + i, e - i, tab && (prev_tab || next_tab), &cl, scratch);
         prev_tab = tab;
         int joinable = wrapped && cl.text.len && !cl.heading &&
                        !cl.list_item && !cl.table_row;
@@ -402,6 +483,8 @@ void text_to_lines(const char *s, size_t len, lines_t *out)
         lines_push(out, para.data, para.len, 0, 0);
     buf_free(&para);
     buf_free(&cl.text);
+    buf_free(&scratch[0]);
+    buf_free(&scratch[1]);
 }
 
 static int is_closing(uint32_t cp)

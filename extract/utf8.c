@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-size_t utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
+size_t utf8_next_strict(const char *str, size_t len, size_t i, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[i];
@@ -59,30 +59,37 @@ size_t utf8_prev(const char *s, size_t i)
     return i ? i - 1 : 0;
 }
 
-void utf8_put(buf_t *out, uint32_t cp)
+size_t utf8_encode(uint32_t cp, char b[4])
 {
-    char b[4];
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = UTF8_REPLACEMENT;
     if (cp < 0x80) {
         b[0] = (char)cp;
-        buf_append(out, b, 1);
-    } else if (cp < 0x800) {
+        return 1;
+    }
+    if (cp < 0x800) {
         b[0] = (char)(0xC0 | (cp >> 6));
         b[1] = (char)(0x80 | (cp & 0x3F));
-        buf_append(out, b, 2);
-    } else if (cp < 0x10000) {
+        return 2;
+    }
+    if (cp < 0x10000) {
         b[0] = (char)(0xE0 | (cp >> 12));
         b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         b[2] = (char)(0x80 | (cp & 0x3F));
-        buf_append(out, b, 3);
-    } else {
-        b[0] = (char)(0xF0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (cp & 0x3F));
-        buf_append(out, b, 4);
+        return 3;
     }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+void utf8_put(buf_t *out, uint32_t cp)
+{
+    char b[4];
+    size_t n = utf8_encode(cp, b);
+    buf_append(out, b, n);
 }
 
 /* Eight bytes at a time: whether they are all plain printable ASCII
@@ -104,12 +111,11 @@ int utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if (i + 8 <= len && printable_ascii8(s + i)) {
-            i += 8;
-            continue;
-        }
         if ((unsigned char)s[i] < 0x80) {
-            i++;
+            if (i + 8 <= len && printable_ascii8(s + i))
+                i += 8;
+            else
+                i++;
             continue;
         }
         uint32_t cp;
@@ -127,11 +133,11 @@ void utf8_sanitize(const char *s, size_t len, buf_t *out)
 {
     size_t i = 0, run = 0;   /* run: start of pending kept bytes */
     while (i < len) {
-        if (i + 8 <= len && printable_ascii8(s + i)) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && i + 8 <= len && printable_ascii8(s + i)) {
             i += 8;
             continue;
         }
-        unsigned char c = (unsigned char)s[i];
         if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r') {
             i++;
             continue;
@@ -158,6 +164,34 @@ void utf8_sanitize(const char *s, size_t len, buf_t *out)
     buf_append(out, s + run, i - run);
 }
 
+int utf8_is_clean(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (i + 8 <= len && printable_ascii8(s + i)) {
+                i += 8;
+                continue;
+            }
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        size_t run = utf8_hangul_run(s, len, i);
+        if (run > i) {
+            i = run;
+            continue;
+        }
+        uint32_t cp;
+        i = utf8_next(s, len, i, &cp);
+        if (cp == UTF8_INVALID || (cp >= 0x80 && cp < 0xA0))
+            return 0;
+    }
+    return 1;
+}
+
 size_t utf8_count(const char *s, size_t len)
 {
     size_t n = 0;
@@ -167,7 +201,7 @@ size_t utf8_count(const char *s, size_t len)
     return n;
 }
 
-script_t cp_script(uint32_t cp)
+script_t cp_script_table(uint32_t cp)
 {
     if (cp < 0x80)
         return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? SCRIPT_LATIN
@@ -204,7 +238,7 @@ script_t cp_script(uint32_t cp)
     return SCRIPT_OTHER;
 }
 
-int cp_is_space(uint32_t cp)
+int cp_is_space_table(uint32_t cp)
 {
     return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 ||
            cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
@@ -212,21 +246,10 @@ int cp_is_space(uint32_t cp)
            cp == 0x3000;
 }
 
-int cp_is_invisible(uint32_t cp)
-{
-    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 ||
-           cp == 0xFEFF;
-}
-
-int cp_is_digit(uint32_t cp)
-{
-    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
-}
-
 /* Everything from U+00C0 up counts as a letter except the punctuation,
  * symbol, private-use and emoji blocks listed here: a short deny list is
  * far smaller than an allow list of every alphabet. */
-int cp_is_letter(uint32_t cp)
+int cp_is_letter_table(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
@@ -261,11 +284,6 @@ int cp_is_letter(uint32_t cp)
     return cp < 0xE0000;
 }
 
-int cp_is_hangul(uint32_t cp)
-{
-    return cp >= 0xAC00 && cp <= 0xD7A3;
-}
-
 uint32_t cp_lower(uint32_t cp)
 {
     if (cp < 0x80)
@@ -290,7 +308,7 @@ uint32_t cp_lower(uint32_t cp)
     return cp;
 }
 
-int cp_width(uint32_t cp)
+int cp_width_table(uint32_t cp)
 {
     if ((cp >= 0x1100 && cp <= 0x115F) ||
         (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
@@ -302,13 +320,43 @@ int cp_width(uint32_t cp)
     return 1;
 }
 
-size_t utf8_width(const char *s, size_t len)
+/* The width of s, read until it passes max. ASCII and Hangul (the bulk
+ * of feedmill's text) are measured without decoding. */
+static size_t width_until(const char *s, size_t len, size_t max)
 {
     size_t w = 0, i = 0;
-    while (i < len) {
-        uint32_t cp;
-        i = utf8_next(s, len, i, &cp);
-        w += (size_t)cp_width(cp);
+    while (i < len && w <= max) {
+        if ((unsigned char)s[i] < 0x80) {
+            w++;
+            i++;
+        } else if (utf8_hangul_at(s, len, i)) {
+            size_t run = utf8_hangul_run(s, len, i);
+            w += (run - i) / 3 * 2;         /* may pass max: then any value over it will do */
+            i = run;
+        } else {
+            uint32_t cp;
+            i = utf8_next(s, len, i, &cp);
+            w += (size_t)cp_width(cp);
+        }
     }
     return w;
+}
+
+size_t utf8_width_upto(const char *s, size_t len, size_t max)
+{
+    /* Every character is one to four bytes long and one or two columns
+     * wide: the length alone often decides. */
+    if (len / 4 > max)
+        return len / 4;
+    return width_until(s, len, max);
+}
+
+int utf8_width_within(const char *s, size_t len, size_t max)
+{
+    return len <= max || utf8_width_upto(s, len, max) <= max;
+}
+
+size_t utf8_width(const char *s, size_t len)
+{
+    return width_until(s, len, SIZE_MAX);
 }

@@ -62,6 +62,14 @@ static void test_money(void)
     const want_t e[] = { { "percent", "23.2%", 23.2, 1, "%" } };
     check("점유율은 23.2%였다", e, COUNT(e));
     check("2030년까지 113분간 36개국", NULL, 0);
+    /* 십/백/천 open a number after anything but a letter: punctuation
+     * (ASCII or not), a space, the start; inside a word they do not. */
+    const want_t f[] = {
+        MONEY("천 원", 1000, "KRW"), MONEY("백 달러", 100, "USD"), MONEY("십만 원", 1e5, "KRW"),
+        MONEY("3천 원", 3000, "KRW"), MONEY("천만 원", 1e7, "KRW"), MONEY("백억 원", 1e10, "KRW"),
+    };
+    check("가격은 “천 원”이었고 (백 달러) 또는 십만 원, AI천 원과 가천 원, 3천 원이다. "
+          "천만 원·백억 원이 들었다.", f, COUNT(f));
 }
 
 static void test_contact(void)

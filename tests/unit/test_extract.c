@@ -663,6 +663,80 @@ static void test_utf8_decoder(void)
     CHECK(!utf8_valid("ok \xED\x95", 5));
 }
 
+/* The inline fast paths of utf8.h answer the common cases themselves;
+ * they must agree with the strict decoder and the range tables that
+ * define the answers: every sequence of up to three bytes (cut at every
+ * length), and every code point. */
+static void test_utf8_fast_paths(void)
+{
+    size_t decode_diffs = 0, class_diffs = 0;
+    for (uint32_t v = 0; v < (1u << 24); v++) {
+        unsigned char b[3] = { (unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v };
+        if (b[0] < 0x80 && (b[1] | b[2]))
+            continue;                          /* ASCII leads: the first byte decides */
+        for (size_t len = 1; len <= 3; len++) {
+            uint32_t fast = 0, strict = 0;
+            size_t a = utf8_next((const char *)b, len, 0, &fast);
+            size_t s = utf8_next_strict((const char *)b, len, 0, &strict);
+            decode_diffs += a != s || fast != strict;
+            decode_diffs += utf8_hangul_at((const char *)b, len, 0) !=
+                            (s == 3 && cp_is_hangul(strict));
+        }
+    }
+    /* token_lower_hash hashes other scripts' tokens as they are. */
+    size_t lower_outside = 0;
+    for (uint32_t cp = 0; cp <= 0x110000; cp++) {
+        script_t sc = cp_script(cp);
+        lower_outside += cp_lower(cp) != cp && sc != SCRIPT_LATIN && sc != SCRIPT_GREEK &&
+                         sc != SCRIPT_CYRILLIC;
+    }
+    CHECK(lower_outside == 0);
+    for (uint32_t cp = 0; cp <= 0x110000; cp++)
+        class_diffs += cp_is_letter(cp) != cp_is_letter_table(cp) ||
+                       cp_script(cp) != cp_script_table(cp) ||
+                       cp_is_space(cp) != cp_is_space_table(cp) ||
+                       cp_width(cp) != cp_width_table(cp);
+    CHECK(decode_diffs == 0);
+    CHECK(class_diffs == 0);
+
+    /* utf8_width_within stops early; it must answer as the full width. */
+    static const char *const lines[] = {
+        "", "abc", "한국어 문장", "\xF0\x9F\x98\x80\xF0\x90\x80\x80 wide and narrow",
+        "\xED\xA0\x80\xFF broken \xEA\xB0", "Ａ full width ｶﾅ",
+    };
+    size_t width_diffs = 0;
+    for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+        size_t n = strlen(lines[k]), w = utf8_width(lines[k], n);
+        for (size_t max = 0; max <= n + 2; max++)
+        {
+            size_t upto = utf8_width_upto(lines[k], n, max);
+            width_diffs += utf8_width_within(lines[k], n, max) != (w <= max) ||
+                           (w <= max ? upto != w : upto <= max);
+        }
+    }
+    CHECK(width_diffs == 0);
+
+    /* utf8_is_clean: exactly the strings utf8_sanitize leaves alone. */
+    static const unsigned char alphabet[] = {
+        'a', ' ', '\t', '\n', '\r', 0x00, 0x01, 0x0C, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC2,
+        0xC3, 0xE0, 0xEA, 0xED, 0xB0, 0xEF, 0xF0, 0xF4, 0x90, 0xFF,
+    };
+    unsigned int seed = 11;
+    size_t clean_diffs = 0;
+    for (int round = 0; round < 20000; round++) {
+        char str[24];
+        size_t n = (size_t)(rand_r(&seed) % sizeof(str));
+        for (size_t k = 0; k < n; k++)
+            str[k] = (char)alphabet[rand_r(&seed) % sizeof(alphabet)];
+        buf_t out = BUF_INIT;
+        utf8_sanitize(str, n, &out);
+        int unchanged = out.len == n && memcmp(buf_str(&out), str, n) == 0;
+        clean_diffs += utf8_is_clean(str, n) != unchanged;
+        buf_free(&out);
+    }
+    CHECK(clean_diffs == 0);
+}
+
 static void test_invalid_utf8(void)
 {
     /* Mostly UTF-8 with broken sequences, overlongs, surrogates. */
@@ -915,6 +989,19 @@ static void test_simhash(void)
     CHECK(simhash_distance(ha, ha) == 0);
     CHECK(simhash_of("", 0) == simhash_of("", 0));
     CHECK(simhash_of("one two", 7) != simhash_of("two one", 7));
+    /* Fingerprints are stored: the same text keeps its fingerprint from
+     * one version to the next (these values are extractor 3's), with
+     * lowercasing in several scripts and more than 255 shingles. */
+    const char *const parts[] = {
+        "Ünïcode CAFÉ Straße ΑΘΉΝΑ Москва ＡＢＣ 한국어 文字 カナ mixed123 ",
+        "대통령은 싱가포르에서 AI 협력을 논의했다. ",
+    };
+    buf_t mixed = BUF_INIT;
+    for (int i = 0; i < 120; i++)
+        buf_puts(&mixed, parts[i % 2]);
+    CHECK(simhash_of(mixed.data, mixed.len) == 0x9f024e5458bf0e4bull);
+    CHECK(simhash_of(parts[0], strlen(parts[0])) == 0x0f824f0040a9165bull);
+    buf_free(&mixed);
     buf_free(&a);
     buf_free(&b);
     buf_free(&c);
@@ -1135,6 +1222,7 @@ int main(void)
 {
     test_gzip();
     test_utf8_decoder();
+    test_utf8_fast_paths();
     test_korean_numbers();
     test_entities();
     test_html_page();
