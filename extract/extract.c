@@ -88,13 +88,23 @@ static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta
 }
 
 static record_t *extract_bytes(const char *source, const uint8_t *data, size_t len,
-                               char **error);
+                               const char *id, char **error);
 
 /* A gzip-compressed document is extracted from its contents; its id stays
  * the hash of the bytes that arrived. One level only: a .gz inside a .gz
  * is not a document. */
+/* The record's id: the SHA-256 of the raw bytes, unless the caller
+ * already knows it (id); "" leaves it for the caller to set. */
+static void set_id(record_t *rec, const uint8_t *data, size_t len, const char *id)
+{
+    if (id && *id)
+        memcpy(rec->id, id, DOC_ID_LEN + 1);
+    else if (!id)
+        hash_doc_id(data, len, rec->id);
+}
+
 static record_t *extract_gzip(const char *source, const uint8_t *data, size_t len,
-                              char **error)
+                              const char *id, char **error)
 {
     buf_t plain = BUF_INIT;
     char *why = NULL;
@@ -110,25 +120,31 @@ static record_t *extract_gzip(const char *source, const uint8_t *data, size_t le
     if (gzip_detect((const uint8_t *)buf_str(&plain), plain.len))
         refuse(error, "gzip inside gzip, not a document");
     else
-        rec = extract_bytes(source, (const uint8_t *)buf_str(&plain), plain.len, error);
+        rec = extract_bytes(source, (const uint8_t *)buf_str(&plain), plain.len, "", error);
     buf_free(&plain);
     if (rec)
-        hash_doc_id(data, len, rec->id);
+        set_id(rec, data, len, id);
     return rec;
+}
+
+record_t *extract_document_id(const char *source, const uint8_t *data, size_t len,
+                              const char *id, char **error)
+{
+    if (error)
+        *error = NULL;
+    if (data && gzip_detect(data, len))
+        return extract_gzip(source, data, len, id, error);
+    return extract_bytes(source, data, len, id, error);
 }
 
 record_t *extract_document(const char *source, const uint8_t *data, size_t len,
                            char **error)
 {
-    if (error)
-        *error = NULL;
-    if (data && gzip_detect(data, len))
-        return extract_gzip(source, data, len, error);
-    return extract_bytes(source, data, len, error);
+    return extract_document_id(source, data, len, NULL, error);
 }
 
 static record_t *extract_bytes(const char *source, const uint8_t *data, size_t len,
-                               char **error)
+                               const char *id, char **error)
 {
     if (!data || len == 0)
         return refuse(error, "empty document");
@@ -164,7 +180,7 @@ static record_t *extract_bytes(const char *source, const uint8_t *data, size_t l
     nfc_normalise(&meta.author, NULL);
 
     record_t *rec = record_new();
-    hash_doc_id(data, len, rec->id);
+    set_id(rec, data, len, id);
     rec->source = source ? xstrdup(source) : NULL;
     rec->kind = xstrdup(html ? "html" : "text");
     rec->title = meta.title;

@@ -14,7 +14,7 @@
 
 /* Bumped whenever extraction output changes for the same input: the sink
  * refreshes stored rows written by an older extractor. */
-#define EXTRACT_VERSION 3
+#define EXTRACT_VERSION 4
 
 /* Returns a record whose id is hash_doc_id(data) and whose source is a
  * copy of `source`; or NULL with a human-readable reason in *error
@@ -22,5 +22,10 @@
  * (empty, binary, no text after cleaning, ...). */
 record_t *extract_document(const char *source, const uint8_t *data, size_t len,
                            char **error);
+/* The same, for a caller that already holds the document's id (64 hex
+ * digits, the SHA-256 of data: a worker has it from the producer), which
+ * saves hashing the bytes again. */
+record_t *extract_document_id(const char *source, const uint8_t *data, size_t len,
+                              const char *id, char **error);
 
 #endif

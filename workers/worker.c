@@ -135,7 +135,8 @@ static void extract_to_message(void *ctx, const uint8_t *request, size_t request
     char *error = NULL;
     struct timespec started, ended;
     clock_gettime(CLOCK_MONOTONIC, &started);
-    record_t *record = extract_document(doc->source, doc->body, doc->body_len, &error);
+    record_t *record = extract_document_id(doc->source, doc->body, doc->body_len, doc->id,
+                                           &error);
     clock_gettime(CLOCK_MONOTONIC, &ended);
     message_t answer = { 0 };
     answer.has_extract_seconds = 1;   /* the sink's feedmill_sink_extraction_seconds */

@@ -990,7 +990,7 @@ static void test_simhash(void)
     CHECK(simhash_of("", 0) == simhash_of("", 0));
     CHECK(simhash_of("one two", 7) != simhash_of("two one", 7));
     /* Fingerprints are stored: the same text keeps its fingerprint from
-     * one version to the next (these values are extractor 3's), with
+     * one version to the next (these values are extractor 3's and 4's), with
      * lowercasing in several scripts and more than 255 shingles. */
     const char *const parts[] = {
         "Ünïcode CAFÉ Straße ΑΘΉΝΑ Москва ＡＢＣ 한국어 文字 カナ mixed123 ",
