@@ -60,6 +60,7 @@ _Static_assert(STORE_NEAR_DUPLICATE_BITS < STORE_SIMHASH_BANDS,
     "  FROM documents AS d\n" \
     "  JOIN simhash_bands AS own ON own.doc_id = d.id\n" \
     "  JOIN simhash_bands AS b ON b.band = own.band AND b.value = own.value\n" \
+    "   AND b.rank < " STORE_STRINGIFY(STORE_NEAR_CANDIDATES) "\n" \
     "  JOIN documents AS c ON c.id = b.doc_id\n" \
     " WHERE (c.ingested_at, c.rowid) < (d.ingested_at, d.rowid)\n" \
     "   AND feedmill_simhash_distance(d.simhash, c.simhash) <= "          \
@@ -159,9 +160,11 @@ static const char *const migrations[] = {
     "    band   INTEGER NOT NULL,  -- 0..3: bits 63..48, 47..32, 31..16, 15..0\n"
     "    value  INTEGER NOT NULL,  -- those 16 bits, 0..65535\n"
     "    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "    rank   INTEGER NOT NULL,  -- rows of this band value before it, up to 64\n"
     "    PRIMARY KEY (band, value, doc_id)\n"
     ") WITHOUT ROWID;\n"
     "CREATE INDEX simhash_bands_doc ON simhash_bands(doc_id);\n"
+    "CREATE INDEX simhash_bands_bucket ON simhash_bands(band, value, rank);\n"
     "ALTER TABLE entities ADD COLUMN offset INTEGER;\n"
     "DROP TRIGGER documents_fts_update;\n"
     "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, body ON documents BEGIN\n"
@@ -170,12 +173,15 @@ static const char *const migrations[] = {
     "    INSERT INTO documents_fts(rowid, title, body)\n"
     "    VALUES (new.rowid, new.title, new.body);\n"
     "END;\n"
-    "INSERT INTO simhash_bands (band, value, doc_id)\n"
-    "SELECT n.band, feedmill_simhash_band(d.simhash, n.band), d.id\n"
-    "  FROM documents AS d,\n"
-    "       (SELECT 0 AS band UNION ALL SELECT 1 UNION ALL SELECT 2\n"
-    "        UNION ALL SELECT 3) AS n\n"
-    " WHERE feedmill_simhash_band(d.simhash, n.band) IS NOT NULL;\n"
+    "INSERT INTO simhash_bands (band, value, doc_id, rank)\n"
+    "SELECT band, value, id, min(rank, " STORE_STRINGIFY(STORE_NEAR_CANDIDATES) ") FROM (\n"
+    "    SELECT n.band AS band, feedmill_simhash_band(d.simhash, n.band) AS value, d.id AS id,\n"
+    "           row_number() OVER (PARTITION BY n.band, feedmill_simhash_band(d.simhash, n.band)\n"
+    "                              ORDER BY d.ingested_at, d.rowid) - 1 AS rank\n"
+    "      FROM documents AS d,\n"
+    "           (SELECT 0 AS band UNION ALL SELECT 1 UNION ALL SELECT 2\n"
+    "            UNION ALL SELECT 3) AS n\n"
+    "     WHERE feedmill_simhash_band(d.simhash, n.band) IS NOT NULL);\n"
     "CREATE TEMP TABLE near_links AS\n"
     "SELECT id, near, distance FROM (\n"
     "    SELECT d.id AS id, c.id AS near,\n"
@@ -260,7 +266,11 @@ static const char *const statements[SQL_COUNT] = {
 
     [SQL_BANDS_DELETE] = "DELETE FROM simhash_bands WHERE doc_id = ?1",
     [SQL_BAND_INSERT] =
-        "INSERT INTO simhash_bands (band, value, doc_id) VALUES (?1, ?2, ?3)",
+        /* rank: how many rows had this band value before, counted up to
+         * STORE_NEAR_CANDIDATES (a bounded walk of the bucket's index). */
+        "INSERT INTO simhash_bands (band, value, doc_id, rank) VALUES (?1, ?2, ?3,\n"
+        "    (SELECT count(*) FROM (SELECT 1 FROM simhash_bands WHERE band = ?1 AND value = ?2\n"
+        "                           LIMIT " STORE_STRINGIFY(STORE_NEAR_CANDIDATES) ")))",
     /* The nearest earlier document of ?1, by its stored bands. */
     [SQL_NEAR_FIND] =
         "SELECT c.id, feedmill_simhash_distance(d.simhash, c.simhash)\n"

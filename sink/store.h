@@ -25,6 +25,12 @@
  * band, which finds every pair only below that many bits. */
 #define STORE_NEAR_DUPLICATE_BITS 3
 #define STORE_SIMHASH_BANDS 4
+/* A document is compared with at most this many documents per band: the
+ * first ones stored with that band value (simhash_bands.rank). Thousands
+ * of copies of one story share their bands; without the bound each new
+ * copy would be compared with all of them, and the sink would slow with
+ * the feed. A copy still finds one of the first 64, all within reach. */
+#define STORE_NEAR_CANDIDATES 64
 
 typedef struct store store_t;
 

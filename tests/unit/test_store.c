@@ -933,6 +933,35 @@ static void test_near_duplicates(void)
 
 /* The lookup is 4 searches of the band index and primary-key reads of
  * documents: no step scans a table, whatever the store holds. */
+/* Thousands of copies of one story share their bands: a new copy is
+ * compared with the first STORE_NEAR_CANDIDATES of each bucket only, and
+ * still linked, to one of those. */
+static void test_near_duplicate_bound(void)
+{
+    const char *path = db_path("bound");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    CHECK(store_begin(store) == 0);
+    for (int i = 0; i < STORE_NEAR_CANDIDATES + 20; i++) {
+        char seed[16];
+        snprintf(seed, sizeof seed, "copy%03d", i);
+        put_simhash(store, seed, BASE, 1, STORE_NEW);
+    }
+    CHECK(store_commit(store) == 0);
+    store_close(&store);
+    sqlite3 *db = raw_open(path);
+    char want[64];
+    snprintf(want, sizeof want, "%d", STORE_NEAR_CANDIDATES);
+    CHECK_STR(raw_text(db, "SELECT max(rank) FROM simhash_bands"), want);
+    CHECK_STR(raw_text(db, "SELECT count(*) FROM simhash_bands WHERE band = 0 AND rank < 64"), "64");
+    /* The last copy is linked, at distance 0, to one of the first 64. */
+    CHECK_STR(raw_text(db, "SELECT near_duplicate_distance FROM documents WHERE source = 'copy083'"), "0");
+    CHECK_STR(raw_text(db, "SELECT count(*) FROM documents AS d JOIN simhash_bands AS b\n"
+                           "    ON b.doc_id = d.near_duplicate_of AND b.band = 0\n"
+                           " WHERE d.source = 'copy083' AND b.rank < 64"), "1");
+    CHECK_STR(raw_text(db, "SELECT count(*) FROM documents WHERE near_duplicate_of IS NULL"), "1");
+    sqlite3_close(db);
+}
+
 static void test_near_duplicate_plan(void)
 {
     const char *path = db_path("plan");
@@ -945,7 +974,7 @@ static void test_near_duplicate_plan(void)
     buf_t plan = BUF_INIT;
     CHECK(store_explain_near_duplicate(store, &plan) == 0);
     const char *text = buf_str(&plan);
-    CHECK_MSG(strstr(text, "SEARCH b USING PRIMARY KEY (band=? AND value=?)") != NULL, text);
+    CHECK_MSG(strstr(text, "SEARCH b USING COVERING INDEX simhash_bands_bucket (band=? AND value=? AND rank<?)") != NULL, text);
     CHECK_MSG(strstr(text, "SEARCH own USING COVERING INDEX simhash_bands_doc (doc_id=?)"), text);
     CHECK_MSG(strstr(text, "SEARCH c USING INDEX sqlite_autoindex_documents_1 (id=?)"), text);
     CHECK_MSG(strstr(text, "SCAN") == NULL, text);
@@ -1056,6 +1085,7 @@ int main(void)
     test_stats();
     test_near_duplicates();
     test_near_duplicate_plan();
+    test_near_duplicate_bound();
     test_upgrade_to_3();
     test_entity_offsets();
     remove_dir();
