@@ -952,12 +952,16 @@ static void test_near_duplicate_bound(void)
     char want[64];
     snprintf(want, sizeof want, "%d", STORE_NEAR_CANDIDATES);
     CHECK_STR(raw_text(db, "SELECT max(rank) FROM simhash_bands"), want);
-    CHECK_STR(raw_text(db, "SELECT count(*) FROM simhash_bands WHERE band = 0 AND rank < 64"), "64");
-    /* The last copy is linked, at distance 0, to one of the first 64. */
-    CHECK_STR(raw_text(db, "SELECT near_duplicate_distance FROM documents WHERE source = 'copy083'"), "0");
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM simhash_bands WHERE band = 0 AND rank < %d",
+             STORE_NEAR_CANDIDATES);
+    CHECK_STR(raw_text(db, sql), want);
+    /* The last copy is linked, at distance 0, to one of the first ones. */
+    _Static_assert(STORE_NEAR_CANDIDATES == 16, "the queries below say 16 (copy035 is the last of 36)");
+    CHECK_STR(raw_text(db, "SELECT near_duplicate_distance FROM documents WHERE source = 'copy035'"), "0");
     CHECK_STR(raw_text(db, "SELECT count(*) FROM documents AS d JOIN simhash_bands AS b\n"
                            "    ON b.doc_id = d.near_duplicate_of AND b.band = 0\n"
-                           " WHERE d.source = 'copy083' AND b.rank < 64"), "1");
+                           " WHERE d.source = 'copy035' AND b.rank < 16"), "1");
     CHECK_STR(raw_text(db, "SELECT count(*) FROM documents WHERE near_duplicate_of IS NULL"), "1");
     sqlite3_close(db);
 }
