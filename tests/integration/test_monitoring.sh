@@ -38,9 +38,11 @@ EOF
     pass "$2: every line is a JSON object with time and level"
 }
 
-make_documents "$WORK/docs" 100
-: >"$WORK/docs/empty.txt"                                   # refused by the extractor
-head -c 5000 /dev/zero | tr '\0' 'x' >"$WORK/docs/large.txt"   # over --max-size
+# Made aside, moved into the watched folder once both workers are there.
+make_documents "$WORK/staging" 100
+: >"$WORK/staging/empty.txt"                                   # refused by the extractor
+head -c 5000 /dev/zero | tr '\0' 'x' >"$WORK/staging/large.txt"   # over --max-size
+mkdir -p "$WORK/docs"
 DB="$WORK/m.db"
 W=$(free_port) R=$(free_port) A=$(free_port) SM=$(free_port) PM=$(free_port)
 make_keys worker1 worker2
@@ -74,6 +76,11 @@ done
     --state "$WORK/state.db" --max-size 4000 --watch --metrics "127.0.0.1:$PM" --status-interval 0.5 \
     "${PRODUCER_KEYS[@]}" "$WORK/docs" 2>"$WORK/producer.log" &
 PRODUCER=$!; BACKGROUND+=($PRODUCER)
+# Both workers connected before any document: one fast worker could
+# otherwise take all 101 while the other's handshake completes.
+wait_for 30 bash -c "curl -s http://127.0.0.1:$PM/metrics | grep -qx 'feedmill_producer_workers 2'" \
+    || fail "the two workers never connected: $(tail -3 "$WORK/producer.log")"
+mv "$WORK/staging"/* "$WORK/docs/"
 printf 'not msgpack' >"$WORK/garbage"
 # From an allowed key: a stranger's garbage would not get past the handshake.
 ZMQ_INJECT_CERT="$KEYS/worker1_secret" ZMQ_INJECT_SERVER_CERT="$KEYS/sink" \
