@@ -297,6 +297,31 @@ uint64_t sandbox_children(const sandbox_t *self)
     return self->children;
 }
 
+/* One wait of the parent on a pipe to its child: at most a second, and
+ * never past the deadline, with idle called after it (heartbeats go on
+ * while the child works). 1 when fd is ready for events, 0 when it is
+ * not yet (wait again), 2 when the deadline has passed, -1 on an error
+ * or, writing, when the child's end is closed. A closed end while
+ * reading is left to read(), which drains what the child wrote first. */
+static int wait_ready(int fd, short events, int64_t deadline, sandbox_idle_fn idle,
+                      void *idle_ctx)
+{
+    int64_t left = deadline - clock_ms();
+    if (left <= 0)
+        return 2;
+    struct pollfd pfd = { fd, events, 0 };
+    int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+    if (idle)
+        idle(idle_ctx);
+    if (ready < 0)
+        return errno == EINTR ? 0 : -1;
+    if (ready == 0)
+        return 0;
+    if (events == POLLOUT && (pfd.revents & (POLLERR | POLLHUP)))
+        return -1;
+    return 1;
+}
+
 /* Writes all of data before the deadline (the child reads as we write;
  * a child that stops reading is caught by the deadline). 0, 1 on
  * timeout, -1 when the child is gone. */
@@ -305,19 +330,11 @@ static int write_before(int fd, const void *data, size_t len, int64_t deadline,
 {
     const char *p = data;
     while (len > 0) {
-        int64_t left = deadline - clock_ms();
-        if (left <= 0)
-            return 1;
-        struct pollfd pfd = { fd, POLLOUT, 0 };
-        int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
-        if (idle)
-            idle(idle_ctx);
-        if (ready < 0 && errno != EINTR)
-            return -1;
-        if (ready <= 0)
+        int ready = wait_ready(fd, POLLOUT, deadline, idle, idle_ctx);
+        if (ready == 0)
             continue;
-        if (pfd.revents & (POLLERR | POLLHUP))
-            return -1;
+        if (ready != 1)
+            return ready == 2 ? 1 : -1;
         ssize_t n = write(fd, p, len);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
@@ -336,17 +353,11 @@ static int read_before(int fd, buf_t *out, size_t len, int64_t deadline,
 {
     char chunk[65536];
     while (len > 0) {
-        int64_t left = deadline - clock_ms();
-        if (left <= 0)
-            return 1;
-        struct pollfd pfd = { fd, POLLIN, 0 };
-        int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
-        if (idle)
-            idle(idle_ctx);
-        if (ready < 0 && errno != EINTR)
-            return -1;
-        if (ready <= 0)
+        int ready = wait_ready(fd, POLLIN, deadline, idle, idle_ctx);
+        if (ready == 0)
             continue;
+        if (ready != 1)
+            return ready == 2 ? 1 : -1;
         ssize_t n = read(fd, chunk, len < sizeof chunk ? len : sizeof chunk);
         if (n == 0)
             return -1;
