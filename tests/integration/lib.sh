@@ -16,8 +16,21 @@ cleanup() {
     for pid in "${BACKGROUND[@]:-}"; do
         [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true
     done
+    # A process that has not exited 30 s after SIGTERM is killed, and
+    # named: the test's checks are done, and a teardown must not hang CI
+    # (seen under ASan, rarely, at a process's exit after its last line).
+    local deadline=$((SECONDS + 30))
     for pid in "${BACKGROUND[@]:-}"; do
-        [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+        [ -n "$pid" ] || continue
+        while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "warning: pid $pid ($(tr '\0' ' ' 2>/dev/null </proc/$pid/cmdline | cut -c1-120)) did not exit within 30 s of SIGTERM; killing it" >&2
+            pkill -KILL -P "$pid" 2>/dev/null || true
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
     done
     rm -rf "$WORK"
 }
