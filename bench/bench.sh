@@ -22,7 +22,10 @@ WORKERS=2
 CHEAP_REPS=5
 COSTLY_REPS=3
 LATENCY_SAMPLES=100  # files dropped, and lines appended, one at a time
-SINK_ROWS=2000       # ready records fed to the sink, and to bare SQLite with its schema
+KOREAN_WINDOWS=2100  # Korean texts made from the seeds for the sink's records (about a
+                     # quarter are menu lines only, which the extractor refuses)
+MIN_RECORDS=4000     # the sink's records: every web-eval and wcxb-dev page, and those texts
+PRODUCER_DOCS=20000  # small Korean texts the producer deals to pass-through workers
 LARGE_FACTOR=10      # the text corpus this many times larger, once: is memory flat?
 
 die() {
@@ -42,11 +45,12 @@ mkdir -p "$TMP/times" "$TMP/last"
 # ---- inputs -----------------------------------------------------------
 
 check_setup() {
-    [ -d "$CORPUS/web-eval/html" ] && [ -d "$CORPUS/seeds" ] ||
-        die "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS to the folder holding seeds/ and web-eval/)"
+    [ -d "$CORPUS/web-eval/html" ] && [ -d "$CORPUS/wcxb-dev/html" ] && [ -d "$CORPUS/seeds" ] ||
+        die "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS to the folder holding seeds/, web-eval/ and wcxb-dev/)"
     local tool
     for tool in "$FEEDMILL" "$TOOLS/bench_extract" "$TOOLS/bare_libxml2" \
-                "$TOOLS/bare_sqlite" "$TOOLS/bare_zmq" "$TOOLS/bench_sink"; do
+                "$TOOLS/bare_sqlite" "$TOOLS/bare_zmq" "$TOOLS/bench_sink" \
+                "$TOOLS/bench_texts" "$TOOLS/null_sink"; do
         [ -x "$tool" ] || die "$tool is missing: run 'make build' first"
     done
     command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing (scripts/setup.sh installs it)"
@@ -77,6 +81,26 @@ prepare_text() {
         printf '%s\n\nbench copy %d\n' "${texts[i % ${#texts[@]}]}" "$i" \
             >"$(printf '%s/doc_%06d.txt' "$1" "$i")"
     done
+}
+
+# The sink's records, extracted once before any timing: every page of
+# web-eval and wcxb-dev (gzipped, as the extractor takes them) and the
+# first $KOREAN_WINDOWS Korean texts of $TMP/korean, which holds
+# $PRODUCER_DOCS windows of consecutive sentences of the seeds
+# (bench_texts), the producer's input. bench_sink prepare runs the real
+# extractor over them and keeps each record as the RESULT message a worker
+# sends, in $TMP/records.cache; every side of the sink's comparisons
+# writes exactly those records.
+prepare_records() {
+    mkdir -p "$TMP/korean"
+    "$TOOLS/bench_texts" "$TMP/korean" "$PRODUCER_DOCS" "$CORPUS"/seeds/*.txt >"$TMP/korean.line"
+    local korean=("$TMP"/korean/*)
+    record records "$("$TOOLS/bench_sink" prepare "$TMP/records.cache" \
+        "$CORPUS"/web-eval/html/*.gz "$CORPUS"/wcxb-dev/html/*.gz "${korean[@]:0:KOREAN_WINDOWS}")"
+    local count
+    count=$(field items "$(cat "$TMP/last/records")")
+    [ "$count" -ge "$MIN_RECORDS" ] ||
+        die "only $count records for the sink, $MIN_RECORDS wanted: raise KOREAN_WINDOWS"
 }
 
 # ---- measuring ----------------------------------------------------------
@@ -153,6 +177,63 @@ pipeline() {
     record "$name" "items=$files bytes=$bytes seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=$dead version=feedmill"
 }
 
+# The producer's own capacity: `feedmill producer` over $PRODUCER_DOCS
+# small Korean texts, dealing them to $WORKERS `feedmill worker
+# --pass-through` (no extraction: the text is the record) that send their
+# results to null_sink, which acknowledges each at once and writes nothing.
+# Documents read, hashed, recorded in its --state and dealt per second,
+# timed from the producer's start to its exit (after the last ACK).
+producer_capacity() {
+    local dir=$TMP/producer rc=0 w pids=()
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    "$TOOLS/null_sink" "ipc://$dir/results" "ipc://$dir/acks" >"$dir/null_sink.out" 2>"$dir/null_sink.err" &
+    local null_sink=$!
+    for ((w = 0; w < WORKERS; w++)); do
+        FEEDMILL_LOG=warn "$FEEDMILL" worker --pass-through --work "ipc://$dir/work" \
+            --results "ipc://$dir/results" 2>>"$dir/workers.err" &
+        pids+=($!)
+    done
+    local start=$EPOCHREALTIME
+    FEEDMILL_LOG=warn "$FEEDMILL" producer --work "ipc://$dir/work" --acks "ipc://$dir/acks" \
+        --sink "ipc://$dir/results" --state "$dir/state" --summary -- "$TMP/korean" \
+        >"$dir/producer.out" 2>"$dir/producer.err" || rc=$?
+    local end=$EPOCHREALTIME
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    kill "$null_sink"
+    wait "$null_sink" || true
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+        cat "$dir/producer.err" "$dir/workers.err" "$dir/null_sink.err" >&2
+        die "feedmill producer over $TMP/korean exited $rc"
+    fi
+    local acked
+    acked=$(awk '{ split($1, r, "="); split($2, f, "="); print r[2] + f[2] }' "$dir/null_sink.out")
+    [ "$acked" = "$PRODUCER_DOCS" ] ||
+        die "null_sink acknowledged $acked results for $PRODUCER_DOCS documents: $(cat "$dir/null_sink.out")"
+    record producer "items=$PRODUCER_DOCS bytes=$(field bytes "$(cat "$TMP/korean.line")") seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=$(field dead "$(cat "$dir/producer.out")") version=feedmill"
+    rm -rf "$dir"
+}
+
+# The sink fed the cached records, bare SQLite+FTS5 with the user's own
+# table, and bare SQLite with feedmill's schema, each into a new database,
+# in an order that alternates between rounds so that neither side always
+# runs first.
+# store_sides REP
+store_sides() {
+    local names=(store_fts store_schema store_sink) name
+    [ $(($1 % 2)) -eq 0 ] || names=(store_sink store_schema store_fts)
+    for name in "${names[@]}"; do
+        rm -f "$TMP"/store.db*
+        case $name in
+            store_fts) measure store_fts "$TOOLS/bench_sink" bare "$TMP/store.db" "$TMP/records.cache" ;;
+            store_schema) measure store_schema "$TOOLS/bench_sink" schema "$TMP/store.db" "$TMP/records.cache" ;;
+            store_sink) measure store_sink "$TOOLS/bench_sink" sink "$FEEDMILL" "$TMP/store.db" "$TMP/records.cache" ;;
+        esac
+    done
+    rm -f "$TMP"/store.db*
+}
+
 # The producer's own work per document: a SHA-256 of its bytes (coreutils'
 # sha256sum stands for libsodium's, which the producer uses).
 hash_text() {
@@ -184,10 +265,8 @@ round() {
         pipeline run_html "$TMP/html"
         pipeline run_html_1 "$TMP/html" 1
         measure zmq "$TOOLS/bare_zmq" "ipc://$TMP/zmq.ipc" "$MESSAGES" "$MESSAGE_BYTES"
-        rm -f "$TMP"/store_*.db*
-        measure store_bare "$TOOLS/bench_sink" bare "$TMP/store_bare.db" "$SINK_ROWS" "$CORPUS"/seeds/*.txt
-        measure store_sink "$TOOLS/bench_sink" sink "$FEEDMILL" "$TMP/store_sink.db" "$SINK_ROWS" "$CORPUS"/seeds/*.txt
-        rm -f "$TMP"/store_*.db*
+        store_sides "$rep"
+        producer_capacity
     fi
 }
 
@@ -221,7 +300,7 @@ rate() {
 }
 
 row() {
-    printf '%-40s %-26s %-26s %s\n' "$@"
+    printf '%-60s %-26s %-26s %s\n' "$@"
 }
 
 print_machine() {
@@ -250,7 +329,24 @@ print_table() {
     row "run html, $WORKERS workers / sqlite+fts5" "$(rate run_html pages)" "$(rate sqlite_fts rows)" "$(ratio "$html" "$sqlite_fts")"
     row "transport: zmq ipc, $MESSAGE_BYTES B messages" "-" "$(rate zmq msg)" "-"
     row "run text, no extraction / sqlite+fts5" "$(rate transport docs)" "$(rate sqlite_fts rows)" "$(ratio "$(per_second transport items)" "$sqlite_fts")"
-    row "sink, fed ready records / bare sqlite, same schema" "$(rate store_sink rows)" "$(rate store_bare rows)" "$(ratio "$(per_second store_sink items)" "$(per_second store_bare items)")"
+    row "sink, fed ready records / bare SQLite+FTS5 (id, title, body)" "$(rate store_sink rows)" "$(rate store_fts rows)" "$(ratio "$(per_second store_sink items)" "$(per_second store_fts items)")"
+    row "sink, fed ready records / bare sqlite, same schema" "$(rate store_sink rows)" "$(rate store_schema rows)" "$(ratio "$(per_second store_sink items)" "$(per_second store_schema items)")"
+}
+
+# How far one sink scales: how many cores of extraction its rate absorbs
+# (sink / one core's extraction rate, both from this run), and whether the
+# producer, alone with workers that answer at once, deals faster than the
+# sink commits.
+print_scaling() {
+    local sink producer
+    sink=$(per_second store_sink items)
+    producer=$(per_second producer items)
+    echo
+    row "how far one sink scales" "ours" "against" "ratio"
+    row "html extraction cores one sink absorbs" "sink $(fmt "$sink") docs/s" "1 core $(fmt "$(per_second extract items)") pages/s" "$(ratio "$sink" "$(per_second extract items)") cores"
+    row "text extraction cores one sink absorbs" "sink $(fmt "$sink") docs/s" "1 core $(fmt "$(per_second extract_text items)") docs/s" "$(ratio "$sink" "$(per_second extract_text items)") cores"
+    row "producer, $WORKERS pass-through workers, null sink / sink" "$(rate producer docs)" "sink $(fmt "$sink") docs/s" "$(ratio "$producer" "$sink")"
+    echo "the producer $(awk -v p="$producer" -v s="$sink" 'BEGIN { print (p > s ? "exceeds" : "does NOT exceed") }') the sink's rate: it $(awk -v p="$producer" -v s="$sink" 'BEGIN { print (p > s ? "is not" : "is") }') the limit of one sink's pipeline"
 }
 
 # The pipeline's limit, from the per-document CPU cost of its stages
@@ -321,7 +417,7 @@ write_json() {
         printf '{\n  "date": "%s",\n  "commit": "%s",\n  "cores": %s,\n  "median_per_second": {\n' \
             "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
         local first=1
-        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_bare store_sink; do
+        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_fts store_schema store_sink producer; do
             [ -s "$TMP/times/$name" ] || continue
             [ $first = 1 ] || printf ',\n'
             first=0
@@ -329,6 +425,10 @@ write_json() {
         done
         printf '\n  },\n  "limit_docs_per_second": {"run_text": %s, "run_text_1": %s, "run_html": %s, "run_html_1": %s},\n' \
             "$(limit extract_text "$WORKERS")" "$(limit extract_text 1)" "$(limit extract "$WORKERS")" "$(limit extract 1)"
+        printf '  "sink_absorbs_cores": {"html": %s, "text": %s},\n' \
+            "$(ratio "$(per_second store_sink items)" "$(per_second extract items)")" \
+            "$(ratio "$(per_second store_sink items)" "$(per_second extract_text items)")"
+        printf '  "producer_over_sink": %s,\n' "$(ratio "$(per_second producer items)" "$(per_second store_sink items)")"
         printf '  "latency_ms": {%s},\n' "$(echo "$LATENCY_LINE" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] != "samples") printf "%s\"%s\": %s", (n++ ? ", " : ""), kv[1], kv[2] } }')"
         printf '  "peak_rss_mb": {'
         first=1
@@ -361,10 +461,14 @@ print_details() {
     echo
     echo "ratio = ours / bare, from medians of this run (higher is better; 1.00 = as fast as the bare stage)."
     echo "inputs: $PAGES html pages ($(field bytes "$(cat "$TMP/last/libxml2")") bytes), $TEXT_COPIES text documents ($(field bytes "$(cat "$TMP/last/run_text")") bytes), $ROWS sqlite rows ($(field bytes "$(cat "$TMP/last/sqlite")") bytes), $MESSAGES zmq messages"
+    local records
+    records=$(cat "$TMP/last/records")
+    echo "sink records: $(field items "$records") ($(field html "$records") html pages of web-eval and wcxb-dev, $(field text "$records") Korean texts from $KOREAN_WINDOWS seed windows; $(field failed "$records") refused by the extractor, $(field duplicates "$records") duplicates), $(field bytes "$records") input bytes extracted once in $(fmt "$(field seconds "$records")") s; body bytes $(field bytes "$(cat "$TMP/last/store_sink")")"
+    echo "producer: $PRODUCER_DOCS Korean texts ($(field bytes "$(cat "$TMP/last/producer")") bytes), $WORKERS pass-through workers, null_sink; dead letters $(field failed "$(cat "$TMP/last/producer")")"
     echo "failures: extract refused $(field failed "$(cat "$TMP/last/extract")") pages, $(field failed "$(cat "$TMP/last/extract_text")") text documents; dead letters $(field failed "$(cat "$TMP/last/run_text")") text, $(field failed "$(cat "$TMP/last/run_html")") html (last repetition)"
     echo "versions: $(field version "$(cat "$TMP/last/libxml2")"), $(field version "$(cat "$TMP/last/sqlite")"), $(field version "$(cat "$TMP/last/zmq")"), $(field version "$(cat "$TMP/last/extract")")"
     echo "seconds per repetition:"
-    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one zmq store_bare store_sink; do
+    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one zmq store_fts store_schema store_sink producer; do
         printf '  %-13s %s\n' "$name" "$(paste -sd' ' "$TMP/times/$name")"
     done
 }
@@ -374,6 +478,7 @@ print_machine
 echo "preparing inputs..." >&2
 prepare_pages
 prepare_text "$TMP/text" "$TEXT_COPIES"
+prepare_records
 mkdir -p "$TMP/one" && cp "$TMP/text/doc_000000.txt" "$TMP/one/"   # a run's fixed cost
 for ((rep = 0; rep < CHEAP_REPS; rep++)); do
     echo "round $((rep + 1)) of $CHEAP_REPS..." >&2
@@ -384,6 +489,7 @@ prepare_text "$TMP/text_large" $((TEXT_COPIES * LARGE_FACTOR))
 pipeline run_text_large "$TMP/text_large"
 rm -rf "$TMP/text_large" "$TMP"/run_text_large.db*
 print_table
+print_scaling
 print_limits
 print_latency
 print_memory

@@ -1,30 +1,55 @@
 /* bench_sink: the sink alone, fed ready records, against bare SQLite
- * writing the same rows into the same schema.
+ * writing the same records.
  *
- *   bench_sink bare DB ROWS TEXTFILE...
- *   bench_sink sink FEEDMILL DB ROWS TEXTFILE...
+ *   bench_sink prepare CACHE FILE...
+ *   bench_sink sink FEEDMILL DB CACHE
+ *   bench_sink bare DB CACHE
+ *   bench_sink schema DB CACHE
  *
- * Both sides write ROWS records built the same way: ~5 KB of text cut from
- * the TEXTFILEs at a different offset per row (real words for the FTS5
- * tokenizer), a title, five entities and ten keywords.
- *
- * bare: the database is created by feedmill's own store (same tables,
- * indexes and FTS triggers), then the rows go in with plain prepared
- * INSERTs (the document, its entities, its four simhash band rows), 500
- * per transaction, the sink's largest batch: the floor of what any
- * writer of this schema must pay. The sink does more: it checks each
- * message, looks the id up (idempotence), finds the nearest earlier
- * document by the bands and links it, and acknowledges.
+ * prepare: runs the real extractor (extract_document, what `feedmill
+ * extract` and the workers run; .gz pages are decompressed by it) over
+ * every FILE once, and writes each record as the RESULT message a worker
+ * would send (attempt 1, its extraction time) into CACHE: a 4-byte
+ * little-endian length, then the encoded message, again and again. A
+ * document the extractor refuses is left out, and so is one whose id (the
+ * hash of its bytes) came before; the rest are shuffled in a fixed order,
+ * so pages and texts arrive mixed as from many workers. Its result line
+ * counts the records kept (html=, text=, duplicates=) and times the
+ * extraction. The other modes read CACHE before their clock starts, so
+ * every side of a comparison writes exactly the same records.
  *
  * sink: `FEEDMILL sink` runs as its own process; this program pushes
- * every record to it as a RESULT over ipc:// and times until the last
- * ACK arrives, so decoding, the idempotence checks, batching and
- * acknowledging are all inside the figure.
+ * every RESULT to it over ipc:// from two sockets in turn (two senders,
+ * like two workers), at most 2000 unacknowledged, and times from the
+ * sink's HELLO to the last ACK, so decoding, the idempotence checks,
+ * near-duplicates, batching and acknowledging are all inside the figure.
+ * failed= counts the ACKs that were not `stored`.
  *
- * Prints one result line (bench.h). */
+ * bare: what a user's own script would write instead of running the sink:
+ *
+ *   CREATE TABLE docs(id TEXT PRIMARY KEY, title TEXT, body TEXT NOT NULL);
+ *   CREATE VIRTUAL TABLE docs_fts USING fts5(title, body, content='docs',
+ *       content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+ *   CREATE TRIGGER docs_fts_insert AFTER INSERT ON docs ...
+ *   INSERT INTO docs(id, title, body) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING;
+ *
+ * FTS5 with external content (the text stored once, the index filled by
+ * the trigger SQLite's documentation gives), the sink's tokenizer, WAL,
+ * synchronous=NORMAL, 500 rows per transaction, one prepared statement.
+ * ON CONFLICT DO NOTHING keeps a rerun of the script idempotent, as the
+ * sink is; with distinct ids it costs nothing.
+ *
+ * schema: the same records written into a database created by feedmill's
+ * own store (same tables, indexes and FTS triggers) with plain prepared
+ * INSERTs (the document, its entities, its four band rows), 500 per
+ * transaction: the floor of what any writer of feedmill's schema pays.
+ *
+ * sink, bare and schema time only the writing, and print one result line
+ * (bench.h); bytes= is the bodies' bytes. */
 #include <errno.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +60,18 @@
 #include "bench.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "extract/extract.h"
 #include "proto/message.h"
 #include "proto/wire.h"
 #include "sink/store.h"
 
-#define ROW_BYTES 5000
 #define ROWS_PER_TXN 500
+#define SENDERS 2
+#define MAX_UNACKED 2000
+#define SINK_START_SECONDS 30
 
-static char *pool;
-static size_t pool_len;
+#define STRINGIFY(x) #x
+#define VERSION_TEXT(x) STRINGIFY(x)
 
 static void die(const char *what, const char *detail)
 {
@@ -51,58 +79,195 @@ static void die(const char *what, const char *detail)
     exit(1);
 }
 
-/* The TEXTFILEs end to end, repeated until any row fits anywhere. */
-static void make_pool(const files_t *texts)
+/* ---- the cache of RESULT messages ------------------------------------ */
+
+typedef struct cached {
+    uint8_t *data;       /* one encoded RESULT */
+    size_t len;
+    record_t *record;    /* decoded, for the SQLite sides */
+} cached_t;
+
+typedef struct cache {
+    cached_t *items;
+    size_t count;
+    size_t body_bytes;
+} cache_t;
+
+static void put_u32(FILE *f, uint32_t v)
 {
-    if (texts->bytes == 0)
-        die("text files", "empty");
-    size_t copies = 4 * ROW_BYTES / texts->bytes + 1;
-    pool = malloc(copies * texts->bytes + 1);
-    if (!pool)
-        die("memory", "out");
-    for (size_t c = 0; c < copies; c++)
-        for (size_t i = 0; i < texts->count; i++) {
-            memcpy(pool + pool_len, texts->items[i].data, texts->items[i].len);
-            pool_len += texts->items[i].len;
-        }
-    pool[pool_len] = '\0';
+    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    fwrite(b, 1, 4, f);
 }
 
-/* Row i: its text starts at a different offset, on a UTF-8 boundary. */
-static record_t *make_record(size_t i)
+static cache_t cache_load(const char *path)
 {
-    size_t start = (i * 7919) % (pool_len - 2 * ROW_BYTES);
-    while (start > 0 && (pool[start] & 0xc0) == 0x80)
-        start++;
-    size_t end = start + ROW_BYTES;
-    while ((pool[end] & 0xc0) == 0x80)
-        end++;
-    record_t *r = record_new();
-    char label[64];
-    snprintf(label, sizeof label, "bench row %zu", i);
-    hash_doc_id(label, strlen(label), r->id);
-    snprintf(label, sizeof label, "bench/row_%06zu.txt", i);
-    r->source = xstrdup(label);
-    r->kind = xstrdup("text");
-    r->lang = xstrdup("ko");
-    snprintf(label, sizeof label, "벤치마크 문서 %zu", i);
-    r->title = xstrdup(label);
-    r->published = xstrdup("2026-03-03");
-    r->body = xstrndup(pool + start, end - start);
-    for (int e = 0; e < 5; e++)
-        record_add_entity(r, "money", "1조1천35억 엔", 1103500000000.0 + e, 1, "JPY");
-    for (int k = 0; k < 10; k++) {
-        snprintf(label, sizeof label, "키워드%d", k);
-        record_add_keyword(r, label);
+    char *paths[] = { (char *)path };
+    files_t file = files_load(paths, 1);
+    cache_t cache = { 0 };
+    const uint8_t *p = (const uint8_t *)file.items[0].data, *end = p + file.items[0].len;
+    while (p < end) {
+        if (end - p < 4)
+            die(path, "truncated (run bench_sink prepare again)");
+        size_t len = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+        p += 4;
+        if ((size_t)(end - p) < len)
+            die(path, "truncated (run bench_sink prepare again)");
+        char why[256];
+        message_t *m = message_decode(p, len, why, sizeof why);
+        if (!m || m->type != MSG_RESULT)
+            die(path, m ? "holds a message that is not a RESULT" : why);
+        cache.items = realloc(cache.items, (cache.count + 1) * sizeof *cache.items);
+        if (!cache.items)
+            die("memory", "out");
+        cached_t *c = &cache.items[cache.count++];
+        c->data = malloc(len);
+        if (!c->data)
+            die("memory", "out");
+        memcpy(c->data, p, len);
+        c->len = len;
+        c->record = m->record;
+        m->record = NULL;
+        message_destroy(&m);
+        cache.body_bytes += strlen(c->record->body);
+        p += len;
     }
-    r->simhash = 0x9e3779b97f4a7c15ull * (i + 1);
-    return r;
+    files_free(&file);
+    if (cache.count == 0)
+        die(path, "holds no records");
+    return cache;
 }
+
+static void cache_free(cache_t *cache)
+{
+    for (size_t i = 0; i < cache->count; i++) {
+        free(cache->items[i].data);
+        record_destroy(&cache->items[i].record);
+    }
+    free(cache->items);
+}
+
+/* qsort's comparison of record indices: by id, then by file order. */
+static record_t **sorting;
+
+static int by_id(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sorting[x]->id, sorting[y]->id);
+    return c ? c : (x > y) - (x < y);
+}
+
+static int prepare(const char *cache_path, char **paths, int count)
+{
+    if (access(cache_path, F_OK) == 0)
+        die(cache_path, "exists already: give a new path");
+    files_t files = files_load(paths, count);
+    record_t **records = calloc(files.count + 1, sizeof *records);
+    double *seconds = calloc(files.count + 1, sizeof *seconds);
+    if (!records || !seconds)
+        die("memory", "out");
+    size_t refused = 0, kept = 0, duplicates = 0;
+    double start = now();
+    for (size_t i = 0; i < files.count; i++) {
+        char *error = NULL;
+        double t = now();
+        records[kept] = extract_document(files.items[i].path, (const uint8_t *)files.items[i].data,
+                                         files.items[i].len, &error);
+        seconds[kept] = now() - t;
+        if (records[kept])
+            kept++;
+        else
+            refused++;
+        free(error);
+    }
+    double extraction = now() - start;
+    if (kept == 0)
+        die("prepare", "the extractor refused every file");
+
+    /* The same bytes twice are one document: keep the first in file order. */
+    size_t *sorted = malloc((kept + 1) * sizeof *sorted);
+    if (!sorted)
+        die("memory", "out");
+    for (size_t i = 0; i < kept; i++)
+        sorted[i] = i;
+    sorting = records;
+    qsort(sorted, kept, sizeof *sorted, by_id);
+    for (size_t i = 1, first = sorted[0]; i < kept; i++) {
+        if (strcmp(records[sorted[i]]->id, records[first]->id) != 0) {
+            first = sorted[i];
+            continue;
+        }
+        record_destroy(&records[sorted[i]]);
+        duplicates++;
+    }
+    free(sorted);
+
+    /* A fixed shuffle (Fisher-Yates, xorshift64), so every run and every
+     * side sees the same order. */
+    size_t *order = malloc((kept + 1) * sizeof *order);
+    if (!order)
+        die("memory", "out");
+    for (size_t i = 0; i < kept; i++)
+        order[i] = i;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (size_t i = kept; i > 1; i--) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t j = (size_t)(x % i), t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+
+    FILE *f = fopen(cache_path, "wb");
+    if (!f)
+        die(cache_path, strerror(errno));
+    size_t written = 0, html = 0, text = 0;
+    for (size_t i = 0; i < kept; i++) {
+        record_t *r = records[order[i]];
+        if (!r)
+            continue;
+        message_t m = { .type = MSG_RESULT, .source = r->source, .attempt = 1, .record = r,
+                        .has_extract_seconds = 1, .extract_seconds = seconds[order[i]] };
+        memcpy(m.id, r->id, sizeof m.id);
+        uint8_t *data;
+        size_t len;
+        if (message_encode(&m, &data, &len) != 0)
+            die(r->source, "its record breaks the wire format");
+        put_u32(f, (uint32_t)len);
+        fwrite(data, 1, len, f);
+        free(data);
+        written++;
+        r->kind && !strcmp(r->kind, "html") ? html++ : text++;
+    }
+    if (fclose(f) != 0)
+        die(cache_path, strerror(errno));
+    printf("items=%zu bytes=%zu seconds=%.6f failed=%zu version=extractor-%s html=%zu text=%zu "
+           "duplicates=%zu\n",
+           written, files.bytes, extraction, refused, VERSION_TEXT(EXTRACT_VERSION), html, text,
+           duplicates);
+    for (size_t i = 0; i < kept; i++)
+        record_destroy(&records[i]);
+    free(records);
+    free(seconds);
+    free(order);
+    files_free(&files);
+    return 0;
+}
+
+/* ---- SQLite sides ------------------------------------------------------ */
 
 static void check(int rc, sqlite3 *db, const char *what)
 {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
         die(what, sqlite3_errmsg(db));
+}
+
+static void bind_text(sqlite3_stmt *stmt, int i, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, i);
 }
 
 static void keywords_json(const record_t *r, buf_t *out)
@@ -117,7 +282,45 @@ static void keywords_json(const record_t *r, buf_t *out)
     buf_putc(out, ']');
 }
 
-static int run_bare(const char *path, size_t rows)
+static const char *USER_SCHEMA =
+    "PRAGMA journal_mode=WAL;\n"
+    "PRAGMA synchronous=NORMAL;\n"
+    "CREATE TABLE docs(id TEXT PRIMARY KEY, title TEXT, body TEXT NOT NULL);\n"
+    "CREATE VIRTUAL TABLE docs_fts USING fts5(title, body, content='docs',\n"
+    "    content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');\n"
+    "CREATE TRIGGER docs_fts_insert AFTER INSERT ON docs BEGIN\n"
+    "    INSERT INTO docs_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);\n"
+    "END;\n";
+
+static int run_bare(const char *path, const cache_t *cache)
+{
+    sqlite3 *db;
+    check(sqlite3_open(path, &db), db, "open");
+    check(sqlite3_exec(db, USER_SCHEMA, NULL, NULL, NULL), db, "schema");
+    sqlite3_stmt *insert;
+    check(sqlite3_prepare_v2(db, "INSERT INTO docs(id, title, body) VALUES (?1, ?2, ?3) "
+                                 "ON CONFLICT(id) DO NOTHING", -1, &insert, NULL), db, "prepare");
+    double start = now();
+    for (size_t i = 0; i < cache->count; i++) {
+        if (i % ROWS_PER_TXN == 0)
+            check(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), db, "begin");
+        const record_t *r = cache->items[i].record;
+        bind_text(insert, 1, r->id);
+        bind_text(insert, 2, r->title);
+        bind_text(insert, 3, r->body);
+        check(sqlite3_step(insert), db, "insert");
+        sqlite3_reset(insert);
+        if (i % ROWS_PER_TXN == ROWS_PER_TXN - 1 || i == cache->count - 1)
+            check(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+    }
+    double seconds = now() - start;
+    print_result(cache->count, cache->body_bytes, seconds, 0, sqlite3_libversion());
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+    return 0;
+}
+
+static int run_schema(const char *path, const cache_t *cache)
 {
     char *error = NULL;
     store_t *store = store_open(path, STORE_READWRITE, &error);
@@ -132,74 +335,96 @@ static int run_bare(const char *path, size_t rows)
     check(sqlite3_prepare_v2(db,
         "INSERT INTO documents (id, source, kind, title, published, author, lang, body, "
         "simhash, keywords, extractor, attempts, ingested_at, updated_at) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, 1, 1, "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, " VERSION_TEXT(EXTRACT_VERSION) ", 1, "
         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
         -1, &doc, NULL), db, "prepare");
-    check(sqlite3_prepare_v2(db, "INSERT INTO entities (doc_id, type, text, value, unit, ord) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &ent, NULL), db, "prepare");
+    check(sqlite3_prepare_v2(db, "INSERT INTO entities (doc_id, type, text, value, unit, ord, "
+                                 "offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &ent, NULL),
+          db, "prepare");
     check(sqlite3_prepare_v2(db, "INSERT INTO simhash_bands (band, value, doc_id, rank) "
                                  "VALUES (?1, ?2, ?3, 0)", -1, &band, NULL), db, "prepare");
-    record_t **records = malloc(rows * sizeof *records);
-    size_t bytes = 0;
-    for (size_t i = 0; i < rows; i++) {
-        records[i] = make_record(i);
-        bytes += strlen(records[i]->body);
-    }
     buf_t kw = BUF_INIT;
     char hex[17];
     double start = now();
-    for (size_t i = 0; i < rows; i++) {
+    for (size_t i = 0; i < cache->count; i++) {
         if (i % ROWS_PER_TXN == 0)
             check(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
-        const record_t *r = records[i];
+        const record_t *r = cache->items[i].record;
         keywords_json(r, &kw);
         record_simhash_hex(r, hex);
-        sqlite3_bind_text(doc, 1, r->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 2, r->source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 3, r->kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 4, r->title, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 5, r->published, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 6, r->lang, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 7, r->body, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 8, hex, -1, SQLITE_STATIC);
-        sqlite3_bind_text(doc, 9, kw.data, (int)kw.len, SQLITE_STATIC);
+        bind_text(doc, 1, r->id);
+        bind_text(doc, 2, r->source);
+        bind_text(doc, 3, r->kind);
+        bind_text(doc, 4, r->title);
+        bind_text(doc, 5, r->published);
+        bind_text(doc, 6, r->author);
+        bind_text(doc, 7, r->lang);
+        bind_text(doc, 8, r->body);
+        bind_text(doc, 9, hex);
+        sqlite3_bind_text(doc, 10, kw.data, (int)kw.len, SQLITE_STATIC);
         check(sqlite3_step(doc), db, "insert document");
         sqlite3_reset(doc);
         for (size_t e = 0; e < r->entity_count; e++) {
             const entity_t *x = &r->entities[e];
-            sqlite3_bind_text(ent, 1, r->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ent, 2, x->type, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ent, 3, x->text, -1, SQLITE_STATIC);
-            sqlite3_bind_double(ent, 4, x->value);
-            sqlite3_bind_text(ent, 5, x->unit, -1, SQLITE_STATIC);
+            bind_text(ent, 1, r->id);
+            bind_text(ent, 2, x->type);
+            bind_text(ent, 3, x->text);
+            if (x->has_value)
+                sqlite3_bind_double(ent, 4, x->value);
+            else
+                sqlite3_bind_null(ent, 4);
+            bind_text(ent, 5, x->unit);
             sqlite3_bind_int64(ent, 6, (sqlite3_int64)e);
+            if (x->has_offset)
+                sqlite3_bind_int64(ent, 7, (sqlite3_int64)x->offset);
+            else
+                sqlite3_bind_null(ent, 7);
             check(sqlite3_step(ent), db, "insert entity");
             sqlite3_reset(ent);
         }
         for (int n = 0; n < 4; n++) {
             sqlite3_bind_int(band, 1, n);
             sqlite3_bind_int64(band, 2, (sqlite3_int64)((r->simhash >> (48 - 16 * n)) & 0xffff));
-            sqlite3_bind_text(band, 3, r->id, -1, SQLITE_STATIC);
+            bind_text(band, 3, r->id);
             check(sqlite3_step(band), db, "insert band");
             sqlite3_reset(band);
         }
-        if (i % ROWS_PER_TXN == ROWS_PER_TXN - 1 || i == rows - 1)
+        if (i % ROWS_PER_TXN == ROWS_PER_TXN - 1 || i == cache->count - 1)
             check(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
     }
     double seconds = now() - start;
-    print_result(rows, bytes, seconds, 0, sqlite3_libversion());
+    print_result(cache->count, cache->body_bytes, seconds, 0, sqlite3_libversion());
     sqlite3_finalize(doc);
     sqlite3_finalize(ent);
     sqlite3_finalize(band);
     sqlite3_close(db);
-    for (size_t i = 0; i < rows; i++)
-        record_destroy(&records[i]);
-    free(records);
     buf_free(&kw);
     return 0;
 }
 
-static int run_sink(const char *feedmill, const char *path, size_t rows)
+/* ---- the real sink ----------------------------------------------------- */
+
+/* The next message on pull, waiting at most a second; dies if the sink
+ * process has exited meanwhile (a broken sink must not hang the bench). */
+static message_t *next_message(void *pull, pid_t sink)
+{
+    for (;;) {
+        zmq_pollitem_t item = { pull, 0, ZMQ_POLLIN, 0 };
+        if (zmq_poll(&item, 1, 1000) > 0) {
+            message_t *msg = NULL;
+            char why[256];
+            if (wire_recv(pull, 0, &msg, why, sizeof why) == WIRE_OK)
+                return msg;
+            continue;
+        }
+        int status;
+        if (waitpid(sink, &status, WNOHANG) == sink)
+            die("feedmill sink", "exited before acknowledging every record (BENCH_SINK_LOG=info "
+                                 "shows why)");
+    }
+}
+
+static int run_sink(const char *feedmill, const char *path, const cache_t *cache)
 {
     char dir[] = "/tmp/feedmill-bench-sink-XXXXXX";
     if (!mkdtemp(dir))
@@ -208,24 +433,15 @@ static int run_sink(const char *feedmill, const char *path, size_t rows)
     snprintf(results, sizeof results, "ipc://%s/results", dir);
     snprintf(acks, sizeof acks, "ipc://%s/acks", dir);
 
-    /* The messages are encoded before the clock starts, like the bare
-     * side's records: only the sink's work is timed. */
-    uint8_t **encoded = malloc(rows * sizeof *encoded);
-    size_t *lengths = malloc(rows * sizeof *lengths), bytes = 0;
-    for (size_t i = 0; i < rows; i++) {
-        record_t *r = make_record(i);
-        message_t m = { .type = MSG_RESULT, .source = r->source, .attempt = 1, .record = r };
-        memcpy(m.id, r->id, sizeof m.id);
-        if (message_encode(&m, &encoded[i], &lengths[i]) != 0)
-            die("encode", "a record breaks the wire format");
-        bytes += strlen(r->body);
-        record_destroy(&r);
-    }
-
     void *ctx = zmq_ctx_new();
-    void *push = zmq_socket(ctx, ZMQ_PUSH), *pull = zmq_socket(ctx, ZMQ_PULL);
-    int hwm = 0;
-    zmq_setsockopt(push, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    void *push[SENDERS], *pull = zmq_socket(ctx, ZMQ_PULL);
+    int hwm = 0, linger = 0;
+    for (int s = 0; s < SENDERS; s++) {
+        push[s] = zmq_socket(ctx, ZMQ_PUSH);
+        zmq_setsockopt(push[s], ZMQ_SNDHWM, &hwm, sizeof hwm);
+        zmq_setsockopt(push[s], ZMQ_LINGER, &linger, sizeof linger);
+    }
+    zmq_setsockopt(pull, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind(pull, acks) != 0)
         die("bind acks", zmq_strerror(zmq_errno()));
     pid_t pid = fork();
@@ -233,42 +449,49 @@ static int run_sink(const char *feedmill, const char *path, size_t rows)
         setenv("FEEDMILL_LOG", getenv("BENCH_SINK_LOG") ? getenv("BENCH_SINK_LOG") : "warn", 1);
         execl(feedmill, feedmill, "sink", "--db", path, "--results", results, "--acks", acks,
               (char *)NULL);
+        fprintf(stderr, "bench_sink: cannot run %s: %s\n", feedmill, strerror(errno));
         _exit(127);
     }
     if (pid < 0)
         die("fork", strerror(errno));
-    if (zmq_connect(push, results) != 0)
-        die("connect results", zmq_strerror(zmq_errno()));
+    for (int s = 0; s < SENDERS; s++)
+        if (zmq_connect(push[s], results) != 0)
+            die("connect results", zmq_strerror(zmq_errno()));
     /* The sink says HELLO once connected: then it is ready. */
+    double deadline = now() + SINK_START_SECONDS;
     message_t *msg = NULL;
-    char why[256];
-    while (wire_recv(pull, 0, &msg, why, sizeof why) != WIRE_OK || msg->type != MSG_HELLO)
+    while (!msg || msg->type != MSG_HELLO) {
         message_destroy(&msg);
+        if (now() > deadline)
+            die("feedmill sink", "no HELLO within 30 s");
+        msg = next_message(pull, pid);
+    }
     message_destroy(&msg);
 
     double start = now();
-    size_t acked = 0, sent = 0;
-    while (acked < rows) {
-        while (sent < rows && sent - acked < 2000) {
-            wire_send_encoded(push, encoded[sent], lengths[sent], 0);
+    size_t acked = 0, sent = 0, not_stored = 0;
+    while (acked < cache->count) {
+        while (sent < cache->count && sent - acked < MAX_UNACKED) {
+            wire_send_encoded(push[sent % SENDERS], cache->items[sent].data,
+                              cache->items[sent].len, 0);
             sent++;
         }
-        if (wire_recv(pull, 0, &msg, why, sizeof why) == WIRE_OK && msg->type == MSG_ACK)
+        msg = next_message(pull, pid);
+        if (msg->type == MSG_ACK) {
             acked++;
+            not_stored += msg->status != ACK_STORED;
+        }
         message_destroy(&msg);
     }
     double seconds = now() - start;
-    print_result(rows, bytes, seconds, 0, "feedmill sink");
+    print_result(cache->count, cache->body_bytes, seconds, not_stored, "feedmill-sink");
 
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
-    zmq_close(push);
+    for (int s = 0; s < SENDERS; s++)
+        zmq_close(push[s]);
     zmq_close(pull);
     zmq_ctx_term(ctx);
-    for (size_t i = 0; i < rows; i++)
-        free(encoded[i]);
-    free(encoded);
-    free(lengths);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
@@ -276,25 +499,34 @@ static int run_sink(const char *feedmill, const char *path, size_t rows)
     return 0;
 }
 
+static int usage(void)
+{
+    fprintf(stderr, "usage: bench_sink prepare CACHE FILE...\n"
+                    "       bench_sink sink FEEDMILL DB CACHE\n"
+                    "       bench_sink bare DB CACHE\n"
+                    "       bench_sink schema DB CACHE\n"
+                    "(DB and CACHE must not exist yet where they are written)\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
-    int sink = argc > 1 && !strcmp(argv[1], "sink");
-    int first_text = sink ? 5 : 4;
-    if (argc <= first_text || (!sink && strcmp(argv[1], "bare") != 0)) {
-        fprintf(stderr, "usage: bench_sink bare DB ROWS TEXTFILE...\n"
-                        "       bench_sink sink FEEDMILL DB ROWS TEXTFILE...\n");
-        return 2;
-    }
-    const char *db = argv[sink ? 3 : 2];
+    if (argc < 3)
+        return usage();
+    const char *mode = argv[1];
     setenv("FEEDMILL_LOG", "warn", 0);   /* store_open's "migrated" line is not a figure */
     log_init("bench_sink");
-    size_t rows = (size_t)strtoul(argv[sink ? 4 : 3], NULL, 10);
+    if (!strcmp(mode, "prepare"))
+        return argc < 4 ? usage() : prepare(argv[2], argv + 3, argc - 3);
+    int sink = !strcmp(mode, "sink");
+    if (argc != (sink ? 5 : 4) || (!sink && strcmp(mode, "bare") && strcmp(mode, "schema")))
+        return usage();
+    const char *db = argv[sink ? 3 : 2];
     if (access(db, F_OK) == 0)
         die(db, "exists already: give a new path");
-    files_t texts = files_load(argv + first_text, argc - first_text);
-    make_pool(&texts);
-    int rc = sink ? run_sink(argv[2], db, rows) : run_bare(db, rows);
-    files_free(&texts);
-    free(pool);
+    cache_t cache = cache_load(argv[sink ? 4 : 3]);
+    int rc = sink ? run_sink(argv[2], db, &cache)
+                  : !strcmp(mode, "bare") ? run_bare(db, &cache) : run_schema(db, &cache);
+    cache_free(&cache);
     return rc;
 }
