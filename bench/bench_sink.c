@@ -404,6 +404,28 @@ static int run_schema(const char *path, const cache_t *cache)
 
 /* ---- the real sink ----------------------------------------------------- */
 
+/* The sink's process and socket folder: stopped and removed at exit,
+ * whichever way the run ends. */
+static char sink_dir[] = "/tmp/feedmill-bench-sink-XXXXXX";
+static pid_t sink_pid;
+
+static void stop_sink(void)
+{
+    if (sink_pid > 0) {
+        kill(sink_pid, SIGTERM);
+        waitpid(sink_pid, NULL, 0);
+        sink_pid = 0;
+    }
+    if (strstr(sink_dir, "XXXXXX"))
+        return;   /* not made, or removed already */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", sink_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench_sink: could not remove %s\n", sink_dir);
+    memcpy(sink_dir + strlen(sink_dir) - 6, "XXXXXX", 6);
+}
+
+
 /* The next message on pull, waiting at most a second; dies if the sink
  * process has exited meanwhile (a broken sink must not hang the bench). */
 static message_t *next_message(void *pull, pid_t sink)
@@ -418,17 +440,20 @@ static message_t *next_message(void *pull, pid_t sink)
             continue;
         }
         int status;
-        if (waitpid(sink, &status, WNOHANG) == sink)
+        if (waitpid(sink, &status, WNOHANG) == sink) {
+            sink_pid = 0;
             die("feedmill sink", "exited before acknowledging every record (BENCH_SINK_LOG=info "
                                  "shows why)");
+        }
     }
 }
 
 static int run_sink(const char *feedmill, const char *path, const cache_t *cache)
 {
-    char dir[] = "/tmp/feedmill-bench-sink-XXXXXX";
-    if (!mkdtemp(dir))
+    const char *dir = mkdtemp(sink_dir);
+    if (!dir)
         die("mkdtemp", strerror(errno));
+    atexit(stop_sink);
     char results[128], acks[128];
     snprintf(results, sizeof results, "ipc://%s/results", dir);
     snprintf(acks, sizeof acks, "ipc://%s/acks", dir);
@@ -454,6 +479,7 @@ static int run_sink(const char *feedmill, const char *path, const cache_t *cache
     }
     if (pid < 0)
         die("fork", strerror(errno));
+    sink_pid = pid;
     for (int s = 0; s < SENDERS; s++)
         if (zmq_connect(push[s], results) != 0)
             die("connect results", zmq_strerror(zmq_errno()));
@@ -486,16 +512,11 @@ static int run_sink(const char *feedmill, const char *path, const cache_t *cache
     double seconds = now() - start;
     print_result(cache->count, cache->body_bytes, seconds, not_stored, "feedmill-sink");
 
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+    stop_sink();
     for (int s = 0; s < SENDERS; s++)
         zmq_close(push[s]);
     zmq_close(pull);
     zmq_ctx_term(ctx);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "bench_sink: could not remove %s\n", dir);
     return 0;
 }
 
