@@ -557,7 +557,7 @@ static int sink_run(sink_t *self)
         on_results(self);
         commit_batch(self);
     }
-    if (diskfault_active(self->fig.fault))
+    if (diskfault_active(self->fig.fault) && self->batch.count > 0)
         log_error("stopping with results the database did not take, the producer will send "
                   "them again path=%s held=%zu reason=%s", log_q(self->db), self->batch.count,
                   diskfault_state(self->fig.fault));
