@@ -20,6 +20,13 @@
  * the producer resends whatever was not acknowledged and the upsert on
  * the content id makes the second write a no-op.
  *
+ * A transaction the database refuses (a full disk, an I/O error, a
+ * read-only file: sink/diskfault.h) drops nothing: the batch keeps its
+ * decoded messages until COMMIT succeeds, and is written again from them
+ * after a short backoff, while no new result is read, so the workers wait
+ * on the results socket's high-water mark. The sink says so every 10 s
+ * and on /readyz, and resumes within 2 s of the disk healing.
+ *
  * On the acks socket the sink also says HELLO, with a session id new at
  * every start, as soon as it reaches the producer and every second: a
  * producer that sees a new session knows the sink restarted, and that
@@ -54,17 +61,18 @@
 #include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
+#include "sink/diskfault.h"
 #include "sink/reasons.h"
 #include "sink/store.h"
 
-typedef struct ack {
-    char id[DOC_ID_LEN + 1];
-    ack_status_t status;
-} ack_t;
-
 typedef struct batch {
-    ack_t *acks;
-    size_t count;
+    /* The messages of the open transaction, kept until it is committed:
+     * a transaction the disk refuses is rolled back (SQLite may do so
+     * itself on SQLITE_FULL) and written again from these. */
+    message_t **msgs;
+    int *acks;               /* the ack_status_t each one earned when written */
+    size_t count, size;
+    size_t bytes;            /* the texts they hold, which BATCH_BYTES_MAX bounds */
     int64_t opened;          /* clock_ms() of the first write; 0 = no transaction */
     uint64_t new_rows, updated, unchanged, dead;
     uint64_t text_bytes;     /* bodies of the records written */
@@ -79,6 +87,7 @@ typedef struct sink_figures {
     metric_t *commit_seconds, *db_documents, *db_dead_letters, *last_commit;
     metric_t *extraction_seconds;
     metric_t *producer_connected;
+    diskfault_t *fault;      /* the database cannot be written: when to retry */
     int64_t db_rows;         /* rows in documents: counted at start, + each insert */
     int64_t db_dead;         /* rows in dead_letters, counted at each status line */
     /* Since the last status line. */
@@ -88,8 +97,13 @@ typedef struct sink_figures {
 
 enum { HELLO_MS = 1000 };
 
+/* A batch is committed once its messages hold this many bytes of text,
+ * however few they are: they stay in memory until COMMIT. */
+#define BATCH_BYTES_MAX ((size_t)32 << 20)
+
 typedef struct sink {
     store_t *store;
+    const char *db;          /* its path, to open it again */
     curve_t *curve;          /* CurveZMQ, and the context of every socket */
     void *ctx, *results, *acks;
     link_t *acks_link;
@@ -103,7 +117,20 @@ typedef struct sink {
     sink_figures_t fig;
 } sink_t;
 
-static ack_status_t write_result(sink_t *self, const message_t *msg)
+/* What writing a message did, when it earned no ACK. */
+enum {
+    WRITE_DROPPED = 0,   /* not written: the producer resends it */
+    WRITE_FAULT = -1     /* the transaction failed: the batch is held (hold_batch) */
+};
+
+/* After a failed write: the disk's fault holds the whole batch; anything
+ * else is the record's. */
+static int write_failed(const sink_t *self)
+{
+    return store_fault(self->store) != STORE_FAULT_NONE ? WRITE_FAULT : WRITE_DROPPED;
+}
+
+static int write_result(sink_t *self, const message_t *msg)
 {
     store_result_t r = store_put_document(self->store, msg->record, EXTRACT_VERSION, msg->attempt,
                                           msg->peer_key[0] ? msg->peer_key : NULL);
@@ -116,8 +143,11 @@ static ack_status_t write_result(sink_t *self, const message_t *msg)
         self->batch.unchanged++;
         return ACK_UNCHANGED;
     }
+    if (write_failed(self) == WRITE_FAULT)
+        return WRITE_FAULT;
     /* A record the database refuses is still not lost: it becomes a
      * dead letter carrying the database's reason. */
+    diskfault_record_refused(self->fig.fault);
     buf_t why = BUF_INIT;
     buf_printf(&why, "cannot store record: %s", store_error(self->store));
     log_error("cannot store record id=%.12s source=%s error=%s", msg->id,
@@ -125,18 +155,18 @@ static ack_status_t write_result(sink_t *self, const message_t *msg)
     r = store_put_dead_letter(self->store, msg->id, msg->source, why.data, msg->attempt);
     buf_free(&why);
     if (r == STORE_ERROR)
-        return 0;
+        return write_failed(self);
     self->batch.dead++;
     self->batch.dead_by_reason[REASON_DATABASE]++;
     return ACK_DEAD;
 }
 
-static ack_status_t write_failure(sink_t *self, const message_t *msg)
+static int write_failure(sink_t *self, const message_t *msg)
 {
     store_result_t r = store_put_dead_letter(self->store, msg->id, msg->source, msg->error,
                                              msg->attempt);
     if (r == STORE_ERROR)
-        return 0;
+        return write_failed(self);
     if (r == STORE_UNCHANGED)
         return ACK_UNCHANGED;   /* a late failure of a document already stored */
     self->batch.dead++;
@@ -146,36 +176,97 @@ static ack_status_t write_failure(sink_t *self, const message_t *msg)
     return ACK_DEAD;
 }
 
-static void write_message(sink_t *self, const message_t *msg)
+/* Writes one message into the transaction, beginning one if need be.
+ * Returns the ACK it earned, WRITE_DROPPED or WRITE_FAULT. */
+static int write_message(sink_t *self, const message_t *msg)
 {
     if (!self->batch.opened) {
-        if (store_begin(self->store) != 0) {
-            log_error("cannot begin transaction error=%s", log_q(store_error(self->store)));
-            return;
-        }
+        if (store_begin(self->store) != 0)
+            return WRITE_FAULT;   /* whatever the cause: the batch waits, it is not the record's */
         self->batch.opened = clock_ms();
     }
-    if (msg->has_extract_seconds)
-        metric_observe(self->fig.extraction_seconds, msg->extract_seconds);
-    ack_status_t status = msg->type == MSG_RESULT ? write_result(self, msg)
-                                                  : write_failure(self, msg);
-    if (!status) {
+    int status = msg->type == MSG_RESULT ? write_result(self, msg) : write_failure(self, msg);
+    if (status == WRITE_DROPPED) {
         /* Not written, so not acknowledged: the producer will resend. */
         log_error("write failed, leaving it to be resent id=%.12s error=%s", msg->id,
                   log_q(store_error(self->store)));
+    }
+    return status;
+}
+
+/* The batch's figures start again; its messages stay. */
+static void batch_restart(batch_t *b)
+{
+    b->opened = 0;
+    b->new_rows = b->updated = b->unchanged = b->dead = b->text_bytes = 0;
+    memset(b->dead_by_reason, 0, sizeof b->dead_by_reason);
+}
+
+/* After a commit, or at exit: the messages go. */
+static void batch_clear(batch_t *b)
+{
+    for (size_t i = 0; i < b->count; i++)
+        message_destroy(&b->msgs[i]);
+    b->count = b->bytes = 0;
+    batch_restart(b);
+}
+
+static void batch_free(batch_t *b)
+{
+    batch_clear(b);
+    free(b->msgs);
+    free(b->acks);
+    *b = (batch_t){ 0 };
+}
+
+static size_t message_bytes(const message_t *msg)
+{
+    const record_t *r = msg->record;
+    return (r && r->body ? strlen(r->body) : 0) + (msg->error ? strlen(msg->error) : 0);
+}
+
+static void batch_add(batch_t *b, message_t *msg, int status)
+{
+    if (b->count == b->size) {
+        b->size = b->size ? b->size * 2 : 64;
+        b->msgs = xrealloc(b->msgs, b->size * sizeof *b->msgs);
+        b->acks = xrealloc(b->acks, b->size * sizeof *b->acks);
+    }
+    b->msgs[b->count] = msg;
+    b->acks[b->count++] = status;
+    b->bytes += message_bytes(msg);
+}
+
+/* The transaction failed: its messages are kept to be written again when
+ * diskfault says so. The reason is taken before the ROLLBACK, whose own
+ * failure (nothing left to roll back, after SQLite did it) would replace
+ * it. */
+static void hold_batch(sink_t *self)
+{
+    diskfault_failed(self->fig.fault, store_fault(self->store), store_error(self->store),
+                     self->batch.count, clock_ms());
+    store_rollback(self->store);
+    batch_restart(&self->batch);
+}
+
+/* A new result or failure into the transaction; the batch owns it. */
+static void take_message(sink_t *self, message_t *msg)
+{
+    int status = write_message(self, msg);
+    if (status == WRITE_DROPPED) {
+        message_destroy(&msg);
         return;
     }
-    batch_t *b = &self->batch;
-    b->acks = xrealloc(b->acks, (b->count + 1) * sizeof(ack_t));
-    memcpy(b->acks[b->count].id, msg->id, sizeof msg->id);
-    b->acks[b->count++].status = status;
+    batch_add(&self->batch, msg, status);
+    if (status == WRITE_FAULT)
+        hold_batch(self);
 }
 
 static void send_acks(sink_t *self)
 {
     for (size_t i = 0; i < self->batch.count; i++) {
-        message_t ack = { .type = MSG_ACK, .status = self->batch.acks[i].status };
-        memcpy(ack.id, self->batch.acks[i].id, sizeof ack.id);
+        message_t ack = { .type = MSG_ACK, .status = (ack_status_t)self->batch.acks[i] };
+        memcpy(ack.id, self->batch.msgs[i]->id, sizeof ack.id);
         /* A producer that is gone or not keeping up resends later; the
          * ACK it misses now costs one idempotent rewrite, never a row. */
         if (wire_send(self->acks, &ack, ZMQ_DONTWAIT) != 0)
@@ -217,31 +308,100 @@ static void commit_batch(sink_t *self)
         return;
     int64_t started = clock_ms();
     if (store_commit(self->store) != 0) {
-        log_error("commit failed, batch will be resent rows=%zu error=%s", b->count,
-                  log_q(store_error(self->store)));
-        store_rollback(self->store);
-    } else {
-        send_acks(self);
-        int64_t commit_ms = clock_ms() - started;
-        self->total_rows += b->new_rows + b->updated;
-        self->total_dead += b->dead;
-        count_batch(self, commit_ms);
-        /* The status line tells operators the same every interval. */
-        log_debug("committed batch rows=%zu new=%llu updated=%llu unchanged=%llu dead=%llu "
-                  "commit_ms=%lld total_rows=%llu", b->count, (unsigned long long)b->new_rows,
-                  (unsigned long long)b->updated, (unsigned long long)b->unchanged,
-                  (unsigned long long)b->dead, (long long)commit_ms,
-                  (unsigned long long)self->total_rows);
+        hold_batch(self);
+        return;
     }
-    free(b->acks);
-    *b = (batch_t){ 0 };
+    diskfault_cleared(self->fig.fault, clock_ms());
+    send_acks(self);
+    int64_t commit_ms = clock_ms() - started;
+    self->total_rows += b->new_rows + b->updated;
+    self->total_dead += b->dead;
+    count_batch(self, commit_ms);
+    /* The status line tells operators the same every interval. */
+    log_debug("committed batch rows=%zu new=%llu updated=%llu unchanged=%llu dead=%llu "
+              "commit_ms=%lld total_rows=%llu", b->count, (unsigned long long)b->new_rows,
+              (unsigned long long)b->updated, (unsigned long long)b->unchanged,
+              (unsigned long long)b->dead, (long long)commit_ms,
+              (unsigned long long)self->total_rows);
+    batch_clear(b);
+}
+
+/* A connection that met a read-only file or an I/O error stays unable to
+ * write even once the filesystem is fixed: the database is opened again
+ * (the old connection holds no transaction, it was rolled back). The old
+ * one is closed first, and a new one that can only read is not kept, so
+ * that while the sink waits, its operator can unmount the filesystem,
+ * repair it and mount it again: open files would keep it busy. Returns 0
+ * with a connection that can write, else -1 with the fault counted and
+ * self->store NULL. */
+static int reopen_store(sink_t *self)
+{
+    store_close(&self->store);
+    char *error = NULL;
+    store_t *store = store_open(self->db, STORE_READWRITE, &error);
+    if (!store) {
+        /* SQLite's code is gone with the connection; a file that cannot
+         * be opened is classed as store_fault() classes SQLITE_CANTOPEN. */
+        diskfault_failed(self->fig.fault, STORE_FAULT_READONLY, error, self->batch.count,
+                         clock_ms());
+        free(error);
+        return -1;
+    }
+    if (store_read_only(store)) {
+        store_close(&store);
+        diskfault_failed(self->fig.fault, STORE_FAULT_READONLY,
+                         "opened read-only: the file or its filesystem does not allow writing",
+                         self->batch.count, clock_ms());
+        return -1;
+    }
+    self->store = store;
+    return 0;
+}
+
+/* The held batch, written again from its messages in a new transaction
+ * and committed; a record refused now for a reason of its own is
+ * dead-lettered or dropped as on its first write. */
+static void retry_batch(sink_t *self)
+{
+    if ((!self->store || diskfault_reopen(self->fig.fault) || store_read_only(self->store))
+        && reopen_store(self) != 0)
+        return;
+    batch_t *b = &self->batch;
+    if (store_begin(self->store) != 0) {
+        hold_batch(self);
+        return;
+    }
+    b->opened = clock_ms();
+    size_t kept = 0;
+    for (size_t i = 0; i < b->count; i++) {
+        int status = write_message(self, b->msgs[i]);
+        if (status == WRITE_FAULT) {
+            while (i < b->count)
+                b->msgs[kept++] = b->msgs[i++];
+            b->count = kept;
+            hold_batch(self);
+            return;
+        }
+        if (status == WRITE_DROPPED) {
+            b->bytes -= message_bytes(b->msgs[i]);
+            message_destroy(&b->msgs[i]);
+            continue;
+        }
+        b->msgs[kept] = b->msgs[i];
+        b->acks[kept++] = status;
+    }
+    b->count = kept;
+    commit_batch(self);
 }
 
 /* Reads what is waiting, up to a full batch. Returns 1 when nothing is
  * left waiting. */
 static int on_results(sink_t *self)
 {
-    while (self->batch.count < self->batch_max) {
+    while (self->batch.count < self->batch_max && self->batch.bytes < BATCH_BYTES_MAX) {
+        /* A held batch is written again before anything new is read. */
+        if (diskfault_active(self->fig.fault))
+            return 0;
         message_t *msg;
         char error[256];
         wire_status_t status = wire_recv(self->results, ZMQ_DONTWAIT, &msg, error, sizeof error);
@@ -255,9 +415,13 @@ static int on_results(sink_t *self)
         }
         /* A key revoked while its connection stays open is not heard. */
         int admitted = curve_admits(self->curve, msg, "results");
-        if (admitted && (msg->type == MSG_RESULT || msg->type == MSG_FAILED))
-            write_message(self, msg);
-        else if (admitted)
+        if (admitted && (msg->type == MSG_RESULT || msg->type == MSG_FAILED)) {
+            if (msg->has_extract_seconds)
+                metric_observe(self->fig.extraction_seconds, msg->extract_seconds);
+            take_message(self, msg);
+            continue;
+        }
+        if (admitted)
             log_warn("unexpected message on results socket type=%s", message_type_name(msg->type));
         message_destroy(&msg);
     }
@@ -269,7 +433,8 @@ static int on_results(sink_t *self)
 static int commit_due(const sink_t *self, int drained)
 {
     const batch_t *b = &self->batch;
-    return b->opened && (b->count >= self->batch_max || (drained && self->batch_ms == 0)
+    return b->opened && (b->count >= self->batch_max || b->bytes >= BATCH_BYTES_MAX
+                         || (drained && self->batch_ms == 0)
                          || clock_ms() - b->opened >= self->batch_ms);
 }
 
@@ -293,13 +458,16 @@ static void say_hello(sink_t *self)
 }
 
 /* /readyz: the database is open and the results socket bound (both
- * done before the loop starts); what is left is the producer. */
+ * done before the loop starts); what is left is that the database takes
+ * writes, and the producer. */
 static void update_readiness(sink_t *self)
 {
     int up = link_is_up(self->acks_link);
     metric_set(self->fig.producer_connected, NULL, up);
-    monitor_set_ready(self->fig.monitor, up ? NULL : "the producer's acks endpoint is not "
-                                                     "reached (is the producer up? --acks?)");
+    const char *missing = diskfault_missing(self->fig.fault);
+    if (!missing && !up)
+        missing = "the producer's acks endpoint is not reached (is the producer up? --acks?)";
+    monitor_set_ready(self->fig.monitor, missing);
 }
 
 /* The status line: rates over the interval, and the totals of the
@@ -309,16 +477,18 @@ static void log_status(sink_t *self, double seconds)
     sink_figures_t *f = &self->fig;
     /* Counted between transactions only: inside one, the count would
      * include rows not committed yet. */
-    if (!self->batch.opened && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) == 0)
+    if (self->store && !self->batch.opened
+        && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) == 0)
         metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
     log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
              "db_documents=%lld db_dead_letters=%lld dead=%llu batches=%llu "
-             "commit_ms_max=%lld producer=%s bad_messages=%llu", seconds,
+             "commit_ms_max=%lld producer=%s bad_messages=%llu database=%s held=%zu", seconds,
              (unsigned long long)f->documents_now, f->documents_now / seconds,
              f->text_bytes_now / 1e6 / seconds, (long long)f->db_rows, (long long)f->db_dead,
              (unsigned long long)f->dead_now, (unsigned long long)f->batches_now,
              (long long)f->commit_ms_max, link_is_up(self->acks_link) ? "connected" : "missing",
-             (unsigned long long)self->bad_messages);
+             (unsigned long long)self->bad_messages, diskfault_state(f->fault),
+             diskfault_active(f->fault) ? self->batch.count : 0);
     f->documents_now = f->text_bytes_now = f->dead_now = f->batches_now = 0;
     f->commit_ms_max = 0;
 }
@@ -343,14 +513,19 @@ static long poll_timeout(const sink_t *self)
         wait = monitor_wait_ms(self->fig.monitor, clock_ms());
     if (self->batch.opened && self->batch.opened + self->batch_ms - clock_ms() < wait)
         wait = self->batch.opened + self->batch_ms - clock_ms();
+    if (diskfault_active(self->fig.fault) && diskfault_wait_ms(self->fig.fault, clock_ms()) < wait)
+        wait = diskfault_wait_ms(self->fig.fault, clock_ms());
     return wait < 0 ? 0 : (long)wait;
 }
 
 static int sink_run(sink_t *self)
 {
     while (!signals_stop_requested()) {
+        /* While a batch is held, results wait in the socket and the
+         * workers: not polled, or the poll would never sleep. */
+        int held = diskfault_active(self->fig.fault);
         zmq_pollitem_t items[] = {
-            { self->results, 0, ZMQ_POLLIN, 0 },
+            { self->results, 0, held ? 0 : ZMQ_POLLIN, 0 },
             { link_socket(self->acks_link), 0, ZMQ_POLLIN, 0 },
             { link_socket(self->results_link), 0, ZMQ_POLLIN, 0 },
         };
@@ -358,9 +533,14 @@ static int sink_run(sink_t *self)
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
-        int drained = on_results(self);
-        if (commit_due(self, drained))
-            commit_batch(self);
+        if (held) {
+            if (diskfault_wait_ms(self->fig.fault, clock_ms()) == 0)
+                retry_batch(self);
+        } else {
+            int drained = on_results(self);
+            if (commit_due(self, drained))
+                commit_batch(self);
+        }
         say_hello(self);
         tick(self);
         link_on_event(self->results_link);
@@ -368,9 +548,19 @@ static int sink_run(sink_t *self)
         metric_set(self->fig.refused, NULL, (double)curve_refused_count(self->curve));
     }
     /* Drain what already arrived, then commit it: a clean stop loses no
-     * work that reached us. */
-    on_results(self);
-    commit_batch(self);
+     * work that reached us. A held batch gets one more try; if the disk
+     * still refuses it, it is not acknowledged, and the producer sends it
+     * again to the next sink. */
+    if (diskfault_active(self->fig.fault)) {
+        retry_batch(self);
+    } else {
+        on_results(self);
+        commit_batch(self);
+    }
+    if (diskfault_active(self->fig.fault) && self->batch.count > 0)
+        log_error("stopping with results the database did not take, the producer will send "
+                  "them again path=%s held=%zu reason=%s", log_q(self->db), self->batch.count,
+                  diskfault_state(self->fig.fault));
     return 0;
 }
 
@@ -414,7 +604,7 @@ static int sink_connect(sink_t *self, const char *results, const char *acks,
 static const double COMMIT_BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                          0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 
-static void figures_init(sink_t *self, const monitor_options_t *opt)
+static void figures_init(sink_t *self, const monitor_options_t *opt, const char *db)
 {
     sink_figures_t *f = &self->fig;
     f->monitor = monitor_new("sink", opt);
@@ -462,6 +652,7 @@ static void figures_init(sink_t *self, const monitor_options_t *opt)
     f->producer_connected = metrics_gauge(m, "feedmill_sink_producer_connected",
                                           "1 while the producer's acks endpoint is reached",
                                           NULL);
+    f->fault = diskfault_new(db, m);
 }
 
 /* The totals of the database itself, for the status line and gauges. */
@@ -488,7 +679,9 @@ static void sink_close(sink_t *self)
     if (self->acks)
         zmq_close(self->acks);
     curve_destroy(&self->curve);
+    batch_free(&self->batch);
     store_close(&self->store);
+    diskfault_destroy(&self->fig.fault);
     monitor_destroy(&self->fig.monitor);
 }
 
@@ -580,7 +773,7 @@ int sink_main(int argc, char **argv)
         free(error);
         return 2;
     }
-    sink_t self = { .curve = curve, .batch_max = (size_t)batch, .batch_ms = batch_ms };
+    sink_t self = { .curve = curve, .db = db, .batch_max = (size_t)batch, .batch_ms = batch_ms };
     /* A new session per start: 128 random bits, as hex. */
     unsigned char random[MESSAGE_SESSION_LEN / 2];
     if (sodium_init() < 0) {
@@ -590,15 +783,23 @@ int sink_main(int argc, char **argv)
     }
     randombytes_buf(random, sizeof random);
     sodium_bin2hex(self.session, sizeof self.session, random, sizeof random);
-    figures_init(&self, &monitor);
+    figures_init(&self, &monitor, db);
     self.store = store_open(db, STORE_READWRITE, &error);
     if (!self.store) {
         log_error("cannot open database path=%s error=%s", log_q(db), log_q(error));
         free(error);
+        diskfault_destroy(&self.fig.fault);
         monitor_destroy(&self.fig.monitor);
         curve_destroy(&self.curve);
         return 1;
     }
+    /* A database SQLite could open only for reading (a read-only file or
+     * filesystem) is a fault like any other: said, not ready, and tried
+     * again until it can be written. */
+    if (store_read_only(self.store))
+        diskfault_failed(self.fig.fault, STORE_FAULT_READONLY,
+                         "opened read-only: the file or its filesystem does not allow writing",
+                         0, clock_ms());
     int rc = 1;
     if (figures_load(&self) == 0 && sink_connect(&self, results, acks, producer_cert) == 0
         && monitor_start(self.fig.monitor) == 0) {

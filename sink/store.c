@@ -337,6 +337,10 @@ struct store {
     char *path;
     sqlite3_stmt *stmt[SQL_COUNT];
     buf_t error;     /* last failure, "" when none yet */
+    /* SQLite's extended result code behind that failure, and the errno of
+     * the OS call behind it (0: not from SQLite, or no OS call failed):
+     * what store_fault() classifies. */
+    int error_code, error_errno;
     buf_t scratch;   /* keywords JSON, FTS query: reused across calls */
     /* Whether dead_letters may hold a row. Nearly always it holds none,
      * and then a stored document has no dead letter to clear: two
@@ -354,6 +358,7 @@ static int fail(store_t *self, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    self->error_code = self->error_errno = 0;
     buf_reset(&self->error);
     buf_vprintf(&self->error, fmt, ap);
     va_end(ap);
@@ -364,7 +369,10 @@ static int fail(store_t *self, const char *fmt, ...)
  * connection: the next call replaces sqlite3_errmsg(). */
 static int fail_sqlite(store_t *self, const char *what)
 {
-    return fail(self, "%s: %s", what, sqlite3_errmsg(self->db));
+    fail(self, "%s: %s", what, sqlite3_errmsg(self->db));
+    self->error_code = sqlite3_extended_errcode(self->db);
+    self->error_errno = sqlite3_system_errno(self->db);
+    return -1;
 }
 
 /* ---- statements ------------------------------------------------------ */
@@ -709,6 +717,42 @@ const char *store_error(const store_t *self)
     if (!self)
         return "store is not open";
     return buf_str(&self->error);
+}
+
+/* SQLite reports a disk that is full as SQLITE_FULL only when the write
+ * came up short (ENOSPC); a quota (EDQUOT) or a filesystem remounted
+ * read-only under an open file (EROFS) is an I/O error whose errno tells
+ * it apart. */
+store_fault_t store_fault(const store_t *self)
+{
+    if (!self || !self->error_code)
+        return STORE_FAULT_NONE;
+    switch (self->error_code & 0xff) {
+    case SQLITE_FULL:
+        return STORE_FAULT_FULL;
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+        return STORE_FAULT_READONLY;
+    case SQLITE_IOERR:
+        switch (self->error_errno) {
+        case ENOSPC:
+        case EDQUOT:
+            return STORE_FAULT_FULL;
+        case EROFS:
+        case EACCES:
+        case EPERM:
+            return STORE_FAULT_READONLY;
+        default:
+            return STORE_FAULT_IO;
+        }
+    default:
+        return STORE_FAULT_NONE;
+    }
+}
+
+int store_read_only(const store_t *self)
+{
+    return sqlite3_db_readonly(self->db, "main") == 1;
 }
 
 /* ---- transactions ---------------------------------------------------- */

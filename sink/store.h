@@ -89,6 +89,22 @@ void store_close(store_t **self);
 /* Last error message of this connection. */
 const char *store_error(const store_t *self);
 
+/* Whether the last failure was the disk's rather than the record's: the
+ * sink keeps a batch the disk refused and writes it again later
+ * (sink/diskfault.h), and dead-letters a record the database refuses. */
+typedef enum {
+    STORE_FAULT_NONE = 0,   /* not the disk: a record refused, a lock not granted, ... */
+    STORE_FAULT_FULL,       /* no space left (SQLITE_FULL, ENOSPC, EDQUOT) */
+    STORE_FAULT_IO,         /* the operating system failed a read or a write */
+    STORE_FAULT_READONLY    /* the file or its filesystem is read-only, or the file
+                             * cannot be opened (SQLITE_READONLY, SQLITE_CANTOPEN, EROFS) */
+} store_fault_t;
+store_fault_t store_fault(const store_t *self);
+/* 1 when this connection can only read: the file or its filesystem was
+ * read-only when it was opened (SQLite then falls back to reading), and
+ * only opening it again can write once that is fixed. */
+int store_read_only(const store_t *self);
+
 int store_begin(store_t *self);     /* 0 or -1 */
 int store_commit(store_t *self);    /* 0 or -1 */
 int store_rollback(store_t *self);  /* 0 or -1 */

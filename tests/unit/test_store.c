@@ -437,6 +437,38 @@ static void test_failed_put_leaves_nothing(void)
     store_close(&store);
 }
 
+/* store_fault() tells the disk's faults, after which the sink holds its
+ * batch, from a record's, which becomes a dead letter. */
+static void test_fault_classes(void)
+{
+    const char *path = db_path("fault");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    CHECK(store_fault(store) == STORE_FAULT_NONE);
+    CHECK(!store_read_only(store));
+    record_t *bad = make_record("bad", "t", NULL);   /* body is NOT NULL */
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, bad, 1, 1, NULL) == STORE_ERROR);
+    CHECK_MSG(store_fault(store) == STORE_FAULT_NONE, store_error(store));
+    CHECK(store_rollback(store) == 0);
+    store_close(&store);
+    CHECK(store_fault(NULL) == STORE_FAULT_NONE);
+
+    /* A connection that can only read (BEGIN IMMEDIATE still passes). */
+    store_t *reader = open_or_die(path, STORE_READONLY);
+    CHECK(store_read_only(reader));
+    record_t *good = make_record("good", "t", "fine body");
+    CHECK(store_begin(reader) == 0);
+    CHECK(store_put_document(reader, good, 1, 1, NULL) == STORE_ERROR);
+    CHECK_MSG(store_fault(reader) == STORE_FAULT_READONLY, store_error(reader));
+    store_rollback(reader);
+    record_destroy(&good);
+    /* A failure that is not SQLite's clears the class. */
+    CHECK(store_put_document(reader, &(record_t){ 0 }, 1, 1, NULL) == STORE_ERROR);
+    CHECK(store_fault(reader) == STORE_FAULT_NONE);
+    store_close(&reader);
+    record_destroy(&bad);
+}
+
 static void test_rollback_and_batch(void)
 {
     const char *path = db_path("batch");
@@ -1081,6 +1113,7 @@ int main(void)
     test_put_is_idempotent();
     test_newer_extractor_updates();
     test_failed_put_leaves_nothing();
+    test_fault_classes();
     test_rollback_and_batch();
     test_dead_letters();
     test_search();
