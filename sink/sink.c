@@ -367,6 +367,9 @@ static void retry_batch(sink_t *self)
         && reopen_store(self) != 0)
         return;
     batch_t *b = &self->batch;
+    /* Whatever a failed ROLLBACK left open would refuse every BEGIN;
+     * with nothing open, this fails harmlessly. */
+    store_rollback(self->store);
     if (store_begin(self->store) != 0) {
         hold_batch(self);
         return;
