@@ -5,6 +5,7 @@
  *   bench_sink sink FEEDMILL DB CACHE
  *   bench_sink bare DB CACHE
  *   bench_sink schema DB CACHE
+ *   bench_sink store DB CACHE
  *
  * prepare: runs the real extractor (extract_document, what `feedmill
  * extract` and the workers run; .gz pages are decompressed by it) over
@@ -41,10 +42,14 @@
  *
  * schema: the same records written into a database created by feedmill's
  * own store (same tables, indexes and FTS triggers) with plain prepared
- * INSERTs (the document, its entities, its four band rows), 500 per
+ * INSERTs (the document, its entities, its simhash row), 500 per
  * transaction: the floor of what any writer of feedmill's schema pays.
  *
- * sink, bare and schema time only the writing, and print one result line
+ * store: the same records through feedmill's store (store_put_document,
+ * 500 per transaction) in this process, without sockets or messages:
+ * the sink's line against this one is what its process adds.
+ *
+ * sink, bare, schema and store time only the writing, and print one result line
  * (bench.h); bytes= is the bodies' bytes. */
 #include <errno.h>
 #include <signal.h>
@@ -341,8 +346,8 @@ static int run_schema(const char *path, const cache_t *cache)
     check(sqlite3_prepare_v2(db, "INSERT INTO entities (doc_id, type, text, value, unit, ord, "
                                  "offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &ent, NULL),
           db, "prepare");
-    check(sqlite3_prepare_v2(db, "INSERT INTO simhash_bands (band, value, doc_id, rank) "
-                                 "VALUES (?1, ?2, ?3, 0)", -1, &band, NULL), db, "prepare");
+    check(sqlite3_prepare_v2(db, "INSERT INTO simhashes (doc, simhash) VALUES (?1, ?2)", -1,
+                             &band, NULL), db, "prepare");
     buf_t kw = BUF_INIT;
     char hex[17];
     double start = now();
@@ -382,13 +387,10 @@ static int run_schema(const char *path, const cache_t *cache)
             check(sqlite3_step(ent), db, "insert entity");
             sqlite3_reset(ent);
         }
-        for (int n = 0; n < 4; n++) {
-            sqlite3_bind_int(band, 1, n);
-            sqlite3_bind_int64(band, 2, (sqlite3_int64)((r->simhash >> (48 - 16 * n)) & 0xffff));
-            bind_text(band, 3, r->id);
-            check(sqlite3_step(band), db, "insert band");
-            sqlite3_reset(band);
-        }
+        sqlite3_bind_int64(band, 1, sqlite3_last_insert_rowid(db));
+        sqlite3_bind_int64(band, 2, (sqlite3_int64)r->simhash);
+        check(sqlite3_step(band), db, "insert simhash");
+        sqlite3_reset(band);
         if (i % ROWS_PER_TXN == ROWS_PER_TXN - 1 || i == cache->count - 1)
             check(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
     }
@@ -399,6 +401,35 @@ static int run_schema(const char *path, const cache_t *cache)
     sqlite3_finalize(band);
     sqlite3_close(db);
     buf_free(&kw);
+    return 0;
+}
+
+/* The store layer alone: store_put_document() in 500-row transactions,
+ * no sockets, no messages. What the sink's process adds is the sink's
+ * line against this one. */
+static int run_store(const char *path, const cache_t *cache)
+{
+    char *error = NULL;
+    store_t *store = store_open(path, STORE_READWRITE, &error);
+    if (!store)
+        die("store_open", error);
+    size_t not_stored = 0;
+    double start = now();
+    for (size_t i = 0; i < cache->count; i++) {
+        if (i % ROWS_PER_TXN == 0 && store_begin(store) != 0)
+            die("begin", store_error(store));
+        store_result_t result = store_put_document(store, cache->items[i].record,
+                                                   EXTRACT_VERSION, 1, NULL);
+        if (result == STORE_ERROR)
+            die("put", store_error(store));
+        not_stored += result != STORE_NEW;
+        if ((i % ROWS_PER_TXN == ROWS_PER_TXN - 1 || i == cache->count - 1)
+            && store_commit(store) != 0)
+            die("commit", store_error(store));
+    }
+    double seconds = now() - start;
+    print_result(cache->count, cache->body_bytes, seconds, not_stored, "feedmill-store");
+    store_close(&store);
     return 0;
 }
 
@@ -526,6 +557,7 @@ static int usage(void)
                     "       bench_sink sink FEEDMILL DB CACHE\n"
                     "       bench_sink bare DB CACHE\n"
                     "       bench_sink schema DB CACHE\n"
+                    "       bench_sink store DB CACHE\n"
                     "(DB and CACHE must not exist yet where they are written)\n");
     return 2;
 }
@@ -540,14 +572,16 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "prepare"))
         return argc < 4 ? usage() : prepare(argv[2], argv + 3, argc - 3);
     int sink = !strcmp(mode, "sink");
-    if (argc != (sink ? 5 : 4) || (!sink && strcmp(mode, "bare") && strcmp(mode, "schema")))
+    if (argc != (sink ? 5 : 4) || (!sink && strcmp(mode, "bare") && strcmp(mode, "schema")
+                                    && strcmp(mode, "store")))
         return usage();
     const char *db = argv[sink ? 3 : 2];
     if (access(db, F_OK) == 0)
         die(db, "exists already: give a new path");
     cache_t cache = cache_load(argv[sink ? 4 : 3]);
     int rc = sink ? run_sink(argv[2], db, &cache)
-                  : !strcmp(mode, "bare") ? run_bare(db, &cache) : run_schema(db, &cache);
+                  : !strcmp(mode, "bare") ? run_bare(db, &cache)
+                  : !strcmp(mode, "store") ? run_store(db, &cache) : run_schema(db, &cache);
     cache_free(&cache);
     return rc;
 }

@@ -15,27 +15,26 @@
 
 #include "common/buf.h"
 #include "proto/record.h"
+#include "sink/near.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Near-duplicates: a new document is linked to the stored one whose
  * simhash differs from its own in the fewest bits, at most this many
- * (the earliest ingested among equals), or to none. The lookup splits
- * simhashes into STORE_SIMHASH_BANDS bands and finds candidates by exact
- * band, which finds every pair only below that many bits. */
-#define STORE_NEAR_DUPLICATE_BITS 3
-#define STORE_SIMHASH_BANDS 4
+ * (the earliest stored among equals), or to none. Candidates are found
+ * by exact band of STORE_SIMHASH_BANDS (sink/near.h), which finds every
+ * pair only below that many bits. */
+#define STORE_NEAR_DUPLICATE_BITS NEAR_BITS
+#define STORE_SIMHASH_BANDS NEAR_BANDS
 /* A document is compared with at most this many documents per band: the
- * first ones stored with that band value (simhash_bands.rank). Thousands
- * of copies of one story share their bands; without the bound each new
- * copy would be compared with all of them, and the sink would slow with
- * the feed (measured: 2000 copies of 4 stories took the run 3.9 s with
- * 64 candidates, 2.7 s with 16, 1.7 s without extraction at all). A copy
- * still finds one of the first ones, all within reach. Unrelated
+ * first ones stored with that band value. Thousands of copies of one
+ * story share their bands; without the bound each new copy would be
+ * compared with all of them, and the sink would slow with the feed. A
+ * copy still finds one of the first ones, all within reach. Unrelated
  * documents share a band value by chance once a store holds about a
  * million: beyond that, a full bucket can hide a near-duplicate that
  * shares only that band. */
-#define STORE_NEAR_CANDIDATES 16
+#define STORE_NEAR_CANDIDATES NEAR_CANDIDATES
 
 typedef struct store store_t;
 
@@ -184,9 +183,5 @@ int store_near_duplicate_groups(store_t *self, int limit,
                                 int (*fn)(const store_near_group_t *group, void *ctx),
                                 void *ctx);
 
-/* SQLite's plan for the near-duplicate lookup, one step a line ("SEARCH
- * b USING PRIMARY KEY (band=? AND value=?)"), into out: tests check it
- * uses the indexes. 0 or -1. */
-int store_explain_near_duplicate(store_t *self, buf_t *out);
 
 #endif
