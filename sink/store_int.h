@@ -1,0 +1,92 @@
+/* store_int: what the store's files share, and nothing outside them
+ * sees: the connection, its prepared statements by name, and the helpers
+ * every statement goes through.
+ *
+ *   store.c        open, migrate, close; errors; transactions
+ *   store_sql.c    the schema's migrations and every prepared statement
+ *   store_write.c  documents, entities, near-duplicate links, dead letters
+ *   store_query.c  search, statistics and the other reads
+ *
+ * Every helper that fails leaves its reason in self->error (store_error())
+ * and returns -1; nothing is reported any other way. */
+#ifndef FEEDMILL_SINK_STORE_INT_H
+#define FEEDMILL_SINK_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "common/buf.h"
+#include "sink/near.h"
+#include "sink/store.h"
+
+/* The statements a store prepares once and reuses. */
+enum {
+    SQL_BEGIN,
+    SQL_COMMIT,
+    SQL_ROLLBACK,
+    SQL_SAVEPOINT,
+    SQL_RELEASE,
+    SQL_ROLLBACK_TO,
+    SQL_DOC_EXTRACTOR,
+    SQL_DOC_INSERT,
+    SQL_DOC_UPDATE,
+    SQL_ENTITIES_DELETE,
+    SQL_ENTITY_INSERT,
+    SQL_SIMHASH_GET,
+    SQL_SIMHASH_PUT,
+    SQL_NEAR_ID,
+    SQL_NEAR_SET,
+    SQL_NEAR_LINKED_TO,
+    SQL_DEAD_DELETE,
+    SQL_DEAD_UPSERT,
+    SQL_SEARCH,
+    SQL_STATS_TOTALS,
+    SQL_STATS_LANGS,
+    SQL_STATS_NEAR,
+    SQL_COUNT_DOCUMENTS,
+    SQL_COUNT_DEAD,
+    SQL_COUNT
+};
+
+/* migrations[v] takes a database from schema version v to v + 1
+ * (store_sql.c says how to add one); statements are prepared once per
+ * open, in this order. */
+extern const char *const store_migrations[STORE_SCHEMA_VERSION];
+extern const char *const store_statements[SQL_COUNT];
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmt[SQL_COUNT];
+    buf_t error;     /* last failure, "" when none yet */
+    /* SQLite's extended result code behind that failure, and the errno of
+     * the OS call behind it (0: not from SQLite, or no OS call failed):
+     * what store_fault() classifies. */
+    int error_code, error_errno;
+    buf_t scratch;   /* keywords JSON, FTS query: reused across calls */
+    /* Whether dead_letters may hold a row. Nearly always it holds none,
+     * and then a stored document has no dead letter to clear: two
+     * statements per row saved. Looked up again at every BEGIN (another
+     * process may have written one), set by every dead letter we write. */
+    int dead_letters_present;
+    /* The near-duplicate candidates (sink/near.c), on a connection that
+     * writes; its changes since the last commit are undone with the
+     * transaction or savepoint that made them. */
+    near_t *near;
+};
+
+/* Sets the error message ("" codes: not from SQLite); returns -1. */
+int store_fail(store_t *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "what: SQLite's reason", with its codes for store_fault(); returns -1.
+ * Call it before anything else touches the connection. */
+int store_fail_sqlite(store_t *self, const char *what);
+/* Steps a statement that returns no rows, then resets it: 0 or -1. */
+int store_run(store_t *self, sqlite3_stmt *stmt, const char *what);
+/* Undoes the work since SQL_SAVEPOINT and ends it, keeping the error
+ * that caused the undo as the message. */
+void store_savepoint_undo(store_t *self);
+/* Binds a string or NULL (SQLITE_STATIC: alive until the step). */
+int store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+/* Binds a source in its printable form (common/text.h). */
+int store_bind_source(sqlite3_stmt *stmt, int index, const char *source);
+
+#endif

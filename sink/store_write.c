@@ -1,0 +1,339 @@
+/* store_write: what the sink writes: documents, their entities and
+ * near-duplicate links, and dead letters (see store.h for the rules of
+ * idempotence: the same bytes never write twice).
+ *
+ * A put is several statements inside a savepoint, all or nothing inside
+ * the caller's transaction; the near-duplicate candidates in memory
+ * (sink/near.c) are undone with it. */
+#include "sink/store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hash.h"
+
+/* ---- documents ------------------------------------------------------- */
+
+/* 1 with *extractor and *rowid when the id is stored, 0 when not, -1 on
+ * error. */
+static int stored_document(store_t *self, const char *id, int *extractor, int64_t *rowid)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_DOC_EXTRACTOR];
+    if (store_bind_text(stmt, 1, id) != SQLITE_OK)
+        return store_fail_sqlite(self, "looking up a document");
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *extractor = sqlite3_column_int(stmt, 0);
+        *rowid = sqlite3_column_int64(stmt, 1);
+    } else if (rc != SQLITE_DONE) {
+        store_fail_sqlite(self, "looking up a document");
+    }
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void keywords_json(buf_t *out, const record_t *record)
+{
+    buf_reset(out);
+    buf_putc(out, '[');
+    for (size_t i = 0; i < record->keyword_count; i++) {
+        if (i)
+            buf_putc(out, ',');
+        buf_put_json_string(out, record->keywords[i], strlen(record->keywords[i]));
+    }
+    buf_putc(out, ']');
+}
+
+/* ---- near-duplicates ------------------------------------------------- */
+
+/* A document's near-duplicate link: the id it points to ("" for none). */
+typedef struct {
+    char id[DOC_ID_LEN + 1];
+    int distance;
+} link_t;
+
+static int bind_link(sqlite3_stmt *stmt, int index, const link_t *link)
+{
+    if (!link->id[0])
+        return sqlite3_bind_null(stmt, index) || sqlite3_bind_null(stmt, index + 1);
+    return sqlite3_bind_text(stmt, index, link->id, -1, SQLITE_TRANSIENT)
+           || sqlite3_bind_int(stmt, index + 1, link->distance);
+}
+
+/* The nearest document stored before `before` (a rowid) within
+ * STORE_NEAR_DUPLICATE_BITS of simhash h, the earliest among equals
+ * (near_find), into *link; link->id is "" when there is none. A
+ * candidate whose row is gone is passed over for the next. */
+static int nearest(store_t *self, uint64_t h, int64_t before, link_t *link)
+{
+    near_match_t match[NEAR_MAX_MATCHES];
+    size_t n = near_find(self->near, h, before, match);
+    sqlite3_stmt *stmt = self->stmt[SQL_NEAR_ID];
+    link->id[0] = '\0';
+    for (size_t i = 0; i < n && !link->id[0]; i++) {
+        if (sqlite3_bind_int64(stmt, 1, match[i].doc)
+            || sqlite3_bind_int64(stmt, 2, (sqlite3_int64)match[i].simhash))
+            return store_fail_sqlite(self, "binding a near-duplicate");
+        int rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW) {
+            const char *id = (const char *)sqlite3_column_text(stmt, 0);
+            snprintf(link->id, sizeof link->id, "%s", id ? id : "");
+            link->distance = match[i].distance;
+        }
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return store_fail_sqlite(self, "finding a near-duplicate");
+    }
+    return 0;
+}
+
+/* 1 and the simhash stored for a row, 0 if it has none, -1 on error. */
+static int stored_simhash(store_t *self, int64_t rowid, uint64_t *h)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_SIMHASH_GET];
+    if (sqlite3_bind_int64(stmt, 1, rowid) != SQLITE_OK)
+        return store_fail_sqlite(self, "reading a simhash");
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *h = (uint64_t)sqlite3_column_int64(stmt, 0);
+    else if (rc != SQLITE_DONE)
+        store_fail_sqlite(self, "reading a simhash");
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Records the simhash of row `rowid` in simhashes and in the candidates
+ * (an update takes the old one out first). */
+static int put_simhash(store_t *self, int64_t rowid, uint64_t h)
+{
+    uint64_t old;
+    int had = stored_simhash(self, rowid, &old);
+    if (had < 0)
+        return -1;
+    sqlite3_stmt *stmt = self->stmt[SQL_SIMHASH_PUT];
+    if (sqlite3_bind_int64(stmt, 1, rowid) || sqlite3_bind_int64(stmt, 2, (sqlite3_int64)h))
+        return store_fail_sqlite(self, "binding a simhash");
+    if (store_run(self, stmt, "writing a simhash") < 0)
+        return -1;
+    if (had)
+        near_remove(self->near, rowid, old);
+    near_add(self->near, rowid, h);
+    return 0;
+}
+
+/* After an update changed the simhash of `id`, the documents linked to
+ * it are linked again (to it, to another earlier one, or to none), so
+ * every stored distance is one between stored simhashes. Their ids are
+ * read first: relinking writes the column the read goes by. */
+static int relink_linked_to(store_t *self, const char *id)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_NEAR_LINKED_TO];
+    if (store_bind_text(stmt, 1, id) != SQLITE_OK)
+        return store_fail_sqlite(self, "reading near-duplicate links");
+    struct linked { char id[DOC_ID_LEN + 1]; int64_t rowid; } *docs = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *linked = (const char *)sqlite3_column_text(stmt, 0);
+        docs = xrealloc(docs, (count + 1) * sizeof *docs);
+        snprintf(docs[count].id, sizeof docs[count].id, "%s", linked ? linked : "");
+        docs[count++].rowid = sqlite3_column_int64(stmt, 1);
+    }
+    if (rc != SQLITE_DONE)
+        store_fail_sqlite(self, "reading near-duplicate links");
+    sqlite3_reset(stmt);
+    int result = rc == SQLITE_DONE ? 0 : -1;
+    sqlite3_stmt *set = self->stmt[SQL_NEAR_SET];
+    for (size_t i = 0; i < count && result == 0; i++) {
+        uint64_t h;
+        link_t link = { "", 0 };
+        int has = stored_simhash(self, docs[i].rowid, &h);
+        if (has < 0 || (has && nearest(self, h, docs[i].rowid, &link) < 0)) {
+            result = -1;
+            break;
+        }
+        if (store_bind_text(set, 1, docs[i].id) || bind_link(set, 2, &link))
+            result = store_fail_sqlite(self, "binding a near-duplicate");
+        else
+            result = store_run(self, set, "linking a near-duplicate");
+    }
+    free(docs);
+    return result;
+}
+
+/* ---- documents ------------------------------------------------------- */
+
+/* Runs SQL_DOC_INSERT or SQL_DOC_UPDATE, which share their parameters. */
+static int write_document(store_t *self, int which, const record_t *r, int extractor,
+                          uint32_t attempts, const char *worker, const link_t *link)
+{
+    sqlite3_stmt *stmt = self->stmt[which];
+    char simhash[17];
+    record_simhash_hex(r, simhash);
+    keywords_json(&self->scratch, r);
+    if (store_bind_text(stmt, 1, r->id) || store_bind_source(stmt, 2, r->source)
+        || store_bind_text(stmt, 3, r->kind) || store_bind_text(stmt, 4, r->title)
+        || store_bind_text(stmt, 5, r->published) || store_bind_text(stmt, 6, r->author)
+        || store_bind_text(stmt, 7, r->lang) || store_bind_text(stmt, 8, r->body)
+        || store_bind_text(stmt, 9, simhash)
+        || store_bind_text(stmt, 10, buf_str(&self->scratch))
+        || sqlite3_bind_int(stmt, 11, extractor)
+        || sqlite3_bind_int64(stmt, 12, attempts)
+        || store_bind_text(stmt, 13, worker)
+        || bind_link(stmt, 14, link))
+        return store_fail_sqlite(self, "binding a document");
+    if (store_run(self, stmt, "writing a document") < 0)
+        return -1;
+    /* The lookup just found (or did not find) this id in this
+     * transaction, so exactly one row was written. */
+    if (sqlite3_changes(self->db) != 1)
+        return store_fail(self, "writing a document: %d rows changed, expected 1",
+                    sqlite3_changes(self->db));
+    return 0;
+}
+
+static int write_entities(store_t *self, const record_t *r)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_ENTITY_INSERT];
+    for (size_t i = 0; i < r->entity_count; i++) {
+        const entity_t *e = &r->entities[i];
+        if (store_bind_text(stmt, 1, r->id) || store_bind_text(stmt, 2, e->type)
+            || store_bind_text(stmt, 3, e->text)
+            || (e->has_value ? sqlite3_bind_double(stmt, 4, e->value)
+                             : sqlite3_bind_null(stmt, 4))
+            || store_bind_text(stmt, 5, e->unit)
+            || sqlite3_bind_int64(stmt, 6, (sqlite3_int64)i)
+            || (e->has_offset && e->offset <= INT64_MAX
+                    ? sqlite3_bind_int64(stmt, 7, (sqlite3_int64)e->offset)
+                    : sqlite3_bind_null(stmt, 7)))
+            return store_fail_sqlite(self, "binding an entity");
+        if (store_run(self, stmt, "writing an entity") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int delete_by_id(store_t *self, int which, const char *id, const char *what)
+{
+    sqlite3_stmt *stmt = self->stmt[which];
+    if (store_bind_text(stmt, 1, id) != SQLITE_OK)
+        return store_fail_sqlite(self, what);
+    return store_run(self, stmt, what);
+}
+
+/* A file the producer could not read (permissions, size limit, I/O
+ * error) has no content hash: its dead letter is named by the SHA-256 of
+ * its source (proto/README.md). Once content from that source is stored
+ * or dead-lettered under its own id, that dead letter describes a
+ * failure that is over and goes, so the file is one row, not two. */
+static int clear_unread_letter(store_t *self, const char *id, const char *source)
+{
+    if (!source)
+        return 0;
+    char unread[DOC_ID_LEN + 1];
+    hash_doc_id(source, strlen(source), unread);
+    if (!strcmp(unread, id))
+        return 0;
+    return delete_by_id(self, SQL_DEAD_DELETE, unread, "clearing an unread file's dead letter");
+}
+
+/* A new row is linked to the nearest document stored before it; a
+ * rewritten one to the nearest stored before its first arrival (its
+ * rowid), and then the rows linked to it are linked again. */
+static store_result_t put_document(store_t *self, const record_t *r,
+                                   int extractor, uint32_t attempts, const char *worker)
+{
+    int stored = 0;
+    int64_t rowid = 0;
+    link_t link;
+    store_result_t result;
+    switch (stored_document(self, r->id, &stored, &rowid)) {
+    case 0:
+        if (nearest(self, r->simhash, INT64_MAX, &link) < 0
+            || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0
+            || put_simhash(self, sqlite3_last_insert_rowid(self->db), r->simhash) < 0)
+            return STORE_ERROR;
+        result = STORE_NEW;
+        break;
+    case 1:
+        /* Same bytes, so the same document: only a newer extractor has
+         * anything to add. Anything else must not touch the row. */
+        if (stored >= extractor)
+            return STORE_UNCHANGED;
+        if (nearest(self, r->simhash, rowid, &link) < 0
+            || write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker, &link) < 0
+            || delete_by_id(self, SQL_ENTITIES_DELETE, r->id, "replacing entities") < 0
+            || put_simhash(self, rowid, r->simhash) < 0
+            || relink_linked_to(self, r->id) < 0)
+            return STORE_ERROR;
+        result = STORE_UPDATED;
+        break;
+    default:
+        return STORE_ERROR;
+    }
+    if (write_entities(self, r) < 0)
+        return STORE_ERROR;
+    if (self->dead_letters_present
+        && (delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0
+            || clear_unread_letter(self, r->id, r->source) < 0))
+        return STORE_ERROR;
+    return result;
+}
+
+store_result_t store_put_document(store_t *self, const record_t *record,
+                                  int extractor, uint32_t attempts, const char *worker)
+{
+    if (!record->id[0])
+        return store_fail(self, "document without an id");
+    if (store_run(self, self->stmt[SQL_SAVEPOINT], "savepoint") < 0)
+        return STORE_ERROR;
+    size_t mark = near_mark(self->near);
+    store_result_t result = put_document(self, record, extractor, attempts, worker);
+    if (result == STORE_ERROR) {
+        /* Name the document: the sink logs this line and moves on. */
+        buf_t message = BUF_INIT;
+        buf_printf(&message, "document %s: %s", record->id, buf_str(&self->error));
+        buf_free(&self->error);
+        self->error = message;
+        store_savepoint_undo(self);
+        near_undo(self->near, mark);
+        return STORE_ERROR;
+    }
+    if (store_run(self, self->stmt[SQL_RELEASE], "release") < 0) {
+        store_savepoint_undo(self);
+        near_undo(self->near, mark);
+        return STORE_ERROR;
+    }
+    return result;
+}
+
+/* ---- dead letters ---------------------------------------------------- */
+
+store_result_t store_put_dead_letter(store_t *self, const char *id,
+                                     const char *source, const char *error,
+                                     uint32_t attempts)
+{
+    int stored = 0;
+    int64_t rowid;
+    if (!id || !*id)
+        return store_fail(self, "dead letter without an id");
+    switch (stored_document(self, id, &stored, &rowid)) {
+    case 1:
+        return STORE_UNCHANGED;  /* a late failure of a duplicate attempt */
+    case 0:
+        break;
+    default:
+        return STORE_ERROR;
+    }
+    sqlite3_stmt *stmt = self->stmt[SQL_DEAD_UPSERT];
+    if (store_bind_text(stmt, 1, id) || store_bind_source(stmt, 2, source)
+        || store_bind_text(stmt, 3, error ? error : "unknown error")
+        || sqlite3_bind_int64(stmt, 4, attempts))
+        return store_fail_sqlite(self, "binding a dead letter");
+    self->dead_letters_present = 1;
+    if (store_run(self, stmt, "writing a dead letter") < 0
+        || clear_unread_letter(self, id, source) < 0)
+        return STORE_ERROR;
+    return STORE_DEAD;
+}
