@@ -107,7 +107,7 @@ static int stored_simhash(store_t *self, int64_t rowid, uint64_t *h)
  * (an update takes the old one out first). */
 static int put_simhash(store_t *self, int64_t rowid, uint64_t h)
 {
-    uint64_t old;
+    uint64_t old = 0;
     int had = stored_simhash(self, rowid, &old);
     if (had < 0)
         return -1;
@@ -146,7 +146,7 @@ static int relink_linked_to(store_t *self, const char *id)
     int result = rc == SQLITE_DONE ? 0 : -1;
     sqlite3_stmt *set = self->stmt[SQL_NEAR_SET];
     for (size_t i = 0; i < count && result == 0; i++) {
-        uint64_t h;
+        uint64_t h = 0;
         link_t link = { "", 0 };
         int has = stored_simhash(self, docs[i].rowid, &h);
         if (has < 0 || (has && nearest(self, h, docs[i].rowid, &link) < 0)) {
