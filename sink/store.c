@@ -436,6 +436,8 @@ void store_close(store_t **self_p)
         log_warn("store close failed path=%s error=%s", log_q(self->path),
                  log_q(sqlite3_errmsg(self->db)));
     near_destroy(&self->near);
+    store_puts_clear(self);
+    free(self->puts);
     free(self->path);
     buf_free(&self->error);
     buf_free(&self->scratch);
@@ -489,6 +491,7 @@ int store_read_only(const store_t *self)
 
 int store_begin(store_t *self)
 {
+    store_puts_clear(self);
     if (store_run(self, self->stmt[SQL_BEGIN], "begin") < 0)
         return -1;
     sqlite3_stmt *stmt = NULL;
@@ -506,6 +509,8 @@ int store_begin(store_t *self)
 int store_commit(store_t *self)
 {
     int rc = store_run(self, self->stmt[SQL_COMMIT], "commit");
+    if (rc == 0 || sqlite3_get_autocommit(self->db))
+        store_puts_clear(self);
     if (self->near && rc == 0)
         near_forget(self->near);
     else if (self->near && sqlite3_get_autocommit(self->db))
@@ -515,6 +520,7 @@ int store_commit(store_t *self)
 
 int store_rollback(store_t *self)
 {
+    store_puts_clear(self);
     if (self->near)
         near_undo(self->near, 0);
     return store_run(self, self->stmt[SQL_ROLLBACK], "rollback");

@@ -115,7 +115,13 @@ int store_rollback(store_t *self);  /* 0 or -1 */
  * near_duplicate_of, near_duplicate_distance). A rewrite by a newer
  * extractor links the row again with its new simhash, among the
  * documents ingested before it, and links again the documents linked to
- * it. Links always point to an earlier document. */
+ * it. Links always point to an earlier document.
+ *
+ * A put that fails leaves nothing behind, and the puts before it in the
+ * transaction stay. Inside a transaction, the store may write them again
+ * to undo a failed one (store_write.c says why), so a record given to
+ * it must stay alive and unchanged until the transaction commits or
+ * rolls back (the sink's batch keeps its messages that long). */
 store_result_t store_put_document(store_t *self, const record_t *record,
                                   int extractor, uint32_t attempts, const char *worker);
 store_result_t store_put_dead_letter(store_t *self, const char *id,

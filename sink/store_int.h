@@ -53,6 +53,17 @@ enum {
 extern const char *const store_migrations[STORE_SCHEMA_VERSION];
 extern const char *const store_statements[SQL_COUNT];
 
+/* A put of the open transaction, kept to be written again should a later
+ * put fail (store_write.c says why). A document's record is the
+ * caller's (alive until the transaction ends: store.h); the strings are
+ * copies. */
+typedef struct {
+    const record_t *record;        /* NULL: a dead letter */
+    int extractor;
+    uint32_t attempts;
+    char *worker, *id, *source, *error;
+} store_put_t;
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -72,6 +83,9 @@ struct store {
      * writes; its changes since the last commit are undone with the
      * transaction or savepoint that made them. */
     near_t *near;
+    /* The puts of the open transaction, in order. */
+    store_put_t *puts;
+    size_t put_count, put_capacity;
 };
 
 /* Sets the error message ("" codes: not from SQLite); returns -1. */
@@ -84,6 +98,8 @@ int store_run(store_t *self, sqlite3_stmt *stmt, const char *what);
 /* Undoes the work since SQL_SAVEPOINT and ends it, keeping the error
  * that caused the undo as the message. */
 void store_savepoint_undo(store_t *self);
+/* Forgets the puts of the transaction, which has ended. */
+void store_puts_clear(store_t *self);
 /* Binds a string or NULL (SQLITE_STATIC: alive until the step). */
 int store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 /* Binds a source in its printable form (common/text.h). */

@@ -281,30 +281,127 @@ static store_result_t put_document(store_t *self, const record_t *r,
     return result;
 }
 
+/* ---- puts and their undo ---------------------------------------------- */
+
+/* Why a put inside a transaction has no savepoint of its own: measured,
+ * a SAVEPOINT and RELEASE around each document cost a tenth of the
+ * sink's time and more (each page a put touches is first copied to the
+ * statement journal, to be able to undo it). So a put runs bare, and is
+ * remembered; if one fails for a reason of its own (a record the
+ * database refuses, not the disk), the transaction is rolled back and
+ * every put before it written again, which leaves it as if the failed
+ * put had never run. Records are checked before they get here, so that
+ * nearly never happens. A failure of the disk is left as it is: the
+ * sink rolls the transaction back and writes its batch again later.
+ * Outside a transaction, a put is its own, in a savepoint. */
+
+void store_puts_clear(store_t *self)
+{
+    for (size_t i = 0; i < self->put_count; i++) {
+        store_put_t *p = &self->puts[i];
+        free(p->worker);
+        free(p->id);
+        free(p->source);
+        free(p->error);
+    }
+    self->put_count = 0;
+}
+
+static void remember_put(store_t *self, store_put_t put)
+{
+    if (self->put_count == self->put_capacity) {
+        self->put_capacity = self->put_capacity ? self->put_capacity * 2 : 64;
+        self->puts = xrealloc(self->puts, self->put_capacity * sizeof *self->puts);
+    }
+    self->puts[self->put_count++] = put;
+}
+
+static char *copy_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static store_result_t put_dead_letter(store_t *self, const char *id, const char *source,
+                                      const char *error, uint32_t attempts);
+
+/* Rolls the transaction back and writes the remembered puts again, after
+ * a put failed for a reason of its own. The failure stays the message.
+ * If the transaction cannot be rebuilt, that is the disk's doing (the
+ * same puts went in a moment ago): the error then says so and counts as
+ * an I/O fault, for the sink to hold its batch and write it again. */
+static void undo_failed_put(store_t *self)
+{
+    buf_t why = self->error;
+    int code = self->error_code, os_errno = self->error_errno;
+    self->error = (buf_t)BUF_INIT;
+    near_undo(self->near, 0);
+    int ok = store_run(self, self->stmt[SQL_ROLLBACK], "rollback") == 0
+             && store_run(self, self->stmt[SQL_BEGIN], "begin") == 0;
+    self->dead_letters_present = 1;   /* whatever the rollback took */
+    for (size_t i = 0; ok && i < self->put_count; i++) {
+        const store_put_t *p = &self->puts[i];
+        store_result_t r = p->record
+            ? put_document(self, p->record, p->extractor, p->attempts, p->worker)
+            : put_dead_letter(self, p->id, p->source, p->error, p->attempts);
+        ok = r != STORE_ERROR;
+    }
+    if (ok) {
+        buf_free(&self->error);
+        self->error = why;
+        self->error_code = code;
+        self->error_errno = os_errno;
+        return;
+    }
+    buf_printf(&why, " (and writing the transaction again failed: %s)", buf_str(&self->error));
+    int fault = store_fault(self) != STORE_FAULT_NONE;
+    buf_free(&self->error);
+    self->error = why;
+    if (!fault) {
+        self->error_code = SQLITE_IOERR;
+        self->error_errno = 0;
+    }
+}
+
+/* Names the document in the error: the sink logs this line. */
+static void name_document(store_t *self, const char *id)
+{
+    buf_t message = BUF_INIT;
+    buf_printf(&message, "document %s: %s", id, buf_str(&self->error));
+    buf_free(&self->error);
+    self->error = message;
+}
+
 store_result_t store_put_document(store_t *self, const record_t *record,
                                   int extractor, uint32_t attempts, const char *worker)
 {
     if (!record->id[0])
         return store_fail(self, "document without an id");
-    if (store_run(self, self->stmt[SQL_SAVEPOINT], "savepoint") < 0)
-        return STORE_ERROR;
-    size_t mark = near_mark(self->near);
+    if (sqlite3_get_autocommit(self->db)) {
+        if (store_run(self, self->stmt[SQL_SAVEPOINT], "savepoint") < 0)
+            return STORE_ERROR;
+        size_t mark = near_mark(self->near);
+        store_result_t result = put_document(self, record, extractor, attempts, worker);
+        if (result == STORE_ERROR)
+            name_document(self, record->id);
+        if (result == STORE_ERROR
+            || store_run(self, self->stmt[SQL_RELEASE], "release") < 0) {
+            store_savepoint_undo(self);
+            near_undo(self->near, mark);
+            return STORE_ERROR;
+        }
+        return result;
+    }
     store_result_t result = put_document(self, record, extractor, attempts, worker);
     if (result == STORE_ERROR) {
-        /* Name the document: the sink logs this line and moves on. */
-        buf_t message = BUF_INIT;
-        buf_printf(&message, "document %s: %s", record->id, buf_str(&self->error));
-        buf_free(&self->error);
-        self->error = message;
-        store_savepoint_undo(self);
-        near_undo(self->near, mark);
+        name_document(self, record->id);
+        if (store_fault(self) == STORE_FAULT_NONE)
+            undo_failed_put(self);
         return STORE_ERROR;
     }
-    if (store_run(self, self->stmt[SQL_RELEASE], "release") < 0) {
-        store_savepoint_undo(self);
-        near_undo(self->near, mark);
-        return STORE_ERROR;
-    }
+    if (result != STORE_UNCHANGED)
+        remember_put(self, (store_put_t){ .record = record, .extractor = extractor,
+                                          .attempts = attempts,
+                                          .worker = copy_or_null(worker) });
     return result;
 }
 
@@ -314,10 +411,37 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
                                      const char *source, const char *error,
                                      uint32_t attempts)
 {
-    int stored = 0;
-    int64_t rowid;
     if (!id || !*id)
         return store_fail(self, "dead letter without an id");
+    if (sqlite3_get_autocommit(self->db)) {
+        if (store_run(self, self->stmt[SQL_SAVEPOINT], "savepoint") < 0)
+            return STORE_ERROR;
+        store_result_t result = put_dead_letter(self, id, source, error, attempts);
+        if (result == STORE_ERROR
+            || store_run(self, self->stmt[SQL_RELEASE], "release") < 0) {
+            store_savepoint_undo(self);
+            return STORE_ERROR;
+        }
+        return result;
+    }
+    store_result_t result = put_dead_letter(self, id, source, error, attempts);
+    if (result == STORE_ERROR) {
+        if (store_fault(self) == STORE_FAULT_NONE)
+            undo_failed_put(self);
+        return STORE_ERROR;
+    }
+    if (result == STORE_DEAD)
+        remember_put(self, (store_put_t){ .attempts = attempts, .id = xstrdup(id),
+                                          .source = copy_or_null(source),
+                                          .error = copy_or_null(error) });
+    return result;
+}
+
+static store_result_t put_dead_letter(store_t *self, const char *id, const char *source,
+                                      const char *error, uint32_t attempts)
+{
+    int stored = 0;
+    int64_t rowid;
     switch (stored_document(self, id, &stored, &rowid)) {
     case 1:
         return STORE_UNCHANGED;  /* a late failure of a duplicate attempt */

@@ -446,7 +446,46 @@ static void test_failed_put_leaves_nothing(void)
     sqlite3 *db = raw_open(path);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 0);
+
+    /* A put that fails after its row and some entities are written
+     * (entities.type is NOT NULL) is undone whole, inside a batch whose
+     * earlier puts (a document with an entity, a dead letter, a
+     * near-duplicate) stay, and whose later ones go on. */
+    record_t *first = make_record("first", "t", "pay 5 USD");
+    record_add_entity(first, "money", "5 USD", 5, 1, "USD");
+    first->simhash = 0xfedcba9876543210ULL;   /* far from "good" */
+    record_t *late = make_record("late", "t", "near copy");
+    late->simhash = first->simhash ^ 0x1;
+    record_t *half = make_record("half", "t", "half written");
+    half->simhash = first->simhash ^ 0x3;
+    record_add_entity(half, "money", "1 USD", 1, 1, "USD");
+    entity_t *e = record_add_entity(half, "money", "2 USD", 2, 1, "USD");
+    free(e->type);
+    e->type = NULL;
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_document(store, first, 1, 1, "KEY") == STORE_NEW);
+    CHECK(store_put_dead_letter(store, "dead-in-batch", "src", "boom", 2) == STORE_DEAD);
+    CHECK(store_put_document(store, half, 1, 1, NULL) == STORE_ERROR);
+    CHECK_MSG(strstr(store_error(store), half->id) != NULL, store_error(store));
+    CHECK_MSG(strstr(store_error(store), "NOT NULL") != NULL, store_error(store));
+    CHECK(store_fault(store) == STORE_FAULT_NONE);
+    CHECK(store_put_document(store, late, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_commit(store) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 3);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE source = 'half'") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities") == 1);
+    CHECK_STR(raw_text(db, "SELECT worker FROM documents WHERE source = 'first'"), "KEY");
+    CHECK_STR(raw_text(db, "SELECT error || attempts FROM dead_letters"), "boom2");
+    CHECK(raw_int(db, "SELECT count(*) FROM simhashes") == 3);
+    /* The undone document is no candidate: the copy links to "first". */
+    CHECK_STR(raw_text(db, "SELECT n.source || ':' || d.near_duplicate_distance\n"
+                           "  FROM documents AS d JOIN documents AS n ON n.id = d.near_duplicate_of\n"
+                           " WHERE d.source = 'late'"), "first:1");
     sqlite3_close(db);
+    check_fts_in_sync(path);
+    record_destroy(&first);
+    record_destroy(&late);
+    record_destroy(&half);
     record_destroy(&good);
     record_destroy(&bad);
     store_close(&store);
