@@ -110,17 +110,51 @@ static int message_ok(const message_t *m)
     return 0;
 }
 
+/* A map being written: where its header byte is, and its keys so far. */
+typedef struct {
+    size_t at;
+    unsigned keys;
+} open_map_t;
+
+/* The deepest maps nest: message, record, entity. */
+#define MAX_DEPTH 4
+
 /* msgpack-c reports a failed write (only an sbuffer realloc can fail)
  * per call; we remember it once and check at the end. */
 typedef struct {
     msgpack_sbuffer sbuf;
     msgpack_packer pk;
     int failed;
+    open_map_t maps[MAX_DEPTH];
+    int depth;
 } writer_t;
 
-static void put_map(writer_t *w, size_t count)
+/* Maps count their own keys: map_open() writes a fixmap header for none,
+ * every put_key() counts one, and map_close() writes the count into the
+ * header. Nothing counts entries by hand, so an optional key can never
+ * disagree with the size (every map here has at most 15 keys: a fixmap,
+ * one byte, as an encoder that counted first would write). */
+static void map_open(writer_t *w)
 {
-    w->failed |= msgpack_pack_map(&w->pk, count) != 0;
+    if (w->depth == MAX_DEPTH) {
+        w->failed = 1;
+        return;
+    }
+    w->maps[w->depth++] = (open_map_t){ w->sbuf.size, 0 };
+    w->failed |= msgpack_pack_map(&w->pk, 0) != 0;
+}
+
+static void map_close(writer_t *w)
+{
+    if (w->depth == 0) {
+        w->failed = 1;
+        return;
+    }
+    open_map_t m = w->maps[--w->depth];
+    if (m.keys > 15 || w->failed)
+        w->failed = 1;
+    else
+        w->sbuf.data[m.at] = (char)(0x80 | m.keys);
 }
 
 static void put_array(writer_t *w, size_t count)
@@ -158,6 +192,16 @@ static void put_str_or_nil(writer_t *w, const char *s)
         put_nil(w);
 }
 
+/* A key of the innermost open map. */
+static void put_key(writer_t *w, const char *key)
+{
+    if (w->depth > 0)
+        w->maps[w->depth - 1].keys++;
+    else
+        w->failed = 1;
+    put_str(w, key);
+}
+
 static void put_bool(writer_t *w, int value)
 {
     w->failed |= (value ? msgpack_pack_true(&w->pk) : msgpack_pack_false(&w->pk)) != 0;
@@ -169,13 +213,13 @@ static void put_bin(writer_t *w, const uint8_t *data, size_t len)
               || msgpack_pack_bin_body(&w->pk, data, len) != 0;
 }
 
-/* Opens the top-level map: `entries` counts v and type too. */
-static void put_envelope(writer_t *w, const message_t *m, size_t entries)
+/* Opens the top-level map, which put_message() closes. */
+static void put_envelope(writer_t *w, const message_t *m)
 {
-    put_map(w, entries);
-    put_str(w, "v");
+    map_open(w);
+    put_key(w, "v");
     put_uint(w, MESSAGE_VERSION);
-    put_str(w, "type");
+    put_key(w, "type");
     put_str(w, message_type_name(m->type));
 }
 
@@ -191,11 +235,11 @@ static void put_source(writer_t *w, const char *source)
 
 static void put_header(writer_t *w, const message_t *m)
 {
-    put_str(w, "id");
+    put_key(w, "id");
     put_str(w, m->id);
-    put_str(w, "source");
+    put_key(w, "source");
     put_source(w, m->source);
-    put_str(w, "attempt");
+    put_key(w, "attempt");
     put_uint(w, m->attempt);
 }
 
@@ -203,51 +247,53 @@ static void put_header(writer_t *w, const message_t *m)
  * when known: a record decoded without one re-encodes without one. */
 static void put_entity(writer_t *w, const entity_t *e)
 {
-    put_map(w, e->has_offset ? 5 : 4);
-    put_str(w, "type");
+    map_open(w);
+    put_key(w, "type");
     put_str(w, e->type);
-    put_str(w, "text");
+    put_key(w, "text");
     put_str(w, e->text);
-    put_str(w, "value");
+    put_key(w, "value");
     if (e->has_value)
         put_double(w, e->value);
     else
         put_nil(w);
-    put_str(w, "unit");
+    put_key(w, "unit");
     put_str_or_nil(w, e->unit);
     if (e->has_offset) {
-        put_str(w, "offset");
+        put_key(w, "offset");
         put_uint(w, e->offset);
     }
+    map_close(w);
 }
 
 static void put_record(writer_t *w, const record_t *rec)
 {
     char simhash[17];
     record_simhash_hex(rec, simhash);
-    put_map(w, 9);
-    put_str(w, "kind");
+    map_open(w);
+    put_key(w, "kind");
     put_str(w, rec->kind);
-    put_str(w, "lang");
+    put_key(w, "lang");
     put_str_or_nil(w, rec->lang);
-    put_str(w, "title");
+    put_key(w, "title");
     put_str_or_nil(w, rec->title);
-    put_str(w, "published");
+    put_key(w, "published");
     put_str_or_nil(w, rec->published);
-    put_str(w, "author");
+    put_key(w, "author");
     put_str_or_nil(w, rec->author);
-    put_str(w, "body");
+    put_key(w, "body");
     put_str(w, rec->body);
-    put_str(w, "entities");
+    put_key(w, "entities");
     put_array(w, rec->entity_count);
     for (size_t i = 0; i < rec->entity_count; i++)
         put_entity(w, &rec->entities[i]);
-    put_str(w, "keywords");
+    put_key(w, "keywords");
     put_array(w, rec->keyword_count);
     for (size_t i = 0; i < rec->keyword_count; i++)
         put_str(w, rec->keywords[i]);
-    put_str(w, "simhash");
+    put_key(w, "simhash");
     put_str(w, simhash);
+    map_close(w);
 }
 
 /* Only the hints that are set: the map's keys are all optional. */
@@ -255,17 +301,15 @@ static void put_hints(writer_t *w, const doc_hints_t *h)
 {
     const char *const keys[] = { "title", "published", "author", "lang" };
     const char *const values[] = { h->title, h->published, h->author, h->lang };
-    size_t count = 0;
-    for (size_t i = 0; i < 4; i++)
-        count += values[i] != NULL;
-    put_str(w, "hints");
-    put_map(w, count);
+    put_key(w, "hints");
+    map_open(w);
     for (size_t i = 0; i < 4; i++) {
         if (!values[i])
             continue;
-        put_str(w, keys[i]);
+        put_key(w, keys[i]);
         put_str(w, values[i]);
     }
+    map_close(w);
 }
 
 /* RESULT's and FAILED's optional timing. */
@@ -273,7 +317,7 @@ static void put_extract_seconds(writer_t *w, const message_t *m)
 {
     if (!m->has_extract_seconds)
         return;
-    put_str(w, "extract_seconds");
+    put_key(w, "extract_seconds");
     put_double(w, m->extract_seconds);
 }
 
@@ -281,88 +325,89 @@ static void put_message(writer_t *w, const message_t *m)
 {
     switch (m->type) {
     case MSG_READY:
-        put_envelope(w, m, 4);
-        put_str(w, "credit");
+        put_envelope(w, m);
+        put_key(w, "credit");
         put_uint(w, m->credit);
-        put_str(w, "received");
+        put_key(w, "received");
         put_uint(w, m->received);
         break;
     case MSG_DOC:
-        put_envelope(w, m, doc_hints_any(&m->hints) ? 7 : 6);
+        put_envelope(w, m);
         put_header(w, m);
-        put_str(w, "body");
+        put_key(w, "body");
         put_bin(w, m->body, m->body_len);
         if (doc_hints_any(&m->hints))
             put_hints(w, &m->hints);
         break;
     case MSG_RESULT:
-        put_envelope(w, m, 6 + (m->has_extract_seconds != 0));
+        put_envelope(w, m);
         put_header(w, m);
-        put_str(w, "record");
+        put_key(w, "record");
         put_record(w, m->record);
         put_extract_seconds(w, m);
         break;
     case MSG_FAILED:
-        put_envelope(w, m, 6 + (m->has_extract_seconds != 0));
+        put_envelope(w, m);
         put_header(w, m);
-        put_str(w, "error");
+        put_key(w, "error");
         put_str(w, m->error);
         put_extract_seconds(w, m);
         break;
     case MSG_ACK:
-        put_envelope(w, m, 4);
-        put_str(w, "id");
+        put_envelope(w, m);
+        put_key(w, "id");
         put_str(w, m->id);
-        put_str(w, "status");
+        put_key(w, "status");
         put_str(w, ack_status_name(m->status));
         break;
     case MSG_HELLO:
-        put_envelope(w, m, 3);
-        put_str(w, "session");
+        put_envelope(w, m);
+        put_key(w, "session");
         put_str(w, m->session);
         break;
     case MSG_SUBMIT:
-        put_envelope(w, m, 5 + (m->source != NULL) + doc_hints_any(&m->hints));
-        put_str(w, "ref");
+        put_envelope(w, m);
+        put_key(w, "ref");
         put_uint(w, m->ref);
-        put_str(w, "body");
+        put_key(w, "body");
         put_bin(w, m->body, m->body_len);
-        put_str(w, "commit");
+        put_key(w, "commit");
         put_bool(w, m->want_commit);
         if (m->source) {
-            put_str(w, "source");
+            put_key(w, "source");
             put_source(w, m->source);
         }
         if (doc_hints_any(&m->hints))
             put_hints(w, &m->hints);
         break;
     case MSG_ACCEPTED:
-        put_envelope(w, m, 4);
-        put_str(w, "ref");
+        put_envelope(w, m);
+        put_key(w, "ref");
         put_uint(w, m->ref);
-        put_str(w, "id");
+        put_key(w, "id");
         put_str(w, m->id);
         break;
     case MSG_COMMITTED:
-        put_envelope(w, m, 5);
-        put_str(w, "ref");
+        put_envelope(w, m);
+        put_key(w, "ref");
         put_uint(w, m->ref);
-        put_str(w, "id");
+        put_key(w, "id");
         put_str(w, m->id);
-        put_str(w, "status");
+        put_key(w, "status");
         put_str(w, ack_status_name(m->status));
         break;
     case MSG_REJECTED:
-        put_envelope(w, m, 4);
-        put_str(w, "ref");
+        put_envelope(w, m);
+        put_key(w, "ref");
         if (m->has_ref)
             put_uint(w, m->ref);
         else
             put_nil(w);
-        put_str(w, "error");
+        put_key(w, "error");
         put_str(w, m->error);
         break;
     }
+    map_close(w);
 }
 
 int message_encode(const message_t *self, uint8_t **data, size_t *len)
@@ -373,8 +418,9 @@ int message_encode(const message_t *self, uint8_t **data, size_t *len)
     msgpack_sbuffer_init(&w.sbuf);
     msgpack_packer_init(&w.pk, &w.sbuf, msgpack_sbuffer_write);
     w.failed = 0;
+    w.depth = 0;
     put_message(&w, self);
-    if (w.failed) {
+    if (w.failed || w.depth != 0) {
         msgpack_sbuffer_destroy(&w.sbuf);
         return -1;
     }
