@@ -124,6 +124,8 @@ typedef struct stdin_feed {
     int peek[2];                /* the private pipe tee(2) copies into */
     linebuf_t lines;              /* the line not yet complete */
     int64_t line;               /* lines taken so far */
+    int64_t dev, ino;           /* the stream, as the state knows it */
+    int reset_owed;             /* a new stream the state could not note yet */
 } stdin_feed_t;
 
 /* What the producer has heard of its peers, to say when one is missing. */
@@ -569,6 +571,33 @@ static void consume_stdin(stdin_feed_t *in, char *chunk, size_t n)
         done += (size_t)r;
 }
 
+/* The state notes a new stream: its identity, and nothing read of it. */
+static void note_new_stream(producer_t *self)
+{
+    state_set_position(self->state, "stdin dev", self->in.dev);
+    state_set_position(self->state, "stdin ino", self->in.ino);
+    state_set_position(self->state, "stdin", 0);
+    state_set_position(self->state, "stdin offset", 0);
+    state_partial_clear(self->state, "stdin");
+}
+
+/* The commit of what read_stdin took failed: the state has none of it,
+ * so memory forgets it too (line count, the unfinished line as the state
+ * keeps it), and the bytes, still in the pipe or past the committed
+ * offset, are read again once the state can be written. A terminal is
+ * read directly: what it gave is lost with the commit. */
+static void stdin_rollback(producer_t *self, int64_t line, int discarding)
+{
+    stdin_feed_t *in = &self->in;
+    in->line = line;
+    linebuf_reset(&in->lines);
+    in->lines.discarding = discarding;
+    if (!discarding && !in->reset_owed)
+        state_partial_load(self->state, "stdin", &in->lines.pending);
+    log_info("lines read from standard input not written, reading them again once the "
+             "producer state can be written after_line=%lld", (long long)line);
+}
+
 /* Reads what standard input has, splits it into lines and spools them,
  * with the start of an unfinished line, and commits: only then are the
  * bytes taken from the pipe. At end of input a last line without its
@@ -580,15 +609,23 @@ static void read_stdin(producer_t *self)
     ssize_t n = peek_stdin(in, chunk, sizeof chunk);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
+    int64_t line = in->line;
+    int discarding = in->lines.discarding;
+    if (in->reset_owed)
+        note_new_stream(self);
     if (n <= 0) {
         if (n < 0)
             log_error("cannot read standard input error=%s", log_q(strerror(errno)));
         linebuf_finish(&in->lines, take_stdin_line, self);
-        in->open = 0;
         state_partial_clear(self->state, "stdin");
         state_set_position(self->state, "stdin", 0);   /* this stream is done */
         state_set_position(self->state, "stdin offset", 0);
-        state_flush(self->state);
+        if (state_flush(self->state) != 0) {
+            stdin_rollback(self, line, discarding);   /* the end comes again */
+            return;
+        }
+        in->open = 0;
+        in->reset_owed = 0;
         log_info("standard input ended lines=%lld", (long long)in->line);
         return;
     }
@@ -600,10 +637,13 @@ static void read_stdin(producer_t *self)
                              in->lines.discarding ? 0 : (size_t)n - complete);
     if (in->is_file)
         state_set_position(self->state, "stdin offset", in->offset + n);
-    if (state_flush(self->state) == 0) {
-        consume_stdin(in, chunk, (size_t)n);
-        in->offset += n;
+    if (state_flush(self->state) != 0) {
+        stdin_rollback(self, line, discarding);
+        return;
     }
+    in->reset_owed = 0;
+    consume_stdin(in, chunk, (size_t)n);
+    in->offset += n;
 }
 
 /* "-": standard input is a JSON-lines feed. A restarted producer takes
@@ -626,16 +666,16 @@ static int open_stdin(producer_t *self)
         fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
     /* The stream an earlier producer was reading, if it is this one (a
      * restart under `run`); any other stream starts afresh. */
-    int64_t dev = known ? (int64_t)st.st_dev : -1, ino = known ? (int64_t)st.st_ino : -1;
-    if (state_position(self->state, "stdin dev") != dev
-        || state_position(self->state, "stdin ino") != ino) {
-        state_set_position(self->state, "stdin dev", dev);
-        state_set_position(self->state, "stdin ino", ino);
-        state_set_position(self->state, "stdin", 0);
-        state_set_position(self->state, "stdin offset", 0);
-        state_partial_clear(self->state, "stdin");
-        state_flush(self->state);
+    in->dev = known ? (int64_t)st.st_dev : -1;
+    in->ino = known ? (int64_t)st.st_ino : -1;
+    if (state_position(self->state, "stdin dev") != in->dev
+        || state_position(self->state, "stdin ino") != in->ino) {
+        note_new_stream(self);
+        /* Not written: the first lines' commit notes it (read_stdin). */
+        in->reset_owed = state_flush(self->state) != 0;
     }
+    if (in->reset_owed)
+        return 0;
     in->line = state_position(self->state, "stdin");
     in->offset = in->is_file ? state_position(self->state, "stdin offset") : 0;
     state_partial_load(self->state, "stdin", &in->lines.pending);
@@ -692,7 +732,8 @@ static void feed(producer_t *self, int spool_only)
             admit_spooled(self, &doc);
             continue;
         }
-        if (spool_only)
+        /* A file read now could not be recorded as sent: it waits. */
+        if (spool_only || state_failing(self->state))
             return;
         int from_scan;
         const char *path = next_input(self, &from_scan);
@@ -934,7 +975,11 @@ static void report_loop(producer_t *self)
         totals.spooled = (uint64_t)state_spool_waiting(self->state, self->spool_cursor,
                                                        SPOOL_BACKLOG * 4);
     int64_t now = clock_ms();
-    const char *missing = !ledger_workers(self->ledger) ? "no worker connected"
+    char unwritable[160];
+    snprintf(unwritable, sizeof unwritable, "the producer state cannot be written (%s), no new "
+             "input is read", state_fault(self->state));
+    const char *missing = state_failing(self->state) ? unwritable
+        : !ledger_workers(self->ledger) ? "no worker connected"
         : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS
             ? "no HELLO from a sink on the acks endpoint lately" : NULL;
     report_tick(self->report, &totals, self->inflight, ledger_workers(self->ledger), missing,
@@ -1010,8 +1055,12 @@ static int producer_run(producer_t *self)
             && inflight_count(self->inflight) == 0) {
             if (!self->spool_active || !state_spool_next(self->state, 0, &left))
                 return 0;
-            /* Acknowledged out of order or resent: go round the spool again. */
             state_spooled_clear(&left);
+            /* Acknowledged, but the state could not drop them from the
+             * spool: the next run sends them again (producer_main says so). */
+            if (state_failing(self->state))
+                return 0;
+            /* Acknowledged out of order or resent: go round the spool again. */
             self->spool_cursor = 0;
         }
         zmq_pollitem_t items[8] = {
@@ -1023,20 +1072,27 @@ static int producer_run(producer_t *self)
         int count = 4;
         if (self->watch && watch_fd(self->watch) >= 0)
             items[count++] = (zmq_pollitem_t){ NULL, watch_fd(self->watch), ZMQ_POLLIN, 0 };
+        /* No new input while the state cannot be written: what would be
+         * read could not be recorded (files) or kept (spooled lines and
+         * submissions). What is in flight goes on. */
+        int writable = state_probe(self->state, clock_ms()) == 0;
         /* The spooling inputs are read only while the spool's backlog is
          * small: a fast writer then waits on the pipe, the file or the
          * socket (backpressure). */
-        int spool_room = !drain_deadline && (self->in.open || self->follow || self->submit)
+        int spool_room = !drain_deadline && writable
+                         && (self->in.open || self->follow || self->submit)
                          && spool_backlog_small(self);
+        /* Meanwhile submissions are answered at once: REJECTED, why. */
+        int refusing = !drain_deadline && !writable && self->submit;
         int read_in = spool_room && self->in.open;
         int in_item = count;
         if (read_in)
             items[count++] = (zmq_pollitem_t){ NULL, STDIN_FILENO, ZMQ_POLLIN, 0 };
         if (spool_room && self->follow && follow_fd(self->follow) >= 0)
             items[count++] = (zmq_pollitem_t){ NULL, follow_fd(self->follow), ZMQ_POLLIN, 0 };
-        if (spool_room && self->submit)
+        if ((spool_room || refusing) && self->submit)
             items[count++] = (zmq_pollitem_t){ submit_socket(self->submit), 0, ZMQ_POLLIN, 0 };
-        long timeout = drain_deadline ? 100 : poll_timeout(self);
+        long timeout = drain_deadline || !writable ? 100 : poll_timeout(self);
         if (self->watch && !drain_deadline)
             timeout = watch_timeout(self->watch, clock_ms(), timeout);
         if (spool_room && self->follow)
@@ -1050,15 +1106,21 @@ static int producer_run(producer_t *self)
         watch_peers(self);
         if (read_in && (items[in_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
             read_stdin(self);
-        if (spool_room && self->follow && follow_read(self->follow, clock_ms()))
-            state_flush(self->state);   /* lines and positions, one commit */
-        if (spool_room && self->submit)
-            submit_receive(self->submit, SPOOL_BACKLOG);
+        /* Lines and positions, one commit; or neither, and the lines come again. */
+        if (spool_room && self->follow && follow_read(self->follow, clock_ms())
+            && state_flush(self->state) != 0)
+            follow_rollback(self->follow);
+        if ((spool_room || refusing) && self->submit) {
+            char refusal[160];
+            snprintf(refusal, sizeof refusal, "the producer cannot write its spool (%s); "
+                     "submit again later", state_fault(self->state));
+            submit_receive(self->submit, SPOOL_BACKLOG, refusing ? refusal : NULL);
+        }
         reap_silent_workers(self);
         send_due(self);
         if (!drain_deadline)
             on_watch(self);
-        feed(self, drain_deadline != 0);
+        feed(self, drain_deadline != 0 || state_failing(self->state));
         state_tick(self->state);
         if (clock_ms() >= self->next_compact) {
             state_compact(self->state, clock_ms());
@@ -1189,7 +1251,9 @@ static void usage(FILE *out)
         "  --acks ENDPOINT        bind for the sink's acks (default %s)\n"
         "  --sink ENDPOINT        sink's results endpoint (default %s)\n"
         "  --state FILE           remembers acknowledged files across restarts\n"
-        "                         (default feedmill-producer.db)\n"
+        "                         (default feedmill-producer.db); while it cannot be\n"
+        "                         written (a full disk) no new input is read, and if it\n"
+        "                         still cannot be at the end the producer exits 4\n"
         "  --retry-after SECONDS  resend a document not acknowledged by then (default 60)\n"
         "  --worker-timeout SECONDS  a worker silent this long is presumed dead and\n"
         "                         its documents are resent (default 10)\n"
@@ -1423,7 +1487,8 @@ static int open_feeds(producer_t *self)
                 return -1;
             }
         }
-        state_flush(self->state);
+        if (state_flush(self->state) != 0)
+            follow_rollback(self->follow);
         log_info("following files=%zu", follow_count(self->follow));
     }
     if (self->opt.submit) {
@@ -1437,6 +1502,22 @@ static int open_feeds(producer_t *self)
         log_info("taking submissions endpoint=%s", log_q(self->opt.submit));
     }
     return 0;
+}
+
+/* The state at exit: what is pending is committed, once more tried if
+ * the state was failing. -1 when it still cannot be written: the next run
+ * repeats what this one could not record (sends again files and spooled
+ * documents already acknowledged: the sink finds them unchanged), and
+ * the producer exits 4 so that `run` and operators hear of it. */
+static int last_commit(producer_t *self)
+{
+    state_probe(self->state, INT64_MAX);
+    if (state_flush(self->state) == 0)
+        return 0;
+    log_error("producer state cannot be written at exit, the next run sends again what this "
+              "one could not record path=%s reason=%s error=%s", log_q(state_path(self->state)),
+              state_fault(self->state), log_q(state_error(self->state)));
+    return -1;
 }
 
 int producer_main(int argc, char **argv)
@@ -1475,6 +1556,7 @@ int producer_main(int argc, char **argv)
     int64_t started = clock_ms();
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
     int ok = producer_run(self) == 0;
+    int state_ok = last_commit(self) == 0;
     producer_counts_t *c = &self->counts;
     unsigned long long skipped_paths = walk_skipped(self->walk);
     log_info("finished documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
@@ -1492,7 +1574,7 @@ int producer_main(int argc, char **argv)
                (unsigned long long)c->unchanged, (unsigned long long)c->dead,
                (unsigned long long)c->duplicates, skipped_paths,
                (unsigned long long)c->own_files);
-    rc = !ok ? 1 : c->dead ? 3 : 0;
+    rc = !ok ? 1 : !state_ok ? 4 : c->dead ? 3 : 0;
     producer_destroy(&self);
     free_options(&opt);
     return rc;
