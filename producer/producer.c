@@ -10,7 +10,10 @@
  * the keys in --allow, and the PUSH to the sink a client naming the
  * sink's certificate (proto/curve.h); ACKs count only from that sink's
  * key. A worker that heartbeats but never finishes what it holds is
- * paused and its documents go to others, uncharged (expire()).
+ * paused and its documents go to others, uncharged (expire()); but only
+ * while the sink acknowledges others' documents: a sink that commits
+ * nothing (its disk is full, it is stopped) is waited for, and no worker
+ * is blamed.
  *
  * A document is read only when some worker has credit for it, so memory
  * holds a few documents per worker, never the feed. Each one stays in the
@@ -77,6 +80,8 @@ enum {
     /* A worker that holds documents past --retry-after while it and the
      * sink are alive gets nothing for this many times --retry-after. */
     PAUSE_RETRY_AFTERS = 5,
+    /* A sink that acknowledges nothing is said again this often. */
+    REPEAT_MS = 10000,
 };
 
 typedef struct producer_options {
@@ -138,6 +143,11 @@ typedef struct peers {
     int64_t workers_seen;       /* clock_ms() when a worker was last known */
     int64_t disconnect_handled; /* the last work-socket disconnect acted on */
     int64_t next_sink_warning, next_worker_warning;
+    /* clock_ms() of the last ACK from the sink, for any document (or of
+     * the start): without one since a document went out, the sink may be
+     * what holds it up (sink_to_blame). */
+    int64_t last_ack;
+    int64_t silent_said;        /* the last "sink acknowledges nothing"; 0: not silent */
 } peers_t;
 
 typedef struct producer {
@@ -242,14 +252,17 @@ static void retry_now(producer_t *self, pending_t *p)
     p->deadline = 0;
 }
 
+static size_t sent_count(producer_t *self);
+
 static int sink_alive(const producer_t *self)
 {
     return self->peers.sink_session[0] && clock_ms() - self->peers.sink_heard < SINK_SILENCE_MS;
 }
 
 /* A worker that is alive (it heartbeats) and holds a document past
- * --retry-after while the sink is alive too: it takes documents and does
- * not finish them (a bug, or hostile). The documents are not at fault:
+ * --retry-after twice while the sink is alive too and acknowledges
+ * others (expire()): it takes documents and does not finish them (a bug,
+ * or hostile). The documents are not at fault:
  * they go to other workers without counting against --max-attempts, and
  * the worker is sent nothing for a while. */
 static void pause_worker(producer_t *self, const wire_peer_t *worker)
@@ -274,10 +287,75 @@ static void pause_worker(producer_t *self, const wire_peer_t *worker)
                    "(remove its key from --allow to shut it out)"));
 }
 
+/* Another worker holds a document that is not acknowledged either. */
+static int others_wait_too(producer_t *self, const pending_t *p)
+{
+    for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+        const pending_t *q = inflight_at(self->inflight, i);
+        if (q != p && q->deadline && !q->error && !wire_peer_equal(&q->worker, &p->worker))
+            return 1;
+    }
+    return 0;
+}
+
+/* p passed its deadline: is it the sink that commits nothing (a full or
+ * read-only disk holds its batch, it is stopped or hung) rather than p's
+ * worker? Yes when the sink is silent. Yes when nothing was acknowledged
+ * for anyone since p went out, and other workers' documents wait too,
+ * or p is for the sink itself, or no other worker could take p anyway.
+ * A worker that holds every waiting document while others idle leaves
+ * the sink untested: then it is the worker that is suspect. */
+static int sink_to_blame(producer_t *self, const pending_t *p)
+{
+    if (!sink_alive(self))
+        return 1;
+    if (self->peers.last_ack >= p->deadline - self->opt.retry_after_ms)
+        return 0;
+    return p->error || others_wait_too(self, p) || ledger_workers(self->ledger) <= 1;
+}
+
+/* The sink commits nothing: p waits another --retry-after, neither
+ * resent (the sink holds its result, or the worker does) nor charged,
+ * its worker not blamed; said once per REPEAT_MS. */
+static void wait_for_sink(producer_t *self, pending_t *p, int64_t now)
+{
+    p->deadline = now + self->opt.retry_after_ms;
+    peers_t *peers = &self->peers;
+    if (peers->silent_said && now - peers->silent_said < REPEAT_MS)
+        return;
+    peers->silent_said = now;
+    int alive = sink_alive(self);
+    log_warn("sink acknowledges nothing, waiting for it without blaming any worker "
+             "in_flight=%zu since_s=%.0f sink=%s hint=%s", sent_count(self),
+             (now - peers->last_ack) / 1000.0, alive ? "alive" : "silent",
+             log_q(alive ? "the sink says HELLO but commits nothing: is its disk full or "
+                           "read-only (its log says `database cannot be written`), or do the "
+                           "workers' results not reach it (--results)? Or the only worker "
+                           "holds them"
+                         : "no word from the sink: is it running, and not stopped or hung?"));
+}
+
 /* A sent document whose deadline passed without an ACK. */
 static void expire(producer_t *self, pending_t *p)
 {
-    if (!p->error && ledger_key(self->ledger, &p->worker) && sink_alive(self)) {
+    int64_t now = clock_ms();
+    if (sink_to_blame(self, p)) {
+        p->suspect = 0;
+        wait_for_sink(self, p, now);
+        return;
+    }
+    /* Its worker is alive and so is the sink. The worker is paused only
+     * after a second --retry-after in which the sink still acknowledges
+     * (or still idles the others): a sink whose disk filled during the
+     * first one has committed nothing since, and is waited for instead. */
+    if (!p->error && ledger_key(self->ledger, &p->worker)) {
+        if (!p->suspect) {
+            p->suspect = 1;
+            p->deadline = now + self->opt.retry_after_ms;
+            log_debug("no ack in time, giving the worker one more --retry-after id=%.12s "
+                      "source=%s", p->id, log_q(p->source));
+            return;
+        }
         pause_worker(self, &p->worker);
         return;
     }
@@ -382,6 +460,7 @@ static int send_pending(producer_t *self, pending_t *p)
     if ((p->error ? send_failure(self, p) : send_doc(self, p)) != 0)
         return -1;
     p->deadline = clock_ms() + self->opt.retry_after_ms;
+    p->suspect = 0;
     return 0;
 }
 
@@ -908,6 +987,27 @@ static void watch_peers(producer_t *self)
     curve_tick(self->curve);
 }
 
+/* An ACK, for any document: the sink commits. One that was waited for
+ * (wait_for_sink) has a backlog to commit first, what it held and what
+ * queued up meanwhile: every document sent gets a whole --retry-after
+ * from now before its worker can be blamed for it. */
+static void sink_acknowledged(producer_t *self)
+{
+    peers_t *peers = &self->peers;
+    int64_t now = clock_ms();
+    if (peers->silent_said) {
+        log_info("sink acknowledges again after_s=%.0f", (now - peers->last_ack) / 1000.0);
+        for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+            pending_t *p = inflight_at(self->inflight, i);
+            if (p->deadline && p->deadline < now + self->opt.retry_after_ms)
+                p->deadline = now + self->opt.retry_after_ms;
+            p->suspect = 0;
+        }
+    }
+    peers->silent_said = 0;
+    peers->last_ack = now;
+}
+
 /* ACKs arrive in bursts, one per sink commit. Each burst is committed to
  * the state at once, so a producer killed a moment later does not read
  * those files again. */
@@ -938,6 +1038,8 @@ static void on_ack(producer_t *self)
             message_destroy(&msg);
             continue;
         }
+        if (msg->type == MSG_ACK)
+            sink_acknowledged(self);
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
         if (p) {
             count_ack(self, p, msg->status);
@@ -1183,7 +1285,7 @@ static producer_t *producer_new(const producer_options_t *opt, curve_t *curve)
     self->inflight = inflight_new();
     self->ledger = ledger_new();
     self->ctx = curve_context(curve);
-    self->peers.sink_heard = self->peers.workers_seen = clock_ms();
+    self->peers.sink_heard = self->peers.workers_seen = self->peers.last_ack = clock_ms();
     self->report = report_new(&opt->monitor);
     return self;
 }
