@@ -763,6 +763,15 @@ static int open_stdin(producer_t *self)
     return 0;
 }
 
+/* The commit of lines of followed files failed: they are read again,
+ * from the positions the state kept, once it can be written. */
+static void rollback_followed(producer_t *self)
+{
+    follow_rollback(self->follow);
+    log_info("lines of followed files not written, reading them again once the producer "
+             "state can be written");
+}
+
 /* Few spooled documents wait to be taken into the in-flight table. */
 static int spool_backlog_small(producer_t *self)
 {
@@ -1211,7 +1220,7 @@ static int producer_run(producer_t *self)
         /* Lines and positions, one commit; or neither, and the lines come again. */
         if (spool_room && self->follow && follow_read(self->follow, clock_ms())
             && state_flush(self->state) != 0)
-            follow_rollback(self->follow);
+            rollback_followed(self);
         if ((spool_room || refusing) && self->submit) {
             char refusal[160];
             snprintf(refusal, sizeof refusal, "the producer cannot write its spool (%s); "
@@ -1590,7 +1599,7 @@ static int open_feeds(producer_t *self)
             }
         }
         if (state_flush(self->state) != 0)
-            follow_rollback(self->follow);
+            rollback_followed(self);
         log_info("following files=%zu", follow_count(self->follow));
     }
     if (self->opt.submit) {

@@ -3,9 +3,10 @@
 # says so, answers submissions REJECTED (never ACCEPTED: nothing is on
 # disk), and once the filesystem is enlarged it takes everything up
 # again by itself, every document committed exactly once: submitted
-# ones (the client submits a rejected document again later) and lines
-# of a followed file appended meanwhile (read again from the position
-# the state kept, none skipped, none twice). Then, under `feedmill run`,
+# ones (the client submits a rejected document again later), and lines
+# of a followed file and of standard input (a pipe) written meanwhile
+# (read again from the position the state kept, none skipped, none
+# twice). Then, under `feedmill run`,
 # a state still full when it stops makes the producer exit 4 and `run`
 # exit 1.
 #
@@ -35,9 +36,19 @@ feed_lines() {   # feed_lines FIRST LAST: appends those lines to the followed fi
         printf '{"text":"따라 읽는 파일의 %d번째 줄입니다. 협력 기사 본문. Followed line %d."}\n' "$i" "$i"
     done >>"$FEED"
 }
+stdin_lines() {   # stdin_lines FIRST LAST: writes those lines to the producer's standard input
+    local i
+    for ((i = $1; i <= $2; i++)); do
+        printf '{"text":"표준 입력의 %d번째 줄입니다. 협력 기사 본문. Piped line %d."}\n' "$i" "$i"
+    done | tee -a "$WORK/stdin.jsonl" >&3
+}
 rows() { sqlite3 -cmd ".timeout 5000" "$DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0; }
 has_rows() { [ "$(rows)" -ge "$1" ]; }
 feed_lines 1 20
+# Standard input is a pipe the test keeps open (read-write: no EOF, no block).
+mkfifo "$WORK/in.fifo"
+exec 3<>"$WORK/in.fifo"
+stdin_lines 1 10
 
 "$FEEDMILL" sink --db "$DB" --results "$E/results" --acks "$E/acks" 2>"$WORK/sink.log" &
 BACKGROUND+=($!)
@@ -46,23 +57,34 @@ for i in 1 2; do
     BACKGROUND+=($!)
 done
 "$FEEDMILL" producer --work "$E/work" --acks "$E/acks" --sink "$E/results" --state "$STATE" \
-    --submit "$SUBMIT" --follow "$FEED" 2>"$WORK/producer.log" &
+    --submit "$SUBMIT" --follow "$FEED" - <"$WORK/in.fifo" 2>"$WORK/producer.log" &
 PRODUCER=$!; BACKGROUND+=($PRODUCER)
 wait_for 10 grep -q "taking submissions" "$WORK/producer.log" || fail "no submission socket: $(tail -3 "$WORK/producer.log")"
 
-# 1. Writable: 40 submitted and 20 followed documents, committed.
+# 1. Writable: 40 submitted, 20 followed and 10 piped documents, committed.
 "$PY" "$CLIENT" "$SUBMIT" 1 40 >"$WORK/a.json"
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["accepted"]) == 40 and not d["rejected"], d' \
     "$WORK/a.json" || fail "the first 40 were not all accepted"
-wait_for 30 has_rows 60 || fail "the first 60 documents were not committed: $(rows)"
-pass "40 submitted and 20 followed documents committed while the state is writable"
+wait_for 30 has_rows 70 || fail "the first 70 documents were not committed: $(rows)"
+pass "40 submitted, 20 followed and 10 piped documents committed while the state is writable"
 
-# 2. The filesystem fills. Submissions are answered REJECTED with the
-#    reason, followed lines wait, and the producer says why, with the path.
+# 2. The filesystem fills while lines wait in the pipe and the followed
+#    file (the producer stopped meanwhile, so it reads both at once): the
+#    commit of what it read fails, and both are put back. Submissions are
+#    answered REJECTED with the reason, and the producer says why, with
+#    the path.
+kill -STOP "$PRODUCER"
+stdin_lines 11 20
+feed_lines 21 40
 dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null || true
+kill -CONT "$PRODUCER"
+wait_for 15 grep -q "lines read from standard input not written, reading them again once the producer state can be written after_line=10" "$WORK/producer.log" \
+    || fail "the piped lines were not put back: $(tail -5 "$WORK/producer.log")"
+wait_for 15 grep -q "lines of followed files not written, reading them again" "$WORK/producer.log" \
+    || fail "the followed lines were not put back: $(tail -5 "$WORK/producer.log")"
+pass "the piped and followed lines whose commit failed were put back"
 "$PY" "$CLIENT" "$SUBMIT" 41 80 --answers "$WORK/answers" >"$WORK/b.json" &
 CLIENT_PID=$!; BACKGROUND+=($CLIENT_PID)
-feed_lines 21 40
 wait_for 15 grep -q "producer state cannot be written, reading no new input until it can path=$STATE reason=disk_full free_bytes=" "$WORK/producer.log" \
     || fail "the producer did not say its state cannot be written: $(tail -5 "$WORK/producer.log")"
 pass "said: $(grep -m1 -o 'producer state cannot be written.*' "$WORK/producer.log" | cut -c1-160)"
@@ -74,7 +96,7 @@ grep -q "^rejected [0-9]* the producer cannot write its spool" "$WORK/answers" \
 answered_while_full=$(wc -l <"$WORK/answers")
 grep -q "^accepted" "$WORK/answers" && fail "ACCEPTED while the state cannot be written: $(grep -m3 '^accepted' "$WORK/answers")"
 pass "$answered_while_full answers while full, all REJECTED with the reason"
-expect_eq "$(rows)" 60 "documents committed while the state is full (no new input taken)"
+expect_eq "$(rows)" 70 "documents committed while the state is full (no new input taken)"
 grep -q "worker holds documents without finishing them" "$WORK/producer.log" && fail "a worker was blamed"
 
 # 3. The filesystem is enlarged: the state heals by itself, the client's
@@ -95,18 +117,21 @@ PYEOF
 sed -n "$((answered_while_full + 1)),\$p" "$WORK/answers" | grep -q "^accepted" \
     || fail "no ACCEPTED after the enlargement"
 pass "every one of 41..80 ACCEPTED after the enlargement"
-wait_for 30 has_rows 120 || fail "not every document committed after the enlargement: $(rows) of 120"
-pass "all 120 committed $((SECONDS - enlarged)) s after the enlargement"
+wait_for 30 has_rows 140 || fail "not every document committed after the enlargement: $(rows) of 140"
+pass "all 140 committed $((SECONDS - enlarged)) s after the enlargement"
 want=$("$PY" -c '
 import hashlib, json, sys
 sys.path.insert(0, sys.argv[1])
 from submit_client import doc_body
 ids = [hashlib.sha256(doc_body(n)).hexdigest() for n in range(1, 81)]
-ids += [hashlib.sha256(json.loads(l)["text"].encode()).hexdigest() for l in open(sys.argv[2])]
-print("\n".join(sorted(ids)))' "$(dirname "$CLIENT")" "$FEED" | sha256sum)
+for f in sys.argv[2:]:
+    ids += [hashlib.sha256(json.loads(l)["text"].encode()).hexdigest() for l in open(f)]
+print("\n".join(sorted(ids)))' "$(dirname "$CLIENT")" "$FEED" "$WORK/stdin.jsonl" | sha256sum)
 expect_eq "$(sql "$DB" 'SELECT id FROM documents ORDER BY id' | sha256sum)" "$want" \
-    "stored ids are exactly the submitted documents and the followed lines, each once"
+    "stored ids are exactly the submitted documents and the followed and piped lines, each once"
 expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE source LIKE '$FEED:%'")" 40 "followed lines stored"
+expect_eq "$(sql "$DB" "SELECT group_concat(source) FROM (SELECT source FROM documents WHERE source LIKE 'stdin:%' ORDER BY CAST(substr(source, 7) AS INTEGER))")" \
+    "$(seq -f 'stdin:%g' 1 20 | paste -sd,)" "piped lines stored, numbered 1 to 20 in order"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 0 "dead letters"
 kill -TERM "$PRODUCER"
 wait "$PRODUCER" || fail "the producer did not stop with 0 once its state is writable: $(tail -3 "$WORK/producer.log")"
