@@ -1086,10 +1086,11 @@ static void report_loop(producer_t *self)
         totals.spooled = (uint64_t)state_spool_waiting(self->state, self->spool_cursor,
                                                        SPOOL_BACKLOG * 4);
     int64_t now = clock_ms();
-    char unwritable[160];
-    snprintf(unwritable, sizeof unwritable, "the producer state cannot be written (%s), no new "
-             "input is read", state_fault(self->state));
-    const char *missing = state_failing(self->state) ? unwritable
+    char unwritable[160] = "";
+    if (state_failing(self->state))
+        snprintf(unwritable, sizeof unwritable, "the producer state cannot be written (%s), "
+                 "no new input is read", state_fault(self->state));
+    const char *missing = unwritable[0] ? unwritable
         : !ledger_workers(self->ledger) ? "no worker connected"
         : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS
             ? "no HELLO from a sink on the acks endpoint lately" : NULL;
