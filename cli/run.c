@@ -11,6 +11,8 @@
  * printed.
  * A child that exits 1 reports a fatal setup error (unwritable database,
  * endpoint in use): restarting would only repeat it, so the run fails.
+ * A producer that exits 4 finished (or stopped) but could not write its
+ * state at the end: the run fails too, as the next one repeats work.
  *
  * What operators see (common/monitor.h, cli/progress.h):
  *   sink, producer ──--metrics-file──> RUNDIR/sink.prom, RUNDIR/producer.prom
@@ -175,7 +177,7 @@ static int on_child_exit(child_t *c, int status)
     describe_exit(status, how, sizeof how);
     c->pid = 0;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (is_producer(c) && (code == 0 || code == 3)) {
+    if (is_producer(c) && (code == 0 || code == 3 || code == 4)) {
         c->finished = 1;
         c->exit_code = code;
         return 0;
@@ -420,6 +422,7 @@ static int supervise(run_t *self, child_t *producer)
             if (c && self->stopping) {
                 c->pid = 0;
                 c->finished = 1;
+                c->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
             } else if (c && on_child_exit(c, status) != 0) {
                 return -1;
             }
@@ -648,7 +651,8 @@ static void usage(FILE *out)
         "and a sink, each its own process, restarted if it dies. Exits 0 when every\n"
         "document is committed, 3 when some could only be dead-lettered (see the\n"
         "dead_letters table), 2 on a usage error (unknown option, no PATH), 1 on\n"
-        "any other failure (a missing PATH, an unwritable database, ...). Symbolic\n"
+        "any other failure (a missing PATH, an unwritable database, a producer\n"
+        "state still unwritable at the end, ...). Symbolic\n"
         "links are followed; loops, broken links and special files are skipped and\n"
         "logged. The database and the producer's state (DB.producer) are never\n"
         "ingested, even inside a PATH. SIGINT or SIGTERM stops it\n"
@@ -821,6 +825,14 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
     return 0;
 }
 
+/* The producer exited 4. */
+static void state_unwritten(const run_options_t *opt)
+{
+    fprintf(stderr, "feedmill run: the producer could not write its state (%s.producer) at "
+                    "the end; free space on its filesystem: the next run sends again what "
+                    "this one could not record\n", opt->db);
+}
+
 static int run_pipeline(run_t *self, const run_options_t *opt)
 {
     int64_t started = clock_ms();
@@ -837,7 +849,9 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         print_summary(self, opt, (clock_ms() - started) / 1000.0);
         fprintf(stderr, "feedmill run: stopped on request; the next run over the same "
                         "paths ingests the rest\n");
-        return stopped == 0 ? 0 : 1;
+        if (code == 4)
+            state_unwritten(opt);
+        return stopped == 0 && code != 4 ? 0 : 1;
     }
     if (code < 0) {
         fprintf(stderr, "feedmill run: failed; see the log lines above\n");
@@ -853,6 +867,10 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     if (code == 3)
         fprintf(stderr, "feedmill run: some documents could not be processed; their reasons "
                         "are in the dead_letters table of %s\n", opt->db);
+    if (code == 4) {
+        state_unwritten(opt);
+        return 1;
+    }
     return code;
 }
 

@@ -60,6 +60,7 @@ struct follow {
     size_t count;
     int64_t next_check;     /* clock_ms() of the next look without an event */
     int more;               /* a file had more than READ_BUDGET waiting */
+    int reload;             /* follow_rollback: reopen where the state says */
 };
 
 static void reader_reset(reader_t *r)
@@ -357,25 +358,14 @@ static int reopen(const char *path, reader_t *saved)
     return 0;
 }
 
-int follow_add(follow_t *self, const char *path, char **error)
+/* Opens t's files where the state's last commit left them: at start,
+ * and after a commit that failed (follow_rollback). A file rotated away
+ * meanwhile is finished first; old_heard starts the grace time of the
+ * old file. */
+static void resume(follow_t *self, tail_t *t, int64_t old_heard)
 {
+    const char *path = t->path;
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        buf_t why = BUF_INIT;
-        buf_printf(&why, "%s: --follow needs a regular file", path);
-        *error = buf_detach(&why);
-        return -1;
-    }
-    for (size_t i = 0; i < self->count; i++)
-        if (!strcmp(self->tails[i].path, path))
-            return 0;   /* named twice: followed once */
-    self->tails = xrealloc(self->tails, (self->count + 1) * sizeof(tail_t));
-    tail_t *t = &self->tails[self->count++];
-    *t = (tail_t){ .path = xstrdup(path) };
-    reader_reset(&t->cur);
-    reader_reset(&t->old);
-    t->old_heard = 0;
-
     reader_t saved_cur, saved_old;
     int had_cur = load(self, "follow", path, &saved_cur);
     int had_old = load(self, "follow-old", path, &saved_old);
@@ -405,7 +395,27 @@ int follow_add(follow_t *self, const char *path, char **error)
         t->missing = 1;
         log_warn("followed file does not exist, waiting for it source=%s", log_q(path));
     }
-    t->old_heard = 0;   /* the old file's writer had all our downtime */
+    t->old_heard = old_heard;
+}
+
+int follow_add(follow_t *self, const char *path, char **error)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        buf_t why = BUF_INIT;
+        buf_printf(&why, "%s: --follow needs a regular file", path);
+        *error = buf_detach(&why);
+        return -1;
+    }
+    for (size_t i = 0; i < self->count; i++)
+        if (!strcmp(self->tails[i].path, path))
+            return 0;   /* named twice: followed once */
+    self->tails = xrealloc(self->tails, (self->count + 1) * sizeof(tail_t));
+    tail_t *t = &self->tails[self->count++];
+    *t = (tail_t){ .path = xstrdup(path) };
+    reader_reset(&t->cur);
+    reader_reset(&t->old);
+    resume(self, t, 0);   /* 0: the old file's writer had all our downtime */
     if (self->fd >= 0) {
         buf_t dir = BUF_INIT;
         const char *slash = strrchr(path, '/');
@@ -485,13 +495,30 @@ static int drain_events(follow_t *self)
     return any;
 }
 
+void follow_rollback(follow_t *self)
+{
+    self->reload = 1;
+    self->next_check = 0;
+}
+
 int follow_read(follow_t *self, int64_t now)
 {
     int events = drain_events(self);
-    if (!events && !self->more && now < self->next_check)
+    if (!events && !self->more && !self->reload && now < self->next_check)
         return 0;
     self->more = 0;
     int moved = 0, draining = 0;
+    /* After a failed commit: what was read since the last one is read
+     * again, from the positions the state kept. */
+    for (size_t i = 0; self->reload && i < self->count; i++) {
+        tail_t *t = &self->tails[i];
+        reader_close(&t->cur);
+        reader_close(&t->old);
+        t->missing = 0;
+        resume(self, t, now);
+        moved = 1;
+    }
+    self->reload = 0;
     for (size_t i = 0; i < self->count; i++) {
         tail_t *t = &self->tails[i];
         if (look(self, t, now)) {

@@ -15,9 +15,10 @@
  * line count, and a hash of the bytes just before the offset) is written
  * to the producer's state in the same transaction as the spooled lines,
  * so a restarted producer continues exactly after the last line it took:
- * nothing read twice, nothing skipped. A file rotated while the producer
- * was stopped is found again in its folder by its inode and finished
- * first. */
+ * nothing read twice, nothing skipped; a commit that fails sends the
+ * reading back to those positions too (follow_rollback). A file rotated
+ * while the producer was stopped is found again in its folder by its
+ * inode and finished first. */
 #ifndef FEEDMILL_FOLLOW_H
 #define FEEDMILL_FOLLOW_H
 
@@ -54,5 +55,10 @@ long follow_timeout(const follow_t *self, int64_t now, long timeout);
  * amount per call) and hands over complete lines; the positions go into
  * the state's open transaction. Returns 1 when it handed over lines. */
 int follow_read(follow_t *self, int64_t now);
+/* The state's transaction with the lines and positions of the last
+ * follow_read failed: the next follow_read first reopens every file at
+ * the positions the state still has, so those lines come again, none
+ * skipped and none twice. */
+void follow_rollback(follow_t *self);
 
 #endif

@@ -10,7 +10,10 @@
  * the keys in --allow, and the PUSH to the sink a client naming the
  * sink's certificate (proto/curve.h); ACKs count only from that sink's
  * key. A worker that heartbeats but never finishes what it holds is
- * paused and its documents go to others, uncharged (expire()).
+ * paused and its documents go to others, uncharged (expire()); but only
+ * while the sink acknowledges others' documents: a sink that commits
+ * nothing (its disk is full, it is stopped) is waited for, and no worker
+ * is blamed.
  *
  * A document is read only when some worker has credit for it, so memory
  * holds a few documents per worker, never the feed. Each one stays in the
@@ -77,6 +80,8 @@ enum {
     /* A worker that holds documents past --retry-after while it and the
      * sink are alive gets nothing for this many times --retry-after. */
     PAUSE_RETRY_AFTERS = 5,
+    /* A sink that acknowledges nothing is said again this often. */
+    REPEAT_MS = 10000,
 };
 
 typedef struct producer_options {
@@ -124,6 +129,8 @@ typedef struct stdin_feed {
     int peek[2];                /* the private pipe tee(2) copies into */
     linebuf_t lines;              /* the line not yet complete */
     int64_t line;               /* lines taken so far */
+    int64_t dev, ino;           /* the stream, as the state knows it */
+    int reset_owed;             /* a new stream the state could not note yet */
 } stdin_feed_t;
 
 /* What the producer has heard of its peers, to say when one is missing. */
@@ -136,6 +143,11 @@ typedef struct peers {
     int64_t workers_seen;       /* clock_ms() when a worker was last known */
     int64_t disconnect_handled; /* the last work-socket disconnect acted on */
     int64_t next_sink_warning, next_worker_warning;
+    /* clock_ms() of the last ACK from the sink, for any document (or of
+     * the start): without one since a document went out, the sink may be
+     * what holds it up (sink_to_blame). */
+    int64_t last_ack;
+    int64_t silent_said;        /* the last "sink acknowledges nothing"; 0: not silent */
 } peers_t;
 
 typedef struct producer {
@@ -240,14 +252,17 @@ static void retry_now(producer_t *self, pending_t *p)
     p->deadline = 0;
 }
 
+static size_t sent_count(producer_t *self);
+
 static int sink_alive(const producer_t *self)
 {
     return self->peers.sink_session[0] && clock_ms() - self->peers.sink_heard < SINK_SILENCE_MS;
 }
 
 /* A worker that is alive (it heartbeats) and holds a document past
- * --retry-after while the sink is alive too: it takes documents and does
- * not finish them (a bug, or hostile). The documents are not at fault:
+ * --retry-after twice while the sink is alive too and acknowledges
+ * others (expire()): it takes documents and does not finish them (a bug,
+ * or hostile). The documents are not at fault:
  * they go to other workers without counting against --max-attempts, and
  * the worker is sent nothing for a while. */
 static void pause_worker(producer_t *self, const wire_peer_t *worker)
@@ -272,10 +287,75 @@ static void pause_worker(producer_t *self, const wire_peer_t *worker)
                    "(remove its key from --allow to shut it out)"));
 }
 
+/* Another worker holds a document that is not acknowledged either. */
+static int others_wait_too(producer_t *self, const pending_t *p)
+{
+    for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+        const pending_t *q = inflight_at(self->inflight, i);
+        if (q != p && q->deadline && !q->error && !wire_peer_equal(&q->worker, &p->worker))
+            return 1;
+    }
+    return 0;
+}
+
+/* p passed its deadline: is it the sink that commits nothing (a full or
+ * read-only disk holds its batch, it is stopped or hung) rather than p's
+ * worker? Yes when the sink is silent. Yes when nothing was acknowledged
+ * for anyone since p went out, and other workers' documents wait too,
+ * or p is for the sink itself, or no other worker could take p anyway.
+ * A worker that holds every waiting document while others idle leaves
+ * the sink untested: then it is the worker that is suspect. */
+static int sink_to_blame(producer_t *self, const pending_t *p)
+{
+    if (!sink_alive(self))
+        return 1;
+    if (self->peers.last_ack >= p->deadline - self->opt.retry_after_ms)
+        return 0;
+    return p->error || others_wait_too(self, p) || ledger_workers(self->ledger) <= 1;
+}
+
+/* The sink commits nothing: p waits another --retry-after, neither
+ * resent (the sink holds its result, or the worker does) nor charged,
+ * its worker not blamed; said once per REPEAT_MS. */
+static void wait_for_sink(producer_t *self, pending_t *p, int64_t now)
+{
+    p->deadline = now + self->opt.retry_after_ms;
+    peers_t *peers = &self->peers;
+    if (peers->silent_said && now - peers->silent_said < REPEAT_MS)
+        return;
+    peers->silent_said = now;
+    int alive = sink_alive(self);
+    log_warn("sink acknowledges nothing, waiting for it without blaming any worker "
+             "in_flight=%zu since_s=%.0f sink=%s hint=%s", sent_count(self),
+             (now - peers->last_ack) / 1000.0, alive ? "alive" : "silent",
+             log_q(alive ? "the sink says HELLO but commits nothing: is its disk full or "
+                           "read-only (its log says `database cannot be written`), or do the "
+                           "workers' results not reach it (--results)? Or the only worker "
+                           "holds them"
+                         : "no word from the sink: is it running, and not stopped or hung?"));
+}
+
 /* A sent document whose deadline passed without an ACK. */
 static void expire(producer_t *self, pending_t *p)
 {
-    if (!p->error && ledger_key(self->ledger, &p->worker) && sink_alive(self)) {
+    int64_t now = clock_ms();
+    if (sink_to_blame(self, p)) {
+        p->suspect = 0;
+        wait_for_sink(self, p, now);
+        return;
+    }
+    /* Its worker is alive and so is the sink. The worker is paused only
+     * after a second --retry-after in which the sink still acknowledges
+     * (or still idles the others): a sink whose disk filled during the
+     * first one has committed nothing since, and is waited for instead. */
+    if (!p->error && ledger_key(self->ledger, &p->worker)) {
+        if (!p->suspect) {
+            p->suspect = 1;
+            p->deadline = now + self->opt.retry_after_ms;
+            log_debug("no ack in time, giving the worker one more --retry-after id=%.12s "
+                      "source=%s", p->id, log_q(p->source));
+            return;
+        }
         pause_worker(self, &p->worker);
         return;
     }
@@ -380,6 +460,7 @@ static int send_pending(producer_t *self, pending_t *p)
     if ((p->error ? send_failure(self, p) : send_doc(self, p)) != 0)
         return -1;
     p->deadline = clock_ms() + self->opt.retry_after_ms;
+    p->suspect = 0;
     return 0;
 }
 
@@ -569,6 +650,33 @@ static void consume_stdin(stdin_feed_t *in, char *chunk, size_t n)
         done += (size_t)r;
 }
 
+/* The state notes a new stream: its identity, and nothing read of it. */
+static void note_new_stream(producer_t *self)
+{
+    state_set_position(self->state, "stdin dev", self->in.dev);
+    state_set_position(self->state, "stdin ino", self->in.ino);
+    state_set_position(self->state, "stdin", 0);
+    state_set_position(self->state, "stdin offset", 0);
+    state_partial_clear(self->state, "stdin");
+}
+
+/* The commit of what read_stdin took failed: the state has none of it,
+ * so memory forgets it too (line count, the unfinished line as the state
+ * keeps it), and the bytes, still in the pipe or past the committed
+ * offset, are read again once the state can be written. A terminal is
+ * read directly: what it gave is lost with the commit. */
+static void stdin_rollback(producer_t *self, int64_t line, int discarding)
+{
+    stdin_feed_t *in = &self->in;
+    in->line = line;
+    linebuf_reset(&in->lines);
+    in->lines.discarding = discarding;
+    if (!discarding && !in->reset_owed)
+        state_partial_load(self->state, "stdin", &in->lines.pending);
+    log_info("lines read from standard input not written, reading them again once the "
+             "producer state can be written after_line=%lld", (long long)line);
+}
+
 /* Reads what standard input has, splits it into lines and spools them,
  * with the start of an unfinished line, and commits: only then are the
  * bytes taken from the pipe. At end of input a last line without its
@@ -580,15 +688,23 @@ static void read_stdin(producer_t *self)
     ssize_t n = peek_stdin(in, chunk, sizeof chunk);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
+    int64_t line = in->line;
+    int discarding = in->lines.discarding;
+    if (in->reset_owed)
+        note_new_stream(self);
     if (n <= 0) {
         if (n < 0)
             log_error("cannot read standard input error=%s", log_q(strerror(errno)));
         linebuf_finish(&in->lines, take_stdin_line, self);
-        in->open = 0;
         state_partial_clear(self->state, "stdin");
         state_set_position(self->state, "stdin", 0);   /* this stream is done */
         state_set_position(self->state, "stdin offset", 0);
-        state_flush(self->state);
+        if (state_flush(self->state) != 0) {
+            stdin_rollback(self, line, discarding);   /* the end comes again */
+            return;
+        }
+        in->open = 0;
+        in->reset_owed = 0;
         log_info("standard input ended lines=%lld", (long long)in->line);
         return;
     }
@@ -600,10 +716,13 @@ static void read_stdin(producer_t *self)
                              in->lines.discarding ? 0 : (size_t)n - complete);
     if (in->is_file)
         state_set_position(self->state, "stdin offset", in->offset + n);
-    if (state_flush(self->state) == 0) {
-        consume_stdin(in, chunk, (size_t)n);
-        in->offset += n;
+    if (state_flush(self->state) != 0) {
+        stdin_rollback(self, line, discarding);
+        return;
     }
+    in->reset_owed = 0;
+    consume_stdin(in, chunk, (size_t)n);
+    in->offset += n;
 }
 
 /* "-": standard input is a JSON-lines feed. A restarted producer takes
@@ -626,22 +745,31 @@ static int open_stdin(producer_t *self)
         fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
     /* The stream an earlier producer was reading, if it is this one (a
      * restart under `run`); any other stream starts afresh. */
-    int64_t dev = known ? (int64_t)st.st_dev : -1, ino = known ? (int64_t)st.st_ino : -1;
-    if (state_position(self->state, "stdin dev") != dev
-        || state_position(self->state, "stdin ino") != ino) {
-        state_set_position(self->state, "stdin dev", dev);
-        state_set_position(self->state, "stdin ino", ino);
-        state_set_position(self->state, "stdin", 0);
-        state_set_position(self->state, "stdin offset", 0);
-        state_partial_clear(self->state, "stdin");
-        state_flush(self->state);
+    in->dev = known ? (int64_t)st.st_dev : -1;
+    in->ino = known ? (int64_t)st.st_ino : -1;
+    if (state_position(self->state, "stdin dev") != in->dev
+        || state_position(self->state, "stdin ino") != in->ino) {
+        note_new_stream(self);
+        /* Not written: the first lines' commit notes it (read_stdin). */
+        in->reset_owed = state_flush(self->state) != 0;
     }
+    if (in->reset_owed)
+        return 0;
     in->line = state_position(self->state, "stdin");
     in->offset = in->is_file ? state_position(self->state, "stdin offset") : 0;
     state_partial_load(self->state, "stdin", &in->lines.pending);
     if (in->line || in->lines.pending.len)
         log_info("resuming standard input after line=%lld", (long long)in->line);
     return 0;
+}
+
+/* The commit of lines of followed files failed: they are read again,
+ * from the positions the state kept, once it can be written. */
+static void rollback_followed(producer_t *self)
+{
+    follow_rollback(self->follow);
+    log_info("lines of followed files not written, reading them again once the producer "
+             "state can be written");
 }
 
 /* Few spooled documents wait to be taken into the in-flight table. */
@@ -692,7 +820,8 @@ static void feed(producer_t *self, int spool_only)
             admit_spooled(self, &doc);
             continue;
         }
-        if (spool_only)
+        /* A file read now could not be recorded as sent: it waits. */
+        if (spool_only || state_failing(self->state))
             return;
         int from_scan;
         const char *path = next_input(self, &from_scan);
@@ -867,6 +996,27 @@ static void watch_peers(producer_t *self)
     curve_tick(self->curve);
 }
 
+/* An ACK, for any document: the sink commits. One that was waited for
+ * (wait_for_sink) has a backlog to commit first, what it held and what
+ * queued up meanwhile: every document sent gets a whole --retry-after
+ * from now before its worker can be blamed for it. */
+static void sink_acknowledged(producer_t *self)
+{
+    peers_t *peers = &self->peers;
+    int64_t now = clock_ms();
+    if (peers->silent_said) {
+        log_info("sink acknowledges again after_s=%.0f", (now - peers->last_ack) / 1000.0);
+        for (size_t i = 0; i < inflight_count(self->inflight); i++) {
+            pending_t *p = inflight_at(self->inflight, i);
+            if (p->deadline && p->deadline < now + self->opt.retry_after_ms)
+                p->deadline = now + self->opt.retry_after_ms;
+            p->suspect = 0;
+        }
+    }
+    peers->silent_said = 0;
+    peers->last_ack = now;
+}
+
 /* ACKs arrive in bursts, one per sink commit. Each burst is committed to
  * the state at once, so a producer killed a moment later does not read
  * those files again. */
@@ -897,6 +1047,8 @@ static void on_ack(producer_t *self)
             message_destroy(&msg);
             continue;
         }
+        if (msg->type == MSG_ACK)
+            sink_acknowledged(self);
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
         if (p) {
             count_ack(self, p, msg->status);
@@ -934,7 +1086,12 @@ static void report_loop(producer_t *self)
         totals.spooled = (uint64_t)state_spool_waiting(self->state, self->spool_cursor,
                                                        SPOOL_BACKLOG * 4);
     int64_t now = clock_ms();
-    const char *missing = !ledger_workers(self->ledger) ? "no worker connected"
+    char unwritable[160] = "";
+    if (state_failing(self->state))
+        snprintf(unwritable, sizeof unwritable, "the producer state cannot be written (%s), "
+                 "no new input is read", state_fault(self->state));
+    const char *missing = unwritable[0] ? unwritable
+        : !ledger_workers(self->ledger) ? "no worker connected"
         : !self->peers.sink_session[0] || now - self->peers.sink_heard >= SINK_SILENCE_MS
             ? "no HELLO from a sink on the acks endpoint lately" : NULL;
     report_tick(self->report, &totals, self->inflight, ledger_workers(self->ledger), missing,
@@ -1010,8 +1167,12 @@ static int producer_run(producer_t *self)
             && inflight_count(self->inflight) == 0) {
             if (!self->spool_active || !state_spool_next(self->state, 0, &left))
                 return 0;
-            /* Acknowledged out of order or resent: go round the spool again. */
             state_spooled_clear(&left);
+            /* Acknowledged, but the state could not drop them from the
+             * spool: the next run sends them again (producer_main says so). */
+            if (state_failing(self->state))
+                return 0;
+            /* Acknowledged out of order or resent: go round the spool again. */
             self->spool_cursor = 0;
         }
         zmq_pollitem_t items[8] = {
@@ -1023,20 +1184,27 @@ static int producer_run(producer_t *self)
         int count = 4;
         if (self->watch && watch_fd(self->watch) >= 0)
             items[count++] = (zmq_pollitem_t){ NULL, watch_fd(self->watch), ZMQ_POLLIN, 0 };
+        /* No new input while the state cannot be written: what would be
+         * read could not be recorded (files) or kept (spooled lines and
+         * submissions). What is in flight goes on. */
+        int writable = state_probe(self->state, clock_ms()) == 0;
         /* The spooling inputs are read only while the spool's backlog is
          * small: a fast writer then waits on the pipe, the file or the
          * socket (backpressure). */
-        int spool_room = !drain_deadline && (self->in.open || self->follow || self->submit)
+        int spool_room = !drain_deadline && writable
+                         && (self->in.open || self->follow || self->submit)
                          && spool_backlog_small(self);
+        /* Meanwhile submissions are answered at once: REJECTED, why. */
+        int refusing = !drain_deadline && !writable && self->submit;
         int read_in = spool_room && self->in.open;
         int in_item = count;
         if (read_in)
             items[count++] = (zmq_pollitem_t){ NULL, STDIN_FILENO, ZMQ_POLLIN, 0 };
         if (spool_room && self->follow && follow_fd(self->follow) >= 0)
             items[count++] = (zmq_pollitem_t){ NULL, follow_fd(self->follow), ZMQ_POLLIN, 0 };
-        if (spool_room && self->submit)
+        if ((spool_room || refusing) && self->submit)
             items[count++] = (zmq_pollitem_t){ submit_socket(self->submit), 0, ZMQ_POLLIN, 0 };
-        long timeout = drain_deadline ? 100 : poll_timeout(self);
+        long timeout = drain_deadline || !writable ? 100 : poll_timeout(self);
         if (self->watch && !drain_deadline)
             timeout = watch_timeout(self->watch, clock_ms(), timeout);
         if (spool_room && self->follow)
@@ -1050,15 +1218,21 @@ static int producer_run(producer_t *self)
         watch_peers(self);
         if (read_in && (items[in_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
             read_stdin(self);
-        if (spool_room && self->follow && follow_read(self->follow, clock_ms()))
-            state_flush(self->state);   /* lines and positions, one commit */
-        if (spool_room && self->submit)
-            submit_receive(self->submit, SPOOL_BACKLOG);
+        /* Lines and positions, one commit; or neither, and the lines come again. */
+        if (spool_room && self->follow && follow_read(self->follow, clock_ms())
+            && state_flush(self->state) != 0)
+            rollback_followed(self);
+        if ((spool_room || refusing) && self->submit) {
+            char refusal[160];
+            snprintf(refusal, sizeof refusal, "the producer cannot write its spool (%s); "
+                     "submit again later", state_fault(self->state));
+            submit_receive(self->submit, SPOOL_BACKLOG, refusing ? refusal : NULL);
+        }
         reap_silent_workers(self);
         send_due(self);
         if (!drain_deadline)
             on_watch(self);
-        feed(self, drain_deadline != 0);
+        feed(self, drain_deadline != 0 || state_failing(self->state));
         state_tick(self->state);
         if (clock_ms() >= self->next_compact) {
             state_compact(self->state, clock_ms());
@@ -1121,7 +1295,7 @@ static producer_t *producer_new(const producer_options_t *opt, curve_t *curve)
     self->inflight = inflight_new();
     self->ledger = ledger_new();
     self->ctx = curve_context(curve);
-    self->peers.sink_heard = self->peers.workers_seen = clock_ms();
+    self->peers.sink_heard = self->peers.workers_seen = self->peers.last_ack = clock_ms();
     self->report = report_new(&opt->monitor);
     return self;
 }
@@ -1189,7 +1363,9 @@ static void usage(FILE *out)
         "  --acks ENDPOINT        bind for the sink's acks (default %s)\n"
         "  --sink ENDPOINT        sink's results endpoint (default %s)\n"
         "  --state FILE           remembers acknowledged files across restarts\n"
-        "                         (default feedmill-producer.db)\n"
+        "                         (default feedmill-producer.db); while it cannot be\n"
+        "                         written (a full disk) no new input is read, and if it\n"
+        "                         still cannot be at the end the producer exits 4\n"
         "  --retry-after SECONDS  resend a document not acknowledged by then (default 60)\n"
         "  --worker-timeout SECONDS  a worker silent this long is presumed dead and\n"
         "                         its documents are resent (default 10)\n"
@@ -1423,7 +1599,8 @@ static int open_feeds(producer_t *self)
                 return -1;
             }
         }
-        state_flush(self->state);
+        if (state_flush(self->state) != 0)
+            rollback_followed(self);
         log_info("following files=%zu", follow_count(self->follow));
     }
     if (self->opt.submit) {
@@ -1437,6 +1614,22 @@ static int open_feeds(producer_t *self)
         log_info("taking submissions endpoint=%s", log_q(self->opt.submit));
     }
     return 0;
+}
+
+/* The state at exit: what is pending is committed, once more tried if
+ * the state was failing. -1 when it still cannot be written: the next run
+ * repeats what this one could not record (sends again files and spooled
+ * documents already acknowledged: the sink finds them unchanged), and
+ * the producer exits 4 so that `run` and operators hear of it. */
+static int last_commit(producer_t *self)
+{
+    state_probe(self->state, INT64_MAX);
+    if (state_flush(self->state) == 0)
+        return 0;
+    log_error("producer state cannot be written at exit, the next run sends again what this "
+              "one could not record path=%s reason=%s error=%s", log_q(state_path(self->state)),
+              state_fault(self->state), log_q(state_error(self->state)));
+    return -1;
 }
 
 int producer_main(int argc, char **argv)
@@ -1475,6 +1668,7 @@ int producer_main(int argc, char **argv)
     int64_t started = clock_ms();
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
     int ok = producer_run(self) == 0;
+    int state_ok = last_commit(self) == 0;
     producer_counts_t *c = &self->counts;
     unsigned long long skipped_paths = walk_skipped(self->walk);
     log_info("finished documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
@@ -1492,7 +1686,7 @@ int producer_main(int argc, char **argv)
                (unsigned long long)c->unchanged, (unsigned long long)c->dead,
                (unsigned long long)c->duplicates, skipped_paths,
                (unsigned long long)c->own_files);
-    rc = !ok ? 1 : c->dead ? 3 : 0;
+    rc = !ok ? 1 : !state_ok ? 4 : c->dead ? 3 : 0;
     producer_destroy(&self);
     free_options(&opt);
     return rc;

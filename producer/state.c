@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/clock.h"
+#include "common/dbfault.h"
 #include "common/hash.h"
 #include "common/log.h"
 
@@ -21,6 +22,15 @@ enum {
     PRUNE_ROWS = 256,
     VACUUM_MS = 60000,
     VACUUM_PAGES = 2000,
+    /* A state that cannot be written: tried again (state_probe) after
+     * 100 ms, doubling to 2 s; said again every 10 s while it lasts. */
+    PROBE_FIRST_MS = 100,
+    PROBE_MAX_MS = 2000,
+    REPEAT_MS = 10000,
+    /* The probe commits this many bytes (then deletes them): a disk with
+     * room for a row of a few bytes but not for a document is not yet
+     * writable again, and inputs that resumed would only fail again. */
+    PROBE_BYTES = 64 * 1024,
 };
 
 static const char schema[] =
@@ -63,26 +73,111 @@ static const char sql_attempts[] =
     "UPDATE files SET attempts = ?2 WHERE id = ?1 AND status = 'sent'";
 
 struct state {
+    char *path;
     sqlite3 *db;
     sqlite3_stmt *lookup, *sent, *acked, *attempts;
     int changes;            /* writes in the open transaction */
     int64_t opened;         /* clock_ms() of its first write */
-    int failed;             /* set once writing failed: logged, not repeated */
     int64_t prune_after;    /* files.rowid where the next prune step starts */
     int64_t next_vacuum;    /* clock_ms() of the next incremental vacuum */
     uint64_t pruned;        /* rows of vanished files deleted since open */
+    /* A write the disk refused. failing: writes are refused until a
+     * probe commits; fault_since: the fault lasts, as operators see it,
+     * from the first failure to the first commit of real writes after it
+     * (a probe alone does not end it, so a disk with room for the probe
+     * and not for the next document is one fault, not a line a second). */
+    int failing;
+    int64_t fault_since;    /* clock_ms() of its first failure; 0: none */
+    dbfault_t fault;        /* the reason of the last failure */
+    char error[256];        /* SQLite's message for it */
+    int error_code, error_errno;
+    uint64_t fault_attempts;   /* failed writes and probes in this fault */
+    int64_t probe_ms;       /* the current wait between probes */
+    int64_t next_probe;
+    int64_t last_said;      /* clock_ms() of the last line about the fault */
+    int64_t read_said;      /* ... and about a read that failed */
 };
 
+/* Keeps why the last call on the connection failed, before anything
+ * else (a reset, a ROLLBACK) replaces SQLite's message. */
+static void note_error(state_t *self)
+{
+    self->error_code = sqlite3_extended_errcode(self->db);
+    self->error_errno = sqlite3_system_errno(self->db);
+    snprintf(self->error, sizeof self->error, "%s", sqlite3_errmsg(self->db));
+}
+
+/* A write failed (note_error has its reason): the open transaction goes,
+ * whatever it held, and nothing more is written until a probe commits.
+ * Said at once, when the reason changes, and every REPEAT_MS. */
+static int fail(state_t *self)
+{
+    /* A failed ROLLBACK may leave the transaction open: the next BEGIN
+     * (write_step, state_probe) rolls back again first. */
+    if (!sqlite3_get_autocommit(self->db))
+        sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
+    self->changes = 0;
+    self->failing = 1;
+    int64_t now = clock_ms();
+    dbfault_t fault = dbfault_of(self->error_code, self->error_errno);
+    int changed = !self->fault_since || fault != self->fault;
+    if (!self->fault_since) {
+        self->fault_since = now;
+        self->fault_attempts = 0;
+        self->probe_ms = PROBE_FIRST_MS;
+    } else if (self->probe_ms < PROBE_MAX_MS) {
+        self->probe_ms = self->probe_ms * 2 > PROBE_MAX_MS ? PROBE_MAX_MS : self->probe_ms * 2;
+    }
+    self->fault = fault;
+    self->fault_attempts++;
+    self->next_probe = now + self->probe_ms;
+    if (changed || now - self->last_said >= REPEAT_MS) {
+        log_error("producer state cannot be written, reading no new input until it can "
+                  "path=%s reason=%s free_bytes=%lld for_s=%.1f attempts=%llu error=%s",
+                  log_q(self->path), dbfault_name(fault), dbfault_free_bytes(self->path),
+                  (now - self->fault_since) / 1000.0,
+                  (unsigned long long)self->fault_attempts, log_q(self->error));
+        self->last_said = now;
+    }
+    return -1;
+}
+
+/* Real writes committed: the fault, if any, is over. */
+static void written(state_t *self)
+{
+    if (!self->fault_since)
+        return;
+    int64_t now = clock_ms();
+    log_info("producer state written again path=%s reason_was=%s after_s=%.1f attempts=%llu "
+             "free_bytes=%lld", log_q(self->path), dbfault_name(self->fault),
+             (now - self->fault_since) / 1000.0, (unsigned long long)self->fault_attempts,
+             dbfault_free_bytes(self->path));
+    self->fault_since = 0;
+    self->last_said = 0;
+    self->error[0] = '\0';
+}
+
+/* A read that failed (an I/O error): said, at most every REPEAT_MS; the
+ * caller goes on with the safe answer. */
+static void read_failed(state_t *self)
+{
+    int64_t now = clock_ms();
+    if (self->read_said && now - self->read_said < REPEAT_MS)
+        return;
+    self->read_said = now;
+    log_error("producer state cannot be read path=%s error=%s", log_q(self->path),
+              log_q(sqlite3_errmsg(self->db)));
+}
+
+/* A statement outside the batch writes (PRAGMA incremental_vacuum). */
 static int exec(state_t *self, const char *sql)
 {
-    char *message = NULL;
-    if (sqlite3_exec(self->db, sql, NULL, NULL, &message) == SQLITE_OK)
+    if (self->failing)
+        return -1;
+    if (sqlite3_exec(self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
         return 0;
-    if (!self->failed)
-        log_error("producer state cannot be written error=%s", log_q(message));
-    self->failed = 1;
-    sqlite3_free(message);
-    return -1;
+    note_error(self);
+    return fail(self);
 }
 
 /* Pages freed by the spool (every document passes through it) and by
@@ -118,6 +213,7 @@ static int use_incremental_vacuum(state_t *self)
 state_t *state_open(const char *path, char **error)
 {
     state_t *self = xcalloc(1, sizeof(state_t));
+    self->path = xstrdup(path);
     buf_t why = BUF_INIT;
     if (sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
         || sqlite3_busy_timeout(self->db, 5000) != SQLITE_OK
@@ -150,21 +246,83 @@ void state_close(state_t **self_p)
     sqlite3_finalize(self->acked);
     sqlite3_finalize(self->attempts);
     sqlite3_close(self->db);
+    free(self->path);
     free(self);
     *self_p = NULL;
 }
 
-/* Runs a bound write statement inside the batch transaction. */
-static void write_step(state_t *self, sqlite3_stmt *stmt)
+int state_failing(const state_t *self)
 {
-    if (!self->changes && exec(self, "BEGIN") == 0)
+    return self->failing;
+}
+
+const char *state_error(const state_t *self)
+{
+    return self->error;
+}
+
+const char *state_fault(const state_t *self)
+{
+    return self->failing ? dbfault_name(self->fault) : "writable";
+}
+
+const char *state_path(const state_t *self)
+{
+    return self->path;
+}
+
+/* Runs a bound write statement inside the batch transaction: 0, or -1
+ * (fail()) when it, or the BEGIN before it, failed, or the state is
+ * failing already. */
+static int write_step(state_t *self, sqlite3_stmt *stmt)
+{
+    if (self->failing) {
+        sqlite3_reset(stmt);
+        return -1;
+    }
+    if (!self->changes) {
+        if (!sqlite3_get_autocommit(self->db))
+            sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
+        if (sqlite3_exec(self->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            note_error(self);
+            sqlite3_reset(stmt);
+            return fail(self);
+        }
         self->opened = clock_ms();
-    if (sqlite3_step(stmt) != SQLITE_DONE && !self->failed) {
-        log_error("producer state cannot be written error=%s", log_q(sqlite3_errmsg(self->db)));
-        self->failed = 1;
+    }
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+        note_error(self);
+        sqlite3_reset(stmt);
+        return fail(self);
     }
     sqlite3_reset(stmt);
     self->changes++;
+    return 0;
+}
+
+/* Commits PROBE_BYTES and deletes them again, in two transactions. */
+int state_probe(state_t *self, int64_t now)
+{
+    if (!self->failing)
+        return 0;
+    if (now < self->next_probe)
+        return -1;
+    if (!sqlite3_get_autocommit(self->db))
+        sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
+    char insert[160];
+    snprintf(insert, sizeof insert, "INSERT INTO partial(name, bytes) VALUES ('state probe', "
+             "zeroblob(%d))", PROBE_BYTES);
+    if (sqlite3_exec(self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(self->db, insert, NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(self->db, "DELETE FROM partial WHERE name = 'state probe'", NULL, NULL,
+                        NULL) != SQLITE_OK) {
+        note_error(self);
+        return fail(self);
+    }
+    self->failing = 0;
+    log_debug("producer state probe committed path=%s", log_q(self->path));
+    return 0;
 }
 
 file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t *stamp,
@@ -196,29 +354,29 @@ file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t
     return status;
 }
 
-void state_mark_sent(state_t *self, const char *source, const file_stamp_t *stamp,
-                     const char *id, uint32_t attempts)
+int state_mark_sent(state_t *self, const char *source, const file_stamp_t *stamp,
+                    const char *id, uint32_t attempts)
 {
     sqlite3_bind_text(self->sent, 1, source, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->sent, 2, stamp->size);
     sqlite3_bind_int64(self->sent, 3, stamp->mtime_ns);
     sqlite3_bind_text(self->sent, 4, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->sent, 5, attempts);
-    write_step(self, self->sent);
+    return write_step(self, self->sent);
 }
 
-void state_mark_acked(state_t *self, const char *id, ack_status_t status)
+int state_mark_acked(state_t *self, const char *id, ack_status_t status)
 {
     sqlite3_bind_text(self->acked, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(self->acked, 2, status == ACK_DEAD ? "dead" : "done", -1, SQLITE_STATIC);
-    write_step(self, self->acked);
+    return write_step(self, self->acked);
 }
 
-void state_note_attempts(state_t *self, const char *id, uint32_t attempts)
+int state_note_attempts(state_t *self, const char *id, uint32_t attempts)
 {
     sqlite3_bind_text(self->attempts, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->attempts, 2, attempts);
-    write_step(self, self->attempts);
+    return write_step(self, self->attempts);
 }
 
 int state_sources(state_t *self, const char *id,
@@ -227,7 +385,7 @@ int state_sources(state_t *self, const char *id,
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(self->db, "SELECT source FROM files WHERE id = ?1 ORDER BY source",
                            -1, &stmt, NULL) != SQLITE_OK) {
-        log_error("producer state cannot be read error=%s", log_q(sqlite3_errmsg(self->db)));
+        read_failed(self);
         return -1;
     }
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
@@ -237,38 +395,55 @@ int state_sources(state_t *self, const char *id,
         count++;
     }
     if (rc != SQLITE_DONE) {
-        log_error("producer state cannot be read error=%s", log_q(sqlite3_errmsg(self->db)));
+        read_failed(self);
         count = -1;
     }
     sqlite3_finalize(stmt);
     return count;
 }
 
-void state_forget(state_t *self, const char *id)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(self->db, "DELETE FROM files WHERE id = ?1", -1, &stmt, NULL)
-        != SQLITE_OK) {
-        log_error("producer state cannot be written error=%s", log_q(sqlite3_errmsg(self->db)));
-        self->failed = 1;
-        return;
-    }
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    write_step(self, stmt);
-    sqlite3_finalize(stmt);
-}
-
-/* One-off statements: the spool is not on the hot path of file feeds. */
-static sqlite3_stmt *prepare(state_t *self, const char *sql)
+/* One-off statements: the spool is not on the hot path of file feeds.
+ * A write that cannot even be prepared fails like one that ran (fail():
+ * its transaction goes); a read that cannot is said, and the caller
+ * gives its safe answer. */
+static sqlite3_stmt *prepare_read(state_t *self, const char *sql)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(self->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        if (!self->failed)
-            log_error("producer state cannot be used error=%s", log_q(sqlite3_errmsg(self->db)));
-        self->failed = 1;
+        read_failed(self);
         return NULL;
     }
     return stmt;
+}
+
+static sqlite3_stmt *prepare_write(state_t *self, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (self->failing)
+        return NULL;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        note_error(self);
+        fail(self);
+        return NULL;
+    }
+    return stmt;
+}
+
+/* write_step for a one-off statement, which it finalizes. */
+static int write_once(state_t *self, sqlite3_stmt *stmt)
+{
+    int rc = write_step(self, stmt);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int state_forget(state_t *self, const char *id)
+{
+    sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM files WHERE id = ?1");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    return write_once(self, stmt);
 }
 
 static void bind_or_null(sqlite3_stmt *stmt, int index, const char *text)
@@ -279,14 +454,14 @@ static void bind_or_null(sqlite3_stmt *stmt, int index, const char *text)
         sqlite3_bind_null(stmt, index);
 }
 
-void state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
-                     size_t len, const char *error, const doc_hints_t *hints)
+int state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
+                    size_t len, const char *error, const doc_hints_t *hints)
 {
-    sqlite3_stmt *stmt = prepare(self, "INSERT INTO spool(id, source, body, error, title, "
+    sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO spool(id, source, body, error, title, "
                                        "published, author, lang) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                       "?6, ?7, ?8)");
+                                             "?6, ?7, ?8)");
     if (!stmt)
-        return;
+        return -1;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, source, -1, SQLITE_STATIC);
     sqlite3_bind_blob64(stmt, 3, body ? (const void *)body : "", len, SQLITE_STATIC);
@@ -295,8 +470,7 @@ void state_spool_add(state_t *self, const char *id, const char *source, const ui
     bind_or_null(stmt, 6, hints ? hints->published : NULL);
     bind_or_null(stmt, 7, hints ? hints->author : NULL);
     bind_or_null(stmt, 8, hints ? hints->lang : NULL);
-    write_step(self, stmt);
-    sqlite3_finalize(stmt);
+    return write_once(self, stmt);
 }
 
 static char *column_or_null(sqlite3_stmt *stmt, int column)
@@ -307,9 +481,9 @@ static char *column_or_null(sqlite3_stmt *stmt, int column)
 
 int state_spool_next(state_t *self, int64_t after, spooled_t *out)
 {
-    sqlite3_stmt *stmt = prepare(self, "SELECT seq, id, source, body, error, title, published, "
-                                       "author, lang FROM spool WHERE seq > ?1 ORDER BY seq "
-                                       "LIMIT 1");
+    sqlite3_stmt *stmt = prepare_read(self, "SELECT seq, id, source, body, error, title, "
+                                            "published, author, lang FROM spool WHERE seq > ?1 "
+                                            "ORDER BY seq LIMIT 1");
     if (!stmt)
         return 0;
     sqlite3_bind_int64(stmt, 1, after);
@@ -334,8 +508,8 @@ int state_spool_next(state_t *self, int64_t after, spooled_t *out)
 
 int state_spool_waiting(state_t *self, int64_t after, int limit)
 {
-    sqlite3_stmt *stmt = prepare(self, "SELECT count(*) FROM (SELECT 1 FROM spool WHERE "
-                                       "seq > ?1 LIMIT ?2)");
+    sqlite3_stmt *stmt = prepare_read(self, "SELECT count(*) FROM (SELECT 1 FROM spool WHERE "
+                                            "seq > ?1 LIMIT ?2)");
     if (!stmt)
         return limit;
     sqlite3_bind_int64(stmt, 1, after);
@@ -354,51 +528,52 @@ void state_spooled_clear(spooled_t *doc)
     *doc = (spooled_t){ 0 };
 }
 
-void state_spool_remove(state_t *self, const char *id)
+int state_spool_remove(state_t *self, const char *id)
 {
-    sqlite3_stmt *stmt = prepare(self, "DELETE FROM spool WHERE id = ?1");
+    sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM spool WHERE id = ?1");
     if (!stmt)
-        return;
+        return -1;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    write_step(self, stmt);
-    sqlite3_finalize(stmt);
+    return write_once(self, stmt);
 }
 
-void state_partial_append(state_t *self, const char *name, const void *bytes, size_t len)
+int state_partial_append(state_t *self, const char *name, const void *bytes, size_t len)
 {
-    sqlite3_stmt *stmt = prepare(self, "INSERT INTO partial(name, bytes) VALUES (?1, ?2)");
+    sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO partial(name, bytes) VALUES (?1, ?2)");
     if (!stmt)
-        return;
+        return -1;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_blob64(stmt, 2, len ? bytes : "", len, SQLITE_STATIC);
-    write_step(self, stmt);
-    sqlite3_finalize(stmt);
+    return write_once(self, stmt);
 }
 
 void state_partial_load(state_t *self, const char *name, buf_t *out)
 {
-    sqlite3_stmt *stmt = prepare(self, "SELECT bytes FROM partial WHERE name = ?1 ORDER BY seq");
+    sqlite3_stmt *stmt = prepare_read(self, "SELECT bytes FROM partial WHERE name = ?1 "
+                                            "ORDER BY seq");
     if (!stmt)
         return;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    while (sqlite3_step(stmt) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
         buf_append(out, sqlite3_column_blob(stmt, 0), (size_t)sqlite3_column_bytes(stmt, 0));
+    if (rc != SQLITE_DONE)
+        read_failed(self);
     sqlite3_finalize(stmt);
 }
 
-void state_partial_clear(state_t *self, const char *name)
+int state_partial_clear(state_t *self, const char *name)
 {
-    sqlite3_stmt *stmt = prepare(self, "DELETE FROM partial WHERE name = ?1");
+    sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM partial WHERE name = ?1");
     if (!stmt)
-        return;
+        return -1;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    write_step(self, stmt);
-    sqlite3_finalize(stmt);
+    return write_once(self, stmt);
 }
 
 int64_t state_position(state_t *self, const char *name)
 {
-    sqlite3_stmt *stmt = prepare(self, "SELECT position FROM positions WHERE name = ?1");
+    sqlite3_stmt *stmt = prepare_read(self, "SELECT position FROM positions WHERE name = ?1");
     if (!stmt)
         return 0;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
@@ -407,24 +582,31 @@ int64_t state_position(state_t *self, const char *name)
     return position;
 }
 
-void state_set_position(state_t *self, const char *name, int64_t position)
+int state_set_position(state_t *self, const char *name, int64_t position)
 {
-    sqlite3_stmt *stmt = prepare(self, "INSERT INTO positions(name, position) VALUES (?1, ?2) "
-                                       "ON CONFLICT(name) DO UPDATE SET position = ?2");
+    sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO positions(name, position) VALUES "
+                                             "(?1, ?2) ON CONFLICT(name) DO UPDATE SET "
+                                             "position = ?2");
     if (!stmt)
-        return;
+        return -1;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, position);
-    write_step(self, stmt);
-    sqlite3_finalize(stmt);
+    return write_once(self, stmt);
 }
 
 int state_flush(state_t *self)
 {
+    if (self->failing)
+        return -1;
     if (!self->changes)
         return 0;
+    if (sqlite3_exec(self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        note_error(self);
+        return fail(self);
+    }
     self->changes = 0;
-    return exec(self, "COMMIT");
+    written(self);
+    return 0;
 }
 
 /* A file that no longer exists needs no row: the row only serves to
@@ -433,8 +615,8 @@ int state_flush(state_t *self)
  * the sink answers "unchanged", so pruning can cost a read, never a row. */
 static void prune_step(state_t *self)
 {
-    sqlite3_stmt *stmt = prepare(self, "SELECT rowid, source FROM files WHERE rowid > ?1 "
-                                       "AND status != 'sent' ORDER BY rowid LIMIT ?2");
+    sqlite3_stmt *stmt = prepare_read(self, "SELECT rowid, source FROM files WHERE rowid > ?1 "
+                                            "AND status != 'sent' ORDER BY rowid LIMIT ?2");
     if (!stmt)
         return;
     sqlite3_bind_int64(stmt, 1, self->prune_after);
@@ -452,17 +634,24 @@ static void prune_step(state_t *self)
     sqlite3_finalize(stmt);
     if (seen < PRUNE_ROWS)
         self->prune_after = 0;   /* the end: start over next time */
-    sqlite3_stmt *del = gone_count ? prepare(self, "DELETE FROM files WHERE rowid = ?1") : NULL;
+    sqlite3_stmt *del = gone_count ? prepare_write(self, "DELETE FROM files WHERE rowid = ?1")
+                                   : NULL;
+    int deleted = 0;
     for (int i = 0; del && i < gone_count; i++) {
         sqlite3_bind_int64(del, 1, gone[i]);
-        write_step(self, del);
+        if (write_step(self, del) != 0)
+            break;
+        deleted++;
     }
     sqlite3_finalize(del);
-    self->pruned += (uint64_t)gone_count;
+    /* Only the deletes that went into the transaction count. */
+    self->pruned += (uint64_t)deleted;
 }
 
 void state_compact(state_t *self, int64_t now)
 {
+    if (self->failing)
+        return;
     prune_step(self);
     if (now < self->next_vacuum)
         return;
@@ -479,6 +668,8 @@ uint64_t state_pruned(const state_t *self)
 
 int state_tick(state_t *self)
 {
+    if (self->failing)
+        return -1;
     if (self->changes >= FLUSH_CHANGES
         || (self->changes && clock_ms() - self->opened >= FLUSH_MS))
         return state_flush(self);

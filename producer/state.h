@@ -9,7 +9,20 @@
  * Writes are batched into transactions (state_tick). That is safe
  * because the state only ever lags the truth in the safe direction: a
  * send or an ACK lost in a crash makes the document go out once more, and
- * the sink absorbs the repeat as an unchanged row. */
+ * the sink absorbs the repeat as an unchanged row.
+ *
+ * A disk that refuses a write (full, failing, read-only) costs the whole
+ * open transaction: it is rolled back, every write since the last commit
+ * lost with it, and the state is "failing": each writer, and state_flush,
+ * returns -1 at once without touching the file, until state_probe()
+ * manages a small commit again. So a caller that must know its writes
+ * are on disk (a spooling input, before it takes bytes from its source or
+ * answers ACCEPTED) checks state_flush(), and on -1 puts back in memory
+ * what it had taken: nothing is skipped, nothing counted twice. Other
+ * writes (files sent, documents acknowledged) only lag, in the safe
+ * direction above. The state says so itself: an error line naming the
+ * path, the reason (common/dbfault.h) and the free space at once and
+ * every 10 s while it lasts, an info line when a commit succeeds again. */
 #ifndef FEEDMILL_STATE_H
 #define FEEDMILL_STATE_H
 
@@ -37,14 +50,30 @@ state_t *state_open(const char *path, char **error);
 /* Commits what is pending. */
 void state_close(state_t **self);
 
+/* 1 from a write the disk refused until state_probe() succeeds. */
+int state_failing(const state_t *self);
+/* Why the last write failed (SQLite's message), "" when none did. */
+const char *state_error(const state_t *self);
+/* "disk_full", "io_error", "read_only" or "other" while failing, else
+ * "writable". */
+const char *state_fault(const state_t *self);
+const char *state_path(const state_t *self);
+/* While failing, tries a small commit when one is due (100 ms after the
+ * failure, doubling to 2 s; now is clock_ms(), or INT64_MAX to try at
+ * once): 0 once the state can be written again, -1 while it cannot (or
+ * the next try is not due yet). 0 when not failing. */
+int state_probe(state_t *self, int64_t now);
+
 /* *attempts gets the sends so far (0 for FILE_NEW). */
 file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t *stamp,
                            uint32_t *attempts);
-void state_mark_sent(state_t *self, const char *source, const file_stamp_t *stamp,
-                     const char *id, uint32_t attempts);
+/* Each writer returns 0, or -1 when the state cannot be written (see the
+ * top: the open transaction is gone with it). */
+int state_mark_sent(state_t *self, const char *source, const file_stamp_t *stamp,
+                    const char *id, uint32_t attempts);
 /* Every source with these bytes is done (or dead) at once. */
-void state_mark_acked(state_t *self, const char *id, ack_status_t status);
-void state_note_attempts(state_t *self, const char *id, uint32_t attempts);
+int state_mark_acked(state_t *self, const char *id, ack_status_t status);
+int state_note_attempts(state_t *self, const char *id, uint32_t attempts);
 
 /* Calls fn for each source recorded with this id (the files that held
  * these bytes). Returns how many, or -1 when the state cannot be read. */
@@ -52,7 +81,7 @@ int state_sources(state_t *self, const char *id,
                   void (*fn)(const char *source, void *ctx), void *ctx);
 /* Forgets every file with this id, so the next run reads them again
  * whatever became of them (`feedmill retry`). */
-void state_forget(state_t *self, const char *id);
+int state_forget(state_t *self, const char *id);
 
 /* ---- the spool: documents that cannot be read again ----------------
  *
@@ -72,8 +101,8 @@ typedef struct spooled {
     doc_hints_t hints;
 } spooled_t;
 
-void state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
-                     size_t len, const char *error, const doc_hints_t *hints);
+int state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
+                    size_t len, const char *error, const doc_hints_t *hints);
 /* The first spooled document after seq: 1 and *out (free with
  * state_spooled_clear), or 0 when there is none. */
 int state_spool_next(state_t *self, int64_t after, spooled_t *out);
@@ -81,32 +110,34 @@ void state_spooled_clear(spooled_t *doc);
 /* How many are spooled after seq, counting up to at most limit. */
 int state_spool_waiting(state_t *self, int64_t after, int limit);
 /* The sink acknowledged it: it leaves the spool. */
-void state_spool_remove(state_t *self, const char *id);
+int state_spool_remove(state_t *self, const char *id);
 
 /* The start of a line read from a stream whose end has not come yet,
  * kept in pieces (appending is linear whatever the line's length), so
  * bytes taken from a pipe are on disk before they leave it. */
-void state_partial_append(state_t *self, const char *name, const void *bytes, size_t len);
+int state_partial_append(state_t *self, const char *name, const void *bytes, size_t len);
 /* Appends the kept pieces, in order, to out. */
 void state_partial_load(state_t *self, const char *name, buf_t *out);
-void state_partial_clear(state_t *self, const char *name);
+int state_partial_clear(state_t *self, const char *name);
 
 /* Named positions in streams (lines read from standard input). */
 int64_t state_position(state_t *self, const char *name);
-void state_set_position(state_t *self, const char *name, int64_t position);
+int state_set_position(state_t *self, const char *name, int64_t position);
 
 /* Keeps the state bounded over weeks of feeds: one step deletes the rows
  * of up to 256 files that no longer exist (their documents stay in the
  * database; only the "already sent" memory goes), walking the table a
  * step at a time, and now and then gives free pages back to the file
- * system. Call it about once a second. */
+ * system. Call it about once a second; it does nothing while failing. */
 void state_compact(state_t *self, int64_t now);
 /* Rows pruned since open. */
 uint64_t state_pruned(const state_t *self);
 
 /* Commits when enough changes or time have gone by since the last
- * commit. Returns -1 (and logs) when the state cannot be written. */
+ * commit. Returns -1 when the state cannot be written. */
 int state_tick(state_t *self);
+/* Commits now: 0, or -1 when the state cannot be written (then nothing
+ * written since the last commit is on disk). */
 int state_flush(state_t *self);
 
 #endif

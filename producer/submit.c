@@ -32,6 +32,7 @@ typedef struct waiter {
 typedef struct answer {
     wire_peer_t peer;
     message_t msg;
+    int want_commit;        /* the client asked for COMMITTED */
 } answer_t;
 
 struct submit {
@@ -106,12 +107,14 @@ static void reply(submit_t *self, const wire_peer_t *peer, const message_t *msg)
                   message_type_name(msg->type), log_q(zmq_strerror(errno)));
 }
 
+/* bad: the message was not a valid SUBMIT (counted), rather than a
+ * document the spool could not take now. */
 static void reject(submit_t *self, const wire_peer_t *peer, int has_ref, uint64_t ref,
-                   const char *why)
+                   const char *why, int bad)
 {
     message_t msg = { .type = MSG_REJECTED, .ref = ref, .has_ref = has_ref,
                       .error = (char *)why };
-    self->rejected++;
+    self->rejected += bad != 0;
     reply(self, peer, &msg);
 }
 
@@ -135,36 +138,40 @@ static void add_waiter(submit_t *self, const wire_peer_t *peer, uint64_t ref, co
 }
 
 /* One SUBMIT into the spool; its ACCEPTED goes into answers, to be sent
- * after the commit. */
-static void take(submit_t *self, const wire_peer_t *peer, message_t *msg, answer_t *answers,
-                 int *count)
+ * after the commit. Returns -1 when the spool write failed: the state
+ * then rolled back the whole transaction, the documents taken before
+ * this one included (producer/state.h). */
+static int take(submit_t *self, const wire_peer_t *peer, message_t *msg, answer_t *answers,
+                int *count)
 {
     char id[DOC_ID_LEN + 1];
     hash_doc_id(msg->body, msg->body_len, id);
-    int64_t number = state_position(self->state, "submit") + 1;
-    state_set_position(self->state, "submit", number);
-    char fallback[40];
-    snprintf(fallback, sizeof fallback, "submit:%lld", (long long)number);
-    const char *source = msg->source ? msg->source : fallback;
-    state_spool_add(self->state, id, source, msg->body, msg->body_len, NULL, &msg->hints);
-    log_debug("document submitted id=%.12s source=%s ref=%llu", id, log_q(source),
-              (unsigned long long)msg->ref);
-    if (msg->want_commit)
-        add_waiter(self, peer, msg->ref, id);
     answer_t *a = &answers[(*count)++];
     a->peer = *peer;
     a->msg = (message_t){ .type = MSG_ACCEPTED, .ref = msg->ref };
+    a->want_commit = msg->want_commit;
     memcpy(a->msg.id, id, sizeof a->msg.id);
+    int64_t number = state_position(self->state, "submit") + 1;
+    char fallback[40];
+    snprintf(fallback, sizeof fallback, "submit:%lld", (long long)number);
+    const char *source = msg->source ? msg->source : fallback;
+    if (state_set_position(self->state, "submit", number) != 0
+        || state_spool_add(self->state, id, source, msg->body, msg->body_len, NULL,
+                           &msg->hints) != 0)
+        return -1;
+    log_debug("document submitted id=%.12s source=%s ref=%llu", id, log_q(source),
+              (unsigned long long)msg->ref);
+    return 0;
 }
 
-int submit_receive(submit_t *self, int limit)
+int submit_receive(submit_t *self, int limit, const char *refuse)
 {
     if (limit <= 0)
         return 0;
     link_on_event(self->link);
     answer_t *answers = xmalloc((size_t)limit * sizeof(answer_t));
-    int count = 0;
-    while (count < limit) {
+    int count = 0, failed = 0;
+    while (count < limit && !failed) {
         wire_peer_t peer;
         message_t *msg = NULL;
         char error[256];
@@ -176,30 +183,41 @@ int submit_receive(submit_t *self, int limit)
             /* A key revoked while connected: not answered at all. */
         } else if (status == WIRE_BAD) {
             log_warn("bad message on the submission socket error=%s", log_q(error));
-            reject(self, &peer, 0, 0, error);
+            reject(self, &peer, 0, 0, error, 1);
         } else if (msg->type != MSG_SUBMIT) {
             log_warn("unexpected message on the submission socket type=%s",
                      message_type_name(msg->type));
-            reject(self, &peer, 0, 0, "only SUBMIT is accepted on the submission socket");
+            reject(self, &peer, 0, 0, "only SUBMIT is accepted on the submission socket", 1);
+        } else if (refuse) {
+            reject(self, &peer, 1, msg->ref, refuse, 0);
         } else {
-            take(self, &peer, msg, answers, &count);
+            failed = take(self, &peer, msg, answers, &count) != 0;
         }
         message_destroy(&msg);
     }
-    if (count) {
-        /* The promise of ACCEPTED: the document is on disk. */
-        int stored = state_flush(self->state) == 0;
-        for (int i = 0; i < count; i++) {
-            if (stored)
-                reply(self, &answers[i].peer, &answers[i].msg);
-            else
-                reject(self, &answers[i].peer, 1, answers[i].msg.ref,
-                       "the producer cannot write its spool; submit again later");
-        }
-        self->accepted += stored ? (unsigned long long)count : 0;
+    /* The promise of ACCEPTED: the documents are on disk, every write
+     * and the COMMIT succeeded. Else none of the batch is (the state
+     * rolled the transaction back), and each is REJECTED: its client
+     * submits again later. */
+    int stored = count && !failed && state_flush(self->state) == 0;
+    if (count && !stored) {
+        buf_t why = BUF_INIT;
+        buf_printf(&why, "the producer cannot write its spool (%s: %s); submit again later",
+                   state_fault(self->state), state_error(self->state));
+        log_warn("submitted documents rejected, the spool cannot be written documents=%d "
+                 "error=%s", count, log_q(state_error(self->state)));
+        for (int i = 0; i < count; i++)
+            reject(self, &answers[i].peer, 1, answers[i].msg.ref, buf_str(&why), 0);
+        buf_free(&why);
     }
+    for (int i = 0; stored && i < count; i++) {
+        if (answers[i].want_commit)
+            add_waiter(self, &answers[i].peer, answers[i].msg.ref, answers[i].msg.id);
+        reply(self, &answers[i].peer, &answers[i].msg);
+    }
+    self->accepted += stored ? (unsigned long long)count : 0;
     free(answers);
-    return count;
+    return stored ? count : 0;
 }
 
 void submit_committed(submit_t *self, const char *id, ack_status_t status)

@@ -1,12 +1,11 @@
 /* diskfault: a database the sink cannot write (see diskfault.h). */
 #include "sink/diskfault.h"
 
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 
 #include "common/buf.h"
+#include "common/dbfault.h"
 #include "common/log.h"
 
 enum {
@@ -66,21 +65,6 @@ static reason_t reason_of(store_fault_t fault)
     }
 }
 
-/* Bytes an unprivileged writer may still use on the database's
- * filesystem, -1 when unknown. The file's folder is asked when the file
- * itself is missing. */
-static long long free_bytes(const char *path)
-{
-    struct statvfs st;
-    int rc = statvfs(path, &st);
-    if (rc != 0) {
-        char *copy = xstrdup(path);
-        rc = statvfs(dirname(copy), &st);
-        free(copy);
-    }
-    return rc == 0 ? (long long)st.f_bavail * (long long)st.f_frsize : -1;
-}
-
 void diskfault_record_refused(diskfault_t *self)
 {
     metric_add(self->errors, reason_names[REASON_OTHER], 1);
@@ -107,7 +91,7 @@ void diskfault_failed(diskfault_t *self, store_fault_t fault, const char *error,
     if (changed || now - self->last_said >= REPEAT_MS) {
         log_error("database cannot be written, holding the batch and retrying path=%s "
                   "reason=%s free_bytes=%lld held=%zu for_s=%.1f attempts=%llu error=%s",
-                  log_q(self->path), reason_names[reason], free_bytes(self->path), held,
+                  log_q(self->path), reason_names[reason], dbfault_free_bytes(self->path), held,
                   (now - self->since) / 1000.0,
                   (unsigned long long)self->attempts, log_q(error));
         self->last_said = now;
@@ -125,7 +109,7 @@ void diskfault_cleared(diskfault_t *self, int64_t now)
     log_info("database written again path=%s reason_was=%s after_s=%.1f attempts=%llu "
              "free_bytes=%lld", log_q(self->path), reason_names[self->reason],
              (now - self->since) / 1000.0, (unsigned long long)self->attempts,
-             free_bytes(self->path));
+             dbfault_free_bytes(self->path));
     self->active = 0;
     self->last_said = 0;
 }

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/dbfault.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "extract/simhash.h"
@@ -452,34 +453,16 @@ const char *store_error(const store_t *self)
     return buf_str(&self->error);
 }
 
-/* SQLite reports a disk that is full as SQLITE_FULL only when the write
- * came up short (ENOSPC); a quota (EDQUOT) or a filesystem remounted
- * read-only under an open file (EROFS) is an I/O error whose errno tells
- * it apart. */
+/* Which codes and errno values mean which fault: common/dbfault.h. */
 store_fault_t store_fault(const store_t *self)
 {
     if (!self || !self->error_code)
         return STORE_FAULT_NONE;
-    switch (self->error_code & 0xff) {
-    case SQLITE_FULL:
-        return STORE_FAULT_FULL;
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-        return STORE_FAULT_READONLY;
-    case SQLITE_IOERR:
-        switch (self->error_errno) {
-        case ENOSPC:
-        case EDQUOT:
-            return STORE_FAULT_FULL;
-        case EROFS:
-        case EACCES:
-        case EPERM:
-            return STORE_FAULT_READONLY;
-        default:
-            return STORE_FAULT_IO;
-        }
-    default:
-        return STORE_FAULT_NONE;
+    switch (dbfault_of(self->error_code, self->error_errno)) {
+    case DBFAULT_FULL: return STORE_FAULT_FULL;
+    case DBFAULT_IO: return STORE_FAULT_IO;
+    case DBFAULT_READONLY: return STORE_FAULT_READONLY;
+    default: return STORE_FAULT_NONE;
     }
 }
 

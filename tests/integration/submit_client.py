@@ -3,12 +3,14 @@ crawler would be: a DEALER that sends SUBMIT, keeps a window of documents
 outstanding, sends again whatever was not ACCEPTED in time (the id makes a
 repeat harmless), and matches answers by ref.
 
-usage: submit_client.py ENDPOINT FIRST LAST [--commit]
+usage: submit_client.py ENDPOINT FIRST LAST [--commit] [--answers FILE]
            [--cert SECRET_CERT --producer-cert PUBLIC_CERT] [--kill-after K CMD...]
 Submits documents FIRST..LAST (document N's body is doc_body(N)), over
 CurveZMQ when given certificates in CZMQ's format (`feedmill keygen`). With
 --kill-after (last), runs CMD once K documents are accepted (the test
-kills a process there). Prints one JSON object: the answers it got.
+kills a process there). With --answers, writes each answer to FILE as it
+comes ("accepted 12", "rejected 13 REASON"), for a test to watch. Prints
+one JSON object: the answers it got.
 """
 import json
 import re
@@ -55,6 +57,7 @@ def main():
     commit = "--commit" in args
     rest = [a for a in args if a != "--commit"]
     opts = dict(zip(rest[0::2], rest[1::2]))
+    log = open(opts["--answers"], "a", encoding="utf-8") if "--answers" in opts else None
     ctx = zmq.Context()
     sock = ctx.socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
@@ -75,6 +78,9 @@ def main():
         if sock.poll(200):
             answer = msgpack.unpackb(sock.recv(), raw=False)
             kind, ref = answer.get("type"), answer.get("ref")
+            if log:
+                log.write("%s %s %s\n" % (kind, ref, answer.get("error") or ""))
+                log.flush()
             if kind == "accepted":
                 sent.pop(ref, None)
                 accepted[ref] = answer["id"]

@@ -2,7 +2,8 @@
 # A worker that takes documents and never finishes them, while it
 # heartbeats (buggy or hostile; here a fake worker in Python with an
 # allowed key), costs the documents nothing: once one of them is past
-# --retry-after with that worker and the sink alive, the producer takes
+# --retry-after twice with that worker and the sink alive (the honest
+# worker idles: the holder took everything), the producer takes
 # back everything it holds without charging the attempts, sends it
 # nothing for a while, and says so. With --max-attempts 1 a single
 # charged resend would have made a dead letter.

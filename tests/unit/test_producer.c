@@ -1,12 +1,15 @@
 /* Unit tests for the producer's modules: walk, names, jsonl, linebuf,
- * inflight, ledger, and the state's compaction. */
+ * inflight, ledger, and the state's compaction and its writes that fail. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/hash.h"
 #include "producer/inflight.h"
 #include "producer/jsonl.h"
@@ -364,10 +367,108 @@ static void test_state_compact(void)
     CHECK(system(path) == 0);
 }
 
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* A write the disk refuses, for real: RLIMIT_FSIZE stops every file of
+ * this process from growing, as a full filesystem would, and needs no
+ * privilege to set or lift (SIGXFSZ ignored: the write fails instead).
+ * The writer reports it; the whole transaction is rolled back, the write
+ * before it too; every writer then refuses at once until a probe
+ * commits; and once the limit is lifted the probe succeeds and writes
+ * land again. */
+static void test_state_write_fails(void)
+{
+    char dir[] = "/tmp/feedmill-state-XXXXXX", db[600], wal[600];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db, sizeof db, "%s/state.db", dir);
+    snprintf(wal, sizeof wal, "%s/state.db-wal", dir);
+    char *error = NULL;
+    state_t *state = state_open(db, &error);
+    CHECK(state != NULL);
+    if (!state)
+        return;
+    CHECK(state_set_position(state, "line", 1) == 0);
+    CHECK(state_flush(state) == 0);
+    CHECK_STR(state_fault(state), "writable");
+    CHECK_STR(state_error(state), "");
+
+    struct rlimit saved, full;
+    CHECK(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    long long biggest = file_size(db) > file_size(wal) ? file_size(db) : file_size(wal);
+    full = saved;
+    full.rlim_cur = (rlim_t)biggest;
+    CHECK(setrlimit(RLIMIT_FSIZE, &full) == 0);
+
+    /* 256 KiB fit in SQLite's page cache: the COMMIT is what fails. */
+    size_t len = 256 * 1024;
+    uint8_t *body = calloc(1, len);
+    char id[DOC_ID_LEN + 1];
+    hash_doc_id(body, len, id);
+    CHECK(state_set_position(state, "line", 2) == 0);
+    int added = state_spool_add(state, id, "stdin:2", body, len, NULL, NULL);
+    int flushed = state_flush(state);
+    CHECK(added != 0 || flushed != 0);
+    CHECK(flushed == -1);
+    CHECK(state_failing(state));
+    CHECK(strcmp(state_fault(state), "writable") != 0);
+    CHECK(state_error(state)[0] != '\0');
+    /* Nothing of that transaction is on disk, nor in the connection. */
+    CHECK(state_position(state, "line") == 1);
+    CHECK(state_spool_waiting(state, 0, 10) == 0);
+    /* Every writer refuses at once, the prepared ones too. */
+    file_stamp_t stamp = { 1, 1 };
+    CHECK(state_set_position(state, "line", 3) == -1);
+    CHECK(state_mark_sent(state, "/x", &stamp, id, 1) == -1);
+    CHECK(state_mark_acked(state, id, ACK_STORED) == -1);
+    CHECK(state_spool_remove(state, id) == -1);
+    CHECK(state_partial_append(state, "stdin", "ab", 2) == -1);
+    CHECK(state_flush(state) == -1);
+    CHECK(state_tick(state) == -1);
+    /* A probe not due yet does not try; one due fails while the disk is full. */
+    CHECK(state_probe(state, clock_ms()) == -1);
+    CHECK(state_probe(state, clock_ms() + 60000) == -1);
+    CHECK(state_failing(state));
+
+    CHECK(setrlimit(RLIMIT_FSIZE, &saved) == 0);
+    signal(SIGXFSZ, old_handler);
+    CHECK(state_probe(state, clock_ms() + 120000) == 0);
+    CHECK(!state_failing(state));
+    CHECK_STR(state_fault(state), "writable");
+    CHECK(state_set_position(state, "line", 2) == 0);
+    CHECK(state_spool_add(state, id, "stdin:2", body, len, NULL, NULL) == 0);
+    CHECK(state_flush(state) == 0);
+    CHECK_STR(state_error(state), "");
+    state_close(&state);
+
+    /* What a restart finds: the writes after the fault, and nothing of
+     * the probe's. */
+    state = state_open(db, &error);
+    CHECK(state != NULL);
+    if (state) {
+        CHECK(state_position(state, "line") == 2);
+        CHECK(state_spool_waiting(state, 0, 10) == 1);
+        buf_t probe = BUF_INIT;
+        state_partial_load(state, "state probe", &probe);
+        CHECK(probe.len == 0);
+        buf_free(&probe);
+        state_close(&state);
+    }
+    free(body);
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    CHECK(system(command) == 0);
+}
+
 int main(void)
 {
     test_linebuf();
     test_state_compact();
+    test_state_write_fails();
     test_jsonl();
     test_names();
     test_walk();
