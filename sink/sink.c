@@ -338,7 +338,7 @@ static int reopen_store(sink_t *self)
 {
     store_close(&self->store);
     char *error = NULL;
-    store_t *store = store_open(self->db, STORE_READWRITE, &error);
+    store_t *store = store_open(self->db, STORE_REOPEN, &error);
     if (!store) {
         /* SQLite's code is gone with the connection; a file that cannot
          * be opened is classed as store_fault() classes SQLITE_CANTOPEN. */

@@ -210,14 +210,14 @@ static int register_functions(store_t *self)
 static int open_connection(store_t *self, store_mode_t mode)
 {
     struct stat st;
-    if (mode == STORE_READONLY && stat(self->path, &st) != 0) {
+    if (mode != STORE_READWRITE && stat(self->path, &st) != 0) {
         if (errno == ENOENT)
             return store_fail(self, "no database at %s", self->path);
         return store_fail(self, "%s: %s", self->path, strerror(errno));
     }
-    int flags = mode == STORE_READONLY
-                    ? SQLITE_OPEN_READONLY
-                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = mode == STORE_READONLY ? SQLITE_OPEN_READONLY
+              : mode == STORE_REOPEN ? SQLITE_OPEN_READWRITE
+              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     /* sqlite3_open_v2 hands back a handle even on failure, to read the
      * reason from; store_close releases it. */
     if (sqlite3_open_v2(self->path, &self->db, flags, NULL) != SQLITE_OK)

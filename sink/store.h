@@ -40,7 +40,11 @@ typedef struct store store_t;
 
 typedef enum {
     STORE_READWRITE = 0,   /* create if missing, migrate */
-    STORE_READONLY = 1     /* must exist and be at the current version */
+    STORE_READONLY = 1,    /* must exist and be at the current version */
+    /* Write, migrate, but never create: the sink opening its database
+     * again after a fault. A filesystem unmounted meanwhile must not
+     * get a new, empty database in the folder under its mount point. */
+    STORE_REOPEN = 2
 } store_mode_t;
 
 /* What a write did; negative is an error (see store_error). */

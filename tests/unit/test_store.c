@@ -302,6 +302,10 @@ static void test_refuses_what_it_cannot_use(void)
     snprintf(want, sizeof want, "no database at %s", missing);
     expect_open_error(missing, STORE_READONLY, want);
     CHECK(access(missing, F_OK) != 0);  /* and did not create it */
+    /* Nor does the sink reopening its database after a fault: the file
+     * may be on a filesystem unmounted meanwhile. */
+    expect_open_error(missing, STORE_REOPEN, want);
+    CHECK(access(missing, F_OK) != 0);
     path = db_path("empty");
     db = raw_open(path);
     raw_exec(db, "PRAGMA user_version = 0");
