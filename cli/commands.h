@@ -1,14 +1,16 @@
 /* commands: one entry point per `feedmill` subcommand.
  *
  * Each takes the arguments after the subcommand name (argv[0] is the
- * subcommand) and returns the process exit status. */
+ * subcommand) and returns the process exit status. The components
+ * declare their own in their own headers; the cli's are below. */
 #ifndef FEEDMILL_COMMANDS_H
 #define FEEDMILL_COMMANDS_H
 
+#include "producer/producer.h"
+#include "sink/sink.h"
+#include "workers/worker.h"
+
 int run_main(int argc, char **argv);        /* cli/run.c */
-int producer_main(int argc, char **argv);   /* producer/producer.c */
-int worker_main(int argc, char **argv);     /* workers/worker.c */
-int sink_main(int argc, char **argv);       /* sink/sink.c */
 int extract_main(int argc, char **argv);    /* cli/extract_cmd.c */
 int search_main(int argc, char **argv);     /* cli/search_cmd.c */
 int stats_main(int argc, char **argv);      /* cli/stats_cmd.c */

@@ -27,6 +27,8 @@
  *
  * Operators get a status line every --status-interval and the figures of
  * --metrics (producer/report.h), fed from the counts the loop keeps. */
+#include "producer/producer.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,7 +39,6 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "cli/commands.h"
 #include "common/args.h"
 #include "common/buf.h"
 #include "common/clock.h"

@@ -40,6 +40,8 @@
  * feedmill_sink_* on --metrics HOST:PORT and --metrics-file, and /readyz
  * once the database is open, the results socket bound and the producer's
  * acks endpoint reached. Each committed batch is a debug line. */
+#include "sink/sink.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -48,7 +50,6 @@
 #include <sodium.h>
 #include <zmq.h>
 
-#include "cli/commands.h"
 #include "common/args.h"
 #include "common/buf.h"
 #include "common/clock.h"

@@ -27,6 +27,8 @@
  * socket monitor, proto/link.h) sees the reconnection and we announce
  * our room again. A producer or sink that cannot be reached is reported
  * within seconds, naming the endpoint, and again while it lasts. */
+#include "workers/worker.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -36,7 +38,6 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "cli/commands.h"
 #include "common/args.h"
 #include "common/buf.h"
 #include "common/clock.h"
