@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/version.h"
 
 static const struct {
     const char *name;
@@ -29,7 +30,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: feedmill COMMAND [OPTIONS] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n`feedmill COMMAND --help` describes each command.\n");
+    fprintf(out, "\n`feedmill COMMAND --help` describes each command; "
+                 "`feedmill --version` says which feedmill this is.\n");
 }
 
 int main(int argc, char **argv)
@@ -37,6 +39,11 @@ int main(int argc, char **argv)
     if (argc < 2) {
         usage(stderr);
         return 2;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("feedmill %s (extractor %d, database schema %d)\n", FEEDMILL_VERSION,
+               FEEDMILL_EXTRACT_VERSION, FEEDMILL_SCHEMA_VERSION);
+        return 0;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);

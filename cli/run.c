@@ -248,11 +248,31 @@ static void append_file(const char *path, buf_t *out)
     fclose(f);
 }
 
+/* A child's figures without its feedmill_build_info: the children are
+ * this same binary, run's own figures say it once, and a family may
+ * appear only once in an exposition. */
+static void append_figures(const char *path, buf_t *out)
+{
+    buf_t text = BUF_INIT;
+    append_file(path, &text);
+    const char *line = buf_str(&text);
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+        if (strncmp(line, "feedmill_build_info", 19) != 0
+            && strncmp(line, "# HELP feedmill_build_info ", 27) != 0
+            && strncmp(line, "# TYPE feedmill_build_info ", 27) != 0)
+            buf_append(out, line, len);
+        line += len;
+    }
+    buf_free(&text);
+}
+
 static void render_children(void *ctx, buf_t *out)
 {
     run_t *self = ctx;
-    append_file(self->sink_figures, out);
-    append_file(self->producer_figures, out);
+    append_figures(self->sink_figures, out);
+    append_figures(self->producer_figures, out);
 }
 
 /* What a child's figures say of its readiness: NULL when ready. */

@@ -19,6 +19,8 @@ struct metric {
     metrics_t *owner;
     kind_t kind;
     char *name, *help, *label;
+    /* An info gauge's fixed labels, rendered once: k1="v1",k2="v2". */
+    char *fixed;
     /* Counters and gauges: sorted by label value, so renders are stable.
      * A family without a label has its one series from the start. */
     series_t *series;
@@ -80,6 +82,7 @@ void metrics_destroy(metrics_t **self_p)
         free(m->name);
         free(m->help);
         free(m->label);
+        free(m->fixed);
         free(m);
     }
     free(self->families);
@@ -288,6 +291,21 @@ static void put_escaped(buf_t *out, const char *s, int quote)
     }
 }
 
+metric_t *metrics_info(metrics_t *self, const char *name, const char *help,
+                       const char *const *pairs)
+{
+    metric_t *m = add_family(self, KIND_GAUGE, name, help, NULL);
+    buf_t fixed = BUF_INIT;
+    for (size_t i = 0; pairs[i] && pairs[i + 1]; i += 2) {
+        buf_printf(&fixed, "%s%s=\"", i ? "," : "", pairs[i]);
+        put_escaped(&fixed, pairs[i + 1], 1);
+        buf_putc(&fixed, '"');
+    }
+    m->fixed = buf_detach(&fixed);
+    m->series[0].value = 1;
+    return m;
+}
+
 static void render_family(const metric_t *m, buf_t *out)
 {
     static const char *const kinds[] = { "counter", "gauge", "histogram" };
@@ -309,6 +327,8 @@ static void render_family(const metric_t *m, buf_t *out)
     }
     for (size_t i = 0; i < m->count; i++) {
         buf_puts(out, m->name);
+        if (m->fixed)
+            buf_printf(out, "{%s}", m->fixed);
         if (m->label) {
             buf_printf(out, "{%s=\"", m->label);
             put_escaped(out, m->series[i].label_value, 1);

@@ -35,6 +35,11 @@ metric_t *metrics_counter(metrics_t *self, const char *name, const char *help,
                           const char *label);
 metric_t *metrics_gauge(metrics_t *self, const char *name, const char *help,
                         const char *label);
+/* An info metric (Prometheus's convention for facts such as a version):
+ * a gauge of value 1 whose labels say the facts. pairs: name, value,
+ * name, value, ..., NULL. */
+metric_t *metrics_info(metrics_t *self, const char *name, const char *help,
+                       const char *const *pairs);
 /* bounds: the upper bounds of the buckets, increasing (+Inf is added). */
 metric_t *metrics_histogram(metrics_t *self, const char *name, const char *help,
                             const double *bounds, size_t count);

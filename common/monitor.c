@@ -11,6 +11,7 @@
 #include "common/args.h"
 #include "common/clock.h"
 #include "common/httpd.h"
+#include "common/version.h"
 #include "common/log.h"
 
 enum { FILE_EVERY_MS = 1000 };
@@ -86,6 +87,15 @@ monitor_t *monitor_new(const char *component, const monitor_options_t *opt)
     self->ready_gauge = metrics_gauge(self->metrics, name,
                                       "1 when /readyz answers 200: database open, sockets "
                                       "bound, peers heard from", NULL);
+    static const char *const build[] = {
+        "version", FEEDMILL_VERSION,
+        "extractor", FEEDMILL_STRINGIFY(FEEDMILL_EXTRACT_VERSION),
+        "schema", FEEDMILL_STRINGIFY(FEEDMILL_SCHEMA_VERSION),
+        NULL,
+    };
+    metrics_info(self->metrics, "feedmill_build_info",
+                 "Always 1; its labels say the feedmill release, the extractor version and "
+                 "the database schema this process runs", build);
     buf_puts(&self->missing, "starting");
     self->last_status = self->last_file = clock_ms();
     return self;

@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/version.h"
 #include "proto/record.h"
 
 /* Bumped whenever extraction output changes for the same input: the sink
- * refreshes stored rows written by an older extractor. */
-#define EXTRACT_VERSION 4
+ * refreshes stored rows written by an older extractor. The number lives
+ * in common/version.h. */
+#define EXTRACT_VERSION FEEDMILL_EXTRACT_VERSION
 
 /* Returns a record whose id is hash_doc_id(data) and whose source is a
  * copy of `source`; or NULL with a human-readable reason in *error

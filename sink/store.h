@@ -15,9 +15,11 @@
 
 #include "common/buf.h"
 #include "proto/record.h"
+#include "common/version.h"
 #include "sink/near.h"
 
-#define STORE_SCHEMA_VERSION 4
+/* The number lives in common/version.h, with the others. */
+#define STORE_SCHEMA_VERSION FEEDMILL_SCHEMA_VERSION
 
 /* Near-duplicates: a new document is linked to the stored one whose
  * simhash differs from its own in the fewest bits, at most this many

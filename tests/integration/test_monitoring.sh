@@ -60,6 +60,12 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$S
 http "http://127.0.0.1:$SM/metrics" >"$WORK/empty.prom"
 lint "$WORK/empty.prom" "sink metrics before any document"
 expect_eq "$(sample "$WORK/empty.prom" feedmill_sink_ready)" 0 "feedmill_sink_ready before the producer"
+# Which feedmill answers: the same facts as `feedmill --version`.
+version=$("$FEEDMILL" --version)
+[[ "$version" =~ ^feedmill\ ([^ ]+)\ \(extractor\ ([0-9]+),\ database\ schema\ ([0-9]+)\)$ ]] \
+    || fail "feedmill --version: $version"
+expect_eq "$(sample "$WORK/empty.prom" "feedmill_build_info{version=\"${BASH_REMATCH[1]}\",extractor=\"${BASH_REMATCH[2]}\",schema=\"${BASH_REMATCH[3]}\"}")" \
+    1 "feedmill_build_info says what feedmill --version says ($version)"
 
 # 2. Producer and two workers; garbage on the results socket. The
 #    workers start first, so both are waiting when the producer comes up

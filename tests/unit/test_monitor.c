@@ -68,6 +68,15 @@ static void test_render(void)
     metrics_render(m, &out);
     CHECK(!strstr(out.data, "outcome=\"dead\""));
     CHECK(strstr(out.data, "outcome=\"stored\"} 7\n") != NULL);
+
+    /* An info metric: value 1, its facts as labels, escaped. */
+    static const char *const facts[] = { "version", "1.2.3", "odd", "a\"b\\c", NULL };
+    metrics_info(m, "feedmill_test_build_info", "Facts", facts);
+    buf_reset(&out);
+    metrics_render(m, &out);
+    CHECK_MSG(strstr(out.data, "# TYPE feedmill_test_build_info gauge\n"
+                               "feedmill_test_build_info{version=\"1.2.3\",odd=\"a\\\"b\\\\c\"} 1\n"),
+              out.data);
     buf_free(&out);
     metrics_destroy(&m);
     CHECK(m == NULL);
