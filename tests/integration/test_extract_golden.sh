@@ -13,7 +13,9 @@
 source "$(dirname "$0")/lib.sh"
 need_corpus
 GOLDEN="$SOURCE_DIR/tests/golden/extract.sha256"
-version=$(sed -n 's/^#define EXTRACT_VERSION \([0-9]*\).*/\1/p' "$SOURCE_DIR/extract/extract.h")
+# The extractor's version, as the binary says it (common/version.h).
+version=$("$FEEDMILL" --version | sed -n 's/.*(extractor \([0-9]*\),.*/\1/p')
+[ -n "$version" ] || fail "feedmill --version does not name the extractor: $("$FEEDMILL" --version)"
 
 # One "HASH  PATH" line per document, paths relative to the corpus (and
 # examples/), so that "source" is the same on every machine.
