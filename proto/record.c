@@ -106,9 +106,16 @@ static void put_number(buf_t *out, double value)
         buf_printf(out, "%.17g", value);
 }
 
-static void put_entities(buf_t *out, const record_t *self)
+static void put_string_value(buf_t *out, const char *value)
 {
-    put_key(out, "entities", 0);
+    if (value)
+        buf_put_json_string(out, value, strlen(value));
+    else
+        buf_puts(out, "null");
+}
+
+static void put_entities_value(buf_t *out, const record_t *self)
+{
     buf_putc(out, '[');
     for (size_t i = 0; i < self->entity_count; i++) {
         const entity_t *e = &self->entities[i];
@@ -134,36 +141,63 @@ static void put_entities(buf_t *out, const record_t *self)
     buf_putc(out, ']');
 }
 
+static const char *const json_fields[] = {
+    "id", "source", "kind", "lang", "title", "published", "author", "body",
+    "entities", "keywords", "simhash", NULL,
+};
+
+const char *const *record_json_fields(void)
+{
+    return json_fields;
+}
+
+int record_field_json(const record_t *self, const char *field, buf_t *out)
+{
+    if (!strcmp(field, "id")) {
+        buf_put_json_string(out, self->id, strlen(self->id));
+    } else if (!strcmp(field, "source")) {
+        /* A file name need not be UTF-8; JSON must be (common/text.h). */
+        char *source = self->source ? text_printable(self->source) : NULL;
+        put_string_value(out, source);
+        free(source);
+    } else if (!strcmp(field, "kind")) {
+        put_string_value(out, self->kind);
+    } else if (!strcmp(field, "lang")) {
+        put_string_value(out, self->lang);
+    } else if (!strcmp(field, "title")) {
+        put_string_value(out, self->title);
+    } else if (!strcmp(field, "published")) {
+        put_string_value(out, self->published);
+    } else if (!strcmp(field, "author")) {
+        put_string_value(out, self->author);
+    } else if (!strcmp(field, "body")) {
+        put_string_value(out, self->body);
+    } else if (!strcmp(field, "entities")) {
+        put_entities_value(out, self);
+    } else if (!strcmp(field, "keywords")) {
+        buf_putc(out, '[');
+        for (size_t i = 0; i < self->keyword_count; i++) {
+            if (i)
+                buf_putc(out, ',');
+            buf_put_json_string(out, self->keywords[i], strlen(self->keywords[i]));
+        }
+        buf_putc(out, ']');
+    } else if (!strcmp(field, "simhash")) {
+        char hex[17];
+        record_simhash_hex(self, hex);
+        buf_put_json_string(out, hex, 16);
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
 void record_to_json(const record_t *self, buf_t *out)
 {
     buf_putc(out, '{');
-    put_key(out, "id", 1);
-    buf_put_json_string(out, self->id, strlen(self->id));
-    if (self->source) {
-        /* A file name need not be UTF-8; JSON must be (common/text.h). */
-        char *source = text_printable(self->source);
-        put_string_or_null(out, "source", source);
-        free(source);
-    } else {
-        put_string_or_null(out, "source", NULL);
+    for (size_t i = 0; json_fields[i]; i++) {
+        put_key(out, json_fields[i], i == 0);
+        record_field_json(self, json_fields[i], out);
     }
-    put_string_or_null(out, "kind", self->kind);
-    put_string_or_null(out, "lang", self->lang);
-    put_string_or_null(out, "title", self->title);
-    put_string_or_null(out, "published", self->published);
-    put_string_or_null(out, "author", self->author);
-    put_string_or_null(out, "body", self->body);
-    put_entities(out, self);
-    put_key(out, "keywords", 0);
-    buf_putc(out, '[');
-    for (size_t i = 0; i < self->keyword_count; i++) {
-        if (i)
-            buf_putc(out, ',');
-        buf_put_json_string(out, self->keywords[i], strlen(self->keywords[i]));
-    }
-    buf_putc(out, ']');
-    char hex[17];
-    record_simhash_hex(self, hex);
-    put_string_or_null(out, "simhash", hex);
     buf_putc(out, '}');
 }

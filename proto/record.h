@@ -60,5 +60,9 @@ void record_simhash_hex(const record_t *self, char out[17]);
  * type, text, offset, value, unit. NULL strings and an unknown offset
  * print as null. No trailing newline. */
 void record_to_json(const record_t *self, buf_t *out);
+/* Those keys, NULL-terminated. */
+const char *const *record_json_fields(void);
+/* Appends the JSON value of one of those keys; -1 for another name. */
+int record_field_json(const record_t *self, const char *field, buf_t *out);
 
 #endif

@@ -196,4 +196,34 @@ int store_near_duplicate_groups(store_t *self, int limit,
                                 void *ctx);
 
 
+/* ---- export ---------------------------------------------------------- */
+
+/* Which documents store_export walks; NULL (or 0) is no condition. Times
+ * compare with updated_at, the time the row was last written, as text:
+ * ISO 8601 UTC (2026-12-03, 2026-12-03T08:46:02.123Z). */
+typedef struct {
+    const char *since;    /* written at or after */
+    const char *until;    /* written before */
+    const char *lang, *kind;
+    long long limit;
+} store_export_filter_t;
+
+/* One document: the record (as `feedmill extract` would print it) and
+ * the columns beside it; valid during the callback only. */
+typedef struct {
+    record_t *record;
+    const char *ingested_at, *updated_at;
+    const char *near_duplicate_of;             /* NULL: none */
+    int has_near_duplicate_distance, near_duplicate_distance;
+    int extractor;
+    long long attempts;
+    const char *worker;                        /* NULL: unknown */
+} store_export_row_t;
+
+/* Calls fn for each document, in the order they were first stored, all
+ * from one snapshot of the database; fn returns non-zero to stop.
+ * Returns how many were given to fn, or -1 (store_error()). */
+long long store_export(store_t *self, const store_export_filter_t *filter,
+                       int (*fn)(const store_export_row_t *row, void *ctx), void *ctx);
+
 #endif
