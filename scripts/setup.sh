@@ -18,6 +18,7 @@ packages=(
     iproute2                           # network namespaces for the multi-host test
     prometheus curl                    # promtool lints the metrics; tests fetch them
     python3-zmq python3-msgpack        # interop tests written from proto/README.md
+    systemd                            # systemd-analyze verify of packaging/systemd
 )
 
 missing=()
