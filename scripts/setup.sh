@@ -19,6 +19,7 @@ packages=(
     prometheus curl                    # promtool lints the metrics; tests fetch them
     python3-zmq python3-msgpack        # interop tests written from proto/README.md
     systemd                            # systemd-analyze verify of packaging/systemd
+    help2man dpkg-dev                  # man pages from --help; the .deb (dpkg-shlibdeps)
 )
 
 missing=()
