@@ -195,9 +195,16 @@ static void print_json(const char *db, const store_stats_t *s, const breakdowns_
     buf_printf(&out, ",\"documents\":%lld,\"dead_letters\":%lld,\"entities\":%lld,"
                "\"body_bytes\":%lld,\"earliest\":", (long long)s->documents,
                (long long)s->dead_letters, (long long)s->entities, (long long)s->body_bytes);
-    buf_put_json_string(&out, s->earliest, strlen(s->earliest));
+    /* No document with a date: null, not "" (unknown, not empty). */
+    if (s->earliest[0])
+        buf_put_json_string(&out, s->earliest, strlen(s->earliest));
+    else
+        buf_puts(&out, "null");
     buf_puts(&out, ",\"latest\":");
-    buf_put_json_string(&out, s->latest, strlen(s->latest));
+    if (s->latest[0])
+        buf_put_json_string(&out, s->latest, strlen(s->latest));
+    else
+        buf_puts(&out, "null");
     buf_puts(&out, ",\"languages\":{");
     for (int i = 0; i < s->lang_count; i++) {
         if (i)

@@ -61,8 +61,8 @@ typedef enum {
 typedef struct store_hit {
     const char *id;
     const char *source;
-    const char *title;
-    const char *published;
+    const char *title;       /* NULL when unknown */
+    const char *published;   /* NULL when unknown */
     const char *snippet;   /* a few words around the match, UTF-8 */
     double rank;           /* bm25: lower is better */
 } store_hit_t;

@@ -158,8 +158,8 @@ int store_search(store_t *self, const char *query, int limit,
         store_hit_t hit = {
             .id = column_or_empty(stmt, 0),
             .source = column_or_empty(stmt, 1),
-            .title = column_or_empty(stmt, 2),
-            .published = column_or_empty(stmt, 3),
+            .title = (const char *)sqlite3_column_text(stmt, 2),
+            .published = (const char *)sqlite3_column_text(stmt, 3),
             .snippet = column_or_empty(stmt, 4),
             .rank = sqlite3_column_double(stmt, 5),
         };

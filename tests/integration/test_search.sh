@@ -48,6 +48,16 @@ expect_eq "$(search_ids 「전방위」 협력…)" "$ALLIANCE" "words with symb
 expect_eq "$(search_ids yen — …)" "$(sql "$DB" "SELECT id FROM documents WHERE source LIKE '%markets.txt'")" "yen — …"
 expect_eq "$(search_ids 싱가포르 — yen)" "" "words are still ANDed"
 
+# What is unknown is null in JSON, not "": the texts carry no date.
+"$FEEDMILL" search --db "$DB" --json yen >"$WORK/null.out" 2>&1 || fail "search --json yen"
+grep -q '"published":null' "$WORK/null.out" || fail "an unknown date is not null: $(cat "$WORK/null.out")"
+"$FEEDMILL" stats --db "$DB" --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["earliest"] is None and s["latest"] is None, (s["earliest"], s["latest"])
+' || fail "stats --json: no document has a date, so earliest and latest are null"
+pass "an unknown date is null in search --json and stats --json"
+
 # The text output too, as a person reads it.
 "$FEEDMILL" search --db "$DB" AI 동맹 — 싱가포르 >"$WORK/text.out" 2>&1 \
     || fail "text search exited non-zero: $(cat "$WORK/text.out")"
