@@ -79,6 +79,18 @@ int jsonl_parse(const char *line, size_t len, jsonl_doc_t *doc, char **error)
         fail(error, "the document is larger than the wire's 64 MiB");
         goto done;
     }
+    /* JSON can carry a NUL (\u0000); no text or page holds one, and the
+     * extractor would take the document for binary data. Refused here,
+     * with the reason that names it, rather than misnamed later. */
+    const char *nul = memchr(json_string_value(body), '\0', json_string_length(body));
+    if (nul) {
+        buf_t why = BUF_INIT;
+        buf_printf(&why, "\"%s\" holds a NUL character (\\u0000) at byte %zu: a text "
+                   "document has none", html ? "html" : "text",
+                   (size_t)(nul - json_string_value(body)));
+        *error = buf_detach(&why);
+        goto done;
+    }
     if (optional_text(root, "url", MESSAGE_MAX_SOURCE, &doc->url, error) < 0
         || optional_text(root, "title", MESSAGE_MAX_TEXT, &doc->hints.title, error) < 0
         || optional_text(root, "date", MESSAGE_MAX_TEXT, &doc->hints.published, error) < 0

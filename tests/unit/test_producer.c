@@ -140,12 +140,12 @@ static void test_jsonl(void)
 {
     jsonl_doc_t doc;
     char *error = NULL;
-    const char *line = "{\"html\":\"<p>싱가포르\\u0000와</p>\",\"url\":\"https://example.com/a\","
+    const char *line = "{\"html\":\"<p>싱가포르\\u00e9와</p>\",\"url\":\"https://example.com/a\","
                        "\"title\":\"제목\",\"date\":\"2026-03-03\",\"author\":null,\"lang\":\"ko\","
                        "\"extra\":[1,2]}";
     CHECK(jsonl_parse(line, strlen(line), &doc, &error) == 0);
-    CHECK(doc.len == strlen("<p>싱가포르") + 1 + strlen("와</p>"));
-    CHECK(doc.body && memcmp(doc.body, "<p>싱가포르\0와</p>", doc.len) == 0);
+    CHECK(doc.len == strlen("<p>싱가포르é와</p>"));
+    CHECK(doc.body && memcmp(doc.body, "<p>싱가포르é와</p>", doc.len) == 0);
     CHECK_STR(doc.url, "https://example.com/a");
     CHECK_STR(doc.hints.title, "제목");
     CHECK_STR(doc.hints.published, "2026-03-03");
@@ -166,6 +166,9 @@ static void test_jsonl(void)
     jsonl_fails("{\"html\":\"a\",\"html\":\"b\"}", "not JSON");
     jsonl_fails("{\"html\":\"a\",\"title\":7}", "\"title\" is not a string");
     jsonl_fails("{\"html\":\"a\",\"title\":\"x\\u0000y\"}", "NUL");
+    /* A NUL in the document itself: refused, and the reason says so. */
+    jsonl_fails("{\"text\":\"ab\\u0000c\"}", "\"text\" holds a NUL character (\\u0000) at byte 2");
+    jsonl_fails("{\"html\":\"\\u0000\"}", "\"html\" holds a NUL character");
     jsonl_fails("{\"html\":\"a\"} trailing", "not JSON");
     jsonl_fails("", "not JSON");
 }
