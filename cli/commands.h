@@ -15,6 +15,7 @@ int extract_main(int argc, char **argv);    /* cli/extract_cmd.c */
 int search_main(int argc, char **argv);     /* cli/search_cmd.c */
 int stats_main(int argc, char **argv);      /* cli/stats_cmd.c */
 int export_main(int argc, char **argv);     /* cli/export_cmd.c */
+int top_main(int argc, char **argv);        /* cli/top_cmd.c */
 int retry_main(int argc, char **argv);      /* cli/retry_cmd.c */
 int keygen_main(int argc, char **argv);     /* cli/keygen_cmd.c */
 

@@ -22,6 +22,7 @@ static const struct {
     { "search",   search_main,   "full-text search over ingested documents" },
     { "stats",    stats_main,    "counts and a summary of a database" },
     { "export",   export_main,   "every stored document as JSON lines or CSV" },
+    { "top",      top_main,      "a live view of running components' metrics" },
     { "retry",    retry_main,    "send dead letters through the pipeline again" },
     { "keygen",   keygen_main,   "make a CurveZMQ certificate pair for --cert" },
 };

@@ -14,6 +14,7 @@ packages=(
     libczmq-dev                        # CurveZMQ certificates and authentication (zcert, zauth)
     libmicrohttpd-dev                  # /metrics, /healthz, /readyz
     libuchardet-dev                    # charset detection of undeclared encodings
+    libcurl4-openssl-dev libncurses-dev tmux   # feedmill top: HTTP, the terminal; its test drives it in tmux
     clang libclang-rt-14-dev           # make fuzz: libFuzzer, ASan runtime
     iproute2                           # network namespaces for the multi-host test
     prometheus curl                    # promtool lints the metrics; tests fetch them
