@@ -28,6 +28,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,7 +399,8 @@ static void show_progress(run_t *self)
 static void term_open(run_t *self)
 {
     self->term_fd = self->log_pipe[0] = self->log_pipe[1] = -1;
-    if (!isatty(STDERR_FILENO))
+    /* JSON lines are for programs: no progress line among them. */
+    if (!isatty(STDERR_FILENO) || log_get_format() == LOG_FORMAT_JSON)
         return;
     if (pipe2(self->log_pipe, O_CLOEXEC) != 0)
         return;
@@ -498,6 +500,26 @@ static int stop_children(run_t *self)
     return clean ? 0 : -1;
 }
 
+/* A message of run's own on stderr: "feedmill run: ..." for a person,
+ * or with --log-format json a JSON line like every other line there (a
+ * log shipper parses each one). `error` picks the level: error, else
+ * warn, so that FEEDMILL_LOG=warn still shows what run says at the end. */
+static void say(int error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_t message = BUF_INIT;
+    buf_vprintf(&message, fmt, ap);
+    va_end(ap);
+    if (log_get_format() == LOG_FORMAT_JSON)
+        log_at(error ? LOG_ERROR : LOG_WARN, "%s", buf_str(&message));
+    else
+        fprintf(stderr, "feedmill run: %s\n", buf_str(&message));
+    buf_free(&message);
+}
+
 static int make_rundir(run_t *self)
 {
     const char *base = getenv("XDG_RUNTIME_DIR");
@@ -511,8 +533,7 @@ static int make_rundir(run_t *self)
      * user (and root) can reach the ipc:// sockets inside, which is why
      * the local pipeline needs no CurveZMQ keys (proto/curve.h). */
     if (!mkdtemp(self->rundir)) {
-        fprintf(stderr, "feedmill run: cannot create a runtime folder in %s: %s\n", base,
-                strerror(errno));
+        say(1, "cannot create a runtime folder in %s: %s", base, strerror(errno));
         return -1;
     }
     snprintf(self->endpoint_work, sizeof self->endpoint_work, "ipc://%s/work", self->rundir);
@@ -794,7 +815,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
     for (int i = optind; i < argc; i++) {
         struct stat st;
         if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
-            fprintf(stderr, "feedmill run: %s: %s\n", argv[i], strerror(errno));
+            say(1, "%s: %s", argv[i], strerror(errno));
             return 1;
         }
     }
@@ -848,9 +869,8 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
 /* The producer exited 4. */
 static void state_unwritten(const run_options_t *opt)
 {
-    fprintf(stderr, "feedmill run: the producer could not write its state (%s.producer) at "
-                    "the end; free space on its filesystem: the next run sends again what "
-                    "this one could not record\n", opt->db);
+    say(1, "the producer could not write its state (%s.producer) at the end; free space on "
+           "its filesystem: the next run sends again what this one could not record", opt->db);
 }
 
 static int run_pipeline(run_t *self, const run_options_t *opt)
@@ -867,14 +887,13 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     term_close(self);
     if (self->stopping) {
         print_summary(self, opt, (clock_ms() - started) / 1000.0);
-        fprintf(stderr, "feedmill run: stopped on request; the next run over the same "
-                        "paths ingests the rest\n");
+        say(0, "stopped on request; the next run over the same paths ingests the rest");
         if (code == 4)
             state_unwritten(opt);
         return stopped == 0 && code != 4 ? 0 : 1;
     }
     if (code < 0) {
-        fprintf(stderr, "feedmill run: failed; see the log lines above\n");
+        say(1, "failed; see the log lines above");
         return 1;
     }
     print_summary(self, opt, (clock_ms() - started) / 1000.0);
@@ -882,11 +901,11 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
      * A child that then dies instead of stopping (killed from outside while
      * run stops it) costs nothing; it is said, and the run's outcome holds. */
     if (stopped != 0)
-        fprintf(stderr, "feedmill run: the sink or a worker did not stop cleanly after every "
-                        "document was committed (see the log); nothing is lost\n");
+        say(1, "the sink or a worker did not stop cleanly after every document was "
+               "committed (see the log); nothing is lost");
     if (code == 3)
-        fprintf(stderr, "feedmill run: some documents could not be processed; their reasons "
-                        "are in the dead_letters table of %s\n", opt->db);
+        say(0, "some documents could not be processed; their reasons are in the "
+               "dead_letters table of %s", opt->db);
     if (code == 4) {
         state_unwritten(opt);
         return 1;
@@ -913,7 +932,7 @@ int run_main(int argc, char **argv)
     static run_t self;
     ssize_t n = readlink("/proc/self/exe", self.exe, sizeof self.exe - 1);
     if (n <= 0) {
-        fprintf(stderr, "feedmill run: cannot find my own executable: %s\n", strerror(errno));
+        say(1, "cannot find my own executable: %s", strerror(errno));
         free_options(&opt);
         return 1;
     }
@@ -923,7 +942,7 @@ int run_main(int argc, char **argv)
         return 1;
     }
     if (pipe2(self.summary_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        fprintf(stderr, "feedmill run: cannot create a pipe: %s\n", strerror(errno));
+        say(1, "cannot create a pipe: %s", strerror(errno));
         remove_rundir(&self);
         free_options(&opt);
         return 1;

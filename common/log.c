@@ -35,6 +35,11 @@ void log_set_format(log_format_t format)
     log_format_set = 1;
 }
 
+log_format_t log_get_format(void)
+{
+    return log_format;
+}
+
 void log_init(const char *component)
 {
     snprintf(log_component, sizeof log_component, "%s", component);

@@ -30,6 +30,9 @@ void log_init(const char *component);
 int log_format_parse(const char *name, log_format_t *out);
 /* Overrides FEEDMILL_LOG_FORMAT for this process (--log-format). */
 void log_set_format(log_format_t format);
+/* The format lines are written in: a program's own messages to a person
+ * on stderr follow it too (`run`'s). */
+log_format_t log_get_format(void);
 
 /* The JSON line for one event whose text (message, then key=value
  * fields) is body: appended to out, newline included. Exposed for tests. */
