@@ -369,6 +369,7 @@ static int run_schema(const char *path, const cache_t *cache)
         sqlite3_bind_text(doc, 10, kw.data, (int)kw.len, SQLITE_STATIC);
         check(sqlite3_step(doc), db, "insert document");
         sqlite3_reset(doc);
+        sqlite3_int64 rowid = sqlite3_last_insert_rowid(db);   /* before the entities' */
         for (size_t e = 0; e < r->entity_count; e++) {
             const entity_t *x = &r->entities[e];
             bind_text(ent, 1, r->id);
@@ -387,7 +388,7 @@ static int run_schema(const char *path, const cache_t *cache)
             check(sqlite3_step(ent), db, "insert entity");
             sqlite3_reset(ent);
         }
-        sqlite3_bind_int64(band, 1, sqlite3_last_insert_rowid(db));
+        sqlite3_bind_int64(band, 1, rowid);
         sqlite3_bind_int64(band, 2, (sqlite3_int64)r->simhash);
         check(sqlite3_step(band), db, "insert simhash");
         sqlite3_reset(band);
