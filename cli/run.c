@@ -143,7 +143,15 @@ static const char *child_kind(const child_t *c)
 
 static int start_child(run_t *self, child_t *c)
 {
+    /* SIGINT and SIGTERM stay blocked in the child until its own handler
+     * is installed (common/signals.h): a stop that comes while it starts
+     * waits for it, and is neither lost nor fatal. */
+    sigset_t saved;
+    signals_hold(&saved);
+    pid_t parent = getpid();
     pid_t pid = fork();
+    if (pid != 0)
+        signals_release(&saved);
     if (pid < 0) {
         log_error("cannot start child=%s error=%s", log_q(c->name), log_q(strerror(errno)));
         return -1;
@@ -153,6 +161,8 @@ static int start_child(run_t *self, child_t *c)
          * signals only from it: a terminal's Ctrl-C reaches the
          * supervisor alone, which then stops each child exactly once. */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);   /* the supervisor died before prctl */
         setpgid(0, 0);
         if (is_producer(c))
             dup2(self->summary_pipe[1], STDOUT_FILENO);
