@@ -71,11 +71,31 @@ taken=$(field "$(grep 'stopping, waiting' "$WORK/p1.log")" taken_in)
 expect_eq "$(rows)" 28 "every spooled document committed by the time the producer exits"
 pass "the drain went on for $(field "$line" seconds) s while acknowledgements came"
 
-# 2. --drain-timeout 2 with the slow worker: the producer stops after 2 s,
+# 2. The worker falls silent past --worker-timeout (stopped), so the
+#    producer has forgotten it when SIGTERM comes; it is back 1 s into the
+#    drain, well within the 5 s without acknowledgement that would end it:
+#    every document is committed (the producer once left at once here).
+lines 29 40
+start_producer "$WORK/p1b.log" --worker-timeout 1
+wait_for 30 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 30 ]" \
+    || fail "nothing committed: $(tail -3 "$WORK/p1b.log")"
+kill -STOP "$WORKER"
+wait_for 20 grep -q 'worker lost' "$WORK/p1b.log" || { kill -CONT "$WORKER"; fail "the worker was not given up"; }
+kill -TERM "$PRODUCER"
+wait_for 10 grep -q 'stopping, waiting' "$WORK/p1b.log" || { kill -CONT "$WORKER"; fail "no drain"; }
+sleep 1   # the drain goes on without any worker for a while
+kill -CONT "$WORKER"
+status=0; wait "$PRODUCER" || status=$?
+line=$(grep 'stopping, waiting' "$WORK/p1b.log")
+expect_eq "$status $(field "$line" sent)" "0 0" "exit status, and no document out with a worker when the drain began"
+line=$(grep 'drained, stopping' "$WORK/p1b.log") || fail "not drained: $(tail -3 "$WORK/p1b.log")"
+expect_eq "$(field "$line" reason) $(rows)" "all_committed 40" "a worker back during the drain commits everything"
+
+# 3. --drain-timeout 2 with the slow worker: the producer stops after 2 s,
 #    exit 0, and names what stays spooled.
-lines 29 56
+lines 41 68
 start_producer "$WORK/p2.log" --drain-timeout 2
-wait_for 30 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 29 ]" \
+wait_for 30 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 41 ]" \
     || fail "nothing committed: $(tail -3 "$WORK/p2.log")"
 stop_producer
 expect_eq "$STOP_STATUS" 0 "exit status when --drain-timeout ends the drain"
@@ -85,11 +105,11 @@ spooled=$(field "$line" still_spooled)
 # Not acknowledged is not the same as not committed: a document the worker
 # held may still be committed after the producer left (the next start
 # sends it again, and it is stored once).
-[ "$spooled" -gt 0 ] && [ "$spooled" -ge $((56 - $(rows))) ] || fail "still_spooled=$spooled with $(rows) of 56 committed"
+[ "$spooled" -gt 0 ] && [ "$spooled" -ge $((68 - $(rows))) ] || fail "still_spooled=$spooled with $(rows) of 68 committed"
 [ "$STOP_MS" -lt 8000 ] || fail "stopping took $STOP_MS ms with --drain-timeout 2"
 pass "--drain-timeout 2: stopped after $(field "$line" seconds) s with still_spooled=$spooled"
 
-# 3. No worker at all: nothing can be committed, and after 5 s without an
+# 4. No worker at all: nothing can be committed, and after 5 s without an
 #    acknowledgement the producer stops, far within --drain-timeout.
 kill -TERM "$WORKER"; wait "$WORKER" || true
 start_producer "$WORK/p3.log" --drain-timeout 60
@@ -101,7 +121,7 @@ expect_eq "$(field "$line" reason) $(field "$line" still_spooled)" "no_worker $s
 [ "$STOP_MS" -lt 15000 ] || fail "stopping took $STOP_MS ms without workers"
 pass "no worker: stopped after $(field "$line" seconds) s"
 
-# 4. --drain-timeout 0: no wait at all.
+# 5. --drain-timeout 0: no wait at all.
 start_producer "$WORK/p4.log" --drain-timeout 0
 wait_for 10 grep -q 'following files=1' "$WORK/p4.log" || fail "not following: $(tail -3 "$WORK/p4.log")"
 stop_producer
@@ -109,24 +129,24 @@ line=$(grep 'stopping before every document was committed' "$WORK/p4.log") || fa
 expect_eq "$STOP_STATUS $(field "$line" reason) $(field "$line" still_spooled)" "0 drain_timeout $spooled" \
     "--drain-timeout 0 stops at once"
 
-# 5. The next start sends what stayed spooled: each document stored once.
+# 6. The next start sends what stayed spooled: each document stored once.
 start_worker 0
 start_producer "$WORK/p5.log"
-wait_for 60 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 56 ]" \
-    || fail "the rest was not committed: $(rows) of 56"
+wait_for 60 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$DB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 68 ]" \
+    || fail "the rest was not committed: $(rows) of 68"
 stop_producer
-expect_eq "$STOP_STATUS $(rows) $(sql "$DB" 'SELECT count(*) FROM dead_letters')" "0 56 0" \
-    "all 56 stored once, no dead letter"
+expect_eq "$STOP_STATUS $(rows) $(sql "$DB" 'SELECT count(*) FROM dead_letters')" "0 68 0" \
+    "all 68 stored once, no dead letter"
 kill -TERM "$WORKER"; wait "$WORKER" || true
 
-# 6. run passes --drain-timeout on, and kills a producer that outlives it
+# 7. run passes --drain-timeout on, and kills a producer that outlives it
 #    by its grace (10 s): named in the log, exit 1.
 RDB="$WORK/r.db"
 "$FEEDMILL" run --db "$RDB" --workers 1 --drain-timeout 1 --follow "$FEED" \
     >"$WORK/run.out" 2>"$WORK/run.err" &
 RUN=$!
 BACKGROUND+=($RUN)
-wait_for 60 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$RDB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 56 ]" \
+wait_for 60 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$RDB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 68 ]" \
     || fail "run did not ingest the feed: $(tail -3 "$WORK/run.err")"
 P=$(pgrep -f "feedmill producer " -P "$RUN")
 tr '\0' ' ' <"/proc/$P/cmdline" | grep -q -- '--drain-timeout 1 ' \
