@@ -1,6 +1,7 @@
 /* signals: see signals.h. */
 #include "signals.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,7 +36,7 @@ void signals_install(void)
      * that came meanwhile is delivered now, to the handler above. */
     sigset_t set;
     stop_signals(&set);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int signals_stop_requested(void)
@@ -47,10 +48,10 @@ void signals_hold(sigset_t *saved)
 {
     sigset_t set;
     stop_signals(&set);
-    sigprocmask(SIG_BLOCK, &set, saved);
+    pthread_sigmask(SIG_BLOCK, &set, saved);
 }
 
 void signals_release(const sigset_t *saved)
 {
-    sigprocmask(SIG_SETMASK, saved, NULL);
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
 }

@@ -21,7 +21,10 @@
 void signals_install(void);
 int signals_stop_requested(void);
 
-/* Blocks SIGINT and SIGTERM, saving the mask for signals_release(). */
+/* Blocks SIGINT and SIGTERM in the calling thread (and the threads and
+ * processes it starts), saving the mask for signals_release(): around a
+ * start-up step that takes an interrupted wait for a failure, or a fork
+ * and exec. A signal meanwhile stays pending until the release. */
 void signals_hold(sigset_t *saved);
 void signals_release(const sigset_t *saved);
 
