@@ -52,6 +52,12 @@ enum {
     PROGRESS_DRAW_MS = 250,    /* the live line's refresh */
     READY_CHECK_MS = 1000,
     FIGURES_STALE_MS = 5000,   /* a child's figures older than this: it is not answering */
+    /* A stopping producer gets its --drain-timeout and this much more
+     * (its last commit, its figures) before it is killed; the sink and
+     * the workers, stopped after it, get CHILD_STOP_MS. */
+    DRAIN_GRACE_MS = 10000,
+    CHILD_STOP_MS = 10000,
+    DEFAULT_DRAIN_MS = 30000,  /* the producer's default --drain-timeout */
 };
 
 enum { MAX_WORKERS = 256 };
@@ -80,6 +86,9 @@ typedef struct run {
     int count;
     int summary_pipe[2];       /* the producer's stdout: its summary line */
     int stopping;              /* a stop was requested: the producer drains */
+    int64_t drain_ms;          /* the producer's --drain-timeout */
+    int64_t kill_at;           /* stopping: when a producer still draining is killed */
+    int unclean;               /* stopping: the producer did not exit 0 or 3 itself */
     buf_t summary;
     /* Operators. */
     char sink_figures[PATH_MAX + 16];       /* the children's --metrics-file */
@@ -137,7 +146,15 @@ static const char *child_kind(const child_t *c)
 
 static int start_child(run_t *self, child_t *c)
 {
+    /* SIGINT and SIGTERM stay blocked in the child until its own handler
+     * is installed (common/signals.h): a stop that comes while it starts
+     * waits for it, and is neither lost nor fatal. */
+    sigset_t saved;
+    signals_hold(&saved);
+    pid_t parent = getpid();
     pid_t pid = fork();
+    if (pid != 0)
+        signals_release(&saved);
     if (pid < 0) {
         log_error("cannot start child=%s error=%s", log_q(c->name), log_q(strerror(errno)));
         return -1;
@@ -147,6 +164,8 @@ static int start_child(run_t *self, child_t *c)
          * signals only from it: a terminal's Ctrl-C reaches the
          * supervisor alone, which then stops each child exactly once. */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);   /* the supervisor died before prctl */
         setpgid(0, 0);
         if (is_producer(c))
             dup2(self->summary_pipe[1], STDOUT_FILENO);
@@ -219,17 +238,36 @@ static void read_summary(run_t *self)
 }
 
 /* A stop request goes to the producer alone: it stops reading and waits
- * for what is in flight, which needs the workers and the sink still up. */
+ * for what is in flight, which needs the workers and the sink still up
+ * (still restarted if they die). It gets its --drain-timeout for that,
+ * and DRAIN_GRACE_MS more before it is killed. */
 static void begin_stop(run_t *self, child_t *producer)
 {
     self->stopping = 1;
-    log_info("stopping, letting the producer drain what is in flight");
-    for (int i = 0; i < self->count; i++)
-        self->children[i].restart_at = 0;
+    self->kill_at = clock_ms() + self->drain_ms + DRAIN_GRACE_MS;
+    log_info("stopping, letting the producer drain what is in flight drain_timeout_s=%.1f",
+             self->drain_ms / 1000.0);
+    producer->restart_at = 0;
     if (producer->pid)
         kill(producer->pid, SIGTERM);
     else
         producer->finished = 1;
+}
+
+/* The producer exited while stopping: its drain is over. */
+static void producer_stopped(run_t *self, child_t *producer, int status)
+{
+    producer->pid = 0;
+    producer->finished = 1;
+    producer->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    /* 4: its state could not be written at the end; run_pipeline says so. */
+    if (producer->exit_code != 0 && producer->exit_code != 3 && producer->exit_code != 4) {
+        char how[96];
+        describe_exit(status, how, sizeof how);
+        log_warn("child stopped uncleanly child=%s reason=%s", log_q(producer->name),
+                 log_q(how));
+        self->unclean = 1;
+    }
 }
 
 /* ---- operators: figures, readiness, progress, the terminal ------------ */
@@ -441,15 +479,19 @@ static int supervise(run_t *self, child_t *producer)
         pid_t pid;
         while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
             child_t *c = find_child(self, pid);
-            if (c && self->stopping) {
-                c->pid = 0;
-                c->finished = 1;
-                c->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            } else if (c && on_child_exit(c, status) != 0) {
+            if (c && self->stopping && c == producer)
+                producer_stopped(self, producer, status);
+            else if (c && on_child_exit(c, status) != 0)
                 return -1;
-            }
         }
         int64_t now = clock_ms();
+        if (self->stopping && producer->pid && now >= self->kill_at) {
+            log_warn("the producer did not stop within its --drain-timeout, killing it "
+                     "child=producer drain_timeout_s=%.1f waited_s=%.1f",
+                     self->drain_ms / 1000.0, (self->drain_ms + DRAIN_GRACE_MS) / 1000.0);
+            kill(producer->pid, SIGKILL);
+            self->kill_at = INT64_MAX;
+        }
         for (int i = 0; i < self->count; i++) {
             child_t *c = &self->children[i];
             if (c->restart_at && c->restart_at <= now && start_child(self, c) != 0)
@@ -464,39 +506,55 @@ static int supervise(run_t *self, child_t *producer)
     return producer->exit_code;
 }
 
-/* SIGTERM every running child, then SIGKILL what is left after a grace
- * period. Returns 0 when every child exited 0 on its own. */
+/* Waits for a child sent SIGTERM; SIGKILL once `wait_ms` have passed.
+ * Returns 0 when it exited 0 (or 3, the producer's "some dead letters")
+ * on its own. */
+static int reap_child(run_t *self, child_t *c, int64_t wait_ms)
+{
+    int64_t deadline = clock_ms() + wait_ms;
+    int clean = 1;
+    while (c->pid) {
+        int status;
+        pid_t pid = waitpid(c->pid, &status, WNOHANG);
+        if (pid == c->pid) {
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            if (code != 0 && !(code == 3 && is_producer(c))) {
+                char how[96];
+                describe_exit(status, how, sizeof how);
+                log_warn("child stopped uncleanly child=%s reason=%s", log_q(c->name), log_q(how));
+                clean = 0;
+            }
+            c->pid = 0;
+        } else if (clock_ms() > deadline) {
+            log_warn("child did not stop in time, killing it child=%s waited_s=%.1f",
+                     log_q(c->name), wait_ms / 1000.0);
+            kill(c->pid, SIGKILL);
+            deadline = clock_ms() + 5000;
+            clean = 0;
+        } else {
+            pump_logs(self, 0);
+            clock_sleep_ms(10);
+        }
+    }
+    return clean ? 0 : -1;
+}
+
+/* Stops what still runs: a producer first (only on a failure is it still
+ * there), given its drain, then the sink and the workers, which it may
+ * need to drain. Returns 0 when every child exited cleanly on its own. */
 static int stop_children(run_t *self)
 {
     int clean = 1;
+    child_t *producer = &self->children[self->count - 1];
+    if (producer->pid) {
+        kill(producer->pid, SIGTERM);
+        clean &= reap_child(self, producer, self->drain_ms + DRAIN_GRACE_MS) == 0;
+    }
     for (int i = 0; i < self->count; i++)
         if (self->children[i].pid)
             kill(self->children[i].pid, SIGTERM);
-    int64_t deadline = clock_ms() + 10000;
-    for (int i = 0; i < self->count; i++) {
-        child_t *c = &self->children[i];
-        int status;
-        while (c->pid) {
-            pid_t pid = waitpid(c->pid, &status, WNOHANG);
-            if (pid == c->pid) {
-                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                    char how[96];
-                    describe_exit(status, how, sizeof how);
-                    log_warn("child stopped uncleanly child=%s reason=%s", log_q(c->name), log_q(how));
-                    clean = 0;
-                }
-                c->pid = 0;
-            } else if (clock_ms() > deadline) {
-                log_warn("child did not stop in time, killing it child=%s", log_q(c->name));
-                kill(c->pid, SIGKILL);
-                deadline = clock_ms() + 5000;
-                clean = 0;
-            } else {
-                pump_logs(self, 0);
-                clock_sleep_ms(10);
-            }
-        }
-    }
+    for (int i = 0; i < self->count; i++)
+        clean &= reap_child(self, &self->children[i], CHILD_STOP_MS) == 0;
     return clean ? 0 : -1;
 }
 
@@ -566,6 +624,8 @@ typedef struct run_options {
     const char *max_size;
     const char *max_in_flight;
     const char *time_limit;
+    const char *drain_timeout;   /* passed to the producer; run's kill timer follows it */
+    int64_t drain_ms;
     const char *files0_from;
     int watch;
     const char *poll;
@@ -625,7 +685,7 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         { "--sink", self->endpoint_results }, { "--retry-after", opt->retry_after },
         { "--worker-timeout", opt->worker_timeout },
         { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
-        { "--max-in-flight", opt->max_in_flight },
+        { "--max-in-flight", opt->max_in_flight }, { "--drain-timeout", opt->drain_timeout },
         { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
         { "--submit", opt->submit }, { "--cert", opt->cert }, { "--allow", opt->allow },
     };
@@ -696,8 +756,9 @@ static void usage(FILE *out)
         "state still unwritable at the end, ...). Symbolic\n"
         "links are followed; loops, broken links and special files are skipped and\n"
         "logged. The database and the producer's state (DB.producer) are never\n"
-        "ingested, even inside a PATH. SIGINT or SIGTERM stops it\n"
-        "cleanly within a few seconds (exit 0): what is in flight is committed and\n"
+        "ingested, even inside a PATH. SIGINT or SIGTERM stops it cleanly (exit 0):\n"
+        "the producer reads nothing more and waits while what it took in is being\n"
+        "committed, up to --drain-timeout; then the workers and the sink stop, and\n"
         "the next run ingests the rest. A second signal stops it at once.\n"
         "\n"
         "  --db FILE             database (default feedmill.db)\n"
@@ -710,6 +771,9 @@ static void usage(FILE *out)
         "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
         "  --max-in-flight BYTES bytes read but not yet acknowledged before reading\n"
         "                        waits (default 67108864)\n"
+        "  --drain-timeout SECONDS  on SIGINT/SIGTERM, wait at most this long for what\n"
+        "                        was taken in to be committed (default 30; 0: do not\n"
+        "                        wait); a producer still draining %d s later is killed\n"
         "  --files0-from FILE    also ingest the paths listed in FILE, each ended by a\n"
         "                        NUL byte (`find ... -print0`)\n"
         "  --watch               keep running after the PATHs: ingest files that appear\n"
@@ -736,7 +800,7 @@ static void usage(FILE *out)
         "                        sink's, the producer's and run's. In a terminal a live\n"
         "                        progress line shows done of total, rate and ETA;\n"
         "                        otherwise a `progress` line comes every --status-interval\n"
-        "  -h, --help            this help\n");
+        "  -h, --help            this help\n", DRAIN_GRACE_MS / 1000);
 }
 
 static int parse_options(int argc, char **argv, run_options_t *opt)
@@ -750,6 +814,7 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { "max-size", required_argument, 0, 'm' },
         { "time-limit", required_argument, 0, 't' },
         { "max-in-flight", required_argument, 0, 'i' },
+        { "drain-timeout", required_argument, 0, 'D' },
         { "files0-from", required_argument, 0, '0' },
         { "watch", no_argument, 0, 'W' },
         { "poll", required_argument, 0, 'P' },
@@ -765,7 +830,9 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         { 0, 0, 0, 0 },
     };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    *opt = (run_options_t){ .db = "feedmill.db", .workers = cores > 0 ? cores : 1 };
+    *opt = (run_options_t){ .db = "feedmill.db", .workers = cores > 0 ? cores : 1,
+                            .drain_ms = DEFAULT_DRAIN_MS };
+    double seconds;
     monitor_options_init(&opt->monitor);
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -781,6 +848,12 @@ static int parse_options(int argc, char **argv, run_options_t *opt)
         case 'm': opt->max_size = optarg; break;
         case 't': opt->time_limit = optarg; break;
         case 'i': opt->max_in_flight = optarg; break;
+        case 'D':
+            if (args_number("run", "--drain-timeout", optarg, 0, 86400, &seconds))
+                return 2;
+            opt->drain_timeout = optarg;
+            opt->drain_ms = (int64_t)(seconds * 1000);
+            break;
         case '0': opt->files0_from = optarg; break;
         case 'W': opt->watch = 1; break;
         case 'P': opt->poll = optarg; break;
@@ -890,7 +963,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         say(0, "stopped on request; the next run over the same paths ingests the rest");
         if (code == 4)
             state_unwritten(opt);
-        return stopped == 0 && code != 4 ? 0 : 1;
+        return stopped == 0 && !self->unclean && code != 4 ? 0 : 1;
     }
     if (code < 0) {
         say(1, "failed; see the log lines above");
@@ -948,6 +1021,7 @@ int run_main(int argc, char **argv)
         return 1;
     }
     prepare_state(&self, opt.db);
+    self.drain_ms = opt.drain_ms;
     plan_children(&self, &opt, argv + optind, argc - optind);
     rc = operators_open(&self, &opt, argv + optind, argc - optind);
     if (rc == 0)

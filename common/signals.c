@@ -1,7 +1,7 @@
 /* signals: see signals.h. */
 #include "signals.h"
 
-#include <signal.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +12,13 @@ static void on_stop_signal(int signo)
     (void)signo;
     if (stop_requests++ > 0)
         _exit(130);
+}
+
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
 }
 
 void signals_install(void)
@@ -25,9 +32,26 @@ void signals_install(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A supervisor started us with them blocked (signals_hold): a stop
+     * that came meanwhile is delivered now, to the handler above. */
+    sigset_t set;
+    stop_signals(&set);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int signals_stop_requested(void)
 {
     return stop_requests > 0;
+}
+
+void signals_hold(sigset_t *saved)
+{
+    sigset_t set;
+    stop_signals(&set);
+    pthread_sigmask(SIG_BLOCK, &set, saved);
+}
+
+void signals_release(const sigset_t *saved)
+{
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
 }

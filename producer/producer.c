@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,12 @@
 #include "proto/wire.h"
 
 enum {
-    DRAIN_MS = 5000,
+    /* A stop request waits for acknowledgements while they come, up to
+     * --drain-timeout (default; fits systemd's stop timeout). Without one
+     * for this long, and with no worker or no sink to bring any, waiting
+     * on is pointless: the drain ends early. */
+    DRAIN_TIMEOUT_MS = 30000,
+    DRAIN_QUIET_MS = 5000,
     /* --watch: a file a scan finds must be this old (unchanged) to be
      * taken; a fresher one may still be being written. */
     SETTLE_MS = 1000,
@@ -112,6 +118,7 @@ typedef struct producer_options {
     const char *allow;          /* --allow: public certificates of allowed peers */
     const char *sink_cert;      /* --sink-cert: the sink's public certificate */
     int insecure;               /* --insecure: tcp:// without CURVE */
+    int64_t drain_timeout_ms;   /* --drain-timeout: longest wait after a stop request */
 } producer_options_t;
 
 typedef struct producer_counts {
@@ -151,6 +158,14 @@ typedef struct peers {
     int64_t silent_said;        /* the last "sink acknowledges nothing"; 0: not silent */
 } peers_t;
 
+/* The drain after a stop request (drained()). */
+typedef struct drain {
+    int64_t started;            /* clock_ms() of the stop request; 0 before */
+    int64_t progress_at;        /* the last acknowledgement, or the start */
+    uint64_t acked_at_start;    /* acknowledged() then */
+    uint64_t acked_seen;        /* acknowledged() at the last look */
+} drain_t;
+
 typedef struct producer {
     producer_options_t opt;
     curve_t *curve;             /* CurveZMQ, and the context of every socket */
@@ -177,6 +192,7 @@ typedef struct producer {
     state_t *state;
     producer_counts_t counts;
     report_t *report;           /* status line and metrics */
+    drain_t drain;
 } producer_t;
 
 /* Reads a whole file, refusing more than max bytes without reading them. */
@@ -1129,24 +1145,72 @@ static size_t undelivered(producer_t *self)
     return n;
 }
 
-/* A stop request: read nothing more, give what was taken in DRAIN_MS to
- * be committed (spooled documents are still sent meanwhile), then go.
- * Whatever is left is sent by the next run: nothing is lost either way. */
-static int drained(producer_t *self, int64_t *drain_deadline)
+/* Documents acknowledged so far: committed, unchanged or dead-lettered. */
+static uint64_t acknowledged(const producer_t *self)
 {
-    if (!*drain_deadline) {
-        *drain_deadline = clock_ms() + DRAIN_MS;
-        self->walk_done = 1;
-        log_info("stopping, waiting for documents in flight sent=%zu taken_in=%zu",
-                 sent_count(self), undelivered(self));
-    }
-    size_t sent = sent_count(self), left = undelivered(self);
-    /* Unsent documents are worth waiting for only while a worker can take them. */
-    if ((sent || (left && ledger_workers(self->ledger))) && clock_ms() < *drain_deadline)
+    return self->counts.stored + self->counts.unchanged + self->counts.dead;
+}
+
+/* Nothing taken in waits for acknowledgement: nothing in flight, nothing
+ * in the spool. Spooled documents passed over (acknowledged out of order)
+ * are gone round again. */
+static int all_acknowledged(producer_t *self)
+{
+    if (inflight_count(self->inflight))
         return 0;
-    if (left)
-        log_warn("stopped before every document was committed, the next run sends "
-                 "them documents=%zu", left);
+    if (!self->spool_active || state_spool_waiting(self->state, 0, 1) == 0)
+        return 1;
+    if (state_spool_waiting(self->state, self->spool_cursor, 1) == 0)
+        self->spool_cursor = 0;
+    return 0;
+}
+
+/* A stop request: read nothing more, and wait while what was taken in is
+ * being committed (spooled documents are still sent meanwhile): as long
+ * as acknowledgements keep coming, up to --drain-timeout. Nothing
+ * acknowledged for DRAIN_QUIET_MS while no worker is connected or the
+ * sink is silent ends it sooner: nobody would commit anything. Whatever
+ * is left is sent by the next run: nothing is lost either way, and the
+ * last line says how much that is. */
+static int drained(producer_t *self)
+{
+    drain_t *d = &self->drain;
+    int64_t now = clock_ms();
+    if (!d->started) {
+        d->started = d->progress_at = now;
+        d->acked_at_start = d->acked_seen = acknowledged(self);
+        self->walk_done = 1;
+        log_info("stopping, waiting for documents in flight sent=%zu taken_in=%zu "
+                 "drain_timeout_s=%.1f", sent_count(self), undelivered(self),
+                 self->opt.drain_timeout_ms / 1000.0);
+    }
+    if (acknowledged(self) != d->acked_seen) {
+        d->acked_seen = acknowledged(self);
+        d->progress_at = now;
+    }
+    const char *reason;
+    if (all_acknowledged(self))
+        reason = "all_committed";
+    else if (now - d->started >= self->opt.drain_timeout_ms)
+        reason = "drain_timeout";
+    else if (now - d->progress_at >= DRAIN_QUIET_MS
+             && (!ledger_workers(self->ledger) || !sink_alive(self)))
+        reason = !ledger_workers(self->ledger) ? "no_worker" : "no_sink";
+    else
+        return 0;
+    size_t files = 0;
+    for (size_t i = 0; i < inflight_count(self->inflight); i++)
+        files += !inflight_at(self->inflight, i)->spooled;
+    int spooled = self->spool_active ? state_spool_waiting(self->state, 0, INT_MAX) : 0;
+    unsigned long long committed = acknowledged(self) - d->acked_at_start;
+    double seconds = (now - d->started) / 1000.0;
+    if (!files && !spooled)
+        log_info("drained, stopping committed=%llu still_spooled=0 files_unacked=0 "
+                 "seconds=%.2f reason=%s", committed, seconds, reason);
+    else
+        log_warn("stopping before every document was committed, the next run sends them "
+                 "committed=%llu still_spooled=%d files_unacked=%zu seconds=%.2f reason=%s",
+                 committed, spooled, files, seconds, reason);
     return 1;
 }
 
@@ -1159,10 +1223,10 @@ static int runs_forever(const producer_t *self)
 
 static int producer_run(producer_t *self)
 {
-    int64_t drain_deadline = 0;
     for (;;) {
-        if (signals_stop_requested() && drained(self, &drain_deadline))
+        if (signals_stop_requested() && drained(self))
             return 0;
+        int draining = self->drain.started != 0;
         spooled_t left;
         if (!runs_forever(self) && self->walk_done && !self->in.open
             && inflight_count(self->inflight) == 0) {
@@ -1192,11 +1256,11 @@ static int producer_run(producer_t *self)
         /* The spooling inputs are read only while the spool's backlog is
          * small: a fast writer then waits on the pipe, the file or the
          * socket (backpressure). */
-        int spool_room = !drain_deadline && writable
+        int spool_room = !draining && writable
                          && (self->in.open || self->follow || self->submit)
                          && spool_backlog_small(self);
         /* Meanwhile submissions are answered at once: REJECTED, why. */
-        int refusing = !drain_deadline && !writable && self->submit;
+        int refusing = !draining && !writable && self->submit;
         int read_in = spool_room && self->in.open;
         int in_item = count;
         if (read_in)
@@ -1205,8 +1269,8 @@ static int producer_run(producer_t *self)
             items[count++] = (zmq_pollitem_t){ NULL, follow_fd(self->follow), ZMQ_POLLIN, 0 };
         if ((spool_room || refusing) && self->submit)
             items[count++] = (zmq_pollitem_t){ submit_socket(self->submit), 0, ZMQ_POLLIN, 0 };
-        long timeout = drain_deadline || !writable ? 100 : poll_timeout(self);
-        if (self->watch && !drain_deadline)
+        long timeout = draining || !writable ? 100 : poll_timeout(self);
+        if (self->watch && !draining)
             timeout = watch_timeout(self->watch, clock_ms(), timeout);
         if (spool_room && self->follow)
             timeout = follow_timeout(self->follow, clock_ms(), timeout);
@@ -1231,9 +1295,9 @@ static int producer_run(producer_t *self)
         }
         reap_silent_workers(self);
         send_due(self);
-        if (!drain_deadline)
+        if (!draining)
             on_watch(self);
-        feed(self, drain_deadline != 0 || state_failing(self->state));
+        feed(self, draining || state_failing(self->state));
         state_tick(self->state);
         if (clock_ms() >= self->next_compact) {
             state_compact(self->state, clock_ms());
@@ -1357,8 +1421,9 @@ static void usage(FILE *out)
         "deals the documents out to workers,\n"
         "resending any the sink has not acknowledged. Exits 0 when every document\n"
         "is stored, 3 when some ended in dead_letters, 1 on error. On SIGINT or\n"
-        "SIGTERM it reads nothing more, waits up to 5 s for the documents in flight\n"
-        "and exits 0; the next run resumes where it stopped.\n"
+        "SIGTERM it reads nothing more, waits while the documents taken in are being\n"
+        "committed (up to --drain-timeout) and exits 0; the next run resumes where it\n"
+        "stopped. A second signal exits at once.\n"
         "\n"
         "  --work ENDPOINT        bind for workers (default %s)\n"
         "  --acks ENDPOINT        bind for the sink's acks (default %s)\n"
@@ -1396,6 +1461,10 @@ static void usage(FILE *out)
         "                         line taken (repeatable)\n"
         "  --submit ENDPOINT      bind ENDPOINT for programs that push documents (SUBMIT,\n"
         "                         proto/README.md); each is answered once it is on disk\n"
+        "  --drain-timeout SECONDS  after SIGINT/SIGTERM, wait at most this long for the\n"
+        "                         documents taken in to be committed (default 30; 0: do\n"
+        "                         not wait); it ends sooner when nothing is acknowledged\n"
+        "                         for 5 s while no worker or no sink is there\n"
         "  --summary              print one summary line on stdout at the end\n"
         "  --cert FILE            the producer's secret certificate (`feedmill keygen`);\n"
         "                         needed for tcp:// endpoints, which use CurveZMQ\n"
@@ -1435,6 +1504,7 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         { "allow", required_argument, 0, 'A' },
         { "sink-cert", required_argument, 0, 'K' },
         { "insecure", no_argument, 0, 'X' },
+        { "drain-timeout", required_argument, 0, 'D' },
         MONITOR_LONGOPTS,
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
@@ -1442,7 +1512,7 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
     *opt = (producer_options_t){ ENDPOINT_WORK_BIND, ENDPOINT_ACKS_BIND, ENDPOINT_RESULTS_CONNECT,
                                  "feedmill-producer.db", 60000, 10000, 3, 32u << 20, 1024,
                                  64u << 20, 0, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, NULL, { 0 },
-                                 NULL, NULL, NULL, 0 };
+                                 NULL, NULL, NULL, 0, DRAIN_TIMEOUT_MS };
     monitor_options_init(&opt->monitor);
     double seconds;
     long n;
@@ -1503,6 +1573,11 @@ static int parse_options(int argc, char **argv, producer_options_t *opt)
         case 'A': opt->allow = optarg; break;
         case 'K': opt->sink_cert = optarg; break;
         case 'X': opt->insecure = 1; break;
+        case 'D':
+            if (args_number("producer", "--drain-timeout", optarg, 0, 86400, &seconds))
+                return 2;
+            opt->drain_timeout_ms = (int64_t)(seconds * 1000);
+            break;
         MONITOR_OPTION_CASES:
             if (monitor_option(&opt->monitor, "producer", c, optarg))
                 return 2;

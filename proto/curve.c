@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/signals.h"
 
 enum {
     REFUSED_WINDOW_MS = 10000,   /* rate limit: at most REFUSED_BURST lines */
@@ -116,7 +117,7 @@ int curve_public_key(const char *cert, char *key, char **error)
     return ok ? 0 : fail(error, "%s: not a CZMQ certificate (no curve/public-key)", cert);
 }
 
-static int start_auth(curve_t *self, char **error)
+static int start_auth_now(curve_t *self, char **error)
 {
     /* Our own SUB first, so no verdict is published before we listen. */
     zsys_set_logsender(ZAUTH_LOG_ENDPOINT);
@@ -137,6 +138,21 @@ static int start_auth(curve_t *self, char **error)
         return fail(error, "cannot configure zauth with --allow %s", self->allow);
     self->store = zcertstore_new(self->allow);
     return self->store ? 0 : fail(error, "--allow %s: cannot read it", self->allow);
+}
+
+/* zauth starts with SIGINT and SIGTERM held. CZMQ's handshakes with the
+ * actor (zactor_new, zsock_wait) take an interrupted wait for a failure:
+ * a stop sent during start-up made it "cannot configure zauth" (exit 2),
+ * or let the replies fall out of step. Held, the stop is delivered once
+ * zauth is up, and the loop sees it. The zauth thread inherits the mask,
+ * so stop signals always land on a thread that polls them. */
+static int start_auth(curve_t *self, char **error)
+{
+    sigset_t saved;
+    signals_hold(&saved);
+    int rc = start_auth_now(self, error);
+    signals_release(&saved);
+    return rc;
 }
 
 curve_t *curve_new(const char *cert, const char *allow, int insecure, char **error)

@@ -2,7 +2,7 @@
 proof that the wire format is a contract another language can keep.
 
 usage: python_worker.py WORK_ENDPOINT RESULTS_ENDPOINT [--cert SECRET_CERT
-           --producer-cert PUBLIC_CERT --sink-cert PUBLIC_CERT]
+           --producer-cert PUBLIC_CERT --sink-cert PUBLIC_CERT] [--delay SECONDS]
 
 It connects a DEALER to the producer's work endpoint and a PUSH to the
 sink's results endpoint (with CurveZMQ when given certificates in CZMQ's
@@ -10,7 +10,8 @@ format, as `feedmill keygen` writes them), says READY with its credit at
 start, after each document and every second, and answers every DOC with a
 RESULT whose record is the document's text (no extraction: that is the C
 worker's job), or a FAILED when the document is not UTF-8 text. It stops
-on SIGTERM.
+on SIGTERM. --delay makes it a slow worker: it waits that long before
+answering each document.
 """
 import re
 import signal
@@ -53,6 +54,7 @@ def main():
         own = read_cert(opts["--cert"])
         secure(dealer, own, read_cert(opts["--producer-cert"]))
         secure(push, own, read_cert(opts["--sink-cert"]))
+    delay = float(opts.get("--delay", 0))
     dealer.connect(work)
     push.connect(results)
 
@@ -73,6 +75,7 @@ def main():
             received += 1
             msg = msgpack.unpackb(raw, raw=False)
             if msg.get("v") == 1 and msg.get("type") == "doc":
+                time.sleep(delay)
                 push.send(answer(msg))
                 done += 1
             ready()
