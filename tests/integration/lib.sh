@@ -82,6 +82,14 @@ need_corpus() {
     [ -d "$CORPUS/seeds" ] || fail "shared corpus not found at $CORPUS (set FEEDMILL_CORPUS)"
 }
 
+# need_python_zmq: $PY, a Python with pyzmq and msgpack (senders and
+# clients written from proto/README.md); fails clearly without them.
+need_python_zmq() {
+    PY="${FEEDMILL_PYTHON:-/usr/bin/python3}"
+    "$PY" -c 'import zmq, msgpack' 2>/dev/null \
+        || fail "$PY lacks zmq or msgpack: install python3-zmq python3-msgpack (scripts/setup.sh)"
+}
+
 # sql DB QUERY: one query through the sqlite3 CLI, as a user would,
 # waiting up to 5 s for a writer's lock like any well-behaved reader.
 sql() {

@@ -6,9 +6,7 @@
 # consistent snapshot (no document without its entities, none twice).
 . "$(dirname "$0")/lib.sh"
 
-PY="${FEEDMILL_PYTHON:-/usr/bin/python3}"
-"$PY" -c 'import zmq, msgpack' 2>/dev/null \
-    || fail "$PY lacks zmq or msgpack: install python3-zmq python3-msgpack (scripts/setup.sh)"
+need_python_zmq
 cd "$WORK"
 DB="$WORK/e.db"
 

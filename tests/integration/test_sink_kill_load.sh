@@ -8,9 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DOCS=8000
-PY="${FEEDMILL_PYTHON:-/usr/bin/python3}"
-"$PY" -c 'import zmq, msgpack' 2>/dev/null \
-    || fail "$PY lacks zmq or msgpack: install python3-zmq python3-msgpack (scripts/setup.sh)"
+need_python_zmq
 
 start_sink() {
     "$FEEDMILL" sink --db "$WORK/db" --results "ipc://$WORK/results" --acks "ipc://$WORK/acks" \
