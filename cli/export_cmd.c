@@ -20,7 +20,7 @@
 /* The columns beside the record's own keys (record_json_fields()). */
 static const char *const extra_fields[] = {
     "ingested_at", "updated_at", "near_duplicate_of", "near_duplicate_distance",
-    "extractor", "attempts", "worker", NULL,
+    "extractor", "attempts", "worker", "sources", NULL,
 };
 
 #define MAX_FIELDS 32
@@ -125,6 +125,15 @@ static void field_json(const store_export_row_t *row, const char *name, buf_t *o
         return;
     } else if (!strcmp(name, "attempts")) {
         buf_printf(out, "%lld", row->attempts);
+        return;
+    } else if (!strcmp(name, "sources")) {
+        buf_putc(out, '[');
+        for (size_t i = 0; i < row->source_count; i++) {
+            if (i)
+                buf_putc(out, ',');
+            buf_put_json_string(out, row->sources[i], strlen(row->sources[i]));
+        }
+        buf_putc(out, ']');
         return;
     }
     if (text)
@@ -262,7 +271,9 @@ static void usage(FILE *out)
         "                    `feedmill extract`: id, source, kind, lang, title,\n"
         "                    published, author, body, entities, keywords, simhash);\n"
         "                    also ingested_at, updated_at, near_duplicate_of,\n"
-        "                    near_duplicate_distance, extractor, attempts, worker\n"
+        "                    near_duplicate_distance, extractor, attempts, worker,\n"
+        "                    sources (every source of the text, the first first:\n"
+        "                    a JSON array, also in CSV)\n"
         "  --format FORMAT   jsonl (default): one JSON object a line, null for what is\n"
         "                    unknown; csv: RFC 4180 with a header line, CRLF line\n"
         "                    ends, entities and keywords as JSON text, empty for null\n"

@@ -79,9 +79,17 @@ void progress_update(progress_t *self, const char *text, int64_t now)
 {
     if (!text)
         return;
-    self->acked = metrics_text_value(text, "feedmill_producer_documents_total{outcome=\"stored\"}", 0)
-        + metrics_text_value(text, "feedmill_producer_documents_total{outcome=\"unchanged\"}", 0)
-        + metrics_text_value(text, "feedmill_producer_documents_total{outcome=\"dead\"}", 0);
+    /* Every outcome of message.h's words: each input ends as one. */
+    static const char *const outcomes[] = {
+        "feedmill_producer_documents_total{outcome=\"stored\"}",
+        "feedmill_producer_documents_total{outcome=\"updated\"}",
+        "feedmill_producer_documents_total{outcome=\"new_source\"}",
+        "feedmill_producer_documents_total{outcome=\"unchanged\"}",
+        "feedmill_producer_documents_total{outcome=\"dead\"}",
+    };
+    self->acked = 0;
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        self->acked += metrics_text_value(text, outcomes[i], 0);
     self->done = self->acked + metrics_text_value(text, "feedmill_producer_skipped_total", 0);
     if (self->sample_count && now - self->samples[self->sample_count - 1].at < 1000)
         return;

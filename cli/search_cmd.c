@@ -18,9 +18,33 @@
 #include "sink/store.h"
 
 typedef struct printer {
+    store_t *store;
     int json;
+    int all_sources;   /* --sources: every source in text output too */
     int shown;
+    int failed;        /* a document's sources could not be read */
 } printer_t;
+
+typedef struct sources {
+    const char *first;   /* the hit's own source: not repeated */
+    buf_t *out;
+    int json;
+    int count;           /* sources listed */
+} sources_t;
+
+static int put_source(const char *source, void *ctx)
+{
+    sources_t *s = ctx;
+    if (s->json) {
+        if (s->count++)
+            buf_putc(s->out, ',');
+        buf_put_json_string(s->out, source, strlen(source));
+    } else if (!s->first || strcmp(source, s->first) != 0) {
+        buf_printf(s->out, "   also from %s\n", source);
+        s->count++;
+    }
+    return 0;
+}
 
 static void put_json_field(buf_t *out, const char *key, const char *value, int first)
 {
@@ -57,7 +81,10 @@ static int print_hit(const store_hit_t *hit, void *ctx)
         put_json_field(&line, "title", hit->title, 0);
         put_json_field(&line, "published", hit->published, 0);
         put_json_field(&line, "snippet", hit->snippet, 0);
-        buf_printf(&line, ",\"rank\":%.6g}\n", hit->rank);
+        buf_puts(&line, ",\"sources\":[");
+        sources_t all = { NULL, &line, 1, 0 };
+        p->failed |= store_sources(p->store, hit->id, put_source, &all) < 0;
+        buf_printf(&line, "],\"rank\":%.6g}\n", hit->rank);
         fputs(line.data, stdout);
         buf_free(&line);
         return 0;
@@ -65,17 +92,26 @@ static int print_hit(const store_hit_t *hit, void *ctx)
     printf("%d. %s", p->shown, hit->title && *hit->title ? hit->title : "(untitled)");
     if (hit->published && *hit->published)
         printf("  (%s)", hit->published);
-    buf_t snippet = BUF_INIT;
+    buf_t snippet = BUF_INIT, more = BUF_INIT;
     one_line(hit->snippet ? hit->snippet : "", &snippet);
-    printf("\n   %s\n   %s\n\n", hit->source ? hit->source : "", buf_str(&snippet));
+    sources_t others = { hit->source, &more, 0, 0 };
+    p->failed |= store_sources(p->store, hit->id, put_source, &others) < 0;
+    printf("\n   %s\n", hit->source ? hit->source : "");
+    if (p->all_sources)
+        fputs(buf_str(&more), stdout);
+    else if (others.count)
+        printf("   and %d more source%s (--sources lists them)\n", others.count,
+               others.count == 1 ? "" : "s");
+    printf("   %s\n\n", buf_str(&snippet));
     buf_free(&snippet);
+    buf_free(&more);
     return 0;
 }
 
 static void usage(FILE *out)
 {
     fprintf(out,
-        "usage: feedmill search --db FILE [--limit N] [--json] [--] QUERY...\n"
+        "usage: feedmill search --db FILE [--limit N] [--sources] [--json] [--] QUERY...\n"
         "\n"
         "Full-text search over titles and bodies, best matches first. All words\n"
         "must match; a Korean word also matches the longer words it starts, so\n"
@@ -90,7 +126,10 @@ static void usage(FILE *out)
         "\n"
         "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
         "  --limit N    at most N results (default 10)\n"
-        "  --json       one JSON object per line instead of text\n"
+        "  --sources    list every source of each document (the same text from\n"
+        "               other files, URLs, lines); by default only their number\n"
+        "  --json       one JSON object per line instead of text, with every\n"
+        "               source in \"sources\" (the first is \"source\")\n"
         "  --           end of the options: what follows is the query\n"
         "  -h, --help   this help\n");
 }
@@ -99,17 +138,18 @@ int search_main(int argc, char **argv)
 {
     /* Long options have values no short option has, so an error can
      * tell "--json=1" (optopt OPT_JSON) from an unknown "-j". */
-    enum { OPT_DB = 256, OPT_LIMIT, OPT_JSON, OPT_HELP };
+    enum { OPT_DB = 256, OPT_LIMIT, OPT_JSON, OPT_SOURCES, OPT_HELP };
     static const struct option longopts[] = {
         { "db", required_argument, 0, OPT_DB },
         { "limit", required_argument, 0, OPT_LIMIT },
         { "json", no_argument, 0, OPT_JSON },
+        { "sources", no_argument, 0, OPT_SOURCES },
         { "help", no_argument, 0, OPT_HELP },
         { 0, 0, 0, 0 },
     };
     const char *db = NULL;
     long limit = 10;
-    printer_t printer = { 0, 0 };
+    printer_t printer = { 0 };
     int c;
     /* '+': stop at the first query word (getopt would otherwise take
      * "-5%" anywhere in the query for options); ':': report errors here,
@@ -122,6 +162,7 @@ int search_main(int argc, char **argv)
                 return 2;
             break;
         case OPT_JSON: printer.json = 1; break;
+        case OPT_SOURCES: printer.all_sources = 1; break;
         case 'h': case OPT_HELP: usage(stdout); return 0;
         case ':':
             /* Only the last word can lack its value: it is argv[optind - 1]. */
@@ -167,7 +208,10 @@ int search_main(int argc, char **argv)
         buf_free(&query);
         return 1;
     }
+    printer.store = store;
     int hits = store_search(store, query.data, (int)limit, print_hit, &printer);
+    if (hits >= 0 && printer.failed)
+        hits = -1;
     if (hits < 0)
         fprintf(stderr, "feedmill search: %s\n", store_error(store));
     else if (hits == 0 && !printer.json)

@@ -4,7 +4,8 @@
  * language and day ingested, dead letters by reason class
  * (sink/reasons.h, the same classes as feedmill_sink_dead_letters_total)
  * with their commonest error texts, the top sources (a URL's host, a
- * file's folder), and the largest groups of near-duplicates. */
+ * file's folder), the documents delivered by the most sources (the same
+ * story from many sites), and the largest groups of near-duplicates. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,10 +72,38 @@ static void near_groups_free(near_groups_t *g)
     g->count = 0;
 }
 
+/* The documents with the most sources, kept for printing. */
+typedef struct sourced {
+    store_sourced_t items[TOP];   /* strings owned here */
+    size_t count;
+} sourced_t;
+
+static int keep_sourced(const store_sourced_t *doc, void *ctx)
+{
+    sourced_t *s = ctx;
+    if (s->count == TOP)
+        return 1;
+    store_sourced_t *kept = &s->items[s->count++];
+    *kept = *doc;
+    kept->id = xstrdup(doc->id);
+    kept->title = xstrdup(doc->title);
+    return 0;
+}
+
+static void sourced_free(sourced_t *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        free((char *)s->items[i].id);
+        free((char *)s->items[i].title);
+    }
+    s->count = 0;
+}
+
 typedef struct breakdowns {
     groups_t kinds, langs, days, origins, errors;
     int64_t reasons[REASON_COUNT];
     near_groups_t near;
+    sourced_t most_sources;
 } breakdowns_t;
 
 static int read_breakdowns(store_t *store, breakdowns_t *b)
@@ -84,7 +113,8 @@ static int read_breakdowns(store_t *store, breakdowns_t *b)
         || store_breakdown(store, STORE_BY_DAY, DAYS, keep_group, &b->days) < 0
         || store_breakdown(store, STORE_BY_ORIGIN, TOP, keep_group, &b->origins) < 0
         || store_breakdown(store, STORE_BY_ERROR, ERRORS, keep_group, &b->errors) < 0
-        || store_near_duplicate_groups(store, NEAR_GROUPS, keep_near_group, &b->near) < 0)
+        || store_near_duplicate_groups(store, NEAR_GROUPS, keep_near_group, &b->near) < 0
+        || store_most_sources(store, TOP, keep_sourced, &b->most_sources) < 0)
         return -1;
     for (size_t i = 0; i < b->errors.count; i++)
         b->reasons[reason_classify(b->errors.items[i].key)] += b->errors.items[i].count;
@@ -99,6 +129,7 @@ static void breakdowns_free(breakdowns_t *b)
     groups_free(&b->origins);
     groups_free(&b->errors);
     near_groups_free(&b->near);
+    sourced_free(&b->most_sources);
 }
 
 static void print_groups(const char *title, const groups_t *g, size_t limit)
@@ -128,6 +159,13 @@ static void print_breakdowns(const breakdowns_t *b)
     if (b->errors.count)
         print_groups("commonest dead-letter errors:", &b->errors, 5);
     print_groups("top sources (host of a URL, folder of a file):", &b->origins, TOP);
+    printf("documents with the most sources (sources, document, title):\n");
+    if (!b->most_sources.count)
+        printf("  -\n");
+    for (size_t i = 0; i < b->most_sources.count; i++) {
+        const store_sourced_t *d = &b->most_sources.items[i];
+        printf("  %10lld  %.12s  %s\n", (long long)d->sources, d->id, d->title);
+    }
     printf("largest near-duplicate groups (documents, most bits apart, first document):\n");
     if (!b->near.count)
         printf("  -\n");
@@ -166,10 +204,25 @@ static void json_near(buf_t *out, const store_stats_t *s, const near_groups_t *g
     buf_puts(out, "]}");
 }
 
+static void json_most_sources(buf_t *out, const sourced_t *s)
+{
+    buf_puts(out, ",\"most_sources\":[");
+    for (size_t i = 0; i < s->count; i++) {
+        const store_sourced_t *d = &s->items[i];
+        buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
+        buf_put_json_string(out, d->id, strlen(d->id));
+        buf_puts(out, ",\"title\":");
+        buf_put_json_string(out, d->title, strlen(d->title));
+        buf_printf(out, ",\"sources\":%lld}", (long long)d->sources);
+    }
+    buf_putc(out, ']');
+}
+
 static void print_text(const char *db, const store_stats_t *s)
 {
     printf("database:      %s\n", db);
     printf("documents:     %lld\n", (long long)s->documents);
+    printf("sources:       %lld\n", (long long)s->sources);
     printf("dead letters:  %lld\n", (long long)s->dead_letters);
     printf("entities:      %lld\n", (long long)s->entities);
     if (s->body_bytes < 1000000)
@@ -192,9 +245,10 @@ static void print_json(const char *db, const store_stats_t *s, const breakdowns_
     buf_t out = BUF_INIT;
     buf_puts(&out, "{\"database\":");
     buf_put_json_string(&out, db, strlen(db));
-    buf_printf(&out, ",\"documents\":%lld,\"dead_letters\":%lld,\"entities\":%lld,"
-               "\"body_bytes\":%lld,\"earliest\":", (long long)s->documents,
-               (long long)s->dead_letters, (long long)s->entities, (long long)s->body_bytes);
+    buf_printf(&out, ",\"documents\":%lld,\"sources\":%lld,\"dead_letters\":%lld,"
+               "\"entities\":%lld,\"body_bytes\":%lld,\"earliest\":", (long long)s->documents,
+               (long long)s->sources, (long long)s->dead_letters, (long long)s->entities,
+               (long long)s->body_bytes);
     /* No document with a date: null, not "" (unknown, not empty). */
     if (s->earliest[0])
         buf_put_json_string(&out, s->earliest, strlen(s->earliest));
@@ -226,6 +280,7 @@ static void print_json(const char *db, const store_stats_t *s, const breakdowns_
         }
     buf_putc(&out, '}');
     json_groups(&out, "dead_letter_errors", &b->errors);
+    json_most_sources(&out, &b->most_sources);
     json_near(&out, s, &b->near);
     buf_puts(&out, "}\n");
     fputs(out.data, stdout);

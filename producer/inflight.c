@@ -12,6 +12,7 @@ struct inflight {
     size_t count;
     size_t cap;
     size_t bytes;
+    size_t more;          /* further sources over all entries */
     uint64_t added_bytes;
 };
 
@@ -27,6 +28,9 @@ static void pending_free(pending_t *entry)
     free(entry->error);
     doc_hints_clear(&entry->hints);
     free(entry->last_failure);
+    for (size_t i = 0; i < entry->more_count; i++)
+        free(entry->more[i]);
+    free(entry->more);
     free(entry);
 }
 
@@ -94,9 +98,34 @@ void inflight_remove(inflight_t *self, pending_t *entry)
                 (self->count - i - 1) * sizeof(pending_t *));
         self->count--;
         self->bytes -= entry->len;
+        self->more -= entry->more_count;
         pending_free(entry);
         return;
     }
+}
+
+void inflight_add_source(inflight_t *self, pending_t *entry, const char *source)
+{
+    entry->more = xrealloc(entry->more, (entry->more_count + 1) * sizeof *entry->more);
+    entry->more[entry->more_count++] = xstrdup(source);
+    self->more++;
+}
+
+void inflight_drop_sources(inflight_t *self, pending_t *entry, size_t n)
+{
+    if (n > entry->more_count)
+        n = entry->more_count;
+    for (size_t i = 0; i < n; i++)
+        free(entry->more[i]);
+    memmove(entry->more, entry->more + n, (entry->more_count - n) * sizeof *entry->more);
+    entry->more_count -= n;
+    entry->more_sent = entry->more_sent > n ? entry->more_sent - n : 0;
+    self->more -= n;
+}
+
+size_t inflight_more_count(const inflight_t *self)
+{
+    return self->more;
 }
 
 int64_t inflight_next_deadline(const inflight_t *self)

@@ -1,10 +1,12 @@
 /* inflight: documents the producer has read and not yet seen acknowledged.
  *
  * This is what makes delivery at-least-once: an entry leaves only when the
- * sink's ACK says its row (or dead letter) is committed. Until then it is
- * resent when its deadline passes, with a growing attempt counter. Entries
- * are keyed by document id, so two files with the same bytes are one
- * entry (the sink would store one row anyway). The table is small: credit
+ * sink's ACK says its row (or dead letter) is committed, and then its
+ * further sources. Until then it is resent when its deadline passes,
+ * with a growing attempt counter. Entries are keyed by document id, so
+ * two files with the same bytes are one entry, extracted once: the
+ * second is one more source of it, which the sink records (SOURCES,
+ * proto/README.md) once the row is committed. The table is small: credit
  * bounds it to a few documents per worker, so lookups scan an array. */
 #ifndef FEEDMILL_INFLIGHT_H
 #define FEEDMILL_INFLIGHT_H
@@ -27,7 +29,12 @@ typedef struct pending {
                             restarted lost them): attempt - forgiven counts
                             against --max-attempts */
     int64_t deadline;    /* clock_ms() to resend at; 0 = not sent yet */
-    unsigned copies;     /* further sources with the same bytes */
+    char **more;         /* further sources of the same bytes, owned */
+    size_t more_count;
+    size_t more_sent;    /* the first more_sent of them are in the SOURCES out now */
+    int sources_phase;   /* the row is committed (doc_status says how); what is
+                            left is telling the sink of more[] */
+    ack_status_t doc_status;
     wire_peer_t worker;  /* who holds it, when it went out as a DOC */
     doc_hints_t hints;   /* what its feed said of it (JSON lines), owned */
     int spooled;         /* it lives in the state's spool until acknowledged */
@@ -51,6 +58,13 @@ pending_t *inflight_find(inflight_t *self, const char *id);
 /* Takes ownership of body and error (either may be NULL). */
 pending_t *inflight_add(inflight_t *self, const char *id, const char *source,
                         uint8_t *body, size_t len, char *error);
+/* One more source of entry's bytes, copied. */
+void inflight_add_source(inflight_t *self, pending_t *entry, const char *source);
+/* Forgets the first n of entry's further sources (the sink has them). */
+void inflight_drop_sources(inflight_t *self, pending_t *entry, size_t n);
+/* Further sources held over all entries: what bounds the memory of a
+ * feed that repeats one document many times. */
+size_t inflight_more_count(const inflight_t *self);
 /* Frees the entry; indexes after it shift down by one. */
 void inflight_remove(inflight_t *self, pending_t *entry);
 

@@ -89,6 +89,10 @@ enum {
     PAUSE_RETRY_AFTERS = 5,
     /* A sink that acknowledges nothing is said again this often. */
     REPEAT_MS = 10000,
+    /* Further sources of documents in flight (a feed repeating one story
+     * from many URLs): reading waits above this many, so a feed of one
+     * text a million times costs no more memory than a few SOURCES. */
+    MORE_SOURCES_MAX = 4 * MESSAGE_MAX_SOURCES,
 };
 
 typedef struct producer_options {
@@ -121,8 +125,17 @@ typedef struct producer_options {
     int64_t drain_timeout_ms;   /* --drain-timeout: longest wait after a stop request */
 } producer_options_t;
 
+/* Inputs are counted in the words that fit them (files, lines of a
+ * JSON-lines feed, submissions); every input ends as exactly one of
+ * stored, updated, new_sources, unchanged, dead and skipped, the words
+ * of the ACK (proto/message.h), so the run's summary adds up and each
+ * figure matches the database (a new row, a new source of a row). */
 typedef struct producer_counts {
-    uint64_t documents, skipped, duplicates, stored, unchanged, dead, retries, own_files;
+    uint64_t documents;         /* inputs: files + lines + submissions */
+    uint64_t files, lines, submissions;
+    uint64_t skipped;           /* files acknowledged by an earlier run, not read */
+    uint64_t stored, updated, new_sources, unchanged, dead;
+    uint64_t retries, own_files;
     uint64_t bad_work, bad_acks;   /* messages that were not valid, per socket */
 } producer_counts_t;
 
@@ -259,12 +272,20 @@ static uint32_t charged(const pending_t *p)
     return p->attempt - p->forgiven;
 }
 
+/* What goes to the sink itself, never to a worker: a FAILED (a document
+ * given up on or unreadable), or a SOURCES (more sources of a committed
+ * row). No worker is blamed for its delay, and a resend is no attempt. */
+static int goes_to_sink(const pending_t *p)
+{
+    return p->error || p->sources_phase;
+}
+
 /* Queues a sent document to go out again at the next send_due: to a
  * worker, or to the sink as FAILED once it has had max-attempts. */
 static void retry_now(producer_t *self, pending_t *p)
 {
     self->counts.retries++;
-    if (!p->error && charged(p) >= self->opt.max_attempts)
+    if (!goes_to_sink(p) && charged(p) >= self->opt.max_attempts)
         give_up(self, p);
     p->deadline = 0;
 }
@@ -291,7 +312,7 @@ static void pause_worker(producer_t *self, const wire_peer_t *worker)
     size_t held = 0;
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         pending_t *p = inflight_at(self->inflight, i);
-        if (p->deadline && !p->error && wire_peer_equal(&p->worker, worker)) {
+        if (p->deadline && !goes_to_sink(p) && wire_peer_equal(&p->worker, worker)) {
             p->forgiven++;
             retry_now(self, p);
             held++;
@@ -309,7 +330,7 @@ static int others_wait_too(producer_t *self, const pending_t *p)
 {
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         const pending_t *q = inflight_at(self->inflight, i);
-        if (q != p && q->deadline && !q->error && !wire_peer_equal(&q->worker, &p->worker))
+        if (q != p && q->deadline && !goes_to_sink(q) && !wire_peer_equal(&q->worker, &p->worker))
             return 1;
     }
     return 0;
@@ -328,7 +349,7 @@ static int sink_to_blame(producer_t *self, const pending_t *p)
         return 1;
     if (self->peers.last_ack >= p->deadline - self->opt.retry_after_ms)
         return 0;
-    return p->error || others_wait_too(self, p) || ledger_workers(self->ledger) <= 1;
+    return goes_to_sink(p) || others_wait_too(self, p) || ledger_workers(self->ledger) <= 1;
 }
 
 /* The sink commits nothing: p waits another --retry-after, neither
@@ -365,7 +386,7 @@ static void expire(producer_t *self, pending_t *p)
      * after a second --retry-after in which the sink still acknowledges
      * (or still idles the others): a sink whose disk filled during the
      * first one has committed nothing since, and is waited for instead. */
-    if (!p->error && ledger_key(self->ledger, &p->worker)) {
+    if (!goes_to_sink(p) && ledger_key(self->ledger, &p->worker)) {
         if (!p->suspect) {
             p->suspect = 1;
             p->deadline = now + self->opt.retry_after_ms;
@@ -376,7 +397,7 @@ static void expire(producer_t *self, pending_t *p)
         pause_worker(self, &p->worker);
         return;
     }
-    if (!p->error && charged(p) < self->opt.max_attempts)
+    if (!goes_to_sink(p) && charged(p) < self->opt.max_attempts)
         log_warn("no ack in time, resending id=%.12s source=%s attempt=%u", p->id,
                  log_q(p->source), p->attempt + 1);
     retry_now(self, p);
@@ -394,7 +415,7 @@ static void abandon_worker(producer_t *self, const wire_peer_t *worker, const ch
     size_t held = 0;
     for (size_t i = 0; i < inflight_count(self->inflight); i++) {
         pending_t *p = inflight_at(self->inflight, i);
-        if (p->deadline && !p->error && wire_peer_equal(&p->worker, worker)) {
+        if (p->deadline && !goes_to_sink(p) && wire_peer_equal(&p->worker, worker)) {
             p->forgiven += forgive != 0;
             retry_now(self, p);
             held++;
@@ -437,6 +458,19 @@ static int send_failure(producer_t *self, pending_t *p)
     return wire_send(self->sink, &msg, ZMQ_DONTWAIT);
 }
 
+/* The row of p is committed: the sink is told of p's further sources,
+ * up to MESSAGE_MAX_SOURCES at once (the rest after its ACK). */
+static int send_sources(producer_t *self, pending_t *p)
+{
+    size_t n = p->more_count < MESSAGE_MAX_SOURCES ? p->more_count : MESSAGE_MAX_SOURCES;
+    message_t msg = { .type = MSG_SOURCES, .sources = p->more, .source_count = n };
+    memcpy(msg.id, p->id, sizeof msg.id);
+    if (wire_send(self->sink, &msg, ZMQ_DONTWAIT) != 0)
+        return -1;
+    p->more_sent = n;
+    return 0;
+}
+
 /* Sends the DOC to the worker with the most room; -1 when none has any. */
 static int send_doc(producer_t *self, pending_t *p)
 {
@@ -474,7 +508,10 @@ static int send_doc(producer_t *self, pending_t *p)
  * queue is full). */
 static int send_pending(producer_t *self, pending_t *p)
 {
-    if ((p->error ? send_failure(self, p) : send_doc(self, p)) != 0)
+    int rc = p->sources_phase ? send_sources(self, p)
+             : p->error       ? send_failure(self, p)
+                              : send_doc(self, p);
+    if (rc != 0)
         return -1;
     p->deadline = clock_ms() + self->opt.retry_after_ms;
     p->suspect = 0;
@@ -539,21 +576,22 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
         hash_doc_id(body, len, id);
     else
         hash_doc_id(path, strlen(path), id);
+    /* The wire carries at most MESSAGE_MAX_SOURCE bytes of source; a
+     * deeper path (walks can build them) is named by its first bytes. */
+    char *source = xstrndup(path, MESSAGE_MAX_SOURCE);
     pending_t *same = inflight_find(self->inflight, id);
     if (same) {
-        same->copies++;
-        log_info("same content as a document in flight, counted once id=%.12s source=%s",
-                 id, log_q(path));
+        inflight_add_source(self->inflight, same, source);
+        log_debug("same content as a document in flight, one more source of it id=%.12s "
+                  "source=%s", id, log_q(path));
         state_mark_sent(self->state, path, stamp, id, same->attempt);
+        free(source);
         free(body);
         free(error);
         return;
     }
     if (error)
         log_error("cannot read document source=%s error=%s", log_q(path), log_q(error));
-    /* The wire carries at most MESSAGE_MAX_SOURCE bytes of source; a
-     * deeper path (walks can build them) is named by its first bytes. */
-    char *source = xstrndup(path, MESSAGE_MAX_SOURCE);
     pending_t *p = inflight_add(self->inflight, id, source, body, len, error);
     free(source);
     p->attempt = attempts;
@@ -568,11 +606,14 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
 static void admit_spooled(producer_t *self, spooled_t *doc)
 {
     self->counts.documents++;
+    doc->input == SPOOL_SUBMISSION ? self->counts.submissions++ : self->counts.lines++;
     pending_t *same = inflight_find(self->inflight, doc->id);
     if (same) {
-        same->copies++;
-        log_info("same content as a document in flight, counted once id=%.12s source=%s",
-                 doc->id, log_q(doc->source));
+        /* Its spool row stays until the id is acknowledged, sources
+         * and all: a restart finds it there and sends it again. */
+        inflight_add_source(self->inflight, same, doc->source);
+        log_debug("same content as a document in flight, one more source of it id=%.12s "
+                  "source=%s", doc->id, log_q(doc->source));
         state_spooled_clear(doc);
         return;
     }
@@ -608,7 +649,7 @@ static void spool_line(producer_t *self, const char *feed, int64_t number, const
     char *error = too_long ? xstrdup(too_long) : NULL;
     if (!error && jsonl_parse(line, len, &doc, &error) == 0) {
         hash_doc_id(doc.body, doc.len, id);
-        state_spool_add(self->state, id, doc.url ? doc.url : source, doc.body, doc.len, NULL,
+        state_spool_add(self->state, SPOOL_LINE, id, doc.url ? doc.url : source, doc.body, doc.len, NULL,
                         &doc.hints);
         jsonl_doc_clear(&doc);
     } else {
@@ -616,7 +657,7 @@ static void spool_line(producer_t *self, const char *feed, int64_t number, const
          * is one dead letter however often it comes. */
         hash_doc_id(line, len, id);
         log_warn("not a document line=%s error=%s", log_q(source), log_q(error));
-        state_spool_add(self->state, id, source, NULL, 0, error, NULL);
+        state_spool_add(self->state, SPOOL_LINE, id, source, NULL, 0, error, NULL);
     }
     free(error);
     free(source);
@@ -801,7 +842,8 @@ static int has_room(producer_t *self)
 {
     size_t count = inflight_count(self->inflight);
     return count == 0 || (count < self->opt.max_inflight
-                          && inflight_bytes(self->inflight) < self->opt.max_inflight_bytes);
+                          && inflight_bytes(self->inflight) < self->opt.max_inflight_bytes
+                          && inflight_more_count(self->inflight) < MORE_SOURCES_MAX);
 }
 
 /* The next path to consider: from the walk (the PATHs at start, and
@@ -855,9 +897,11 @@ static void feed(producer_t *self, int spool_only)
         int seen = seen_before(self, path, from_scan, &stamp, &attempts);
         if (seen == 0) {
             self->counts.documents++;
+            self->counts.files++;
             admit(self, path, &stamp, attempts);
         } else if (seen == 1 && !self->walked_once) {
             self->counts.documents++;   /* the summary counts skipped files too */
+            self->counts.files++;
         }
     }
 }
@@ -884,7 +928,7 @@ static void on_watch(producer_t *self)
 static void on_attempt_failed(producer_t *self, const message_t *msg)
 {
     pending_t *p = inflight_find(self->inflight, msg->id);
-    if (!p || p->error || msg->attempt != p->attempt)
+    if (!p || goes_to_sink(p) || msg->attempt != p->attempt)
         return;   /* already resent or answered: this report is stale */
     free(p->last_failure);
     p->last_failure = xstrdup(msg->error);
@@ -924,16 +968,25 @@ static void on_work_socket(producer_t *self)
     }
 }
 
+static void count_status(producer_counts_t *c, ack_status_t status, uint64_t n)
+{
+    switch (status) {
+    case ACK_STORED: c->stored += n; break;
+    case ACK_UPDATED: c->updated += n; break;
+    case ACK_SOURCE: c->new_sources += n; break;
+    case ACK_UNCHANGED: c->unchanged += n; break;
+    case ACK_DEAD: c->dead += n; break;
+    }
+}
+
+/* The ACK of p's document itself. A dead letter takes p's further
+ * sources with it: the same bytes could not be processed from there
+ * either. */
 static void count_ack(producer_t *self, const pending_t *p, ack_status_t status)
 {
-    uint64_t n = 1 + p->copies;
-    self->counts.duplicates += p->copies;
-    if (status == ACK_STORED)
-        self->counts.stored += n;
-    else if (status == ACK_UNCHANGED)
-        self->counts.unchanged += n;
-    else
-        self->counts.dead += n;
+    count_status(&self->counts, status, 1);
+    if (status == ACK_DEAD)
+        count_status(&self->counts, ACK_DEAD, p->more_count);
     if (status == ACK_DEAD)
         log_warn("document dead-lettered id=%.12s source=%s attempts=%u", p->id,
                  log_q(p->source), p->attempt);
@@ -955,7 +1008,7 @@ static void on_hello(producer_t *self, const message_t *msg)
         size_t resent = 0;
         for (size_t i = 0; i < inflight_count(self->inflight); i++) {
             pending_t *p = inflight_at(self->inflight, i);
-            if (p->deadline && !p->error) {
+            if (p->deadline && !goes_to_sink(p)) {
                 p->forgiven++;
                 retry_now(self, p);
                 resent++;
@@ -1034,6 +1087,49 @@ static void sink_acknowledged(producer_t *self)
     peers->last_ack = now;
 }
 
+/* p is done with: every source of it is acknowledged. */
+static void finish(producer_t *self, pending_t *p, ack_status_t status)
+{
+    state_mark_acked(self->state, p->id, status);
+    if (p->spooled)
+        state_spool_remove(self->state, p->id);
+    if (p->spooled && self->submit)
+        submit_committed(self->submit, p->id, status);
+    inflight_remove(self->inflight, p);
+}
+
+/* The sink's ACK for p: of its document, or of the SOURCES that follow
+ * a committed row when the same bytes came from more than one source.
+ * Returns 1 when p is finished. */
+static int on_acked(producer_t *self, pending_t *p, const message_t *ack)
+{
+    if (!p->sources_phase) {
+        count_ack(self, p, ack->status);
+        report_acked(self->report, p, clock_ms());
+        if (ack->status == ACK_DEAD || !p->more_count) {
+            finish(self, p, ack->status);
+            return 1;
+        }
+        p->sources_phase = 1;
+        p->doc_status = ack->status;
+    } else {
+        uint32_t fresh = ack->new_sources <= p->more_sent ? ack->new_sources
+                                                          : (uint32_t)p->more_sent;
+        count_status(&self->counts, ACK_SOURCE, fresh);
+        count_status(&self->counts, ACK_UNCHANGED, p->more_sent - fresh);
+        inflight_drop_sources(self->inflight, p, p->more_sent);
+        if (!p->more_count) {
+            finish(self, p, p->doc_status);
+            return 1;
+        }
+    }
+    /* The sources (or the next of them) go out at once, as a DOC would. */
+    p->deadline = 0;   /* if the sink's queue is full, send_due tries again */
+    p->suspect = 0;
+    send_pending(self, p);
+    return 0;
+}
+
 /* ACKs arrive in bursts, one per sink commit. Each burst is committed to
  * the state at once, so a producer killed a moment later does not read
  * those files again. */
@@ -1067,21 +1163,14 @@ static void on_ack(producer_t *self)
         if (msg->type == MSG_ACK)
             sink_acknowledged(self);
         pending_t *p = msg->type == MSG_ACK ? inflight_find(self->inflight, msg->id) : NULL;
-        if (p) {
-            count_ack(self, p, msg->status);
-            report_acked(self->report, p, clock_ms());
-            state_mark_acked(self->state, p->id, msg->status);
-            if (p->spooled)
-                state_spool_remove(self->state, p->id);
-            if (p->spooled && self->submit)
-                submit_committed(self->submit, p->id, msg->status);
-            inflight_remove(self->inflight, p);
-            acked++;
-        } else if (msg->type != MSG_ACK) {
-            log_warn("unexpected message on acks socket type=%s", message_type_name(msg->type));
-        }
         /* An ACK for an id no longer in flight is the second answer to a
-         * resent document: already counted. */
+         * resent document: already counted. So is the answer to a
+         * document (no "sources") once p has moved on to its sources,
+         * and the other way round. */
+        if (p && !msg->has_new_sources == !p->sources_phase)
+            acked += on_acked(self, p, msg);
+        else if (msg->type != MSG_ACK)
+            log_warn("unexpected message on acks socket type=%s", message_type_name(msg->type));
         message_destroy(&msg);
     }
 }
@@ -1093,6 +1182,7 @@ static void report_loop(producer_t *self)
     const producer_counts_t *c = &self->counts;
     report_totals_t totals = {
         .inputs = c->documents, .skipped = c->skipped, .stored = c->stored,
+        .updated = c->updated, .new_sources = c->new_sources,
         .unchanged = c->unchanged, .dead = c->dead, .retries = c->retries,
         .input_pending = !self->walk_done || self->in.open,
         .bad_work = c->bad_work, .bad_acks = c->bad_acks,
@@ -1148,7 +1238,8 @@ static size_t undelivered(producer_t *self)
 /* Documents acknowledged so far: committed, unchanged or dead-lettered. */
 static uint64_t acknowledged(const producer_t *self)
 {
-    return self->counts.stored + self->counts.unchanged + self->counts.dead;
+    const producer_counts_t *c = &self->counts;
+    return c->stored + c->updated + c->new_sources + c->unchanged + c->dead;
 }
 
 /* Nothing taken in waits for acknowledgement: nothing in flight, nothing
@@ -1747,21 +1838,23 @@ int producer_main(int argc, char **argv)
     int state_ok = last_commit(self) == 0;
     producer_counts_t *c = &self->counts;
     unsigned long long skipped_paths = walk_skipped(self->walk);
-    log_info("finished documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
-             "duplicates=%llu retries=%llu skipped_paths=%llu own_files=%llu seconds=%.2f",
-             (unsigned long long)c->documents, (unsigned long long)c->skipped,
-             (unsigned long long)c->stored, (unsigned long long)c->unchanged,
-             (unsigned long long)c->dead, (unsigned long long)c->duplicates,
-             (unsigned long long)c->retries, skipped_paths,
-             (unsigned long long)c->own_files, (clock_ms() - started) / 1000.0);
-    if (opt.summary)
-        printf("summary documents=%llu skipped=%llu stored=%llu unchanged=%llu dead=%llu "
-               "duplicates=%llu skipped_paths=%llu own_files=%llu\n",
-               (unsigned long long)c->documents,
+    /* One set of figures, one vocabulary: the log's last line, and for
+     * `feedmill run` (--summary) the same keys on stdout. */
+    buf_t figures = BUF_INIT;
+    buf_printf(&figures, "documents=%llu files=%llu lines=%llu submissions=%llu skipped=%llu "
+               "stored=%llu updated=%llu new_sources=%llu unchanged=%llu dead=%llu "
+               "retries=%llu skipped_paths=%llu own_files=%llu",
+               (unsigned long long)c->documents, (unsigned long long)c->files,
+               (unsigned long long)c->lines, (unsigned long long)c->submissions,
                (unsigned long long)c->skipped, (unsigned long long)c->stored,
+               (unsigned long long)c->updated, (unsigned long long)c->new_sources,
                (unsigned long long)c->unchanged, (unsigned long long)c->dead,
-               (unsigned long long)c->duplicates, skipped_paths,
+               (unsigned long long)c->retries, skipped_paths,
                (unsigned long long)c->own_files);
+    log_info("finished %s seconds=%.2f", buf_str(&figures), (clock_ms() - started) / 1000.0);
+    if (opt.summary)
+        printf("summary %s\n", buf_str(&figures));
+    buf_free(&figures);
     rc = !ok ? 1 : !state_ok ? 4 : c->dead ? 3 : 0;
     producer_destroy(&self);
     free_options(&opt);

@@ -34,9 +34,11 @@ report_t *report_new(const monitor_options_t *opt)
     self->read_bytes = metrics_counter(m, "feedmill_producer_read_bytes_total",
                                        "Raw bytes of the documents read", NULL);
     self->documents = metrics_counter(m, "feedmill_producer_documents_total",
-                                      "Documents acknowledged by the sink, by outcome "
-                                      "(stored, unchanged, dead); files with the same "
-                                      "content count each", "outcome");
+                                      "Inputs acknowledged by the sink, by outcome: stored "
+                                      "(a new row), updated (rewritten by a newer extractor), "
+                                      "new_source (a new source of a stored row), unchanged "
+                                      "(row and source already there), dead (a dead letter)",
+                                      "outcome");
     self->skipped = metrics_counter(m, "feedmill_producer_skipped_total",
                                     "Files not read: unchanged since an earlier run had "
                                     "them acknowledged", NULL);
@@ -84,7 +86,8 @@ report_t *report_new(const monitor_options_t *opt)
                                       "From reading a document to the sink's ACK (its row "
                                       "is committed)", LATENCY_BUCKETS,
                                       sizeof LATENCY_BUCKETS / sizeof LATENCY_BUCKETS[0]);
-    static const char *const outcomes[] = { "stored", "unchanged", "dead" };
+    static const char *const outcomes[] = { "stored", "updated", "new_source", "unchanged",
+                                            "dead" };
     for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
         metric_add(self->documents, outcomes[i], 0);
     return self;
@@ -134,7 +137,7 @@ void report_acked(report_t *self, const pending_t *p, int64_t now)
         return;   /* never went to a worker: unreadable, or given up on */
     char label[520];
     worker_label(&p->worker, label, sizeof label);
-    metric_add(self->per_worker, label, 1 + p->copies);
+    metric_add(self->per_worker, label, 1);
 }
 
 void report_worker_lost(report_t *self, const wire_peer_t *worker)
@@ -154,13 +157,15 @@ static void put_worker(const char *label, double value, void *ctx)
 void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inflight,
                  size_t workers, const char *missing, int64_t now)
 {
-    uint64_t acked = t->stored + t->unchanged + t->dead;
+    uint64_t acked = t->stored + t->updated + t->new_sources + t->unchanged + t->dead;
     uint64_t bytes = inflight_added_bytes(inflight);
     int64_t oldest = inflight_oldest(inflight);
     double oldest_s = oldest ? (now - oldest) / 1000.0 : 0;
     metric_set(self->inputs, NULL, (double)t->inputs);
     metric_set(self->read_bytes, NULL, (double)bytes);
     metric_set(self->documents, "stored", (double)t->stored);
+    metric_set(self->documents, "updated", (double)t->updated);
+    metric_set(self->documents, "new_source", (double)t->new_sources);
     metric_set(self->documents, "unchanged", (double)t->unchanged);
     metric_set(self->documents, "dead", (double)t->dead);
     metric_set(self->skipped, NULL, (double)t->skipped);
@@ -184,13 +189,17 @@ void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inf
     buf_t per_worker = BUF_INIT;
     metric_each(self->per_worker, put_worker, &per_worker);
     log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
-             "in_flight=%zu oldest_unacked_s=%.1f workers=%zu retries=%llu dead=%llu "
-             "inputs=%llu acknowledged=%llu per_worker=%s", seconds,
+             "in_flight=%zu oldest_unacked_s=%.1f workers=%zu retries=%llu "
+             "inputs=%llu acknowledged=%llu stored=%llu updated=%llu new_sources=%llu "
+             "unchanged=%llu dead=%llu skipped=%llu per_worker=%s", seconds,
              (unsigned long long)(acked - self->acked_then),
              (acked - self->acked_then) / seconds, (bytes - self->bytes_then) / 1e6 / seconds,
              inflight_count(inflight), oldest_s, workers, (unsigned long long)t->retries,
-             (unsigned long long)t->dead, (unsigned long long)t->inputs,
-             (unsigned long long)acked, log_q(buf_str(&per_worker)));
+             (unsigned long long)t->inputs, (unsigned long long)acked,
+             (unsigned long long)t->stored, (unsigned long long)t->updated,
+             (unsigned long long)t->new_sources, (unsigned long long)t->unchanged,
+             (unsigned long long)t->dead, (unsigned long long)t->skipped,
+             log_q(buf_str(&per_worker)));
     buf_free(&per_worker);
     self->acked_then = acked;
     self->bytes_then = bytes;

@@ -7,8 +7,9 @@
  * counters, gauges and, every --status-interval, one line:
  *
  *   status interval_s=10.0 documents=120 docs_per_s=12.0 mb_per_s=0.35
- *     in_flight=8 oldest_unacked_s=1.2 workers=3 retries=0 dead=1
- *     inputs=1400 acknowledged=1392 per_worker="0080000001:50 0080000002:70"
+ *     in_flight=8 oldest_unacked_s=1.2 workers=3 retries=0 inputs=1400
+ *     acknowledged=1392 stored=1300 updated=0 new_sources=80 unchanged=11
+ *     dead=1 skipped=0 per_worker="0080000001:50 0080000002:70"
  *
  * Kept apart from producer.c so the main loop only gains a few calls. */
 #ifndef FEEDMILL_REPORT_H
@@ -26,7 +27,8 @@ typedef struct report report_t;
 typedef struct report_totals {
     uint64_t inputs;      /* documents taken from the inputs (summary's documents) */
     uint64_t skipped;     /* files acknowledged by an earlier run, not read */
-    uint64_t stored, unchanged, dead;   /* acknowledgements, duplicates included */
+    /* Acknowledgements, one per source of a document (message.h's words). */
+    uint64_t stored, updated, new_sources, unchanged, dead;
     uint64_t retries;
     int input_pending;    /* inputs remain unread (a walk in progress, stdin open) */
     uint64_t bad_work, bad_acks, bad_submit;   /* invalid messages, per socket */

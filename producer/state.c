@@ -49,7 +49,8 @@ static const char schema[] =
     "  source TEXT NOT NULL,"
     "  body BLOB NOT NULL,"
     "  error TEXT,"
-    "  title TEXT, published TEXT, author TEXT, lang TEXT);"
+    "  title TEXT, published TEXT, author TEXT, lang TEXT,"
+    "  input TEXT);"   /* 'submission', else a line of a JSON-lines feed */
     "CREATE INDEX IF NOT EXISTS spool_id ON spool(id);"
     "CREATE TABLE IF NOT EXISTS partial("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -210,6 +211,21 @@ static int use_incremental_vacuum(state_t *self)
     return sqlite3_exec(self->db, "VACUUM", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* States written before the spool said which input a document came
+ * from get the column; their rows read as lines, as they then were
+ * counted. */
+static int add_spool_input(state_t *self)
+{
+    sqlite3_stmt *probe = NULL;
+    int present = sqlite3_prepare_v2(self->db, "SELECT input FROM spool LIMIT 0", -1, &probe,
+                                     NULL) == SQLITE_OK;
+    sqlite3_finalize(probe);
+    if (present)
+        return 0;
+    return sqlite3_exec(self->db, "ALTER TABLE spool ADD COLUMN input TEXT", NULL, NULL,
+                        NULL) == SQLITE_OK ? 0 : -1;
+}
+
 state_t *state_open(const char *path, char **error)
 {
     state_t *self = xcalloc(1, sizeof(state_t));
@@ -221,6 +237,7 @@ state_t *state_open(const char *path, char **error)
         || sqlite3_exec(self->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                         "PRAGMA journal_size_limit=67108864;", NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_exec(self->db, schema, NULL, NULL, NULL) != SQLITE_OK
+        || add_spool_input(self) != 0
         || sqlite3_prepare_v2(self->db, sql_lookup, -1, &self->lookup, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(self->db, sql_sent, -1, &self->sent, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(self->db, sql_acked, -1, &self->acked, NULL) != SQLITE_OK
@@ -454,12 +471,13 @@ static void bind_or_null(sqlite3_stmt *stmt, int index, const char *text)
         sqlite3_bind_null(stmt, index);
 }
 
-int state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
-                    size_t len, const char *error, const doc_hints_t *hints)
+int state_spool_add(state_t *self, spool_input_t input, const char *id, const char *source,
+                    const uint8_t *body, size_t len, const char *error,
+                    const doc_hints_t *hints)
 {
     sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO spool(id, source, body, error, title, "
-                                       "published, author, lang) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                             "?6, ?7, ?8)");
+                                       "published, author, lang, input) VALUES (?1, ?2, ?3, "
+                                       "?4, ?5, ?6, ?7, ?8, ?9)");
     if (!stmt)
         return -1;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
@@ -470,6 +488,7 @@ int state_spool_add(state_t *self, const char *id, const char *source, const uin
     bind_or_null(stmt, 6, hints ? hints->published : NULL);
     bind_or_null(stmt, 7, hints ? hints->author : NULL);
     bind_or_null(stmt, 8, hints ? hints->lang : NULL);
+    bind_or_null(stmt, 9, input == SPOOL_SUBMISSION ? "submission" : NULL);
     return write_once(self, stmt);
 }
 
@@ -482,8 +501,8 @@ static char *column_or_null(sqlite3_stmt *stmt, int column)
 int state_spool_next(state_t *self, int64_t after, spooled_t *out)
 {
     sqlite3_stmt *stmt = prepare_read(self, "SELECT seq, id, source, body, error, title, "
-                                            "published, author, lang FROM spool WHERE seq > ?1 "
-                                            "ORDER BY seq LIMIT 1");
+                                            "published, author, lang, input FROM spool "
+                                            "WHERE seq > ?1 ORDER BY seq LIMIT 1");
     if (!stmt)
         return 0;
     sqlite3_bind_int64(stmt, 1, after);
@@ -501,6 +520,8 @@ int state_spool_next(state_t *self, int64_t after, spooled_t *out)
         out->hints.published = column_or_null(stmt, 6);
         out->hints.author = column_or_null(stmt, 7);
         out->hints.lang = column_or_null(stmt, 8);
+        const char *input = (const char *)sqlite3_column_text(stmt, 9);
+        out->input = input && !strcmp(input, "submission") ? SPOOL_SUBMISSION : SPOOL_LINE;
     }
     sqlite3_finalize(stmt);
     return found;

@@ -91,8 +91,12 @@ int state_forget(state_t *self, const char *id);
  * when the sink has acknowledged them. A restarted producer finds them
  * here and sends them again. */
 
+/* Which input a spooled document came from, for the counts' words. */
+typedef enum { SPOOL_LINE = 0, SPOOL_SUBMISSION } spool_input_t;
+
 typedef struct spooled {
     int64_t seq;            /* order of arrival */
+    spool_input_t input;
     char id[DOC_ID_LEN + 1];
     char *source;
     uint8_t *body;
@@ -101,8 +105,9 @@ typedef struct spooled {
     doc_hints_t hints;
 } spooled_t;
 
-int state_spool_add(state_t *self, const char *id, const char *source, const uint8_t *body,
-                    size_t len, const char *error, const doc_hints_t *hints);
+int state_spool_add(state_t *self, spool_input_t input, const char *id, const char *source,
+                    const uint8_t *body, size_t len, const char *error,
+                    const doc_hints_t *hints);
 /* The first spooled document after seq: 1 and *out (free with
  * state_spooled_clear), or 0 when there is none. */
 int state_spool_next(state_t *self, int64_t after, spooled_t *out);

@@ -156,7 +156,7 @@ static int take(submit_t *self, const wire_peer_t *peer, message_t *msg, answer_
     snprintf(fallback, sizeof fallback, "submit:%lld", (long long)number);
     const char *source = msg->source ? msg->source : fallback;
     if (state_set_position(self->state, "submit", number) != 0
-        || state_spool_add(self->state, id, source, msg->body, msg->body_len, NULL,
+        || state_spool_add(self->state, SPOOL_SUBMISSION, id, source, msg->body, msg->body_len, NULL,
                            &msg->hints) != 0)
         return -1;
     log_debug("document submitted id=%.12s source=%s ref=%llu", id, log_q(source),

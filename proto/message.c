@@ -20,21 +20,22 @@ const char *const message_type_names[] = {
     [MSG_READY] = "ready", [MSG_DOC] = "doc", [MSG_RESULT] = "result",
     [MSG_FAILED] = "failed", [MSG_ACK] = "ack", [MSG_HELLO] = "hello",
     [MSG_SUBMIT] = "submit", [MSG_ACCEPTED] = "accepted", [MSG_COMMITTED] = "committed",
-    [MSG_REJECTED] = "rejected",
+    [MSG_REJECTED] = "rejected", [MSG_SOURCES] = "sources",
 };
 
 const char *const message_status_names[] = {
     [ACK_STORED] = "stored", [ACK_UNCHANGED] = "unchanged", [ACK_DEAD] = "dead",
+    [ACK_UPDATED] = "updated", [ACK_SOURCE] = "source",
 };
 
 const char *message_type_name(message_type_t type)
 {
-    return type >= MSG_READY && type <= MSG_REJECTED ? message_type_names[type] : NULL;
+    return type >= MSG_READY && type <= MSG_SOURCES ? message_type_names[type] : NULL;
 }
 
 const char *ack_status_name(ack_status_t status)
 {
-    return status >= ACK_STORED && status <= ACK_DEAD ? message_status_names[status] : NULL;
+    return status >= ACK_STORED && status <= ACK_LAST ? message_status_names[status] : NULL;
 }
 
 message_t *message_new(message_type_t type)
@@ -68,6 +69,9 @@ void message_destroy(message_t **self_p)
     free(self->body);
     record_destroy(&self->record);
     free(self->error);
+    for (size_t i = 0; i < self->source_count; i++)
+        free(self->sources[i]);
+    free(self->sources);
     free(self);
     *self_p = NULL;
 }

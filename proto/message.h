@@ -10,7 +10,10 @@
  *   DOC     producer -> worker   one raw document to extract
  *   RESULT  worker  -> sink      the extracted record
  *   FAILED  worker|producer -> sink  a document that could not be processed
- *   ACK     sink    -> producer  the document's row (or dead letter) is committed
+ *   SOURCES producer -> sink     more sources of a stored document (the same
+ *                                bytes read from other files, URLs, lines)
+ *   ACK     sink    -> producer  the document's row (or dead letter), or its
+ *                                sources, are committed
  *   HELLO   sink    -> producer  "I am here, this is my session": on connecting
  *                                and every second, so a restarted sink is
  *                                noticed at once and a missing one is reported
@@ -45,6 +48,7 @@
 #define MESSAGE_MAX_CREDIT   1024
 #define MESSAGE_MAX_RECEIVED 9007199254740991ull   /* 2^53 - 1: exact in any JSON/JS client */
 #define MESSAGE_MAX_ATTEMPT  1000000
+#define MESSAGE_MAX_SOURCES  1024           /* sources in one SOURCES */
 
 typedef enum {
     MSG_READY = 1,
@@ -56,7 +60,8 @@ typedef enum {
     MSG_SUBMIT,
     MSG_ACCEPTED,
     MSG_COMMITTED,
-    MSG_REJECTED
+    MSG_REJECTED,
+    MSG_SOURCES
 } message_type_t;
 
 #define MESSAGE_MAX_REF MESSAGE_MAX_RECEIVED   /* a client's number for a SUBMIT */
@@ -75,17 +80,23 @@ typedef struct doc_hints {
     char *lang;
 } doc_hints_t;
 
+/* What a commit did for a document (or for a SOURCES: whether any of its
+ * sources was new). The names are the words of every count: the run's
+ * summary, the status lines, the metrics. */
 typedef enum {
-    ACK_STORED = 1,   /* a new or changed row was committed */
-    ACK_UNCHANGED,    /* the identical row was already there */
-    ACK_DEAD          /* committed to dead_letters */
+    ACK_STORED = 1,   /* a new row was committed */
+    ACK_UNCHANGED,    /* nothing new: the row and this source were already there */
+    ACK_DEAD,         /* committed to dead_letters */
+    ACK_UPDATED,      /* the row was there, written by an older extractor: rewritten */
+    ACK_SOURCE        /* the row was there; this source of it is new */
 } ack_status_t;
+#define ACK_LAST ACK_SOURCE
 
 typedef struct message {
     message_type_t type;
     uint32_t credit;              /* READY: free slots now, 0..MESSAGE_MAX_CREDIT */
     uint64_t received;            /* READY: DOCs this worker has received so far */
-    char id[DOC_ID_LEN + 1];      /* DOC, RESULT, FAILED, ACK, ACCEPTED, COMMITTED */
+    char id[DOC_ID_LEN + 1];      /* DOC, RESULT, FAILED, ACK, ACCEPTED, COMMITTED, SOURCES */
     char *source;                 /* DOC, RESULT, FAILED; SUBMIT: optional (NULL) */
     uint32_t attempt;             /* DOC, RESULT, FAILED: 1 on first send */
     uint8_t *body;                /* DOC, SUBMIT: raw bytes */
@@ -94,6 +105,10 @@ typedef struct message {
     record_t *record;             /* RESULT: owned; id/source mirror the above */
     char *error;                  /* FAILED, REJECTED */
     ack_status_t status;          /* ACK, COMMITTED */
+    char **sources;               /* SOURCES: owned, each as `source` */
+    size_t source_count;          /* SOURCES: 1..MESSAGE_MAX_SOURCES */
+    uint32_t new_sources;         /* ACK of a SOURCES: how many were new; */
+    int has_new_sources;          /* 0 in the ACK of anything else */
     char session[MESSAGE_SESSION_LEN + 1];   /* HELLO: names one run of the sink */
     uint64_t ref;                 /* SUBMIT and its answers: the client's number */
     int has_ref;                  /* REJECTED: 0 when the SUBMIT was unreadable */

@@ -530,6 +530,50 @@ static int read_extract_seconds(const reader_t *r, message_t *m)
     return 0;
 }
 
+/* An ACK's optional "sources": present in the answer to a SOURCES only,
+ * how many of its sources were new. */
+static int read_new_sources(const reader_t *r, message_t *m)
+{
+    const msgpack_object *o = NULL;
+    int rc = lookup(r, "sources", &o);
+    if (rc <= 0 || !o)
+        return rc;
+    uint64_t n;
+    if (read_uint(r, "sources", 0, MESSAGE_MAX_SOURCES, &n) < 0)
+        return -1;
+    m->new_sources = (uint32_t)n;
+    m->has_new_sources = 1;
+    return 0;
+}
+
+/* SOURCES' array of 1..MESSAGE_MAX_SOURCES sources, each as `source`.
+ * An array element is read as the value of a one-key map would be, so
+ * the rules (and the errors) are read_source's. */
+static int read_sources(const reader_t *r, message_t *m)
+{
+    const msgpack_object *o = find(r, "sources");
+    if (!o)
+        return -1;
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return fail_field(r, "sources", ": expected array");
+    const msgpack_object_array *a = &o->via.array;
+    if (a->size < 1 || a->size > MESSAGE_MAX_SOURCES)
+        return fail_field(r, "sources", " must hold 1..%d items", MESSAGE_MAX_SOURCES);
+    m->sources = xcalloc(a->size, sizeof *m->sources);
+    for (uint32_t i = 0; i < a->size; i++) {
+        msgpack_object_kv kv = { .key = { .type = MSGPACK_OBJECT_STR,
+                                          .via.str = { 7, "sources" } },
+                                 .val = a->ptr[i] };
+        msgpack_object_map one = { 1, &kv };
+        reader_t item = *r;
+        item.map = &one;
+        if (read_source(&item, "sources", &m->sources[i]) < 0)
+            return -1;
+        m->source_count++;
+    }
+    return 0;
+}
+
 /* id, source and attempt: what DOC, RESULT and FAILED share. */
 static int decode_header(const reader_t *r, message_t *m)
 {
@@ -569,10 +613,14 @@ static int decode_fields(const reader_t *r, message_t *m)
         return read_extract_seconds(r, m);
     case MSG_ACK:
         if (read_id(r, "id", m->id) < 0
-            || read_name(r, "status", message_status_names, ACK_DEAD, &status) < 0)
+            || read_name(r, "status", message_status_names, ACK_LAST, &status) < 0)
             return -1;
         m->status = (ack_status_t)status;
-        return 0;
+        return read_new_sources(r, m);
+    case MSG_SOURCES:
+        if (read_id(r, "id", m->id) < 0)
+            return -1;
+        return read_sources(r, m);
     case MSG_HELLO:
         return read_session(r, "session", m->session);
     case MSG_SUBMIT:
@@ -592,7 +640,7 @@ static int decode_fields(const reader_t *r, message_t *m)
         m->has_ref = 1;
         if (read_uint(r, "ref", 0, MESSAGE_MAX_REF, &m->ref) < 0
             || read_id(r, "id", m->id) < 0
-            || read_name(r, "status", message_status_names, ACK_DEAD, &status) < 0)
+            || read_name(r, "status", message_status_names, ACK_LAST, &status) < 0)
             return -1;
         m->status = (ack_status_t)status;
         return 0;
@@ -622,7 +670,7 @@ static message_t *decode_object(const msgpack_object *root, reason_t *why)
         message_fail(why, "unsupported version %" PRIu64, version);
         return NULL;
     }
-    if (read_name(&r, "type", message_type_names, MSG_REJECTED, &type) < 0)
+    if (read_name(&r, "type", message_type_names, MSG_SOURCES, &type) < 0)
         return NULL;
     message_t *m = message_new((message_type_t)type);
     if (decode_fields(&r, m) < 0)

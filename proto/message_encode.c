@@ -88,7 +88,16 @@ static int message_ok(const message_t *m)
         return header_ok(m) && message_text_ok(m->error, MESSAGE_MAX_TEXT, TEXT_NONEMPTY)
             && seconds_ok(m);
     case MSG_ACK:
-        return hash_is_doc_id(m->id) && ack_status_name(m->status) != NULL;
+        return hash_is_doc_id(m->id) && ack_status_name(m->status) != NULL
+            && (!m->has_new_sources || m->new_sources <= MESSAGE_MAX_SOURCES);
+    case MSG_SOURCES:
+        if (!hash_is_doc_id(m->id) || m->source_count < 1
+            || m->source_count > MESSAGE_MAX_SOURCES)
+            return 0;
+        for (size_t i = 0; i < m->source_count; i++)
+            if (!source_ok(m->sources[i]))
+                return 0;
+        return 1;
     case MSG_HELLO:
         return message_session_ok(m->session);
     case MSG_SUBMIT:
@@ -359,6 +368,19 @@ static void put_message(writer_t *w, const message_t *m)
         put_str(w, m->id);
         put_key(w, "status");
         put_str(w, ack_status_name(m->status));
+        if (m->has_new_sources) {
+            put_key(w, "sources");
+            put_uint(w, m->new_sources);
+        }
+        break;
+    case MSG_SOURCES:
+        put_envelope(w, m);
+        put_key(w, "id");
+        put_str(w, m->id);
+        put_key(w, "sources");
+        put_array(w, m->source_count);
+        for (size_t i = 0; i < m->source_count; i++)
+            put_source(w, m->sources[i]);
         break;
     case MSG_HELLO:
         put_envelope(w, m);

@@ -72,10 +72,14 @@ typedef struct batch {
      * itself on SQLITE_FULL) and written again from these. */
     message_t **msgs;
     int *acks;               /* the ack_status_t each one earned when written */
+    uint32_t *new_sources;   /* a SOURCES': how many of its sources were new */
     size_t count, size;
     size_t bytes;            /* the texts they hold, which BATCH_BYTES_MAX bounds */
     int64_t opened;          /* clock_ms() of the first write; 0 = no transaction */
-    uint64_t new_rows, updated, unchanged, dead;
+    /* What the batch did, in the words of every count (message.h):
+     * rows stored, updated; sources new to a stored row; deliveries
+     * that changed nothing; dead letters. */
+    uint64_t new_rows, updated, new_sources_count, unchanged, dead;
     uint64_t text_bytes;     /* bodies of the records written */
     uint64_t dead_by_reason[REASON_COUNT];
 } batch_t;
@@ -85,14 +89,16 @@ typedef struct batch {
 typedef struct sink_figures {
     monitor_t *monitor;
     metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches, *refused;
-    metric_t *commit_seconds, *db_documents, *db_dead_letters, *last_commit;
+    metric_t *commit_seconds, *db_documents, *db_dead_letters, *db_sources_gauge, *last_commit;
     metric_t *extraction_seconds;
     metric_t *producer_connected;
     diskfault_t *fault;      /* the database cannot be written: when to retry */
     int64_t db_rows;         /* rows in documents: counted at start, + each insert */
+    int64_t db_sources;      /* rows in document_sources: counted at start, + each insert */
     int64_t db_dead;         /* rows in dead_letters, counted at each status line */
     /* Since the last status line. */
     uint64_t documents_now, text_bytes_now, dead_now, batches_now;
+    uint64_t stored_now, updated_now, new_sources_now, unchanged_now;
     int64_t commit_ms_max;
 } sink_figures_t;
 
@@ -138,7 +144,11 @@ static int write_result(sink_t *self, const message_t *msg)
     if (r == STORE_NEW || r == STORE_UPDATED) {
         r == STORE_NEW ? self->batch.new_rows++ : self->batch.updated++;
         self->batch.text_bytes += msg->record->body ? strlen(msg->record->body) : 0;
-        return ACK_STORED;
+        return r == STORE_NEW ? ACK_STORED : ACK_UPDATED;
+    }
+    if (r == STORE_NEW_SOURCE) {
+        self->batch.new_sources_count++;
+        return ACK_SOURCE;
     }
     if (r == STORE_UNCHANGED) {
         self->batch.unchanged++;
@@ -177,16 +187,41 @@ static int write_failure(sink_t *self, const message_t *msg)
     return ACK_DEAD;
 }
 
-/* Writes one message into the transaction, beginning one if need be.
- * Returns the ACK it earned, WRITE_DROPPED or WRITE_FAULT. */
-static int write_message(sink_t *self, const message_t *msg)
+/* A SOURCES from the producer: more sources of a document it has seen
+ * stored. Each is all or nothing by itself; one the database refuses is
+ * not acknowledged, so the producer sends them all again. */
+static int write_sources(sink_t *self, const message_t *msg, uint32_t *new_sources)
 {
+    uint32_t fresh = 0;
+    for (size_t i = 0; i < msg->source_count; i++) {
+        store_result_t r = store_put_source(self->store, msg->id, msg->sources[i]);
+        if (r == STORE_ERROR)
+            return write_failed(self);
+        if (r == STORE_MISSING)
+            log_warn("sources of a document not stored, not kept id=%.12s source=%s",
+                     msg->id, log_q(msg->sources[i]));
+        fresh += r == STORE_NEW_SOURCE;
+    }
+    *new_sources = fresh;
+    self->batch.new_sources_count += fresh;
+    self->batch.unchanged += msg->source_count - fresh;
+    return fresh ? ACK_SOURCE : ACK_UNCHANGED;
+}
+
+/* Writes one message into the transaction, beginning one if need be.
+ * Returns the ACK it earned, WRITE_DROPPED or WRITE_FAULT; a SOURCES'
+ * count of new sources goes to *new_sources. */
+static int write_message(sink_t *self, const message_t *msg, uint32_t *new_sources)
+{
+    *new_sources = 0;
     if (!self->batch.opened) {
         if (store_begin(self->store) != 0)
             return WRITE_FAULT;   /* whatever the cause: the batch waits, it is not the record's */
         self->batch.opened = clock_ms();
     }
-    int status = msg->type == MSG_RESULT ? write_result(self, msg) : write_failure(self, msg);
+    int status = msg->type == MSG_RESULT    ? write_result(self, msg)
+                 : msg->type == MSG_SOURCES ? write_sources(self, msg, new_sources)
+                                            : write_failure(self, msg);
     if (status == WRITE_DROPPED) {
         /* Not written, so not acknowledged: the producer will resend. */
         log_error("write failed, leaving it to be resent id=%.12s error=%s", msg->id,
@@ -199,7 +234,8 @@ static int write_message(sink_t *self, const message_t *msg)
 static void batch_restart(batch_t *b)
 {
     b->opened = 0;
-    b->new_rows = b->updated = b->unchanged = b->dead = b->text_bytes = 0;
+    b->new_rows = b->updated = b->new_sources_count = b->unchanged = b->dead = 0;
+    b->text_bytes = 0;
     memset(b->dead_by_reason, 0, sizeof b->dead_by_reason);
 }
 
@@ -217,23 +253,29 @@ static void batch_free(batch_t *b)
     batch_clear(b);
     free(b->msgs);
     free(b->acks);
+    free(b->new_sources);
     *b = (batch_t){ 0 };
 }
 
 static size_t message_bytes(const message_t *msg)
 {
     const record_t *r = msg->record;
-    return (r && r->body ? strlen(r->body) : 0) + (msg->error ? strlen(msg->error) : 0);
+    size_t bytes = (r && r->body ? strlen(r->body) : 0) + (msg->error ? strlen(msg->error) : 0);
+    for (size_t i = 0; i < msg->source_count; i++)
+        bytes += strlen(msg->sources[i]);
+    return bytes;
 }
 
-static void batch_add(batch_t *b, message_t *msg, int status)
+static void batch_add(batch_t *b, message_t *msg, int status, uint32_t new_sources)
 {
     if (b->count == b->size) {
         b->size = b->size ? b->size * 2 : 64;
         b->msgs = xrealloc(b->msgs, b->size * sizeof *b->msgs);
         b->acks = xrealloc(b->acks, b->size * sizeof *b->acks);
+        b->new_sources = xrealloc(b->new_sources, b->size * sizeof *b->new_sources);
     }
     b->msgs[b->count] = msg;
+    b->new_sources[b->count] = new_sources;
     b->acks[b->count++] = status;
     b->bytes += message_bytes(msg);
 }
@@ -253,12 +295,13 @@ static void hold_batch(sink_t *self)
 /* A new result or failure into the transaction; the batch owns it. */
 static void take_message(sink_t *self, message_t *msg)
 {
-    int status = write_message(self, msg);
+    uint32_t new_sources;
+    int status = write_message(self, msg, &new_sources);
     if (status == WRITE_DROPPED) {
         message_destroy(&msg);
         return;
     }
-    batch_add(&self->batch, msg, status);
+    batch_add(&self->batch, msg, status, new_sources);
     if (status == WRITE_FAULT)
         hold_batch(self);
 }
@@ -268,6 +311,10 @@ static void send_acks(sink_t *self)
     for (size_t i = 0; i < self->batch.count; i++) {
         message_t ack = { .type = MSG_ACK, .status = (ack_status_t)self->batch.acks[i] };
         memcpy(ack.id, self->batch.msgs[i]->id, sizeof ack.id);
+        if (self->batch.msgs[i]->type == MSG_SOURCES) {
+            ack.has_new_sources = 1;
+            ack.new_sources = self->batch.new_sources[i];
+        }
         /* A producer that is gone or not keeping up resends later; the
          * ACK it misses now costs one idempotent rewrite, never a row. */
         if (wire_send(self->acks, &ack, ZMQ_DONTWAIT) != 0)
@@ -282,6 +329,7 @@ static void count_batch(sink_t *self, int64_t commit_ms)
     const batch_t *b = &self->batch;
     metric_add(f->documents, "stored", (double)b->new_rows);
     metric_add(f->documents, "updated", (double)b->updated);
+    metric_add(f->documents, "new_source", (double)b->new_sources_count);
     metric_add(f->documents, "unchanged", (double)b->unchanged);
     metric_add(f->documents, "dead", (double)b->dead);
     metric_add(f->text_bytes, NULL, (double)b->text_bytes);
@@ -293,6 +341,12 @@ static void count_batch(sink_t *self, int64_t commit_ms)
     metric_observe(f->commit_seconds, commit_ms / 1000.0);
     f->db_rows += (int64_t)b->new_rows;
     metric_set(f->db_documents, NULL, (double)f->db_rows);
+    f->db_sources += (int64_t)(b->new_rows + b->new_sources_count);
+    metric_set(f->db_sources_gauge, NULL, (double)f->db_sources);
+    f->stored_now += b->new_rows;
+    f->updated_now += b->updated;
+    f->new_sources_now += b->new_sources_count;
+    f->unchanged_now += b->unchanged;
     metric_set(f->last_commit, NULL, clock_realtime_ms() / 1000.0);
     f->documents_now += b->count;
     f->text_bytes_now += b->text_bytes;
@@ -319,9 +373,10 @@ static void commit_batch(sink_t *self)
     self->total_dead += b->dead;
     count_batch(self, commit_ms);
     /* The status line tells operators the same every interval. */
-    log_debug("committed batch rows=%zu new=%llu updated=%llu unchanged=%llu dead=%llu "
-              "commit_ms=%lld total_rows=%llu", b->count, (unsigned long long)b->new_rows,
-              (unsigned long long)b->updated, (unsigned long long)b->unchanged,
+    log_debug("committed batch messages=%zu stored=%llu updated=%llu new_sources=%llu "
+              "unchanged=%llu dead=%llu commit_ms=%lld total_rows=%llu", b->count,
+              (unsigned long long)b->new_rows, (unsigned long long)b->updated,
+              (unsigned long long)b->new_sources_count, (unsigned long long)b->unchanged,
               (unsigned long long)b->dead, (long long)commit_ms,
               (unsigned long long)self->total_rows);
     batch_clear(b);
@@ -378,7 +433,8 @@ static void retry_batch(sink_t *self)
     b->opened = clock_ms();
     size_t kept = 0;
     for (size_t i = 0; i < b->count; i++) {
-        int status = write_message(self, b->msgs[i]);
+        uint32_t new_sources;
+        int status = write_message(self, b->msgs[i], &new_sources);
         if (status == WRITE_FAULT) {
             while (i < b->count)
                 b->msgs[kept++] = b->msgs[i++];
@@ -392,6 +448,7 @@ static void retry_batch(sink_t *self)
             continue;
         }
         b->msgs[kept] = b->msgs[i];
+        b->new_sources[kept] = new_sources;
         b->acks[kept++] = status;
     }
     b->count = kept;
@@ -419,7 +476,8 @@ static int on_results(sink_t *self)
         }
         /* A key revoked while its connection stays open is not heard. */
         int admitted = curve_admits(self->curve, msg, "results");
-        if (admitted && (msg->type == MSG_RESULT || msg->type == MSG_FAILED)) {
+        if (admitted && (msg->type == MSG_RESULT || msg->type == MSG_FAILED
+                         || msg->type == MSG_SOURCES)) {
             if (msg->has_extract_seconds)
                 metric_observe(self->fig.extraction_seconds, msg->extract_seconds);
             take_message(self, msg);
@@ -485,15 +543,20 @@ static void log_status(sink_t *self, double seconds)
         && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) == 0)
         metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
     log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
-             "db_documents=%lld db_dead_letters=%lld dead=%llu batches=%llu "
+             "stored=%llu updated=%llu new_sources=%llu unchanged=%llu dead=%llu "
+             "db_documents=%lld db_sources=%lld db_dead_letters=%lld batches=%llu "
              "commit_ms_max=%lld producer=%s bad_messages=%llu database=%s held=%zu", seconds,
              (unsigned long long)f->documents_now, f->documents_now / seconds,
-             f->text_bytes_now / 1e6 / seconds, (long long)f->db_rows, (long long)f->db_dead,
-             (unsigned long long)f->dead_now, (unsigned long long)f->batches_now,
+             f->text_bytes_now / 1e6 / seconds, (unsigned long long)f->stored_now,
+             (unsigned long long)f->updated_now, (unsigned long long)f->new_sources_now,
+             (unsigned long long)f->unchanged_now, (unsigned long long)f->dead_now,
+             (long long)f->db_rows, (long long)f->db_sources, (long long)f->db_dead,
+             (unsigned long long)f->batches_now,
              (long long)f->commit_ms_max, link_is_up(self->acks_link) ? "connected" : "missing",
              (unsigned long long)self->bad_messages, diskfault_state(f->fault),
              diskfault_active(f->fault) ? self->batch.count : 0);
     f->documents_now = f->text_bytes_now = f->dead_now = f->batches_now = 0;
+    f->stored_now = f->updated_now = f->new_sources_now = f->unchanged_now = 0;
     f->commit_ms_max = 0;
 }
 
@@ -614,10 +677,13 @@ static void figures_init(sink_t *self, const monitor_options_t *opt, const char 
     f->monitor = monitor_new("sink", opt);
     metrics_t *m = monitor_metrics(f->monitor);
     f->documents = metrics_counter(m, "feedmill_sink_documents_total",
-                                   "Results committed, by outcome: stored (a new row), updated "
-                                   "(rewritten by a newer extractor), unchanged (already "
-                                   "there), dead (a dead letter)", "outcome");
-    static const char *const outcomes[] = { "stored", "updated", "unchanged", "dead" };
+                                   "Deliveries of a document by one source, committed, by "
+                                   "outcome: stored (a new row), updated (rewritten by a newer "
+                                   "extractor), new_source (a new source of a stored row), "
+                                   "unchanged (row and source already there), dead (a dead "
+                                   "letter)", "outcome");
+    static const char *const outcomes[] = { "stored", "updated", "new_source", "unchanged",
+                                            "dead" };
     for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
         metric_add(f->documents, outcomes[i], 0);
     f->text_bytes = metrics_counter(m, "feedmill_sink_text_bytes_total",
@@ -648,6 +714,9 @@ static void figures_init(sink_t *self, const monitor_options_t *opt, const char 
     f->db_documents = metrics_gauge(m, "feedmill_sink_database_documents",
                                     "Rows in the documents table (every run's, not only "
                                     "this process's)", NULL);
+    f->db_sources_gauge = metrics_gauge(m, "feedmill_sink_database_sources",
+                                  "Rows in the document_sources table: every source of every "
+                                  "stored document", NULL);
     f->db_dead_letters = metrics_gauge(m, "feedmill_sink_database_dead_letters",
                                        "Rows in the dead_letters table, as of the last "
                                        "status line", NULL);
@@ -664,12 +733,14 @@ static int figures_load(sink_t *self)
 {
     sink_figures_t *f = &self->fig;
     if (store_count(self->store, STORE_DOCUMENTS, &f->db_rows) != 0
+        || store_count(self->store, STORE_SOURCES, &f->db_sources) != 0
         || store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) != 0) {
         log_error("cannot count the rows of the database error=%s",
                   log_q(store_error(self->store)));
         return -1;
     }
     metric_set(f->db_documents, NULL, (double)f->db_rows);
+    metric_set(f->db_sources_gauge, NULL, (double)f->db_sources);
     metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
     return 0;
 }

@@ -54,8 +54,10 @@ typedef enum {
     STORE_ERROR = -1,
     STORE_NEW = 1,        /* a row was inserted */
     STORE_UPDATED,        /* the row existed, written by an older extractor */
-    STORE_UNCHANGED,      /* the row existed and was left as it was */
-    STORE_DEAD            /* a dead letter was written (or kept) */
+    STORE_UNCHANGED,      /* the row existed and was left as it was, its source known */
+    STORE_DEAD,           /* a dead letter was written (or kept) */
+    STORE_NEW_SOURCE,     /* the row existed and was left as it was; its source is new */
+    STORE_MISSING         /* a source of a document that is not stored: nothing written */
 } store_result_t;
 
 typedef struct store_hit {
@@ -69,6 +71,7 @@ typedef struct store_hit {
 
 typedef struct store_stats {
     int64_t documents;
+    int64_t sources;       /* rows of document_sources: every source of every document */
     int64_t dead_letters;
     int64_t entities;
     int64_t body_bytes;
@@ -134,6 +137,19 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
                                      const char *source, const char *error,
                                      uint32_t attempts);
 
+/* Sources: every source that delivered a document's bytes is a row of
+ * document_sources (its first is also documents.source). A put of a
+ * document adds its record's source; this adds one more source of a
+ * stored document: STORE_NEW_SOURCE, STORE_UNCHANGED when it was known,
+ * STORE_MISSING when the document is not stored (a dead letter, or a row
+ * deleted since): its sources are not kept. */
+store_result_t store_put_source(store_t *self, const char *id, const char *source);
+
+/* Calls fn with each source of the document, the first first, until fn
+ * returns non-zero. Returns how many were given to fn, or -1. */
+int store_sources(store_t *self, const char *id,
+                  int (*fn)(const char *source, void *ctx), void *ctx);
+
 /* Full-text search over title and body. `query` is what a user types:
  * words are ANDed; a word containing Hangul also matches longer eojeol
  * it starts (싱가포르 finds 싱가포르와); a word without a letter, digit
@@ -164,7 +180,7 @@ int store_dead_letters(store_t *self, const char *prefix,
                        int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx);
 
 /* Rows in one table, exact (count(*)). */
-typedef enum { STORE_DOCUMENTS, STORE_DEAD_LETTERS } store_table_t;
+typedef enum { STORE_DOCUMENTS, STORE_DEAD_LETTERS, STORE_SOURCES } store_table_t;
 int store_count(store_t *self, store_table_t table, int64_t *out);   /* 0 or -1 */
 
 /* Counts grouped one way, largest first (days: latest first), at most
@@ -195,6 +211,19 @@ int store_near_duplicate_groups(store_t *self, int limit,
                                 int (*fn)(const store_near_group_t *group, void *ctx),
                                 void *ctx);
 
+/* A document delivered by more than one source; strings valid during
+ * the call. */
+typedef struct store_sourced {
+    const char *id;
+    const char *title;     /* its title, or its first source */
+    int64_t sources;       /* rows of document_sources */
+} store_sourced_t;
+
+/* The documents with the most sources (at least 2), most first, the
+ * earliest stored first among equals, at most limit (<= 0: all), to fn
+ * until it returns non-zero. Returns the documents passed, or -1. */
+int store_most_sources(store_t *self, int limit,
+                       int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx);
 
 /* ---- export ---------------------------------------------------------- */
 
@@ -218,6 +247,8 @@ typedef struct {
     int extractor;
     long long attempts;
     const char *worker;                        /* NULL: unknown */
+    char **sources;                            /* every source, the first first */
+    size_t source_count;
 } store_export_row_t;
 
 /* Calls fn for each document, in the order they were first stored, all

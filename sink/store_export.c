@@ -113,6 +113,21 @@ static int read_row(store_t *self, sqlite3_stmt *docs, sqlite3_stmt *entities,
     return add_entities(self, entities, r);
 }
 
+static int keep_source(const char *source, void *ctx)
+{
+    store_export_row_t *row = ctx;
+    row->sources = xrealloc(row->sources, (row->source_count + 1) * sizeof *row->sources);
+    row->sources[row->source_count++] = xstrdup(source);
+    return 0;
+}
+
+static void free_sources(store_export_row_t *row)
+{
+    for (size_t i = 0; i < row->source_count; i++)
+        free(row->sources[i]);
+    free(row->sources);
+}
+
 long long store_export(store_t *self, const store_export_filter_t *filter,
                        int (*fn)(const store_export_row_t *row, void *ctx), void *ctx)
 {
@@ -140,10 +155,12 @@ long long store_export(store_t *self, const store_export_filter_t *filter,
     long long count = 0;
     int rc;
     while ((rc = sqlite3_step(docs)) == SQLITE_ROW) {
-        store_export_row_t row;
-        int failed = read_row(self, docs, entities, &row) < 0;
+        store_export_row_t row = { 0 };
+        int failed = read_row(self, docs, entities, &row) < 0
+                     || store_sources(self, row.record->id, keep_source, &row) < 0;
         int stop = !failed && fn(&row, ctx);
         record_destroy(&row.record);
+        free_sources(&row);
         if (failed) {
             count = -1;
             break;

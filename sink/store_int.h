@@ -36,6 +36,8 @@ enum {
     SQL_NEAR_ID,
     SQL_NEAR_SET,
     SQL_NEAR_LINKED_TO,
+    SQL_SOURCE_ADD,
+    SQL_SOURCES_OF,
     SQL_DEAD_DELETE,
     SQL_DEAD_UPSERT,
     SQL_SEARCH,
@@ -44,6 +46,7 @@ enum {
     SQL_STATS_NEAR,
     SQL_COUNT_DOCUMENTS,
     SQL_COUNT_DEAD,
+    SQL_COUNT_SOURCES,
     SQL_COUNT
 };
 
@@ -58,7 +61,8 @@ extern const char *const store_statements[SQL_COUNT];
  * caller's (alive until the transaction ends: store.h); the strings are
  * copies. */
 typedef struct {
-    const record_t *record;        /* NULL: a dead letter */
+    const record_t *record;        /* NULL: a dead letter, or a source */
+    int is_source;                 /* 1: a source of a stored document (id, source) */
     int extractor;
     uint32_t attempts;
     char *worker, *id, *source, *error;

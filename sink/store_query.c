@@ -198,6 +198,7 @@ static int read_totals(store_t *self, store_stats_t *out)
         out->body_bytes = sqlite3_column_int64(stmt, 3);
         copy_column(out->earliest, sizeof out->earliest, stmt, 4);
         copy_column(out->latest, sizeof out->latest, stmt, 5);
+        out->sources = sqlite3_column_int64(stmt, 6);
     } else {
         store_fail_sqlite(self, "stats");
     }
@@ -295,6 +296,7 @@ int store_dead_letters(store_t *self, const char *prefix,
 int store_count(store_t *self, store_table_t table, int64_t *out)
 {
     sqlite3_stmt *stmt = self->stmt[table == STORE_DOCUMENTS ? SQL_COUNT_DOCUMENTS
+                                    : table == STORE_SOURCES ? SQL_COUNT_SOURCES
                                                              : SQL_COUNT_DEAD];
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
@@ -403,6 +405,66 @@ int store_near_duplicate_groups(store_t *self, int limit,
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         store_fail_sqlite(self, "near-duplicate groups");
+        count = -1;
+    }
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+/* ---- sources ----------------------------------------------------------- */
+
+int store_sources(store_t *self, const char *id,
+                  int (*fn)(const char *source, void *ctx), void *ctx)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_SOURCES_OF];
+    if (store_bind_text(stmt, 1, id) != SQLITE_OK)
+        return store_fail_sqlite(self, "reading sources");
+    int count = 0, rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        count++;
+        if (fn(column_or_empty(stmt, 0), ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        count = store_fail_sqlite(self, "reading sources");
+    sqlite3_reset(stmt);
+    return count;
+}
+
+/* The primary key (id, source) hands the rows over grouped by id, so
+ * the counting is one pass over the table with no sort of its rows. */
+static const char sql_most_sources[] =
+    "SELECT d.id, coalesce(d.title, d.source), s.n\n"
+    "  FROM (SELECT id, count(*) AS n FROM document_sources GROUP BY id HAVING n > 1) AS s\n"
+    "  JOIN documents AS d ON d.id = s.id\n"
+    " ORDER BY s.n DESC, d.ingested_at, d.id LIMIT ?1";
+
+int store_most_sources(store_t *self, int limit,
+                       int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(self->db, sql_most_sources, -1, &stmt, NULL) != SQLITE_OK)
+        return store_fail_sqlite(self, "documents with the most sources");
+    if (sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1) != SQLITE_OK) {
+        store_fail_sqlite(self, "documents with the most sources");
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    int count = 0, rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        store_sourced_t doc = {
+            .id = column_or_empty(stmt, 0),
+            .title = column_or_empty(stmt, 1),
+            .sources = sqlite3_column_int64(stmt, 2),
+        };
+        count++;
+        if (fn(&doc, ctx))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        store_fail_sqlite(self, "documents with the most sources");
         count = -1;
     }
     sqlite3_finalize(stmt);

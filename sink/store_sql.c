@@ -186,6 +186,18 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "    DELETE FROM simhashes WHERE doc = old.rowid;\n"
     "END;\n"
     "INSERT INTO documents_fts (documents_fts, rank) VALUES ('automerge', 16);\n",
+    /* 4 -> 5: every source of a document. One row per text stays; the
+     * files, URLs and FEED:LINEs that delivered the same bytes are rows
+     * of document_sources, the first of them also documents.source. A
+     * stored document's source becomes its first entry. */
+    "CREATE TABLE document_sources (\n"
+    "    id         TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "    source     TEXT NOT NULL,\n"
+    "    first_seen TEXT NOT NULL,      -- ISO 8601 UTC: when it was first committed\n"
+    "    PRIMARY KEY (id, source)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO document_sources (id, source, first_seen)\n"
+    "SELECT id, source, ingested_at FROM documents;\n",
 };
 
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] == STORE_SCHEMA_VERSION,
@@ -243,6 +255,17 @@ const char *const store_statements[SQL_COUNT] = {
     [SQL_NEAR_LINKED_TO] =
         "SELECT id, rowid FROM documents WHERE near_duplicate_of = ?1",
 
+    /* A source already known of the document changes nothing: the
+     * caller tells a new source by the rows changed. */
+    [SQL_SOURCE_ADD] =
+        "INSERT OR IGNORE INTO document_sources (id, source, first_seen)\n"
+        "VALUES (?1, ?2, " SQL_NOW ")",
+    /* The first source (documents.source) first, then by time: sources
+     * of one millisecond come in the order of their names. */
+    [SQL_SOURCES_OF] =
+        "SELECT s.source FROM document_sources AS s JOIN documents AS d ON d.id = s.id\n"
+        " WHERE s.id = ?1 ORDER BY s.source != d.source, s.first_seen, s.source",
+
     [SQL_DEAD_DELETE] = "DELETE FROM dead_letters WHERE id = ?1",
     /* Deliveries can arrive out of order, so attempts never go down. */
     [SQL_DEAD_UPSERT] =
@@ -275,7 +298,8 @@ const char *const store_statements[SQL_COUNT] = {
         "       (SELECT count(*) FROM entities),\n"
         "       (SELECT coalesce(sum(length(CAST(body AS BLOB))), 0) FROM documents),\n"
         "       (SELECT min(published) FROM documents),\n"
-        "       (SELECT max(published) FROM documents)",
+        "       (SELECT max(published) FROM documents),\n"
+        "       (SELECT count(*) FROM document_sources)",
     [SQL_STATS_LANGS] =
         "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
         " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8",
@@ -289,4 +313,5 @@ const char *const store_statements[SQL_COUNT] = {
         "       (SELECT count(*) FROM documents WHERE near_duplicate_of IS NOT NULL)",
     [SQL_COUNT_DOCUMENTS] = "SELECT count(*) FROM documents",
     [SQL_COUNT_DEAD] = "SELECT count(*) FROM dead_letters",
+    [SQL_COUNT_SOURCES] = "SELECT count(*) FROM document_sources",
 };

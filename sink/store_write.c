@@ -238,6 +238,18 @@ static int clear_unread_letter(store_t *self, const char *id, const char *source
     return delete_by_id(self, SQL_DEAD_DELETE, unread, "clearing an unread file's dead letter");
 }
 
+/* 1 when the source is new to the document, 0 when it was known, -1 on
+ * error. The source is bound in its printable form, as documents.source. */
+static int add_source(store_t *self, const char *id, const char *source)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_SOURCE_ADD];
+    if (store_bind_text(stmt, 1, id) || store_bind_source(stmt, 2, source))
+        return store_fail_sqlite(self, "binding a source");
+    if (store_run(self, stmt, "writing a source") < 0)
+        return -1;
+    return sqlite3_changes(self->db) == 1;
+}
+
 /* A new row is linked to the nearest document stored before it; a
  * rewritten one to the nearest stored before its first arrival (its
  * rowid), and then the rows linked to it are linked again. */
@@ -252,20 +264,28 @@ static store_result_t put_document(store_t *self, const record_t *r,
     case 0:
         if (nearest(self, r->simhash, INT64_MAX, &link) < 0
             || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0
-            || put_simhash(self, sqlite3_last_insert_rowid(self->db), r->simhash) < 0)
+            || put_simhash(self, sqlite3_last_insert_rowid(self->db), r->simhash) < 0
+            || add_source(self, r->id, r->source) < 0)
             return STORE_ERROR;
         result = STORE_NEW;
         break;
     case 1:
         /* Same bytes, so the same document: only a newer extractor has
-         * anything to add. Anything else must not touch the row. */
-        if (stored >= extractor)
-            return STORE_UNCHANGED;
+         * anything to add to the row, and the source to its sources.
+         * Anything else must not touch the row. */
+        if (stored >= extractor) {
+            switch (add_source(self, r->id, r->source)) {
+            case 1: return STORE_NEW_SOURCE;
+            case 0: return STORE_UNCHANGED;
+            default: return STORE_ERROR;
+            }
+        }
         if (nearest(self, r->simhash, rowid, &link) < 0
             || write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker, &link) < 0
             || delete_by_id(self, SQL_ENTITIES_DELETE, r->id, "replacing entities") < 0
             || put_simhash(self, rowid, r->simhash) < 0
-            || relink_linked_to(self, r->id) < 0)
+            || relink_linked_to(self, r->id) < 0
+            || add_source(self, r->id, r->source) < 0)
             return STORE_ERROR;
         result = STORE_UPDATED;
         break;
@@ -323,6 +343,7 @@ static char *copy_or_null(const char *s)
 
 static store_result_t put_dead_letter(store_t *self, const char *id, const char *source,
                                       const char *error, uint32_t attempts);
+static store_result_t put_source(store_t *self, const char *id, const char *source);
 
 /* Rolls the transaction back and writes the remembered puts again, after
  * a put failed for a reason of its own. The failure stays the message.
@@ -340,9 +361,10 @@ static void undo_failed_put(store_t *self)
     self->dead_letters_present = 1;   /* whatever the rollback took */
     for (size_t i = 0; ok && i < self->put_count; i++) {
         const store_put_t *p = &self->puts[i];
-        store_result_t r = p->record
-            ? put_document(self, p->record, p->extractor, p->attempts, p->worker)
-            : put_dead_letter(self, p->id, p->source, p->error, p->attempts);
+        store_result_t r = p->record ? put_document(self, p->record, p->extractor,
+                                                    p->attempts, p->worker)
+                           : p->is_source ? put_source(self, p->id, p->source)
+                           : put_dead_letter(self, p->id, p->source, p->error, p->attempts);
         ok = r != STORE_ERROR;
     }
     if (ok) {
@@ -460,4 +482,45 @@ static store_result_t put_dead_letter(store_t *self, const char *id, const char 
         || clear_unread_letter(self, id, source) < 0)
         return STORE_ERROR;
     return STORE_DEAD;
+}
+
+/* ---- sources ---------------------------------------------------------- */
+
+static store_result_t put_source(store_t *self, const char *id, const char *source)
+{
+    int stored = 0;
+    int64_t rowid;
+    switch (stored_document(self, id, &stored, &rowid)) {
+    case 0:
+        return STORE_MISSING;
+    case 1:
+        break;
+    default:
+        return STORE_ERROR;
+    }
+    switch (add_source(self, id, source)) {
+    case 1: return STORE_NEW_SOURCE;
+    case 0: return STORE_UNCHANGED;
+    default: return STORE_ERROR;
+    }
+}
+
+store_result_t store_put_source(store_t *self, const char *id, const char *source)
+{
+    if (!id || !*id || !source || !*source)
+        return store_fail(self, "source without an id or a source");
+    if (sqlite3_get_autocommit(self->db)) {
+        /* One statement writes: it is all or nothing by itself. */
+        return put_source(self, id, source);
+    }
+    store_result_t result = put_source(self, id, source);
+    if (result == STORE_ERROR) {
+        if (store_fault(self) == STORE_FAULT_NONE)
+            undo_failed_put(self);
+        return STORE_ERROR;
+    }
+    if (result == STORE_NEW_SOURCE)
+        remember_put(self, (store_put_t){ .is_source = 1, .id = xstrdup(id),
+                                          .source = xstrdup(source) });
+    return result;
 }

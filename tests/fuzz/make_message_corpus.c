@@ -128,13 +128,29 @@ static void emit_failed_and_acks(void)
     emit("failed.msgpack", m);
 
     static const char *const names[] = { "ack-stored.msgpack",
-        "ack-unchanged.msgpack", "ack-dead.msgpack" };
-    for (int status = ACK_STORED; status <= ACK_DEAD; status++) {
+        "ack-unchanged.msgpack", "ack-dead.msgpack", "ack-updated.msgpack",
+        "ack-source.msgpack" };
+    for (int status = ACK_STORED; status <= ACK_LAST; status++) {
         m = message_new(MSG_ACK);
         hash_doc_id("hello", 5, m->id);
         m->status = (ack_status_t)status;
         emit(names[status - ACK_STORED], m);
     }
+    m = message_new(MSG_ACK);
+    hash_doc_id("hello", 5, m->id);
+    m->status = ACK_SOURCE;
+    m->has_new_sources = 1;
+    m->new_sources = 2;
+    emit("ack-sources.msgpack", m);
+
+    m = message_new(MSG_SOURCES);
+    hash_doc_id("hello", 5, m->id);
+    m->source_count = 3;
+    m->sources = xcalloc(3, sizeof *m->sources);
+    m->sources[0] = xstrdup("https://two.example/story");
+    m->sources[1] = xstrdup("in/\xb4\xba\xbd\xba.txt");   /* not UTF-8: bin */
+    m->sources[2] = xstrdup("feed.jsonl:7");
+    emit("sources.msgpack", m);
 }
 
 /* ---- hand-packed forms the decoder accepts ------------------------------ */

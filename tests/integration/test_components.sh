@@ -26,7 +26,7 @@ for i in 1 2 3; do
 done
 
 wait $PRODUCER || { cat "$WORK/producer.log" >&2; fail "producer exited non-zero"; }
-grep -q "summary documents=200 skipped=0 stored=200 unchanged=0 dead=0" "$WORK/summary" \
+grep -q "summary documents=200 files=200 lines=0 submissions=0 skipped=0 stored=200 updated=0 new_sources=0 unchanged=0 dead=0" "$WORK/summary" \
     || fail "producer summary: $(cat "$WORK/summary")"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 200 "rows committed before the producer exited"
 expect_eq "$(sql "$DB" 'SELECT count(DISTINCT id) FROM documents')" 200 "distinct ids"

@@ -110,7 +110,7 @@ emit "$FEED" 215
 start second
 stored 215 "the line written while stopped"
 stop second
-grep -q "1 documents in" "$WORK/second.out" || fail "the restart read more than the new line: $(cat "$WORK/second.out")"
+grep -q "feedmill run: 1 line in" "$WORK/second.out" || fail "the restart read more than the new line: $(cat "$WORK/second.out")"
 pass "the restart read only the new line"
 
 # 8. Replaced while stopped (a new file, possibly with the old inode

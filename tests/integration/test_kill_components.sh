@@ -48,7 +48,7 @@ known=$(acknowledged)
 check_run producer
 grep -q 'child=producer reason="killed by signal 9' "$WORK/producer.err" || fail "producer restart not logged"
 grep -q "unchanged since an earlier run" "$WORK/producer.out" || fail "no summary"
-skipped=$(grep -o "[0-9]* unchanged since an earlier run" "$WORK/producer.out" | cut -d' ' -f1)
+skipped=$(grep -o "[0-9]* skipped (unchanged since an earlier run)" "$WORK/producer.out" | cut -d' ' -f1)
 [ "$skipped" -ge "$known" ] || fail "restarted producer re-read files acknowledged before the crash ($skipped skipped, $known acknowledged)"
 pass "restarted producer skipped $skipped files ($known were acknowledged when it was killed)"
 

@@ -137,13 +137,13 @@ grep -q "^feedmill_producer_worker_documents_total{worker=\"$(hostname):[0-9]*\"
 pass "per-worker series are labelled HOST:PID"
 
 # Status lines: the database's totals, what is in flight, the workers.
-wait_for 10 grep -q '"msg":"status".*"db_documents":100,"db_dead_letters":2' "$WORK/sink.log" \
+wait_for 10 grep -q '"msg":"status".*"db_documents":100,"db_sources":100,"db_dead_letters":2' "$WORK/sink.log" \
     || fail "no sink status line with the database's totals: $(grep status "$WORK/sink.log" | tail -2)"
 pass "sink status line with the database's totals"
 grep '"msg":"status"' "$WORK/sink.log" | grep -q '"documents":[1-9].*"docs_per_s":[0-9]' \
     || fail "no sink status line counts documents over its interval"
 pass "sink status line counts documents and their rate"
-wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 dead=2 inputs=102 acknowledged=102 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
+wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 inputs=102 acknowledged=102 stored=100 updated=0 new_sources=0 unchanged=0 dead=2 skipped=0 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
     "$WORK/producer.log" || fail "no idle producer status line: $(grep status "$WORK/producer.log" | tail -2)"
 pass "producer status line when idle, with per-worker counts"
 json_lines "$WORK/sink.log" "sink --log-format json"
@@ -156,7 +156,7 @@ kill -TERM $SINK; wait $SINK || fail "sink did not stop cleanly"
 "$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" "${SINK_KEYS[@]}" \
     --metrics "127.0.0.1:$SM" --status-interval 0.5 2>"$WORK/sink2.log" &
 SINK=$!; BACKGROUND+=($SINK)
-wait_for 20 grep -q "status .* db_documents=100 db_dead_letters=2" "$WORK/sink2.log" \
+wait_for 20 grep -q "status .* db_documents=100 db_sources=100 db_dead_letters=2" "$WORK/sink2.log" \
     || fail "restarted sink: $(cat "$WORK/sink2.log")"
 pass "a restarted sink's status line counts every row of the database"
 http "http://127.0.0.1:$SM/metrics" >"$WORK/sink2.prom"
@@ -220,7 +220,7 @@ expect_eq "$code" 3 "run in a terminal exits as elsewhere (the empty file is a d
 grep -aq $'\r\033\[Kfeedmill run: [0-9]* of 102 documents' "$WORK/tty.out" \
     || fail "no live progress line: $(tail -c 600 "$WORK/tty.out" | cat -v)"
 pass "run draws a live progress line in a terminal"
-grep -aq "feedmill run: 102 documents in" "$WORK/tty.out" || fail "no summary after the progress line"
+grep -aq "feedmill run: 102 files in" "$WORK/tty.out" || fail "no summary after the progress line"
 pass "the summary follows it"
 
 # 7. stats: the breakdowns.

@@ -12,8 +12,8 @@ set -e
 expect_eq "$status" 0 "exit status"
 expect_eq "$(sql news.db 'SELECT count(*) FROM documents')" 10 "documents"
 expect_eq "$(sql news.db 'SELECT count(*) FROM dead_letters')" 0 "dead letters"
-grep -q "^feedmill run: 10 documents" "$WORK/out" || fail "summary: $(cat "$WORK/out")"
-pass "summary counts 10 documents"
+grep -q "^feedmill run: 10 files in" "$WORK/out" || fail "summary: $(cat "$WORK/out")"
+pass "summary counts 10 files"
 # Again, with the folder named another way and the files all there now.
 set +e
 "$FEEDMILL" run --db "$NEWS/news.db" --workers 2 ../news "$NEWS" >"$WORK/out" 2>"$WORK/err"

@@ -25,7 +25,7 @@ rc=0
     >"$WORK/out" 2>"$WORK/err" || rc=$?
 expect_eq "$rc" 3 "run with a dead letter"
 grep -q '"msg":"some documents could not be processed' "$WORK/err" || fail "the dead-letter notice: $(cat "$WORK/err")"
-grep -q "^feedmill run: .* documents in " "$WORK/out" || fail "the summary is not on stdout: $(cat "$WORK/out")"
+grep -q "^feedmill run: .* in .* s: " "$WORK/out" || fail "the summary is not on stdout: $(cat "$WORK/out")"
 all_json "$WORK/err" "a run with a dead letter"
 
 rc=0

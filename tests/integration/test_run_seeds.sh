@@ -13,12 +13,12 @@ expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE body LIKE '%<p>%' O
 expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE published IS NULL OR published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'")" 1 "documents without an ISO date (only the press release has none)"
 expect_eq "$(sql "$DB" "SELECT count(DISTINCT lang) || ':' || min(lang) FROM documents")" "1:ko" "languages"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 0 "dead letters"
-grep -q "4 documents" "$WORK/out1" || fail "summary does not report 4 documents: $(cat "$WORK/out1")"
+grep -q "4 files in" "$WORK/out1" || fail "summary does not report 4 documents: $(cat "$WORK/out1")"
 
 "$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out2" 2>"$WORK/err2" \
     || { cat "$WORK/err2" >&2; fail "second run exited non-zero"; }
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after second run"
-grep -q "0 stored, 0 already there, 0 dead-lettered, 0 duplicate files, 4 unchanged since an earlier run" "$WORK/out2" || fail "second run rewrote rows: $(cat "$WORK/out2")"
+grep -q "0 stored, 0 new sources, 0 unchanged, 0 dead-lettered, 4 skipped (unchanged since an earlier run)" "$WORK/out2" || fail "second run rewrote rows: $(cat "$WORK/out2")"
 
 # Without the producer's memory every file is read and sent again: the
 # sink's upsert on the content id still adds nothing.
@@ -26,7 +26,7 @@ rm -f "$DB.producer" "$DB.producer-wal" "$DB.producer-shm"
 "$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out3" 2>"$WORK/err3" \
     || { cat "$WORK/err3" >&2; fail "third run exited non-zero"; }
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after a run without producer state"
-grep -q "0 stored, 4 already there" "$WORK/out3" || fail "sink rewrote rows: $(cat "$WORK/out3")"
+grep -q "0 stored, 0 new sources, 4 unchanged" "$WORK/out3" || fail "sink rewrote rows: $(cat "$WORK/out3")"
 
 # Korean words are found inside longer eojeol: every document that
 # contains 싱가포르 anywhere (as 싱가포르와, 싱가포르의, ...) is a hit.

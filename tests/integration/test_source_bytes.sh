@@ -45,5 +45,5 @@ pass "extract prints valid JSON"
 
 # A second run reads nothing again.
 "$FEEDMILL" run --db "$DB" --workers 2 "$IN" >"$WORK/out2" 2>"$WORK/err2" || true
-grep -q "23 unchanged since an earlier run" "$WORK/out2" || fail "second run: $(cat "$WORK/out2")"
+grep -q "23 skipped (unchanged since an earlier run)" "$WORK/out2" || fail "second run: $(cat "$WORK/out2")"
 pass "second run reads nothing again"

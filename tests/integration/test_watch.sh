@@ -84,7 +84,7 @@ start_watch second
 doc 2000 >"$IN/after-restart.txt"
 stored 312 "a file after the restart"
 stop_watch second
-grep -q "1 stored, 0 already there, 0 dead-lettered, 0 duplicate files, 311 unchanged since an earlier run" \
+grep -q "1 stored, 0 new sources, 0 unchanged, 0 dead-lettered, 311 skipped (unchanged since an earlier run)" \
     "$WORK/second.out" || fail "the restart re-read files: $(cat "$WORK/second.out")"
 pass "the restart read only the new file"
 

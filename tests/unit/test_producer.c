@@ -413,7 +413,7 @@ static void test_state_write_fails(void)
     char id[DOC_ID_LEN + 1];
     hash_doc_id(body, len, id);
     CHECK(state_set_position(state, "line", 2) == 0);
-    int added = state_spool_add(state, id, "stdin:2", body, len, NULL, NULL);
+    int added = state_spool_add(state, SPOOL_LINE, id, "stdin:2", body, len, NULL, NULL);
     int flushed = state_flush(state);
     CHECK(added != 0 || flushed != 0);
     CHECK(flushed == -1);
@@ -443,7 +443,7 @@ static void test_state_write_fails(void)
     CHECK(!state_failing(state));
     CHECK_STR(state_fault(state), "writable");
     CHECK(state_set_position(state, "line", 2) == 0);
-    CHECK(state_spool_add(state, id, "stdin:2", body, len, NULL, NULL) == 0);
+    CHECK(state_spool_add(state, SPOOL_LINE, id, "stdin:2", body, len, NULL, NULL) == 0);
     CHECK(state_flush(state) == 0);
     CHECK_STR(state_error(state), "");
     state_close(&state);

@@ -83,6 +83,12 @@ static message_t *sample(message_type_t type)
         m->has_ref = 1;
         m->error = xstrdup("body longer than 67108864 bytes");
         break;
+    case MSG_SOURCES:
+        m->source_count = 2;
+        m->sources = xcalloc(2, sizeof *m->sources);
+        m->sources[0] = xstrdup("https://example.com/wire/1");
+        m->sources[1] = xstrdup("in/\xb4\xba\xbd\xba.txt");   /* CP949: travels as bin */
+        break;
     }
     return m;
 }
@@ -333,7 +339,11 @@ static void test_names(void)
     CHECK_STR(ack_status_name(ACK_STORED), "stored");
     CHECK_STR(ack_status_name(ACK_UNCHANGED), "unchanged");
     CHECK_STR(ack_status_name(ACK_DEAD), "dead");
+    CHECK_STR(ack_status_name(ACK_UPDATED), "updated");
+    CHECK_STR(ack_status_name(ACK_SOURCE), "source");
+    CHECK_STR(message_type_name(MSG_SOURCES), "sources");
     CHECK(ack_status_name((ack_status_t)0) == NULL);
+    CHECK(ack_status_name((ack_status_t)(ACK_LAST + 1)) == NULL);
 }
 
 static void test_new_destroy(void)
@@ -343,7 +353,7 @@ static void test_new_destroy(void)
     message_destroy(&m);
     CHECK(m == NULL);
     message_destroy(&m);   /* a NULL pointer is fine */
-    for (message_type_t t = MSG_READY; t <= MSG_REJECTED; t++) {
+    for (message_type_t t = MSG_READY; t <= MSG_SOURCES; t++) {
         m = sample(t);
         message_destroy(&m);
         CHECK(m == NULL);
@@ -392,7 +402,7 @@ static void test_roundtrip_simple(void)
     message_destroy(&back);
     message_destroy(&m);
 
-    for (ack_status_t s = ACK_STORED; s <= ACK_DEAD; s++) {
+    for (ack_status_t s = ACK_STORED; s <= ACK_LAST; s++) {
         m = sample(MSG_ACK);
         m->status = s;
         back = roundtrip(m);
@@ -545,7 +555,8 @@ static void test_encode_rejects(void)
     m = sample(MSG_FAILED); m->error[0] = '\0'; expect_encode_fails(m, "empty error");
 
     m = sample(MSG_ACK); m->status = (ack_status_t)0; expect_encode_fails(m, "status 0");
-    m = sample(MSG_ACK); m->status = (ack_status_t)4; expect_encode_fails(m, "status 4");
+    m = sample(MSG_ACK); m->status = (ack_status_t)(ACK_LAST + 1);
+    expect_encode_fails(m, "status past the last");
     m = sample(MSG_ACK); m->id[10] = 'g'; expect_encode_fails(m, "id not hex");
 }
 
@@ -1316,6 +1327,63 @@ static void test_extract_seconds(void)
                       "field 'extract_seconds' out of range");
 }
 
+/* SOURCES and the ACK that answers it: every source arrives byte for
+ * byte, the bounds hold both ways, and an ACK without "sources" is the
+ * answer to something else. */
+static void test_sources(void)
+{
+    message_t *m = sample(MSG_SOURCES);
+    message_t *back = roundtrip(m);
+    CHECK(back && back->type == MSG_SOURCES && back->source_count == 2);
+    CHECK(back && strcmp(back->id, sample_id) == 0);
+    CHECK(back && back->source_count == 2 && strcmp(back->sources[0], m->sources[0]) == 0
+          && strcmp(back->sources[1], m->sources[1]) == 0);
+    message_destroy(&back);
+    m->source_count = 0;
+    expect_encode_fails(m, "SOURCES without a source");
+    m = sample(MSG_SOURCES);
+    free(m->sources[1]);
+    m->sources[1] = xstrdup("");
+    expect_encode_fails(m, "an empty source");
+    m = sample(MSG_SOURCES);
+    m->sources = xrealloc(m->sources, (MESSAGE_MAX_SOURCES + 1) * sizeof *m->sources);
+    for (size_t i = 2; i <= MESSAGE_MAX_SOURCES; i++)
+        m->sources[i] = xstrdup("s");
+    m->source_count = MESSAGE_MAX_SOURCES + 1;
+    expect_encode_fails(m, "too many sources");
+
+    static const uint8_t empty[] = { 0x90 };
+    static const uint8_t not_array[] = { 0xa1, 'x' };
+    static const uint8_t with_nul[] = { 0x91, 0xc4, 0x02, 'a', 0x00 };
+    static const uint8_t with_int[] = { 0x91, 0x05 };
+    expect_edit_error(MSG_SOURCES, replace("sources", empty, sizeof empty),
+                      "field 'sources' must hold 1..1024 items");
+    expect_edit_error(MSG_SOURCES, replace("sources", not_array, sizeof not_array),
+                      "field 'sources': expected array");
+    expect_edit_error(MSG_SOURCES, replace("sources", with_nul, sizeof with_nul),
+                      "field 'sources': contains a NUL byte");
+    expect_edit_error(MSG_SOURCES, replace("sources", with_int, sizeof with_int),
+                      "field 'sources': expected string or binary");
+
+    m = sample(MSG_ACK);
+    m->status = ACK_SOURCE;
+    m->has_new_sources = 1;
+    m->new_sources = 3;
+    back = roundtrip(m);
+    CHECK(back && back->status == ACK_SOURCE && back->has_new_sources && back->new_sources == 3);
+    message_destroy(&back);
+    m->new_sources = MESSAGE_MAX_SOURCES + 1;
+    expect_encode_fails(m, "more new sources than a SOURCES holds");
+    m = sample(MSG_ACK);
+    back = roundtrip(m);
+    CHECK(back && !back->has_new_sources);
+    message_destroy(&back);
+    message_destroy(&m);
+    static const uint8_t big[] = { 0xa7, 's', 'o', 'u', 'r', 'c', 'e', 's', 0xcd, 0x04, 0x01 };
+    expect_edit_error(MSG_ACK, (edit_t){ EDIT_ADD_RAW, "", big, sizeof big },
+                      "field 'sources' out of range 0..1024");
+}
+
 /* HELLO: the sink's session, round trip and strictness. */
 static void test_hello(void)
 {
@@ -1430,6 +1498,7 @@ int main(void)
     test_source_bytes();
     test_send_to_encode_failure();
     test_hello();
+    test_sources();
     test_submission();
     test_extract_seconds();
     test_doc_hints();

@@ -157,8 +157,16 @@ static void pause_ms(long ms)
 
 /* Takes a current (version 4) file back to version 3's tables (its band
  * rows left empty: only downgrade_to_2 uses this, which drops them). */
+/* Takes a current file back to version 4, as written by a feedmill
+ * before document_sources. */
+static void downgrade_to_4(sqlite3 *db)
+{
+    raw_exec(db, "DROP TABLE document_sources; PRAGMA user_version = 4;");
+}
+
 static void downgrade_to_3(sqlite3 *db)
 {
+    downgrade_to_4(db);
     raw_exec(db,
              "DROP TRIGGER documents_simhash_delete;\n"
              "DROP TABLE simhashes;\n"
@@ -265,9 +273,10 @@ static void test_refuses_what_it_cannot_use(void)
     sqlite3 *db = raw_open(path);
     raw_exec(db, "CREATE TABLE documents(x); PRAGMA user_version = 99");
     sqlite3_close(db);
-    expect_open_error(path, STORE_READWRITE,
-                      "database schema version 99 is newer than this feedmill "
-                      "(knows up to 4)");
+    char newer[128];
+    snprintf(newer, sizeof newer, "database schema version 99 is newer than this feedmill "
+             "(knows up to %d)", STORE_SCHEMA_VERSION);
+    expect_open_error(path, STORE_READWRITE, newer);
     expect_open_error(path, STORE_READONLY, "is newer than this feedmill");
     db = raw_open(path);
     CHECK(raw_int(db, "PRAGMA user_version") == 99);
@@ -1191,6 +1200,11 @@ static void test_upgrade_to_4(void)
                            "  FROM documents"), before);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 125);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 1);
+    /* Each document's source is its first entry in document_sources. */
+    CHECK(raw_int(db, "SELECT count(*) FROM document_sources") == 6);
+    CHECK(raw_int(db, "SELECT count(*) FROM document_sources AS s JOIN documents AS d\n"
+                      "    ON d.id = s.id AND d.source = s.source\n"
+                      "   AND s.first_seen = d.ingested_at") == 6);
     CHECK(count_hits(store, "정부") >= 2);
     check_fts_in_sync(path);
 
@@ -1209,6 +1223,101 @@ static void test_upgrade_to_4(void)
     /* Readers open it as any current store. */
     store = open_or_die(path, STORE_READONLY);
     CHECK(count_hits(store, "정부") >= 2);
+    store_close(&store);
+}
+
+static int collect_source(const char *source, void *ctx)
+{
+    buf_t *out = ctx;
+    buf_printf(out, "%s%s", out->len ? "|" : "", source);
+    return 0;
+}
+
+static const char *sources_of(store_t *store, const char *id)
+{
+    static char text[1024];
+    buf_t out = BUF_INIT;
+    CHECK(store_sources(store, id, collect_source, &out) >= 0);
+    snprintf(text, sizeof text, "%s", buf_str(&out));
+    buf_free(&out);
+    return text;
+}
+
+static int keep_most(const store_sourced_t *doc, void *ctx)
+{
+    buf_t *out = ctx;
+    buf_printf(out, "%s%s:%lld", out->len ? " " : "", doc->title, (long long)doc->sources);
+    return 0;
+}
+
+/* Every source that delivered a text is kept: one row, many sources, in
+ * the order they came, across puts and SOURCES alike; a known source
+ * changes nothing; the sources go with their row. */
+static void test_sources(void)
+{
+    const char *path = db_path("sources");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *r = make_record("wire", "wire story", "the same wire story everywhere");
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_UNCHANGED);
+    free(r->source);
+    r->source = xstrdup("https://b.example/story");
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW_SOURCE);
+    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_UNCHANGED);
+    /* A file name that is not UTF-8 is kept in its printable form. */
+    CHECK(store_put_source(store, r->id, "in/\xb4\xba.txt") == STORE_NEW_SOURCE);
+    CHECK(store_put_source(store, r->id, "in/\xb4\xba.txt") == STORE_UNCHANGED);
+    CHECK(store_put_source(store, r->id, "wire") == STORE_UNCHANGED);
+    char missing[DOC_ID_LEN + 1];
+    hash_doc_id("never stored", 12, missing);
+    CHECK(store_put_source(store, missing, "x") == STORE_MISSING);
+    CHECK_STR(sources_of(store, r->id), "wire|https://b.example/story|in/\\xb4\\xba.txt");
+
+    /* A newer extractor rewrites the row and keeps a new source too. */
+    free(r->source);
+    r->source = xstrdup("feed.jsonl:7");
+    CHECK(store_put_document(store, r, 2, 1, NULL) == STORE_UPDATED);
+    int64_t n = 0;
+    CHECK(store_count(store, STORE_SOURCES, &n) == 0 && n == 4);
+
+    /* Rolled back, a source is gone; inside a batch whose put fails for
+     * a reason of its own, the sources before it stay. */
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_source(store, r->id, "rolled-back") == STORE_NEW_SOURCE);
+    CHECK(store_rollback(store) == 0);
+    CHECK(store_count(store, STORE_SOURCES, &n) == 0 && n == 4);
+    record_t *bad = make_record("bad", "t", NULL);   /* body is NOT NULL */
+    CHECK(store_begin(store) == 0);
+    CHECK(store_put_source(store, r->id, "kept-1") == STORE_NEW_SOURCE);
+    CHECK(store_put_document(store, bad, 2, 1, NULL) == STORE_ERROR);
+    CHECK(store_put_source(store, r->id, "kept-2") == STORE_NEW_SOURCE);
+    CHECK(store_commit(store) == 0);
+    record_destroy(&bad);
+    CHECK(store_count(store, STORE_SOURCES, &n) == 0 && n == 6);
+
+    record_t *lone = make_record("lone", "lone story", "told once");
+    CHECK(store_put_document(store, lone, 1, 1, NULL) == STORE_NEW);
+    record_t *pair = make_record("pair-1", "pair story", "told twice");
+    CHECK(store_put_document(store, pair, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_source(store, pair->id, "pair-2") == STORE_NEW_SOURCE);
+    buf_t most = BUF_INIT;
+    CHECK(store_most_sources(store, 10, keep_most, &most) == 2);
+    CHECK_STR(buf_str(&most), "wire story:6 pair story:2");
+    buf_free(&most);
+    store_stats_t stats;
+    CHECK(store_stats(store, &stats) == 0 && stats.sources == 9 && stats.documents == 3);
+
+    /* Deleting a row takes its sources along. */
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "PRAGMA foreign_keys = ON");
+    char sql[256];
+    snprintf(sql, sizeof sql, "DELETE FROM documents WHERE id = '%s'", r->id);
+    raw_exec(db, sql);
+    CHECK(raw_int(db, "SELECT count(*) FROM document_sources") == 3);
+    sqlite3_close(db);
+    record_destroy(&r);
+    record_destroy(&lone);
+    record_destroy(&pair);
     store_close(&store);
 }
 
@@ -1264,6 +1373,7 @@ int main(void)
     test_upgrade_to_4();
     test_upgrade_to_3();
     test_entity_offsets();
+    test_sources();
     remove_dir();
     return testing_done();
 }
