@@ -715,7 +715,7 @@ static void figures_init(sink_t *self, const monitor_options_t *opt, const char 
                                     "Rows in the documents table (every run's, not only "
                                     "this process's)", NULL);
     f->db_sources_gauge = metrics_gauge(m, "feedmill_sink_database_sources",
-                                  "Rows in the document_sources table: every source of every "
+                                  "Rows in the document_sources view: every source of every "
                                   "stored document", NULL);
     f->db_dead_letters = metrics_gauge(m, "feedmill_sink_database_dead_letters",
                                        "Rows in the dead_letters table, as of the last "

@@ -433,11 +433,12 @@ int store_sources(store_t *self, const char *id,
     return count;
 }
 
-/* The primary key (id, source) hands the rows over grouped by id, so
- * the counting is one pass over the table with no sort of its rows. */
+/* Only documents with other sources have more than one, and the
+ * primary key of other_sources (id, source) hands those over grouped by
+ * id: one pass over the copies, none over the documents. */
 static const char sql_most_sources[] =
-    "SELECT d.id, coalesce(d.title, d.source), s.n\n"
-    "  FROM (SELECT id, count(*) AS n FROM document_sources GROUP BY id HAVING n > 1) AS s\n"
+    "SELECT d.id, coalesce(d.title, d.source), s.n + 1\n"
+    "  FROM (SELECT id, count(*) AS n FROM other_sources GROUP BY id) AS s\n"
     "  JOIN documents AS d ON d.id = s.id\n"
     " ORDER BY s.n DESC, d.ingested_at, d.id LIMIT ?1";
 

@@ -238,8 +238,9 @@ static int clear_unread_letter(store_t *self, const char *id, const char *source
     return delete_by_id(self, SQL_DEAD_DELETE, unread, "clearing an unread file's dead letter");
 }
 
-/* 1 when the source is new to the document, 0 when it was known, -1 on
- * error. The source is bound in its printable form, as documents.source. */
+/* Another source of a stored document: 1 when it is new to it, 0 when
+ * it was known (its first, documents.source, or another), -1 on error.
+ * The source is bound in its printable form, as documents.source. */
 static int add_source(store_t *self, const char *id, const char *source)
 {
     sqlite3_stmt *stmt = self->stmt[SQL_SOURCE_ADD];
@@ -264,9 +265,8 @@ static store_result_t put_document(store_t *self, const record_t *r,
     case 0:
         if (nearest(self, r->simhash, INT64_MAX, &link) < 0
             || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0
-            || put_simhash(self, sqlite3_last_insert_rowid(self->db), r->simhash) < 0
-            || add_source(self, r->id, r->source) < 0)
-            return STORE_ERROR;
+            || put_simhash(self, sqlite3_last_insert_rowid(self->db), r->simhash) < 0)
+            return STORE_ERROR;   /* its source is documents.source: its first */
         result = STORE_NEW;
         break;
     case 1:

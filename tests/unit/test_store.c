@@ -161,7 +161,7 @@ static void pause_ms(long ms)
  * before document_sources. */
 static void downgrade_to_4(sqlite3 *db)
 {
-    raw_exec(db, "DROP TABLE document_sources; PRAGMA user_version = 4;");
+    raw_exec(db, "DROP VIEW document_sources; DROP TABLE other_sources; PRAGMA user_version = 4;");
 }
 
 static void downgrade_to_3(sqlite3 *db)
