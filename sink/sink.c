@@ -1,6 +1,7 @@
 /* sink: the single writer of the SQLite database.
  *
- *   workers, producer ──RESULT/FAILED──> PULL "results" ──> store (batched)
+ *   workers, producer ──RESULT/FAILED/SOURCES──> PULL "results"
+ *       ──> reader thread (receive, decode) ──inproc PAIR──> store (batched)
  *                                        PUSH ──ACK──> producer "acks"
  *   Prometheus, probes ──HTTP──> --metrics: /metrics /healthz /readyz
  *
@@ -63,6 +64,7 @@
 #include "proto/link.h"
 #include "proto/wire.h"
 #include "sink/diskfault.h"
+#include "sink/reader.h"
 #include "sink/reasons.h"
 #include "sink/store.h"
 
@@ -113,6 +115,8 @@ typedef struct sink {
     const char *db;          /* its path, to open it again */
     curve_t *curve;          /* CurveZMQ, and the context of every socket */
     void *ctx, *results, *acks;
+    reader_t *reader;        /* receives and decodes results on a second thread */
+    int reader_stopped;      /* stopping: the results socket is read here again */
     link_t *acks_link;
     link_t *results_link;    /* counts nothing: reports refused handshakes */
     char session[MESSAGE_SESSION_LEN + 1];
@@ -455,6 +459,17 @@ static void retry_batch(sink_t *self)
     commit_batch(self);
 }
 
+/* The next result the reader decoded; once it is stopped, what is left
+ * in the socket, read here. */
+static reader_status_t next_result(sink_t *self, message_t **msg, char *error, size_t size)
+{
+    reader_status_t status = reader_take(self->reader, msg, error, size);
+    if (status != READER_NONE || !self->reader_stopped)
+        return status;
+    wire_status_t w = wire_recv(self->results, ZMQ_DONTWAIT, msg, error, size);
+    return w == WIRE_OK ? READER_MESSAGE : w == WIRE_BAD ? READER_BAD : READER_NONE;
+}
+
 /* Reads what is waiting, up to a full batch. Returns 1 when nothing is
  * left waiting. */
 static int on_results(sink_t *self)
@@ -465,10 +480,10 @@ static int on_results(sink_t *self)
             return 0;
         message_t *msg;
         char error[256];
-        wire_status_t status = wire_recv(self->results, ZMQ_DONTWAIT, &msg, error, sizeof error);
-        if (status == WIRE_AGAIN || status == WIRE_FAILED)
+        reader_status_t status = next_result(self, &msg, error, sizeof error);
+        if (status == READER_NONE)
             return 1;
-        if (status == WIRE_BAD) {
+        if (status == READER_BAD) {
             self->bad_messages++;
             metric_add(self->fig.bad_messages, NULL, 1);
             log_warn("bad message on results socket error=%s", log_q(error));
@@ -592,7 +607,7 @@ static int sink_run(sink_t *self)
          * workers: not polled, or the poll would never sleep. */
         int held = diskfault_active(self->fig.fault);
         zmq_pollitem_t items[] = {
-            { self->results, 0, held ? 0 : ZMQ_POLLIN, 0 },
+            { reader_socket(self->reader), 0, held ? 0 : ZMQ_POLLIN, 0 },
             { link_socket(self->acks_link), 0, ZMQ_POLLIN, 0 },
             { link_socket(self->results_link), 0, ZMQ_POLLIN, 0 },
         };
@@ -618,6 +633,8 @@ static int sink_run(sink_t *self)
      * work that reached us. A held batch gets one more try; if the disk
      * still refuses it, it is not acknowledged, and the producer sends it
      * again to the next sink. */
+    reader_stop(self->reader);
+    self->reader_stopped = 1;
     if (diskfault_active(self->fig.fault)) {
         retry_batch(self);
     } else {
@@ -747,6 +764,7 @@ static int figures_load(sink_t *self)
 
 static void sink_close(sink_t *self)
 {
+    reader_destroy(&self->reader);   /* before the results socket closes */
     link_destroy(&self->acks_link);
     link_destroy(&self->results_link);
     if (self->results)
@@ -877,7 +895,8 @@ int sink_main(int argc, char **argv)
                          0, clock_ms());
     int rc = 1;
     if (figures_load(&self) == 0 && sink_connect(&self, results, acks, producer_cert) == 0
-        && monitor_start(self.fig.monitor) == 0) {
+        && monitor_start(self.fig.monitor) == 0
+        && (self.reader = reader_new(self.ctx, self.results)) != NULL) {
         log_info("started db=%s results=%s acks=%s", log_q(db), log_q(results), log_q(acks));
         rc = sink_run(&self);
         log_info("stopped rows=%llu dead=%llu bad_messages=%llu",
