@@ -220,6 +220,13 @@ static int open_connection(store_t *self, store_mode_t mode)
               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     /* sqlite3_open_v2 hands back a handle even on failure, to read the
      * reason from; store_close releases it. */
+    /* One connection is used by one thread: SQLite's per-connection
+     * mutex only costs (NOMUTEX). Nor does the sink need SQLite's count
+     * of its memory, which takes a global mutex on every allocation;
+     * the setting only takes before SQLite's first use in the process,
+     * and later calls change nothing (SQLITE_MISUSE, ignored). */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    flags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(self->path, &self->db, flags, NULL) != SQLITE_OK)
         return store_fail(self, "%s: %s", self->path, sqlite3_errmsg(self->db));
     if (sqlite3_busy_timeout(self->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
