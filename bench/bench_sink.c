@@ -344,7 +344,8 @@ static int run_schema(const char *path, const cache_t *cache)
         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
         -1, &doc, NULL), db, "prepare");
     check(sqlite3_prepare_v2(db, "INSERT INTO entities (doc_id, type, text, value, unit, ord, "
-                                 "offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &ent, NULL),
+                                 "offset, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &ent,
+                             NULL),
           db, "prepare");
     check(sqlite3_prepare_v2(db, "INSERT INTO simhashes (doc, simhash) VALUES (?1, ?2)", -1,
                              &band, NULL), db, "prepare");
@@ -385,6 +386,7 @@ static int run_schema(const char *path, const cache_t *cache)
                 sqlite3_bind_int64(ent, 7, (sqlite3_int64)x->offset);
             else
                 sqlite3_bind_null(ent, 7);
+            sqlite3_bind_int64(ent, 8, rowid);
             check(sqlite3_step(ent), db, "insert entity");
             sqlite3_reset(ent);
         }

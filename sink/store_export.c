@@ -6,7 +6,7 @@
  * sink writes (WAL: the sink is not slowed; its WAL only waits to be
  * checkpointed until the export ends). Memory holds one document at a
  * time: rows go in rowid order, which needs no sort, and each
- * document's entities are read by the doc_id index. */
+ * document's entities are read by their key, the document's rowid. */
 #include "sink/store_int.h"
 
 #include <jansson.h>
@@ -17,7 +17,7 @@
 static const char sql_documents[] =
     "SELECT id, source, kind, lang, title, published, author, body, simhash, keywords,\n"
     "       ingested_at, updated_at, near_duplicate_of, near_duplicate_distance,\n"
-    "       extractor, attempts, worker\n"
+    "       extractor, attempts, worker, rowid\n"
     "  FROM documents\n"
     " WHERE (?1 IS NULL OR updated_at >= ?1) AND (?2 IS NULL OR updated_at < ?2)\n"
     "   AND (?3 IS NULL OR lang = ?3) AND (?4 IS NULL OR kind = ?4)\n"
@@ -25,7 +25,7 @@ static const char sql_documents[] =
     " LIMIT ?5";
 
 static const char sql_entities[] =
-    "SELECT type, text, value, unit, offset FROM entities WHERE doc_id = ?1 ORDER BY ord";
+    "SELECT type, text, value, unit, offset FROM entities WHERE doc = ?1 ORDER BY ord";
 
 static char *column_dup(sqlite3_stmt *stmt, int column)
 {
@@ -61,9 +61,9 @@ static void set_simhash(record_t *r, const char *hex)
         r->simhash = strtoull(hex, NULL, 16);
 }
 
-static int add_entities(store_t *self, sqlite3_stmt *stmt, record_t *r)
+static int add_entities(store_t *self, sqlite3_stmt *stmt, int64_t doc, record_t *r)
 {
-    if (store_bind_text(stmt, 1, r->id) != SQLITE_OK)
+    if (sqlite3_bind_int64(stmt, 1, doc) != SQLITE_OK)
         return store_fail_sqlite(self, "reading entities");
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -110,7 +110,7 @@ static int read_row(store_t *self, sqlite3_stmt *docs, sqlite3_stmt *entities,
         .attempts = sqlite3_column_int64(docs, 15),
         .worker = column_text(docs, 16),
     };
-    return add_entities(self, entities, r);
+    return add_entities(self, entities, sqlite3_column_int64(docs, 17), r);
 }
 
 static int keep_source(const char *source, void *ctx)

@@ -204,6 +204,34 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "    SELECT id, source, ingested_at FROM documents\n"
     "    UNION ALL\n"
     "    SELECT id, source, first_seen FROM other_sources;\n",
+    /* 5 -> 6: entities keyed by their document's rowid. Measured, the
+     * index on doc_id cost the store an eighth of its time: every
+     * document's entities went into a random leaf of an index of 64-
+     * character keys, a page written per document, and each entity's
+     * foreign key was checked against documents. Keyed by (doc, ord), a
+     * document's entities are appended at the end of one B-tree. doc_id
+     * stays, as the column that names the document; deleting a document
+     * deletes its entities by a trigger, as its simhash. */
+    "CREATE TABLE entities_6 (\n"
+    "    doc_id TEXT NOT NULL,             -- documents.id\n"
+    "    type   TEXT NOT NULL,\n"
+    "    text   TEXT NOT NULL,\n"
+    "    value  REAL,\n"
+    "    unit   TEXT,\n"
+    "    ord    INTEGER NOT NULL,          -- position in the document's list\n"
+    "    offset INTEGER,\n"
+    "    doc    INTEGER NOT NULL,          -- documents.rowid\n"
+    "    PRIMARY KEY (doc, ord)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO entities_6 (doc_id, type, text, value, unit, ord, offset, doc)\n"
+    "SELECT e.doc_id, e.type, e.text, e.value, e.unit, e.ord, e.offset, d.rowid\n"
+    "  FROM entities AS e JOIN documents AS d ON d.id = e.doc_id;\n"
+    "DROP TABLE entities;\n"
+    "ALTER TABLE entities_6 RENAME TO entities;\n"
+    "CREATE INDEX entities_value ON entities(type, unit, value);\n"
+    "CREATE TRIGGER documents_entities_delete AFTER DELETE ON documents BEGIN\n"
+    "    DELETE FROM entities WHERE doc = old.rowid;\n"
+    "END;\n",
 };
 
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] == STORE_SCHEMA_VERSION,
@@ -242,10 +270,10 @@ const char *const store_statements[SQL_COUNT] = {
         "       attempts = ?12, updated_at = " SQL_NOW ", worker = ?13,\n"
         "       near_duplicate_of = ?14, near_duplicate_distance = ?15\n"
         " WHERE id = ?1",
-    [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc_id = ?1",
+    [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc = ?1",
     [SQL_ENTITY_INSERT] =
-        "INSERT INTO entities (doc_id, type, text, value, unit, ord, offset)\n"
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO entities (doc_id, type, text, value, unit, ord, offset, doc)\n"
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 
     [SQL_SIMHASH_GET] = "SELECT simhash FROM simhashes WHERE doc = ?1",
     [SQL_SIMHASH_PUT] = "INSERT OR REPLACE INTO simhashes (doc, simhash) VALUES (?1, ?2)",

@@ -193,7 +193,8 @@ static int write_document(store_t *self, int which, const record_t *r, int extra
     return 0;
 }
 
-static int write_entities(store_t *self, const record_t *r)
+/* A document's entities, keyed by its rowid (doc). */
+static int write_entities(store_t *self, const record_t *r, int64_t doc)
 {
     sqlite3_stmt *stmt = self->stmt[SQL_ENTITY_INSERT];
     for (size_t i = 0; i < r->entity_count; i++) {
@@ -206,12 +207,21 @@ static int write_entities(store_t *self, const record_t *r)
             || sqlite3_bind_int64(stmt, 6, (sqlite3_int64)i)
             || (e->has_offset && e->offset <= INT64_MAX
                     ? sqlite3_bind_int64(stmt, 7, (sqlite3_int64)e->offset)
-                    : sqlite3_bind_null(stmt, 7)))
+                    : sqlite3_bind_null(stmt, 7))
+            || sqlite3_bind_int64(stmt, 8, doc))
             return store_fail_sqlite(self, "binding an entity");
         if (store_run(self, stmt, "writing an entity") < 0)
             return -1;
     }
     return 0;
+}
+
+static int delete_entities(store_t *self, int64_t doc)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_ENTITIES_DELETE];
+    if (sqlite3_bind_int64(stmt, 1, doc) != SQLITE_OK)
+        return store_fail_sqlite(self, "replacing entities");
+    return store_run(self, stmt, "replacing entities");
 }
 
 static int delete_by_id(store_t *self, int which, const char *id, const char *what)
@@ -264,8 +274,10 @@ static store_result_t put_document(store_t *self, const record_t *r,
     switch (stored_document(self, r->id, &stored, &rowid)) {
     case 0:
         if (nearest(self, r->simhash, INT64_MAX, &link) < 0
-            || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0
-            || put_simhash(self, sqlite3_last_insert_rowid(self->db), r->simhash) < 0)
+            || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0)
+            return STORE_ERROR;
+        rowid = sqlite3_last_insert_rowid(self->db);
+        if (put_simhash(self, rowid, r->simhash) < 0)
             return STORE_ERROR;   /* its source is documents.source: its first */
         result = STORE_NEW;
         break;
@@ -282,7 +294,7 @@ static store_result_t put_document(store_t *self, const record_t *r,
         }
         if (nearest(self, r->simhash, rowid, &link) < 0
             || write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker, &link) < 0
-            || delete_by_id(self, SQL_ENTITIES_DELETE, r->id, "replacing entities") < 0
+            || delete_entities(self, rowid) < 0
             || put_simhash(self, rowid, r->simhash) < 0
             || relink_linked_to(self, r->id) < 0
             || add_source(self, r->id, r->source) < 0)
@@ -292,7 +304,7 @@ static store_result_t put_document(store_t *self, const record_t *r,
     default:
         return STORE_ERROR;
     }
-    if (write_entities(self, r) < 0)
+    if (write_entities(self, r, rowid) < 0)
         return STORE_ERROR;
     if (self->dead_letters_present
         && (delete_by_id(self, SQL_DEAD_DELETE, r->id, "clearing a dead letter") < 0

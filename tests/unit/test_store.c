@@ -157,10 +157,30 @@ static void pause_ms(long ms)
 
 /* Takes a current (version 4) file back to version 3's tables (its band
  * rows left empty: only downgrade_to_2 uses this, which drops them). */
+/* Takes a current file back to version 5: entities keyed by rowid,
+ * with an index on doc_id and a foreign key. */
+static void downgrade_to_5(sqlite3 *db)
+{
+    raw_exec(db,
+             "DROP TRIGGER documents_entities_delete;\n"
+             "CREATE TABLE entities_5 (\n"
+             "    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+             "    type TEXT NOT NULL, text TEXT NOT NULL, value REAL, unit TEXT,\n"
+             "    ord INTEGER NOT NULL, offset INTEGER);\n"
+             "INSERT INTO entities_5 SELECT doc_id, type, text, value, unit, ord, offset\n"
+             "  FROM entities ORDER BY doc, ord;\n"
+             "DROP TABLE entities;\n"
+             "ALTER TABLE entities_5 RENAME TO entities;\n"
+             "CREATE INDEX entities_doc ON entities(doc_id);\n"
+             "CREATE INDEX entities_value ON entities(type, unit, value);\n"
+             "PRAGMA user_version = 5;");
+}
+
 /* Takes a current file back to version 4, as written by a feedmill
  * before document_sources. */
 static void downgrade_to_4(sqlite3 *db)
 {
+    downgrade_to_5(db);
     raw_exec(db, "DROP VIEW document_sources; DROP TABLE other_sources; PRAGMA user_version = 4;");
 }
 
@@ -214,8 +234,9 @@ static void test_fresh_open_and_reopen(void)
     CHECK_STR(raw_text(db, "PRAGMA journal_mode"), "wal");
     CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                       "('documents', 'entities', 'dead_letters', 'documents_fts', "
-                      "'entities_doc', 'entities_value', 'documents_fts_insert', "
-                      "'documents_fts_delete', 'documents_fts_update')") == 9);
+                      "'documents_entities_delete', 'entities_value', 'documents_fts_insert', "
+                      "'documents_fts_delete', 'documents_fts_update', 'other_sources', "
+                      "'document_sources')") == 11);
     char schema[512];
     snprintf(schema, sizeof schema, "%s",
              raw_text(db, "SELECT group_concat(name || sql) FROM sqlite_schema"));
@@ -1200,6 +1221,10 @@ static void test_upgrade_to_4(void)
                            "  FROM documents"), before);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 125);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 1);
+    /* Entities are keyed by their document's rowid, in order; deleting a
+     * document deletes them. */
+    CHECK(raw_int(db, "SELECT count(*) FROM entities AS e JOIN documents AS d\n"
+                      "    ON d.rowid = e.doc AND d.id = e.doc_id") == 125);
     /* Each document's source is its first entry in document_sources. */
     CHECK(raw_int(db, "SELECT count(*) FROM document_sources") == 6);
     CHECK(raw_int(db, "SELECT count(*) FROM document_sources AS s JOIN documents AS d\n"
@@ -1224,6 +1249,16 @@ static void test_upgrade_to_4(void)
     store = open_or_die(path, STORE_READONLY);
     CHECK(count_hits(store, "정부") >= 2);
     store_close(&store);
+
+    db = raw_open(path);
+    int64_t before_delete = raw_int(db, "SELECT count(*) FROM entities");
+    int64_t its = raw_int(db, "SELECT count(*) FROM entities WHERE doc = "
+                              "(SELECT doc FROM entities ORDER BY doc LIMIT 1)");
+    CHECK(its > 0);
+    raw_exec(db, "DELETE FROM documents WHERE rowid = (SELECT doc FROM entities ORDER BY doc LIMIT 1)");
+    CHECK(raw_int(db, "SELECT count(*) FROM entities") == before_delete - its);
+    CHECK(raw_int(db, "SELECT count(*) FROM entities WHERE doc NOT IN (SELECT rowid FROM documents)") == 0);
+    sqlite3_close(db);
 }
 
 static int collect_source(const char *source, void *ctx)
