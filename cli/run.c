@@ -42,6 +42,8 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "cli/progress.h"
+#include "cli/run_options.h"
+#include "cli/run_summary.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/monitor.h"
@@ -52,15 +54,10 @@ enum {
     PROGRESS_DRAW_MS = 250,    /* the live line's refresh */
     READY_CHECK_MS = 1000,
     FIGURES_STALE_MS = 5000,   /* a child's figures older than this: it is not answering */
-    /* A stopping producer gets its --drain-timeout and this much more
-     * (its last commit, its figures) before it is killed; the sink and
-     * the workers, stopped after it, get CHILD_STOP_MS. */
-    DRAIN_GRACE_MS = 10000,
+    /* The sink and the workers, stopped after the producer (which gets
+     * RUN_DRAIN_GRACE_MS past its --drain-timeout), get this long. */
     CHILD_STOP_MS = 10000,
-    DEFAULT_DRAIN_MS = 30000,  /* the producer's default --drain-timeout */
 };
-
-enum { MAX_WORKERS = 256 };
 
 typedef struct child {
     const char *name;          /* "sink", "worker 3", "producer" */
@@ -82,7 +79,7 @@ typedef struct run {
     char endpoint_results[PATH_MAX + 16];
     char endpoint_acks[PATH_MAX + 16];
     char state[PATH_MAX + 16];     /* the producer's memory: DB.producer */
-    child_t children[MAX_WORKERS + 2];
+    child_t children[RUN_MAX_WORKERS + 2];
     int count;
     int summary_pipe[2];       /* the producer's stdout: its summary line */
     int stopping;              /* a stop was requested: the producer drains */
@@ -240,11 +237,11 @@ static void read_summary(run_t *self)
 /* A stop request goes to the producer alone: it stops reading and waits
  * for what is in flight, which needs the workers and the sink still up
  * (still restarted if they die). It gets its --drain-timeout for that,
- * and DRAIN_GRACE_MS more before it is killed. */
+ * and RUN_DRAIN_GRACE_MS more before it is killed. */
 static void begin_stop(run_t *self, child_t *producer)
 {
     self->stopping = 1;
-    self->kill_at = clock_ms() + self->drain_ms + DRAIN_GRACE_MS;
+    self->kill_at = clock_ms() + self->drain_ms + RUN_DRAIN_GRACE_MS;
     log_info("stopping, letting the producer drain what is in flight drain_timeout_s=%.1f",
              self->drain_ms / 1000.0);
     producer->restart_at = 0;
@@ -488,7 +485,7 @@ static int supervise(run_t *self, child_t *producer)
         if (self->stopping && producer->pid && now >= self->kill_at) {
             log_warn("the producer did not stop within its --drain-timeout, killing it "
                      "child=producer drain_timeout_s=%.1f waited_s=%.1f",
-                     self->drain_ms / 1000.0, (self->drain_ms + DRAIN_GRACE_MS) / 1000.0);
+                     self->drain_ms / 1000.0, (self->drain_ms + RUN_DRAIN_GRACE_MS) / 1000.0);
             kill(producer->pid, SIGKILL);
             self->kill_at = INT64_MAX;
         }
@@ -548,7 +545,7 @@ static int stop_children(run_t *self)
     child_t *producer = &self->children[self->count - 1];
     if (producer->pid) {
         kill(producer->pid, SIGTERM);
-        clean &= reap_child(self, producer, self->drain_ms + DRAIN_GRACE_MS) == 0;
+        clean &= reap_child(self, producer, self->drain_ms + RUN_DRAIN_GRACE_MS) == 0;
     }
     for (int i = 0; i < self->count; i++)
         if (self->children[i].pid)
@@ -614,31 +611,6 @@ static void remove_rundir(run_t *self)
     }
     rmdir(self->rundir);
 }
-
-typedef struct run_options {
-    const char *db;
-    long workers;
-    const char *retry_after;
-    const char *worker_timeout;
-    const char *max_attempts;
-    const char *max_size;
-    const char *max_in_flight;
-    const char *time_limit;
-    const char *drain_timeout;   /* passed to the producer; run's kill timer follows it */
-    int64_t drain_ms;
-    const char *files0_from;
-    int watch;
-    const char *poll;
-    char **ignore;
-    int ignore_count;
-    char **follow;
-    int follow_count;
-    const char *submit;
-    const char *cert, *allow;    /* the producer's keys, for a tcp:// --submit */
-    int insecure;
-    int pass_through;
-    monitor_options_t monitor;   /* --status-interval, --metrics, --metrics-file, --log-format */
-} run_options_t;
 
 /* The children's figures go to files run serves; their status lines
  * come at run's interval. */
@@ -713,225 +685,6 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         child_arg(p, paths[i]);
 }
 
-/* One figure of the producer's summary line ("summary key=N ..."), by
- * its key; 0 when absent. */
-static unsigned long long summary_value(const char *line, const char *key)
-{
-    size_t len = strlen(key);
-    for (const char *at = line; (at = strstr(at, key)) != NULL; at += len)
-        if ((at == line || at[-1] == ' ') && at[len] == '=')
-            return strtoull(at + len + 1, NULL, 10);
-    return 0;
-}
-
-/* "3 files", "1 line", ...: a count in the word of its input. */
-static void put_count(buf_t *out, unsigned long long n, const char *one, const char *many)
-{
-    buf_printf(out, "%s%llu %s", out->len ? ", " : "", n, n == 1 ? one : many);
-}
-
-/* The summary adds up: every input (file, line, submission) is exactly
- * one of stored, updated, new source, unchanged, dead-lettered and
- * skipped, and each matches the database (README, "Sources and counts"). */
-static void print_summary(run_t *self, const run_options_t *opt, double seconds)
-{
-    const char *found = strstr(buf_str(&self->summary), "summary ");
-    const char *line = found ? found : "";
-    unsigned long long files = summary_value(line, "files");
-    unsigned long long lines = summary_value(line, "lines");
-    unsigned long long submissions = summary_value(line, "submissions");
-    unsigned long long updated = summary_value(line, "updated");
-    unsigned long long skipped_paths = summary_value(line, "skipped_paths");
-    buf_t inputs = BUF_INIT;
-    if (files)
-        put_count(&inputs, files, "file", "files");
-    if (lines)
-        put_count(&inputs, lines, "line", "lines");
-    if (submissions)
-        put_count(&inputs, submissions, "submission", "submissions");
-    if (!inputs.len)
-        buf_puts(&inputs, "0 documents");
-    char updated_text[64] = "";
-    if (updated)
-        snprintf(updated_text, sizeof updated_text, "%llu updated (newer extractor), ", updated);
-    printf("feedmill run: %s in %.1f s: %llu stored, %s%llu new source%s, %llu unchanged, "
-           "%llu dead-lettered, %llu skipped (unchanged since an earlier run), "
-           "%llu paths skipped\n",
-           buf_str(&inputs), seconds, summary_value(line, "stored"), updated_text,
-           summary_value(line, "new_sources"), summary_value(line, "new_sources") == 1 ? "" : "s",
-           summary_value(line, "unchanged"),
-           summary_value(line, "dead"), summary_value(line, "skipped"), skipped_paths);
-    buf_free(&inputs);
-    if (skipped_paths)
-        printf("feedmill run: %llu paths were skipped (symbolic link loops, broken links, "
-               "unreadable folders, special files); the log names each with its reason\n",
-               skipped_paths);
-    char *error = NULL;
-    store_t *store = store_open(opt->db, STORE_READONLY, &error);
-    store_stats_t stats;
-    if (store && store_stats(store, &stats) == 0)
-        printf("feedmill run: %s holds %lld documents from %lld sources, %lld entities, "
-               "%lld dead letters\n", opt->db, (long long)stats.documents,
-               (long long)stats.sources, (long long)stats.entities,
-               (long long)stats.dead_letters);
-    else
-        printf("feedmill run: cannot read %s: %s\n", opt->db, store ? store_error(store) : error);
-    store_close(&store);
-    free(error);
-}
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-        "usage: feedmill run [OPTIONS] PATH...\n"
-        "\n"
-        "Ingests every file below the PATHs (recursively) with a producer, N workers\n"
-        "and a sink, each its own process, restarted if it dies. Exits 0 when every\n"
-        "document is committed, 3 when some could only be dead-lettered (see the\n"
-        "dead_letters table), 2 on a usage error (unknown option, no PATH), 1 on\n"
-        "any other failure (a missing PATH, an unwritable database, a producer\n"
-        "state still unwritable at the end, ...). Symbolic\n"
-        "links are followed; loops, broken links and special files are skipped and\n"
-        "logged. The database and the producer's state (DB.producer) are never\n"
-        "ingested, even inside a PATH. SIGINT or SIGTERM stops it cleanly (exit 0):\n"
-        "the producer reads nothing more and waits while what it took in is being\n"
-        "committed, up to --drain-timeout; then the workers and the sink stop, and\n"
-        "the next run ingests the rest. A second signal stops it at once.\n"
-        "\n"
-        "  --db FILE             database (default feedmill.db)\n"
-        "  --workers N           worker processes (default: number of cores)\n"
-        "  --retry-after SECONDS resend a document not acknowledged by then (default 60)\n"
-        "  --worker-timeout SECONDS  a worker silent this long is presumed dead and its\n"
-        "                        documents go to another (default 10)\n"
-        "  --max-attempts K      sends before a document is dead-lettered (default 3)\n"
-        "  --max-size BYTES      larger files are dead-lettered unread (default 33554432)\n"
-        "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
-        "  --max-in-flight BYTES bytes read but not yet acknowledged before reading\n"
-        "                        waits (default 67108864)\n"
-        "  --drain-timeout SECONDS  on SIGINT/SIGTERM, wait at most this long for what\n"
-        "                        was taken in to be committed (default 30; 0: do not\n"
-        "                        wait); a producer still draining %d s later is killed\n"
-        "  --files0-from FILE    also ingest the paths listed in FILE, each ended by a\n"
-        "                        NUL byte (`find ... -print0`)\n"
-        "  --watch               keep running after the PATHs: ingest files that appear\n"
-        "                        or change below the PATH folders once complete (closed\n"
-        "                        after writing, or moved in); stop with SIGINT/SIGTERM\n"
-        "  --poll SECONDS        with --watch, rescan every SECONDS instead of inotify\n"
-        "                        (NFS, SMB)\n"
-        "  --ignore GLOB         never ingest files whose name matches GLOB (repeatable;\n"
-        "                        hidden names and ~ .tmp .part .swp are always ignored)\n"
-        "  --follow FILE         follow the JSON-lines file FILE like `tail -F`, through\n"
-        "                        rotation; a restart continues after the last line taken\n"
-        "                        (repeatable; runs until SIGINT/SIGTERM)\n"
-        "  --submit ENDPOINT     take documents pushed by programs on ENDPOINT (SUBMIT in\n"
-        "                        proto/README.md), answered once on disk\n"
-        "  --cert FILE           with a tcp:// --submit: the producer's secret certificate\n"
-        "                        (`feedmill keygen`); clients name its public half\n"
-        "  --allow DIR           with a tcp:// --submit: the public certificates of the\n"
-        "                        clients allowed to submit (re-read when it changes)\n"
-        "  --insecure            a tcp:// --submit without CurveZMQ (logged as a warning)\n"
-        "  --pass-through        workers do not extract: a document's UTF-8 text is its\n"
-        "                        body (for benchmarks: the pipeline without extraction)\n"
-        MONITOR_USAGE
-        "                        --metrics serves the figures of the whole pipeline: the\n"
-        "                        sink's, the producer's and run's. In a terminal a live\n"
-        "                        progress line shows done of total, rate and ETA;\n"
-        "                        otherwise a `progress` line comes every --status-interval\n"
-        "  -h, --help            this help\n", DRAIN_GRACE_MS / 1000);
-}
-
-static int parse_options(int argc, char **argv, run_options_t *opt)
-{
-    static const struct option longopts[] = {
-        { "db", required_argument, 0, 'd' },
-        { "workers", required_argument, 0, 'n' },
-        { "retry-after", required_argument, 0, 'r' },
-        { "worker-timeout", required_argument, 0, 'w' },
-        { "max-attempts", required_argument, 0, 'k' },
-        { "max-size", required_argument, 0, 'm' },
-        { "time-limit", required_argument, 0, 't' },
-        { "max-in-flight", required_argument, 0, 'i' },
-        { "drain-timeout", required_argument, 0, 'D' },
-        { "files0-from", required_argument, 0, '0' },
-        { "watch", no_argument, 0, 'W' },
-        { "poll", required_argument, 0, 'P' },
-        { "ignore", required_argument, 0, 'I' },
-        { "follow", required_argument, 0, 'F' },
-        { "submit", required_argument, 0, 'U' },
-        { "pass-through", no_argument, 0, 'T' },
-        { "cert", required_argument, 0, 'C' },
-        { "allow", required_argument, 0, 'A' },
-        { "insecure", no_argument, 0, 'X' },
-        MONITOR_LONGOPTS,
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    *opt = (run_options_t){ .db = "feedmill.db", .workers = cores > 0 ? cores : 1,
-                            .drain_ms = DEFAULT_DRAIN_MS };
-    double seconds;
-    monitor_options_init(&opt->monitor);
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': opt->db = optarg; break;
-        case 'n':
-            if (args_count("run", "--workers", optarg, 1, MAX_WORKERS, &opt->workers))
-                return 2;
-            break;
-        case 'r': opt->retry_after = optarg; break;
-        case 'w': opt->worker_timeout = optarg; break;
-        case 'k': opt->max_attempts = optarg; break;
-        case 'm': opt->max_size = optarg; break;
-        case 't': opt->time_limit = optarg; break;
-        case 'i': opt->max_in_flight = optarg; break;
-        case 'D':
-            if (args_number("run", "--drain-timeout", optarg, 0, 86400, &seconds))
-                return 2;
-            opt->drain_timeout = optarg;
-            opt->drain_ms = (int64_t)(seconds * 1000);
-            break;
-        case '0': opt->files0_from = optarg; break;
-        case 'W': opt->watch = 1; break;
-        case 'P': opt->poll = optarg; break;
-        case 'I':
-            opt->ignore = xrealloc(opt->ignore, (opt->ignore_count + 1) * sizeof(char *));
-            opt->ignore[opt->ignore_count++] = optarg;
-            break;
-        case 'F':
-            opt->follow = xrealloc(opt->follow, (opt->follow_count + 1) * sizeof(char *));
-            opt->follow[opt->follow_count++] = optarg;
-            break;
-        case 'U': opt->submit = optarg; break;
-        case 'T': opt->pass_through = 1; break;
-        case 'C': opt->cert = optarg; break;
-        case 'A': opt->allow = optarg; break;
-        case 'X': opt->insecure = 1; break;
-        MONITOR_OPTION_CASES:
-            if (monitor_option(&opt->monitor, "run", c, optarg))
-                return 2;
-            break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (optind == argc && !opt->files0_from && !opt->follow_count && !opt->submit) {
-        fprintf(stderr, "feedmill run: no PATH given (nor --follow, --submit)\n");
-        usage(stderr);
-        return 2;
-    }
-    /* A missing PATH is not a usage error but a failed run (exit 1),
-     * found before anything starts. */
-    for (int i = optind; i < argc; i++) {
-        struct stat st;
-        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
-            say(1, "%s: %s", argv[i], strerror(errno));
-            return 1;
-        }
-    }
-    return -1;
-}
-
 /* The producer's state says which files the database already holds. A
  * state without its database (deleted, moved) would make the producer
  * skip files nobody stored: start it afresh. */
@@ -996,7 +749,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     read_summary(self);
     term_close(self);
     if (self->stopping) {
-        print_summary(self, opt, (clock_ms() - started) / 1000.0);
+        run_summary_print(buf_str(&self->summary), opt->db, (clock_ms() - started) / 1000.0);
         say(0, "stopped on request; the next run over the same paths ingests the rest");
         if (code == 4)
             state_unwritten(opt);
@@ -1006,7 +759,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         say(1, "failed; see the log lines above");
         return 1;
     }
-    print_summary(self, opt, (clock_ms() - started) / 1000.0);
+    run_summary_print(buf_str(&self->summary), opt->db, (clock_ms() - started) / 1000.0);
     /* The producer finished: every document is acknowledged, so committed.
      * A child that then dies instead of stopping (killed from outside while
      * run stops it) costs nothing; it is said, and the run's outcome holds. */
@@ -1023,38 +776,43 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     return code;
 }
 
-static void free_options(run_options_t *opt)
-{
-    free(opt->ignore);
-    free(opt->follow);
-}
-
 int run_main(int argc, char **argv)
 {
     run_options_t opt;
-    int rc = parse_options(argc, argv, &opt);
+    int rc = run_options_parse(&opt, argc, argv);
     if (rc >= 0) {
-        free_options(&opt);
+        run_options_free(&opt);
         return rc;
     }
+    /* A missing PATH is not a usage error but a failed run (exit 1),
+     * found before anything starts. */
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
+            say(1, "%s: %s", argv[i], strerror(errno));
+            run_options_free(&opt);
+            return 1;
+        }
+    }
+
     log_init("run");
     signals_install();
     static run_t self;
     ssize_t n = readlink("/proc/self/exe", self.exe, sizeof self.exe - 1);
     if (n <= 0) {
         say(1, "cannot find my own executable: %s", strerror(errno));
-        free_options(&opt);
+        run_options_free(&opt);
         return 1;
     }
     self.exe[n] = '\0';
     if (make_rundir(&self) != 0) {
-        free_options(&opt);
+        run_options_free(&opt);
         return 1;
     }
     if (pipe2(self.summary_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         say(1, "cannot create a pipe: %s", strerror(errno));
         remove_rundir(&self);
-        free_options(&opt);
+        run_options_free(&opt);
         return 1;
     }
     prepare_state(&self, opt.db);
@@ -1069,7 +827,7 @@ int run_main(int argc, char **argv)
     close(self.summary_pipe[0]);
     close(self.summary_pipe[1]);
     free_children(&self);
-    free_options(&opt);
+    run_options_free(&opt);
     buf_free(&self.summary);
     remove_rundir(&self);
     return rc;

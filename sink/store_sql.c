@@ -211,16 +211,19 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
      * foreign key was checked against documents. Keyed by (doc, ord), a
      * document's entities are appended at the end of one B-tree. doc_id
      * stays, as the column that names the document; deleting a document
-     * deletes its entities by a trigger, as its simhash. */
+     * deletes its entities by a trigger, as its simhash. The key's
+     * columns come first, in its order: SQLite 3.40's integrity_check
+     * misreads the NOT NULL columns of a WITHOUT ROWID table declared
+     * otherwise (it reports NULLs that are not there). */
     "CREATE TABLE entities_6 (\n"
+    "    doc    INTEGER NOT NULL,          -- documents.rowid\n"
+    "    ord    INTEGER NOT NULL,          -- position in the document's list\n"
     "    doc_id TEXT NOT NULL,             -- documents.id\n"
     "    type   TEXT NOT NULL,\n"
     "    text   TEXT NOT NULL,\n"
     "    value  REAL,\n"
     "    unit   TEXT,\n"
-    "    ord    INTEGER NOT NULL,          -- position in the document's list\n"
     "    offset INTEGER,\n"
-    "    doc    INTEGER NOT NULL,          -- documents.rowid\n"
     "    PRIMARY KEY (doc, ord)\n"
     ") WITHOUT ROWID;\n"
     "INSERT INTO entities_6 (doc_id, type, text, value, unit, ord, offset, doc)\n"

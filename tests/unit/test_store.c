@@ -1225,6 +1225,7 @@ static void test_upgrade_to_4(void)
      * document deletes them. */
     CHECK(raw_int(db, "SELECT count(*) FROM entities AS e JOIN documents AS d\n"
                       "    ON d.rowid = e.doc AND d.id = e.doc_id") == 125);
+    CHECK_STR(raw_text(db, "PRAGMA integrity_check"), "ok");
     /* Each document's source is its first entry in document_sources. */
     CHECK(raw_int(db, "SELECT count(*) FROM document_sources") == 6);
     CHECK(raw_int(db, "SELECT count(*) FROM document_sources AS s JOIN documents AS d\n"
