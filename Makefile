@@ -77,6 +77,7 @@ bench: build
 FEEDMILL_CORPUS ?= ../shared/corpus
 quality: build
 	./build/tests/quality $(FEEDMILL_CORPUS)/web-eval
+	python3 tests/tools/page_types.py ./build/feedmill $(FEEDMILL_CORPUS)/wcxb-dev
 
 clean:
 	rm -rf build build-asan build-release build-clang build-fuzz

@@ -15,6 +15,7 @@
 #include "common/args.h"
 #include "common/buf.h"
 #include "common/text.h"
+#include "extract/page_type.h"
 #include "sink/store.h"
 
 /* The columns beside the record's own keys (record_json_fields()). */
@@ -154,6 +155,8 @@ static void field_text(const store_export_row_t *row, const char *name, buf_t *o
         text = r->id;
     else if (!strcmp(name, "kind"))
         text = r->kind;
+    else if (!strcmp(name, "page_type"))
+        text = r->page_type;
     else if (!strcmp(name, "lang"))
         text = r->lang;
     else if (!strcmp(name, "title"))
@@ -253,7 +256,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "usage: feedmill export --db FILE [--since TIME] [--until TIME] [--lang L]\n"
-        "                       [--kind K] [--fields a,b,...] [--format jsonl|csv]\n"
+        "                       [--kind K] [--type TYPE] [--fields a,b,...]\n"
+        "                       [--format jsonl|csv]\n"
         "                       [--limit N]\n"
         "\n"
         "Writes every stored document to stdout, in the order they were first\n"
@@ -267,8 +271,9 @@ static void usage(FILE *out)
         "                    2026-12-03T08:46:02.123Z\n"
         "  --lang L          only documents in language L (ko, en, und, ...)\n"
         "  --kind K          only documents of kind K (text, html)\n"
+        "  --type TYPE       only web pages of type TYPE: " PAGE_TYPES "\n"
         "  --fields LIST     the fields, in this order (default: the keys of\n"
-        "                    `feedmill extract`: id, source, kind, lang, title,\n"
+        "                    `feedmill extract`: id, source, kind, page_type, lang, title,\n"
         "                    published, author, body, entities, keywords, simhash);\n"
         "                    also ingested_at, updated_at, near_duplicate_of,\n"
         "                    near_duplicate_distance, extractor, attempts, worker,\n"
@@ -288,14 +293,15 @@ static void usage(FILE *out)
 
 int export_main(int argc, char **argv)
 {
-    enum { OPT_DB = 256, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_KIND, OPT_FIELDS, OPT_FORMAT,
-           OPT_LIMIT, OPT_HELP };
+    enum { OPT_DB = 256, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_KIND, OPT_TYPE, OPT_FIELDS,
+           OPT_FORMAT, OPT_LIMIT, OPT_HELP };
     static const struct option longopts[] = {
         { "db", required_argument, 0, OPT_DB },
         { "since", required_argument, 0, OPT_SINCE },
         { "until", required_argument, 0, OPT_UNTIL },
         { "lang", required_argument, 0, OPT_LANG },
         { "kind", required_argument, 0, OPT_KIND },
+        { "type", required_argument, 0, OPT_TYPE },
         { "fields", required_argument, 0, OPT_FIELDS },
         { "format", required_argument, 0, OPT_FORMAT },
         { "limit", required_argument, 0, OPT_LIMIT },
@@ -315,6 +321,14 @@ int export_main(int argc, char **argv)
         case OPT_UNTIL: filter.until = optarg; break;
         case OPT_LANG: filter.lang = optarg; break;
         case OPT_KIND: filter.kind = optarg; break;
+        case OPT_TYPE:
+            if (!page_type_valid(optarg)) {
+                fprintf(stderr, "feedmill export: --type must be one of %s, not '%s'\n",
+                        PAGE_TYPES, optarg);
+                return 2;
+            }
+            filter.page_type = optarg;
+            break;
         case OPT_FIELDS: fields = optarg; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "jsonl") && strcmp(optarg, "csv")) {

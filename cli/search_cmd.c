@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "common/args.h"
 #include "common/buf.h"
+#include "extract/page_type.h"
 #include "sink/store.h"
 
 typedef struct printer {
@@ -80,6 +81,7 @@ static int print_hit(const store_hit_t *hit, void *ctx)
         put_json_field(&line, "source", hit->source, 0);
         put_json_field(&line, "title", hit->title, 0);
         put_json_field(&line, "published", hit->published, 0);
+        put_json_field(&line, "page_type", hit->page_type, 0);
         put_json_field(&line, "snippet", hit->snippet, 0);
         buf_puts(&line, ",\"sources\":[");
         sources_t all = { NULL, &line, 1, 0 };
@@ -111,7 +113,8 @@ static int print_hit(const store_hit_t *hit, void *ctx)
 static void usage(FILE *out)
 {
     fprintf(out,
-        "usage: feedmill search --db FILE [--limit N] [--sources] [--json] [--] QUERY...\n"
+        "usage: feedmill search --db FILE [--limit N] [--type TYPE] [--sources] [--json]\n"
+        "                       [--] QUERY...\n"
         "\n"
         "Full-text search over titles and bodies, best matches first. All words\n"
         "must match; a Korean word also matches the longer words it starts, so\n"
@@ -126,6 +129,7 @@ static void usage(FILE *out)
         "\n"
         "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
         "  --limit N    at most N results (default 10)\n"
+        "  --type TYPE  only web pages of type TYPE: " PAGE_TYPES "\n"
         "  --sources    list every source of each document (the same text from\n"
         "               other files, URLs, lines); by default only their number\n"
         "  --json       one JSON object per line instead of text, with every\n"
@@ -138,16 +142,17 @@ int search_main(int argc, char **argv)
 {
     /* Long options have values no short option has, so an error can
      * tell "--json=1" (optopt OPT_JSON) from an unknown "-j". */
-    enum { OPT_DB = 256, OPT_LIMIT, OPT_JSON, OPT_SOURCES, OPT_HELP };
+    enum { OPT_DB = 256, OPT_LIMIT, OPT_JSON, OPT_SOURCES, OPT_TYPE, OPT_HELP };
     static const struct option longopts[] = {
         { "db", required_argument, 0, OPT_DB },
         { "limit", required_argument, 0, OPT_LIMIT },
         { "json", no_argument, 0, OPT_JSON },
         { "sources", no_argument, 0, OPT_SOURCES },
+        { "type", required_argument, 0, OPT_TYPE },
         { "help", no_argument, 0, OPT_HELP },
         { 0, 0, 0, 0 },
     };
-    const char *db = NULL;
+    const char *db = NULL, *page_type = NULL;
     long limit = 10;
     printer_t printer = { 0 };
     int c;
@@ -163,6 +168,14 @@ int search_main(int argc, char **argv)
             break;
         case OPT_JSON: printer.json = 1; break;
         case OPT_SOURCES: printer.all_sources = 1; break;
+        case OPT_TYPE:
+            if (!page_type_valid(optarg)) {
+                fprintf(stderr, "feedmill search: --type must be one of %s, not '%s'\n",
+                        PAGE_TYPES, optarg);
+                return 2;
+            }
+            page_type = optarg;
+            break;
         case 'h': case OPT_HELP: usage(stdout); return 0;
         case ':':
             /* Only the last word can lack its value: it is argv[optind - 1]. */
@@ -209,7 +222,7 @@ int search_main(int argc, char **argv)
         return 1;
     }
     printer.store = store;
-    int hits = store_search(store, query.data, (int)limit, print_hit, &printer);
+    int hits = store_search_type(store, query.data, page_type, (int)limit, print_hit, &printer);
     if (hits >= 0 && printer.failed)
         hits = -1;
     if (hits < 0)

@@ -100,7 +100,7 @@ static void sourced_free(sourced_t *s)
 }
 
 typedef struct breakdowns {
-    groups_t kinds, langs, days, origins, errors;
+    groups_t kinds, page_types, langs, days, origins, errors;
     int64_t reasons[REASON_COUNT];
     near_groups_t near;
     sourced_t most_sources;
@@ -109,6 +109,7 @@ typedef struct breakdowns {
 static int read_breakdowns(store_t *store, breakdowns_t *b)
 {
     if (store_breakdown(store, STORE_BY_KIND, TOP, keep_group, &b->kinds) < 0
+        || store_breakdown(store, STORE_BY_PAGE_TYPE, TOP, keep_group, &b->page_types) < 0
         || store_breakdown(store, STORE_BY_LANG, TOP, keep_group, &b->langs) < 0
         || store_breakdown(store, STORE_BY_DAY, DAYS, keep_group, &b->days) < 0
         || store_breakdown(store, STORE_BY_ORIGIN, TOP, keep_group, &b->origins) < 0
@@ -124,6 +125,7 @@ static int read_breakdowns(store_t *store, breakdowns_t *b)
 static void breakdowns_free(breakdowns_t *b)
 {
     groups_free(&b->kinds);
+    groups_free(&b->page_types);
     groups_free(&b->langs);
     groups_free(&b->days);
     groups_free(&b->origins);
@@ -145,6 +147,7 @@ static void print_breakdowns(const breakdowns_t *b)
 {
     printf("\n");
     print_groups("documents by kind:", &b->kinds, TOP);
+    print_groups("documents by page type (none: plain text):", &b->page_types, TOP);
     print_groups("documents by language:", &b->langs, TOP);
     print_groups("documents by day ingested (UTC, latest first):", &b->days, DAYS);
     printf("dead letters by reason:\n");
@@ -268,6 +271,7 @@ static void print_json(const char *db, const store_stats_t *s, const breakdowns_
     }
     buf_putc(&out, '}');
     json_groups(&out, "kinds", &b->kinds);
+    json_groups(&out, "page_types", &b->page_types);
     json_groups(&out, "days", &b->days);
     json_groups(&out, "top_sources", &b->origins);
     buf_puts(&out, ",\"dead_letter_reasons\":{");

@@ -14,9 +14,9 @@
 
 /* Bumped whenever extraction output changes for the same input
  * (extract/extract.h: EXTRACT_VERSION). */
-#define FEEDMILL_EXTRACT_VERSION 4
+#define FEEDMILL_EXTRACT_VERSION 5
 /* Bumped with every migration step (sink/store.h: STORE_SCHEMA_VERSION). */
-#define FEEDMILL_SCHEMA_VERSION 6
+#define FEEDMILL_SCHEMA_VERSION 7
 
 #define FEEDMILL_STRINGIFY_(x) #x
 #define FEEDMILL_STRINGIFY(x) FEEDMILL_STRINGIFY_(x)

@@ -21,6 +21,7 @@
 #include "lines.h"
 #include "meta.h"
 #include "nfc.h"
+#include "page_type.h"
 #include "simhash.h"
 #include "text.h"
 #include "tokens.h"
@@ -67,9 +68,11 @@ static void extract_text(const char *s, size_t len, lines_t *lines, meta_t *meta
         boiler_drop_title(lines, meta->title);
 }
 
-static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta)
+static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta,
+                         const char **page_type)
 {
     struct _xmlDoc *doc = html_parse(s, len);
+    *page_type = page_type_classify(doc);
     if (!doc)
         return;
     html_meta(doc, meta);
@@ -156,8 +159,9 @@ static record_t *extract_bytes(const char *source, const uint8_t *data, size_t l
     int html = looks_like_html(utf8, n);
     lines_t lines = LINES_INIT;
     meta_t meta = { NULL, NULL, NULL, NULL };
+    const char *page_type = NULL;
     if (html)
-        extract_html(utf8, n, &lines, &meta);
+        extract_html(utf8, n, &lines, &meta, &page_type);
     else
         extract_text(utf8, n, &lines, &meta);
     free(utf8);
@@ -183,6 +187,7 @@ static record_t *extract_bytes(const char *source, const uint8_t *data, size_t l
     set_id(rec, data, len, id);
     rec->source = source ? xstrdup(source) : NULL;
     rec->kind = xstrdup(html ? "html" : "text");
+    rec->page_type = page_type ? xstrdup(page_type) : NULL;
     rec->title = meta.title;
     rec->published = meta.published;
     rec->author = meta.author;

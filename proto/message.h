@@ -49,6 +49,7 @@
 #define MESSAGE_MAX_RECEIVED 9007199254740991ull   /* 2^53 - 1: exact in any JSON/JS client */
 #define MESSAGE_MAX_ATTEMPT  1000000
 #define MESSAGE_MAX_SOURCES  1024           /* sources in one SOURCES */
+#define MESSAGE_MAX_PAGE_TYPE 64            /* bytes of a record's page_type */
 
 typedef enum {
     MSG_READY = 1,

@@ -376,6 +376,19 @@ static int decode_keywords(const reader_t *r, record_t *rec)
 
 /* The record goes on the message before it is filled, so message_destroy
  * cleans up whatever a failure leaves half-read. */
+/* record's optional "page_type": a short string; absent or nil, none. */
+static int read_page_type(const reader_t *r, record_t *rec)
+{
+    const msgpack_object *o = NULL;
+    int rc = lookup(r, "page_type", &o);
+    if (rc <= 0 || !o || o->type == MSGPACK_OBJECT_NIL)
+        return rc;
+    if (o->type != MSGPACK_OBJECT_STR)
+        return fail_field(r, "page_type", ": expected string or nil");
+    return take_text(r, "page_type", &o->via.str, MESSAGE_MAX_PAGE_TYPE, TEXT_NONEMPTY,
+                     &rec->page_type);
+}
+
 static int decode_record(const reader_t *top, message_t *m)
 {
     const msgpack_object *o = find(top, "record");
@@ -397,7 +410,8 @@ static int decode_record(const reader_t *top, message_t *m)
         || read_text(&r, "body", MESSAGE_MAX_BODY, 0, &rec->body) < 0
         || decode_entities(&r, rec) < 0
         || decode_keywords(&r, rec) < 0
-        || read_simhash(&r, "simhash", &rec->simhash) < 0)
+        || read_simhash(&r, "simhash", &rec->simhash) < 0
+        || read_page_type(&r, rec) < 0)
         return -1;
     return 0;
 }

@@ -45,6 +45,8 @@ static int record_ok(const message_t *m)
         || !message_text_ok(rec->published, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
         || !message_text_ok(rec->author, MESSAGE_MAX_TEXT, TEXT_NULLABLE)
         || !message_text_ok(rec->body, MESSAGE_MAX_BODY, 0)
+        || (rec->page_type
+            && !message_text_ok(rec->page_type, MESSAGE_MAX_PAGE_TYPE, TEXT_NONEMPTY))
         || rec->entity_count > MESSAGE_MAX_ITEMS
         || rec->keyword_count > MESSAGE_MAX_ITEMS)
         return 0;
@@ -302,6 +304,11 @@ static void put_record(writer_t *w, const record_t *rec)
         put_str(w, rec->keywords[i]);
     put_key(w, "simhash");
     put_str(w, simhash);
+    /* Optional, added to version 1 later: last, and only when known. */
+    if (rec->page_type) {
+        put_key(w, "page_type");
+        put_str(w, rec->page_type);
+    }
     map_close(w);
 }
 

@@ -21,6 +21,7 @@ void record_destroy(record_t **self_p)
         return;
     free(self->source);
     free(self->kind);
+    free(self->page_type);
     free(self->lang);
     free(self->title);
     free(self->published);
@@ -142,7 +143,7 @@ static void put_entities_value(buf_t *out, const record_t *self)
 }
 
 static const char *const json_fields[] = {
-    "id", "source", "kind", "lang", "title", "published", "author", "body",
+    "id", "source", "kind", "page_type", "lang", "title", "published", "author", "body",
     "entities", "keywords", "simhash", NULL,
 };
 
@@ -162,6 +163,8 @@ int record_field_json(const record_t *self, const char *field, buf_t *out)
         free(source);
     } else if (!strcmp(field, "kind")) {
         put_string_value(out, self->kind);
+    } else if (!strcmp(field, "page_type")) {
+        put_string_value(out, self->page_type);
     } else if (!strcmp(field, "lang")) {
         put_string_value(out, self->lang);
     } else if (!strcmp(field, "title")) {

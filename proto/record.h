@@ -26,6 +26,8 @@ typedef struct record {
     char id[DOC_ID_LEN + 1];  /* SHA-256 hex of the raw document bytes */
     char *source;             /* path or URL the document came from */
     char *kind;               /* "text" or "html" */
+    char *page_type;          /* HTML: article, forum, product, collection, listing,
+                                 documentation, service (extract/page_type.h); text: NULL */
     char *lang;               /* ISO 639-1 ("ko", "en") or "und" */
     char *title;
     char *published;          /* ISO 8601, "YYYY-MM-DD" at least, or NULL */
@@ -55,7 +57,7 @@ void record_add_keyword(record_t *self, const char *keyword);
  * JSON numbers lose precision above 2^53). */
 void record_simhash_hex(const record_t *self, char out[17]);
 
-/* One JSON object, keys in this order: id, source, kind, lang, title,
+/* One JSON object, keys in this order: id, source, kind, page_type, lang, title,
  * published, author, body, entities, keywords, simhash; each entity's
  * type, text, offset, value, unit. NULL strings and an unknown offset
  * print as null. No trailing newline. */

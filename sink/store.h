@@ -67,6 +67,7 @@ typedef struct store_hit {
     const char *published;   /* NULL when unknown */
     const char *snippet;   /* a few words around the match, UTF-8 */
     double rank;           /* bm25: lower is better */
+    const char *page_type; /* NULL when none */
 } store_hit_t;
 
 typedef struct store_stats {
@@ -159,6 +160,9 @@ int store_sources(store_t *self, const char *id,
  * the query has no word left to search (see store_search_words). */
 int store_search(store_t *self, const char *query, int limit,
                  store_hit_fn fn, void *ctx);
+/* The same, among the documents of one page type (page_type NULL: all). */
+int store_search_type(store_t *self, const char *query, const char *page_type, int limit,
+                      store_hit_fn fn, void *ctx);
 
 /* How many words of `query` store_search would use: 0 when it is empty
  * or has only ignored words, which callers report as a usage error. */
@@ -191,7 +195,8 @@ typedef enum {
     STORE_BY_LANG,     /* documents by language */
     STORE_BY_DAY,      /* documents by the UTC day they were ingested */
     STORE_BY_ERROR,    /* dead letters by error text */
-    STORE_BY_ORIGIN    /* documents by origin: a URL's scheme and host, a path's folder */
+    STORE_BY_ORIGIN,   /* documents by origin: a URL's scheme and host, a path's folder */
+    STORE_BY_PAGE_TYPE /* documents by page type ("none": plain text, older rows) */
 } store_breakdown_t;
 int store_breakdown(store_t *self, store_breakdown_t which, int limit,
                     int (*fn)(const char *key, int64_t count, void *ctx), void *ctx);
@@ -234,6 +239,7 @@ typedef struct {
     const char *since;    /* written at or after */
     const char *until;    /* written before */
     const char *lang, *kind;
+    const char *page_type;
     long long limit;
 } store_export_filter_t;
 

@@ -17,10 +17,11 @@
 static const char sql_documents[] =
     "SELECT id, source, kind, lang, title, published, author, body, simhash, keywords,\n"
     "       ingested_at, updated_at, near_duplicate_of, near_duplicate_distance,\n"
-    "       extractor, attempts, worker, rowid\n"
+    "       extractor, attempts, worker, rowid, page_type\n"
     "  FROM documents\n"
     " WHERE (?1 IS NULL OR updated_at >= ?1) AND (?2 IS NULL OR updated_at < ?2)\n"
     "   AND (?3 IS NULL OR lang = ?3) AND (?4 IS NULL OR kind = ?4)\n"
+    "   AND (?6 IS NULL OR page_type = ?6)\n"
     " ORDER BY rowid\n"
     " LIMIT ?5";
 
@@ -92,6 +93,7 @@ static int read_row(store_t *self, sqlite3_stmt *docs, sqlite3_stmt *entities,
     snprintf(r->id, sizeof r->id, "%s", id ? id : "");
     r->source = column_dup(docs, 1);
     r->kind = column_dup(docs, 2);
+    r->page_type = column_dup(docs, 18);
     r->lang = column_dup(docs, 3);
     r->title = column_dup(docs, 4);
     r->published = column_dup(docs, 5);
@@ -140,7 +142,8 @@ long long store_export(store_t *self, const store_export_filter_t *filter,
     }
     if (store_bind_text(docs, 1, filter->since) || store_bind_text(docs, 2, filter->until)
         || store_bind_text(docs, 3, filter->lang) || store_bind_text(docs, 4, filter->kind)
-        || sqlite3_bind_int64(docs, 5, filter->limit > 0 ? filter->limit : -1)) {
+        || sqlite3_bind_int64(docs, 5, filter->limit > 0 ? filter->limit : -1)
+        || store_bind_text(docs, 6, filter->page_type)) {
         store_fail_sqlite(self, "binding the export's filter");
         sqlite3_finalize(docs);
         sqlite3_finalize(entities);

@@ -135,10 +135,11 @@ static const char *column_or_empty(sqlite3_stmt *stmt, int column)
     return text ? text : "";
 }
 
-/* The hit's strings live until the next step: fn must copy what it keeps
- * and must not call back into this store. A limit <= 0 means no limit. */
-int store_search(store_t *self, const char *query, int limit,
-                 store_hit_fn fn, void *ctx)
+/* The hit's strings live until the next step: fn must copy what it keeps,
+ * and may read the hit's sources (store_sources) but not search again. A
+ * limit <= 0 means no limit. */
+int store_search_type(store_t *self, const char *query, const char *page_type, int limit,
+                      store_hit_fn fn, void *ctx)
 {
     const char *p = query ? query : "";
     while (is_space(*p))
@@ -151,7 +152,8 @@ int store_search(store_t *self, const char *query, int limit,
 
     sqlite3_stmt *stmt = self->stmt[SQL_SEARCH];
     if (store_bind_text(stmt, 1, buf_str(&self->scratch))
-        || sqlite3_bind_int(stmt, 2, limit > 0 ? limit : -1))
+        || sqlite3_bind_int(stmt, 2, limit > 0 ? limit : -1)
+        || store_bind_text(stmt, 3, page_type))
         return store_fail_sqlite(self, "search");
     int hits = 0, rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -162,6 +164,7 @@ int store_search(store_t *self, const char *query, int limit,
             .published = (const char *)sqlite3_column_text(stmt, 3),
             .snippet = column_or_empty(stmt, 4),
             .rank = sqlite3_column_double(stmt, 5),
+            .page_type = (const char *)sqlite3_column_text(stmt, 6),
         };
         hits++;
         if (fn && fn(&hit, ctx) != 0) {
@@ -173,6 +176,11 @@ int store_search(store_t *self, const char *query, int limit,
         store_fail_sqlite(self, "search");
     sqlite3_reset(stmt);
     return rc == SQLITE_DONE ? hits : -1;
+}
+
+int store_search(store_t *self, const char *query, int limit, store_hit_fn fn, void *ctx)
+{
+    return store_search_type(self, query, NULL, limit, fn, ctx);
 }
 
 /* ---- stats ----------------------------------------------------------- */
@@ -323,6 +331,9 @@ static const char *const breakdowns[] = {
                       " ORDER BY n DESC, 1 LIMIT ?1",
     [STORE_BY_LANG] = "SELECT coalesce(lang, 'und'), count(*) AS n FROM documents\n"
                       " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
+    /* Plain text, and rows stored before page types, have none. */
+    [STORE_BY_PAGE_TYPE] = "SELECT coalesce(page_type, 'none'), count(*) AS n FROM documents\n"
+                           " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
     /* The most recent days first; ingested_at is ISO 8601 UTC text. */
     [STORE_BY_DAY] = "SELECT substr(ingested_at, 1, 10), count(*) FROM documents\n"
                      " GROUP BY 1 ORDER BY 1 DESC LIMIT ?1",

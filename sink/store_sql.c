@@ -235,6 +235,10 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TRIGGER documents_entities_delete AFTER DELETE ON documents BEGIN\n"
     "    DELETE FROM entities WHERE doc = old.rowid;\n"
     "END;\n",
+    /* 6 -> 7: what kind of web page each document is (extract/page_type.h):
+     * NULL for plain text and for rows stored before, until a newer
+     * extractor rewrites them. */
+    "ALTER TABLE documents ADD COLUMN page_type TEXT;\n",
 };
 
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] == STORE_SCHEMA_VERSION,
@@ -261,9 +265,9 @@ const char *const store_statements[SQL_COUNT] = {
         "INSERT INTO documents (id, source, kind, title, published, author,\n"
         "    lang, body, simhash, keywords, extractor, attempts,\n"
         "    ingested_at, updated_at, worker, near_duplicate_of,\n"
-        "    near_duplicate_distance)\n"
+        "    near_duplicate_distance, page_type)\n"
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,\n"
-        "    " SQL_NOW ", " SQL_NOW ", ?13, ?14, ?15)",
+        "    " SQL_NOW ", " SQL_NOW ", ?13, ?14, ?15, ?16)",
     /* The link (?14, ?15) is found before the row is written
      * (nearest()), so it is written with it. */
     [SQL_DOC_UPDATE] =
@@ -271,7 +275,7 @@ const char *const store_statements[SQL_COUNT] = {
         "   SET kind = ?3, title = ?4, published = ?5, author = ?6, lang = ?7,\n"
         "       body = ?8, simhash = ?9, keywords = ?10, extractor = ?11,\n"
         "       attempts = ?12, updated_at = " SQL_NOW ", worker = ?13,\n"
-        "       near_duplicate_of = ?14, near_duplicate_distance = ?15\n"
+        "       near_duplicate_of = ?14, near_duplicate_distance = ?15, page_type = ?16\n"
         " WHERE id = ?1",
     [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc = ?1",
     [SQL_ENTITY_INSERT] =
@@ -326,10 +330,10 @@ const char *const store_statements[SQL_COUNT] = {
         "SELECT d.id, d.source, d.title, d.published,\n"
         "       coalesce(nullif(snippet(documents_fts, 1, '[', ']', '…', 10), ''),\n"
         "                d.title),\n"
-        "       bm25(documents_fts)\n"
+        "       bm25(documents_fts), d.page_type\n"
         "  FROM documents_fts CROSS JOIN documents AS d\n"
         "    ON d.rowid = documents_fts.rowid\n"
-        " WHERE documents_fts MATCH ?1\n"
+        " WHERE documents_fts MATCH ?1 AND (?3 IS NULL OR d.page_type = ?3)\n"
         " ORDER BY bm25(documents_fts)\n"
         " LIMIT ?2",
 

@@ -181,7 +181,8 @@ static int write_document(store_t *self, int which, const record_t *r, int extra
         || sqlite3_bind_int(stmt, 11, extractor)
         || sqlite3_bind_int64(stmt, 12, attempts)
         || store_bind_text(stmt, 13, worker)
-        || bind_link(stmt, 14, link))
+        || bind_link(stmt, 14, link)
+        || store_bind_text(stmt, 16, r->page_type))
         return store_fail_sqlite(self, "binding a document");
     if (store_run(self, stmt, "writing a document") < 0)
         return -1;

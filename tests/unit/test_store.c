@@ -157,10 +157,17 @@ static void pause_ms(long ms)
 
 /* Takes a current (version 4) file back to version 3's tables (its band
  * rows left empty: only downgrade_to_2 uses this, which drops them). */
+/* Takes a current file back to version 6: no page types. */
+static void downgrade_to_6(sqlite3 *db)
+{
+    raw_exec(db, "ALTER TABLE documents DROP COLUMN page_type; PRAGMA user_version = 6;");
+}
+
 /* Takes a current file back to version 5: entities keyed by rowid,
  * with an index on doc_id and a foreign key. */
 static void downgrade_to_5(sqlite3 *db)
 {
+    downgrade_to_6(db);
     raw_exec(db,
              "DROP TRIGGER documents_entities_delete;\n"
              "CREATE TABLE entities_5 (\n"
@@ -1357,6 +1364,48 @@ static void test_sources(void)
     store_close(&store);
 }
 
+static int keep_type(const char *key, int64_t count, void *ctx)
+{
+    buf_t *out = ctx;
+    buf_printf(out, "%s%s:%lld", out->len ? " " : "", key, (long long)count);
+    return 0;
+}
+
+static int count_hit(const store_hit_t *hit, void *ctx)
+{
+    buf_t *out = ctx;
+    buf_printf(out, "%s%s", out->len ? " " : "", hit->page_type ? hit->page_type : "-");
+    return 0;
+}
+
+/* page_type is stored, searched by and counted; text has none. */
+static void test_page_types(void)
+{
+    const char *path = db_path("types");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    const char *const types[] = { "forum", "product", "product", NULL };
+    for (int i = 0; i < 4; i++) {
+        char seed[16];
+        snprintf(seed, sizeof seed, "typed-%d", i);
+        record_t *r = make_record(seed, seed, "tariff news from the port");
+        r->page_type = types[i] ? xstrdup(types[i]) : NULL;
+        r->simhash ^= (uint64_t)i << 40 | (uint64_t)i << 8 | (uint64_t)i << 20;
+        CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+        record_destroy(&r);
+    }
+    buf_t got = BUF_INIT;
+    CHECK(store_search_type(store, "tariff", "product", 10, count_hit, &got) == 2);
+    CHECK_STR(buf_str(&got), "product product");
+    buf_reset(&got);
+    CHECK(store_search_type(store, "tariff", NULL, 10, count_hit, &got) == 4);
+    CHECK(store_search_type(store, "tariff", "listing", 10, NULL, NULL) == 0);
+    buf_reset(&got);
+    CHECK(store_breakdown(store, STORE_BY_PAGE_TYPE, 0, keep_type, &got) == 3);
+    CHECK_STR(buf_str(&got), "product:2 forum:1 none:1");
+    buf_free(&got);
+    store_close(&store);
+}
+
 /* entities.offset holds the entity's offset, NULL when the record had
  * none (from an older worker). */
 static void test_entity_offsets(void)
@@ -1410,6 +1459,7 @@ int main(void)
     test_upgrade_to_3();
     test_entity_offsets();
     test_sources();
+    test_page_types();
     remove_dir();
     return testing_done();
 }

@@ -1,0 +1,187 @@
+/* test_page_type: each kind of page, as a site would write it, is told
+ * from its own signals; plain text has no type; the record, the wire and
+ * `feedmill extract`'s JSON carry it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract.h"
+#include "extract/page_type.h"
+#include "proto/message.h"
+#include "testing.h"
+
+static char *page_type_of(const char *html)
+{
+    char *error = NULL;
+    record_t *r = extract_document("test.html", (const uint8_t *)html, strlen(html), &error);
+    CHECK_MSG(r != NULL, error ? error : "no record");
+    free(error);
+    char *type = r && r->page_type ? strdup(r->page_type) : NULL;
+    record_destroy(&r);
+    return type;
+}
+
+static void expect_type(const char *html, const char *want, const char *what)
+{
+    char *got = page_type_of(html);
+    if (!got || strcmp(got, want))
+        testing_fail_str(__FILE__, __LINE__, what, got, want);
+    else
+        testing_passed++;
+    free(got);
+}
+
+#define PARAGRAPH "<p>The committee met on Tuesday to discuss the budget for the coming year, " \
+                  "and the members agreed on most of the points raised by the chair.</p>"
+
+static void test_each_type(void)
+{
+    expect_type("<html><head><title>Rates rise</title>"
+                 "<meta property=\"og:type\" content=\"article\">"
+                 "<meta property=\"article:published_time\" content=\"2026-03-03T10:00:00Z\">"
+                 "<link rel=\"canonical\" href=\"https://news.example/2026/03/03/rates-rise\">"
+                 "</head><body><article><h1>Rates rise</h1>" PARAGRAPH PARAGRAPH
+                 "</article></body></html>", "article", "a dated news article");
+
+    expect_type("<html><head><title>Stuck on start</title>"
+                 "<link rel=\"canonical\" href=\"https://community.example.org/t/stuck-on-start/724779\">"
+                 "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+                 "\"@type\":\"DiscussionForumPosting\",\"headline\":\"Stuck on start\"}</script>"
+                 "</head><body>"
+                 "<div class=\"topic-post\"><div class=\"cooked\">" PARAGRAPH "</div></div>"
+                 "<div class=\"topic-post\"><div class=\"cooked\">" PARAGRAPH "</div></div>"
+                 "<div class=\"topic-post\"><div class=\"cooked\">" PARAGRAPH "</div></div>"
+                 "</body></html>", "forum", "a forum thread");
+
+    expect_type("<html><head><title>Wool runners</title>"
+                 "<meta property=\"og:type\" content=\"product\">"
+                 "<link rel=\"canonical\" href=\"https://shop.example/products/wool-runners\">"
+                 "<script type=\"application/ld+json\">{\"@type\":\"Product\",\"name\":\"Wool "
+                 "runners\",\"offers\":{\"@type\":\"Offer\",\"price\":\"98.00\"}}</script>"
+                 "</head><body><h1>Wool runners</h1><span class=\"price\">$98</span>"
+                 PARAGRAPH "<button>Add to cart</button></body></html>", "product",
+                 "a product page");
+
+    expect_type("<html><head><title>Men's sneakers</title>"
+                 "<link rel=\"canonical\" href=\"https://shop.example/collections/mens-sneakers\">"
+                 "</head><body><h1>Men's sneakers</h1><ul>"
+                 "<li class=\"product-card\"><a href=\"/products/a\">Runner</a><span class=\"price\">$98</span></li>"
+                 "<li class=\"product-card\"><a href=\"/products/b\">Dasher</a><span class=\"price\">$120</span></li>"
+                 "<li class=\"product-card\"><a href=\"/products/c\">Lounger</a><span class=\"price\">$95</span></li>"
+                 "<li class=\"product-card\"><a href=\"/products/d\">Breezer</a><span class=\"price\">$105</span></li>"
+                 "<li class=\"product-card\"><a href=\"/products/e\">Piper</a><span class=\"price\">$90</span></li>"
+                 "</ul>" PARAGRAPH "</body></html>", "collection", "a shop's category");
+
+    char listing[8192] = "<html><head><title>News</title>"
+                         "<link rel=\"canonical\" href=\"https://www.example.edu/news\">"
+                         "</head><body><h1>News</h1>";
+    for (int i = 0; i < 16; i++) {
+        char item[256];
+        snprintf(item, sizeof item, "<div class=\"teaser\"><h3><a href=\"/news/story-%d\">Story "
+                 "number %d of the week</a></h3><time>2026-03-%02d</time><p>A short summary of "
+                 "story %d.</p></div>", i, i, i + 1, i);
+        strcat(listing, item);
+    }
+    strcat(listing, "</body></html>");
+    expect_type(listing, "listing", "a list of news");
+
+    expect_type("<html><head><title>Configuration</title>"
+                 "<link rel=\"canonical\" href=\"https://docs.example.org/en/latest/config.html\">"
+                 "</head><body><nav class=\"toc\">Contents</nav><h1>Configuration</h1>" PARAGRAPH
+                 "<pre>feedmill run --db news.db</pre>" PARAGRAPH
+                 "<pre>feedmill search --db news.db rates</pre>"
+                 "<p>Set <code>--workers</code> and <code>--batch</code>.</p>"
+                 "<pre>[sink]\nbatch = 500</pre></body></html>", "documentation",
+                 "a documentation page");
+
+    expect_type("<html><head><title>Moving services</title>"
+                 "<link rel=\"canonical\" href=\"https://movers.example/services/residential\">"
+                 "<script type=\"application/ld+json\">{\"@type\":\"Service\",\"name\":"
+                 "\"Residential moving\"}</script></head><body>"
+                 "<section class=\"hero\"><h1>Moving made easy</h1><button>Get a quote</button></section>"
+                 "<h2>Packing</h2>" PARAGRAPH "<h2>Storage</h2>" PARAGRAPH
+                 "<section class=\"pricing\"><h2>Plans</h2></section>"
+                 "<section class=\"testimonial\"><h2>What customers say</h2></section>"
+                 "<form><input name=\"zip\"><input name=\"date\"><input name=\"email\">"
+                 "<button>Send</button></form></body></html>", "service", "a service page");
+
+    /* Nothing says anything: an article, the commonest kind. */
+    expect_type("<html><body><h1>Notes</h1>" PARAGRAPH PARAGRAPH "</body></html>", "article",
+                "a page without signals");
+}
+
+static void test_text_has_none(void)
+{
+    const char *text = "A plain text document about the committee and its budget.\n\n"
+                       "It has two paragraphs, and no markup at all.";
+    char *error = NULL;
+    record_t *r = extract_document("note.txt", (const uint8_t *)text, strlen(text), &error);
+    CHECK(r != NULL && r->page_type == NULL);
+    record_destroy(&r);
+    free(error);
+}
+
+static void test_names(void)
+{
+    const char *const names[] = { "article", "forum", "product", "collection", "listing",
+                                  "documentation", "service" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        CHECK(page_type_valid(names[i]));
+        CHECK(strstr(PAGE_TYPES, names[i]) != NULL);
+    }
+    CHECK(!page_type_valid("blog"));
+    CHECK(!page_type_valid(""));
+    CHECK(!page_type_valid(NULL));
+    CHECK(!page_type_valid("Article"));
+}
+
+/* The wire carries it when known, and not otherwise; the JSON too. */
+static void test_carried(void)
+{
+    const char *html = "<html><head><link rel=\"canonical\" href=\"https://shop.example/products/x\">"
+                       "<script type=\"application/ld+json\">{\"@type\":\"Product\"}</script>"
+                       "</head><body>" PARAGRAPH "</body></html>";
+    char *error = NULL;
+    message_t m = { .type = MSG_RESULT, .attempt = 1, .source = "x.html" };
+    m.record = extract_document("x.html", (const uint8_t *)html, strlen(html), &error);
+    free(error);
+    if (!m.record) {
+        CHECK(m.record != NULL);
+        return;
+    }
+    memcpy(m.id, m.record->id, sizeof m.id);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    CHECK(message_encode(&m, &data, &len) == 0);
+    char why[256];
+    message_t *back = message_decode(data, len, why, sizeof why);
+    CHECK_MSG(back && back->record, why);
+    if (back && back->record)
+        CHECK_STR(back->record->page_type, "product");
+    message_destroy(&back);
+    free(data);
+
+    buf_t json = BUF_INIT;
+    record_to_json(m.record, &json);
+    CHECK(strstr(buf_str(&json), "\"kind\":\"html\",\"page_type\":\"product\"") != NULL);
+    buf_free(&json);
+
+    free(m.record->page_type);
+    m.record->page_type = NULL;
+    CHECK(message_encode(&m, &data, &len) == 0);
+    CHECK(memmem(data, len, "page_type", 9) == NULL);
+    back = message_decode(data, len, why, sizeof why);
+    CHECK(back && back->record && back->record->page_type == NULL);
+    message_destroy(&back);
+    free(data);
+    record_destroy(&m.record);
+}
+
+int main(void)
+{
+    test_each_type();
+    test_text_has_none();
+    test_names();
+    test_carried();
+    return testing_done();
+}
