@@ -177,14 +177,41 @@ static void jsonld_types(signals_t *s, const char *json, unsigned *seen)
     }
 }
 
+/* Each word of a class attribute ("card product-card__item") is
+ * compared with the start of the class words above, ignoring case: a
+ * word that begins with one (BEM's "product-card__title" too) counts.
+ * Every element with a class is looked at, so this is a walk of its
+ * bytes, not a search of every word in them. */
 static mark_t class_mark(const char *value)
 {
-    if (!value)
-        return MARK_NONE;
-    for (size_t i = 0; i < sizeof class_marks / sizeof class_marks[0]; i++)
-        if (strcasestr(value, class_marks[i].word))
-            return class_marks[i].mark;
+    const char *p = value;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        const char *word = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        size_t len = (size_t)(p - word);
+        for (size_t i = 0; len && i < sizeof class_marks / sizeof class_marks[0]; i++) {
+            const char *w = class_marks[i].word;
+            size_t n = strlen(w);
+            if (n <= len && (w[0] == word[0] || w[0] == (word[0] | 0x20))
+                && !strncasecmp(word, w, n))
+                return class_marks[i].mark;
+        }
+    }
     return MARK_NONE;
+}
+
+/* An attribute's value as libxml2 holds it, without a copy: NULL when
+ * absent or not plain text. Every element is looked at, so no malloc. */
+static const char *attr_value(const xmlNode *node, const char *name)
+{
+    for (const xmlAttr *a = node->properties; a; a = a->next)
+        if (a->name && !strcasecmp((const char *)a->name, name))
+            return a->children && a->children->type == XML_TEXT_NODE && !a->children->next
+                       ? (const char *)a->children->content : NULL;
+    return NULL;
 }
 
 /* An amount of money in a short text: a currency sign next to a digit. */
@@ -227,71 +254,124 @@ static void on_meta(signals_t *s, xmlNode *node)
     free(content);
 }
 
-static void on_element(signals_t *s, xmlNode *node, int in_pre, unsigned *seen)
+/* A <code> inside a <pre> is the same block. */
+static int inside_pre(const xmlNode *node)
 {
-    const char *tag = (const char *)node->name;
-    if (html_is(node, "meta")) {
-        on_meta(s, node);
-        return;
+    for (const xmlNode *up = node->parent; up && up->type == XML_ELEMENT_NODE; up = up->parent)
+        if (html_is(up, "pre"))
+            return 1;
+    return 0;
+}
+
+static void on_link(signals_t *s, xmlNode *node)
+{
+    char *rel = html_attr(node, "rel");
+    if (rel && !strcasecmp(rel, "canonical") && !s->url) {
+        char *href = html_attr(node, "href");
+        if (href)
+            lower_copy(&s->url, href);
+        free(href);
     }
-    if (html_is(node, "link")) {
-        char *rel = html_attr(node, "rel");
-        if (rel && !strcasecmp(rel, "canonical") && !s->url) {
-            char *href = html_attr(node, "href");
-            if (href)
-                lower_copy(&s->url, href);
-            free(href);
+    free(rel);
+}
+
+static void on_script(signals_t *s, xmlNode *node, unsigned *seen)
+{
+    char *type = html_attr(node, "type");
+    if (type && !strcasecmp(type, "application/ld+json") && node->children
+        && node->children->content) {
+        jsonld_types(s, (const char *)node->children->content, seen);
+        if (strstr((const char *)node->children->content, "\"datePublished\""))
+            s->dated = 1;
+    }
+    free(type);
+}
+
+/* A heading whose content is a link is an entry of a list. */
+static void on_heading(signals_t *s, xmlNode *node)
+{
+    s->headings++;
+    xmlNode *child = node->children;
+    while (child && child->type == XML_TEXT_NODE && child->next)
+        child = child->next;
+    if (child && child->type == XML_ELEMENT_NODE && html_is(child, "a"))
+        s->link_headings++;
+}
+
+/* The elements that count, by name; most elements are none of them and
+ * cost one switch. Returns 1 when the element was wholly dealt with. */
+static int on_tag(signals_t *s, xmlNode *node, unsigned *seen)
+{
+    const char *t = (const char *)node->name;
+    switch (t[0]) {
+    case 'm':
+        if (!strcmp(t, "meta")) {
+            on_meta(s, node);
+            return 1;
         }
-        free(rel);
-        return;
-    }
-    if (html_is(node, "script")) {
-        char *type = html_attr(node, "type");
-        if (type && !strcasecmp(type, "application/ld+json") && node->children
-            && node->children->content) {
-            jsonld_types(s, (const char *)node->children->content, seen);
-            if (strstr((const char *)node->children->content, "\"datePublished\""))
-                s->dated = 1;
+        break;
+    case 'l':
+        if (!strcmp(t, "link")) {
+            on_link(s, node);
+            return 1;
         }
-        free(type);
+        break;
+    case 's':
+        if (!strcmp(t, "script")) {
+            on_script(s, node, seen);
+            return 1;
+        }
+        s->inputs += !strcmp(t, "select");
+        break;
+    case 'p':
+        s->code_blocks += !strcmp(t, "pre");
+        break;
+    case 'c':
+        s->code_blocks += !strcmp(t, "code") && !inside_pre(node);
+        break;
+    case 'a':
+        s->articles += !strcmp(t, "article");
+        break;
+    case 'f':
+        s->forms += !strcmp(t, "form");
+        break;
+    case 'i':
+        s->inputs += !strcmp(t, "input");
+        break;
+    case 't':
+        s->inputs += !strcmp(t, "textarea");
+        s->times += !strcmp(t, "time");
+        break;
+    case 'b':
+        s->buttons += !strcmp(t, "button");
+        break;
+    case 'h':
+        if ((t[1] == '2' || t[1] == '3' || t[1] == '4') && !t[2])
+            on_heading(s, node);
+        break;
+    }
+    return 0;
+}
+
+static void on_element(signals_t *s, xmlNode *node, unsigned *seen)
+{
+    if (on_tag(s, node, seen))
         return;
-    }
-    if (html_is(node, "pre") || (html_is(node, "code") && !in_pre))
-        s->code_blocks++;
-    else if (html_is(node, "article"))
-        s->articles++;
-    else if (html_is(node, "form"))
-        s->forms++;
-    else if (html_is(node, "input") || html_is(node, "select") || html_is(node, "textarea"))
-        s->inputs++;
-    else if (html_is(node, "button"))
-        s->buttons++;
-    else if (html_is(node, "h2") || html_is(node, "h3") || html_is(node, "h4")) {
-        s->headings++;
-        xmlNode *child = node->children;
-        while (child && child->type == XML_TEXT_NODE && child->next)
-            child = child->next;
-        if (child && child->type == XML_ELEMENT_NODE && html_is(child, "a"))
-            s->link_headings++;
-    }
-    else if (html_is(node, "time"))
-        s->times++;
-    char *itemtype = html_attr(node, "itemtype");
+    if (!node->properties)
+        return;
+    const char *itemtype = attr_value(node, "itemtype");
     if (itemtype) {
         const char *name = strrchr(itemtype, '/');
         name = name ? name + 1 : itemtype;
         schema_type(s, name, strlen(name), seen);
-        free(itemtype);
     }
-    char *itemprop = html_attr(node, "itemprop");
+    const char *itemprop = attr_value(node, "itemprop");
     if (itemprop && !strcasecmp(itemprop, "price"))
         s->prices++;
     if (itemprop && !strcasecmp(itemprop, "datePublished"))
         s->dated = 1;
-    free(itemprop);
-    (void)tag;
-    char *cls = html_attr(node, "class");
-    switch (class_mark(cls)) {
+    const char *cls = attr_value(node, "class");
+    switch (cls ? class_mark(cls) : MARK_NONE) {
     case MARK_POST: s->posts++; break;
     case MARK_CARD: s->cards++; break;
     case MARK_PRODUCT_CARD: s->product_cards++; s->cards++; break;
@@ -307,7 +387,6 @@ static void on_element(signals_t *s, xmlNode *node, int in_pre, unsigned *seen)
     }
     case MARK_NONE: break;
     }
-    free(cls);
 }
 
 /* A date in a URL's path (/2024/03/, /2024-03-05-): a dated post. */
@@ -382,18 +461,10 @@ const char *page_type_classify(struct _xmlDoc *doc)
         return type_names[T_ARTICLE];
     signals_t s = { .score = { [T_ARTICLE] = 1.0 } };
     unsigned seen = 0;
-    int pre_depth = 0;
-    (void)pre_depth;
     for (xmlNode *n = root; n; ) {
         int skip = 0;
         if (n->type == XML_ELEMENT_NODE) {
-            int in_pre = 0;
-            for (xmlNode *up = n->parent; up && up->type == XML_ELEMENT_NODE; up = up->parent)
-                if (html_is(up, "pre")) {
-                    in_pre = 1;
-                    break;
-                }
-            on_element(&s, n, in_pre, &seen);
+            on_element(&s, n, &seen);
             skip = html_is(n, "script") || html_is(n, "style");
         }
         n = html_next(n, root, skip);
