@@ -51,16 +51,36 @@ static item_t *receive(reader_t *self)
     return NULL;
 }
 
-/* Holds at most one item it could not hand over yet: the PAIR is full,
- * so it reads no more until the writer takes some. The writer's wake-up
- * frame (reader_stop) ends the loop even then. */
+/* Reads while there is something to read, and holds at most one item it
+ * could not hand over yet: the PAIR is full, so it reads no more until
+ * the writer takes some. Once the socket is empty after handing items
+ * over, it says so with an empty frame: the writer commits when nothing
+ * more is waiting, and without the frame it could not tell "the socket
+ * is empty" from "the next item is on its way" (it committed one batch
+ * in seven as often). The writer's wake-up frame (reader_stop) ends the
+ * loop whatever it waits for. */
 static void *run(void *arg)
 {
     reader_t *self = arg;
     item_t *pending = NULL;
+    int owe_idle = 0;   /* items went over since the last empty frame */
     while (!atomic_load(&self->stop)) {
+        if (!pending)
+            pending = receive(self);
+        if (pending) {
+            if (zmq_send(self->inside, &pending, sizeof pending, ZMQ_DONTWAIT)
+                == (int)sizeof pending) {
+                pending = NULL;   /* the writer's now */
+                owe_idle = 1;
+                continue;
+            }
+        } else if (owe_idle && zmq_send(self->inside, "", 0, ZMQ_DONTWAIT) == 0) {
+            owe_idle = 0;
+            continue;
+        }
+        int want_room = pending || owe_idle;
         zmq_pollitem_t items[2] = {
-            { self->inside, 0, ZMQ_POLLIN | (pending ? ZMQ_POLLOUT : 0), 0 },
+            { self->inside, 0, ZMQ_POLLIN | (want_room ? ZMQ_POLLOUT : 0), 0 },
             { self->results, 0, ZMQ_POLLIN, 0 },
         };
         if (zmq_poll(items, pending ? 1 : 2, -1) < 0) {
@@ -68,11 +88,6 @@ static void *run(void *arg)
                 continue;
             break;   /* ETERM: the context is going */
         }
-        if (!pending && (items[1].revents & ZMQ_POLLIN))
-            pending = receive(self);
-        if (pending && zmq_send(self->inside, &pending, sizeof pending, ZMQ_DONTWAIT)
-                           == (int)sizeof pending)
-            pending = NULL;   /* the writer's now */
     }
     item_free(&pending);
     return NULL;
@@ -130,9 +145,10 @@ void reader_destroy(reader_t **self_p)
         return;
     reader_stop(self);
     item_t *item;
-    while (self->outside && zmq_recv(self->outside, &item, sizeof item, ZMQ_DONTWAIT)
-                                == (int)sizeof item)
-        item_free(&item);
+    int n;
+    while (self->outside && (n = zmq_recv(self->outside, &item, sizeof item, ZMQ_DONTWAIT)) >= 0)
+        if (n == (int)sizeof item)
+            item_free(&item);
     if (self->inside)
         zmq_close(self->inside);
     if (self->outside)
@@ -149,7 +165,10 @@ void *reader_socket(reader_t *self)
 reader_status_t reader_take(reader_t *self, message_t **msg, char *error, size_t error_size)
 {
     item_t *item;
-    if (zmq_recv(self->outside, &item, sizeof item, ZMQ_DONTWAIT) != (int)sizeof item)
+    int n = zmq_recv(self->outside, &item, sizeof item, ZMQ_DONTWAIT);
+    if (n == 0)
+        return READER_IDLE;
+    if (n != (int)sizeof item)
         return READER_NONE;
     reader_status_t status = item->msg ? READER_MESSAGE : READER_BAD;
     *msg = item->msg;

@@ -45,7 +45,8 @@ void reader_stop(reader_t *self);
 void *reader_socket(reader_t *self);
 
 typedef enum {
-    READER_NONE,      /* nothing waits now */
+    READER_NONE,      /* nothing waits now, but more may be on its way */
+    READER_IDLE,      /* the results socket was found empty: nothing more waits */
     READER_MESSAGE,   /* *msg is a decoded message, the caller's */
     READER_BAD        /* bytes that were not a valid message: error says why */
 } reader_status_t;

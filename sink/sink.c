@@ -117,6 +117,7 @@ typedef struct sink {
     void *ctx, *results, *acks;
     reader_t *reader;        /* receives and decodes results on a second thread */
     int reader_stopped;      /* stopping: the results socket is read here again */
+    int reader_idle;         /* the reader's last word: the socket was empty */
     link_t *acks_link;
     link_t *results_link;    /* counts nothing: reports refused handshakes */
     char session[MESSAGE_SESSION_LEN + 1];
@@ -464,10 +465,10 @@ static void retry_batch(sink_t *self)
 static reader_status_t next_result(sink_t *self, message_t **msg, char *error, size_t size)
 {
     reader_status_t status = reader_take(self->reader, msg, error, size);
-    if (status != READER_NONE || !self->reader_stopped)
+    if ((status != READER_NONE && status != READER_IDLE) || !self->reader_stopped)
         return status;
     wire_status_t w = wire_recv(self->results, ZMQ_DONTWAIT, msg, error, size);
-    return w == WIRE_OK ? READER_MESSAGE : w == WIRE_BAD ? READER_BAD : READER_NONE;
+    return w == WIRE_OK ? READER_MESSAGE : w == WIRE_BAD ? READER_BAD : READER_IDLE;
 }
 
 /* Reads what is waiting, up to a full batch. Returns 1 when nothing is
@@ -481,8 +482,17 @@ static int on_results(sink_t *self)
         message_t *msg;
         char error[256];
         reader_status_t status = next_result(self, &msg, error, sizeof error);
+        /* The reader found the socket empty; but items may have come in
+         * since, behind its word: only its last word counts. */
+        if (status == READER_IDLE) {
+            self->reader_idle = 1;
+            if (self->reader_stopped)
+                return 1;
+            continue;
+        }
         if (status == READER_NONE)
-            return 1;
+            return self->reader_idle;   /* 1: nothing more waits, commit (--batch-ms 0) */
+        self->reader_idle = 0;
         if (status == READER_BAD) {
             self->bad_messages++;
             metric_add(self->fig.bad_messages, NULL, 1);
