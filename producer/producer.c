@@ -1151,7 +1151,8 @@ static void report_loop(producer_t *self)
 {
     const producer_counts_t *c = &self->counts;
     report_totals_t totals = {
-        .inputs = c->documents, .skipped = c->skipped, .stored = c->stored,
+        .inputs = c->documents, .files = c->files, .lines = c->lines,
+        .submissions = c->submissions, .skipped = c->skipped, .stored = c->stored,
         .updated = c->updated, .new_sources = c->new_sources,
         .unchanged = c->unchanged, .dead = c->dead, .retries = c->retries,
         .input_pending = !self->walk_done || self->in.open,

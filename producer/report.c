@@ -190,12 +190,15 @@ void report_tick(report_t *self, const report_totals_t *t, const inflight_t *inf
     metric_each(self->per_worker, put_worker, &per_worker);
     log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
              "in_flight=%zu oldest_unacked_s=%.1f workers=%zu retries=%llu "
-             "inputs=%llu acknowledged=%llu stored=%llu updated=%llu new_sources=%llu "
-             "unchanged=%llu dead=%llu skipped=%llu per_worker=%s", seconds,
+             "inputs=%llu files=%llu lines=%llu submissions=%llu acknowledged=%llu stored=%llu "
+             "updated=%llu new_sources=%llu unchanged=%llu dead=%llu skipped=%llu "
+             "per_worker=%s", seconds,
              (unsigned long long)(acked - self->acked_then),
              (acked - self->acked_then) / seconds, (bytes - self->bytes_then) / 1e6 / seconds,
              inflight_count(inflight), oldest_s, workers, (unsigned long long)t->retries,
-             (unsigned long long)t->inputs, (unsigned long long)acked,
+             (unsigned long long)t->inputs, (unsigned long long)t->files,
+             (unsigned long long)t->lines, (unsigned long long)t->submissions,
+             (unsigned long long)acked,
              (unsigned long long)t->stored, (unsigned long long)t->updated,
              (unsigned long long)t->new_sources, (unsigned long long)t->unchanged,
              (unsigned long long)t->dead, (unsigned long long)t->skipped,

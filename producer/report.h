@@ -8,6 +8,7 @@
  *
  *   status interval_s=10.0 documents=120 docs_per_s=12.0 mb_per_s=0.35
  *     in_flight=8 oldest_unacked_s=1.2 workers=3 retries=0 inputs=1400
+ *     files=1400 lines=0 submissions=0
  *     acknowledged=1392 stored=1300 updated=0 new_sources=80 unchanged=11
  *     dead=1 skipped=0 per_worker="0080000001:50 0080000002:70"
  *
@@ -26,6 +27,7 @@ typedef struct report report_t;
 /* The producer's running totals, as its loop counts them. */
 typedef struct report_totals {
     uint64_t inputs;      /* documents taken from the inputs (summary's documents) */
+    uint64_t files, lines, submissions;   /* the same, by kind of input */
     uint64_t skipped;     /* files acknowledged by an earlier run, not read */
     /* Acknowledgements, one per source of a document (message.h's words). */
     uint64_t stored, updated, new_sources, unchanged, dead;

@@ -143,7 +143,7 @@ pass "sink status line with the database's totals"
 grep '"msg":"status"' "$WORK/sink.log" | grep -q '"documents":[1-9].*"docs_per_s":[0-9]' \
     || fail "no sink status line counts documents over its interval"
 pass "sink status line counts documents and their rate"
-wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 inputs=102 acknowledged=102 stored=100 updated=0 new_sources=0 unchanged=0 dead=2 skipped=0 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
+wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 inputs=102 files=102 lines=0 submissions=0 acknowledged=102 stored=100 updated=0 new_sources=0 unchanged=0 dead=2 skipped=0 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
     "$WORK/producer.log" || fail "no idle producer status line: $(grep status "$WORK/producer.log" | tail -2)"
 pass "producer status line when idle, with per-worker counts"
 json_lines "$WORK/sink.log" "sink --log-format json"

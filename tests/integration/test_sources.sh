@@ -103,7 +103,7 @@ expect_eq "$(metric feedmill_sink_database_documents) $(metric feedmill_sink_dat
 
 # The status lines use the same words.
 producer_says() { grep 'producer\[' "$WORK/run.err" | grep ' status ' | grep -q "$1"; }
-wait_for 10 producer_says 'stored=3 updated=0 new_sources=8 unchanged=2 dead=0' \
+wait_for 10 producer_says 'inputs=13 files=4 lines=6 submissions=3 acknowledged=13 stored=3 updated=0 new_sources=8 unchanged=2 dead=0' \
     || fail "the producer's status line: $(grep 'producer\[' "$WORK/run.err" | grep ' status ' | tail -1)"
 grep 'sink\[' "$WORK/run.err" | grep ' status ' | grep -q 'db_documents=3 db_sources=11' \
     || fail "the sink's status line: $(grep 'sink\[' "$WORK/run.err" | grep ' status ' | tail -1)"
