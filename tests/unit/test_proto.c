@@ -1339,7 +1339,9 @@ static void test_sources(void)
     CHECK(back && back->source_count == 2 && strcmp(back->sources[0], m->sources[0]) == 0
           && strcmp(back->sources[1], m->sources[1]) == 0);
     message_destroy(&back);
-    m->source_count = 0;
+    message_destroy(&m);
+    m = message_new(MSG_SOURCES);
+    memcpy(m->id, sample_id, sizeof m->id);
     expect_encode_fails(m, "SOURCES without a source");
     m = sample(MSG_SOURCES);
     free(m->sources[1]);
