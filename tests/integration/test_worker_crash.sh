@@ -8,6 +8,10 @@ make_documents "$WORK/docs" 3000
 export FEEDMILL_LOG=info
 "$FEEDMILL" run --db "$DB" --workers 2 --retry-after 1 "$WORK/docs" >"$WORK/out" 2>"$WORK/err" &
 RUN=$!; BACKGROUND+=($RUN)
+# Under load the producer may take a while to start: the kills begin once
+# it runs (not finding it yet is not its end).
+producer_up() { pgrep -f "feedmill producer " -P "$RUN" >/dev/null; }
+wait_for 60 producer_up || fail "no producer started: $(tail -5 "$WORK/err")"
 killed=0
 # Kills only while the producer runs: once it has exited (everything is
 # committed) run stops the workers, and a worker killed then would be an
