@@ -6,7 +6,8 @@
 #               then each fuzzer for FUZZ_SECONDS (60) over its committed corpus
 #   make check  the plain suite only (faster while developing)
 #   make build-release, make build-clang   those two compile-only builds
-#   make quality  main-text extraction scored on the shared web-eval corpus
+#   make quality  main-text extraction scored on the shared web-eval and
+#               wcxb-dev corpora
 
 JOBS ?= $(shell nproc)
 # Quiet builds: compiler messages and errors only.
@@ -73,11 +74,11 @@ bench: build
 	bash bench/bench.sh build
 
 # Precision, recall, F1 and speed of main-text extraction on the shared
-# web-eval corpus (tests/tools/quality.c); the floor test checks the same.
+# web-eval and wcxb-dev corpora, and wcxb-dev's metadata and page types
+# (tests/tools/quality.c); the floor tests check the same.
 FEEDMILL_CORPUS ?= ../shared/corpus
 quality: build
-	./build/tests/quality $(FEEDMILL_CORPUS)/web-eval
-	python3 tests/tools/page_types.py ./build/feedmill $(FEEDMILL_CORPUS)/wcxb-dev
+	./build/tests/quality $(FEEDMILL_CORPUS)/web-eval $(FEEDMILL_CORPUS)/wcxb-dev
 
 clean:
 	rm -rf build build-asan build-release build-clang build-fuzz
