@@ -158,8 +158,18 @@ wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
     return recv_body(router, 0, out, error, error_size);
 }
 
+/* A connect made before the peer binds (every start: run starts its
+ * children at once, and any restart) is retried after RECONNECT_MS,
+ * doubling up to RECONNECT_MAX_MS. ZeroMQ's fixed 100 ms would add a
+ * tenth of a second to every start, and keep retrying a peer that is gone
+ * for good ten times a second. */
+enum { RECONNECT_MS = 10, RECONNECT_MAX_MS = 1000 };
+
 void wire_configure(void *socket, int linger_ms, long long max_message)
 {
+    int reconnect = RECONNECT_MS, reconnect_max = RECONNECT_MAX_MS;
     zmq_setsockopt(socket, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
     zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &max_message, sizeof max_message);
+    zmq_setsockopt(socket, ZMQ_RECONNECT_IVL, &reconnect, sizeof reconnect);
+    zmq_setsockopt(socket, ZMQ_RECONNECT_IVL_MAX, &reconnect_max, sizeof reconnect_max);
 }

@@ -39,7 +39,8 @@ wire_status_t wire_recv(void *socket, int flags, message_t **out,
 wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
                              message_t **out, char *error, size_t error_size);
 
-/* Sets the options every feedmill socket wants (linger, max message size). */
+/* Sets the options every feedmill socket wants (linger, max message size,
+ * a quick first reconnect that backs off). */
 void wire_configure(void *socket, int linger_ms, long long max_message);
 
 #endif
