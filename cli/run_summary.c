@@ -28,7 +28,7 @@ static void put_count(buf_t *out, unsigned long long n, const char *one, const c
 
 /* The summary adds up: every input (file, line, submission) is exactly
  * one of stored, updated, new source, unchanged, dead-lettered and
- * skipped, and each matches the database (README, "Sources and counts"). */
+ * skipped, and each matches the database (docs/feeds.md, "Sources and counts"). */
 void run_summary_print(const char *producer_output, const char *db, double seconds)
 {
     const char *found = strstr(producer_output, "summary ");

@@ -1,6 +1,6 @@
 /* run_summary: what `feedmill run` says at the end: each input in its
  * word, the outcomes (which add up to them), and what the database holds.
- * README "Sources and counts" explains the words. */
+ * docs/feeds.md, "Sources and counts", explains the words. */
 #ifndef FEEDMILL_CLI_RUN_SUMMARY_H
 #define FEEDMILL_CLI_RUN_SUMMARY_H
 

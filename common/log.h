@@ -1,6 +1,6 @@
 /* log: one line per event on stderr, the way operators watch a feed.
  *
- * Format (documented in README.md, "Logs"):
+ * Format (documented in docs/operating.md, "Logs"):
  *   2026-11-21T04:30:00.123Z info  sink[1234] committed batch rows=12 new=10 ms=3
  * i.e. UTC timestamp, level, component[pid], a short message, then
  * key=value fields (logfmt). Values with spaces are quoted by the caller

@@ -717,8 +717,8 @@ static void figures_init(sink_t *self, const monitor_options_t *opt, const char 
                                     "Bytes of extracted main text in the rows stored or "
                                     "updated", NULL);
     f->dead_letters = metrics_counter(m, "feedmill_sink_dead_letters_total",
-                                      "Dead letters committed, by reason class (README, "
-                                      "\"Operating feedmill\")", "reason");
+                                      "Dead letters committed, by reason class (docs/"
+                                      "operating.md, \"Metrics\")", "reason");
     for (int r = 0; r < REASON_COUNT; r++)
         metric_add(f->dead_letters, reason_name((reason_class_t)r), 0);
     f->refused = metrics_counter(m, "feedmill_sink_refused_peers_total",

@@ -127,7 +127,7 @@ make_documents() {
 }
 
 # make_keys [WORKER...]: CurveZMQ certificates under $KEYS, as an operator
-# makes them (README "Running on several machines"): one pair each for the
+# makes them (README.md's tour, docs/security.md): one pair each for the
 # producer, the sink and every worker named (default: one, "worker"), and
 # the allow folders: the producer admits the workers and the sink, the
 # sink the workers and the producer. Then PRODUCER_KEYS, SINK_KEYS and

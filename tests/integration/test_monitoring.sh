@@ -239,7 +239,7 @@ assert s["top_sources"][0]["count"] == 100, s["top_sources"]
 ' || fail "stats --json breakdowns"
 pass "stats: kinds, days, dead letters by reason, top sources"
 
-# 8. The scrape configuration and alert rules the README shows.
+# 8. The scrape configuration and alert rules docs/operating.md describes.
 (cd "$SOURCE_DIR/monitoring" && promtool check config prometheus.yml >/dev/null 2>&1) \
     || fail "monitoring/prometheus.yml: $(cd "$SOURCE_DIR/monitoring" && promtool check config prometheus.yml 2>&1)"
 pass "promtool check config monitoring/prometheus.yml"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Near-duplicates and entity offsets through `feedmill run`: the four
 # seeds, then edited copies of them (a sentence added, a word changed,
-# the last paragraph cut). Each stored link must be the one the README's
-# rule gives, recomputed here from the stored simhashes: the nearest
+# the last paragraph cut). Each stored link must be the one the rule of
+# docs/database.md gives, recomputed here from the stored simhashes: the nearest
 # document ingested before, within 3 bits, the earliest among equals.
 # `feedmill stats` must report the groups those links make. Every stored
 # entity's offset must point at its text in the stored body, in bytes.

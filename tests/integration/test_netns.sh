@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Several machines, for real: the producer, the sink and two workers each
 # get a network namespace of their own with an address on one bridge
-# (veth pairs), and run with CurveZMQ keys made and copied as README
-# "Running on several machines" says. They ingest the web-eval corpus;
+# (veth pairs), and run with CurveZMQ keys made and copied as README.md's
+# tour and docs/security.md say. They ingest the web-eval corpus;
 # in the middle of the run one worker's link goes down (no FIN, no RST:
 # its connections just go silent). The producer notices within
 # --worker-timeout, the other worker takes over, and the database ends

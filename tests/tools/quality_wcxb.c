@@ -34,7 +34,7 @@
 #include "proto/record.h"
 #include "quality.h"
 
-/* The page types of the README, most pages first; one more row and
+/* The page types of docs/database.md, most pages first; one more row and
  * column for anything else (a missing or unknown type). */
 static const char *const type_names[] = {
     "article", "service", "product", "collection", "forum", "listing", "documentation",
