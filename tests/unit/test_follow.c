@@ -283,6 +283,55 @@ static void test_rotation(void)
     buf_free(&seen.lines);
 }
 
+/* Rotated twice within the grace time (a burst of rotations), and a
+ * restart while a rotated-away file is still being read. */
+static void test_rotation_edges(void)
+{
+    state_t *state = open_state("edges.db");
+    if (!state)
+        return;
+    PATH_IN(path, "edges.jsonl");
+    char first[800], second[800];
+    snprintf(first, sizeof first, "%s.1", path);
+    snprintf(second, sizeof second, "%s.2", path);
+    write_file(path, "w", "a1\na2-half");
+    seen_t seen = { BUF_INIT, 0 };
+    follow_t *f = start(state, &seen, path);
+    read_all(f);
+    expect_seen(&seen, "edges.jsonl:1:a1\n", "the first file");
+    CHECK(rename(path, first) == 0);
+    write_file(path, "w", "b1\nb2-half");
+    CHECK(follow_read(f, now += 10) == 1);
+    expect_seen(&seen, "edges.jsonl:1:b1\n", "the first rotation");
+    /* The second rotation finishes the first rotated file at once, half
+     * line included. */
+    CHECK(rename(path, second) == 0);
+    write_file(path, "w", "c1\n");
+    CHECK(follow_read(f, now += 10) == 1);
+    expect_seen(&seen, "edges.jsonl:2:a2-half\nedges.jsonl:1:c1\n", "the second rotation");
+
+    /* Stopped while .2 is read through its grace time: a restart reads
+     * on where it was, then lets it go. */
+    CHECK(state_flush(state) == 0);
+    follow_destroy(&f);
+    state_close(&state);
+    write_file(second, "a", "-done\nb3\n");
+    write_file(path, "a", "c2\n");
+    state = open_state("edges.db");
+    f = start(state, &seen, path);
+    read_all(f);
+    expect_seen(&seen, "edges.jsonl:2:b2-half-done\nedges.jsonl:3:b3\nedges.jsonl:2:c2\n",
+                "a restart within the grace time");
+    now += 10 * FOLLOW_GRACE_MS;
+    read_all(f);
+    write_file(second, "a", "b4\n");
+    read_all(f);
+    expect_seen(&seen, "", "the rotated-away file let go");
+    follow_destroy(&f);
+    state_close(&state);
+    buf_free(&seen.lines);
+}
+
 static void test_restart(void)
 {
     PATH_IN(path, "restart.jsonl");
@@ -448,6 +497,7 @@ TESTING_MAIN_WITH(make_dir, remove_dir,
     TEST(test_appends_and_partial_lines),
     TEST(test_truncate_and_rewrite),
     TEST(test_rotation),
+    TEST(test_rotation_edges),
     TEST(test_restart),
     TEST(test_rollback),
     TEST(test_read_budget))
