@@ -87,6 +87,9 @@ static void test_empty_and_invalid(void)
     expect_lang("\xff\xfe\xfd\x80\x80", NULL, "und");
     expect_lang("\xea\xb0", NULL, "und");           /* a syllable cut short */
     expect_lang("\xff 정부는 \xfe 경제 대책을 \xea\xb0", NULL, "ko");
+    /* The declared language that decides is the hint itself. */
+    const char *hint = "pl";
+    CHECK(lang_detect("Rząd ogłosił", strlen("Rząd ogłosił"), hint) == hint);
     /* NULL text with no length. */
     CHECK_STR(lang_detect(NULL, 0, NULL), "und");
 }
