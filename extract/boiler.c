@@ -249,6 +249,20 @@ static int is_prefix_or_suffix(const line_t *part, const line_t *whole)
            memcmp(whole->text + whole->len - part->len, part->text, part->len) == 0;
 }
 
+/* The next line from i in direction dir that a repeat is looked for in,
+ * or (size_t)-1: kept lines, and the photo captions mark_lines already
+ * dropped, since the copy of a caption without its credit repeats the
+ * one with it. */
+static size_t next_partner(const lines_t *lines, size_t i, int dir)
+{
+    while (dir > 0 ? i + 1 < lines->n : i > 0) {
+        i = dir > 0 ? i + 1 : i - 1;
+        if (!lines->v[i].drop || photo_caption(&lines->v[i]))
+            return i;
+    }
+    return (size_t)-1;
+}
+
 /* Photo captions come twice (with and without the credit) and the credit
  * alone: a line that starts or ends a nearby longer line is a repeat. */
 static void mark_repeats(lines_t *lines)
@@ -260,7 +274,7 @@ static void mark_repeats(lines_t *lines)
         for (int dir = -1; dir <= 1 && !l->drop; dir += 2) {
             size_t j = i;
             for (int step = 0; step < REPEAT_WINDOW; step++) {
-                j = lines_next_kept(lines, j, dir);
+                j = next_partner(lines, j, dir);
                 if (j == (size_t)-1)
                     break;
                 const line_t *o = &lines->v[j];

@@ -9,8 +9,9 @@
 
 #include <stddef.h>
 
-/* ISO 639-1 code ("ko", "en", ...) or "und"; a static string. hint is the
- * declared language or NULL. */
+/* ISO 639-1 code ("ko", "en", ...) or "und". hint is the declared
+ * language or NULL; when it decides, hint itself is returned, else a
+ * static string: copy the answer before freeing hint. */
 const char *lang_detect(const char *text, size_t len, const char *hint);
 
 /* 1 when the lowercased word is a function word of one of the Latin

@@ -39,10 +39,10 @@ struct watch {
     watched_t *dirs;        /* sorted by wd: the kernel hands them out rising */
     size_t dir_count;
     deferred_t *deferred;
-    size_t deferred_count;
+    size_t deferred_count, deferred_cap;
     pathset_t *deferred_set;
     char **ready;           /* FIFO: ready[head .. ready_count) */
-    size_t ready_count, ready_head;
+    size_t ready_count, ready_head, ready_cap;
     pathset_t *ready_set;
     char *current;          /* the path watch_next returned last */
 };
@@ -227,7 +227,10 @@ static void make_ready(watch_t *self, const char *path)
         self->ready_count -= self->ready_head;
         self->ready_head = 0;
     }
-    self->ready = xrealloc(self->ready, (self->ready_count + 1) * sizeof(char *));
+    if (self->ready_count == self->ready_cap) {
+        self->ready_cap = self->ready_cap ? 2 * self->ready_cap : 64;
+        self->ready = xrealloc(self->ready, self->ready_cap * sizeof(char *));
+    }
     self->ready[self->ready_count++] = xstrdup(path);
     pathset_add(self->ready_set, path);
 }
@@ -236,7 +239,12 @@ void watch_defer(watch_t *self, const char *path)
 {
     if (pathset_contains(self->deferred_set, path) || !room(self))
         return;
-    self->deferred = xrealloc(self->deferred, (self->deferred_count + 1) * sizeof(deferred_t));
+    /* Doubling: a flood of new files (up to WATCH_MAX_QUEUED) must not
+     * cost a copy of the whole list per file. */
+    if (self->deferred_count == self->deferred_cap) {
+        self->deferred_cap = self->deferred_cap ? 2 * self->deferred_cap : 64;
+        self->deferred = xrealloc(self->deferred, self->deferred_cap * sizeof(deferred_t));
+    }
     self->deferred[self->deferred_count++] =
         (deferred_t){ xstrdup(path), clock_ms() + self->settle_ms };
     pathset_add(self->deferred_set, path);

@@ -199,12 +199,9 @@ static void test_nfc(void)
     record_destroy(&r);
 }
 
-int main(void)
-{
-    test_undeclared();
-    test_utf16_without_bom();
-    test_declared();
-    test_invalid_bytes();
-    test_nfc();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_undeclared),
+    TEST(test_utf16_without_bom),
+    TEST(test_declared),
+    TEST(test_invalid_bytes),
+    TEST(test_nfc))

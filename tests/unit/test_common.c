@@ -83,12 +83,9 @@ static void test_log_quote(void)
     CHECK(strlen(log_q(longer)) < 512);
 }
 
-int main(void)
-{
-    test_buf();
-    test_json_string();
-    test_hash();
-    test_args();
-    test_log_quote();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_buf),
+    TEST(test_json_string),
+    TEST(test_hash),
+    TEST(test_args),
+    TEST(test_log_quote))

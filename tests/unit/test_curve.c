@@ -179,17 +179,23 @@ static void test_only_allowed_keys(void)
     curve_destroy(&curve);
 }
 
-int main(void)
+static int setup(void)
 {
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
     }
-    test_needed_and_missing();
-    test_certificates();
-    test_only_allowed_keys();
+    return 0;
+}
+
+static void teardown(void)
+{
     char command[600];
     snprintf(command, sizeof command, "rm -rf '%s'", dir);
     CHECK(system(command) == 0);
-    return testing_done();
 }
+
+TESTING_MAIN_WITH(setup, teardown,
+    TEST(test_needed_and_missing),
+    TEST(test_certificates),
+    TEST(test_only_allowed_keys))

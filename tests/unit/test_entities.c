@@ -134,12 +134,9 @@ static void test_quotes(void)
     check("\"We will build it here\", said Jane Doe on Monday.", b, COUNT(b));
 }
 
-int main(void)
-{
-    test_money();
-    test_contact();
-    test_people();
-    test_orgs();
-    test_quotes();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_money),
+    TEST(test_contact),
+    TEST(test_people),
+    TEST(test_orgs),
+    TEST(test_quotes))

@@ -1218,34 +1218,31 @@ static void test_gzip(void)
     free(plain);
 }
 
-int main(void)
-{
-    test_gzip();
-    test_utf8_decoder();
-    test_utf8_fast_paths();
-    test_korean_numbers();
-    test_entities();
-    test_html_page();
-    test_html_truncated();
-    test_example_page();
-    test_html_words();
-    test_html_scoring();
-    test_html_boilerplate();
-    test_html_short_hint();
-    test_jsonld();
-    test_html_stated_body();
-    test_html_names();
-    test_euc_kr();
-    test_other_encodings();
-    test_invalid_utf8();
-    test_refusals();
-    test_text_rules();
-    test_dates();
-    test_lang();
-    test_keywords();
-    test_simhash();
-    test_large_text();
-    test_html_nesting();
-    test_threads();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_gzip),
+    TEST(test_utf8_decoder),
+    TEST(test_utf8_fast_paths),
+    TEST(test_korean_numbers),
+    TEST(test_entities),
+    TEST(test_html_page),
+    TEST(test_html_truncated),
+    TEST(test_example_page),
+    TEST(test_html_words),
+    TEST(test_html_scoring),
+    TEST(test_html_boilerplate),
+    TEST(test_html_short_hint),
+    TEST(test_jsonld),
+    TEST(test_html_stated_body),
+    TEST(test_html_names),
+    TEST(test_euc_kr),
+    TEST(test_other_encodings),
+    TEST(test_invalid_utf8),
+    TEST(test_refusals),
+    TEST(test_text_rules),
+    TEST(test_dates),
+    TEST(test_lang),
+    TEST(test_keywords),
+    TEST(test_simhash),
+    TEST(test_large_text),
+    TEST(test_html_nesting),
+    TEST(test_threads))

@@ -100,11 +100,8 @@ static void test_extraction(void)
     record_destroy(&r);
 }
 
-int main(void)
-{
-    test_dropped();
-    test_kept();
-    test_attribute_limit();
-    test_extraction();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_dropped),
+    TEST(test_kept),
+    TEST(test_attribute_limit),
+    TEST(test_extraction))

@@ -252,13 +252,10 @@ static void test_reasons(void)
         CHECK_STR(reason_name(reason_classify(cases[i].error)), cases[i].reason);
 }
 
-int main(void)
-{
-    test_render();
-    test_concurrency();
-    test_log_json();
-    test_httpd();
-    test_options();
-    test_reasons();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_render),
+    TEST(test_concurrency),
+    TEST(test_log_json),
+    TEST(test_httpd),
+    TEST(test_options),
+    TEST(test_reasons))

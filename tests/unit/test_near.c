@@ -143,11 +143,8 @@ static void test_against_walk(void)
     near_destroy(&near);
 }
 
-int main(void)
-{
-    test_find();
-    test_bound();
-    test_undo();
-    test_against_walk();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_find),
+    TEST(test_bound),
+    TEST(test_undo),
+    TEST(test_against_walk))

@@ -177,11 +177,8 @@ static void test_carried(void)
     record_destroy(&m.record);
 }
 
-int main(void)
-{
-    test_each_type();
-    test_text_has_none();
-    test_names();
-    test_carried();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_each_type),
+    TEST(test_text_has_none),
+    TEST(test_names),
+    TEST(test_carried))

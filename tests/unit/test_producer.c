@@ -467,16 +467,13 @@ static void test_state_write_fails(void)
     CHECK(system(command) == 0);
 }
 
-int main(void)
-{
-    test_linebuf();
-    test_state_compact();
-    test_state_write_fails();
-    test_jsonl();
-    test_names();
-    test_walk();
-    test_inflight();
-    test_ledger();
-    test_ledger_pause();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_linebuf),
+    TEST(test_state_compact),
+    TEST(test_state_write_fails),
+    TEST(test_jsonl),
+    TEST(test_names),
+    TEST(test_walk),
+    TEST(test_inflight),
+    TEST(test_ledger),
+    TEST(test_ledger_pause))

@@ -1494,38 +1494,40 @@ static void test_send_to_encode_failure(void)
     zmq_ctx_term(ctx);
 }
 
-int main(void)
+static int setup(void)
 {
     hash_doc_id("hello", 5, sample_id);
-    test_source_bytes();
-    test_send_to_encode_failure();
-    test_hello();
-    test_sources();
-    test_submission();
-    test_extract_seconds();
-    test_doc_hints();
-    test_record_append_after_decode();
-    test_names();
-    test_new_destroy();
-    test_roundtrip_simple();
-    test_roundtrip_result();
-    test_golden();
-    test_encode_rejects();
-    test_not_a_message();
-    test_every_field();
-    test_nil_fields();
-    test_version_and_type();
-    test_numbers();
-    test_entity_values();
-    test_entity_offsets();
-    test_ids();
-    test_text_rules();
-    test_lengths();
-    test_unknown_keys();
-    test_trailing_and_truncated();
-    test_bounded_memory();
-    test_depth_and_ext();
-    test_random();
-    test_error_buffer();
-    return testing_done();
+    return 0;
 }
+
+TESTING_MAIN_WITH(setup, NULL,
+    TEST(test_source_bytes),
+    TEST(test_send_to_encode_failure),
+    TEST(test_hello),
+    TEST(test_sources),
+    TEST(test_submission),
+    TEST(test_extract_seconds),
+    TEST(test_doc_hints),
+    TEST(test_record_append_after_decode),
+    TEST(test_names),
+    TEST(test_new_destroy),
+    TEST(test_roundtrip_simple),
+    TEST(test_roundtrip_result),
+    TEST(test_golden),
+    TEST(test_encode_rejects),
+    TEST(test_not_a_message),
+    TEST(test_every_field),
+    TEST(test_nil_fields),
+    TEST(test_version_and_type),
+    TEST(test_numbers),
+    TEST(test_entity_values),
+    TEST(test_entity_offsets),
+    TEST(test_ids),
+    TEST(test_text_rules),
+    TEST(test_lengths),
+    TEST(test_unknown_keys),
+    TEST(test_trailing_and_truncated),
+    TEST(test_bounded_memory),
+    TEST(test_depth_and_ext),
+    TEST(test_random),
+    TEST(test_error_buffer))

@@ -151,9 +151,9 @@ static void test_long_lived(void)
     buf_free(&out);
 }
 
-int main(void)
+/* sandbox_run: one request, one child. */
+static void test_run_answers(void)
 {
-    test_long_lived();
     buf_t out = BUF_INIT;
     char *reason = NULL;
 
@@ -164,7 +164,13 @@ int main(void)
 
     CHECK(sandbox_run(answer_big, NULL, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
     CHECK(out.len == 3000000);
-    buf_reset(&out);
+    buf_free(&out);
+}
+
+static void test_run_crash(void)
+{
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
 
     CHECK(sandbox_run(crash, NULL, 5000, NULL, NULL, &out, &reason) == SANDBOX_CRASHED);
     /* SIGSEGV; under AddressSanitizer, which catches it first, SIGABRT or
@@ -172,27 +178,42 @@ int main(void)
     CHECK_MSG(reason && (strstr(reason, "crashed with signal") || strstr(reason, "exited with status")),
               reason);
     free(reason);
-    reason = NULL;
+    buf_free(&out);
+}
 
-    int64_t started = clock_ms();
+static void test_run_time_limit(void)
+{
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
+
     int idles = 0;
     CHECK(sandbox_run(hang, NULL, 2500, count_idle, &idles, &out, &reason) == SANDBOX_TIMED_OUT);
     CHECK_MSG(idles >= 3, "the parent stays responsive (heartbeats) while the child works");
     free(reason);
     reason = NULL;
-    started = clock_ms();
+    int64_t started = clock_ms();
     CHECK(sandbox_run(hang, NULL, 200, NULL, NULL, &out, &reason) == SANDBOX_TIMED_OUT);
     int64_t took = clock_ms() - started;
     CHECK_MSG(took >= 200 && took < 5000, "the time limit is neither early nor ignored");
     CHECK_MSG(reason && strstr(reason, "time limit of 200 ms"), reason);
     free(reason);
-    reason = NULL;
+    buf_free(&out);
+}
 
-    buf_reset(&out);
+static void test_run_exit_status(void)
+{
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
+
     CHECK(sandbox_run(bail_out, NULL, 5000, NULL, NULL, &out, &reason) == SANDBOX_CRASHED);
     CHECK_MSG(reason && strstr(reason, "status 7"), reason);
     free(reason);
-
     buf_free(&out);
-    return testing_done();
 }
+
+TESTING_MAIN(
+    TEST(test_long_lived),
+    TEST(test_run_answers),
+    TEST(test_run_crash),
+    TEST(test_run_time_limit),
+    TEST(test_run_exit_status))

@@ -337,12 +337,9 @@ static void test_seed_offsets(void)
     }
 }
 
-int main(void)
-{
-    test_seed_000();
-    test_seed_001();
-    test_seed_002();
-    test_seed_004();
-    test_seed_offsets();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_seed_000),
+    TEST(test_seed_001),
+    TEST(test_seed_002),
+    TEST(test_seed_004),
+    TEST(test_seed_offsets))

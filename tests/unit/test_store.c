@@ -1433,33 +1433,39 @@ static void test_entity_offsets(void)
     store_close(&store);
 }
 
-int main(void)
+static int setup(void)
 {
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
     }
-    test_fresh_open_and_reopen();
-    test_worker_column();
-    test_refuses_what_it_cannot_use();
-    test_put_is_idempotent();
-    test_newer_extractor_updates();
-    test_failed_put_leaves_nothing();
-    test_fault_classes();
-    test_rollback_and_batch();
-    test_dead_letters();
-    test_search();
-    test_search_ignores_symbols();
-    test_search_words();
-    test_stats();
-    test_near_duplicates();
-    test_near_duplicate_bound();
-    test_near_duplicate_candidates();
-    test_upgrade_to_4();
-    test_upgrade_to_3();
-    test_entity_offsets();
-    test_sources();
-    test_page_types();
-    remove_dir();
-    return testing_done();
+    return 0;
 }
+
+static void teardown(void)
+{
+    remove_dir();
+}
+
+TESTING_MAIN_WITH(setup, teardown,
+    TEST(test_fresh_open_and_reopen),
+    TEST(test_worker_column),
+    TEST(test_refuses_what_it_cannot_use),
+    TEST(test_put_is_idempotent),
+    TEST(test_newer_extractor_updates),
+    TEST(test_failed_put_leaves_nothing),
+    TEST(test_fault_classes),
+    TEST(test_rollback_and_batch),
+    TEST(test_dead_letters),
+    TEST(test_search),
+    TEST(test_search_ignores_symbols),
+    TEST(test_search_words),
+    TEST(test_stats),
+    TEST(test_near_duplicates),
+    TEST(test_near_duplicate_bound),
+    TEST(test_near_duplicate_candidates),
+    TEST(test_upgrade_to_4),
+    TEST(test_upgrade_to_3),
+    TEST(test_entity_offsets),
+    TEST(test_sources),
+    TEST(test_page_types))

@@ -135,10 +135,7 @@ static void test_threads(void)
     CHECK(ok);
 }
 
-int main(void)
-{
-    test_lists();
-    test_syllables();
-    test_threads();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_lists),
+    TEST(test_syllables),
+    TEST(test_threads))
