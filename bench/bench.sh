@@ -13,8 +13,9 @@
 set -euo pipefail
 export LC_ALL=C
 
-PAGES=200            # HTML pages: the first ones of web-eval, by name
-TEXT_COPIES=2000     # text documents: the seeds, each copy made unique
+PAGES=600            # HTML pages: the first ones of web-eval, by name
+TEXT_COPIES=6000     # text documents: the seeds, each copy made unique (enough for
+                     # `run` to spend most of its time at its steady rate)
 ROWS=10000           # bare SQLite rows of ~5 KB
 MESSAGES=200000      # bare ZeroMQ messages
 MESSAGE_BYTES=6000
@@ -26,7 +27,7 @@ KOREAN_WINDOWS=2100  # Korean texts made from the seeds for the sink's records (
                      # quarter are menu lines only, which the extractor refuses)
 MIN_RECORDS=4000     # the sink's records: every web-eval and wcxb-dev page, and those texts
 PRODUCER_DOCS=20000  # small Korean texts the producer deals to pass-through workers
-LARGE_FACTOR=10      # the text corpus this many times larger, once: is memory flat?
+LARGE_FACTOR=4       # the text corpus this many times larger, once: is memory flat?
 
 die() {
     echo "bench: $*" >&2
@@ -77,9 +78,10 @@ prepare_text() {
     for seed in "${seeds[@]}"; do
         texts+=("$(<"$seed")")
     done
+    local path
     for ((i = 0; i < $2; i++)); do
-        printf '%s\n\nbench copy %d\n' "${texts[i % ${#texts[@]}]}" "$i" \
-            >"$(printf '%s/doc_%06d.txt' "$1" "$i")"
+        printf -v path '%s/doc_%06d.txt' "$1" "$i"   # (no subshell: 24 000 forks took minutes)
+        printf '%s\n\nbench copy %d\n' "${texts[i % ${#texts[@]}]}" "$i" >"$path"
     done
 }
 
@@ -101,6 +103,11 @@ prepare_records() {
     count=$(field items "$(cat "$TMP/last/records")")
     [ "$count" -ge "$MIN_RECORDS" ] ||
         die "only $count records for the sink, $MIN_RECORDS wanted: raise KOREAN_WINDOWS"
+    # The records of the runs' own documents: the sink's rate over these
+    # is the one a run's limit is made of (the mixed records above are
+    # shorter on average than the Korean texts, and longer than the pages).
+    record text_records "$("$TOOLS/bench_sink" prepare "$TMP/text.cache" "$TMP"/text/*)"
+    record html_records "$("$TOOLS/bench_sink" prepare "$TMP/html.cache" "$TMP"/html/*)"
 }
 
 # ---- measuring ----------------------------------------------------------
@@ -127,21 +134,39 @@ measure() {
 # sample_rss RUN_PID NAME: until RUN_PID ends, the peak resident memory
 # (VmHWM) of each of its children, by component (producer, worker, sink,
 # and the workers' extraction children), into $TMP/rss/NAME.COMPONENT, kB.
+# Bash builtins only, reading /proc (a child's children are listed in
+# /proc/PID/task/PID/children): a sampler that forks a dozen processes
+# five times a second takes CPU from the run it measures.
 sample_rss() {
-    local run=$1 name=$2 pid kind hwm file
+    local run=$1 name=$2 pid child kind hwm key value argv
+    local -A peak=()
+    local -a children grandchildren
     mkdir -p "$TMP/rss"
-    while kill -0 "$run" 2>/dev/null; do
-        for pid in $(pgrep -P "$run") $(pgrep -P "$run" | xargs -r -n1 pgrep -P); do
-            kind=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | awk '{ print $2 }') || continue
-            [ "$kind" = worker ] || [ "$kind" = producer ] || [ "$kind" = sink ] || continue
-            [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = feedmill ] || continue
-            pgrep -P "$run" | grep -qx "$pid" || kind=extraction
-            hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
-            [ -n "$hwm" ] || continue
-            file=$TMP/rss/$name.$kind
-            if [ ! -s "$file" ] || [ "$hwm" -gt "$(cat "$file")" ]; then echo "$hwm" >"$file"; fi
+    while [ -d "/proc/$run" ]; do
+        # (The list ends without a newline: read fills the array and fails.)
+        children=()
+        read -r -a children 2>/dev/null <"/proc/$run/task/$run/children" || true
+        for child in "${children[@]}"; do
+            grandchildren=()
+            read -r -a grandchildren 2>/dev/null <"/proc/$child/task/$child/children" || true
+            for pid in "$child" "${grandchildren[@]}"; do
+                argv=()
+                mapfile -d '' -t argv 2>/dev/null <"/proc/$pid/cmdline" || continue
+                kind=${argv[1]:-}
+                [ "$kind" = worker ] || [ "$kind" = producer ] || [ "$kind" = sink ] || continue
+                [ "$pid" = "$child" ] || kind=extraction
+                hwm=
+                while read -r key value _; do
+                    [ "$key" = VmHWM: ] && { hwm=$value; break; }
+                done 2>/dev/null <"/proc/$pid/status"
+                [ -n "$hwm" ] || continue
+                [ "$hwm" -gt "${peak[$kind]:-0}" ] && peak[$kind]=$hwm
+            done
         done
         sleep 0.2
+    done
+    for kind in "${!peak[@]}"; do
+        echo "${peak[$kind]}" >"$TMP/rss/$name.$kind"
     done
 }
 
@@ -234,6 +259,17 @@ store_sides() {
     rm -f "$TMP"/store.db*
 }
 
+# The sink alone over the records of the runs' own documents (the Korean
+# texts, the pages), for the runs' limits.
+run_sinks() {
+    local kind
+    for kind in text html; do
+        rm -f "$TMP"/store.db*
+        measure "sink_$kind" "$TOOLS/bench_sink" sink "$FEEDMILL" "$TMP/store.db" "$TMP/$kind.cache"
+    done
+    rm -f "$TMP"/store.db*
+}
+
 # The producer's own work per document: a SHA-256 of its bytes (coreutils'
 # sha256sum stands for libsodium's, which the producer uses).
 hash_text() {
@@ -266,6 +302,7 @@ round() {
         pipeline run_html_1 "$TMP/html" 1
         measure zmq "$TOOLS/bare_zmq" "ipc://$TMP/zmq.ipc" "$MESSAGES" "$MESSAGE_BYTES"
         store_sides "$rep"
+        run_sinks
         producer_capacity
     fi
 }
@@ -350,14 +387,14 @@ print_scaling() {
 }
 
 # The pipeline's limit, from the per-document CPU cost of its stages
-# measured in this run: extraction (one core), the sink's write with its
-# indexes (one process: it can use one core at most), and the producer's
-# hashing, spread over the machine's cores. The workers can use at most
-# one core each.
+# measured in this run over the run's own documents: extraction (one
+# core), the sink's write of their records with its indexes (one process:
+# it can use one core at most), and the producer's hashing, spread over
+# the machine's cores. The workers can use at most one core each.
 #   limit = min(cores / (extract + sink + hash), 1 / sink, workers / extract)
-limit() {   # limit EXTRACT_NAME WORKERS: documents/s
-    awk -v e="$(per_second "$1" items)" -v s="$(per_second store_sink items)" \
-        -v h="$(per_second hash items)" -v c="$(nproc)" -v w="$2" 'BEGIN {
+limit() {   # limit EXTRACT_NAME SINK_NAME WORKERS: documents/s
+    awk -v e="$(per_second "$1" items)" -v s="$(per_second "$2" items)" \
+        -v h="$(per_second hash items)" -v c="$(nproc)" -v w="$3" 'BEGIN {
         total = 1 / e + 1 / s + 1 / h
         l = c / total; if (s < l) l = s; if (w * e < l) l = w * e
         printf "%.6f", l }'
@@ -367,9 +404,10 @@ print_limits() {
     local name extract workers run lim
     echo
     row "pipeline against its limit" "ours" "limit" "ratio"
-    for name in run_text_1:extract_text:1 run_text:extract_text:$WORKERS run_html_1:extract:1 run_html:extract:$WORKERS; do
-        IFS=: read -r run extract workers <<<"$name"
-        lim=$(limit "$extract" "$workers")
+    for name in run_text_1:extract_text:sink_text:1 run_text:extract_text:sink_text:$WORKERS \
+        run_html_1:extract:sink_html:1 run_html:extract:sink_html:$WORKERS; do
+        IFS=: read -r run extract sink workers <<<"$name"
+        lim=$(limit "$extract" "$sink" "$workers")
         row "$run ($workers worker$([ "$workers" = 1 ] || echo s))" "$(fmt "$(per_second "$run" items)") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$(per_second "$run" items)" "$lim")"
     done
     row "run text / 2 x extract text, 1 core" "$(fmt "$(per_second run_text items)") docs/s" "$(fmt "$(per_second extract_text items 2)") docs/s" "$(ratio "$(per_second run_text items)" "$(per_second extract_text items 2)")"
@@ -379,17 +417,18 @@ print_limits() {
     local fixed
     fixed=$(median_seconds run_one)
     row "fixed cost of a run (1 document)" "$(fmt "$fixed") s" "-" "-"
-    for name in run_text:extract_text:$WORKERS run_html:extract:$WORKERS; do
-        IFS=: read -r run extract workers <<<"$name"
-        lim=$(limit "$extract" "$workers")
+    for name in run_text:extract_text:sink_text:$WORKERS run_html:extract:sink_html:$WORKERS; do
+        IFS=: read -r run extract sink workers <<<"$name"
+        lim=$(limit "$extract" "$sink" "$workers")
         local steady
         steady=$(awk -v n="$(field items "$(cat "$TMP/last/$run")")" -v t="$(median_seconds "$run")" -v f="$fixed" \
             'BEGIN { if (t > f) printf "%.6f", n / (t - f); else print 0 }')
         row "$run, fixed cost left out" "$(fmt "$steady") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$steady" "$lim")"
     done
-    lim=$(limit extract_text "$WORKERS")
+    lim=$(limit extract_text sink_text "$WORKERS")
     row "run text x$LARGE_FACTOR ($WORKERS workers, once)" "$(fmt "$(per_second run_text_large items)") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$(per_second run_text_large items)" "$lim")"
     echo "limit = min(cores / per-document CPU of extraction + sink + hashing, sink alone, workers x extraction); $(nproc) cores"
+    echo "  over the run's own documents: the sink alone commits their records at $(fmt "$(per_second sink_text items)") texts/s and $(fmt "$(per_second sink_html items)") pages/s"
 }
 
 # Peak resident memory (VmHWM, MB) of each component, per run; the last
@@ -417,14 +456,15 @@ write_json() {
         printf '{\n  "date": "%s",\n  "commit": "%s",\n  "cores": %s,\n  "median_per_second": {\n' \
             "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
         local first=1
-        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_fts store_schema store_sink producer; do
+        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_fts store_schema store_sink sink_text sink_html producer; do
             [ -s "$TMP/times/$name" ] || continue
             [ $first = 1 ] || printf ',\n'
             first=0
             printf '    "%s": {"items": %s, "mb": %s}' "$name" "$(per_second "$name" items)" "$(per_second "$name" bytes | awk '{ printf "%.6f", $1 / 1e6 }')"
         done
         printf '\n  },\n  "limit_docs_per_second": {"run_text": %s, "run_text_1": %s, "run_html": %s, "run_html_1": %s},\n' \
-            "$(limit extract_text "$WORKERS")" "$(limit extract_text 1)" "$(limit extract "$WORKERS")" "$(limit extract 1)"
+            "$(limit extract_text sink_text "$WORKERS")" "$(limit extract_text sink_text 1)" \
+            "$(limit extract sink_html "$WORKERS")" "$(limit extract sink_html 1)"
         printf '  "sink_absorbs_cores": {"html": %s, "text": %s},\n' \
             "$(ratio "$(per_second store_sink items)" "$(per_second extract items)")" \
             "$(ratio "$(per_second store_sink items)" "$(per_second extract_text items)")"
@@ -468,7 +508,7 @@ print_details() {
     echo "failures: extract refused $(field failed "$(cat "$TMP/last/extract")") pages, $(field failed "$(cat "$TMP/last/extract_text")") text documents; dead letters $(field failed "$(cat "$TMP/last/run_text")") text, $(field failed "$(cat "$TMP/last/run_html")") html (last repetition)"
     echo "versions: $(field version "$(cat "$TMP/last/libxml2")"), $(field version "$(cat "$TMP/last/sqlite")"), $(field version "$(cat "$TMP/last/zmq")"), $(field version "$(cat "$TMP/last/extract")")"
     echo "seconds per repetition:"
-    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one zmq store_fts store_schema store_sink producer; do
+    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one zmq store_fts store_schema store_sink sink_text sink_html producer; do
         printf '  %-13s %s\n' "$name" "$(paste -sd' ' "$TMP/times/$name")"
     done
 }
