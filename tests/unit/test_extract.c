@@ -467,7 +467,7 @@ static void test_jsonld(void)
 
     /* Metadata, parsed, not searched for: a "datePublished" inside a
      * string is no date, authors come as strings, objects or arrays. */
-    jsonld_meta_t m = { NULL, NULL, NULL };
+    jsonld_meta_t m = { NULL, NULL, NULL, NULL };
     const char *meta = "{\"@graph\":[{\"@type\":\"WebPage\",\"description\":\"\\\"datePublished\\\": "
                        "\\\"1999-01-01\\\"\"},{\"@type\":\"NewsArticle\",\"headline\":\"Council votes\","
                        "\"datePublished\":\"2026-03-04T08:15:00+09:00\",\"author\":[{\"@type\":\"Person\","
