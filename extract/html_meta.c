@@ -46,6 +46,7 @@ typedef struct best {
 /* Headings and site names kept for choosing the title. */
 #define H1_MAX 3
 #define SITES_MAX 6
+#define AUTHORS_MAX 8
 
 typedef struct found {
     best_t title, date, author, lang;
@@ -56,6 +57,8 @@ typedef struct found {
     char *site[SITES_MAX];             /* the site's names */
     size_t n_site;
     char written_by;                   /* N of twitter:labelN "Written by", or 0 */
+    best_t authors[AUTHORS_MAX];       /* every author offered, in order */
+    size_t n_authors;
     int in_body;
 } found_t;
 
@@ -69,6 +72,27 @@ static void offer(best_t *b, char *value, int rank)
     } else {
         free(value);
     }
+}
+
+/* Takes ownership of value: an author candidate. */
+static void offer_author(found_t *f, char *value, int rank)
+{
+    if (!value)
+        return;
+    if (f->n_authors < AUTHORS_MAX) {
+        f->authors[f->n_authors++] = (best_t){ xstrdup(value), rank };
+    } else {
+        /* Full (a forum thread names many): the worst goes for a better one. */
+        size_t worst = 0;
+        for (size_t k = 1; k < AUTHORS_MAX; k++)
+            if (f->authors[k].rank >= f->authors[worst].rank)
+                worst = k;
+        if (rank < f->authors[worst].rank) {
+            free(f->authors[worst].value);
+            f->authors[worst] = (best_t){ xstrdup(value), rank };
+        }
+    }
+    offer(&f->author, value, rank);
 }
 
 static void offer_date(best_t *b, const char *value, int rank)
@@ -111,6 +135,22 @@ static const struct { const char *key; int rank; } author_keys[] = {
     { "author", 1 }, { "article:author", 2 }, { "dc.creator", 2 },
     { "sailthru.author", 2 }, { "parsely-author", 2 }, { "byl", 3 },
 };
+
+/* s equals one of the site's names, case and white space aside. */
+static int is_site(const found_t *f, const char *s, size_t len)
+{
+    for (size_t k = 0; k < f->n_site; k++)
+        if (strlen(f->site[k]) == len && strncasecmp(f->site[k], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* An author of at least rank is known, and is not the site's name:
+ * lesser sources need not be read. */
+static int author_settled(const found_t *f, int rank)
+{
+    return f->author.rank <= rank && !is_site(f, f->author.value, strlen(f->author.value));
+}
 
 /* Author ranks, best first. */
 enum {
@@ -176,14 +216,14 @@ static void read_meta(xmlNode *n, found_t *f)
             f->written_by = key[13];
         } else if (strncasecmp(key, "twitter:data", 12) == 0 && f->written_by &&
                    key[12] == f->written_by && !key[13]) {
-            offer(&f->author, meta_clean_author(content, strlen(content)), AUTHOR_TAG);
+            offer_author(f, meta_clean_author(content, strlen(content)), AUTHOR_TAG);
         }
         for (size_t k = 0; k < sizeof(date_keys) / sizeof(date_keys[0]); k++)
             if (strcasecmp(key, date_keys[k].key) == 0)
                 offer_date(&f->date, content, date_keys[k].rank);
         for (size_t k = 0; k < sizeof(author_keys) / sizeof(author_keys[0]); k++)
             if (strcasecmp(key, author_keys[k].key) == 0)
-                offer(&f->author, meta_clean_author(content, strlen(content)),
+                offer_author(f, meta_clean_author(content, strlen(content)),
                       author_keys[k].rank);
         free(key);
     }
@@ -213,13 +253,13 @@ static void read_author_prop(xmlNode *n, found_t *f)
         free(prop);
         if (is_name) {
             char *v = element_value(c);
-            offer(&f->author, meta_clean_author(v, strlen(v)), AUTHOR_TAG);
+            offer_author(f, meta_clean_author(v, strlen(v)), AUTHOR_TAG);
             free(v);
             return;
         }
     }
     char *v = element_value(n);
-    offer(&f->author, meta_clean_author(v, strlen(v)), AUTHOR_TAG);
+    offer_author(f, meta_clean_author(v, strlen(v)), AUTHOR_TAG);
     free(v);
 }
 
@@ -275,7 +315,7 @@ static void read_json_ld(xmlNode *script, found_t *f)
             keep_first(&f->headline, m.headline);
         }
         if (m.author)
-            offer(&f->author, meta_clean_author(m.author, strlen(m.author)), AUTHOR_JSONLD);
+            offer_author(f, meta_clean_author(m.author, strlen(m.author)), AUTHOR_JSONLD);
     }
     jsonld_meta_free(&m);
     buf_free(&b);
@@ -330,13 +370,13 @@ static char *byline_name(const char *s, size_t len)
 
 static void read_author_class(xmlNode *n, found_t *f)
 {
-    if (f->author.rank <= AUTHOR_CLASS ||
+    if (author_settled(f, AUTHOR_CLASS) ||
         (!author_class(attr_text(n, "class")) && !author_class(attr_text(n, "id"))))
         return;
     buf_t b = BUF_INIT;
     html_node_text(n, &b);
     if (b.len && b.len <= 80)
-        offer(&f->author, byline_name(buf_str(&b), b.len), AUTHOR_CLASS);
+        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_CLASS);
     buf_free(&b);
 }
 
@@ -362,13 +402,13 @@ static void read_text(xmlNode *t, found_t *f)
         if (date_find(s, len, iso))
             offer(&f->date, xstrdup(iso), DATE_TEXT);
     }
-    if (f->author.rank > AUTHOR_TEXT && (s[0] == 'B' || s[0] == 'b')) {
+    if (!author_settled(f, AUTHOR_TEXT) && (s[0] == 'B' || s[0] == 'b')) {
         char *name = NULL;
         buf_t b = BUF_INIT;
         text_append_collapsed(&b, s, len);
         text_trim_end(&b);
         if (meta_byline(buf_str(&b), b.len, &name))
-            offer(&f->author, meta_clean_author(name, strlen(name)), AUTHOR_TEXT);
+            offer_author(f, meta_clean_author(name, strlen(name)), AUTHOR_TEXT);
         free(name);
         buf_free(&b);
     }
@@ -419,12 +459,12 @@ static void read_element(xmlNode *n, found_t *f)
         free(v);
     } else if (html_is(n, "script")) {
         read_json_ld(n, f);
-    } else if (html_is(n, "a") && f->author.rank > AUTHOR_LINK) {
+    } else if (html_is(n, "a") && !author_settled(f, AUTHOR_LINK)) {
         const char *rel = attr_text(n, "rel");
         if (rel && strcmp(rel, "author") == 0) {
             buf_t b = BUF_INIT;
             html_node_text(n, &b);
-            offer(&f->author, meta_clean_author(buf_str(&b), b.len), AUTHOR_LINK);
+            offer_author(f, meta_clean_author(buf_str(&b), b.len), AUTHOR_LINK);
             buf_free(&b);
         }
     } else if (html_is(n, "html")) {
@@ -441,15 +481,6 @@ static void read_element(xmlNode *n, found_t *f)
 }
 
 /* ---- the title ----------------------------------------------------- */
-
-/* s equals one of the site's names, case and white space aside. */
-static int is_site(const found_t *f, const char *s, size_t len)
-{
-    for (size_t k = 0; k < f->n_site; k++)
-        if (strlen(f->site[k]) == len && strncasecmp(f->site[k], s, len) == 0)
-            return 1;
-    return 0;
-}
 
 static const char *const title_seps[] = {
     " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ",
@@ -590,6 +621,29 @@ static char *choose_title(found_t *f)
     return t;
 }
 
+/* The best-ranked author that is not the site itself (an organisation
+ * as the JSON-LD author, meta author=Site), else the best-ranked. */
+static char *choose_author(found_t *f)
+{
+    best_t *pick = NULL, *site = NULL;
+    for (size_t k = 0; k < f->n_authors; k++) {
+        best_t *a = &f->authors[k];
+        best_t **slot = is_site(f, a->value, strlen(a->value)) ? &site : &pick;
+        if (!*slot || a->rank < (*slot)->rank)
+            *slot = a;
+    }
+    if (!pick)
+        pick = site;
+    char *author = NULL;
+    if (pick) {
+        author = pick->value;
+        pick->value = NULL;
+    }
+    for (size_t k = 0; k < f->n_authors; k++)
+        free(f->authors[k].value);
+    return author;
+}
+
 void html_meta(struct _xmlDoc *doc, meta_t *m)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -604,8 +658,9 @@ void html_meta(struct _xmlDoc *doc, meta_t *m)
     }
     m->title = choose_title(&f);
     m->published = f.date.value;
-    m->author = f.author.value;
+    m->author = choose_author(&f);
     m->lang = f.lang.value;
+    free(f.author.value);
     free(f.title.value);
     free(f.title_tag);
     for (size_t k = 0; k < f.n_h1; k++)
