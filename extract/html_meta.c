@@ -133,7 +133,8 @@ static const struct { const char *key; int rank; } date_keys[] = {
 
 static const struct { const char *key; int rank; } author_keys[] = {
     { "author", 1 }, { "article:author", 2 }, { "dc.creator", 2 },
-    { "sailthru.author", 2 }, { "parsely-author", 2 }, { "byl", 3 },
+    { "sailthru.author", 2 }, { "parsely-author", 2 }, { "citation_author", 2 },
+    { "cxenseparse:author", 2 }, { "byl", 3 },
 };
 
 /* s equals one of the site's names, case and white space aside. */
@@ -322,10 +323,12 @@ static void read_json_ld(xmlNode *script, found_t *f)
 }
 
 /* A class or id that names the author's element: "author", "byline",
- * "post-author", "authorName"; not its picture, link list or box. */
+ * "post-author", "authorName", a forum post's "username"; not its
+ * picture, link list or box. */
 static int author_class(const char *v)
 {
-    if (!v || (!strcasestr(v, "author") && !strcasestr(v, "byline")))
+    if (!v || (!strcasestr(v, "author") && !strcasestr(v, "byline") &&
+               !strcasestr(v, "username")))              /* a forum's first post */
         return 0;
     static const char *const not_name[] = {
         "img", "image", "avatar", "photo", "pic", "bio", "box", "about", "desc", "list",
