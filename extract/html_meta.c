@@ -15,9 +15,11 @@
  *          long enough to be a title on its own.
  *  date    article:published_time and its kin, itemprop=datePublished,
  *          then JSON-LD datePublished (dateCreated when there is none)
- *          and other meta tags, <time pubdate>, <time datetime>, a short
- *          text such as "Published March 3, 2026" or "Dec 12, 2025" in
- *          the page, and last article:modified_time / og:updated_time.
+ *          and other meta tags, <time pubdate>, <time datetime>, the
+ *          date in the page's own address (link rel=canonical, og:url:
+ *          ".../2025/09/04/..."), a short text such as "Published March
+ *          3, 2026" or "Dec 12, 2025" in the page, and last
+ *          article:modified_time / og:updated_time.
  *  author  the JSON-LD author (a Person referred to by "@id" resolved),
  *          meta name=author, article:author and kin, itemprop=author,
  *          twitter:data of a "Written by" label, rel=author links, an
@@ -127,8 +129,8 @@ static const struct { const char *key; int rank; } date_keys[] = {
     { "publish-date", 1 }, { "publish_date", 1 }, { "dc.date.issued", 1 },
     { "citation_publication_date", 1 }, { "date", 2 }, { "dc.date", 2 },
     { "dcterms.date", 2 }, { "dcterms.created", 2 }, { "dc.date.created", 2 },
-    { "citation_date", 2 }, { "published", 2 }, { "article:modified_time", 5 },
-    { "og:updated_time", 5 },
+    { "citation_date", 2 }, { "published", 2 }, { "article:modified_time", 6 },
+    { "og:updated_time", 6 },
 };
 
 static const struct { const char *key; int rank; } author_keys[] = {
@@ -159,7 +161,37 @@ enum {
 };
 
 /* Date ranks past those of the tables. */
-enum { DATE_TIME_MARKED = 1, DATE_TIME = 3, DATE_TEXT = 4 };
+enum { DATE_TIME_MARKED = 1, DATE_TIME = 3, DATE_URL = 4, DATE_TEXT = 5 };
+
+/* The date a page's own address carries, as permalinks write it:
+ * ".../2025/09/04/title/", ".../blog/2025-12-17-title". 1 and out, or 0. */
+static int url_date(const char *url, char out[DATE_MAX])
+{
+    for (const char *p = strchr(url, '/'); p; p = strchr(p + 1, '/')) {
+        const char *d = p + 1;
+        if (!(d[0] == '1' || d[0] == '2') || !ascii_digit((unsigned char)d[1]) ||
+            !ascii_digit((unsigned char)d[2]) || !ascii_digit((unsigned char)d[3]) ||
+            (d[4] != '/' && d[4] != '-'))
+            continue;
+        /* YYYY/MM/DD or YYYY-MM-DD, the day ending the segment or the word. */
+        size_t n = strnlen(d, 11);
+        if (n < 10 || d[7] != d[4] || ascii_digit((unsigned char)d[10]))
+            continue;
+        char iso[DATE_MAX];
+        if (date_parse(d, 10, iso) == 10) {
+            memcpy(out, iso, DATE_MAX);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void offer_url_date(found_t *f, const char *url)
+{
+    char iso[DATE_MAX];
+    if (url && f->date.rank > DATE_URL && url_date(url, iso))
+        offer(&f->date, xstrdup(iso), DATE_URL);
+}
 
 static void add_site(found_t *f, const char *name, size_t len)
 {
@@ -207,6 +239,8 @@ static void read_meta(xmlNode *n, found_t *f)
         } else if (strcasecmp(key, "og:site_name") == 0 ||
                    strcasecmp(key, "application-name") == 0) {
             add_site(f, content, strlen(content));
+        } else if (strcasecmp(key, "og:url") == 0) {
+            offer_url_date(f, content);
         } else if (strcasecmp(key, "content-language") == 0) {
             offer(&f->lang, primary_language(content), 1);
         } else if (strcasecmp(key, "og:locale") == 0) {
@@ -470,6 +504,10 @@ static void read_element(xmlNode *n, found_t *f)
             offer_author(f, meta_clean_author(buf_str(&b), b.len), AUTHOR_LINK);
             buf_free(&b);
         }
+    } else if (html_is(n, "link") && !f->in_body) {
+        const char *rel = attr_text(n, "rel");
+        if (rel && strcasecmp(rel, "canonical") == 0)
+            offer_url_date(f, attr_text(n, "href"));
     } else if (html_is(n, "html")) {
         char *lang = html_attr(n, "lang");
         if (lang)

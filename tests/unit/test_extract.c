@@ -316,6 +316,17 @@ static void test_html_meta(void)
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     CHECK_STR(r ? r->published : NULL, "2025-12-12");
     record_destroy(&r);
+    /* The page's own address dates it ("/2025/09/04/"), before a date
+     * in its text; a number that only looks like one ("/2025/13/45/")
+     * does not. */
+    r = meta_page("<link rel=\"canonical\" href=\"https://example.org/2025/09/04/harbour/\">",
+                  "<p>Dec 12, 2025</p>");
+    CHECK_STR(r ? r->published : NULL, "2025-09-04");
+    record_destroy(&r);
+    r = meta_page("<meta property=\"og:url\" content=\"https://example.org/2025/13/45/x\">",
+                  "<p>Dec 12, 2025</p>");
+    CHECK_STR(r ? r->published : NULL, "2025-12-12");
+    record_destroy(&r);
     /* A tag's date outranks one in the text; <abbr itemprop title=>. */
     r = meta_page("", "<p>Dec 12, 2025</p><abbr itemprop=\"datePublished\" "
                       "title=\"2025-12-19T10:00:00Z\">Friday</abbr>");
