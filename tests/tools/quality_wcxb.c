@@ -20,8 +20,10 @@
  * extract_document gets as source: the URL signals a page type is
  * classified by must come from the page itself.
  *
- * Floor file: {"f1": X, "article_f1": Y, "page_type_accuracy": Z}; "f1"
- * is required, the other keys are checked when present. */
+ * Floor file: {"f1": X, "article_f1": Y, "page_type_accuracy": Z,
+ * "title": T, "date": D, "author": A} (the last three the metadata
+ * agreement rates); "f1" is required, the other keys are checked when
+ * present. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,10 +290,14 @@ static void print_row(const char *label, const mean_t *m, double accuracy)
     printf("\n");
 }
 
+static double rate(const agreement_t *a)
+{
+    return quality_ratio((double)a->agree, (double)a->have);
+}
+
 static void print_agreement(const char *label, const agreement_t *a)
 {
-    printf(" %s %.3f (%zu/%zu)", label, quality_ratio((double)a->agree, (double)a->have),
-           a->agree, a->have);
+    printf(" %s %.3f (%zu/%zu)", label, rate(a), a->agree, a->have);
 }
 
 static void report(const wcxb_t *q, const char *dir)
@@ -363,17 +369,21 @@ static int check_floor(const wcxb_t *q, const char *path)
     const mean_t *article = &q->by_type[type_index("article")];
     int bad = check_key(floor, "f1", mean_of(&q->all, q->all.f1), 1, &ok) < 0 ||
               check_key(floor, "article_f1", mean_of(article, article->f1), 0, &ok) < 0 ||
-              check_key(floor, "page_type_accuracy", overall_accuracy(q), 0, &ok) < 0;
+              check_key(floor, "page_type_accuracy", overall_accuracy(q), 0, &ok) < 0 ||
+              check_key(floor, "title", rate(&q->title), 0, &ok) < 0 ||
+              check_key(floor, "date", rate(&q->date), 0, &ok) < 0 ||
+              check_key(floor, "author", rate(&q->author), 0, &ok) < 0;
     json_decref(floor);
     printf(": %s\n", bad ? "UNREADABLE" : ok ? "ok" : "BELOW THE FLOOR");
     if (bad) {
-        fprintf(stderr, "quality: %s: needs a number \"f1\" (\"article_f1\" and "
-                        "\"page_type_accuracy\" optional)\n", path);
+        fprintf(stderr, "quality: %s: needs a number \"f1\" (\"article_f1\", "
+                        "\"page_type_accuracy\", \"title\", \"date\" and \"author\" "
+                        "optional)\n", path);
         return QUALITY_BROKEN;
     }
     if (!ok)
         fprintf(stderr, "quality: wcxb-dev figures fell below %s; run make quality and "
-                        "quality --pages to see which pages changed\n", path);
+                        "quality --pages (--meta for metadata) to see which pages changed\n", path);
     return ok ? QUALITY_OK : QUALITY_BELOW;
 }
 
