@@ -359,16 +359,32 @@ static void read_json_ld(xmlNode *script, found_t *f)
 /* A class or id that names the author's element: "author", "byline",
  * "post-author", "authorName", a forum post's "username"; not its
  * picture, link list or box. */
+/* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
+ * short class names than strcasestr. */
+static int contains_ci(const char *s, const char *needle)
+{
+    for (; *s; s++) {
+        if (ascii_lower((unsigned char)*s) != needle[0])
+            continue;
+        size_t k = 1;
+        while (needle[k] && ascii_lower((unsigned char)s[k]) == needle[k])
+            k++;
+        if (!needle[k])
+            return 1;
+    }
+    return 0;
+}
+
 static int author_class(const char *v)
 {
-    if (!v || (!strcasestr(v, "author") && !strcasestr(v, "byline") &&
-               !strcasestr(v, "username")))              /* a forum's first post */
+    if (!v || (!contains_ci(v, "author") && !contains_ci(v, "byline") &&
+               !contains_ci(v, "username")))             /* a forum's first post */
         return 0;
     static const char *const not_name[] = {
         "img", "image", "avatar", "photo", "pic", "bio", "box", "about", "desc", "list",
     };
     for (size_t k = 0; k < sizeof(not_name) / sizeof(not_name[0]); k++)
-        if (strcasestr(v, not_name[k]))
+        if (contains_ci(v, not_name[k]))
             return 0;
     return 1;
 }
