@@ -23,10 +23,20 @@
 /* English: a speaker named this close after a quote ('..." said X'). */
 #define SPEAKER_AFTER 80
 
+/* Foreign names in Hangul ("로런스 웡") remembered per text, so that
+ * the short form ("웡 총리") is known for the same person. */
+#define FOREIGN_MAX 16
+
 typedef struct mention {
-    size_t start, end;               /* the name's bytes */
+    size_t start, end;               /* where the name stands */
+    size_t name_start, name_end;     /* the full name (a short form's full one) */
     char title[32];                  /* "대통령", "President", or "" */
 } mention_t;
+
+typedef struct foreign {
+    size_t start, end;               /* the whole name */
+    size_t space;                    /* the space between its two words */
+} foreign_t;
 
 typedef struct names {
     const char *s;
@@ -34,6 +44,8 @@ typedef struct names {
     entity_list_t *list;
     mention_t *people;
     size_t n_people;
+    foreign_t foreign[FOREIGN_MAX];
+    size_t n_foreign;
 } names_t;
 
 /* ---- shared -------------------------------------------------------- */
@@ -50,18 +62,27 @@ static void add_first(names_t *n, const char *type, size_t start, size_t end)
     entity_list_add(n->list, type, start, end, 0, 0, NULL, NULL);
 }
 
-static void add_person(names_t *n, size_t start, size_t end, const char *title, size_t title_len)
+/* A mention at [start, end) of the person named by [name_start, name_end). */
+static void add_mention(names_t *n, size_t start, size_t end, size_t name_start,
+                        size_t name_end, const char *title, size_t title_len)
 {
-    if (end - start > NAME_MAX_BYTES)
-        return;
     if (n->n_people < MENTIONS_MAX) {
         mention_t *m = &n->people[n->n_people++];
         m->start = start;
         m->end = end;
+        m->name_start = name_start;
+        m->name_end = name_end;
         size_t t = title_len < sizeof(m->title) - 1 ? title_len : 0;
         memcpy(m->title, title, t);
         m->title[t] = '\0';
     }
+}
+
+static void add_person(names_t *n, size_t start, size_t end, const char *title, size_t title_len)
+{
+    if (end - start > NAME_MAX_BYTES)
+        return;
+    add_mention(n, start, end, start, end, title, title_len);
     add_first(n, "person", start, end);
 }
 
@@ -184,9 +205,30 @@ static const char *const not_names[] = {
     "충북", "충남", "전북", "전남", "경북", "경남", "미국", "중국", "일본", "영국",
     "독일", "북한", "대만", "호주", "기재", "과기", "중기", "국토", "산업", "공동",
     "여당", "야당", "당대", "지역", "주요", "전국", "국내", "해외", "현지", "방한",
+    "백악관",
+};
+
+/* Countries that stand between a foreign name and its title ("로런스 웡
+ * 싱가포르 총리", "도널드 트럼프 미국 대통령"). */
+static const char *const countries[] = {
+    "미국", "중국", "일본", "영국", "프랑스", "독일", "러시아", "싱가포르", "인도",
+    "캐나다", "호주", "이탈리아", "스페인", "브라질", "멕시코", "베트남", "태국", "필리핀",
+    "인도네시아", "말레이시아", "대만", "우크라이나", "이스라엘", "이란", "튀르키예", "터키",
+    "네덜란드", "스웨덴", "폴란드", "몽골", "뉴질랜드", "아르헨티나", "이집트", "사우디",
+    "사우디아라비아", "남아공", "칠레", "페루", "콜롬비아", "핀란드", "노르웨이", "덴마크",
+    "벨기에", "스위스", "오스트리아", "체코", "헝가리", "그리스", "포르투갈", "아일랜드",
+    "카타르", "아랍에미리트", "파키스탄", "방글라데시", "카자흐스탄", "우즈베키스탄",
+};
+
+/* Words that end a Korean organisation's name. */
+static const char *const korean_org_ends[] = {
+    "협회", "진흥원", "기구", "재단", "연구원", "연구소", "공사", "공단", "위원회",
+    "부", "청", "처", "원", "대학교", "대학", "대학원", "은행", "그룹", "실", "회",
+    "센터", "연합", "연맹", "협의회", "포럼", "기금", "거래소", "공화국", "전자", "증권",
 };
 
 static wordset_t title_set = WORDSET(korean_titles);
+static wordset_t country_set = WORDSET(countries);
 static wordset_t not_name_set = WORDSET(not_names);
 
 static syllableset_t surname_set = SYLLABLESET(surnames);
@@ -222,6 +264,140 @@ static const char *title_at(const char *s, size_t len, size_t i)
     return t >= 0 ? korean_titles[t] : NULL;
 }
 
+/* Bytes [a, a_end) and [b, b_end) of s are the same word. */
+static int same_word(const char *s, size_t a, size_t a_end, size_t b, size_t b_end)
+{
+    return a_end - a == b_end - b && memcmp(s + a, s + b, a_end - a) == 0;
+}
+
+/* The word [w, w_end) stands somewhere in the text on its own before a
+ * title ("웡 총리", "트럼프 대통령과"). */
+static int titled_elsewhere(const names_t *n, size_t w, size_t w_end)
+{
+    const char *s = n->s;
+    size_t len = n->len, wl = w_end - w;
+    for (const char *hit = memmem(s, len, s + w, wl); hit;
+         hit = memmem(hit + 1, len - (size_t)(hit + 1 - s), s + w, wl)) {
+        size_t k = (size_t)(hit - s);
+        if (!prev_is_word(s, k) && k + wl + 1 < len && s[k + wl] == ' ' &&
+            title_at(s, len, k + wl + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* One word of a foreign name: not a title, a country, a known non-name,
+ * nor a one-syllable determiner ("이 대통령", "그 장관", "전 총리"). */
+static int foreign_word(const char *s, size_t start, size_t end)
+{
+    static const char determiners[] = "이그저전동현새각고";
+    if (end - start == 3) {
+        for (size_t k = 0; k + 3 <= sizeof(determiners) - 1; k += 3)
+            if (memcmp(s + start, determiners + k, 3) == 0)
+                return 0;
+    }
+    return wordset_find(&title_set, s + start, end - start) < 0 &&
+           wordset_find(&country_set, s + start, end - start) < 0 &&
+           wordset_find(&not_name_set, s + start, end - start) < 0;
+}
+
+/* A foreign name written in Hangul, its two words apart: "로런스 웡
+ * 싱가포르 총리", "도널드 트럼프 (전) 미국 대통령". Two words, then a
+ * country, then a title; and one of the two words stands before a title
+ * elsewhere in the text ("웡 총리는"), which the words that merely come
+ * before "미국 대통령" in a sentence do not. The first word is
+ * [i, end); returns the name's end and sets *title, or 0. */
+static size_t foreign_name(const names_t *n, size_t i, size_t end, size_t syllables,
+                           const char **title)
+{
+    const char *s = n->s;
+    size_t len = n->len, next, second;
+    if (syllables > 5 || end + 1 >= len || s[end] != ' ' || !hangul_at(s, len, end + 1, &next))
+        return 0;
+    size_t name_end = hangul_run(s, len, end + 1, &second);
+    if (second > 5 || syllables + second < 3 || name_end + 1 >= len || s[name_end] != ' ')
+        return 0;
+    size_t k = name_end + 1, country_syllables;
+    if (starts_with(s, len, k, "전 "))
+        k += strlen("전 ");
+    size_t country_end = hangul_run(s, len, k, &country_syllables);
+    if (country_end == k || country_end + 1 >= len || s[country_end] != ' ' ||
+        wordset_find(&country_set, s + k, country_end - k) < 0)
+        return 0;
+    const char *t = title_at(s, len, country_end + 1);
+    if (!t || !foreign_word(s, i, end) || !foreign_word(s, end + 1, name_end) ||
+        (!titled_elsewhere(n, i, end) && !titled_elsewhere(n, end + 1, name_end)))
+        return 0;
+    *title = t;
+    return name_end;
+}
+
+/* A foreign name met before that has the word [i, end) as one of its two. */
+static const foreign_t *foreign_part(const names_t *n, size_t i, size_t end)
+{
+    for (size_t f = 0; f < n->n_foreign; f++) {
+        const foreign_t *x = &n->foreign[f];
+        if (same_word(n->s, i, end, x->start, x->space) ||
+            same_word(n->s, i, end, x->space + 1, x->end))
+            return x;
+    }
+    return NULL;
+}
+
+/* The syllable before end is a particle no given name ends with: a word
+ * such as "이번에" or "정부의" before an organisation and its title is
+ * no name. */
+static int particle_last(const char *s, size_t end)
+{
+    static const char particles[] = "의에와과을를는로";
+    for (size_t k = 0; k + 3 <= sizeof(particles) - 1; k += 3)
+        if (memcmp(s + end - 3, particles + k, 3) == 0)
+            return 1;
+    return 0;
+}
+
+/* "조준희 한국인공지능·소프트웨어산업협회(KOSA) 회장": after a name
+ * ending at end, an organisation (three syllables or more ending in an
+ * organisation word, its acronym in parentheses perhaps), then a title.
+ * Returns the title, or NULL. */
+static const char *org_then_title(const char *s, size_t len, size_t end)
+{
+    if (end + 1 >= len || s[end] != ' ')
+        return NULL;
+    size_t k = end + 1, syllables = 0;
+    while (k < len) {
+        if (utf8_hangul_at(s, len, k)) {
+            k += 3;
+            syllables++;
+        } else if (k + 1 < len && (unsigned char)s[k] == 0xC2 && (unsigned char)s[k + 1] == 0xB7) {
+            k += 2;                                  /* '·' */
+        } else {
+            break;
+        }
+    }
+    size_t org_end = k;
+    if (syllables < 3)
+        return NULL;
+    int org = 0;
+    for (size_t w = 0; w < COUNT(korean_org_ends) && !org; w++) {
+        size_t wl = strlen(korean_org_ends[w]);
+        org = org_end - (end + 1) > wl && memcmp(s + org_end - wl, korean_org_ends[w], wl) == 0;
+    }
+    if (!org)
+        return NULL;
+    if (k < len && s[k] == '(') {
+        size_t a = k + 1;
+        while (a < len && (ascii_upper((unsigned char)s[a]) || ascii_digit((unsigned char)s[a])))
+            a++;
+        if (a - (k + 1) < 2 || a - (k + 1) > 8 || a >= len || s[a] != ')')
+            return NULL;
+        k = a + 1;
+    }
+    if (k + 1 >= len || s[k] != ' ')
+        return NULL;
+    return title_at(s, len, k + 1);
+}
+
 static void korean_people(names_t *n)
 {
     const char *s = n->s;
@@ -238,10 +414,31 @@ static void korean_people(names_t *n)
         }
         size_t next = i + 3;
         size_t syllables, end = hangul_run(s, len, i, &syllables);
-        /* A name before a title: "박기석 기자". The cheap tests first. */
+        /* A foreign name, in full or by one of its words. */
+        const char *title = NULL;
+        size_t name_end = foreign_name(n, i, end, syllables, &title);
+        if (name_end) {
+            if (!foreign_part(n, i, end) && n->n_foreign < FOREIGN_MAX)
+                n->foreign[n->n_foreign++] = (foreign_t){ i, name_end, end };
+            add_person(n, i, name_end, title, strlen(title));
+            i = name_end;
+            continue;
+        }
+        const foreign_t *known = end + 1 < len && s[end] == ' ' && (title = title_at(s, len, end + 1))
+                                     ? foreign_part(n, i, end) : NULL;
+        if (known) {
+            add_mention(n, i, end, known->start, known->end, title, strlen(title));
+            i = end;
+            continue;
+        }
+        /* A name before a title: "박기석 기자", or before an organisation
+         * and its title. The cheap tests first. */
         if (syllables >= 2 && syllables <= 4 && is_surname(s, i, next) && end + 1 < len &&
             s[end] == ' ') {
-            const char *title = title_at(s, len, end + 1);
+            title = title_at(s, len, end + 1);
+            if (!title && syllables == 3 && !particle_last(s, end) &&
+                wordset_find(&title_set, s + i, end - i) < 0)
+                title = org_then_title(s, len, end);
             if (title && wordset_find(&not_name_set, s + i, end - i) < 0)
                 add_person(n, i, end, title, strlen(title));
         }
@@ -251,10 +448,10 @@ static void korean_people(names_t *n)
         const char *own = after < len && s[end] == ' ' && wordset_find(&title_set, s + i, end - i) >= 0
                               ? title_at(s, len, i) : NULL;
         if (own && end - i == strlen(own) && hangul_at(s, len, after, &name_next)) {
-            size_t name_end = hangul_run(s, len, after, &name_syllables);
+            size_t aside_end = hangul_run(s, len, after, &name_syllables);
             if (name_syllables >= 2 && name_syllables <= 4 && is_surname(s, after, name_next) &&
-                name_end < len && (s[name_end] == ',' || s[name_end] == ')'))
-                add_person(n, after, name_end, own, strlen(own));
+                aside_end < len && (s[aside_end] == ',' || s[aside_end] == ')'))
+                add_person(n, after, aside_end, own, strlen(own));
         }
         i = end;
     }
@@ -271,13 +468,6 @@ static const char *const not_orgs[] = {
     "CCTV", "ATM", "VIP", "MVP", "CEO", "R&D", "B2B", "B2C", "K-POP", "KPOP",
     "RSS", "CSS", "SQL", "XML", "JSON", "PHP", "KST", "UTC", "GMT", "EST", "PST", "CET",
     "NEWS", "THE", "AND", "FOR", "NOT", "YOU", "ALL", "NEW",
-};
-
-/* Words that end a Korean organisation's name. */
-static const char *const korean_org_ends[] = {
-    "협회", "진흥원", "기구", "재단", "연구원", "연구소", "공사", "공단", "위원회",
-    "부", "청", "처", "원", "대학교", "대학", "대학원", "은행", "그룹", "실", "회",
-    "센터", "연합", "연맹", "협의회", "포럼", "기금", "거래소", "공화국", "전자", "증권",
 };
 
 static const char *const english_org_words[] = {
@@ -511,6 +701,15 @@ static int sentence_break(const char *s, size_t i)
     return s[i] == '\n' || ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ');
 }
 
+/* No sentence ends in s[from, to) (nor a line). */
+static int one_sentence(const char *s, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++)
+        if (sentence_break(s, k))
+            return 0;
+    return 1;
+}
+
 /* The person speaking a quote at [open, close): a name in the sentence
  * before it (the nearest), else one right after it, else the person
  * last named with a title the sentence uses ("이 대통령은"). */
@@ -526,7 +725,7 @@ static const mention_t *speaker_of(const names_t *n, size_t open, size_t close)
         if (m->start >= from && m->end <= open)
             best = m;
         else if (!best && m->start >= close && m->start < close + SPEAKER_AFTER &&
-                 !memchr(s + close, '\n', m->start - close))
+                 one_sentence(s, close, m->start))
             return m;
     }
     if (best)
@@ -581,7 +780,7 @@ static void quotes(names_t *n)
             const mention_t *m = speaker_of(n, i, close);
             buf_reset(&speaker);
             if (m)
-                buf_append(&speaker, s + m->start, m->end - m->start);
+                buf_append(&speaker, s + m->name_start, m->name_end - m->name_start);
             entity_list_add(n->list, "quote", from, close, 0, 0, m ? buf_str(&speaker) : NULL,
                             NULL);
         }
@@ -598,7 +797,7 @@ static int by_position(const void *a, const void *b)
 
 void entities_names(entity_list_t *list, const char *s, size_t len)
 {
-    names_t n = { s, len, list, xmalloc(MENTIONS_MAX * sizeof(mention_t)), 0 };
+    names_t n = { s, len, list, xmalloc(MENTIONS_MAX * sizeof(mention_t)), 0, { { 0, 0, 0 } }, 0 };
     korean_people(&n);
     english_people(&n);
     /* Speakers are looked for by position. */

@@ -3,7 +3,12 @@
  * Patterns, not a dictionary, so that they carry over to any news text:
  *  - a Korean name is two to four syllables starting with a common
  *    surname, right before a title ("이재명 대통령", "박기석 기자",
- *    "배경훈 부총리"); an English one is capitalised words after a title
+ *    "배경훈 부총리"), also with its organisation between ("조준희
+ *    한국인공지능·소프트웨어산업협회(KOSA) 회장"); a foreign name in
+ *    Hangul is two words before a country and a title ("로런스 웡
+ *    싱가포르 총리") when one of the words stands before a title
+ *    elsewhere too ("웡 총리는"), and that short form is the same
+ *    person; an English one is capitalised words after a title
  *    ("President Joe Biden", "Dr. Jane Doe") or before or after "said";
  *  - an organisation is an acronym ("KOSA", "NIPA", "JETRO"; common
  *    non-organisation acronyms such as MOU, GDP or GPU excepted), a

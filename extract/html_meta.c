@@ -1,10 +1,30 @@
 /* html_meta: title, date, author and language from a parsed page.
  *
- * Pages state these several ways at once, with different reliability:
- * Open Graph and article:* meta tags (written for social sites, usually
- * right), schema.org microdata and JSON-LD, <time> elements, then plain
- * <title> and the first <h1>. Each candidate gets a rank; the best-ranked
- * valid one wins, ties going to the first in the document. */
+ * Pages state these several ways at once, with different reliability.
+ * Each candidate gets a rank; the best-ranked valid one wins, ties going
+ * to the first in the document. The precedence, best first:
+ *
+ *  title   the page's own heading (one of its first <h1>) when it agrees
+ *          with what the tags say: most of its words are in og:title,
+ *          twitter:title, the JSON-LD headline or <title>; an <h1> that
+ *          is only the site's name (og:site_name, application-name, the
+ *          last part of "Title | Site") is passed over. Else og:title,
+ *          twitter:title, the JSON-LD headline, <title>, the first <h1>.
+ *          A site-name suffix is cut off each ("Title | Site"), always
+ *          when it is the site's known name, else when what stays is
+ *          long enough to be a title on its own.
+ *  date    article:published_time and its kin, itemprop=datePublished,
+ *          then JSON-LD datePublished (dateCreated when there is none)
+ *          and other meta tags, <time pubdate>, <time datetime>, the
+ *          date in the page's own address (link rel=canonical, og:url:
+ *          ".../2025/09/04/..."), a short text such as "Published March
+ *          3, 2026" or "Dec 12, 2025" in the page, and last
+ *          article:modified_time / og:updated_time.
+ *  author  the JSON-LD author (a Person referred to by "@id" resolved),
+ *          meta name=author, article:author and kin, itemprop=author,
+ *          twitter:data of a "Written by" label, rel=author links, an
+ *          element whose class names it the author or byline ("By Jane
+ *          Doe" read as "Jane Doe"), a "By Jane Doe" line of text. */
 #include "html.h"
 
 #include <stdlib.h>
@@ -15,6 +35,7 @@
 
 #include "date.h"
 #include "jsonld.h"
+#include "text.h"
 #include "utf8.h"
 
 #define NO_RANK 100
@@ -24,10 +45,23 @@ typedef struct best {
     int rank;              /* lower is better */
 } best_t;
 
+/* Headings and site names kept for choosing the title. */
+#define H1_MAX 3
+#define SITES_MAX 6
+#define AUTHORS_MAX 8
+
 typedef struct found {
     best_t title, date, author, lang;
-    char *title_tag;
-    char *h1;
+    char *title_tag;                   /* <title>, white space collapsed */
+    char *h1[H1_MAX];                  /* the first non-empty <h1>s */
+    size_t n_h1;
+    char *og_title, *tw_title, *headline;   /* as written, collapsed */
+    char *site[SITES_MAX];             /* the site's names */
+    size_t n_site;
+    char written_by;                   /* N of twitter:labelN "Written by", or 0 */
+    best_t authors[AUTHORS_MAX];       /* every author offered, in order */
+    size_t n_authors;
+    int in_body;
 } found_t;
 
 /* Takes ownership of value. */
@@ -40,6 +74,27 @@ static void offer(best_t *b, char *value, int rank)
     } else {
         free(value);
     }
+}
+
+/* Takes ownership of value: an author candidate. */
+static void offer_author(found_t *f, char *value, int rank)
+{
+    if (!value)
+        return;
+    if (f->n_authors < AUTHORS_MAX) {
+        f->authors[f->n_authors++] = (best_t){ xstrdup(value), rank };
+    } else {
+        /* Full (a forum thread names many): the worst goes for a better one. */
+        size_t worst = 0;
+        for (size_t k = 1; k < AUTHORS_MAX; k++)
+            if (f->authors[k].rank >= f->authors[worst].rank)
+                worst = k;
+        if (rank < f->authors[worst].rank) {
+            free(f->authors[worst].value);
+            f->authors[worst] = (best_t){ xstrdup(value), rank };
+        }
+    }
+    offer(&f->author, value, rank);
 }
 
 static void offer_date(best_t *b, const char *value, int rank)
@@ -74,13 +129,96 @@ static const struct { const char *key; int rank; } date_keys[] = {
     { "publish-date", 1 }, { "publish_date", 1 }, { "dc.date.issued", 1 },
     { "citation_publication_date", 1 }, { "date", 2 }, { "dc.date", 2 },
     { "dcterms.date", 2 }, { "dcterms.created", 2 }, { "dc.date.created", 2 },
-    { "citation_date", 2 }, { "article:modified_time", 5 },
+    { "citation_date", 2 }, { "published", 2 }, { "article:modified_time", 6 },
+    { "og:updated_time", 6 },
 };
 
 static const struct { const char *key; int rank; } author_keys[] = {
-    { "author", 0 }, { "article:author", 1 }, { "dc.creator", 1 },
-    { "sailthru.author", 1 }, { "parsely-author", 1 }, { "byl", 2 },
+    { "author", 1 }, { "article:author", 2 }, { "dc.creator", 2 },
+    { "sailthru.author", 2 }, { "parsely-author", 2 }, { "citation_author", 2 },
+    { "cxenseparse:author", 2 }, { "byl", 3 },
 };
+
+/* s equals one of the site's names, case and white space aside. */
+static int is_site(const found_t *f, const char *s, size_t len)
+{
+    for (size_t k = 0; k < f->n_site; k++)
+        if (strlen(f->site[k]) == len && strncasecmp(f->site[k], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* An author of at least rank is known, and is not the site's name:
+ * lesser sources need not be read. */
+static int author_settled(const found_t *f, int rank)
+{
+    return f->author.rank <= rank && !is_site(f, f->author.value, strlen(f->author.value));
+}
+
+/* Author ranks, best first. */
+enum {
+    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_CLASS, AUTHOR_TEXT,
+};
+
+/* Date ranks past those of the tables. */
+enum { DATE_TIME_MARKED = 1, DATE_TIME = 3, DATE_URL = 4, DATE_TEXT = 5 };
+
+/* The date a page's own address carries, as permalinks write it:
+ * ".../2025/09/04/title/", ".../blog/2025-12-17-title". 1 and out, or 0. */
+static int url_date(const char *url, char out[DATE_MAX])
+{
+    for (const char *p = strchr(url, '/'); p; p = strchr(p + 1, '/')) {
+        const char *d = p + 1;
+        if (!(d[0] == '1' || d[0] == '2') || !ascii_digit((unsigned char)d[1]) ||
+            !ascii_digit((unsigned char)d[2]) || !ascii_digit((unsigned char)d[3]) ||
+            (d[4] != '/' && d[4] != '-'))
+            continue;
+        /* YYYY/MM/DD or YYYY-MM-DD, the day ending the segment or the word. */
+        size_t n = strnlen(d, 11);
+        if (n < 10 || d[7] != d[4] || ascii_digit((unsigned char)d[10]))
+            continue;
+        char iso[DATE_MAX];
+        if (date_parse(d, 10, iso) == 10) {
+            memcpy(out, iso, DATE_MAX);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void offer_url_date(found_t *f, const char *url)
+{
+    char iso[DATE_MAX];
+    if (url && f->date.rank > DATE_URL && url_date(url, iso))
+        offer(&f->date, xstrdup(iso), DATE_URL);
+}
+
+static void add_site(found_t *f, const char *name, size_t len)
+{
+    if (f->n_site == SITES_MAX || len == 0 || len > 120)
+        return;
+    buf_t b = BUF_INIT;
+    text_append_collapsed(&b, name, len);
+    text_trim_end(&b);
+    if (b.len)
+        f->site[f->n_site++] = buf_detach(&b);
+    else
+        buf_free(&b);
+}
+
+static char *collapsed(const char *s, size_t len)
+{
+    buf_t b = BUF_INIT;
+    text_append_collapsed(&b, s, len);
+    text_trim_end(&b);
+    return buf_detach(&b);
+}
+
+static void keep_first(char **slot, const char *s)
+{
+    if (!*slot && s && *s)
+        *slot = collapsed(s, strlen(s));
+}
 
 static void read_meta(xmlNode *n, found_t *f)
 {
@@ -92,20 +230,35 @@ static void read_meta(xmlNode *n, found_t *f)
         char *key = html_attr(n, key_attrs[a]);
         if (!key)
             continue;
-        if (strcasecmp(key, "og:title") == 0)
+        if (strcasecmp(key, "og:title") == 0) {
             offer(&f->title, meta_clean_title(content, strlen(content), 1), 0);
-        else if (strcasecmp(key, "twitter:title") == 0)
+            keep_first(&f->og_title, content);
+        } else if (strcasecmp(key, "twitter:title") == 0) {
             offer(&f->title, meta_clean_title(content, strlen(content), 1), 1);
-        else if (strcasecmp(key, "content-language") == 0)
+            keep_first(&f->tw_title, content);
+        } else if (strcasecmp(key, "og:site_name") == 0 ||
+                   strcasecmp(key, "application-name") == 0) {
+            add_site(f, content, strlen(content));
+        } else if (strcasecmp(key, "og:url") == 0) {
+            offer_url_date(f, content);
+        } else if (strcasecmp(key, "content-language") == 0) {
             offer(&f->lang, primary_language(content), 1);
-        else if (strcasecmp(key, "og:locale") == 0)
+        } else if (strcasecmp(key, "og:locale") == 0) {
             offer(&f->lang, primary_language(content), 2);
+        } else if (strncasecmp(key, "twitter:label", 13) == 0 && key[13] && !key[14] &&
+                   (strcasecmp(content, "Written by") == 0 || strcasecmp(content, "Author") == 0 ||
+                    strcasecmp(content, "By") == 0)) {
+            f->written_by = key[13];
+        } else if (strncasecmp(key, "twitter:data", 12) == 0 && f->written_by &&
+                   key[12] == f->written_by && !key[13]) {
+            offer_author(f, meta_clean_author(content, strlen(content)), AUTHOR_TAG);
+        }
         for (size_t k = 0; k < sizeof(date_keys) / sizeof(date_keys[0]); k++)
             if (strcasecmp(key, date_keys[k].key) == 0)
                 offer_date(&f->date, content, date_keys[k].rank);
         for (size_t k = 0; k < sizeof(author_keys) / sizeof(author_keys[0]); k++)
             if (strcasecmp(key, author_keys[k].key) == 0)
-                offer(&f->author, meta_clean_author(content, strlen(content)),
+                offer_author(f, meta_clean_author(content, strlen(content)),
                       author_keys[k].rank);
         free(key);
     }
@@ -135,36 +288,48 @@ static void read_author_prop(xmlNode *n, found_t *f)
         free(prop);
         if (is_name) {
             char *v = element_value(c);
-            offer(&f->author, meta_clean_author(v, strlen(v)), 1);
+            offer_author(f, meta_clean_author(v, strlen(v)), AUTHOR_TAG);
             free(v);
             return;
         }
     }
     char *v = element_value(n);
-    offer(&f->author, meta_clean_author(v, strlen(v)), 1);
+    offer_author(f, meta_clean_author(v, strlen(v)), AUTHOR_TAG);
     free(v);
+}
+
+/* The value of attribute name of n as libxml2 holds it (one text node),
+ * without a copy; NULL when absent or held otherwise. */
+static const char *attr_text(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (a->name && strcmp((const char *)a->name, name) == 0)
+            return a->children && a->children->type == XML_TEXT_NODE && !a->children->next
+                       ? (const char *)a->children->content : NULL;
+    return NULL;
 }
 
 static void read_itemprop(xmlNode *n, found_t *f)
 {
-    char *prop = html_attr(n, "itemprop");
+    const char *prop = attr_text(n, "itemprop");
     if (!prop)
         return;
     if (strcmp(prop, "datePublished") == 0) {
         char *v = html_attr(n, "content");
         if (!v)
             v = html_attr(n, "datetime");
+        if (!v)
+            v = html_attr(n, "title");          /* <abbr title="2026-03-03"> */
         offer_date(&f->date, v, 0);
         free(v);
     } else if (strcmp(prop, "author") == 0 && !html_is(n, "meta")) {
         read_author_prop(n, f);
     }
-    free(prop);
 }
 
 /* JSON-LD, parsed with jansson (jsonld.c): its datePublished ranks with
- * the article:published_time kind of meta tag's second tier, its
- * headline and author with twitter:title and article:author. */
+ * the second tier of meta tags, its author first, its headline with
+ * twitter:title. */
 static void read_json_ld(xmlNode *script, found_t *f)
 {
     char *type = html_attr(script, "type");
@@ -176,77 +341,390 @@ static void read_json_ld(xmlNode *script, found_t *f)
     for (xmlNode *c = script->children; c; c = c->next)
         if (c->content)
             buf_puts(&b, (const char *)c->content);
-    jsonld_meta_t m = { NULL, NULL, NULL };
+    jsonld_meta_t m = { NULL, NULL, NULL, NULL };
     if (jsonld_meta(buf_str(&b), b.len, &m)) {
         offer_date(&f->date, m.published, 1);
-        if (m.headline)
+        offer_date(&f->date, m.created, 2);
+        if (m.headline) {
             offer(&f->title, meta_clean_title(m.headline, strlen(m.headline), 0), 1);
+            keep_first(&f->headline, m.headline);
+        }
         if (m.author)
-            offer(&f->author, meta_clean_author(m.author, strlen(m.author)), 1);
+            offer_author(f, meta_clean_author(m.author, strlen(m.author)), AUTHOR_JSONLD);
     }
     jsonld_meta_free(&m);
     buf_free(&b);
+}
+
+/* A class or id that names the author's element: "author", "byline",
+ * "post-author", "authorName", a forum post's "username"; not its
+ * picture, link list or box. */
+/* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
+ * short class names than strcasestr. */
+static int contains_ci(const char *s, const char *needle)
+{
+    for (; *s; s++) {
+        if (ascii_lower((unsigned char)*s) != needle[0])
+            continue;
+        size_t k = 1;
+        while (needle[k] && ascii_lower((unsigned char)s[k]) == needle[k])
+            k++;
+        if (!needle[k])
+            return 1;
+    }
+    return 0;
+}
+
+static int author_class(const char *v)
+{
+    if (!v || (!contains_ci(v, "author") && !contains_ci(v, "byline") &&
+               !contains_ci(v, "username")))             /* a forum's first post */
+        return 0;
+    static const char *const not_name[] = {
+        "img", "image", "avatar", "photo", "pic", "bio", "box", "about", "desc", "list",
+    };
+    for (size_t k = 0; k < sizeof(not_name) / sizeof(not_name[0]); k++)
+        if (contains_ci(v, not_name[k]))
+            return 0;
+    return 1;
+}
+
+/* "By Jane Doe", "Written by: Jane Doe", "Author: Jane Doe" -> "Jane Doe"
+ * when what stays is a short name (one to six words, no digits). */
+static char *byline_name(const char *s, size_t len)
+{
+    static const char *const lead[] = {
+        "written by", "posted by", "published by", "reviewed by", "by", "author", "von",
+    };
+    size_t i = 0;
+    for (size_t k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
+        size_t n = strlen(lead[k]);
+        if (len > n && strncasecmp(s, lead[k], n) == 0 && (s[n] == ' ' || s[n] == ':')) {
+            i = n;
+            break;
+        }
+    }
+    while (i < len && (s[i] == ' ' || s[i] == ':'))
+        i++;
+    size_t words = 0;
+    for (size_t k = i; k < len; k++) {
+        if (ascii_digit((unsigned char)s[k]) || strchr("@|/<>", s[k]))
+            return NULL;
+        words += s[k] != ' ' && (k == i || s[k - 1] == ' ');
+    }
+    if (words == 0 || words > 6 || len - i > 60)
+        return NULL;
+    static const char *const labels[] = { "author", "authors", "name", "by", "admin" };
+    for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+        if (len - i == strlen(labels[k]) && strncasecmp(s + i, labels[k], len - i) == 0)
+            return NULL;
+    return meta_clean_author(s + i, len - i);
+}
+
+static void read_author_class(xmlNode *n, found_t *f)
+{
+    if (author_settled(f, AUTHOR_CLASS) ||
+        (!author_class(attr_text(n, "class")) && !author_class(attr_text(n, "id"))))
+        return;
+    buf_t b = BUF_INIT;
+    html_node_text(n, &b);
+    if (b.len && b.len <= 80)
+        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_CLASS);
+    buf_free(&b);
+}
+
+/* A short text node of the page: "By Jane Doe", "Published March 3,
+ * 2026", "Dec 12, 2025". */
+static void read_text(xmlNode *t, found_t *f)
+{
+    if (!t->content || !t->parent || html_is_code(t->parent) || html_is(t->parent, "title") ||
+        html_is(t->parent, "noscript") || html_is(t->parent, "textarea") ||
+        html_is(t->parent, "option"))
+        return;
+    const char *s = (const char *)t->content;
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+        s++;
+    size_t len = strnlen(s, 81);
+    if (len == 0 || len > 80)
+        return;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t' ||
+                       s[len - 1] == '\r'))
+        len--;
+    if (f->date.rank > DATE_TEXT && (memchr(s, '2', len) || memchr(s, '1', len))) {
+        char iso[DATE_MAX];
+        if (date_find(s, len, iso))
+            offer(&f->date, xstrdup(iso), DATE_TEXT);
+    }
+    if (!author_settled(f, AUTHOR_TEXT) && (s[0] == 'B' || s[0] == 'b')) {
+        char *name = NULL;
+        buf_t b = BUF_INIT;
+        text_append_collapsed(&b, s, len);
+        text_trim_end(&b);
+        if (meta_byline(buf_str(&b), b.len, &name))
+            offer_author(f, meta_clean_author(name, strlen(name)), AUTHOR_TEXT);
+        free(name);
+        buf_free(&b);
+    }
+}
+
+/* An <h1>'s text without a Sphinx "¶" or "#" anchor at its end. */
+static char *heading_text(xmlNode *n)
+{
+    buf_t b = BUF_INIT;
+    html_node_text(n, &b);
+    for (;;) {
+        if (b.len >= 2 && memcmp(b.data + b.len - 2, "\xC2\xB6", 2) == 0)      /* ¶ */
+            buf_truncate(&b, b.len - 2);
+        else if (b.len >= 2 && memcmp(b.data + b.len - 2, "\xC2\xA7", 2) == 0) /* § */
+            buf_truncate(&b, b.len - 2);
+        else if (b.len >= 1 && b.data[b.len - 1] == '#')
+            buf_truncate(&b, b.len - 1);
+        else
+            break;
+        text_trim_end(&b);
+    }
+    if (b.len == 0 || b.len > 400) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b);
 }
 
 static void read_element(xmlNode *n, found_t *f)
 {
     if (html_is(n, "meta")) {
         read_meta(n, f);
-    } else if (html_is(n, "title") && !f->title_tag) {
+    } else if (html_is(n, "title") && !f->title_tag && !f->in_body) {
         buf_t b = BUF_INIT;
         html_node_text(n, &b);
-        f->title_tag = meta_clean_title(buf_str(&b), b.len, 1);
-        buf_free(&b);
-    } else if (html_is(n, "h1") && !f->h1) {
-        buf_t b = BUF_INIT;
-        html_node_text(n, &b);
-        f->h1 = meta_clean_title(buf_str(&b), b.len, 0);
-        buf_free(&b);
+        if (b.len)
+            f->title_tag = buf_detach(&b);
+        else
+            buf_free(&b);
+    } else if (html_is(n, "h1") && f->n_h1 < H1_MAX) {
+        char *h = heading_text(n);
+        if (h)
+            f->h1[f->n_h1++] = h;
     } else if (html_is(n, "time")) {
         char *v = html_attr(n, "datetime");
         int marked = xmlHasProp(n, (const xmlChar *)"pubdate") != NULL;
-        offer_date(&f->date, v, marked ? 1 : 3);
+        offer_date(&f->date, v, marked ? DATE_TIME_MARKED : DATE_TIME);
         free(v);
     } else if (html_is(n, "script")) {
         read_json_ld(n, f);
-    } else if ((html_is(n, "a") || html_is(n, "link")) && !f->author.value) {
-        char *rel = html_attr(n, "rel");
-        if (rel && strcmp(rel, "author") == 0 && html_is(n, "a")) {
+    } else if (html_is(n, "a") && !author_settled(f, AUTHOR_LINK)) {
+        const char *rel = attr_text(n, "rel");
+        if (rel && strcmp(rel, "author") == 0) {
             buf_t b = BUF_INIT;
             html_node_text(n, &b);
-            offer(&f->author, meta_clean_author(buf_str(&b), b.len), 2);
+            offer_author(f, meta_clean_author(buf_str(&b), b.len), AUTHOR_LINK);
             buf_free(&b);
         }
-        free(rel);
+    } else if (html_is(n, "link") && !f->in_body) {
+        const char *rel = attr_text(n, "rel");
+        if (rel && strcasecmp(rel, "canonical") == 0)
+            offer_url_date(f, attr_text(n, "href"));
     } else if (html_is(n, "html")) {
         char *lang = html_attr(n, "lang");
         if (lang)
             offer(&f->lang, primary_language(lang), 0);
         free(lang);
+    } else if (html_is(n, "body")) {
+        f->in_body = 1;
     }
+    if (f->in_body)
+        read_author_class(n, f);
     read_itemprop(n, f);
+}
+
+/* ---- the title ----------------------------------------------------- */
+
+static const char *const title_seps[] = {
+    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ",
+};
+
+/* Where the last separator of s starts (the part after it may be the
+ * site's name), and its length; 0 when there is none. */
+static size_t last_separator(const char *s, size_t len, size_t *sep_len)
+{
+    size_t best = 0;
+    for (size_t k = 0; k < sizeof(title_seps) / sizeof(title_seps[0]); k++) {
+        size_t n = strlen(title_seps[k]);
+        for (size_t i = len > n ? len - n : 0; i > 0; i--)
+            if (memcmp(s + i, title_seps[k], n) == 0) {
+                if (i > best) {
+                    best = i;
+                    *sep_len = n;
+                }
+                break;
+            }
+    }
+    return best;
+}
+
+/* The last part of "Title | Site" is a name of the site. */
+static void site_from_title(found_t *f, const char *t)
+{
+    if (!t)
+        return;
+    size_t len = strlen(t), sep_len = 0, at = last_separator(t, len, &sep_len);
+    if (at && len - at - sep_len <= 60 && !is_site(f, t + at + sep_len, len - at - sep_len))
+        add_site(f, t + at + sep_len, len - at - sep_len);
+}
+
+/* s (malloc'd) without its known site-name suffixes, or NULL when none is left. */
+static char *cut_site(const found_t *f, char *s)
+{
+    size_t len = strlen(s), sep_len = 0, at;
+    while ((at = last_separator(s, len, &sep_len)) > 0 && is_site(f, s + at + sep_len, len - at - sep_len))
+        len = at;
+    s[len] = '\0';
+    if (len == 0 || is_site(f, s, len)) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* The words of s, lower-cased ASCII letters and digits or any non-ASCII
+ * byte, as a list of (start, length) pairs; at most max. */
+typedef struct words {
+    const char *at[48];
+    unsigned char len[48];
+    size_t n;
+} words_t;
+
+static void split_title_words(const char *s, words_t *w)
+{
+    w->n = 0;
+    for (size_t i = 0; s[i] && w->n < 48;) {
+        unsigned char c = (unsigned char)s[i];
+        if (!ascii_alnum(c) && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (s[i] && (ascii_alnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) &&
+               i - start < 255)
+            i++;
+        w->at[w->n] = s + start;
+        w->len[w->n++] = (unsigned char)(i - start);
+    }
+}
+
+/* The share of the heading's words that ref has too. */
+static double words_in(const words_t *heading, const words_t *ref)
+{
+    size_t common = 0;
+    for (size_t i = 0; i < heading->n; i++)
+        for (size_t k = 0; k < ref->n; k++)
+            if (heading->len[i] == ref->len[k] &&
+                strncasecmp(heading->at[i], ref->at[k], heading->len[i]) == 0) {
+                common++;
+                break;
+            }
+    return heading->n ? (double)common / (double)heading->n : 0.0;
+}
+
+/* The <h1> that is the page's title: the one whose words the tags'
+ * titles hold most of, at least half of them. Returns its index, or -1. */
+static int title_heading(const found_t *f)
+{
+    const char *refs[] = { f->og_title, f->tw_title, f->headline, f->title_tag };
+    words_t ref[4];
+    size_t n_ref = 0;
+    for (size_t r = 0; r < 4; r++)
+        if (refs[r])
+            split_title_words(refs[r], &ref[n_ref++]);
+    int best = -1;
+    double best_share = 0.5 - 1e-9;
+    for (size_t h = 0; h < f->n_h1; h++) {
+        if (!f->h1[h])
+            continue;
+        words_t w;
+        split_title_words(f->h1[h], &w);
+        for (size_t r = 0; r < n_ref; r++) {
+            double share = words_in(&w, &ref[r]);
+            if (share > best_share) {
+                best_share = share;
+                best = (int)h;
+            }
+        }
+    }
+    return best;
+}
+
+static char *choose_title(found_t *f)
+{
+    site_from_title(f, f->title_tag);
+    site_from_title(f, f->og_title);
+    for (size_t h = 0; h < f->n_h1; h++)
+        f->h1[h] = f->h1[h] ? cut_site(f, f->h1[h]) : NULL;
+    int h = title_heading(f);
+    if (h >= 0) {
+        char *t = f->h1[h];
+        f->h1[h] = NULL;
+        return t;
+    }
+    char *t = f->title.value ? cut_site(f, f->title.value) : NULL;
+    f->title.value = NULL;
+    if (!t && f->title_tag) {
+        t = cut_site(f, meta_clean_title(f->title_tag, strlen(f->title_tag), 1));
+    }
+    for (size_t k = 0; !t && k < f->n_h1; k++) {
+        t = f->h1[k];
+        f->h1[k] = NULL;
+    }
+    return t;
+}
+
+/* The best-ranked author that is not the site itself (an organisation
+ * as the JSON-LD author, meta author=Site), else the best-ranked. */
+static char *choose_author(found_t *f)
+{
+    best_t *pick = NULL, *site = NULL;
+    for (size_t k = 0; k < f->n_authors; k++) {
+        best_t *a = &f->authors[k];
+        best_t **slot = is_site(f, a->value, strlen(a->value)) ? &site : &pick;
+        if (!*slot || a->rank < (*slot)->rank)
+            *slot = a;
+    }
+    if (!pick)
+        pick = site;
+    char *author = NULL;
+    if (pick) {
+        author = pick->value;
+        pick->value = NULL;
+    }
+    for (size_t k = 0; k < f->n_authors; k++)
+        free(f->authors[k].value);
+    return author;
 }
 
 void html_meta(struct _xmlDoc *doc, meta_t *m)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
-    found_t f = { { NULL, NO_RANK }, { NULL, NO_RANK }, { NULL, NO_RANK },
-                  { NULL, NO_RANK }, NULL, NULL };
-    for (xmlNode *n = root; n; n = html_next(n, root, html_is(n, "svg")))
+    found_t f;
+    memset(&f, 0, sizeof(f));
+    f.title.rank = f.date.rank = f.author.rank = f.lang.rank = NO_RANK;
+    for (xmlNode *n = root; n; n = html_next(n, root, html_is(n, "svg"))) {
         if (n->type == XML_ELEMENT_NODE)
             read_element(n, &f);
-    if (!f.title.value && f.title_tag) {
-        f.title.value = f.title_tag;
-        f.title_tag = NULL;
+        else if (n->type == XML_TEXT_NODE && f.in_body)
+            read_text(n, &f);
     }
-    if (!f.title.value && f.h1) {
-        f.title.value = f.h1;
-        f.h1 = NULL;
-    }
-    m->title = f.title.value;
+    m->title = choose_title(&f);
     m->published = f.date.value;
-    m->author = f.author.value;
+    m->author = choose_author(&f);
     m->lang = f.lang.value;
+    free(f.author.value);
+    free(f.title.value);
     free(f.title_tag);
-    free(f.h1);
+    for (size_t k = 0; k < f.n_h1; k++)
+        free(f.h1[k]);
+    for (size_t k = 0; k < f.n_site; k++)
+        free(f.site[k]);
+    free(f.og_title);
+    free(f.tw_title);
+    free(f.headline);
 }

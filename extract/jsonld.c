@@ -79,38 +79,76 @@ static void take_string(char **slot, json_t *value)
         *slot = xstrdup(json_string_value(value));
 }
 
-/* "author": "Name", {"name": "Name"}, or [ either, ... ]. */
-static void take_author(char **slot, json_t *value, int depth)
+/* The object under value whose "@id" is id (depth-first), or NULL. */
+static json_t *find_id(json_t *value, const char *id, int depth)
+{
+    if (depth > JSONLD_MAX_DEPTH)
+        return NULL;
+    if (json_is_object(value)) {
+        const char *own = json_string_value(json_object_get(value, "@id"));
+        if (own && strcmp(own, id) == 0 && json_object_get(value, "name"))
+            return value;
+        const char *key;
+        json_t *member;
+        json_object_foreach(value, key, member) {
+            if (!json_is_object(member) && !json_is_array(member))
+                continue;
+            json_t *found = find_id(member, id, depth + 1);
+            if (found)
+                return found;
+        }
+    } else if (json_is_array(value)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(value, i, item) {
+            json_t *found = find_id(item, id, depth + 1);
+            if (found)
+                return found;
+        }
+    }
+    return NULL;
+}
+
+/* "author": "Name", {"name": "Name"}, {"@id": ...}, or [ any, ... ]. */
+static void take_author(char **slot, json_t *value, json_t *root, int depth)
 {
     if (*slot || depth > JSONLD_MAX_DEPTH)
         return;
-    if (json_is_string(value))
+    if (json_is_string(value)) {
         take_string(slot, value);
-    else if (json_is_object(value))
-        take_string(slot, json_object_get(value, "name"));
-    else if (json_is_array(value) && json_array_size(value) > 0)
-        take_author(slot, json_array_get(value, 0), depth + 1);
+    } else if (json_is_object(value)) {
+        json_t *name = json_object_get(value, "name");
+        const char *id = json_string_value(json_object_get(value, "@id"));
+        if (!name && id) {
+            json_t *target = find_id(root, id, 0);
+            name = target ? json_object_get(target, "name") : NULL;
+        }
+        take_string(slot, name);
+    } else if (json_is_array(value) && json_array_size(value) > 0) {
+        take_author(slot, json_array_get(value, 0), root, depth + 1);
+    }
 }
 
-static void walk_meta(json_t *value, int depth, jsonld_meta_t *out)
+static void walk_meta(json_t *value, json_t *root, int depth, jsonld_meta_t *out)
 {
     if (depth > JSONLD_MAX_DEPTH)
         return;
     if (json_is_object(value)) {
         take_string(&out->published, json_object_get(value, "datePublished"));
+        take_string(&out->created, json_object_get(value, "dateCreated"));
         take_string(&out->headline, json_object_get(value, "headline"));
-        take_author(&out->author, json_object_get(value, "author"), depth);
+        take_author(&out->author, json_object_get(value, "author"), root, depth);
         const char *key;
         json_t *member;
         json_object_foreach(value, key, member) {
             if (json_is_object(member) || json_is_array(member))
-                walk_meta(member, depth + 1, out);
+                walk_meta(member, root, depth + 1, out);
         }
     } else if (json_is_array(value)) {
         size_t i;
         json_t *item;
         json_array_foreach(value, i, item)
-            walk_meta(item, depth + 1, out);
+            walk_meta(item, root, depth + 1, out);
     }
 }
 
@@ -120,7 +158,7 @@ int jsonld_meta(const char *json, size_t len, jsonld_meta_t *out)
     json_t *root = json_loadb(json, len, JSON_DECODE_ANY, &error);
     if (!root)
         return 0;
-    walk_meta(root, 0, out);
+    walk_meta(root, root, 0, out);
     json_decref(root);
     return 1;
 }
@@ -130,5 +168,6 @@ void jsonld_meta_free(jsonld_meta_t *m)
     free(m->published);
     free(m->headline);
     free(m->author);
-    m->published = m->headline = m->author = NULL;
+    free(m->created);
+    m->published = m->headline = m->author = m->created = NULL;
 }

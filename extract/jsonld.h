@@ -25,13 +25,16 @@
 int jsonld_article_body(const char *json, size_t len, buf_t *out);
 
 /* What the page's JSON-LD says of the article: the first datePublished
- * and headline strings met depth-first, and the first author (a name
- * string, an object's "name", or the first of an array of them).
+ * (else dateCreated) and headline strings met depth-first, and the first
+ * author (a name string, an object's "name", or the first of an array of
+ * them; an object that is only an "@id", as "@graph" documents write it,
+ * stands for the object of that "@id" elsewhere in the same block).
  * Strings are malloc'd copies, NULL when absent. */
 typedef struct jsonld_meta {
     char *published;
     char *headline;
     char *author;
+    char *created;      /* dateCreated, for a page without datePublished */
 } jsonld_meta_t;
 
 /* Fills the fields of out that are still NULL from the JSON text

@@ -328,11 +328,25 @@ char *meta_text_title(const lines_t *lines, int *whole_line)
     return cut_at_word(l->text, end ? end : l->len, 100);
 }
 
+/* s white space collapsed into b, its entities decoded first when it has
+ * any (JSON-LD and meta tags carry "&amp;" and "&#x26;" as written). */
+static void append_clean(buf_t *b, const char *s, size_t len)
+{
+    if (!memchr(s, '&', len)) {
+        text_append_collapsed(b, s, len);
+        return;
+    }
+    buf_t decoded = BUF_INIT;
+    text_decode_entities(s, len, &decoded);
+    text_append_collapsed(b, buf_str(&decoded), decoded.len);
+    buf_free(&decoded);
+}
+
 char *meta_clean_title(const char *s, size_t len, int strip_site)
 {
     static const char *const seps[] = { " | ", " - ", " – ", " — ", " :: ", " · ", " » " };
     buf_t b = BUF_INIT;
-    text_append_collapsed(&b, s, len);
+    append_clean(&b, s, len);
     text_trim_end(&b);
     for (int round = 0; strip_site && round < 2 && b.len; round++) {
         const char *best = NULL;
@@ -363,10 +377,27 @@ char *meta_clean_title(const char *s, size_t len, int strip_site)
     return buf_detach(&b);
 }
 
+/* Words that stand where a name should and are none. */
+static int placeholder_name(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "the author", "author", "authors", "administrator", "admin", "name", "unknown",
+    };
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+        if (strlen(words[k]) == n && strncasecmp(s, words[k], n) == 0)
+            return 1;
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++)
+        digits += ascii_digit((unsigned char)s[i]) != 0;
+    return digits == n ||                                   /* a user id */
+           s[n - 1] == ':' || memchr(s, '*', n) ||          /* a form's label */
+           (n > 5 && strncasecmp(s + n - 5, "says:", 5) == 0);   /* a comment's */
+}
+
 char *meta_clean_author(const char *s, size_t len)
 {
     buf_t b = BUF_INIT;
-    text_append_collapsed(&b, s, len);
+    append_clean(&b, s, len);
     text_trim_end(&b);
     const char *p = buf_str(&b);
     static const char *const by[] = { "by ", "von ", "por ", "par ", "di ", "door ", "av " };
@@ -381,10 +412,16 @@ char *meta_clean_author(const char *s, size_t len)
         p++;
         n -= 2;
     }
+    /* "Jane Doe, Senior Director of ..., 10+ years in ...": the name. */
+    if (utf8_count(p, n) > 80) {
+        const char *cut = memchr(p, ',', n);
+        if (cut)
+            n = (size_t)(cut - p);
+    }
     char *name = xstrndup(p, n);
     buf_free(&b);
     if (n == 0 || utf8_count(name, n) > 80 || strncasecmp(name, "http", 4) == 0 ||
-        strpbrk(name, "<>{}") || strstr(name, "://")) {
+        strpbrk(name, "<>{}") || strstr(name, "://") || placeholder_name(name, n)) {
         free(name);
         return NULL;
     }

@@ -53,13 +53,17 @@ void meta_from_text_lines(const lines_t *lines, meta_t *m);
  * one the body should not repeat. */
 char *meta_text_title(const lines_t *lines, int *whole_line);
 
-/* A page title tidied: white space collapsed and, when strip_site is set,
- * a site-name suffix after " | ", " - ", " :: " ... removed if what stays
- * is long enough to be a title on its own. NULL when nothing is left. */
+/* A page title tidied: entities decoded, white space collapsed and,
+ * when strip_site is set, a site-name suffix after " | ", " - ", " :: "
+ * ... removed if what stays is long enough to be a title on its own.
+ * NULL when nothing is left. */
 char *meta_clean_title(const char *s, size_t len, int strip_site);
 
-/* A person's name tidied: "By " dropped, white space collapsed; NULL
- * when it does not look like a name (a URL, markup, far too long). */
+/* A person's name tidied: entities decoded, "By " dropped, white space
+ * collapsed, a line far too long cut at its first comma ("Jane Doe,
+ * Senior Director of ..."); NULL when it does not look like a name (a
+ * URL, markup, a placeholder such as "Administrator" or "Name *", a user
+ * id of digits, a comment's "X says:"). */
 char *meta_clean_author(const char *s, size_t len);
 
 #endif

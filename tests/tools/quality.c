@@ -1,6 +1,6 @@
 /* quality: main-text extraction scored against annotated corpora.
  *
- *   quality [--pages] [--floor FILE] DIR [[--floor FILE] DIR ...]
+ *   quality [--pages] [--meta] [--floor FILE] DIR [[--floor FILE] DIR ...]
  *
  * Each DIR is one of the shared corpora (../shared/corpus/README.md):
  * web-eval (it holds evaldata.json; quality_webeval.c) or wcxb-dev (it
@@ -15,7 +15,9 @@
  * --floor FILE applies to the DIR after it and makes the run a test:
  * exit 1 when that corpus's figures fall below the floor (the keys each
  * corpus reads are in its file). --pages prints, for every page with a
- * miss, what it missed or wrongly kept. Exit 2 on a usage error or when
+ * miss, what it missed or wrongly kept; --meta prints every metadata
+ * field (title, date, author) that disagrees with wcxb-dev's ground
+ * truth, the truth and what was extracted. Exit 2 on a usage error or when
  * a corpus or floor cannot be read. */
 #include <errno.h>
 #include <stdio.h>
@@ -76,19 +78,22 @@ static int exists(const char *dir, const char *name)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: quality [--pages] [--floor FILE] DIR [[--floor FILE] DIR ...]\n"
+    fprintf(out, "usage: quality [--pages] [--meta] [--floor FILE] DIR [[--floor FILE] DIR ...]\n"
                  "  scores extract_document against each corpus DIR: web-eval (evaldata.json,\n"
                  "  html/*.gz) or wcxb-dev (ground-truth/*.json, html/*.html.gz); a --floor\n"
-                 "  applies to the DIR after it\n");
+                 "  applies to the DIR after it; --pages lists the pages that miss, --meta\n"
+                 "  the metadata that disagrees (wcxb-dev)\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *floor = NULL;
-    int show_pages = 0, dirs = 0, status = QUALITY_OK;
+    int show_pages = 0, show_meta = 0, dirs = 0, status = QUALITY_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--pages"))
             show_pages = 1;
+        else if (!strcmp(argv[i], "--meta"))
+            show_meta = 1;
         else if (!strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
@@ -100,7 +105,7 @@ int main(int argc, char **argv)
             floor = argv[++i];
             continue;
         }
-        if (!strcmp(arg, "--pages"))
+        if (!strcmp(arg, "--pages") || !strcmp(arg, "--meta"))
             continue;
         if (arg[0] == '-') {
             usage(stderr);
@@ -112,7 +117,7 @@ int main(int argc, char **argv)
         if (exists(arg, "evaldata.json")) {
             s = webeval_run(arg, floor, show_pages);
         } else if (exists(arg, "ground-truth")) {
-            s = wcxb_run(arg, floor, show_pages);
+            s = wcxb_run(arg, floor, show_pages, show_meta);
         } else {
             fprintf(stderr, "quality: %s: neither evaldata.json nor ground-truth/ there "
                             "(the shared corpus is missing? set FEEDMILL_CORPUS)\n", arg);

@@ -18,9 +18,10 @@ enum { QUALITY_OK = 0, QUALITY_BELOW = 1, QUALITY_BROKEN = 2 };
 
 /* Each scores every page of its corpus in dir through extract_document,
  * prints the report, then checks floor (a JSON file, or NULL for none).
- * show_pages prints the details of every page that misses. */
+ * show_pages prints the details of every page that misses; show_meta
+ * every metadata field that disagrees with the ground truth. */
 int webeval_run(const char *dir, const char *floor, int show_pages);
-int wcxb_run(const char *dir, const char *floor, int show_pages);
+int wcxb_run(const char *dir, const char *floor, int show_pages, int show_meta);
 
 /* CPU time of the calling thread, in seconds: what extraction is timed by. */
 double quality_thread_seconds(void);

@@ -12,15 +12,18 @@
  *
  * Also: metadata agreement, each over the pages whose ground truth has
  * the field: title (equal after lower-casing and collapsing white
- * space), date (the same day: the first ten characters, YYYY-MM-DD),
+ * space), date (the same day: the first ten characters, YYYY-MM-DD; the
+ * same month for a truth that names only one, YYYY-MM),
  * author (equal so normalised, or one contains the other); and the
  * page-type classification (record.page_type) against the ground truth,
  * with its confusion table. The page's name, not its URL, is what
  * extract_document gets as source: the URL signals a page type is
  * classified by must come from the page itself.
  *
- * Floor file: {"f1": X, "article_f1": Y, "page_type_accuracy": Z}; "f1"
- * is required, the other keys are checked when present. */
+ * Floor file: {"f1": X, "article_f1": Y, "page_type_accuracy": Z,
+ * "title": T, "date": D, "author": A} (the last three the metadata
+ * agreement rates); "f1" is required, the other keys are checked when
+ * present. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +64,7 @@ typedef struct wcxb {
     agreement_t title, date, author;
     size_t confusion[TYPE_COUNT + 1][TYPE_COUNT + 1];   /* [truth][predicted] */
     size_t typed;                     /* pages whose record has a page type */
-    int show_pages;
+    int show_pages, show_meta;
 } wcxb_t;
 
 static size_t type_index(const char *name)
@@ -108,26 +111,40 @@ static void fold(const char *s, buf_t *out)
 
 typedef enum { SAME_TEXT, SAME_DAY, SAME_OR_CONTAINED } match_t;
 
-static void agree(agreement_t *a, const char *truth, const char *got, match_t how)
+/* Counts one page's field into a; 1 when it agrees, 0 when it does
+ * not, -1 when the ground truth has no such field. */
+static int agree(agreement_t *a, const char *truth, const char *got, match_t how)
 {
     if (!truth || !*truth)
-        return;
+        return -1;
     a->have++;
     if (!got)
-        return;
+        return 0;
+    int same;
     if (how == SAME_DAY) {
-        a->agree += strlen(truth) >= 10 && strlen(got) >= 10 && !strncmp(truth, got, 10);
-        return;
+        /* Two ground truths give a month only ("2015-11"): the same
+         * month is all they can say. */
+        size_t n = strlen(truth) >= 10 ? 10 : strlen(truth) == 7 ? 7 : 0;
+        same = n && strlen(got) >= n && !strncmp(truth, got, n);
+    } else {
+        buf_t t = BUF_INIT, g = BUF_INIT;
+        fold(truth, &t);
+        fold(got, &g);
+        same = !strcmp(buf_str(&t), buf_str(&g));
+        if (!same && how == SAME_OR_CONTAINED && t.len && g.len)
+            same = strstr(buf_str(&t), buf_str(&g)) || strstr(buf_str(&g), buf_str(&t));
+        buf_free(&t);
+        buf_free(&g);
     }
-    buf_t t = BUF_INIT, g = BUF_INIT;
-    fold(truth, &t);
-    fold(got, &g);
-    int same = !strcmp(buf_str(&t), buf_str(&g));
-    if (!same && how == SAME_OR_CONTAINED && t.len && g.len)
-        same = strstr(buf_str(&t), buf_str(&g)) || strstr(buf_str(&g), buf_str(&t));
     a->agree += (size_t)same;
-    buf_free(&t);
-    buf_free(&g);
+    return same;
+}
+
+/* --meta: one line per field that disagrees. */
+static void show_miss(const char *id, const char *label, const char *truth, const char *got)
+{
+    printf("%s %-6s want \"%s\" got %s%s%s\n", id, label, truth, got ? "\"" : "",
+           got ? got : "nothing", got ? "\"" : "");
 }
 
 /* ---- one page ------------------------------------------------------ */
@@ -215,12 +232,19 @@ static int score_page(wcxb_t *q, const char *dir, const char *name)
     q->confusion[t][predicted]++;
     q->typed += rec && rec->page_type;
 
-    agree(&q->title, field(truth, "ground_truth", "title", NULL), rec ? rec->title : NULL,
-          SAME_TEXT);
-    agree(&q->date, field(truth, "ground_truth", "publish_date", NULL),
-          rec ? rec->published : NULL, SAME_DAY);
-    agree(&q->author, field(truth, "ground_truth", "author", NULL), rec ? rec->author : NULL,
-          SAME_OR_CONTAINED);
+    static const struct { const char *label, *key; match_t how; } fields[] = {
+        { "title", "title", SAME_TEXT },
+        { "date", "publish_date", SAME_DAY },
+        { "author", "author", SAME_OR_CONTAINED },
+    };
+    agreement_t *counts[] = { &q->title, &q->date, &q->author };
+    const char *got[] = { rec ? rec->title : NULL, rec ? rec->published : NULL,
+                          rec ? rec->author : NULL };
+    for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+        const char *want = field(truth, "ground_truth", fields[k].key, NULL);
+        if (agree(counts[k], want, got[k], fields[k].how) == 0 && q->show_meta)
+            show_miss(id, fields[k].label, want, got[k]);
+    }
 
     if (q->show_pages && (page.f1 < SHOW_BELOW_F1 || predicted != t))
         printf("%s %-13s %-13s P %.3f R %.3f F1 %.3f %s%s%s\n", id, type_name(t),
@@ -266,10 +290,14 @@ static void print_row(const char *label, const mean_t *m, double accuracy)
     printf("\n");
 }
 
+static double rate(const agreement_t *a)
+{
+    return quality_ratio((double)a->agree, (double)a->have);
+}
+
 static void print_agreement(const char *label, const agreement_t *a)
 {
-    printf(" %s %.3f (%zu/%zu)", label, quality_ratio((double)a->agree, (double)a->have),
-           a->agree, a->have);
+    printf(" %s %.3f (%zu/%zu)", label, rate(a), a->agree, a->have);
 }
 
 static void report(const wcxb_t *q, const char *dir)
@@ -341,17 +369,21 @@ static int check_floor(const wcxb_t *q, const char *path)
     const mean_t *article = &q->by_type[type_index("article")];
     int bad = check_key(floor, "f1", mean_of(&q->all, q->all.f1), 1, &ok) < 0 ||
               check_key(floor, "article_f1", mean_of(article, article->f1), 0, &ok) < 0 ||
-              check_key(floor, "page_type_accuracy", overall_accuracy(q), 0, &ok) < 0;
+              check_key(floor, "page_type_accuracy", overall_accuracy(q), 0, &ok) < 0 ||
+              check_key(floor, "title", rate(&q->title), 0, &ok) < 0 ||
+              check_key(floor, "date", rate(&q->date), 0, &ok) < 0 ||
+              check_key(floor, "author", rate(&q->author), 0, &ok) < 0;
     json_decref(floor);
     printf(": %s\n", bad ? "UNREADABLE" : ok ? "ok" : "BELOW THE FLOOR");
     if (bad) {
-        fprintf(stderr, "quality: %s: needs a number \"f1\" (\"article_f1\" and "
-                        "\"page_type_accuracy\" optional)\n", path);
+        fprintf(stderr, "quality: %s: needs a number \"f1\" (\"article_f1\", "
+                        "\"page_type_accuracy\", \"title\", \"date\" and \"author\" "
+                        "optional)\n", path);
         return QUALITY_BROKEN;
     }
     if (!ok)
         fprintf(stderr, "quality: wcxb-dev figures fell below %s; run make quality and "
-                        "quality --pages to see which pages changed\n", path);
+                        "quality --pages (--meta for metadata) to see which pages changed\n", path);
     return ok ? QUALITY_OK : QUALITY_BELOW;
 }
 
@@ -361,7 +393,7 @@ static int is_truth_file(const struct dirent *e)
     return n > 5 && !strcmp(e->d_name + n - 5, ".json");
 }
 
-int wcxb_run(const char *dir, const char *floor, int show_pages)
+int wcxb_run(const char *dir, const char *floor, int show_pages, int show_meta)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/ground-truth", dir);
@@ -374,6 +406,7 @@ int wcxb_run(const char *dir, const char *floor, int show_pages)
     }
     wcxb_t *q = xcalloc(1, sizeof(*q));
     q->show_pages = show_pages;
+    q->show_meta = show_meta;
     int status = QUALITY_OK;
     for (int i = 0; i < n; i++) {
         if (status == QUALITY_OK && score_page(q, dir, names[i]->d_name) != 0)

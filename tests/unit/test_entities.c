@@ -104,6 +104,34 @@ static void test_people(void)
     const want_t c[] = { NAMED("person", "Jane Doe"), NAMED("person", "Joe Biden") };
     check("Jane Doe said the plan works. President Joe Biden agreed.", c, COUNT(c));
     check("The Ministry said nothing. In Seoul it rained.", NULL, 0);
+    /* A foreign name in Hangul has a space inside: two words before a
+     * country and a title, known later by one of them ("웡 총리는"),
+     * who then speaks the quote under the full name. */
+    const want_t d[] = {
+        NAMED("person", "로런스 웡"),
+        { "quote", "함께 협력하겠다", 0, 0, "로런스 웡" },
+        NAMED("person", "도널드 트럼프"),
+        NAMED("person", "이시바 시게루"),
+    };
+    check("로런스 웡 싱가포르 총리가 왔다. 웡 총리는 “함께 협력하겠다”고 말했다. "
+          "도널드 트럼프 전 미국 대통령과 트럼프 대통령의 측근. 이시바 시게루 일본 총리와 "
+          "이시바 총리는 만났다.", d, COUNT(d));
+    /* Without the short form standing before a title elsewhere, the words
+     * before "미국 대통령" are no name; nor are determiners. */
+    check("방문 중인 미국 대통령과 만났다. 이날 오후 일본 총리는 떠났다.", NULL, 0);
+    check("그 이 일본 총리와 이 대통령은 만났다.", NULL, 0);
+    /* A name before an organisation and a title; the organisation's
+     * name is not the person's, and a word with a particle is no name. */
+    const want_t e[] = {
+        NAMED("person", "조준희"),
+        NAMED("org", "한국인공지능·소프트웨어산업협회"),
+        NAMED("org", "KOSA"),
+        NAMED("person", "한성숙"),
+    };
+    check("조준희 한국인공지능·소프트웨어산업협회(KOSA) 회장과 한성숙 중기부 장관이 만났다.", e,
+          COUNT(e));
+    check("이번에 중기부 장관이 왔고 정부의 과기정통부 장관도 왔다. 백악관 과학기술정책실 실장.",
+          NULL, 0);
 }
 
 static void test_orgs(void)

@@ -245,6 +245,95 @@ static void test_html_page(void)
     }
 }
 
+/* The precedence of html_meta.c, one rule a page. */
+static record_t *meta_page(const char *head, const char *body)
+{
+    buf_t b = BUF_INIT;
+    buf_puts(&b, "<html><head>");
+    buf_puts(&b, head);
+    buf_puts(&b, "</head><body>");
+    buf_puts(&b, body);
+    buf_puts(&b, "<p>The city council approved the harbour budget on Tuesday after a long debate "
+                 "that ran late into the night, and the work starts in spring.</p></body></html>");
+    record_t *r = extract_document("meta.html", (const uint8_t *)buf_str(&b), b.len, NULL);
+    CHECK(r != NULL);
+    buf_free(&b);
+    return r;
+}
+
+static void test_html_meta(void)
+{
+    /* The visible heading when the tags agree with it; a logo <h1> that
+     * is the site's name is passed over. */
+    record_t *r = meta_page(
+        "<title>Harbour budget: what the council decided | Gazette</title>"
+        "<meta property=\"og:title\" content=\"Council approves the harbour budget | Gazette\">",
+        "<h1>Gazette</h1><h1>Council approves the new harbour budget</h1>");
+    CHECK_STR(r ? r->title : NULL, "Council approves the new harbour budget");
+    record_destroy(&r);
+    /* A heading the tags do not back ("Menu") is no title; og:title is,
+     * without a site name however short the rest ("GAME CHANGER"). */
+    r = meta_page("<meta property=\"og:site_name\" content=\"Newegg.com\">"
+                  "<meta property=\"og:title\" content=\"GAME CHANGER | Newegg.com\">",
+                  "<h1>Menu</h1>");
+    CHECK_STR(r ? r->title : NULL, "GAME CHANGER");
+    record_destroy(&r);
+    /* A Sphinx heading's pilcrow is not part of it; entities decoded. */
+    r = meta_page("<title>Tools &amp; tips &#x26; more — Docs</title>",
+                  "<h1>Tools &amp; tips &amp; more<a class=\"headerlink\">\xC2\xB6</a></h1>");
+    CHECK_STR(r ? r->title : NULL, "Tools & tips & more");
+    record_destroy(&r);
+
+    /* The JSON-LD author first, through its "@id"; the site's own name
+     * as author yields to a person. */
+    r = meta_page("<meta name=\"author\" content=\"Gazette\">"
+                  "<meta property=\"og:site_name\" content=\"Gazette\">"
+                  "<script type=\"application/ld+json\">{\"@graph\":[{\"@type\":\"Article\","
+                  "\"author\":{\"@id\":\"#p1\"},\"dateCreated\":\"2025-12-19\"},"
+                  "{\"@type\":\"Person\",\"@id\":\"#p1\",\"name\":\"Jane Doe\"}]}</script>", "");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    CHECK_STR(r ? r->published : NULL, "2025-12-19");     /* dateCreated, no datePublished */
+    record_destroy(&r);
+    r = meta_page("<meta name=\"author\" content=\"Gazette\">"
+                  "<meta property=\"og:site_name\" content=\"Gazette\">",
+                  "<div class=\"post-author\">By Jane Doe</div>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    /* twitter:data of a "Written by" label; placeholders are no names;
+     * a long author line is cut to the name. */
+    r = meta_page("<meta name=\"author\" content=\"Administrator\">"
+                  "<meta name=\"twitter:label1\" content=\"Written by\">"
+                  "<meta name=\"twitter:data1\" content=\"Maria &amp; Katerina\">", "");
+    CHECK_STR(r ? r->author : NULL, "Maria & Katerina");
+    record_destroy(&r);
+    r = meta_page("<meta name=\"author\" content=\"Benjamin Johnson, Senior Director of "
+                  "Operations, Atlas Van Lines - 10+ Years in the Moving Industry\">", "");
+    CHECK_STR(r ? r->author : NULL, "Benjamin Johnson");
+    record_destroy(&r);
+    /* "By Jane Doe" as a line of the page; a dated line under the heading. */
+    r = meta_page("", "<h1>Harbour budget</h1><p><span>by Jane Doe</span> "
+                      "<span>Last updated: Dec 12, 2025</span></p>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    CHECK_STR(r ? r->published : NULL, "2025-12-12");
+    record_destroy(&r);
+    /* The page's own address dates it ("/2025/09/04/"), before a date
+     * in its text; a number that only looks like one ("/2025/13/45/")
+     * does not. */
+    r = meta_page("<link rel=\"canonical\" href=\"https://example.org/2025/09/04/harbour/\">",
+                  "<p>Dec 12, 2025</p>");
+    CHECK_STR(r ? r->published : NULL, "2025-09-04");
+    record_destroy(&r);
+    r = meta_page("<meta property=\"og:url\" content=\"https://example.org/2025/13/45/x\">",
+                  "<p>Dec 12, 2025</p>");
+    CHECK_STR(r ? r->published : NULL, "2025-12-12");
+    record_destroy(&r);
+    /* A tag's date outranks one in the text; <abbr itemprop title=>. */
+    r = meta_page("", "<p>Dec 12, 2025</p><abbr itemprop=\"datePublished\" "
+                      "title=\"2025-12-19T10:00:00Z\">Friday</abbr>");
+    CHECK_STR(r ? r->published : NULL, "2025-12-19T10:00:00Z");
+    record_destroy(&r);
+}
+
 static void test_html_truncated(void)
 {
     size_t len = strlen(news_page);
@@ -467,7 +556,7 @@ static void test_jsonld(void)
 
     /* Metadata, parsed, not searched for: a "datePublished" inside a
      * string is no date, authors come as strings, objects or arrays. */
-    jsonld_meta_t m = { NULL, NULL, NULL };
+    jsonld_meta_t m = { NULL, NULL, NULL, NULL };
     const char *meta = "{\"@graph\":[{\"@type\":\"WebPage\",\"description\":\"\\\"datePublished\\\": "
                        "\\\"1999-01-01\\\"\"},{\"@type\":\"NewsArticle\",\"headline\":\"Council votes\","
                        "\"datePublished\":\"2026-03-04T08:15:00+09:00\",\"author\":[{\"@type\":\"Person\","
@@ -1225,6 +1314,7 @@ TESTING_MAIN(
     TEST(test_korean_numbers),
     TEST(test_entities),
     TEST(test_html_page),
+    TEST(test_html_meta),
     TEST(test_html_truncated),
     TEST(test_example_page),
     TEST(test_html_words),

@@ -135,7 +135,8 @@ static void test_seed_000(void)
         { "3억 달러", 3e8, "USD" }, { "500억원", 5e10, "KRW" },
     };
     check_money(r, money, COUNT(money));
-    const char *const people[] = { "이재명", "배경훈", END };
+    /* 조준희 stands before his association and its title. */
+    const char *const people[] = { "이재명", "조준희", "배경훈", END };
     check_entities(r, "person", people);
     const char *const orgs[] = { "NUS", "한국인공지능·소프트웨어산업협회", "KOSA", "ASEAN", END };
     check_entities(r, "org", orgs);
@@ -152,6 +153,8 @@ static void test_seed_000(void)
         if (strcmp(e->text, "한국의 독자적인 AI 파운데이션 모델 경쟁력을 바탕으로 싱가포르와 함께 "
                             "아세안, 중동을 잇는 시장 생태계를 만들겠다") == 0)
             CHECK_STR(e->unit, "배경훈");
+        if (strncmp(e->text, "한국은 세계적인 수준의 AI 모델과", strlen("한국은 세계적인 수준의 AI 모델과")) == 0)
+            CHECK_STR(e->unit, "조준희");
     }
     CHECK(quotes == 13);
     CHECK(by_lee >= 6);
@@ -240,8 +243,20 @@ static void test_seed_002(void)
         { "3억 달러", 3e8, "USD" }, { "4386억원", 4.386e11, "KRW" },
     };
     check_money(r, money, COUNT(money));
-    const char *const people[] = { "이재명", END };
+    /* A foreign name in Hangul, with its space: "로런스 웡 싱가포르 총리". */
+    const char *const people[] = { "이재명", "로런스 웡", END };
     check_entities(r, "person", people);
+    /* "웡 총리는 “...”" is his; "이 대통령은 “...”고 말했다. 웡 총리도" is not. */
+    for (size_t i = 0; i < r->entity_count; i++) {
+        const entity_t *e = &r->entities[i];
+        if (strcmp(e->type, "quote") != 0)
+            continue;
+        if (!strncmp(e->text, "싱가포르는 원전의", strlen("싱가포르는 원전의")) ||
+            !strncmp(e->text, "저희는 유사 입장국으로서", strlen("저희는 유사 입장국으로서")))
+            CHECK_STR(e->unit, "로런스 웡");
+        if (!strncmp(e->text, "오늘날 초불확실성 시대의", strlen("오늘날 초불확실성 시대의")))
+            CHECK_STR(e->unit, "이재명");
+    }
     const char *const none[] = { END };
     check_entities(r, "phone", none);
     /* MOU, FTA, SMR, GPU are things, not organisations. */
@@ -282,7 +297,8 @@ static void test_seed_004(void)
         { "3천만 엔", 3e7, "JPY" },
     };
     check_money(r, money, COUNT(money));
-    const char *const people[] = { "이재명", "이시바", "하정우", END };
+    /* Foreign names in full, once each: "이시바 총리" later is the same man. */
+    const char *const people[] = { "이재명", "이시바 시게루", "도널드 트럼프", "하정우", END };
     check_entities(r, "person", people);
     const char *const orgs[] = {
         "HAI", "일본무역진흥기구", "JETRO", "한국연구재단", "NRF", "과학기술진흥기구", "JST",
