@@ -50,12 +50,12 @@
 #include "producer/inflight.h"
 #include "producer/jsonl.h"
 #include "producer/ledger.h"
-#include "producer/linebuf.h"
 #include "producer/names.h"
 #include "producer/options.h"
 #include "producer/ownfiles.h"
 #include "producer/report.h"
 #include "producer/state.h"
+#include "producer/stdin_feed.h"
 #include "producer/submit.h"
 #include "producer/walk.h"
 #include "producer/watch.h"
@@ -109,21 +109,6 @@ typedef struct producer_counts {
     uint64_t bad_work, bad_acks;   /* messages that were not valid, per socket */
 } producer_counts_t;
 
-/* Standard input as a JSON-lines feed. A line is spooled (state.h) and
- * committed before it counts as read; lines are numbered across producer
- * restarts within one stream, for the source "stdin:LINE". */
-typedef struct stdin_feed {
-    int open;                   /* still reading */
-    int is_pipe;                /* peeked with tee(2) before it is consumed */
-    int is_file;                /* a regular file: read with pread(2) at offset */
-    int64_t offset;             /* is_file: bytes taken and committed */
-    int peek[2];                /* the private pipe tee(2) copies into */
-    linebuf_t lines;              /* the line not yet complete */
-    int64_t line;               /* lines taken so far */
-    int64_t dev, ino;           /* the stream, as the state knows it */
-    int reset_owed;             /* a new stream the state could not note yet */
-} stdin_feed_t;
-
 /* What the producer has heard of its peers, to say when one is missing. */
 typedef struct peers {
     link_t *work_link;          /* connections of workers (bound: counted) */
@@ -160,7 +145,8 @@ typedef struct producer {
     int rescan_owed;            /* a rescan was asked for during a walk */
     names_t *names;
     watch_t *watch;             /* --watch, else NULL */
-    stdin_feed_t in;            /* "-": JSON lines from standard input */
+    int stdin_wanted;           /* "-" among the PATHs */
+    stdin_feed_t *in;           /* then standard input's JSON lines, else NULL */
     follow_t *follow;           /* --follow, else NULL */
     submit_t *submit;           /* --submit, else NULL */
     int64_t spool_cursor;       /* the last spooled document taken */
@@ -633,13 +619,11 @@ static void spool_line(producer_t *self, const char *feed, int64_t number, const
     free(source);
 }
 
-/* A line of standard input, numbered across restarts of one stream. */
-static void take_stdin_line(void *ctx, const char *line, size_t len, const char *too_long)
+/* A line of standard input (producer/stdin_feed.h numbers them). */
+static void take_stdin_line(void *ctx, int64_t number, const char *line, size_t len,
+                            const char *too_long)
 {
-    producer_t *self = ctx;
-    self->in.line++;
-    spool_line(self, "stdin", self->in.line, line, len, too_long);
-    state_set_position(self->state, "stdin", self->in.line);
+    spool_line(ctx, "stdin", number, line, len, too_long);
 }
 
 /* A line of a followed file (producer/follow.h keeps its position). */
@@ -647,148 +631,6 @@ static void take_followed_line(void *ctx, const char *path, int64_t line, const 
                                size_t len, const char *too_long)
 {
     spool_line(ctx, path, line, bytes, len, too_long);
-}
-
-/* Copies what standard input holds into chunk without taking it out:
- * from a pipe, tee(2) duplicates the bytes and they stay in the pipe
- * until consume_stdin(), once they are on disk; a file is read at the
- * committed offset, which moves only with the commit. So a producer
- * killed at any moment loses nothing a restarted one cannot read again.
- * A terminal is read directly. */
-static ssize_t peek_stdin(stdin_feed_t *in, char *chunk, size_t size)
-{
-    if (in->is_file)
-        return pread(STDIN_FILENO, chunk, size, in->offset);
-    if (!in->is_pipe)
-        return read(STDIN_FILENO, chunk, size);
-    ssize_t n = tee(STDIN_FILENO, in->peek[1], size, SPLICE_F_NONBLOCK);
-    if (n <= 0)
-        return n;
-    ssize_t got = 0, r = 0;
-    while (got < n && (r = read(in->peek[0], chunk + got, (size_t)(n - got))) > 0)
-        got += r;
-    return r < 0 ? -1 : got;
-}
-
-static void consume_stdin(stdin_feed_t *in, char *chunk, size_t n)
-{
-    size_t done = 0;
-    ssize_t r;
-    while (in->is_pipe && done < n && (r = read(STDIN_FILENO, chunk, n - done)) > 0)
-        done += (size_t)r;
-}
-
-/* The state notes a new stream: its identity, and nothing read of it. */
-static void note_new_stream(producer_t *self)
-{
-    state_set_position(self->state, "stdin dev", self->in.dev);
-    state_set_position(self->state, "stdin ino", self->in.ino);
-    state_set_position(self->state, "stdin", 0);
-    state_set_position(self->state, "stdin offset", 0);
-    state_partial_clear(self->state, "stdin");
-}
-
-/* The commit of what read_stdin took failed: the state has none of it,
- * so memory forgets it too (line count, the unfinished line as the state
- * keeps it), and the bytes, still in the pipe or past the committed
- * offset, are read again once the state can be written. A terminal is
- * read directly: what it gave is lost with the commit. */
-static void stdin_rollback(producer_t *self, int64_t line, int discarding)
-{
-    stdin_feed_t *in = &self->in;
-    in->line = line;
-    linebuf_reset(&in->lines);
-    in->lines.discarding = discarding;
-    if (!discarding && !in->reset_owed)
-        state_partial_load(self->state, "stdin", &in->lines.pending);
-    log_info("lines read from standard input not written, reading them again once the "
-             "producer state can be written after_line=%lld", (long long)line);
-}
-
-/* Reads what standard input has, splits it into lines and spools them,
- * with the start of an unfinished line, and commits: only then are the
- * bytes taken from the pipe. At end of input a last line without its
- * newline still counts. */
-static void read_stdin(producer_t *self)
-{
-    stdin_feed_t *in = &self->in;
-    static char chunk[65536];
-    ssize_t n = peek_stdin(in, chunk, sizeof chunk);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return;
-    int64_t line = in->line;
-    int discarding = in->lines.discarding;
-    if (in->reset_owed)
-        note_new_stream(self);
-    if (n <= 0) {
-        if (n < 0)
-            log_error("cannot read standard input error=%s", log_q(strerror(errno)));
-        linebuf_finish(&in->lines, take_stdin_line, self);
-        state_partial_clear(self->state, "stdin");
-        state_set_position(self->state, "stdin", 0);   /* this stream is done */
-        state_set_position(self->state, "stdin offset", 0);
-        if (state_flush(self->state) != 0) {
-            stdin_rollback(self, line, discarding);   /* the end comes again */
-            return;
-        }
-        in->open = 0;
-        in->reset_owed = 0;
-        log_info("standard input ended lines=%lld", (long long)in->line);
-        return;
-    }
-    size_t complete = linebuf_feed(&in->lines, chunk, (size_t)n, take_stdin_line, self);
-    if (complete)
-        state_partial_clear(self->state, "stdin");
-    if (complete < (size_t)n)
-        state_partial_append(self->state, "stdin", chunk + complete,
-                             in->lines.discarding ? 0 : (size_t)n - complete);
-    if (in->is_file)
-        state_set_position(self->state, "stdin offset", in->offset + n);
-    if (state_flush(self->state) != 0) {
-        stdin_rollback(self, line, discarding);
-        return;
-    }
-    in->reset_owed = 0;
-    consume_stdin(in, chunk, (size_t)n);
-    in->offset += n;
-}
-
-/* "-": standard input is a JSON-lines feed. A restarted producer takes
- * up the stream where the last one committed: line count, and the start
- * of an unfinished line. */
-static int open_stdin(producer_t *self)
-{
-    stdin_feed_t *in = &self->in;
-    struct stat st;
-    int known = fstat(STDIN_FILENO, &st) == 0;
-    in->is_pipe = known && S_ISFIFO(st.st_mode);
-    in->is_file = known && S_ISREG(st.st_mode);
-    if (in->is_pipe && pipe2(in->peek, O_CLOEXEC) != 0) {
-        log_error("cannot create a pipe error=%s", log_q(strerror(errno)));
-        in->is_pipe = 0;
-        return -1;
-    }
-    int flags = fcntl(STDIN_FILENO, F_GETFL);
-    if (flags >= 0)
-        fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
-    /* The stream an earlier producer was reading, if it is this one (a
-     * restart under `run`); any other stream starts afresh. */
-    in->dev = known ? (int64_t)st.st_dev : -1;
-    in->ino = known ? (int64_t)st.st_ino : -1;
-    if (state_position(self->state, "stdin dev") != in->dev
-        || state_position(self->state, "stdin ino") != in->ino) {
-        note_new_stream(self);
-        /* Not written: the first lines' commit notes it (read_stdin). */
-        in->reset_owed = state_flush(self->state) != 0;
-    }
-    if (in->reset_owed)
-        return 0;
-    in->line = state_position(self->state, "stdin");
-    in->offset = in->is_file ? state_position(self->state, "stdin offset") : 0;
-    state_partial_load(self->state, "stdin", &in->lines.pending);
-    if (in->line || in->lines.pending.len)
-        log_info("resuming standard input after line=%lld", (long long)in->line);
-    return 0;
 }
 
 /* The commit of lines of followed files failed: they are read again,
@@ -1155,7 +997,7 @@ static void report_loop(producer_t *self)
         .submissions = c->submissions, .skipped = c->skipped, .stored = c->stored,
         .updated = c->updated, .new_sources = c->new_sources,
         .unchanged = c->unchanged, .dead = c->dead, .retries = c->retries,
-        .input_pending = !self->walk_done || self->in.open,
+        .input_pending = !self->walk_done || stdin_feed_open(self->in),
         .bad_work = c->bad_work, .bad_acks = c->bad_acks,
         .bad_submit = submit_rejected(self->submit), .submitted = submit_accepted(self->submit),
         .refused = curve_refused_count(self->curve),
@@ -1290,7 +1132,7 @@ static int producer_run(producer_t *self)
             return 0;
         int draining = self->drain.started != 0;
         spooled_t left;
-        if (!runs_forever(self) && self->walk_done && !self->in.open
+        if (!runs_forever(self) && self->walk_done && !stdin_feed_open(self->in)
             && inflight_count(self->inflight) == 0) {
             if (!self->spool_active || !state_spool_next(self->state, 0, &left))
                 return 0;
@@ -1319,11 +1161,11 @@ static int producer_run(producer_t *self)
          * small: a fast writer then waits on the pipe, the file or the
          * socket (backpressure). */
         int spool_room = !draining && writable
-                         && (self->in.open || self->follow || self->submit)
+                         && (stdin_feed_open(self->in) || self->follow || self->submit)
                          && spool_backlog_small(self);
         /* Meanwhile submissions are answered at once: REJECTED, why. */
         int refusing = !draining && !writable && self->submit;
-        int read_in = spool_room && self->in.open;
+        int read_in = spool_room && stdin_feed_open(self->in);
         int in_item = count;
         if (read_in)
             items[count++] = (zmq_pollitem_t){ NULL, STDIN_FILENO, ZMQ_POLLIN, 0 };
@@ -1344,7 +1186,7 @@ static int producer_run(producer_t *self)
         on_ack(self);
         watch_peers(self);
         if (read_in && (items[in_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
-            read_stdin(self);
+            stdin_feed_read(self->in);
         /* Lines and positions, one commit; or neither, and the lines come again. */
         if (spool_room && self->follow && follow_read(self->follow, clock_ms())
             && state_flush(self->state) != 0)
@@ -1458,12 +1300,8 @@ static void producer_destroy(producer_t **self_p)
     curve_destroy(&self->curve);
     walk_destroy(&self->walk);
     watch_destroy(&self->watch);
-    linebuf_free(&self->in.lines);
+    stdin_feed_destroy(&self->in);
     follow_destroy(&self->follow);
-    if (self->in.is_pipe) {
-        close(self->in.peek[0]);
-        close(self->in.peek[1]);
-    }
     names_destroy(&self->names);
     ownfiles_destroy(&self->own);
     state_close(&self->state);
@@ -1509,7 +1347,7 @@ static int add_paths(producer_t *self, int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         char *error = NULL;
         if (!strcmp(argv[i], "-")) {
-            self->in.open = 1;
+            self->stdin_wanted = 1;
             continue;
         }
         if (walk_add(self->walk, argv[i], &error) != 0) {
@@ -1607,12 +1445,13 @@ int producer_main(int argc, char **argv)
     }
     producer_t *self = producer_new(&opt, curve);
     if (add_paths(self, argc, argv) != 0 || producer_connect(self) != 0
-        || (self->in.open && open_stdin(self) != 0) || open_feeds(self) != 0) {
+        || (self->stdin_wanted && !(self->in = stdin_feed_new(self->state, take_stdin_line, self)))
+        || open_feeds(self) != 0) {
         producer_destroy(&self);
         producer_options_free(&opt);
         return 1;
     }
-    self->spool_active = self->in.open || self->follow || self->submit
+    self->spool_active = stdin_feed_open(self->in) || self->follow || self->submit
                          || state_spool_waiting(self->state, 0, 1) > 0;
     int64_t started = clock_ms();
     log_info("started work=%s acks=%s sink=%s", log_q(opt.work), log_q(opt.acks), log_q(opt.sink));
