@@ -20,10 +20,12 @@ cleanup() {
     # Every process stops within seconds of SIGTERM (a producer's drain
     # ends 5 s after its peers are gone). One still there 30 s later hangs:
     # that is a bug. It is named, its threads' stacks are printed and kept
-    # in $FEEDMILL_HANG_LOG, and it is killed so the teardown does not
-    # hang CI. It fails the test with FEEDMILL_STRICT_HANG=1 only: a rare
-    # worker hang at exit under ASan (issue 15) is not found yet, and a
-    # gate that fails one run in five blocks everyone.
+    # in $FEEDMILL_HANG_LOG, it is killed so the teardown does not hang
+    # CI, and the test fails (FEEDMILL_STRICT_HANG=0 makes it a warning,
+    # to finish a long local run whatever happens). A worker hang at exit
+    # under ASan was reported once (issue 15) and never seen again: not in
+    # test_stop_stress's rounds (40 under ASan at load 8), nor in any ASan
+    # suite since; if it comes back, its stacks are here.
     local deadline=$((SECONDS + 30))
     for pid in "${BACKGROUND[@]:-}"; do
         [ -n "$pid" ] || continue
@@ -52,7 +54,7 @@ cleanup() {
     done
     rm -rf "$WORK"
     if [ -n "$hung" ]; then
-        if [ "${FEEDMILL_STRICT_HANG:-0}" = 1 ]; then
+        if [ "${FEEDMILL_STRICT_HANG:-1}" = 1 ]; then
             echo "FAIL: did not exit within 30 s of SIGTERM, killed:$hung" >&2
             exit 1
         fi
