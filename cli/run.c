@@ -649,35 +649,23 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         if (opt->pass_through)
             child_arg(w, "--pass-through");
     }
+    /* run's own plumbing first, then the user's producer options as given
+     * (checked already: run_options.h). */
     child_t *p = add_child(self, "producer", "producer");
     child_figures(p, self->producer_figures, opt);
     const char *pairs[][2] = {
         { "--work", self->endpoint_work }, { "--acks", self->endpoint_acks },
-        { "--state", self->state },
-        { "--sink", self->endpoint_results }, { "--retry-after", opt->retry_after },
-        { "--worker-timeout", opt->worker_timeout },
-        { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
-        { "--max-in-flight", opt->max_in_flight }, { "--drain-timeout", opt->drain_timeout },
-        { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
-        { "--submit", opt->submit }, { "--cert", opt->cert }, { "--allow", opt->allow },
+        { "--state", self->state }, { "--sink", self->endpoint_results },
+        { "--skip", opt->db },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (!pairs[i][1])
-            continue;
         child_arg(p, pairs[i][0]);
         child_arg(p, pairs[i][1]);
     }
-    if (opt->watch)
-        child_arg(p, "--watch");
-    if (opt->insecure)
-        child_arg(p, "--insecure");
-    for (int i = 0; i < opt->ignore_count; i++) {
-        child_arg(p, "--ignore");
-        child_arg(p, opt->ignore[i]);
-    }
-    for (int i = 0; i < opt->follow_count; i++) {
-        child_arg(p, "--follow");
-        child_arg(p, opt->follow[i]);
+    for (int i = 0; i < opt->forward_count; i++) {
+        child_arg(p, opt->forward[i].option);
+        if (opt->forward[i].value)
+            child_arg(p, opt->forward[i].value);
     }
     child_arg(p, "--summary");
     child_arg(p, "--");
@@ -722,9 +710,10 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
     int stdin_too = 0;
     for (int i = 0; i < path_count; i++)
         stdin_too |= !strcmp(paths[i], "-");
-    self->progress = progress_new(paths, path_count, opt->ignore, opt->ignore_count, own, 2,
-                                  !stdin_too && !opt->files0_from && !opt->follow_count
-                                      && !opt->submit);
+    const producer_options_t *p = &opt->producer;
+    self->progress = progress_new(paths, path_count, p->ignore, p->ignore_count, own, 2,
+                                  !stdin_too && !p->files0_from && !p->follow_count
+                                      && !p->submit);
     term_open(self);
     return 0;
 }
@@ -816,7 +805,7 @@ int run_main(int argc, char **argv)
         return 1;
     }
     prepare_state(&self, opt.db);
-    self.drain_ms = opt.drain_ms;
+    self.drain_ms = opt.producer.drain_timeout_ms;
     plan_children(&self, &opt, argv + optind, argc - optind);
     rc = operators_open(&self, &opt, argv + optind, argc - optind);
     if (rc == 0)
