@@ -64,6 +64,9 @@ const producer_option_t producer_option_table[PRODUCER_OPT_COUNT] = {
                 "acknowledged for 5 s while no worker or no sink is there" },
     [PRODUCER_OPT_SUMMARY] = { .name = "summary",
         .help = "print one summary line on stdout at the end" },
+    [PRODUCER_OPT_SUMMARY_FILE] = { .name = "summary-file", .arg = "FILE",
+        .help = "write the same summary to FILE at the end, as one JSON object (how "
+                "`feedmill run` reads it; keys in producer/summary.h)" },
     [PRODUCER_OPT_CERT] = { .name = "cert", .arg = "FILE", .run = 1,
         .help = "the producer's secret certificate (`feedmill keygen`); needed for tcp:// "
                 "endpoints, which use CurveZMQ (under `feedmill run`, a tcp:// --submit: "
@@ -164,6 +167,7 @@ int producer_option_apply(producer_options_t *opt, const char *command,
     case PRODUCER_OPT_DRAIN_TIMEOUT:
         return seconds(command, id, value, 0, 86400, &opt->drain_timeout_ms);
     case PRODUCER_OPT_SUMMARY: opt->summary = 1; return 0;
+    case PRODUCER_OPT_SUMMARY_FILE: opt->summary_file = value; return 0;
     case PRODUCER_OPT_CERT: opt->cert = value; return 0;
     case PRODUCER_OPT_ALLOW: opt->allow = value; return 0;
     case PRODUCER_OPT_SINK_CERT: opt->sink_cert = value; return 0;

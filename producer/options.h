@@ -33,6 +33,7 @@ typedef struct producer_options {
     size_t max_inflight;        /* documents read and not yet acknowledged */
     size_t max_inflight_bytes;  /* their bytes, kept for resending: caps memory */
     int summary;
+    const char *summary_file;   /* --summary-file: the summary as JSON (producer/summary.h) */
     const char **skip;          /* --skip: databases never to ingest */
     int skip_count;
     const char *files0_from;    /* --files0-from: NUL-separated paths */
@@ -71,6 +72,7 @@ typedef enum producer_option_id {
     PRODUCER_OPT_SUBMIT,
     PRODUCER_OPT_DRAIN_TIMEOUT,
     PRODUCER_OPT_SUMMARY,
+    PRODUCER_OPT_SUMMARY_FILE,
     PRODUCER_OPT_CERT,
     PRODUCER_OPT_ALLOW,
     PRODUCER_OPT_SINK_CERT,
