@@ -696,18 +696,22 @@ static void prepare_state(run_t *self, const char *db)
     }
 }
 
+/* run's own families of feedmill_run_*; the children's follow them. */
+static const metric_decl_t FIGURES[] = {
+    { METRIC_SLOT(run_t, running), .kind = METRIC_GAUGE, .name = "feedmill_run_children",
+      .help = "Child processes running, by component", .label = "component" },
+    { METRIC_SLOT(run_t, restarts), .kind = METRIC_COUNTER, .name = "feedmill_run_restarts_total",
+      .help = "Children restarted after dying, by component", .label = "component" },
+};
+
 /* run's own figures and endpoint, the progress count, the terminal.
  * Returns 0, or 1 when the endpoint cannot listen. */
 static int operators_open(run_t *self, const run_options_t *opt, char **paths, int path_count)
 {
     self->term_fd = -1;
     self->monitor = monitor_new("run", &opt->monitor);
-    metrics_t *m = monitor_metrics(self->monitor);
-    self->running = metrics_gauge(m, "feedmill_run_children",
-                                  "Child processes running, by component", "component");
-    self->restarts = metrics_counter(m, "feedmill_run_restarts_total",
-                                     "Children restarted after dying, by component",
-                                     "component");
+    metrics_declare(monitor_metrics(self->monitor), self, FIGURES,
+                    sizeof FIGURES / sizeof FIGURES[0]);
     monitor_extra(self->monitor, render_children, self);
     if (monitor_start(self->monitor) != 0)
         return 1;
