@@ -48,8 +48,9 @@ metric_t *metrics_histogram(metrics_t *self, const char *name, const char *help,
  * makes them all with one call (producer/report.c, sink/sink.c):
  *
  *   static const metric_decl_t FIGURES[] = {
- *       { METRIC_SLOT(report_t, retries), METRIC_COUNTER,
- *         "feedmill_producer_retries_total", "Documents sent again", NULL },
+ *       { METRIC_SLOT(report_t, retries), .kind = METRIC_COUNTER,
+ *         .name = "feedmill_producer_retries_total",
+ *         .help = "Documents sent again: ..." },
  *       ...
  *   };
  *   metrics_declare(m, self, FIGURES, sizeof FIGURES / sizeof FIGURES[0]);

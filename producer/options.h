@@ -5,8 +5,10 @@
  * `run` offers it (and hands it on to its producer as given), and its help
  * text. The producer's getopt table and --help are made from it, and so is
  * the part of run's; producer_option_apply is the one place that checks a
- * value and stores it, for both commands. To add an option: a row in the
- * table (options.c), a field below, a case in producer_option_apply. */
+ * value and stores it, for both commands. To add an option: an id in
+ * producer_option_id_t, its row in the table (options.c, with .run = 1 if
+ * `feedmill run` offers it), a field below and its default in
+ * producer_options_init, a case in producer_option_apply. */
 #ifndef FEEDMILL_PRODUCER_OPTIONS_H
 #define FEEDMILL_PRODUCER_OPTIONS_H
 
