@@ -31,8 +31,9 @@ struct progress {
     int sample_count;
 };
 
-progress_t *progress_new(char **paths, int path_count, char **ignore, int ignore_count,
-                         const char *const *own, int own_count, int total_known)
+progress_t *progress_new(char **paths, int path_count, const char *const *ignore,
+                         int ignore_count, const char *const *own, int own_count,
+                         int total_known)
 {
     progress_t *self = xcalloc(1, sizeof(progress_t));
     self->names = names_new();

@@ -25,8 +25,9 @@ typedef struct progress progress_t;
 /* paths: the PATHs of the run ("-" is skipped); own: files never to count
  * (the database, the producer's state). total_known is 0 when inputs
  * come from elsewhere too (stdin, --files0-from). */
-progress_t *progress_new(char **paths, int path_count, char **ignore, int ignore_count,
-                         const char *const *own, int own_count, int total_known);
+progress_t *progress_new(char **paths, int path_count, const char *const *ignore,
+                         int ignore_count, const char *const *own, int own_count,
+                         int total_known);
 void progress_destroy(progress_t **self_p);
 /* Counts a few thousand more inputs; cheap once the count is complete. */
 void progress_count(progress_t *self);

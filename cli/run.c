@@ -81,12 +81,11 @@ typedef struct run {
     char state[PATH_MAX + 16];     /* the producer's memory: DB.producer */
     child_t children[RUN_MAX_WORKERS + 2];
     int count;
-    int summary_pipe[2];       /* the producer's stdout: its summary line */
+    char summary_file[PATH_MAX + 16];   /* the producer's --summary-file */
     int stopping;              /* a stop was requested: the producer drains */
     int64_t drain_ms;          /* the producer's --drain-timeout */
     int64_t kill_at;           /* stopping: when a producer still draining is killed */
     int unclean;               /* stopping: the producer did not exit 0 or 3 itself */
-    buf_t summary;
     /* Operators. */
     char sink_figures[PATH_MAX + 16];       /* the children's --metrics-file */
     char producer_figures[PATH_MAX + 16];
@@ -164,10 +163,11 @@ static int start_child(run_t *self, child_t *c)
         if (getppid() != parent)
             _exit(127);   /* the supervisor died before prctl */
         setpgid(0, 0);
-        if (is_producer(c))
-            dup2(self->summary_pipe[1], STDOUT_FILENO);
-        close(self->summary_pipe[0]);
-        close(self->summary_pipe[1]);
+        /* stdout is run's own (its summary); the producer's figures come
+         * through --summary-file. */
+        int null = is_producer(c) ? open("/dev/null", O_WRONLY) : -1;
+        if (null >= 0 && dup2(null, STDOUT_FILENO) >= 0)
+            close(null);
         execv(self->exe, c->argv);
         fprintf(stderr, "feedmill run: cannot exec %s: %s\n", self->exe, strerror(errno));
         _exit(127);
@@ -226,12 +226,17 @@ static child_t *find_child(run_t *self, pid_t pid)
     return NULL;
 }
 
-static void read_summary(run_t *self)
+/* The producer's figures, as it wrote them at its end; all 0 when it
+ * wrote none (killed while draining). Said when the file is there but
+ * cannot be read, or when a producer that finished by itself left none. */
+static void read_summary(run_t *self, producer_summary_t *summary)
 {
-    char chunk[512];
-    ssize_t n;
-    while ((n = read(self->summary_pipe[0], chunk, sizeof chunk)) > 0)
-        buf_append(&self->summary, chunk, (size_t)n);
+    char *error = NULL;
+    if (producer_summary_read(summary, self->summary_file, &error) != 0
+        && (access(self->summary_file, F_OK) == 0 || !self->stopping))
+        log_warn("the producer's summary is missing, its figures count 0 error=%s",
+                 log_q(error));
+    free(error);
 }
 
 /* A stop request goes to the producer alone: it stops reading and waits
@@ -494,7 +499,6 @@ static int supervise(run_t *self, child_t *producer)
             if (c->restart_at && c->restart_at <= now && start_child(self, c) != 0)
                 return -1;
         }
-        read_summary(self);
         check_children(self);
         pump_logs(self, 0);
         show_progress(self);
@@ -597,13 +601,15 @@ static int make_rundir(run_t *self)
     snprintf(self->sink_figures, sizeof self->sink_figures, "%s/sink.prom", self->rundir);
     snprintf(self->producer_figures, sizeof self->producer_figures, "%s/producer.prom",
              self->rundir);
+    snprintf(self->summary_file, sizeof self->summary_file, "%s/summary.json", self->rundir);
     return 0;
 }
 
 static void remove_rundir(run_t *self)
 {
     static const char *names[] = { "work", "results", "acks", "sink.prom", "sink.prom.tmp",
-                                   "producer.prom", "producer.prom.tmp" };
+                                   "producer.prom", "producer.prom.tmp", "summary.json",
+                                   "summary.json.tmp" };
     char path[PATH_MAX + 16];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", self->rundir, names[i]);
@@ -649,37 +655,24 @@ static void plan_children(run_t *self, const run_options_t *opt, char **paths, i
         if (opt->pass_through)
             child_arg(w, "--pass-through");
     }
+    /* run's own plumbing first, then the user's producer options as given
+     * (checked already: run_options.h). */
     child_t *p = add_child(self, "producer", "producer");
     child_figures(p, self->producer_figures, opt);
     const char *pairs[][2] = {
         { "--work", self->endpoint_work }, { "--acks", self->endpoint_acks },
-        { "--state", self->state },
-        { "--sink", self->endpoint_results }, { "--retry-after", opt->retry_after },
-        { "--worker-timeout", opt->worker_timeout },
-        { "--max-attempts", opt->max_attempts }, { "--max-size", opt->max_size },
-        { "--max-in-flight", opt->max_in_flight }, { "--drain-timeout", opt->drain_timeout },
-        { "--skip", opt->db }, { "--files0-from", opt->files0_from }, { "--poll", opt->poll },
-        { "--submit", opt->submit }, { "--cert", opt->cert }, { "--allow", opt->allow },
+        { "--state", self->state }, { "--sink", self->endpoint_results },
+        { "--skip", opt->db }, { "--summary-file", self->summary_file },
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (!pairs[i][1])
-            continue;
         child_arg(p, pairs[i][0]);
         child_arg(p, pairs[i][1]);
     }
-    if (opt->watch)
-        child_arg(p, "--watch");
-    if (opt->insecure)
-        child_arg(p, "--insecure");
-    for (int i = 0; i < opt->ignore_count; i++) {
-        child_arg(p, "--ignore");
-        child_arg(p, opt->ignore[i]);
+    for (int i = 0; i < opt->forward_count; i++) {
+        child_arg(p, opt->forward[i].option);
+        if (opt->forward[i].value)
+            child_arg(p, opt->forward[i].value);
     }
-    for (int i = 0; i < opt->follow_count; i++) {
-        child_arg(p, "--follow");
-        child_arg(p, opt->follow[i]);
-    }
-    child_arg(p, "--summary");
     child_arg(p, "--");
     for (int i = 0; i < path_count; i++)
         child_arg(p, paths[i]);
@@ -703,18 +696,22 @@ static void prepare_state(run_t *self, const char *db)
     }
 }
 
+/* run's own families of feedmill_run_*; the children's follow them. */
+static const metric_decl_t FIGURES[] = {
+    { METRIC_SLOT(run_t, running), .kind = METRIC_GAUGE, .name = "feedmill_run_children",
+      .help = "Child processes running, by component", .label = "component" },
+    { METRIC_SLOT(run_t, restarts), .kind = METRIC_COUNTER, .name = "feedmill_run_restarts_total",
+      .help = "Children restarted after dying, by component", .label = "component" },
+};
+
 /* run's own figures and endpoint, the progress count, the terminal.
  * Returns 0, or 1 when the endpoint cannot listen. */
 static int operators_open(run_t *self, const run_options_t *opt, char **paths, int path_count)
 {
     self->term_fd = -1;
     self->monitor = monitor_new("run", &opt->monitor);
-    metrics_t *m = monitor_metrics(self->monitor);
-    self->running = metrics_gauge(m, "feedmill_run_children",
-                                  "Child processes running, by component", "component");
-    self->restarts = metrics_counter(m, "feedmill_run_restarts_total",
-                                     "Children restarted after dying, by component",
-                                     "component");
+    metrics_declare(monitor_metrics(self->monitor), self, FIGURES,
+                    sizeof FIGURES / sizeof FIGURES[0]);
     monitor_extra(self->monitor, render_children, self);
     if (monitor_start(self->monitor) != 0)
         return 1;
@@ -722,9 +719,10 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
     int stdin_too = 0;
     for (int i = 0; i < path_count; i++)
         stdin_too |= !strcmp(paths[i], "-");
-    self->progress = progress_new(paths, path_count, opt->ignore, opt->ignore_count, own, 2,
-                                  !stdin_too && !opt->files0_from && !opt->follow_count
-                                      && !opt->submit);
+    const producer_options_t *p = &opt->producer;
+    self->progress = progress_new(paths, path_count, p->ignore, p->ignore_count, own, 2,
+                                  !stdin_too && !p->files0_from && !p->follow_count
+                                      && !p->submit);
     term_open(self);
     return 0;
 }
@@ -746,10 +744,12 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     if (ok)
         code = supervise(self, &self->children[self->count - 1]);
     int stopped = stop_children(self);
-    read_summary(self);
     term_close(self);
+    producer_summary_t summary = { 0 };
+    if (self->stopping || code >= 0)
+        read_summary(self, &summary);
     if (self->stopping) {
-        run_summary_print(buf_str(&self->summary), opt->db, (clock_ms() - started) / 1000.0);
+        run_summary_print(&summary, opt->db, (clock_ms() - started) / 1000.0);
         say(0, "stopped on request; the next run over the same paths ingests the rest");
         if (code == 4)
             state_unwritten(opt);
@@ -759,7 +759,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         say(1, "failed; see the log lines above");
         return 1;
     }
-    run_summary_print(buf_str(&self->summary), opt->db, (clock_ms() - started) / 1000.0);
+    run_summary_print(&summary, opt->db, (clock_ms() - started) / 1000.0);
     /* The producer finished: every document is acknowledged, so committed.
      * A child that then dies instead of stopping (killed from outside while
      * run stops it) costs nothing; it is said, and the run's outcome holds. */
@@ -809,14 +809,8 @@ int run_main(int argc, char **argv)
         run_options_free(&opt);
         return 1;
     }
-    if (pipe2(self.summary_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        say(1, "cannot create a pipe: %s", strerror(errno));
-        remove_rundir(&self);
-        run_options_free(&opt);
-        return 1;
-    }
     prepare_state(&self, opt.db);
-    self.drain_ms = opt.drain_ms;
+    self.drain_ms = opt.producer.drain_timeout_ms;
     plan_children(&self, &opt, argv + optind, argc - optind);
     rc = operators_open(&self, &opt, argv + optind, argc - optind);
     if (rc == 0)
@@ -824,11 +818,8 @@ int run_main(int argc, char **argv)
     term_close(&self);
     progress_destroy(&self.progress);
     monitor_destroy(&self.monitor);
-    close(self.summary_pipe[0]);
-    close(self.summary_pipe[1]);
     free_children(&self);
     run_options_free(&opt);
-    buf_free(&self.summary);
     remove_rundir(&self);
     return rc;
 }

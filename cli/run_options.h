@@ -1,7 +1,11 @@
 /* run_options: `feedmill run`'s command line and its --help.
  *
- * Most options are handed to the children as given (the producer and the
- * workers check them); run keeps what it acts on itself. */
+ * run has a few options of its own (--db, --workers, and two it hands to
+ * the workers); the rest of what it offers are the producer's, the rows of
+ * producer/options.h's table marked for run. Those are checked here with
+ * the producer's own function, into a producer_options_t that run reads
+ * (--drain-timeout, --watch, --follow, ...), and kept as given, in order,
+ * to be appended to the producer's command line unchanged. */
 #ifndef FEEDMILL_CLI_RUN_OPTIONS_H
 #define FEEDMILL_CLI_RUN_OPTIONS_H
 
@@ -9,39 +13,31 @@
 #include <stdio.h>
 
 #include "common/monitor.h"
+#include "producer/options.h"
 
 enum {
     RUN_MAX_WORKERS = 256,
-    /* The producer's default --drain-timeout. */
-    RUN_DEFAULT_DRAIN_MS = 30000,
     /* A stopping producer gets its --drain-timeout and this much more
      * (its last commit, its figures) before it is killed. */
     RUN_DRAIN_GRACE_MS = 10000,
 };
 
+/* One producer option as given: "--retry-after" and "1" (value NULL for
+ * an option without argument). */
+typedef struct run_forward {
+    char option[40];
+    const char *value;
+} run_forward_t;
+
 typedef struct run_options {
     const char *db;
     long workers;
-    const char *retry_after;
-    const char *worker_timeout;
-    const char *max_attempts;
-    const char *max_size;
-    const char *max_in_flight;
-    const char *time_limit;
-    const char *drain_timeout;   /* passed to the producer; run's kill timer follows it */
-    int64_t drain_ms;
-    const char *files0_from;
-    int watch;
-    const char *poll;
-    char **ignore;
-    int ignore_count;
-    char **follow;
-    int follow_count;
-    const char *submit;
-    const char *cert, *allow;    /* the producer's keys, for a tcp:// --submit */
-    int insecure;
-    int pass_through;
+    const char *time_limit;      /* for the workers, which check it */
+    int pass_through;            /* for the workers */
     monitor_options_t monitor;   /* --status-interval, --metrics, --metrics-file, --log-format */
+    producer_options_t producer; /* the producer's options run offers, checked */
+    run_forward_t *forward;      /* the same, as given, for the producer's argv */
+    int forward_count;
 } run_options_t;
 
 /* -1 to go on (optind is the first PATH); else the exit status: 0 after

@@ -4,8 +4,10 @@
 #ifndef FEEDMILL_CLI_RUN_SUMMARY_H
 #define FEEDMILL_CLI_RUN_SUMMARY_H
 
-/* producer_output: what the producer printed on stdout with --summary
- * ("summary documents=N files=N ..."); keys it lacks count 0. */
-void run_summary_print(const char *producer_output, const char *db, double seconds);
+#include "producer/summary.h"
+
+/* producer: the figures the producer wrote with --summary-file
+ * (producer/summary.h); all 0 when it wrote none (killed while stopping). */
+void run_summary_print(const producer_summary_t *producer, const char *db, double seconds);
 
 #endif

@@ -138,6 +138,20 @@ metric_t *metrics_histogram(metrics_t *self, const char *name, const char *help,
     return m;
 }
 
+void metrics_declare(metrics_t *self, void *owner, const metric_decl_t *table, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const metric_decl_t *d = &table[i];
+        metric_t *m = d->kind == METRIC_HISTOGRAM
+                          ? metrics_histogram(self, d->name, d->help, d->bounds, d->bound_count)
+                          : add_family(self, d->kind == METRIC_COUNTER ? KIND_COUNTER : KIND_GAUGE,
+                                       d->name, d->help, d->label);
+        for (const char *const *value = d->series; value && *value; value++)
+            metric_add(m, *value, 0);
+        memcpy((char *)owner + d->slot, &m, sizeof m);
+    }
+}
+
 /* The series of label_value, made when missing and make is set; NULL
  * otherwise. Called under the lock. */
 static series_t *find_series(metric_t *m, const char *label_value, int make, size_t *index)

@@ -44,6 +44,40 @@ metric_t *metrics_info(metrics_t *self, const char *name, const char *help,
 metric_t *metrics_histogram(metrics_t *self, const char *name, const char *help,
                             const double *bounds, size_t count);
 
+/* A component declares its families in one table, a row per family, and
+ * makes them all with one call (producer/report.c, sink/sink.c):
+ *
+ *   static const metric_decl_t FIGURES[] = {
+ *       { METRIC_SLOT(report_t, retries), .kind = METRIC_COUNTER,
+ *         .name = "feedmill_producer_retries_total",
+ *         .help = "Documents sent again: ..." },
+ *       ...
+ *   };
+ *   metrics_declare(m, self, FIGURES, sizeof FIGURES / sizeof FIGURES[0]);
+ *
+ * slot is where in the owner (a struct) the family's metric_t * goes;
+ * series, when not NULL, are label values made at 0 at once (NULL ends
+ * the list), so a scrape shows every outcome before the first one. */
+typedef enum { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM } metric_kind_t;
+
+typedef struct metric_decl {
+    size_t slot;                   /* METRIC_SLOT(type, field) */
+    metric_kind_t kind;
+    const char *name;
+    const char *help;
+    const char *label;             /* counter, gauge: the label's name, or NULL */
+    const double *bounds;          /* histogram: its buckets' upper bounds */
+    size_t bound_count;
+    const char *const *series;     /* label values made up front, or NULL */
+} metric_decl_t;
+
+#define METRIC_SLOT(type, field) .slot = offsetof(type, field)
+/* A histogram's buckets, from a static array. */
+#define METRIC_BUCKETS(array) .bounds = (array), .bound_count = sizeof(array) / sizeof((array)[0])
+
+/* Makes each family of table, in order, and stores it in its slot of owner. */
+void metrics_declare(metrics_t *self, void *owner, const metric_decl_t *table, size_t count);
+
 /* label_value is NULL for a family without a label, a string otherwise
  * (copied; its series is made on first use). A counter only goes up: a
  * negative amount is ignored, and metric_set on a counter raises it to a

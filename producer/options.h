@@ -1,10 +1,18 @@
-/* options: the producer's command line (`feedmill producer --help`).
+/* options: the producer's command line (`feedmill producer --help`), and
+ * the part of it `feedmill run` offers.
  *
- * producer_options_parse fills the options with their defaults, then
- * what the command line says, and checks each value's range. */
+ * One table holds every producer option: its name, its argument, whether
+ * `run` offers it (and hands it on to its producer as given), and its help
+ * text. The producer's getopt table and --help are made from it, and so is
+ * the part of run's; producer_option_apply is the one place that checks a
+ * value and stores it, for both commands. To add an option: an id in
+ * producer_option_id_t, its row in the table (options.c, with .run = 1 if
+ * `feedmill run` offers it), a field below and its default in
+ * producer_options_init, a case in producer_option_apply. */
 #ifndef FEEDMILL_PRODUCER_OPTIONS_H
 #define FEEDMILL_PRODUCER_OPTIONS_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +35,7 @@ typedef struct producer_options {
     size_t max_inflight;        /* documents read and not yet acknowledged */
     size_t max_inflight_bytes;  /* their bytes, kept for resending: caps memory */
     int summary;
+    const char *summary_file;   /* --summary-file: the summary as JSON (producer/summary.h) */
     const char **skip;          /* --skip: databases never to ingest */
     int skip_count;
     const char *files0_from;    /* --files0-from: NUL-separated paths */
@@ -45,9 +54,65 @@ typedef struct producer_options {
     int64_t drain_timeout_ms;   /* --drain-timeout: longest wait after a stop request */
 } producer_options_t;
 
-/* -1 to go on (optind is the first PATH); else the exit status: 0 after
- * --help, 2 on a usage error (said on stderr). Free with
- * producer_options_free whatever it returns. */
+/* The rows of the table, in the order --help lists them. */
+typedef enum producer_option_id {
+    PRODUCER_OPT_WORK,
+    PRODUCER_OPT_ACKS,
+    PRODUCER_OPT_SINK,
+    PRODUCER_OPT_STATE,
+    PRODUCER_OPT_RETRY_AFTER,
+    PRODUCER_OPT_WORKER_TIMEOUT,
+    PRODUCER_OPT_MAX_ATTEMPTS,
+    PRODUCER_OPT_MAX_SIZE,
+    PRODUCER_OPT_MAX_IN_FLIGHT,
+    PRODUCER_OPT_SKIP,
+    PRODUCER_OPT_FILES0_FROM,
+    PRODUCER_OPT_WATCH,
+    PRODUCER_OPT_POLL,
+    PRODUCER_OPT_IGNORE,
+    PRODUCER_OPT_FOLLOW,
+    PRODUCER_OPT_SUBMIT,
+    PRODUCER_OPT_DRAIN_TIMEOUT,
+    PRODUCER_OPT_SUMMARY,
+    PRODUCER_OPT_SUMMARY_FILE,
+    PRODUCER_OPT_CERT,
+    PRODUCER_OPT_ALLOW,
+    PRODUCER_OPT_SINK_CERT,
+    PRODUCER_OPT_INSECURE,
+    PRODUCER_OPT_COUNT
+} producer_option_id_t;
+
+/* getopt's value for a row: PRODUCER_OPT_GETOPT + its id, above every
+ * short option and the monitor's (MONITOR_OPT_STATUS_INTERVAL...). */
+enum { PRODUCER_OPT_GETOPT = 0x5000 };
+
+typedef struct producer_option {
+    const char *name;   /* the long name, without "--" */
+    const char *arg;    /* the argument's name in --help; NULL: the option takes none */
+    int run;            /* `feedmill run` offers it and forwards it as given */
+    const char *help;   /* one paragraph; producer_options_help wraps it */
+} producer_option_t;
+
+extern const producer_option_t producer_option_table[PRODUCER_OPT_COUNT];
+
+/* The defaults: what the producer does with no option at all. */
+void producer_options_init(producer_options_t *opt);
+/* Checks one option's value and stores it in opt. id is a row of the
+ * table; value is NULL for an option without argument. Returns 0, or -1
+ * after printing "feedmill COMMAND: ..." to stderr. */
+int producer_option_apply(producer_options_t *opt, const char *command,
+                          producer_option_id_t id, const char *value);
+/* The row of a value getopt_long returned, or -1 when it is no row's. */
+int producer_option_of(int getopt_value);
+/* Writes the table's rows (only run's when run_only) into out, which has
+ * room for PRODUCER_OPT_COUNT entries; returns how many it wrote. */
+size_t producer_options_longopts(struct option *out, int run_only);
+/* The table's rows (only run's when run_only) in --help's layout. */
+void producer_options_help(FILE *out, int run_only);
+
+/* The producer's whole command line: -1 to go on (optind is the first
+ * PATH); else the exit status: 0 after --help, 2 on a usage error (said
+ * on stderr). Free with producer_options_free whatever it returns. */
 int producer_options_parse(producer_options_t *opt, int argc, char **argv);
 void producer_options_free(producer_options_t *opt);
 void producer_options_usage(FILE *out);

@@ -58,6 +58,7 @@
 #include "producer/state.h"
 #include "producer/stdin_feed.h"
 #include "producer/submit.h"
+#include "producer/summary.h"
 #include "producer/walk.h"
 #include "producer/watch.h"
 #include "proto/curve.h"
@@ -525,24 +526,27 @@ int producer_main(int argc, char **argv)
     int ok = producer_run(self) == 0;
     int state_ok = last_commit(self) == 0;
     producer_counts_t *c = &self->counts;
-    unsigned long long skipped_paths = walk_skipped(self->walk);
-    /* One set of figures, one vocabulary: the log's last line, and for
-     * `feedmill run` (--summary) the same keys on stdout. */
+    /* One set of figures, one vocabulary (summary.h): the log's last line,
+     * --summary's on stdout, and --summary-file's JSON for `feedmill run`. */
+    producer_summary_t summary = {
+        .documents = c->documents, .files = c->files, .lines = c->lines,
+        .submissions = c->submissions, .skipped = c->skipped, .stored = c->stored,
+        .updated = c->updated, .new_sources = c->new_sources, .unchanged = c->unchanged,
+        .dead = c->dead, .retries = c->retries, .skipped_paths = walk_skipped(self->walk),
+        .own_files = c->own_files,
+    };
     buf_t figures = BUF_INIT;
-    buf_printf(&figures, "documents=%llu files=%llu lines=%llu submissions=%llu skipped=%llu "
-               "stored=%llu updated=%llu new_sources=%llu unchanged=%llu dead=%llu "
-               "retries=%llu skipped_paths=%llu own_files=%llu",
-               (unsigned long long)c->documents, (unsigned long long)c->files,
-               (unsigned long long)c->lines, (unsigned long long)c->submissions,
-               (unsigned long long)c->skipped, (unsigned long long)c->stored,
-               (unsigned long long)c->updated, (unsigned long long)c->new_sources,
-               (unsigned long long)c->unchanged, (unsigned long long)c->dead,
-               (unsigned long long)c->retries, skipped_paths,
-               (unsigned long long)c->own_files);
+    producer_summary_text(&summary, &figures);
     log_info("finished %s seconds=%.2f", buf_str(&figures), (clock_ms() - started) / 1000.0);
     if (opt.summary)
         printf("summary %s\n", buf_str(&figures));
     buf_free(&figures);
+    char *summary_error = NULL;
+    if (opt.summary_file
+        && producer_summary_write(&summary, opt.summary_file, &summary_error) != 0) {
+        log_error("cannot write the summary error=%s", log_q(summary_error));
+        free(summary_error);
+    }
     rc = !ok ? 1 : !state_ok ? 4 : c->dead ? 3 : 0;
     producer_destroy(&self);
     producer_options_free(&opt);

@@ -22,74 +22,82 @@ struct report {
 static const double LATENCY_BUCKETS[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
                                           5, 10, 30, 60, 120, 300 };
 
+/* The words of the ACK (proto/message.h), each shown from the start. */
+static const char *const OUTCOMES[] = { "stored", "updated", "new_source", "unchanged", "dead",
+                                        NULL };
+
+/* Every family of feedmill_producer_*, in the order /metrics lists them. */
+static const metric_decl_t FIGURES[] = {
+    { METRIC_SLOT(report_t, inputs), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_inputs_total",
+      .help = "Documents taken from the inputs (files, JSON lines), counting files of the first "
+              "scan skipped as already acknowledged" },
+    { METRIC_SLOT(report_t, read_bytes), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_read_bytes_total",
+      .help = "Raw bytes of the documents read" },
+    { METRIC_SLOT(report_t, documents), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_documents_total",
+      .help = "Inputs acknowledged by the sink, by outcome: stored (a new row), updated "
+              "(rewritten by a newer extractor), new_source (a new source of a stored row), "
+              "unchanged (row and source already there), dead (a dead letter)",
+      .label = "outcome", .series = OUTCOMES },
+    { METRIC_SLOT(report_t, skipped), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_skipped_total",
+      .help = "Files not read: unchanged since an earlier run had them acknowledged" },
+    { METRIC_SLOT(report_t, retries), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_retries_total",
+      .help = "Documents sent again: no ACK in time, a failed attempt, a lost worker, a "
+              "restarted sink" },
+    { METRIC_SLOT(report_t, bad_messages), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_bad_messages_total",
+      .help = "Messages that were not valid, dropped (or answered REJECTED on the submission "
+              "socket), by socket", .label = "socket" },
+    { METRIC_SLOT(report_t, refused), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_refused_peers_total",
+      .help = "Connections and messages refused by CurveZMQ: unknown or revoked keys, clients "
+              "without CURVE (logged, rate-limited)" },
+    { METRIC_SLOT(report_t, submitted), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_submitted_total",
+      .help = "Documents accepted on the submission socket (answered ACCEPTED once on disk)" },
+    { METRIC_SLOT(report_t, spooled), .kind = METRIC_GAUGE,
+      .name = "feedmill_producer_spooled_documents",
+      .help = "Documents in the spool (standard input, followed files, submissions) not yet sent "
+              "to a worker, counted up to 256" },
+    { METRIC_SLOT(report_t, in_flight), .kind = METRIC_GAUGE,
+      .name = "feedmill_producer_documents_in_flight",
+      .help = "Documents read and not yet acknowledged" },
+    { METRIC_SLOT(report_t, in_flight_bytes), .kind = METRIC_GAUGE,
+      .name = "feedmill_producer_in_flight_bytes",
+      .help = "Raw bytes held for resending (--max-in-flight)" },
+    { METRIC_SLOT(report_t, oldest), .kind = METRIC_GAUGE,
+      .name = "feedmill_producer_oldest_unacknowledged_seconds",
+      .help = "Age of the oldest document read and not yet acknowledged; 0 when none" },
+    { METRIC_SLOT(report_t, input_pending), .kind = METRIC_GAUGE,
+      .name = "feedmill_producer_input_pending",
+      .help = "1 while inputs remain to be read (a scan in progress, standard input open)" },
+    { METRIC_SLOT(report_t, workers), .kind = METRIC_GAUGE,
+      .name = "feedmill_producer_workers",
+      .help = "Workers connected (heard from within --worker-timeout)" },
+    { METRIC_SLOT(report_t, workers_lost), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_workers_lost_total",
+      .help = "Workers presumed gone (connection closed or silent); their documents were resent" },
+    { METRIC_SLOT(report_t, per_worker), .kind = METRIC_COUNTER,
+      .name = "feedmill_producer_worker_documents_total",
+      .help = "Documents acknowledged, by the worker that extracted them (its NAME:PID, or its "
+              "ZeroMQ routing id in hex); a worker's series goes when it leaves",
+      .label = "worker" },
+    { METRIC_SLOT(report_t, latency), .kind = METRIC_HISTOGRAM,
+      .name = "feedmill_producer_read_to_commit_seconds",
+      .help = "From reading a document to the sink's ACK (its row is committed)",
+      METRIC_BUCKETS(LATENCY_BUCKETS) },
+};
+
 report_t *report_new(const monitor_options_t *opt)
 {
     report_t *self = xcalloc(1, sizeof(report_t));
     self->monitor = monitor_new("producer", opt);
-    metrics_t *m = monitor_metrics(self->monitor);
-    self->inputs = metrics_counter(m, "feedmill_producer_inputs_total",
-                                   "Documents taken from the inputs (files, JSON lines), "
-                                   "counting files of the first scan skipped as already "
-                                   "acknowledged", NULL);
-    self->read_bytes = metrics_counter(m, "feedmill_producer_read_bytes_total",
-                                       "Raw bytes of the documents read", NULL);
-    self->documents = metrics_counter(m, "feedmill_producer_documents_total",
-                                      "Inputs acknowledged by the sink, by outcome: stored "
-                                      "(a new row), updated (rewritten by a newer extractor), "
-                                      "new_source (a new source of a stored row), unchanged "
-                                      "(row and source already there), dead (a dead letter)",
-                                      "outcome");
-    self->skipped = metrics_counter(m, "feedmill_producer_skipped_total",
-                                    "Files not read: unchanged since an earlier run had "
-                                    "them acknowledged", NULL);
-    self->retries = metrics_counter(m, "feedmill_producer_retries_total",
-                                    "Documents sent again: no ACK in time, a failed "
-                                    "attempt, a lost worker, a restarted sink", NULL);
-    self->bad_messages = metrics_counter(m, "feedmill_producer_bad_messages_total",
-                                         "Messages that were not valid, dropped (or answered "
-                                         "REJECTED on the submission socket), by socket",
-                                         "socket");
-    self->refused = metrics_counter(m, "feedmill_producer_refused_peers_total",
-                                    "Connections and messages refused by CurveZMQ: unknown "
-                                    "or revoked keys, clients without CURVE (logged, "
-                                    "rate-limited)", NULL);
-    self->submitted = metrics_counter(m, "feedmill_producer_submitted_total",
-                                      "Documents accepted on the submission socket "
-                                      "(answered ACCEPTED once on disk)", NULL);
-    self->spooled = metrics_gauge(m, "feedmill_producer_spooled_documents",
-                                  "Documents in the spool (standard input, followed files, "
-                                  "submissions) not yet sent to a worker, counted up to 256",
-                                  NULL);
-    self->in_flight = metrics_gauge(m, "feedmill_producer_documents_in_flight",
-                                    "Documents read and not yet acknowledged", NULL);
-    self->in_flight_bytes = metrics_gauge(m, "feedmill_producer_in_flight_bytes",
-                                          "Raw bytes held for resending (--max-in-flight)",
-                                          NULL);
-    self->oldest = metrics_gauge(m, "feedmill_producer_oldest_unacknowledged_seconds",
-                                 "Age of the oldest document read and not yet "
-                                 "acknowledged; 0 when none", NULL);
-    self->input_pending = metrics_gauge(m, "feedmill_producer_input_pending",
-                                        "1 while inputs remain to be read (a scan in "
-                                        "progress, standard input open)", NULL);
-    self->workers = metrics_gauge(m, "feedmill_producer_workers",
-                                  "Workers connected (heard from within --worker-timeout)",
-                                  NULL);
-    self->workers_lost = metrics_counter(m, "feedmill_producer_workers_lost_total",
-                                         "Workers presumed gone (connection closed or "
-                                         "silent); their documents were resent", NULL);
-    self->per_worker = metrics_counter(m, "feedmill_producer_worker_documents_total",
-                                       "Documents acknowledged, by the worker that "
-                                       "extracted them (its NAME:PID, or its ZeroMQ routing id "
-                                       "in hex); a "
-                                       "worker's series goes when it leaves", "worker");
-    self->latency = metrics_histogram(m, "feedmill_producer_read_to_commit_seconds",
-                                      "From reading a document to the sink's ACK (its row "
-                                      "is committed)", LATENCY_BUCKETS,
-                                      sizeof LATENCY_BUCKETS / sizeof LATENCY_BUCKETS[0]);
-    static const char *const outcomes[] = { "stored", "updated", "new_source", "unchanged",
-                                            "dead" };
-    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-        metric_add(self->documents, outcomes[i], 0);
+    metrics_declare(monitor_metrics(self->monitor), self, FIGURES,
+                    sizeof FIGURES / sizeof FIGURES[0]);
     return self;
 }
 

@@ -698,60 +698,68 @@ static int sink_connect(sink_t *self, const char *results, const char *acks,
 static const double COMMIT_BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                          0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 
+/* The words of the ACK (proto/message.h), each shown from the start. */
+static const char *const OUTCOMES[] = { "stored", "updated", "new_source", "unchanged", "dead",
+                                        NULL };
+
+/* Every family of feedmill_sink_*, in the order /metrics lists them (then
+ * diskfault.c's feedmill_sink_store_errors_total). */
+static const metric_decl_t FIGURES[] = {
+    { METRIC_SLOT(sink_figures_t, documents), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_documents_total",
+      .help = "Deliveries of a document by one source, committed, by outcome: stored (a new "
+              "row), updated (rewritten by a newer extractor), new_source (a new source of a "
+              "stored row), unchanged (row and source already there), dead (a dead letter)",
+      .label = "outcome", .series = OUTCOMES },
+    { METRIC_SLOT(sink_figures_t, text_bytes), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_text_bytes_total",
+      .help = "Bytes of extracted main text in the rows stored or updated" },
+    { METRIC_SLOT(sink_figures_t, dead_letters), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_dead_letters_total",
+      .help = "Dead letters committed, by reason class (docs/operating.md, \"Metrics\")",
+      .label = "reason" },
+    { METRIC_SLOT(sink_figures_t, refused), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_refused_peers_total",
+      .help = "Connections and messages refused by CurveZMQ: unknown or revoked keys, clients "
+              "without CURVE (logged, rate-limited)" },
+    { METRIC_SLOT(sink_figures_t, bad_messages), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_bad_messages_total",
+      .help = "Messages on the results socket that were not valid and were dropped" },
+    { METRIC_SLOT(sink_figures_t, batches), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_batches_total",
+      .help = "Transactions committed" },
+    { METRIC_SLOT(sink_figures_t, extraction_seconds), .kind = METRIC_HISTOGRAM,
+      .name = "feedmill_sink_extraction_seconds",
+      .help = "Time a worker's extraction took, per document it extracted or refused (as the "
+              "worker reports it)", METRIC_BUCKETS(COMMIT_BUCKETS) },
+    { METRIC_SLOT(sink_figures_t, commit_seconds), .kind = METRIC_HISTOGRAM,
+      .name = "feedmill_sink_commit_seconds",
+      .help = "Time COMMIT took, per batch", METRIC_BUCKETS(COMMIT_BUCKETS) },
+    { METRIC_SLOT(sink_figures_t, db_documents), .kind = METRIC_GAUGE,
+      .name = "feedmill_sink_database_documents",
+      .help = "Rows in the documents table (every run's, not only this process's)" },
+    { METRIC_SLOT(sink_figures_t, db_sources_gauge), .kind = METRIC_GAUGE,
+      .name = "feedmill_sink_database_sources",
+      .help = "Rows in the document_sources view: every source of every stored document" },
+    { METRIC_SLOT(sink_figures_t, db_dead_letters), .kind = METRIC_GAUGE,
+      .name = "feedmill_sink_database_dead_letters",
+      .help = "Rows in the dead_letters table, as of the last status line" },
+    { METRIC_SLOT(sink_figures_t, last_commit), .kind = METRIC_GAUGE,
+      .name = "feedmill_sink_last_commit_timestamp_seconds",
+      .help = "Unix time of the last commit; 0 until one" },
+    { METRIC_SLOT(sink_figures_t, producer_connected), .kind = METRIC_GAUGE,
+      .name = "feedmill_sink_producer_connected",
+      .help = "1 while the producer's acks endpoint is reached" },
+};
+
 static void figures_init(sink_t *self, const monitor_options_t *opt, const char *db)
 {
     sink_figures_t *f = &self->fig;
     f->monitor = monitor_new("sink", opt);
     metrics_t *m = monitor_metrics(f->monitor);
-    f->documents = metrics_counter(m, "feedmill_sink_documents_total",
-                                   "Deliveries of a document by one source, committed, by "
-                                   "outcome: stored (a new row), updated (rewritten by a newer "
-                                   "extractor), new_source (a new source of a stored row), "
-                                   "unchanged (row and source already there), dead (a dead "
-                                   "letter)", "outcome");
-    static const char *const outcomes[] = { "stored", "updated", "new_source", "unchanged",
-                                            "dead" };
-    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-        metric_add(f->documents, outcomes[i], 0);
-    f->text_bytes = metrics_counter(m, "feedmill_sink_text_bytes_total",
-                                    "Bytes of extracted main text in the rows stored or "
-                                    "updated", NULL);
-    f->dead_letters = metrics_counter(m, "feedmill_sink_dead_letters_total",
-                                      "Dead letters committed, by reason class (docs/"
-                                      "operating.md, \"Metrics\")", "reason");
+    metrics_declare(m, f, FIGURES, sizeof FIGURES / sizeof FIGURES[0]);
     for (int r = 0; r < REASON_COUNT; r++)
         metric_add(f->dead_letters, reason_name((reason_class_t)r), 0);
-    f->refused = metrics_counter(m, "feedmill_sink_refused_peers_total",
-                                 "Connections and messages refused by CurveZMQ: unknown or "
-                                 "revoked keys, clients without CURVE (logged, rate-limited)",
-                                 NULL);
-    f->bad_messages = metrics_counter(m, "feedmill_sink_bad_messages_total",
-                                      "Messages on the results socket that were not valid "
-                                      "and were dropped", NULL);
-    f->batches = metrics_counter(m, "feedmill_sink_batches_total",
-                                 "Transactions committed", NULL);
-    f->extraction_seconds = metrics_histogram(m, "feedmill_sink_extraction_seconds",
-                                              "Time a worker's extraction took, per document "
-                                              "it extracted or refused (as the worker reports it)",
-                                              COMMIT_BUCKETS,
-                                              sizeof COMMIT_BUCKETS / sizeof COMMIT_BUCKETS[0]);
-    f->commit_seconds = metrics_histogram(m, "feedmill_sink_commit_seconds",
-                                          "Time COMMIT took, per batch", COMMIT_BUCKETS,
-                                          sizeof COMMIT_BUCKETS / sizeof COMMIT_BUCKETS[0]);
-    f->db_documents = metrics_gauge(m, "feedmill_sink_database_documents",
-                                    "Rows in the documents table (every run's, not only "
-                                    "this process's)", NULL);
-    f->db_sources_gauge = metrics_gauge(m, "feedmill_sink_database_sources",
-                                  "Rows in the document_sources view: every source of every "
-                                  "stored document", NULL);
-    f->db_dead_letters = metrics_gauge(m, "feedmill_sink_database_dead_letters",
-                                       "Rows in the dead_letters table, as of the last "
-                                       "status line", NULL);
-    f->last_commit = metrics_gauge(m, "feedmill_sink_last_commit_timestamp_seconds",
-                                   "Unix time of the last commit; 0 until one", NULL);
-    f->producer_connected = metrics_gauge(m, "feedmill_sink_producer_connected",
-                                          "1 while the producer's acks endpoint is reached",
-                                          NULL);
     f->fault = diskfault_new(db, m);
 }
 
