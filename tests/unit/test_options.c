@@ -91,10 +91,7 @@ static void test_summary(void)
     rmdir(dir);
 }
 
-int main(void)
-{
-    test_table();
-    test_apply();
-    test_summary();
-    return testing_done();
-}
+TESTING_MAIN(
+    TEST(test_table),
+    TEST(test_apply),
+    TEST(test_summary))
