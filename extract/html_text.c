@@ -49,6 +49,8 @@
 
 #include <libxml/tree.h>
 
+#include "html_page.h"
+#include "html_repeat.h"
 #include "html_words.h"
 #include "jsonld.h"
 #include "text.h"
@@ -84,6 +86,12 @@
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
 #define SCORE_LEVELS 5
+
+/* The repeated structure joins a choice when its items hold at least
+ * this share of the choice's text. */
+#ifndef REPEAT_SHARE
+#define REPEAT_SHARE 2.0
+#endif
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -217,34 +225,6 @@ static int has_article_body_prop(xmlNode *node)
 }
 
 /* ---- statistics ---------------------------------------------------- */
-
-typedef struct node_info {
-    xmlNode *node;
-    size_t raw, raw_links;   /* visible non-space bytes; of them in <a> */
-    size_t text, links;      /* the same without pruned subtrees */
-    size_t last;             /* slot of its last descendant (document order) */
-    size_t own, commas;      /* text directly in this block; its commas */
-    size_t boxed, boxed_links; /* text and link text of link boxes below */
-    xmlNode *saved_container; /* count_clean's, outside this container */
-    double score;            /* Readability content score */
-    unsigned char live;      /* reached by the clean pass: not pruned */
-    unsigned char scored;    /* score initialised: a candidate */
-} node_info_t;
-
-typedef struct page {
-    node_info_t *v;          /* v[0] is a zeroed slot for unnumbered nodes */
-    size_t n, cap;
-    xmlNode *root, *body;
-    xmlNode *top;            /* where the text is: <body>, else the root */
-} page_t;
-
-/* An element's slot. Elements the statistics never reached (inside
- * scripts) read as the zeroed slot, so every caller may ask. */
-static node_info_t *info(const page_t *p, const xmlNode *node)
-{
-    uintptr_t i = (uintptr_t)node->_private;
-    return i < p->n ? &p->v[i] : &p->v[0];
-}
 
 static size_t visible_bytes(const xmlChar *s, size_t *commas)
 {
@@ -433,6 +413,7 @@ static void count_clean(page_t *p)
             node_info_t *in = info(p, node);
             if (!prune(p, RULES_ALL, prose_of(info(p, container)), container != top, node)) {
                 in->live = 1;
+                in->kept = 1;
                 descend = node->children != NULL;
                 if (descend) {
                     links_depth += is_link(node);
@@ -659,19 +640,6 @@ static void choose_scored(const page_t *p, roots_t *out)
            xmlChildElementCount(best->parent) == 1)
         best = best->parent;
     add_siblings(p, best, best_score, out);
-}
-
-/* 1 when element a is node or holds it: node's slot falls within a's
- * subtree range. O(1), so that nothing here costs the page's depth per
- * element (a page nested 100 000 deep must stay linear). */
-static int contains(const page_t *p, const xmlNode *a, const xmlNode *node)
-{
-    while (node && node->type != XML_ELEMENT_NODE)
-        node = node->parent;
-    if (!a || !node || a->type != XML_ELEMENT_NODE)
-        return a != NULL && node != NULL && a->type != XML_ELEMENT_NODE;  /* the document */
-    uintptr_t i = (uintptr_t)a->_private, k = (uintptr_t)node->_private;
-    return i > 0 && i < p->n && k > 0 && k < p->n && i <= k && k <= p->v[i].last;
 }
 
 /* The nearest element holding both. a climbs, so a caller that folds
@@ -931,6 +899,7 @@ typedef struct walker {
     int time_depth;
     int heading;           /* level of the enclosing h1-h6, or 0 */
     int list_item;
+    int relax_depth;       /* inside an item of the repeated structure */
     int rules;             /* RULES_* */
     size_t against;        /* prose_of the containers walked */
 } walker_t;
@@ -957,7 +926,8 @@ static int is_dateline(const walker_t *w)
 static void flush(walker_t *w)
 {
     text_trim_end(&w->para);
-    if (w->para.len && (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len &&
+    if (w->para.len &&
+        (w->relax_depth || (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len) &&
         !is_dateline(w))
         lines_push(w->out, w->para.data, w->para.len, w->heading, w->list_item);
     buf_reset(&w->para);
@@ -969,6 +939,7 @@ static void enter(walker_t *w, xmlNode *node)
 {
     if (is_block(node))
         flush(w);
+    w->relax_depth += info(w->page, node)->relax;
     const char *name = (const char *)node->name;
     if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2])
         w->heading = name[1] - '0';
@@ -984,6 +955,7 @@ static void leave(walker_t *w, xmlNode *node)
 {
     if (is_block(node))
         flush(w);
+    w->relax_depth -= info(w->page, node)->relax && w->relax_depth > 0;
     const char *name = (const char *)node->name;
     if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2])
         w->heading = 0;
@@ -999,6 +971,10 @@ static void leave(walker_t *w, xmlNode *node)
  * judge again, against the containers walked. */
 static int walk_prunes(const walker_t *w, xmlNode *node)
 {
+    /* The items of the page's repeated structure (html_repeat.c) are
+     * content whatever their class names say: only tag rules. */
+    if (w->relax_depth || info(w->page, node)->relax)
+        return prune(w->page, w->rules < RULES_TAGS ? w->rules : RULES_TAGS, w->against, 0, node);
     if (w->rules == RULES_ALL)
         return !info(w->page, node)->live;
     return prune(w->page, w->rules, w->against, 0, node);
@@ -1061,17 +1037,68 @@ static size_t lines_bytes(const lines_t *l)
 static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t *out)
 {
     lines_free(out);
-    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, 0, 0, rules, 0 };
+    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, 0, 0, 0, rules, 0 };
     for (size_t i = 0; i < roots->n; i++)
         w.against += prose_of(info(p, roots->v[i]));
     for (size_t i = 0; i < roots->n; i++) {
-        w.link_depth = w.time_depth = w.heading = w.list_item = 0;
+        w.link_depth = w.time_depth = w.heading = w.list_item = w.relax_depth = 0;
         walk(&w, roots->v[i]);
     }
     buf_free(&w.para);
 }
 
-void html_main_text(struct _xmlDoc *doc, lines_t *out)
+/* ---- page types ---------------------------------------------------- */
+
+/* What a page type asks of extraction beyond an article's prose. */
+typedef struct profile {
+    const char *type;
+    repeat_want_t repeat;    /* min_items 0: no repeated structure */
+} profile_t;
+
+static const profile_t profiles[] = {
+    { "forum", { 2, 1 } },
+    { "listing", { 3, 0 } },
+    { "collection", { 3, 0 } },
+    { "service", { 3, 0 } },     /* its sections */
+    { "product", { 3, 0 } },     /* its description, specs, reviews */
+};
+
+static const profile_t *profile_of(const char *page_type)
+{
+    for (size_t i = 0; page_type && i < COUNT(profiles); i++)
+        if (!strcmp(page_type, profiles[i].type))
+            return &profiles[i];
+    return NULL;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)(*(xmlNode *const *)a)->_private;
+    uintptr_t y = (uintptr_t)(*(xmlNode *const *)b)->_private;
+    return x < y ? -1 : x > y;
+}
+
+/* The items of the repeated structure join a choice: those outside its
+ * roots are added, roots inside an item give way to it, and the roots
+ * are put in document order. */
+static void add_items(const page_t *p, const repeat_t *items, roots_t *r)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        int inside = 0;
+        for (size_t j = 0; j < items->n && !inside; j++)
+            inside = r->v[i] != items->v[j] && contains(p, items->v[j], r->v[i]);
+        if (!inside)
+            r->v[k++] = r->v[i];
+    }
+    r->n = k;
+    for (size_t j = 0; j < items->n; j++)
+        if (!roots_hold(p, r, items->v[j]))
+            roots_add(r, items->v[j]);
+    qsort(r->v, r->n, sizeof(xmlNode *), cmp_slot);
+}
+
+void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
     page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL };
     if (!p.root)
@@ -1106,6 +1133,25 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
         choices[1] = swap;
     }
     roots_add(&choices[n_choices++], p.top);
+
+    /* A thread's posts, a listing's cards: every item of the page's
+     * repeated structure, when it outweighs what was chosen. */
+    const profile_t *profile = profile_of(page_type);
+    repeat_t items = { NULL, 0, 0, 0 };
+    if (profile && profile->repeat.min_items) {
+        int chosen = choices[0].n && choices[0].v[0] != p.top;
+        repeat_find(&p, &profile->repeat, chosen ? choices[0].v : NULL,
+                    chosen ? choices[0].n : 0, &items);
+        double share = REPEAT_SHARE;
+        /* A list of teasers under an article is not the page's content. */
+        if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0]))
+            items.n = 0;
+        for (size_t j = 0; j < items.n; j++)
+            info(&p, items.v[j])->relax = 1;
+        for (size_t c = 0; items.n && c + 1 < n_choices; c++)
+            if ((double)items.text >= share * (double)roots_text(&p, &choices[c]))
+                add_items(&p, &items, &choices[c]);
+    }
 
     lines_t best = LINES_INIT, tmp = LINES_INIT;
     size_t best_bytes = 0;
@@ -1144,5 +1190,6 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
     lines_free(&tmp);
     for (size_t c = 0; c < COUNT(choices); c++)
         free(choices[c].v);
+    repeat_free(&items);
     free(p.v);
 }
