@@ -40,7 +40,15 @@
  * short to be one, if they at least double it.
  *
  * Every element's sizes are computed once: asking them of nested
- * elements one by one would be quadratic on deeply nested pages. */
+ * elements one by one would be quadratic on deeply nested pages.
+ *
+ * The page type (page_type.c) picks a profile: a thread, a listing, a
+ * shop's category, a service or product page is made of items that a
+ * template writes alike, and the best such repeated structure near the
+ * chosen text (html_repeat.c) joins every choice when it outweighs it
+ * by the profile's share; its items are walked under tag rules only,
+ * with their links. An article takes a structure only when it far
+ * outweighs the prose (a list the classifier took for an article). */
 #include "html.h"
 
 #include <stdint.h>
@@ -86,12 +94,6 @@
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
 #define SCORE_LEVELS 5
-
-/* The repeated structure joins a choice when its items hold at least
- * this share of the choice's text. */
-#ifndef REPEAT_SHARE
-#define REPEAT_SHARE 2.0
-#endif
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1053,14 +1055,19 @@ static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t
 typedef struct profile {
     const char *type;
     repeat_want_t repeat;    /* min_items 0: no repeated structure */
+    double share;            /* the structure joins a choice when it holds
+                              * this many times the choice's text */
 } profile_t;
 
 static const profile_t profiles[] = {
-    { "forum", { 2, 1 } },
-    { "listing", { 3, 0 } },
-    { "collection", { 3, 0 } },
-    { "service", { 3, 0 } },     /* its sections */
-    { "product", { 3, 0 } },     /* its description, specs, reviews */
+    { "forum", { 2, 1 }, 1 },
+    { "listing", { 3, 0 }, 2 },
+    { "collection", { 3, 0 }, 2 },
+    { "service", { 3, 0 }, 1 },     /* its sections */
+    { "product", { 3, 0 }, 2 },     /* its description, specs, reviews */
+    /* An article is prose: only a structure that far outweighs what
+     * was chosen (a list the classifier took for an article). */
+    { "article", { 3, 1 }, 4 },
 };
 
 static const profile_t *profile_of(const char *page_type)
@@ -1142,7 +1149,7 @@ void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
         int chosen = choices[0].n && choices[0].v[0] != p.top;
         repeat_find(&p, &profile->repeat, chosen ? choices[0].v : NULL,
                     chosen ? choices[0].n : 0, &items);
-        double share = REPEAT_SHARE;
+        double share = profile->share;
         /* A list of teasers under an article is not the page's content. */
         if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0]))
             items.n = 0;
