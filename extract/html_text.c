@@ -1057,17 +1057,18 @@ typedef struct profile {
     repeat_want_t repeat;    /* min_items 0: no repeated structure */
     double share;            /* the structure joins a choice when it holds
                               * this many times the choice's text */
+    int relax;               /* its items walked under tag rules, with links */
 } profile_t;
 
 static const profile_t profiles[] = {
-    { "forum", { 2, 1 }, 1 },
-    { "listing", { 3, 0 }, 2 },
-    { "collection", { 3, 0 }, 2 },
-    { "service", { 3, 0 }, 1 },     /* its sections */
-    { "product", { 3, 0 }, 2 },     /* its description, specs, reviews */
+    { "forum", { 2, 1 }, 1, 1 },
+    { "listing", { 3, 0 }, 2, 1 },
+    { "collection", { 3, 0 }, 2, 1 },
+    { "service", { 3, 0 }, 1, 1 },     /* its sections */
+    { "product", { 3, 0 }, 2, 1 },     /* its description, specs, reviews */
     /* An article is prose: only a structure that far outweighs what
      * was chosen (a list the classifier took for an article). */
-    { "article", { 3, 1 }, 4 },
+    { "article", { 3, 1 }, 4, 0 },
 };
 
 static const profile_t *profile_of(const char *page_type)
@@ -1153,7 +1154,7 @@ void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
         /* A list of teasers under an article is not the page's content. */
         if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0]))
             items.n = 0;
-        for (size_t j = 0; j < items.n; j++)
+        for (size_t j = 0; profile->relax && j < items.n; j++)
             info(&p, items.v[j])->relax = 1;
         for (size_t c = 0; items.n && c + 1 < n_choices; c++)
             if ((double)items.text >= share * (double)roots_text(&p, &choices[c]))
