@@ -54,4 +54,48 @@ static inline int contains(const page_t *p, const xmlNode *a, const xmlNode *nod
     return i > 0 && i < p->n && k > 0 && k < p->n && i <= k && k <= p->v[i].last;
 }
 
+/* The nearest element holding both. a climbs, so a caller that folds
+ * many nodes into one ancestor pays the depth once in all. */
+static inline xmlNode *common_ancestor(const page_t *p, xmlNode *a, xmlNode *b)
+{
+    while (a && a->type != XML_ELEMENT_NODE)
+        a = a->parent;
+    while (a && a->type == XML_ELEMENT_NODE && !contains(p, a, b))
+        a = a->parent;
+    return a;
+}
+
+/* How hard pruning works; html_main_text relaxes step by step when a
+ * stricter level leaves nothing. */
+enum {
+    RULES_MINIMAL = 0,     /* only invisible content: scripts, styles */
+    RULES_TAGS,            /* plus chrome tags and hidden elements */
+    RULES_ALL,             /* plus class/id chrome words, link-dense boxes */
+};
+
+
+/* html_stats.c: element classes and pruning rules. */
+int name_in(const xmlNode *node, const char *const *names, size_t n);
+int is_block(const xmlNode *node);
+/* html_words' rank or weight of node's attribute attr (class, id). */
+int attr_hint(xmlNode *node, const char *attr);
+int attr_weight(xmlNode *node, const char *attr);
+int has_article_body_prop(xmlNode *node);
+/* Blocks whose own text is a paragraph for Readability's scoring. */
+int scores_as_paragraph(const xmlNode *node);
+/* Text of an element outside links, as parsed. */
+size_t prose_of(const node_info_t *in);
+/* 1 when node is left out under rules (RULES_*), judged against a
+ * container with `against` bytes of prose; in_article when that
+ * container is an <article> or <main>. */
+int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *node);
+/* Pass 1: numbers the elements and sums raw text (p->v, p->body). */
+void count_raw(page_t *p);
+/* Pass 2: live and kept elements, clean text, own text under p->top. */
+void count_clean(page_t *p);
+
+/* html_stated.c: the element holding the body the page states in
+ * JSON-LD, or NULL. */
+xmlNode *choose_stated(const page_t *p);
+
 #endif
