@@ -38,7 +38,7 @@ typedef struct signals {
     size_t pre, code, textareas, inputs, articles, times, headings, long_paras;
     size_t text_bytes, link_bytes;
     size_t prices, carts, ctas;
-    size_t forum_marks, doc_marks, product_marks, comment_marks;
+    size_t forum_marks, doc_marks, product_marks;
     size_t dated, bylines;       /* publication dates and author marks */
     size_t product_cards;        /* class words of a shop's card */
     size_t runs;                 /* runs of RUN_MIN or more similar siblings */
@@ -197,14 +197,20 @@ static void names(signals_t *s, const char *value)
                                         "menu__link", "theme-doc", "sidebar-nav" };
     static const char *const product[] = { "price", "add-to-cart", "addtocart", "add_to_cart",
                                            "product", "sku", "quantity", "variant" };
-    s->forum_marks += (size_t)HAS_ANY(v, forum);
-    s->doc_marks += (size_t)HAS_ANY(v, docs);
-    s->product_marks += (size_t)HAS_ANY(v, product);
+    /* Each count is looked for only until score() would cap it: the
+     * same points, without a dozen searches in every class of a big page. */
+    if (s->forum_marks < 30)
+        s->forum_marks += (size_t)HAS_ANY(v, forum);
+    if (s->doc_marks < 20)
+        s->doc_marks += (size_t)HAS_ANY(v, docs);
+    if (s->product_marks < 30)
+        s->product_marks += (size_t)HAS_ANY(v, product);
     static const char *const cards[] = { "product-card", "product-item", "productcard",
                                          "grid-product", "product-tile", "card-product" };
-    s->product_cards += (size_t)HAS_ANY(v, cards);
-    s->comment_marks += strstr(v, "comment") != NULL;
-    s->bylines += strstr(v, "byline") != NULL || strstr(v, "author") != NULL;
+    if (s->product_cards < 4 && strstr(v, "product"))
+        s->product_cards += (size_t)HAS_ANY(v, cards);
+    if (!s->bylines)
+        s->bylines += strstr(v, "byline") != NULL || strstr(v, "author") != NULL;
 }
 
 /* Runs of consecutive element children with the same tag and class: a
