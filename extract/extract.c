@@ -76,7 +76,7 @@ static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta
     if (!doc)
         return;
     html_meta(doc, meta);
-    html_main_text(doc, lines);
+    html_main_text(doc, *page_type, lines);
     html_free(doc);
     /* A page without tags for them may still carry a byline and an
      * "입력 2026.03.03 00:04" line in its text. */

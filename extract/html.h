@@ -29,7 +29,7 @@ void html_free(struct _xmlDoc *doc);
  * on text and link density, with its siblings of similar worth) without
  * navigation, scripts, forms, comments, share bars, related lists and
  * other chrome, link lists left out. Uses the nodes' _private fields. */
-void html_main_text(struct _xmlDoc *doc, lines_t *out);
+void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out);
 
 /* Title, published date, author and the declared language. */
 void html_meta(struct _xmlDoc *doc, meta_t *m);

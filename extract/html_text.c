@@ -29,9 +29,12 @@
  *     goes first. The article's lead paragraph, when its template keeps
  *     it apart above the container, goes with it.
  *
- * The element slots live in one array for the page (page_t), freed at
- * the end; the _private fields then hold stale indices, which nothing
- * reads (extract.c frees the document right after).
+ * Steps 1 and 2 live in html_stats.c, the JSON-LD body in
+ * html_stated.c, the repeated structures in html_repeat.c; html_page.h
+ * holds what they share. The element slots live in one array for the
+ * page (page_t), freed at the end; the _private fields then hold stale
+ * indices, which nothing reads (extract.c frees the document right
+ * after).
  *
  * When the text from the chosen container is short, the next choice (the
  * scored block, then the whole body) is tried, and the first that gives
@@ -40,7 +43,15 @@
  * short to be one, if they at least double it.
  *
  * Every element's sizes are computed once: asking them of nested
- * elements one by one would be quadratic on deeply nested pages. */
+ * elements one by one would be quadratic on deeply nested pages.
+ *
+ * The page type (page_type.c) picks a profile: a thread, a listing, a
+ * shop's category, a service or product page is made of items that a
+ * template writes alike, and the best such repeated structure near the
+ * chosen text (html_repeat.c) joins every choice when it outweighs it
+ * by the profile's share; its items are walked under tag rules only,
+ * with their links. An article takes a structure only when it far
+ * outweighs the prose (a list the classifier took for an article). */
 #include "html.h"
 
 #include <stdint.h>
@@ -49,6 +60,8 @@
 
 #include <libxml/tree.h>
 
+#include "html_page.h"
+#include "html_repeat.h"
 #include "html_words.h"
 #include "jsonld.h"
 #include "text.h"
@@ -62,11 +75,6 @@
 #define RESULT_MIN_TEXT 250
 /* A paragraph with more than this share of link text is navigation. */
 #define LINK_SHARE_MAX 0.5
-/* Lists, tables and boxes with more than this share of link text are
- * link lists: related articles, tag clouds, archives. */
-#define BOX_LINK_SHARE_MAX 0.5
-/* An article's <header> with more link text than this is navigation. */
-#define HEADER_LINK_SHARE_MAX 0.3
 /* A hint outside the scored block with less than its text over this
  * named a widget. */
 #define HINT_SLIVER 3
@@ -74,429 +82,12 @@
 #define LEAD_MIN_TEXT 40
 /* A paragraph up to this long that is mostly a <time> is a dateline. */
 #define DATELINE_MAX 80
-/* A JSON-LD articleBody shorter than this is a summary, not a signal. */
-#define STATED_MIN_TEXT 400
-/* Probes taken along the stated body, and their lengths in bytes. */
-#define STATED_PROBES 8
-#define PROBE_MIN 12
-#define PROBE_MAX 40
 /* Readability: a block with less own text than this does not score. */
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
 #define SCORE_LEVELS 5
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- element classes ----------------------------------------------- */
-
-static int name_in(const xmlNode *node, const char *const *names, size_t n)
-{
-    if (node->type != XML_ELEMENT_NODE || !node->name)
-        return 0;
-    const char *name = (const char *)node->name;
-    for (size_t i = 0; i < n; i++)
-        if (name[0] == names[i][0] && strcmp(name, names[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static int is_block(const xmlNode *node)
-{
-    static const char *const blocks[] = {
-        "address", "article", "aside", "blockquote", "body", "br", "caption",
-        "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
-        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-        "h5", "h6", "header", "hgroup", "hr", "legend", "li", "main", "nav",
-        "ol", "option", "p", "pre", "section", "summary", "table", "tbody",
-        "td", "tfoot", "th", "thead", "tr", "ul",
-    };
-    return name_in(node, blocks, COUNT(blocks));
-}
-
-/* Never article text, whatever their attributes say. */
-static int is_chrome_tag(const xmlNode *node)
-{
-    static const char *const chrome[] = {
-        "script", "style", "noscript", "template", "iframe", "svg", "math",
-        "button", "nav", "header", "footer", "aside", "select", "textarea",
-        "input", "object", "embed", "canvas", "video", "audio", "map",
-        "head", "title", "meta", "link", "dialog", "rt", "rp", "figcaption",
-    };
-    return name_in(node, chrome, COUNT(chrome));
-}
-
-/* Chrome tags that can wrap content when markup is broken or odd. */
-static int is_wrapper_tag(const xmlNode *node)
-{
-    return html_is(node, "header") || html_is(node, "footer") ||
-           html_is(node, "nav") || html_is(node, "aside") ||
-           html_is(node, "noscript") || html_is(node, "head");
-}
-
-/* Boxes whose link density is tested as a whole. */
-static int is_box(const xmlNode *node)
-{
-    static const char *const boxes[] = {
-        "ul", "ol", "dl", "table", "div", "section",
-    };
-    return name_in(node, boxes, COUNT(boxes));
-}
-
-/* Blocks whose own text is a paragraph for scoring: not lists and their
- * items, headings, table structure or the page itself. */
-static int scores_as_paragraph(const xmlNode *node)
-{
-    static const char *const not_paragraphs[] = {
-        "li", "ul", "ol", "dl", "dt", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-        "option", "form", "table", "tbody", "thead", "tfoot", "tr", "body", "br",
-        "hr", "caption", "legend", "summary",
-    };
-    return is_block(node) && !name_in(node, not_paragraphs, COUNT(not_paragraphs));
-}
-
-static int attr_says_chrome(xmlNode *node, const char *attr)
-{
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)attr);
-    int chrome = v && html_words_chrome((const char *)v);
-    xmlFree(v);
-    return chrome;
-}
-
-static int attr_hint(xmlNode *node, const char *attr)
-{
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)attr);
-    int rank = v ? html_words_hint((const char *)v) : 0;
-    xmlFree(v);
-    return rank;
-}
-
-static int attr_weight(xmlNode *node, const char *attr)
-{
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)attr);
-    int weight = v ? html_words_weight((const char *)v) : 0;
-    xmlFree(v);
-    return weight;
-}
-
-static int is_hidden(xmlNode *node)
-{
-    static const char *const roles[] = {
-        "navigation", "banner", "contentinfo", "complementary", "menu",
-        "menubar", "search", "dialog", "alertdialog",
-    };
-    if (xmlHasProp(node, (const xmlChar *)"hidden"))
-        return 1;
-    int hidden = 0;
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)"aria-hidden");
-    hidden = v && strcmp((const char *)v, "true") == 0;
-    xmlFree(v);
-    if (!hidden && (v = xmlGetProp(node, (const xmlChar *)"role")) != NULL) {
-        for (size_t i = 0; i < COUNT(roles) && !hidden; i++)
-            hidden = strcmp((const char *)v, roles[i]) == 0;
-        xmlFree(v);
-    }
-    if (!hidden && (v = xmlGetProp(node, (const xmlChar *)"style")) != NULL) {
-        char compact[128];
-        size_t n = 0;
-        for (const xmlChar *p = v; *p && n + 1 < sizeof(compact); p++)
-            if (*p != ' ')
-                compact[n++] = (char)ascii_lower(*p);
-        compact[n] = '\0';
-        hidden = strstr(compact, "display:none") || strstr(compact, "visibility:hidden");
-        xmlFree(v);
-    }
-    return hidden;
-}
-
-static int has_article_body_prop(xmlNode *node)
-{
-    xmlChar *v = xmlGetProp(node, (const xmlChar *)"itemprop");
-    int yes = v && strstr((const char *)v, "articleBody") != NULL;
-    xmlFree(v);
-    return yes;
-}
-
-/* ---- statistics ---------------------------------------------------- */
-
-typedef struct node_info {
-    xmlNode *node;
-    size_t raw, raw_links;   /* visible non-space bytes; of them in <a> */
-    size_t text, links;      /* the same without pruned subtrees */
-    size_t last;             /* slot of its last descendant (document order) */
-    size_t own, commas;      /* text directly in this block; its commas */
-    size_t boxed, boxed_links; /* text and link text of link boxes below */
-    xmlNode *saved_container; /* count_clean's, outside this container */
-    double score;            /* Readability content score */
-    unsigned char live;      /* reached by the clean pass: not pruned */
-    unsigned char scored;    /* score initialised: a candidate */
-} node_info_t;
-
-typedef struct page {
-    node_info_t *v;          /* v[0] is a zeroed slot for unnumbered nodes */
-    size_t n, cap;
-    xmlNode *root, *body;
-    xmlNode *top;            /* where the text is: <body>, else the root */
-} page_t;
-
-/* An element's slot. Elements the statistics never reached (inside
- * scripts) read as the zeroed slot, so every caller may ask. */
-static node_info_t *info(const page_t *p, const xmlNode *node)
-{
-    uintptr_t i = (uintptr_t)node->_private;
-    return i < p->n ? &p->v[i] : &p->v[0];
-}
-
-static size_t visible_bytes(const xmlChar *s, size_t *commas)
-{
-    size_t n = 0, c = 0;
-    for (; *s; s++) {
-        n += *s > ' ';
-        c += *s == ',';
-    }
-    if (commas)
-        *commas = c;
-    return n;
-}
-
-static int is_link(const xmlNode *node)
-{
-    return html_is(node, "a");
-}
-
-/* Pass 1: numbers every element (document order) and sums raw text and
- * raw link text bottom-up. */
-static void count_raw(page_t *p)
-{
-    p->n = 1;
-    p->cap = 256;
-    p->v = xcalloc(p->cap, sizeof(node_info_t));
-    xmlNode *node = p->root;
-    size_t links_depth = 0;
-    while (node) {
-        int descend = 0;
-        if (node->type == XML_ELEMENT_NODE) {
-            if (p->n == p->cap) {
-                p->cap *= 2;
-                p->v = xrealloc(p->v, p->cap * sizeof(node_info_t));
-            }
-            node_info_t *in = &p->v[p->n];
-            memset(in, 0, sizeof(*in));
-            in->node = node;
-            node->_private = (void *)(uintptr_t)p->n++;
-            if (html_is(node, "body") && !p->body)
-                p->body = node;
-            descend = !html_is_code(node) && node->children;
-            links_depth += descend && is_link(node);
-        } else if (node->type == XML_TEXT_NODE && node->content && node->parent &&
-                   node->parent->_private) {
-            size_t n = visible_bytes(node->content, NULL);
-            node_info_t *parent = info(p, node->parent);
-            parent->raw += n;
-            parent->raw_links += links_depth ? n : 0;
-        }
-        if (descend) {
-            node = node->children;
-            continue;
-        }
-        /* node is finished: an element hands its totals to its parent;
-         * when it was the last child, the parent is finished too. */
-        for (;;) {
-            if (node->type == XML_ELEMENT_NODE)
-                info(p, node)->last = p->n - 1;
-            if (node->type == XML_ELEMENT_NODE && node != p->root) {
-                node_info_t *in = info(p, node), *parent = info(p, node->parent);
-                parent->raw += in->raw;
-                parent->raw_links += in->raw_links;
-            }
-            if (node == p->root) {
-                node = NULL;
-                break;
-            }
-            if (node->next) {
-                node = node->next;
-                break;
-            }
-            node = node->parent;
-            links_depth -= links_depth > 0 && is_link(node);
-        }
-    }
-}
-
-/* How hard pruning works; html_main_text relaxes step by step when a
- * stricter level leaves nothing. */
-enum {
-    RULES_MINIMAL = 0,     /* only invisible content: scripts, styles */
-    RULES_TAGS,            /* plus chrome tags and hidden elements */
-    RULES_ALL,             /* plus class/id chrome words, link-dense boxes */
-};
-
-/* Broken markup makes libxml2 nest the rest of the page into an
- * unclosed <header> or class="sidebar" div: an element holding most of
- * the text it is judged against is a wrapper, whatever its name says.
- * Text outside links is what counts: a long menu next to the wrapper
- * must not make the wrapper look small. */
-static size_t prose_of(const node_info_t *in)
-{
-    return in->raw - in->raw_links;
-}
-
-static int holds_most_text(const page_t *p, xmlNode *node, size_t against)
-{
-    return prose_of(info(p, node)) * 2 > against;
-}
-
-/* 1 when node is left out under rules, judged against a container with
- * `against` bytes of raw text outside links (prose_of); in_article when that container is an
- * <article> or <main>. */
-static int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *node)
-{
-    if (html_is_code(node))
-        return 1;
-    if (html_is(node, "noscript"))
-        return !holds_most_text(p, node, against);
-    if (rules == RULES_MINIMAL)
-        return 0;
-    /* Some frameworks (ASP.NET) wrap the whole page in one <form>. */
-    if (html_is(node, "form"))
-        return !holds_most_text(p, node, against);
-    if (is_hidden(node))                 /* some pages unhide with script */
-        return !holds_most_text(p, node, against);
-    /* Inside an article, a <header> holds its title, lead and byline;
-     * elsewhere it is the site's masthead. */
-    if (in_article && html_is(node, "header") &&
-        (double)info(p, node)->raw_links < HEADER_LINK_SHARE_MAX * (double)info(p, node)->raw)
-        return 0;
-    if (is_chrome_tag(node))
-        return !(is_wrapper_tag(node) && holds_most_text(p, node, against));
-    /* Semantic content elements keep their text whatever their classes
-     * ("article has-sidebar"). */
-    if (rules < RULES_ALL || html_is(node, "article") || html_is(node, "main") ||
-        html_is(node, "body") || html_is(node, "html"))
-        return 0;
-    if (holds_most_text(p, node, against))
-        return 0;
-    if (!attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
-        return 0;
-    /* "entry-content no-share", "box article modal-enabled": article
-     * names win. */
-    int by_class = attr_hint(node, "class"), by_id = attr_hint(node, "id");
-    return !(by_class && by_class <= 2) && !(by_id && by_id <= 2);
-}
-
-/* 1 when node, a list, table or box, is mostly link text once its own
- * chrome is gone (related articles, tag clouds, archives): judged on the
- * clean figures, bottom-up, so that a menu nested in the article's
- * wrapper never makes the wrapper look like a link list. */
-static int link_box(const page_t *p, xmlNode *node, size_t against)
-{
-    const node_info_t *in = info(p, node);
-    /* The link boxes below still count: a heading over a pruned list of
-     * links goes with it. */
-    size_t text = in->text + in->boxed, links = in->links + in->boxed_links;
-    if (!is_box(node) || text == 0 || (double)links <= BOX_LINK_SHARE_MAX * (double)text)
-        return 0;
-    if (holds_most_text(p, node, against))
-        return 0;
-    /* An article that embeds a link list keeps it. */
-    return attr_hint(node, "class") != 1 && attr_hint(node, "id") != 1;
-}
-
-/* The nearest block at or above node, within the page. */
-static xmlNode *block_of(const page_t *p, xmlNode *node)
-{
-    while (node && node != p->root && !is_block(node))
-        node = node->parent;
-    return node ? node : p->root;
-}
-
-/* The wrapper test of an element judges it against its nearest
- * semantic container: an <aside> holding all of a <main> is a wrapper
- * even when the navigation outweighs the <main> in the whole body. */
-static int is_semantic_container(const xmlNode *node)
-{
-    return html_is(node, "main") || html_is(node, "article") || html_is(node, "body");
-}
-
-/* Pass 2: marks live elements (not pruned under all rules) and sums
- * clean text, link text and each block's own text. */
-static void count_clean(page_t *p)
-{
-    xmlNode *top = p->top;
-    xmlNode *container = top;       /* nearest semantic container */
-    xmlNode *block = block_of(p, top);
-    size_t links_depth = 0;
-    info(p, top)->live = 1;
-    xmlNode *node = top->children;
-    while (node) {
-        int descend = 0;
-        if (node->type == XML_ELEMENT_NODE) {
-            node_info_t *in = info(p, node);
-            if (!prune(p, RULES_ALL, prose_of(info(p, container)), container != top, node)) {
-                in->live = 1;
-                descend = node->children != NULL;
-                if (descend) {
-                    links_depth += is_link(node);
-                    if (is_block(node))
-                        block = node;
-                    if (is_semantic_container(node)) {
-                        in->saved_container = container;
-                        container = node;
-                    }
-                }
-            }
-        } else if (node->type == XML_TEXT_NODE && node->content) {
-            size_t commas;
-            size_t n = visible_bytes(node->content, &commas);
-            node_info_t *parent = info(p, node->parent), *b = info(p, block);
-            parent->text += n;
-            parent->links += links_depth ? n : 0;
-            b->own += n;
-            b->commas += commas;
-        }
-        if (descend) {
-            node = node->children;
-            continue;
-        }
-        /* node is finished; climb while its parent is finished too. */
-        for (;;) {
-            if (node->type == XML_ELEMENT_NODE && info(p, node)->live) {
-                node_info_t *in = info(p, node), *parent = info(p, node->parent);
-                if (link_box(p, node, prose_of(info(p, container)))) {
-                    in->live = 0;
-                    parent->boxed += in->text + in->boxed;
-                    parent->boxed_links += in->links + in->boxed_links;
-                } else {
-                    parent->text += in->text;
-                    parent->links += in->links;
-                    parent->boxed += in->boxed;
-                    parent->boxed_links += in->boxed_links;
-                }
-            }
-            if (node->next) {
-                node = node->next;
-                break;
-            }
-            node = node->parent;
-            if (node == top) {
-                node = NULL;
-                break;
-            }
-            links_depth -= links_depth > 0 && is_link(node);
-            if (node == block)
-                block = block_of(p, node->parent);
-            if (node == container)
-                container = info(p, node)->saved_container;
-        }
-    }
-    /* A link box is judged after its descendants were marked live: they
-     * follow it out. Slots are in document order, parents first. */
-    for (size_t i = 1; i < p->n; i++) {
-        node_info_t *in = &p->v[i];
-        if (in->live && in->node != top && in->node->parent &&
-            !info(p, in->node->parent)->live)
-            in->live = 0;
-    }
-}
 
 /* ---- Readability scoring ------------------------------------------- */
 
@@ -661,30 +252,6 @@ static void choose_scored(const page_t *p, roots_t *out)
     add_siblings(p, best, best_score, out);
 }
 
-/* 1 when element a is node or holds it: node's slot falls within a's
- * subtree range. O(1), so that nothing here costs the page's depth per
- * element (a page nested 100 000 deep must stay linear). */
-static int contains(const page_t *p, const xmlNode *a, const xmlNode *node)
-{
-    while (node && node->type != XML_ELEMENT_NODE)
-        node = node->parent;
-    if (!a || !node || a->type != XML_ELEMENT_NODE)
-        return a != NULL && node != NULL && a->type != XML_ELEMENT_NODE;  /* the document */
-    uintptr_t i = (uintptr_t)a->_private, k = (uintptr_t)node->_private;
-    return i > 0 && i < p->n && k > 0 && k < p->n && i <= k && k <= p->v[i].last;
-}
-
-/* The nearest element holding both. a climbs, so a caller that folds
- * many nodes into one ancestor pays the depth once in all. */
-static xmlNode *common_ancestor(const page_t *p, xmlNode *a, xmlNode *b)
-{
-    while (a && a->type != XML_ELEMENT_NODE)
-        a = a->parent;
-    while (a && a->type == XML_ELEMENT_NODE && !contains(p, a, b))
-        a = a->parent;
-    return a;
-}
-
 /* The best-ranked hint with enough text, or NULL. */
 static xmlNode *choose_hint(const page_t *p)
 {
@@ -826,99 +393,6 @@ static void add_lead(const page_t *p, roots_t *roots)
     }
 }
 
-/* ---- the body the page states (JSON-LD) ---------------------------- */
-
-/* The longest articleBody of the page's JSON-LD blocks, collapsed. */
-static void stated_body(const page_t *p, buf_t *out)
-{
-    buf_t json = BUF_INIT;
-    for (size_t i = 1; i < p->n; i++) {
-        xmlNode *n = p->v[i].node;
-        if (!html_is(n, "script"))
-            continue;
-        xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
-        int ld = type && strcmp((const char *)type, "application/ld+json") == 0;
-        xmlFree(type);
-        if (!ld)
-            continue;
-        buf_reset(&json);
-        for (xmlNode *c = n->children; c; c = c->next)
-            if (c->content)
-                buf_puts(&json, (const char *)c->content);
-        jsonld_article_body(buf_str(&json), json.len, out);
-    }
-    buf_free(&json);
-}
-
-typedef struct probe {
-    const char *s;
-    size_t len;
-    xmlNode *found;        /* the first text node holding it */
-} probe_t;
-
-/* Up to STATED_PROBES phrases spread along body, each starting and
- * ending at a word boundary. Returns how many. */
-static size_t take_probes(const buf_t *body, probe_t *probes)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < STATED_PROBES; k++) {
-        size_t at = body->len * k / STATED_PROBES;
-        while (at > 0 && at < body->len && body->data[at - 1] != ' ')
-            at++;
-        if (at + PROBE_MIN > body->len)
-            continue;
-        size_t end = at + PROBE_MAX < body->len ? at + PROBE_MAX : body->len;
-        while (end > at + PROBE_MIN && end < body->len && body->data[end] != ' ')
-            end--;
-        if (end - at < PROBE_MIN)
-            continue;
-        probes[n++] = (probe_t){ body->data + at, end - at, NULL };
-    }
-    return n;
-}
-
-/* The element holding the article the page states in JSON-LD: the
- * nearest common ancestor of the text nodes where phrases of the stated
- * body appear. NULL without a stated body, when too few phrases are
- * found (the site's HTML differs from its CMS text), or when the
- * ancestor is the whole body or holds far less text than stated. */
-static xmlNode *choose_stated(const page_t *p)
-{
-    xmlNode *top = p->top;
-    buf_t body = BUF_INIT;
-    stated_body(p, &body);
-    xmlNode *found = NULL;
-    probe_t probes[STATED_PROBES];
-    size_t n = body.len >= STATED_MIN_TEXT ? take_probes(&body, probes) : 0, hits = 0;
-    buf_t text = BUF_INIT;
-    for (xmlNode *t = top; n > 0 && hits < n && t; t = html_next(t, top, html_is_code(t))) {
-        if (t->type != XML_TEXT_NODE || !t->content)
-            continue;
-        buf_reset(&text);
-        text_append_collapsed(&text, (const char *)t->content, strlen((const char *)t->content));
-        if (text.len < PROBE_MIN)
-            continue;
-        for (size_t k = 0; k < n; k++)
-            if (!probes[k].found && memmem(text.data, text.len, probes[k].s, probes[k].len)) {
-                probes[k].found = t;
-                hits++;
-            }
-    }
-    /* Most phrases found: their common ancestor holds the article. */
-    if (n > 0 && hits * 2 > n)
-        for (size_t k = 0; k < n; k++)
-            if (probes[k].found)
-                found = found ? common_ancestor(p, found, probes[k].found) : probes[k].found;
-    if (found && found->type != XML_ELEMENT_NODE)
-        found = found->parent;
-    if (found && (found == top || found->type != XML_ELEMENT_NODE || !info(p, found)->live ||
-                  info(p, found)->text * 4 < body.len))
-        found = NULL;
-    buf_free(&text);
-    buf_free(&body);
-    return found;
-}
-
 /* ---- the walk ------------------------------------------------------ */
 
 typedef struct walker {
@@ -931,6 +405,7 @@ typedef struct walker {
     int time_depth;
     int heading;           /* level of the enclosing h1-h6, or 0 */
     int list_item;
+    int relax_depth;       /* inside an item of the repeated structure */
     int rules;             /* RULES_* */
     size_t against;        /* prose_of the containers walked */
 } walker_t;
@@ -957,7 +432,8 @@ static int is_dateline(const walker_t *w)
 static void flush(walker_t *w)
 {
     text_trim_end(&w->para);
-    if (w->para.len && (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len &&
+    if (w->para.len &&
+        (w->relax_depth || (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len) &&
         !is_dateline(w))
         lines_push(w->out, w->para.data, w->para.len, w->heading, w->list_item);
     buf_reset(&w->para);
@@ -969,6 +445,7 @@ static void enter(walker_t *w, xmlNode *node)
 {
     if (is_block(node))
         flush(w);
+    w->relax_depth += info(w->page, node)->relax;
     const char *name = (const char *)node->name;
     if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2])
         w->heading = name[1] - '0';
@@ -984,6 +461,7 @@ static void leave(walker_t *w, xmlNode *node)
 {
     if (is_block(node))
         flush(w);
+    w->relax_depth -= info(w->page, node)->relax && w->relax_depth > 0;
     const char *name = (const char *)node->name;
     if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2])
         w->heading = 0;
@@ -999,6 +477,10 @@ static void leave(walker_t *w, xmlNode *node)
  * judge again, against the containers walked. */
 static int walk_prunes(const walker_t *w, xmlNode *node)
 {
+    /* The items of the page's repeated structure (html_repeat.c) are
+     * content whatever their class names say: only tag rules. */
+    if (w->relax_depth || info(w->page, node)->relax)
+        return prune(w->page, w->rules < RULES_TAGS ? w->rules : RULES_TAGS, w->against, 0, node);
     if (w->rules == RULES_ALL)
         return !info(w->page, node)->live;
     return prune(w->page, w->rules, w->against, 0, node);
@@ -1061,17 +543,78 @@ static size_t lines_bytes(const lines_t *l)
 static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t *out)
 {
     lines_free(out);
-    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, 0, 0, rules, 0 };
+    walker_t w = { p, out, BUF_INIT, 0, 0, 0, 0, 0, 0, 0, rules, 0 };
     for (size_t i = 0; i < roots->n; i++)
         w.against += prose_of(info(p, roots->v[i]));
     for (size_t i = 0; i < roots->n; i++) {
-        w.link_depth = w.time_depth = w.heading = w.list_item = 0;
+        w.link_depth = w.time_depth = w.heading = w.list_item = w.relax_depth = 0;
         walk(&w, roots->v[i]);
     }
     buf_free(&w.para);
 }
 
-void html_main_text(struct _xmlDoc *doc, lines_t *out)
+/* ---- page types ---------------------------------------------------- */
+
+/* What a page type asks of extraction beyond an article's prose. */
+typedef struct profile {
+    const char *type;
+    repeat_want_t repeat;    /* min_items 0: no repeated structure */
+    double share;            /* the structure joins a choice when it holds
+                              * this many times the choice's text */
+    int relax;               /* its items walked under tag rules, with links */
+} profile_t;
+
+static const profile_t profiles[] = {
+    { "forum", { 2, 1 }, 1, 1 },
+    { "listing", { 3, 0 }, 2, 1 },
+    { "collection", { 3, 0 }, 2, 1 },
+    { "service", { 3, 0 }, 1, 1 },     /* its sections */
+    { "product", { 3, 0 }, 2, 1 },     /* its description, specs, reviews */
+    /* An article is prose: only a structure that far outweighs what
+     * was chosen (a list the classifier took for an article). */
+    { "article", { 3, 1 }, 4, 0 },
+};
+
+static const profile_t *profile_of(const char *page_type)
+{
+    for (size_t i = 0; page_type && i < COUNT(profiles); i++)
+        if (!strcmp(page_type, profiles[i].type))
+            return &profiles[i];
+    return NULL;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)(*(xmlNode *const *)a)->_private;
+    uintptr_t y = (uintptr_t)(*(xmlNode *const *)b)->_private;
+    return x < y ? -1 : x > y;
+}
+
+/* The items of the repeated structure join a choice: those outside its
+ * roots are added, roots inside an item give way to it, and the roots
+ * are put in document order. */
+static void add_items(const page_t *p, const repeat_t *items, roots_t *r)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        int inside = 0;
+        for (size_t j = 0; j < items->n && !inside; j++)
+            inside = r->v[i] != items->v[j] && contains(p, items->v[j], r->v[i]);
+        if (!inside)
+            r->v[k++] = r->v[i];
+    }
+    r->n = k;
+    /* Against the choice's own roots only: items, siblings, never hold
+     * one another, and a page of thousands of rows stays linear in them. */
+    for (size_t j = 0; j < items->n; j++) {
+        roots_t own = { r->v, k, k };
+        if (!roots_hold(p, &own, items->v[j]))
+            roots_add(r, items->v[j]);
+    }
+    qsort(r->v, r->n, sizeof(xmlNode *), cmp_slot);
+}
+
+void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
     page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL };
     if (!p.root)
@@ -1106,6 +649,25 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
         choices[1] = swap;
     }
     roots_add(&choices[n_choices++], p.top);
+
+    /* A thread's posts, a listing's cards: every item of the page's
+     * repeated structure, when it outweighs what was chosen. */
+    const profile_t *profile = profile_of(page_type);
+    repeat_t items = { NULL, 0, 0, 0 };
+    if (profile && profile->repeat.min_items) {
+        int chosen = choices[0].n && choices[0].v[0] != p.top;
+        repeat_find(&p, &profile->repeat, chosen ? choices[0].v : NULL,
+                    chosen ? choices[0].n : 0, &items);
+        double share = profile->share;
+        /* A list of teasers under an article is not the page's content. */
+        if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0]))
+            items.n = 0;
+        for (size_t j = 0; profile->relax && j < items.n; j++)
+            info(&p, items.v[j])->relax = 1;
+        for (size_t c = 0; items.n && c + 1 < n_choices; c++)
+            if ((double)items.text >= share * (double)roots_text(&p, &choices[c]))
+                add_items(&p, &items, &choices[c]);
+    }
 
     lines_t best = LINES_INIT, tmp = LINES_INIT;
     size_t best_bytes = 0;
@@ -1144,5 +706,6 @@ void html_main_text(struct _xmlDoc *doc, lines_t *out)
     lines_free(&tmp);
     for (size_t c = 0; c < COUNT(choices); c++)
         free(choices[c].v);
+    repeat_free(&items);
     free(p.v);
 }

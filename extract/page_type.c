@@ -1,480 +1,614 @@
-/* page_type: the kind of a web page, from its own signals. See
- * page_type.h for what is looked at; the weights below say how much each
- * signal is worth. They were set against the labelled pages of
- * ../shared/corpus/wcxb-dev (`make quality` prints the confusion), as
- * general rules: a signal counts for a type whatever the site. */
+/* page_type: the kind of a web page from its own signals. See page_type.h.
+ *
+ * One walk over the tree counts the signals (signals_t); score() turns
+ * them into points per type. The weights are round numbers chosen on
+ * what each signal means, checked against the wcxb-dev corpus as a
+ * whole (tests/tools/quality.c prints the confusion table), never tuned
+ * to single pages. */
 #include "page_type.h"
 
-#include <stdlib.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include <libxml/tree.h>
 
-#include "common/buf.h"
 #include "html.h"
 
-typedef enum {
-    T_ARTICLE, T_FORUM, T_PRODUCT, T_COLLECTION, T_LISTING, T_DOCUMENTATION, T_SERVICE,
-    T_COUNT
-} type_t;
+enum { T_ARTICLE, T_FORUM, T_PRODUCT, T_COLLECTION, T_LISTING, T_DOCS, T_SERVICE, T_COUNT };
 
+/* As PAGE_TYPES spells them. */
 static const char *const type_names[T_COUNT] = {
     "article", "forum", "product", "collection", "listing", "documentation", "service",
 };
 
-/* What the walk counts. */
+/* Runs of similar siblings shorter than this are not a list of cards. */
+#define RUN_MIN 4
+/* Ancestors looked at to see whether a text node is inside a link. */
+#define LINK_DEPTH 8
+/* URLs longer than this are cut: only the host and path matter. */
+#define URL_MAX 1024
+
 typedef struct signals {
-    double score[T_COUNT];
-    char *url;               /* og:url, else the canonical link: lowercase */
-    int code_blocks;         /* <pre>, and <code> outside one */
-    int prices;              /* itemprop=price, class "price", currency amounts */
-    int posts;               /* elements whose class says post, comment, reply, answer */
-    int cards;               /* elements whose class says card, tile, item, product */
-    int product_cards;       /* ... product card, product item, grid product */
-    int articles;            /* <article> elements */
-    int forms, inputs, buttons;
-    int service_marks;       /* class says pricing, plan, faq, testimonial, hero, feature */
-    int doc_marks;           /* class says toc, sidebar nav, docs, api */
-    int headings;            /* <h2>, <h3> */
-    int link_headings;       /* headings that are a link: entries of a list */
-    int times;               /* <time> elements */
-    int products;            /* schema.org Product objects named */
-    int dated;               /* a publication date in the metadata */
+    double points[T_COUNT];
+    char url[URL_MAX];           /* canonical link or og:url, else "" */
+    unsigned schema[T_COUNT];    /* schema.org / og:type votes, each type once */
+    size_t pre, code, textareas, inputs, articles, times, headings, long_paras;
+    size_t text_bytes, link_bytes;
+    size_t prices, carts, ctas;
+    size_t forum_marks, doc_marks, product_marks;
+    size_t dated, bylines;       /* publication dates and author marks */
+    size_t product_cards;        /* class words of a shop's card */
+    size_t runs;                 /* runs of RUN_MIN or more similar siblings */
+    size_t run_items;            /* siblings in those runs */
 } signals_t;
 
-/* schema.org names and the type each speaks for, with its weight. */
-typedef struct named {
-    const char *name;
-    type_t type;
-    double weight;
-} named_t;
+/* ---- small helpers -------------------------------------------------- */
 
-static const named_t schema_types[] = {
-    { "NewsArticle", T_ARTICLE, 3 }, { "BlogPosting", T_ARTICLE, 3 },
-    { "Article", T_ARTICLE, 2 }, { "ReportageNewsArticle", T_ARTICLE, 3 },
-    { "OpinionNewsArticle", T_ARTICLE, 3 }, { "AnalysisNewsArticle", T_ARTICLE, 3 },
-    { "ScholarlyArticle", T_ARTICLE, 3 }, { "LiveBlogPosting", T_ARTICLE, 3 },
-    { "Recipe", T_ARTICLE, 2 },
-    { "DiscussionForumPosting", T_FORUM, 5 }, { "QAPage", T_FORUM, 5 },
-    { "Question", T_FORUM, 3 }, { "Answer", T_FORUM, 2 },
-    { "Product", T_PRODUCT, 4 }, { "ProductGroup", T_PRODUCT, 4 },
-    { "IndividualProduct", T_PRODUCT, 4 },
-    { "CollectionPage", T_COLLECTION, 3 }, { "OfferCatalog", T_COLLECTION, 3 },
-    { "ItemList", T_LISTING, 1.5 }, { "SearchResultsPage", T_LISTING, 3 },
-    { "TechArticle", T_DOCUMENTATION, 4 }, { "APIReference", T_DOCUMENTATION, 5 },
-    { "SoftwareSourceCode", T_DOCUMENTATION, 3 },
-    { "Service", T_SERVICE, 4 }, { "FAQPage", T_SERVICE, 2 },
-    { "ProfessionalService", T_SERVICE, 3 }, { "Course", T_SERVICE, 2 },
-    { "EducationalOccupationalProgram", T_SERVICE, 3 }, { "Offer", T_PRODUCT, 1 },
-};
-
-/* Pieces of a URL and what they say. */
-static const named_t url_marks[] = {
-    { "/t/", T_FORUM, 3 }, { "/questions/", T_FORUM, 4 }, { "/threads/", T_FORUM, 4 },
-    { "/thread", T_FORUM, 3 }, { "/topic", T_FORUM, 3 }, { "/forum", T_FORUM, 3 },
-    { "showthread", T_FORUM, 4 }, { "viewtopic", T_FORUM, 4 }, { "/discussion", T_FORUM, 3 },
-    { "/comments/", T_FORUM, 3 }, { "community.", T_FORUM, 2 }, { "forum.", T_FORUM, 2 },
-    { "forums.", T_FORUM, 2 }, { "stackexchange.com/", T_FORUM, 2 },
-    { "/products/", T_PRODUCT, 4 }, { "/product/", T_PRODUCT, 4 }, { "/dp/", T_PRODUCT, 4 },
-    { "/p/", T_PRODUCT, 1.5 }, { "/item/", T_PRODUCT, 2 },
-    { "/collections/", T_COLLECTION, 4 }, { "/collection/", T_COLLECTION, 3 },
-    { "/category/", T_COLLECTION, 1.5 }, { "/categories/", T_COLLECTION, 1.5 },
-    { "/shop/", T_COLLECTION, 1 }, { "/c/", T_COLLECTION, 1 },
-    { "/docs", T_DOCUMENTATION, 3 }, { "/doc/", T_DOCUMENTATION, 3 },
-    { "docs.", T_DOCUMENTATION, 3 }, { "/documentation", T_DOCUMENTATION, 4 },
-    { "/api/", T_DOCUMENTATION, 2 }, { "/reference", T_DOCUMENTATION, 2 },
-    { "/manual", T_DOCUMENTATION, 3 }, { "/guide", T_DOCUMENTATION, 1.5 },
-    { "readthedocs", T_DOCUMENTATION, 4 }, { "gitbook", T_DOCUMENTATION, 3 },
-    { "/wiki/", T_DOCUMENTATION, 2 }, { "/tutorial", T_DOCUMENTATION, 1.5 },
-    { "github.io/", T_DOCUMENTATION, 1 }, { "/glossary", T_DOCUMENTATION, 2 },
-    { "/services", T_SERVICE, 2.5 }, { "/service/", T_SERVICE, 2 },
-    { "/pricing", T_SERVICE, 3 }, { "/plans", T_SERVICE, 2 }, { "/solutions", T_SERVICE, 2 },
-    { "/features", T_SERVICE, 2 }, { "/tuition", T_SERVICE, 2 }, { "/programs", T_SERVICE, 1.5 },
-    { "/news/", T_ARTICLE, 1 }, { "/blog/", T_ARTICLE, 1.5 }, { "/article", T_ARTICLE, 1.5 },
-    { "/posts/", T_ARTICLE, 1.5 }, { "/story/", T_ARTICLE, 2 },
-};
-
-/* Class and id words, and the counter each feeds. */
-typedef enum {
-    MARK_POST, MARK_CARD, MARK_PRODUCT_CARD, MARK_SERVICE, MARK_DOC, MARK_PRICE, MARK_NONE
-} mark_t;
-
-typedef struct word_mark {
-    const char *word;
-    mark_t mark;
-} word_mark_t;
-
-/* Longest first where one contains another: the first match counts. */
-static const word_mark_t class_marks[] = {
-    { "product-card", MARK_PRODUCT_CARD }, { "product-item", MARK_PRODUCT_CARD },
-    { "productcard", MARK_PRODUCT_CARD }, { "grid-product", MARK_PRODUCT_CARD },
-    { "product-tile", MARK_PRODUCT_CARD }, { "card-product", MARK_PRODUCT_CARD },
-    { "product-grid-item", MARK_PRODUCT_CARD }, { "price", MARK_PRICE },
-    /* The post of a forum engine (Discourse, phpBB, XenForo, vBulletin,
-     * Stack Exchange): a blog's "post-content" or "reply" link is not. */
-    { "topic-post", MARK_POST }, { "postbody", MARK_POST }, { "message-body", MARK_POST },
-    { "messagecontent", MARK_POST }, { "bbwrapper", MARK_POST }, { "cooked", MARK_POST },
-    { "answercell", MARK_POST }, { "post-message", MARK_POST }, { "postcontent", MARK_POST },
-    { "pricing", MARK_SERVICE }, { "testimonial", MARK_SERVICE }, { "plan-card", MARK_SERVICE },
-    { "toc", MARK_DOC }, { "table-of-contents", MARK_DOC }, { "docs", MARK_DOC },
-    { "sidebar-nav", MARK_DOC }, { "highlight", MARK_DOC }, { "sphinx", MARK_DOC },
-    { "card", MARK_CARD }, { "tile", MARK_CARD }, { "teaser", MARK_CARD },
-    { "grid-item", MARK_CARD }, { "list-item", MARK_CARD },
-};
-
-static void add(signals_t *s, type_t t, double weight)
+/* An attribute's value without a copy (the text of its first child), or
+ * NULL. */
+static const char *attr(const xmlNode *node, const char *name)
 {
-    s->score[t] += weight;
+    for (const xmlAttr *a = node->properties; a; a = a->next)
+        if (a->name && !strcasecmp((const char *)a->name, name))
+            return a->children && a->children->content ? (const char *)a->children->content
+                                                        : "";
+    return NULL;
 }
 
-static void lower_copy(char **dst, const char *src)
+/* Longest attribute value or text looked into for words; enough for
+ * class lists and button labels. */
+#define LOWER_MAX 256
+
+/* s lower-cased (ASCII) into out, cut at LOWER_MAX - 1 bytes. */
+static const char *lower(const char *s, char out[LOWER_MAX])
 {
-    free(*dst);
-    *dst = xstrdup(src);
-    for (char *c = *dst; *c; c++)
-        if (*c >= 'A' && *c <= 'Z')
-            *c = (char)(*c - 'A' + 'a');
+    size_t i = 0;
+    for (; s && s[i] && i < LOWER_MAX - 1; i++)
+        out[i] = (char)tolower((unsigned char)s[i]);
+    out[i] = '\0';
+    return out;
 }
 
-/* A schema.org type name, alone or at the end of a URL
- * ("https://schema.org/Product"): each type counts once per page. */
-static void schema_type(signals_t *s, const char *name, size_t len, unsigned *seen)
+/* Case-insensitive substring search; needle is lower case. */
+static int has(const char *s, const char *needle)
 {
-    if (len == 7 && !memcmp(name, "Product", 7))
-        s->products++;
-    for (size_t i = 0; i < sizeof schema_types / sizeof schema_types[0]; i++) {
-        const named_t *n = &schema_types[i];
-        if (strlen(n->name) == len && !memcmp(n->name, name, len) && !(*seen & (1u << i))) {
-            *seen |= 1u << i;
-            add(s, n->type, n->weight);
-        }
-    }
+    char buf[LOWER_MAX];
+    return s && strstr(lower(s, buf), needle) != NULL;
 }
 
-/* "@type": "X" and "@type": ["X", "Y"] in a JSON-LD block: a scan for
- * the key, not a parse; a type named elsewhere in a string is rare and
- * costs only a little evidence. */
-static void jsonld_types(signals_t *s, const char *json, unsigned *seen)
+/* The first of the lower-case needles found in already lower-cased s. */
+static int has_any(const char *s, const char *const *needles, size_t n)
 {
-    for (const char *at = strstr(json, "\"@type\""); at; at = strstr(at + 1, "\"@type\"")) {
-        const char *p = at + 7;
-        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == ':' || *p == '[' || *p == '\r')
+    for (size_t i = 0; i < n; i++)
+        if (strstr(s, needles[i]))
+            return 1;
+    return 0;
+}
+
+#define HAS_ANY(s, list) has_any(s, list, sizeof(list) / sizeof(list[0]))
+
+static void vote(signals_t *s, int type, unsigned weight)
+{
+    if (s->schema[type] < weight)
+        s->schema[type] = weight;
+}
+
+/* ---- schema.org and og:type ----------------------------------------- */
+
+/* What one schema.org type name says (the part after the last '/'). */
+static void schema_type(signals_t *s, const char *t, size_t n)
+{
+    static const struct { const char *name; int type; unsigned weight; } table[] = {
+        { "Product", T_PRODUCT, 4 }, { "ProductGroup", T_PRODUCT, 3 },
+        { "Offer", T_PRODUCT, 2 }, { "AggregateOffer", T_PRODUCT, 2 },
+        { "IndividualProduct", T_PRODUCT, 4 },
+        { "DiscussionForumPosting", T_FORUM, 5 }, { "QAPage", T_FORUM, 5 },
+        { "SocialMediaPosting", T_FORUM, 3 },
+        { "Article", T_ARTICLE, 3 }, { "NewsArticle", T_ARTICLE, 4 },
+        { "BlogPosting", T_ARTICLE, 4 }, { "Report", T_ARTICLE, 3 },
+        { "Recipe", T_ARTICLE, 3 }, { "HowTo", T_ARTICLE, 2 },
+        { "TechArticle", T_DOCS, 4 }, { "APIReference", T_DOCS, 5 },
+        { "SoftwareSourceCode", T_DOCS, 2 },
+        { "CollectionPage", T_COLLECTION, 3 }, { "OfferCatalog", T_COLLECTION, 3 },
+        { "SearchResultsPage", T_LISTING, 3 }, { "ItemList", T_LISTING, 2 },
+        { "Service", T_SERVICE, 3 }, { "ProfessionalService", T_SERVICE, 3 },
+        { "LocalBusiness", T_SERVICE, 2 }, { "SoftwareApplication", T_SERVICE, 2 },
+        { "WebApplication", T_SERVICE, 2 },
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strlen(table[i].name) == n && !strncasecmp(table[i].name, t, n))
+            vote(s, table[i].type, table[i].weight);
+}
+
+/* Every "@type" value of a JSON-LD block, read as text: a string or an
+ * array of strings. Malformed JSON costs nothing but a missed vote. */
+static void jsonld_types(signals_t *s, const char *json)
+{
+    s->dated += strstr(json, "\"datePublished\"") != NULL;
+    for (const char *p = strstr(json, "\"@type\""); p; p = strstr(p, "\"@type\"")) {
+        p += 7;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ':' ||
+               *p == '[')
             p++;
-        for (int k = 0; k < 4 && *p == '"'; k++) {
+        while (*p == '"') {
             const char *end = strchr(p + 1, '"');
             if (!end)
                 return;
             const char *name = p + 1;
-            const char *slash = memrchr(name, '/', (size_t)(end - name));
-            if (slash)
-                name = slash + 1;
-            schema_type(s, name, (size_t)(end - name), seen);
+            for (const char *q = name; q < end; q++)
+                if (*q == '/')
+                    name = q + 1;
+            schema_type(s, name, (size_t)(end - name));
             p = end + 1;
-            while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t' || *p == '\r')
+            while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\r' || *p == '\t')
                 p++;
         }
     }
 }
 
-/* Each word of a class attribute ("card product-card__item") is
- * compared with the start of the class words above, ignoring case: a
- * word that begins with one (BEM's "product-card__title" too) counts.
- * Every element with a class is looked at, so this is a walk of its
- * bytes, not a search of every word in them. */
-static mark_t class_mark(const char *value)
+static void og_type(signals_t *s, const char *v)
 {
-    const char *p = value;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == '\n')
-            p++;
-        const char *word = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-            p++;
-        size_t len = (size_t)(p - word);
-        for (size_t i = 0; len && i < sizeof class_marks / sizeof class_marks[0]; i++) {
-            const char *w = class_marks[i].word;
-            size_t n = strlen(w);
-            if (n <= len && (w[0] == word[0] || w[0] == (word[0] | 0x20))
-                && !strncasecmp(word, w, n))
-                return class_marks[i].mark;
+    if (!strcasecmp(v, "article") || !strncasecmp(v, "article:", 8) || !strcasecmp(v, "blog"))
+        vote(s, T_ARTICLE, 1);          /* many CMSs' default: weak */
+    else if (!strcasecmp(v, "product.group"))
+        vote(s, T_COLLECTION, 3);
+    else if (has(v, "product"))
+        vote(s, T_PRODUCT, 4);
+}
+
+static void generator(signals_t *s, const char *v)
+{
+    static const char *const forums[] = { "discourse", "phpbb", "vbulletin", "xenforo",
+                                          "invision", "flarum", "mybb", "nodebb", "vanilla" };
+    static const char *const docs[] = { "sphinx", "mkdocs", "docusaurus", "gitbook",
+                                        "mediawiki", "docfx", "vitepress", "antora", "jekyll-docs" };
+    for (size_t i = 0; i < sizeof(forums) / sizeof(forums[0]); i++)
+        if (has(v, forums[i]))
+            vote(s, T_FORUM, 5);
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+        if (has(v, docs[i]))
+            vote(s, T_DOCS, 4);
+}
+
+/* ---- the walk ------------------------------------------------------- */
+
+static void keep_url(signals_t *s, const char *v)
+{
+    if (v && !s->url[0] && (has(v, "http://") || has(v, "https://")))
+        snprintf(s->url, sizeof(s->url), "%s", v);
+}
+
+/* Class and id words that name posts, docs, products. */
+static void names(signals_t *s, const char *value)
+{
+    if (!value || !*value)
+        return;
+    char buf[LOWER_MAX];
+    const char *v = lower(value, buf);
+    /* not "post": blog templates name every article part so */
+    static const char *const forum[] = { "message", "reply", "thread", "topic", "forum",
+                                         "bbp-", "answer", "postbody", "post-body",
+                                         "postcontent", "userinfo", "user-info" };
+    static const char *const docs[] = { "toc", "docs", "documentation", "sphinx", "md-nav",
+                                        "rst-", "wy-", "admonition", "highlight", "api-",
+                                        "menu__link", "theme-doc", "sidebar-nav" };
+    static const char *const product[] = { "price", "add-to-cart", "addtocart", "add_to_cart",
+                                           "product", "sku", "quantity", "variant" };
+    /* Each count is looked for only until score() would cap it: the
+     * same points, without a dozen searches in every class of a big page. */
+    if (s->forum_marks < 30)
+        s->forum_marks += (size_t)HAS_ANY(v, forum);
+    if (s->doc_marks < 20)
+        s->doc_marks += (size_t)HAS_ANY(v, docs);
+    if (s->product_marks < 30)
+        s->product_marks += (size_t)HAS_ANY(v, product);
+    static const char *const cards[] = { "product-card", "product-item", "productcard",
+                                         "grid-product", "product-tile", "card-product" };
+    if (s->product_cards < 4 && strstr(v, "product"))
+        s->product_cards += (size_t)HAS_ANY(v, cards);
+    if (!s->bylines)
+        s->bylines += strstr(v, "byline") != NULL || strstr(v, "author") != NULL;
+}
+
+/* Runs of consecutive element children with the same tag and class: a
+ * list of cards, results or posts. */
+static void sibling_runs(signals_t *s, xmlNode *parent)
+{
+    const xmlNode *first = NULL;
+    size_t run = 0;
+    for (xmlNode *c = parent->children;; c = c->next) {
+        if (c && c->type != XML_ELEMENT_NODE)
+            continue;
+        int same = c && first && !strcmp((const char *)c->name, (const char *)first->name);
+        if (same) {
+            const char *a = attr(c, "class"), *b = attr(first, "class");
+            same = (!a && !b) || (a && b && !strcmp(a, b));
+        }
+        if (same) {
+            run++;
+        } else {
+            if (first && run >= RUN_MIN && (html_is(first, "li") || html_is(first, "div") ||
+                                            html_is(first, "article") ||
+                                            html_is(first, "section"))) {
+                s->runs++;
+                s->run_items += run;
+            }
+            if (!c)
+                break;
+            first = c;
+            run = 1;
         }
     }
-    return MARK_NONE;
 }
 
-/* An attribute's value as libxml2 holds it, without a copy: NULL when
- * absent or not plain text. Every element is looked at, so no malloc. */
-static const char *attr_value(const xmlNode *node, const char *name)
+static int in_link(const xmlNode *n)
 {
-    for (const xmlAttr *a = node->properties; a; a = a->next)
-        if (a->name && !strcasecmp((const char *)a->name, name))
-            return a->children && a->children->type == XML_TEXT_NODE && !a->children->next
-                       ? (const char *)a->children->content : NULL;
-    return NULL;
-}
-
-/* An amount of money in a short text: a currency sign next to a digit. */
-static int has_amount(const char *text)
-{
-    static const char *const signs[] = { "$", "\xe2\x82\xac", "\xc2\xa3", "\xe2\x82\xa9",
-                                         "\xc2\xa5" };
-    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
-        const char *at = strstr(text, signs[i]);
-        if (at) {
-            const char *after = at + strlen(signs[i]);
-            while (*after == ' ')
-                after++;
-            if (*after >= '0' && *after <= '9')
-                return 1;
-        }
-    }
-    return 0;
-}
-
-static void on_meta(signals_t *s, xmlNode *node)
-{
-    char *property = html_attr(node, "property");
-    char *content = html_attr(node, "content");
-    if (property && content) {
-        if (!strcasecmp(property, "article:published_time"))
-            s->dated = 1;
-        if (!strcasecmp(property, "og:type")) {
-            if (!strcasecmp(content, "article"))
-                add(s, T_ARTICLE, 1.5);
-            else if (strcasestr(content, "product"))
-                add(s, T_PRODUCT, 3);
-        } else if (!strcasecmp(property, "og:url")) {
-            lower_copy(&s->url, content);
-        } else if (!strcasecmp(property, "product:price:amount")) {
-            add(s, T_PRODUCT, 2);
-        }
-    }
-    free(property);
-    free(content);
-}
-
-/* A <code> inside a <pre> is the same block. */
-static int inside_pre(const xmlNode *node)
-{
-    for (const xmlNode *up = node->parent; up && up->type == XML_ELEMENT_NODE; up = up->parent)
-        if (html_is(up, "pre"))
+    for (int d = 0; n && d < LINK_DEPTH; d++, n = n->parent)
+        if (html_is(n, "a"))
             return 1;
     return 0;
 }
 
-static void on_link(signals_t *s, xmlNode *node)
+/* Amounts such as "$19.99", "€ 20", "19,99 €", "USD 5". */
+static size_t count_prices(const char *t)
 {
-    char *rel = html_attr(node, "rel");
-    if (rel && !strcasecmp(rel, "canonical") && !s->url) {
-        char *href = html_attr(node, "href");
-        if (href)
-            lower_copy(&s->url, href);
-        free(href);
+    size_t n = 0;
+    for (const char *p = t; *p; p++) {
+        const unsigned char *u = (const unsigned char *)p;
+        int sign = *p == '$' || (u[0] == 0xE2 && u[1] == 0x82 && (u[2] == 0xAC || u[2] == 0xB9)) ||
+                   (u[0] == 0xC2 && (u[1] == 0xA3 || u[1] == 0xA5));
+        if (!sign)
+            continue;
+        const char *q = p + 1;
+        while (*q && (unsigned char)*q >= 0x80 && (unsigned char)*q < 0xC0)
+            q++;
+        while (*q == ' ')
+            q++;
+        n += isdigit((unsigned char)*q) != 0;
     }
-    free(rel);
+    return n;
 }
 
-static void on_script(signals_t *s, xmlNode *node, unsigned *seen)
+/* Calls to act on a marketing page, in links and buttons. */
+static int is_cta(const char *t)
 {
-    char *type = html_attr(node, "type");
-    if (type && !strcasecmp(type, "application/ld+json") && node->children
-        && node->children->content) {
-        jsonld_types(s, (const char *)node->children->content, seen);
-        if (strstr((const char *)node->children->content, "\"datePublished\""))
-            s->dated = 1;
-    }
-    free(type);
+    static const char *const ctas[] = { "get started", "book a demo", "request a demo",
+                                        "get a demo", "free trial", "contact sales",
+                                        "talk to sales", "get a quote", "request a quote",
+                                        "schedule a", "start for free", "try for free",
+                                        "try it free", "sign up free", "contact us" };
+    char buf[LOWER_MAX];
+    return HAS_ANY(lower(t, buf), ctas);
 }
 
-/* A heading whose content is a link is an entry of a list. */
-static void on_heading(signals_t *s, xmlNode *node)
+static void element(signals_t *s, xmlNode *n)
 {
-    s->headings++;
-    xmlNode *child = node->children;
-    while (child && child->type == XML_TEXT_NODE && child->next)
-        child = child->next;
-    if (child && child->type == XML_ELEMENT_NODE && html_is(child, "a"))
-        s->link_headings++;
-}
-
-/* The elements that count, by name; most elements are none of them and
- * cost one switch. Returns 1 when the element was wholly dealt with. */
-static int on_tag(signals_t *s, xmlNode *node, unsigned *seen)
-{
-    const char *t = (const char *)node->name;
-    switch (t[0]) {
-    case 'm':
-        if (!strcmp(t, "meta")) {
-            on_meta(s, node);
-            return 1;
-        }
+    const char *name = (const char *)n->name;
+    switch (name[0]) {
+    case 'a':
+        if (!strcmp(name, "article"))
+            s->articles++;
+        break;
+    case 'b':
+        if (!strcmp(name, "button") && n->children && n->children->content &&
+            is_cta((const char *)n->children->content))
+            s->ctas++;
+        break;
+    case 'c':
+        if (!strcmp(name, "code"))
+            s->code++;
+        break;
+    case 'h':
+        if (!strcmp(name, "h2") || !strcmp(name, "h3"))
+            s->headings++;
+        break;
+    case 'i':
+        if (!strcmp(name, "input"))
+            s->inputs++;
         break;
     case 'l':
-        if (!strcmp(t, "link")) {
-            on_link(s, node);
-            return 1;
+        if (!strcmp(name, "link")) {
+            const char *rel = attr(n, "rel");
+            if (rel && !strcasecmp(rel, "canonical"))
+                keep_url(s, attr(n, "href"));
+        }
+        break;
+    case 'm':
+        if (!strcmp(name, "meta")) {
+            const char *key = attr(n, "property");
+            if (!key)
+                key = attr(n, "name");
+            const char *v = attr(n, "content");
+            if (!key || !v)
+                break;
+            if (!strcasecmp(key, "og:type"))
+                og_type(s, v);
+            else if (!strcasecmp(key, "og:url"))
+                keep_url(s, v);
+            else if (!strcasecmp(key, "generator"))
+                generator(s, v);
+            else if (!strcasecmp(key, "article:published_time") ||
+                     !strcasecmp(key, "datePublished") || !strcasecmp(key, "date"))
+                s->dated++;
+            else if (!strcasecmp(key, "author") || !strcasecmp(key, "article:author"))
+                s->bylines++;
+        }
+        break;
+    case 'p':
+        if (!strcmp(name, "pre")) {
+            s->pre++;
+        } else if (!strcmp(name, "p")) {
+            size_t len = 0;
+            for (xmlNode *c = n->children; c; c = c->next)
+                if (c->type == XML_TEXT_NODE && c->content)
+                    len += strlen((const char *)c->content);
+            s->long_paras += len >= 200;
         }
         break;
     case 's':
-        if (!strcmp(t, "script")) {
-            on_script(s, node, seen);
-            return 1;
+        if (!strcmp(name, "script")) {
+            const char *type = attr(n, "type");
+            if (type && has(type, "ld+json") && n->children && n->children->content)
+                jsonld_types(s, (const char *)n->children->content);
         }
-        s->inputs += !strcmp(t, "select");
-        break;
-    case 'p':
-        s->code_blocks += !strcmp(t, "pre");
-        break;
-    case 'c':
-        s->code_blocks += !strcmp(t, "code") && !inside_pre(node);
-        break;
-    case 'a':
-        s->articles += !strcmp(t, "article");
-        break;
-    case 'f':
-        s->forms += !strcmp(t, "form");
-        break;
-    case 'i':
-        s->inputs += !strcmp(t, "input");
         break;
     case 't':
-        s->inputs += !strcmp(t, "textarea");
-        s->times += !strcmp(t, "time");
+        if (!strcmp(name, "textarea"))
+            s->textareas++;
+        else if (!strcmp(name, "time"))
+            s->times++, s->dated += attr(n, "datetime") != NULL;
         break;
-    case 'b':
-        s->buttons += !strcmp(t, "button");
-        break;
-    case 'h':
-        if ((t[1] == '2' || t[1] == '3' || t[1] == '4') && !t[2])
-            on_heading(s, node);
+    default:
         break;
     }
-    return 0;
-}
-
-static void on_element(signals_t *s, xmlNode *node, unsigned *seen)
-{
-    if (on_tag(s, node, seen))
-        return;
-    if (!node->properties)
-        return;
-    const char *itemtype = attr_value(node, "itemtype");
-    if (itemtype) {
-        const char *name = strrchr(itemtype, '/');
-        name = name ? name + 1 : itemtype;
-        schema_type(s, name, strlen(name), seen);
-    }
-    const char *itemprop = attr_value(node, "itemprop");
-    if (itemprop && !strcasecmp(itemprop, "price"))
-        s->prices++;
+    const char *itemprop = attr(n, "itemprop");
     if (itemprop && !strcasecmp(itemprop, "datePublished"))
-        s->dated = 1;
-    const char *cls = attr_value(node, "class");
-    switch (cls ? class_mark(cls) : MARK_NONE) {
-    case MARK_POST: s->posts++; break;
-    case MARK_CARD: s->cards++; break;
-    case MARK_PRODUCT_CARD: s->product_cards++; s->cards++; break;
-    case MARK_SERVICE: s->service_marks++; break;
-    case MARK_DOC: s->doc_marks++; break;
-    case MARK_PRICE: {
-        buf_t text = BUF_INIT;
-        html_node_text(node, &text);
-        if (text.len < 64 && has_amount(buf_str(&text)))
-            s->prices++;
-        buf_free(&text);
-        break;
+        s->dated++;
+    const char *itemtype = attr(n, "itemtype");
+    if (itemtype) {
+        const char *t = strrchr(itemtype, '/');
+        t = t ? t + 1 : itemtype;
+        size_t len = strcspn(t, " ");
+        schema_type(s, t, len);
     }
-    case MARK_NONE: break;
-    }
+    names(s, attr(n, "class"));
+    names(s, attr(n, "id"));
+    if (n->children && n->children->next)
+        sibling_runs(s, n);
 }
 
-/* A date in a URL's path (/2024/03/, /2024-03-05-): a dated post. */
-static int dated_path(const char *url)
+static void text(signals_t *s, xmlNode *n)
 {
-    for (const char *p = url; *p; p++) {
-        if (p[0] != '/' || !(p[1] == '1' || p[1] == '2'))
-            continue;
-        int digits = 0;
-        while (digits < 4 && p[1 + digits] >= '0' && p[1 + digits] <= '9')
-            digits++;
-        if (digits == 4 && (p[5] == '/' || p[5] == '-') && p[6] >= '0' && p[6] <= '9')
-            return 1;
+    const char *t = (const char *)n->content;
+    if (!t)
+        return;
+    size_t len = strlen(t);
+    s->text_bytes += len;
+    if (in_link(n->parent)) {
+        s->link_bytes += len;
+        if (len < 40 && is_cta(t))
+            s->ctas++;
+    }
+    static const char *const carts[] = { "add to cart", "add to bag", "add to basket",
+                                         "in den warenkorb", "buy now" };
+    char buf[LOWER_MAX];
+    if (len < 64 && HAS_ANY(lower(t, buf), carts))
+        s->carts++;
+    s->prices += count_prices(t);
+}
+
+/* ---- the URL -------------------------------------------------------- */
+
+/* 1 when the path (up to its query) holds one of the words of list:
+ * a word of three letters or more anywhere as a run of letters
+ * ("/cybersecurity-consulting-services/" holds "services"), a shorter
+ * one only as a whole segment ("/p/", "/t/"). */
+static int segment_is(const char *path, const char *const *list, size_t n)
+{
+    size_t plen = strcspn(path, "?#");
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(list[i]);
+        for (size_t at = 0; at < plen;) {
+            if (!isalpha((unsigned char)path[at])) {
+                at++;
+                continue;
+            }
+            size_t end = at;
+            while (end < plen && isalpha((unsigned char)path[end]))
+                end++;
+            int whole = k > 2 || (at > 0 && path[at - 1] == '/' &&
+                                  (end == plen || path[end] == '/' || path[end] == '.'));
+            if (end - at == k && whole && !strncasecmp(path + at, list[i], k))
+                return 1;
+            at = end;
+        }
     }
     return 0;
 }
 
-static void score_url(signals_t *s)
+#define SEGMENT(path, list) segment_is(path, list, sizeof(list) / sizeof(list[0]))
+
+static void url_points(signals_t *s, const char *url)
 {
-    if (!s->url)
+    const char *host = strstr(url, "://");
+    if (!host)
         return;
-    const char *path = strstr(s->url, "://");
-    path = path ? path + 3 : s->url;
-    for (size_t i = 0; i < sizeof url_marks / sizeof url_marks[0]; i++)
-        if (strstr(path, url_marks[i].name))
-            add(s, url_marks[i].type, url_marks[i].weight);
-    if (dated_path(path))
-        add(s, T_ARTICLE, 2);
-    /* A site's home page or a section's root lists, rarely tells. */
-    const char *slash = strchr(path, '/');
-    if (!slash || !slash[1])
-        add(s, T_SERVICE, 1);
+    host += 3;
+    const char *path = strchr(host, '/');
+    size_t host_len = path ? (size_t)(path - host) : strlen(host);
+    char h[256];
+    snprintf(h, sizeof(h), "%.*s", (int)(host_len < 255 ? host_len : 255), host);
+    if (!path)
+        path = "/";
+
+    static const char *const forum[] = { "forum", "forums", "thread", "threads", "topic",
+                                         "t", "questions", "viewtopic.php", "discussion",
+                                         "discussions", "talk", "comments", "showthread.php",
+                                         "community", "q" };
+    static const char *const product[] = { "product", "products", "p", "dp", "item", "app",
+                                           "ip", "sku", "itm" };
+    static const char *const collection[] = { "collections", "collection", "category",
+                                              "categories", "c", "cat", "shop", "catalog",
+                                              "browse", "department", "b" };
+    static const char *const listing[] = { "tag", "tags", "topics", "archive", "archives",
+                                           "search", "author", "page", "list", "chart",
+                                           "events", "directory" };
+    static const char *const docs[] = { "docs", "doc", "documentation", "wiki", "manual",
+                                        "reference", "api", "library", "guide", "guides",
+                                        "tutorial", "handbook", "reference-guide", "kb" };
+    static const char *const service[] = { "services", "service", "solutions", "solution",
+                                           "platform", "pricing", "features", "enterprise",
+                                           "industries", "business", "consulting", "plans",
+                                           "agency", "hire", "programs", "program" };
+    static const char *const article[] = { "blog", "news", "article", "articles", "story",
+                                           "posts", "post", "insights", "magazine" };
+
+    if (!strncasecmp(h, "forum", 5) || !strncasecmp(h, "forums.", 7) || has(h, "community.") ||
+        has(h, "discuss.") || has(h, "discourse."))
+        s->points[T_FORUM] += 2;
+    if (!strncasecmp(h, "docs.", 5) || !strncasecmp(h, "developer.", 10) || has(h, "readthedocs") ||
+        !strncasecmp(h, "wiki.", 5) || !strncasecmp(h, "learn.", 6))
+        s->points[T_DOCS] += 2;
+    if (!strncasecmp(h, "shop.", 5) || !strncasecmp(h, "store.", 6))
+        s->points[T_PRODUCT] += 0.5, s->points[T_COLLECTION] += 0.5;
+
+    size_t plen = strcspn(path, "?#");
+    int root = plen <= 1 || (plen <= 7 && strchr(path + 1, '/') &&
+                             (size_t)(strchr(path + 1, '/') - path) + 1 >= plen);
+    if (root) {                  /* the site's home page (or /en-us/) */
+        s->points[T_SERVICE] += 2;
+        s->points[T_LISTING] += 1;
+        return;
+    }
+    if (SEGMENT(path, forum))
+        s->points[T_FORUM] += 2;
+    if (SEGMENT(path, product))
+        s->points[T_PRODUCT] += 2;
+    if (SEGMENT(path, collection))
+        s->points[T_COLLECTION] += 1.5;
+    if (SEGMENT(path, listing))
+        s->points[T_LISTING] += 1.5;
+    if (SEGMENT(path, docs))
+        s->points[T_DOCS] += 3;
+    if (SEGMENT(path, service))
+        s->points[T_SERVICE] += 1.5;
+    if (SEGMENT(path, article))
+        s->points[T_ARTICLE] += 1;
+    /* /2024/05/ or /2024-05-06-: dated posts */
+    for (const char *p = path; *p && p < path + plen; p++)
+        if (*p == '/' && p[1] >= '1' && p[1] <= '2' && isdigit((unsigned char)p[2]) &&
+            isdigit((unsigned char)p[3]) && isdigit((unsigned char)p[4]) &&
+            (p[5] == '/' || p[5] == '-') && isdigit((unsigned char)p[6])) {
+            s->points[T_ARTICLE] += 2;
+            break;
+        }
+    /* a long slug of words is a story's */
+    const char *last = path + plen;
+    while (last > path && last[-1] == '/')
+        last--;
+    const char *seg = last;
+    while (seg > path && seg[-1] != '/')
+        seg--;
+    size_t hyphens = 0;
+    for (const char *p = seg; p < last; p++)
+        hyphens += *p == '-';
+    if (hyphens >= 4)
+        s->points[T_ARTICLE] += 1;
+    /* a path ending in a listing word: /blog/, /news/ */
+    if (hyphens == 0 && last - seg >= 3 && SEGMENT(path, article) && !strchr(seg, '.')) {
+        int plain = 1;
+        for (const char *p = seg; p < last; p++)
+            plain &= isalpha((unsigned char)*p) != 0;
+        if (plain && segment_is(seg - 1, article, sizeof(article) / sizeof(article[0])))
+            s->points[T_LISTING] += 2, s->points[T_ARTICLE] -= 1;
+    }
 }
 
-static void score_structure(signals_t *s)
+/* ---- scoring -------------------------------------------------------- */
+
+static double cap(double x, double max)
 {
-    if (s->code_blocks >= 3)
-        add(s, T_DOCUMENTATION, s->code_blocks >= 10 ? 3 : 2);
-    if (s->doc_marks >= 2)
-        add(s, T_DOCUMENTATION, 1);
-    if (s->posts >= 3)
-        add(s, T_FORUM, s->posts >= 8 ? 3 : 2);
-    /* One product named per card: a shop's category page. */
-    if (s->products >= 3)
-        add(s, T_COLLECTION, 5);
-    if (s->product_cards >= 4 || (s->prices >= 4 && s->cards >= 4))
-        add(s, T_COLLECTION, 3);
-    else if (s->prices >= 1 && s->prices < 4)
-        add(s, T_PRODUCT, 1.5);
-    if (s->articles >= 5 || (s->cards >= 8 && s->prices < 2))
-        add(s, T_LISTING, 2);
-    if (s->times >= 5)
-        add(s, T_LISTING, 1);
-    if (s->link_headings >= 8)
-        add(s, T_LISTING, s->link_headings >= 15 ? 2.5 : 1.5);
-    if (s->dated)
-        add(s, T_ARTICLE, 1.5);
-    if (s->service_marks >= 2)
-        add(s, T_SERVICE, 2);
-    if (s->forms >= 1 && s->inputs >= 3)
-        add(s, T_SERVICE, 0.5);
-    /* A page of sections that tells no date and asks something of its
-     * reader (a form, a button) sells rather than reports. */
-    if (!s->dated && s->headings >= 4 && (s->forms || s->buttons >= 2))
-        add(s, T_SERVICE, 1.5);
+    return x < max ? x : max;
+}
+
+static void score(signals_t *s)
+{
+    double *p = s->points;
+    p[T_ARTICLE] += 1.0;                   /* the default */
+    for (int t = 0; t < T_COUNT; t++)
+        p[t] += s->schema[t];
+
+    double link_density = s->text_bytes ? (double)s->link_bytes / (double)s->text_bytes : 0;
+    /* prose */
+    p[T_ARTICLE] += cap((double)s->long_paras * 0.25, 2.0);
+    /* code */
+    p[T_DOCS] += cap((double)s->pre * 0.4, 2.0) + cap((double)s->code * 0.05, 1.0);
+    p[T_DOCS] += cap((double)s->doc_marks * 0.1, 2.0);
+    /* posts */
+    p[T_FORUM] += cap((double)s->forum_marks / 15.0, 2.0);
+    p[T_FORUM] += s->textareas ? 0.5 : 0;
+    /* shops */
+    if (s->carts && s->carts <= 3)
+        p[T_PRODUCT] += 1.5;
+    else if (s->carts > 3)
+        p[T_COLLECTION] += 2;
+    /* cards named as a shop's: a category page (from main's classifier) */
+    if (s->product_cards >= 4)
+        p[T_COLLECTION] += 1.5;
+    if (s->prices >= 1 && s->prices <= 6)
+        p[T_PRODUCT] += 1;
+    else if (s->prices > 6 && (s->carts || s->product_marks >= 10))
+        p[T_COLLECTION] += cap((double)s->prices / 10.0, 2.0), p[T_PRODUCT] += 0.5;
+    else if (s->prices > 6)                /* a price table, not a shop */
+        p[T_SERVICE] += 1;
+    p[T_PRODUCT] += cap((double)s->product_marks / 20.0, 1.5);
+    /* lists of cards */
+    if (s->run_items >= 12) {
+        p[T_LISTING] += cap((double)s->run_items / 20.0, 2.0);
+        p[T_COLLECTION] += cap((double)s->run_items / 20.0, 2.0);
+    }
+    if (s->articles >= 5)
+        p[T_LISTING] += 2;
+    if (s->times >= 6)
+        p[T_LISTING] += 1, p[T_FORUM] += 0.5;
+    if (link_density > 0.5)
+        p[T_LISTING] += 1.5, p[T_COLLECTION] += 1, p[T_SERVICE] += 0.5;
+    else if (link_density < 0.25)
+        p[T_ARTICLE] += 0.5, p[T_DOCS] += 0.5;
+    /* a story has a date or an author; a page about an offer has neither */
+    p[T_ARTICLE] += (s->dated ? 0.5 : 0) + (s->bylines ? 0.5 : 0);
+    if (!s->dated && !s->bylines)
+        p[T_SERVICE] += 1;
+    /* marketing */
+    p[T_SERVICE] += cap((double)s->ctas * 0.5, 2.5);
+    if (s->headings >= 6 && s->long_paras <= 2)
+        p[T_SERVICE] += 1;
 }
 
 const char *page_type_classify(struct _xmlDoc *doc)
 {
+    signals_t s;
+    memset(&s, 0, sizeof(s));
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (!root)
-        return type_names[T_ARTICLE];
-    signals_t s = { .score = { [T_ARTICLE] = 1.0 } };
-    unsigned seen = 0;
-    for (xmlNode *n = root; n; ) {
+    for (xmlNode *n = root; n;) {
         int skip = 0;
-        if (n->type == XML_ELEMENT_NODE) {
-            on_element(&s, n, &seen);
-            skip = html_is(n, "script") || html_is(n, "style");
+        if (n->type == XML_ELEMENT_NODE && n->name) {
+            element(&s, n);
+            skip = html_is_code(n);
+        } else if (n->type == XML_TEXT_NODE) {
+            text(&s, n);
         }
         n = html_next(n, root, skip);
     }
-    score_url(&s);
-    score_structure(&s);
-    free(s.url);
-    type_t best = T_ARTICLE;
-    for (type_t t = 0; t < T_COUNT; t++)
-        if (s.score[t] > s.score[best])
+    if (s.url[0])
+        url_points(&s, s.url);
+    score(&s);
+    int best = T_ARTICLE;
+    for (int t = 0; t < T_COUNT; t++)
+        if (s.points[t] > s.points[best])
             best = t;
     return type_names[best];
 }

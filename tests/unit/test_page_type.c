@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "extract/extract.h"
+#include "extract/html.h"
 #include "extract/page_type.h"
 #include "proto/message.h"
 #include "testing.h"
@@ -110,6 +111,108 @@ static void test_each_type(void)
                 "a page without signals");
 }
 
+/* ---- pages written the way other sites write them ------------------ */
+
+static const char branch_article[] =
+    "<html><head><title>Rivers rise</title>"
+    "<meta property=\"og:type\" content=\"article\">"
+    "<meta property=\"article:published_time\" content=\"2025-03-04\">"
+    "<link rel=\"canonical\" href=\"https://news.example.com/2025/03/04/rivers-rise-after-the-long-storm\">"
+    "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"datePublished\": \"2025-03-04\"}</script>"
+    "</head><body><article><h1>Rivers rise</h1><p class=\"byline\">By A. Writer</p>"
+    "<p>The rivers of the valley rose through the night as the storm that had stalled over the hills "
+    "for three days finally broke, sending water down every creek and gully into the towns below, "
+    "where residents had spent the evening stacking sandbags.</p>"
+    "<p>Officials said the crest would pass before noon, and that the new levees, finished only last "
+    "autumn after years of argument about their cost, had held everywhere they had been tested by the "
+    "water so far, though several roads remained closed.</p></article></body></html>";
+
+static const char branch_forum[] =
+    "<html><head><title>Fan noise after update</title>"
+    "<link rel=\"canonical\" href=\"https://forums.example.org/threads/fan-noise-after-update.1234/\">"
+    "<script type=\"application/ld+json\">{\"@type\": \"DiscussionForumPosting\"}</script>"
+    "</head><body><div class=\"thread\">"
+    "<div class=\"message\"><div class=\"userinfo\">alice</div><div class=\"postbody\">My fan is loud.</div></div>"
+    "<div class=\"message\"><div class=\"userinfo\">bob</div><div class=\"postbody\">Same here.</div></div>"
+    "<div class=\"message\"><div class=\"userinfo\">carol</div><div class=\"postbody\">Try the BIOS.</div></div>"
+    "<div class=\"message\"><div class=\"userinfo\">alice</div><div class=\"postbody\">That fixed it.</div></div>"
+    "</div><form><textarea name=\"reply\"></textarea></form></body></html>";
+
+static const char branch_product[] =
+    "<html><head><title>Wool Runner</title>"
+    "<meta property=\"og:type\" content=\"product\">"
+    "<link rel=\"canonical\" href=\"https://shop.example.com/products/wool-runner\">"
+    "<script type=\"application/ld+json\">{\"@type\": \"Product\", \"offers\": {\"@type\": \"Offer\"}}</script>"
+    "</head><body><h1>Wool Runner</h1><span class=\"price\">$98.00</span>"
+    "<p>Soft, breathable wool sneakers for every day.</p>"
+    "<button class=\"add-to-cart\">Add to cart</button></body></html>";
+
+static const char branch_collection[] =
+    "<html><head><title>Bookcases</title>"
+    "<meta property=\"og:type\" content=\"product.group\">"
+    "<link rel=\"canonical\" href=\"https://www.example.com/collections/bookcases\">"
+    "</head><body><h1>Bookcases</h1><ul class=\"grid\">"
+    "<li class=\"product-card\"><a href=\"/p/1\">Oak shelf</a><span class=\"price\">$120</span><button>Add to cart</button></li>"
+    "<li class=\"product-card\"><a href=\"/p/2\">Pine shelf</a><span class=\"price\">$90</span><button>Add to cart</button></li>"
+    "<li class=\"product-card\"><a href=\"/p/3\">Birch shelf</a><span class=\"price\">$110</span><button>Add to cart</button></li>"
+    "<li class=\"product-card\"><a href=\"/p/4\">Ash shelf</a><span class=\"price\">$130</span><button>Add to cart</button></li>"
+    "<li class=\"product-card\"><a href=\"/p/5\">Elm shelf</a><span class=\"price\">$140</span><button>Add to cart</button></li>"
+    "</ul></body></html>";
+
+static const char branch_listing[] =
+    "<html><head><title>Science news</title>"
+    "<link rel=\"canonical\" href=\"https://news.example.com/tag/science\">"
+    "</head><body><h1>Science</h1>"
+    "<article><a href=\"/a/1\">Comet seen</a><time datetime=\"2025-01-01\">Jan 1</time></article>"
+    "<article><a href=\"/a/2\">New frog found</a><time datetime=\"2025-01-02\">Jan 2</time></article>"
+    "<article><a href=\"/a/3\">Ice cores dated</a><time datetime=\"2025-01-03\">Jan 3</time></article>"
+    "<article><a href=\"/a/4\">Bees count</a><time datetime=\"2025-01-04\">Jan 4</time></article>"
+    "<article><a href=\"/a/5\">Stars collide</a><time datetime=\"2025-01-05\">Jan 5</time></article>"
+    "<article><a href=\"/a/6\">Moss returns</a><time datetime=\"2025-01-06\">Jan 6</time></article>"
+    "</body></html>";
+
+static const char branch_documentation[] =
+    "<html><head><title>json - JSON encoder and decoder</title>"
+    "<meta name=\"generator\" content=\"Docutils; Sphinx\">"
+    "<link rel=\"canonical\" href=\"https://docs.example.org/3/library/json.html\">"
+    "</head><body><div class=\"sphinxsidebar\"><div class=\"toc\"><a href=\"#usage\">Usage</a></div></div>"
+    "<div class=\"body\"><h1>json</h1><p>Encode a Python object:</p>"
+    "<pre><code>import json\njson.dumps([1, 2])</code></pre>"
+    "<p>Decode one:</p><pre><code>json.loads('[1, 2]')</code></pre></div></body></html>";
+
+static const char branch_service[] =
+    "<html><head><title>Cloud consulting</title>"
+    "<meta property=\"og:type\" content=\"website\">"
+    "<link rel=\"canonical\" href=\"https://www.example.com/services/cloud-consulting/\">"
+    "</head><body><section><h2>Move to the cloud with confidence</h2><p>Our team plans it with you.</p>"
+    "<a class=\"btn\" href=\"/demo\">Book a demo</a></section>"
+    "<section><h2>Why us</h2><p>Twenty years of migrations.</p></section>"
+    "<section><h2>Pricing</h2><p>Plans for every size.</p><a href=\"/contact\">Contact sales</a></section>"
+    "<form><input name=\"email\"><button>Get started</button></form></body></html>";
+
+/* Through page_type_classify on a parsed tree, without a record. */
+static const char *classify(const char *html)
+{
+    struct _xmlDoc *doc = html_parse(html, strlen(html));
+    const char *type = page_type_classify(doc);
+    html_free(doc);
+    return type;
+}
+
+static void test_other_sites(void)
+{
+    CHECK_STR(classify(branch_article), "article");
+    CHECK_STR(classify(branch_forum), "forum");
+    CHECK_STR(classify(branch_product), "product");
+    CHECK_STR(classify(branch_collection), "collection");
+    CHECK_STR(classify(branch_listing), "listing");
+    CHECK_STR(classify(branch_documentation), "documentation");
+    CHECK_STR(classify(branch_service), "service");
+    /* Nothing to go by: an article; no document at all: one too. */
+    CHECK_STR(classify("<html><body><p>Hi</p></body></html>"), "article");
+    CHECK_STR(page_type_classify(NULL), "article");
+}
+
 static void test_text_has_none(void)
 {
     const char *text = "A plain text document about the committee and its budget.\n\n"
@@ -179,6 +282,7 @@ static void test_carried(void)
 
 TESTING_MAIN(
     TEST(test_each_type),
+    TEST(test_other_sites),
     TEST(test_text_has_none),
     TEST(test_names),
     TEST(test_carried))

@@ -1,0 +1,116 @@
+/* test_html_repeat: the page type's extraction (html_text.c with
+ * html_repeat.c): every post of a thread, every card of a listing
+ * without its filters, and no teasers added under an article. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/html.h"
+#include "extract/lines.h"
+#include "testing.h"
+
+/* The main text of html as the page type extracts it, lines joined by
+ * newlines (malloc'd). */
+static char *main_text(const char *html, const char *page_type)
+{
+    struct _xmlDoc *doc = html_parse(html, strlen(html));
+    lines_t lines = LINES_INIT;
+    html_main_text(doc, page_type, &lines);
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; i < lines.n; i++) {
+        buf_puts(&b, lines.v[i].text);
+        buf_puts(&b, "\n");
+    }
+    lines_free(&lines);
+    html_free(doc);
+    char *s = xstrdup(buf_str(&b));
+    buf_free(&b);
+    return s;
+}
+
+#define POST(who, word) \
+    "<div class=\"topic-post crawler-post\"><div class=\"meta\"><span class=\"creator\">" who \
+    "</span></div><div class=\"post\" itemprop=\"text\"><p>" word " thinks the resolver " \
+    "inside the container should answer for every name on the bridge network, and " \
+    "wrote down what happened when it did not: the lookup failed twice.</p></div></div>"
+
+static const char thread[] =
+    "<html><head><title>Resolver</title><script type=\"application/ld+json\">"
+    "{\"@type\":\"DiscussionForumPosting\",\"headline\":\"Resolver\",\"articleBody\":"
+    "\"alpha thinks the resolver inside the container should answer for every name on the "
+    "bridge network, and wrote down what happened when it did not: the lookup failed twice. "
+    "alpha thinks the resolver inside the container should answer for every name on the "
+    "bridge network, and wrote down what happened when it did not: the lookup failed twice. "
+    "alpha thinks the resolver inside the container should answer for every name on the "
+    "bridge network, and wrote down what happened when it did not: the lookup failed twice.\"}"
+    "</script></head><body><nav><a href=\"/\">Home</a> <a href=\"/latest\">Latest</a></nav>"
+    "<div id=\"main-outlet\"><h1>Resolver</h1>"
+    POST("alpha", "alpha") POST("bravo", "bravo") POST("charlie", "charlie")
+    POST("delta", "delta")
+    "</div><footer>Powered by a forum engine</footer></body></html>";
+
+static void test_every_post(void)
+{
+    char *t = main_text(thread, "forum");
+    CHECK_MSG(strstr(t, "alpha thinks") != NULL, t);
+    CHECK_MSG(strstr(t, "bravo thinks") != NULL, t);
+    CHECK_MSG(strstr(t, "charlie thinks") != NULL, t);
+    CHECK_MSG(strstr(t, "delta thinks") != NULL, t);
+    CHECK_MSG(strstr(t, "Powered by") == NULL, t);
+    free(t);
+}
+
+#define CARD(n) \
+    "<li class=\"card\"><a href=\"/programs/" n "\"><h3>Certificate in " n "</h3>" \
+    "<p>Twelve weeks online with the faculty of the school of " n ", projects included.</p>" \
+    "</a></li>"
+
+static const char listing[] =
+    "<html><head><title>Programs</title></head><body>"
+    "<header><a href=\"/\">School</a></header>"
+    "<main><h1>Certificate programs</h1><p>Our programs for working professionals.</p>"
+    "<div class=\"layout\"><aside class=\"filters\"><h4>Filter by topic</h4><ul>"
+    "<li><a href=\"?t=1\">Engineering</a></li><li><a href=\"?t=2\">Design</a></li>"
+    "<li><a href=\"?t=3\">Finance</a></li></ul></aside>"
+    "<ul class=\"results\">" CARD("engineering") CARD("design") CARD("finance")
+    CARD("robotics") CARD("energy") CARD("medicine") "</ul></div></main>"
+    "<footer><a href=\"/privacy\">Privacy</a></footer></body></html>";
+
+static void test_every_card(void)
+{
+    static const char *const names[] = { "engineering", "design", "finance", "robotics",
+                                         "energy", "medicine" };
+    char *t = main_text(listing, "listing");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "Certificate in %s", names[i]);
+        CHECK_MSG(strstr(t, want) != NULL, t);
+    }
+    CHECK_MSG(strstr(t, "Filter by topic") == NULL, t);
+    free(t);
+    /* As an article the cards, all links, are a link list. */
+    t = main_text(listing, "article");
+    CHECK_MSG(strstr(t, "Certificate in robotics") == NULL, t);
+    free(t);
+}
+
+#define PARA "<p>The council voted on Tuesday to rebuild the bridge over the river, after " \
+             "a year of studies, hearings and arguments about its cost and its design.</p>"
+#define TEASER(n) "<div class=\"teaser\"><a href=\"/news/" n "\">Story " n " of the week " \
+                  "about the town and the river and the people who live near it</a></div>"
+
+static void test_no_teasers_under_an_article(void)
+{
+    const char *page = "<html><body><article><h1>Bridge</h1>" PARA PARA PARA PARA PARA PARA
+                       "</article><div class=\"more\">" TEASER("one") TEASER("two")
+                       TEASER("three") TEASER("four") "</div></body></html>";
+    char *t = main_text(page, "listing");
+    CHECK_MSG(strstr(t, "council voted") != NULL, t);
+    CHECK_MSG(strstr(t, "Story one") == NULL, t);
+    free(t);
+}
+
+TESTING_MAIN(
+    TEST(test_every_post),
+    TEST(test_every_card),
+    TEST(test_no_teasers_under_an_article))
