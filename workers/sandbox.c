@@ -46,14 +46,14 @@ static void run_child(sandbox_fn fn, void *ctx, int fd)
 }
 
 /* Reads the child's answer until EOF or the deadline. Returns 0 at EOF,
- * 1 on timeout, -1 on a read error. */
+ * 1 on timeout, 2 when idle asks to stop, -1 on a read error. */
 static int read_answer(int fd, int64_t deadline, sandbox_idle_fn idle, void *idle_ctx,
                        buf_t *out)
 {
     char chunk[65536];
     for (;;) {
-        if (idle)
-            idle(idle_ctx);
+        if (idle && idle(idle_ctx))
+            return 2;
         int64_t left = deadline - clock_ms();
         if (left <= 0)
             return 1;
@@ -104,10 +104,14 @@ sandbox_status_t sandbox_run(sandbox_fn fn, void *ctx, int64_t limit_ms,
     close(fds[1]);
     int timed_out = read_answer(fds[0], clock_ms() + limit_ms, idle, idle_ctx, out);
     close(fds[0]);
-    if (timed_out)
+    if (timed_out > 0)
         kill(pid, SIGKILL);
     int status = 0;
     wait_child(pid, &status);
+    if (timed_out == 2) {
+        *reason = xstrdup("stopped before the child answered");
+        return SANDBOX_STOPPED;
+    }
     if (timed_out == 1) {
         *reason = describe("took longer than the time limit of %d ms%s", "", (int)limit_ms);
         return SANDBOX_TIMED_OUT;
@@ -308,9 +312,10 @@ uint64_t sandbox_children(const sandbox_t *self)
 /* One wait of the parent on a pipe to its child: at most a second, and
  * never past the deadline, with idle called after it (heartbeats go on
  * while the child works). 1 when fd is ready for events, 0 when it is
- * not yet (wait again), 2 when the deadline has passed, -1 on an error
- * or, writing, when the child's end is closed. A closed end while
- * reading is left to read(), which drains what the child wrote first. */
+ * not yet (wait again), 2 when the deadline has passed, 3 when idle asks
+ * to stop, -1 on an error or, writing, when the child's end is closed. A
+ * closed end while reading is left to read(), which drains what the
+ * child wrote first. */
 static int wait_ready(int fd, short events, int64_t deadline, sandbox_idle_fn idle,
                       void *idle_ctx)
 {
@@ -319,10 +324,11 @@ static int wait_ready(int fd, short events, int64_t deadline, sandbox_idle_fn id
         return 2;
     struct pollfd pfd = { fd, events, 0 };
     int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
-    if (idle)
-        idle(idle_ctx);
+    int poll_errno = errno;
+    if (idle && idle(idle_ctx))
+        return 3;
     if (ready < 0)
-        return errno == EINTR ? 0 : -1;
+        return poll_errno == EINTR ? 0 : -1;
     if (ready == 0)
         return 0;
     if (events == POLLOUT && (pfd.revents & (POLLERR | POLLHUP)))
@@ -332,7 +338,7 @@ static int wait_ready(int fd, short events, int64_t deadline, sandbox_idle_fn id
 
 /* Writes all of data before the deadline (the child reads as we write;
  * a child that stops reading is caught by the deadline). 0, 1 on
- * timeout, -1 when the child is gone. */
+ * timeout, 2 when idle asks to stop, -1 when the child is gone. */
 static int write_before(int fd, const void *data, size_t len, int64_t deadline,
                         sandbox_idle_fn idle, void *idle_ctx)
 {
@@ -342,7 +348,7 @@ static int write_before(int fd, const void *data, size_t len, int64_t deadline,
         if (ready == 0)
             continue;
         if (ready != 1)
-            return ready == 2 ? 1 : -1;
+            return ready == 2 ? 1 : ready == 3 ? 2 : -1;
         ssize_t n = write(fd, p, len);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
@@ -354,8 +360,8 @@ static int write_before(int fd, const void *data, size_t len, int64_t deadline,
     return 0;
 }
 
-/* Reads exactly len bytes before the deadline. 0, 1 on timeout, -1 at
- * EOF (the child died) or on error. */
+/* Reads exactly len bytes before the deadline. 0, 1 on timeout, 2 when
+ * idle asks to stop, -1 at EOF (the child died) or on error. */
 static int read_before(int fd, buf_t *out, size_t len, int64_t deadline,
                        sandbox_idle_fn idle, void *idle_ctx)
 {
@@ -365,7 +371,7 @@ static int read_before(int fd, buf_t *out, size_t len, int64_t deadline,
         if (ready == 0)
             continue;
         if (ready != 1)
-            return ready == 2 ? 1 : -1;
+            return ready == 2 ? 1 : ready == 3 ? 2 : -1;
         ssize_t n = read(fd, chunk, len < sizeof chunk ? len : sizeof chunk);
         if (n == 0)
             return -1;
@@ -394,6 +400,11 @@ static size_t child_rss(const sandbox_t *self)
     return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
+int sandbox_start(sandbox_t *self, char **reason)
+{
+    return self->pid ? 0 : start_child(self, reason);
+}
+
 sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
                               int64_t limit_ms, sandbox_idle_fn idle, void *idle_ctx,
                               buf_t *out, char **reason)
@@ -413,6 +424,13 @@ sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
         rc = read_before(self->from_child, out, get_length((const unsigned char *)head.data),
                          deadline, idle, idle_ctx);
     buf_free(&head);
+    if (rc == 2) {
+        /* Half a request or half an answer may be in the pipes: the
+         * child cannot serve another. */
+        stop_child(self, 1, NULL);
+        *reason = xstrdup("stopped before the child answered");
+        return SANDBOX_STOPPED;
+    }
     if (rc == 1) {
         stop_child(self, 1, NULL);
         *reason = describe("took longer than the time limit of %d ms%s", "", (int)limit_ms);

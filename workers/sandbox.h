@@ -15,14 +15,17 @@
 
 /* Runs in the child; appends its answer to out. */
 typedef void (*sandbox_fn)(void *ctx, buf_t *out);
-/* Runs in the parent at least once a second while it waits (heartbeats). */
-typedef void (*sandbox_idle_fn)(void *ctx);
+/* Runs in the parent at least once a second while it waits (heartbeats).
+ * Non-zero: stop waiting (the caller is asked to stop): the child is
+ * killed and the job left undone (SANDBOX_STOPPED). */
+typedef int (*sandbox_idle_fn)(void *ctx);
 
 typedef enum {
     SANDBOX_DONE,        /* out holds the child's whole answer */
     SANDBOX_CRASHED,     /* died by a signal or exited non-zero: see reason */
     SANDBOX_TIMED_OUT,   /* killed after limit_ms */
-    SANDBOX_FAILED       /* could not start it (fork, pipe): see reason */
+    SANDBOX_FAILED,      /* could not start it (fork, pipe): see reason */
+    SANDBOX_STOPPED      /* idle asked to stop: the child was killed, the job not done */
 } sandbox_status_t;
 
 /* One job in a child of its own. *reason (malloc'd) is set for every
@@ -49,8 +52,18 @@ typedef void (*sandbox_serve_fn)(void *ctx, const uint8_t *request, size_t len, 
 
 typedef struct sandbox sandbox_t;
 
-/* The child is started at the first call. */
+/* The child is started at the first call, or by sandbox_start. */
 sandbox_t *sandbox_new(sandbox_serve_fn fn, void *ctx, size_t max_rss);
+/* Starts the child now. A caller that will have threads (ZeroMQ's) starts
+ * it before them: a fork copies only the calling thread, and a lock
+ * another thread held at that moment stays locked in the child forever.
+ * glibc's malloc takes its own locks around fork(2); AddressSanitizer's
+ * allocator, in the gcc 12 runtime, does not, and a child forked while a
+ * ZeroMQ thread allocated hung at its first malloc (issue 15's worker
+ * that did not stop). A child replaced later (a crash, a timeout, too
+ * big) is forked from the threaded process: rare, and under ASan only a
+ * risk of the time limit. 0, or -1 with *reason (malloc'd). */
+int sandbox_start(sandbox_t *self, char **reason);
 /* Stops the child. */
 void sandbox_destroy(sandbox_t **self);
 

@@ -83,11 +83,21 @@ static void send_ready(worker_t *self)
     self->last_ready = clock_ms();
 }
 
-static void heartbeat(void *ctx)
+static void send_heartbeat(worker_t *self)
 {
-    worker_t *self = ctx;
     if (clock_ms() - self->last_ready >= HEARTBEAT_MS)
         send_ready(self);
+}
+
+/* While the extraction child works: the heartbeat, and a stop request
+ * ends the wait (the child is killed; what this worker held goes to
+ * another worker as soon as the producer sees it leave, uncharged).
+ * Without it a worker stopped during a long extraction waited out the
+ * whole --time-limit. */
+static int while_extracting(void *ctx)
+{
+    send_heartbeat(ctx);
+    return signals_stop_requested();
 }
 
 /* Sends to the sink, waiting as long as the sink needs (backpressure) but
@@ -103,7 +113,7 @@ static int send_result(worker_t *self, const buf_t *encoded)
             return -1;
         }
         /* Waiting on a slow sink is not being dead. */
-        heartbeat(self);
+        send_heartbeat(self);
     }
     return -1;
 }
@@ -192,10 +202,17 @@ static void process(worker_t *self, const message_t *doc)
     sandbox_status_t status = SANDBOX_FAILED;
     if (message_encode(doc, &request, &request_len) == 0)
         status = sandbox_call(self->sandbox, request, request_len, self->time_limit_ms,
-                              heartbeat, self, &answer, &reason);
+                              while_extracting, self, &answer, &reason);
     else
         reason = xstrdup("could not be handed to the extraction child");
     free(request);
+    if (status == SANDBOX_STOPPED) {
+        /* Not the document's fault: no failed attempt is charged. */
+        log_info("stopping during an extraction id=%.12s source=%s", doc->id, log_q(doc->source));
+        buf_free(&answer);
+        free(reason);
+        return;
+    }
     char check[128];
     message_t *decoded = status == SANDBOX_DONE
                              ? message_decode((const uint8_t *)answer.data, answer.len, check,
@@ -289,7 +306,7 @@ static int worker_run(worker_t *self)
         link_on_event(self->results_link);
         if (items[0].revents & ZMQ_POLLIN)
             on_work(self);
-        heartbeat(self);
+        send_heartbeat(self);
         link_tick(self->work_link, clock_ms());
         link_tick(self->results_link, clock_ms());
     }
@@ -442,7 +459,16 @@ int worker_main(int argc, char **argv)
     }
     log_init("worker");
     signals_install();
+    /* The extraction child first, while this process has one thread
+     * (sandbox_start says why). */
+    sandbox_t *sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS);
     char *error = NULL;
+    if (!pass && sandbox_start(sandbox, &error) != 0) {
+        log_warn("extraction child not started, trying again at the first document error=%s",
+                 log_q(error));
+        free(error);
+        error = NULL;
+    }
     curve_t *curve = curve_new(keys.cert, NULL, keys.insecure, &error);
     if (curve && (curve_check(curve, work, keys.producer_cert, "--producer-cert", &error) != 0
                   || curve_check(curve, results, keys.sink_cert, "--sink-cert", &error) != 0))
@@ -450,11 +476,12 @@ int worker_main(int argc, char **argv)
     if (!curve) {
         fprintf(stderr, "feedmill worker: %s\n", error);
         free(error);
+        sandbox_destroy(&sandbox);
         return 2;
     }
     worker_t self = { .curve = curve, .ctx = curve_context(curve), .credit = (uint32_t)credit,
                       .time_limit_ms = (int64_t)(time_limit * 1000),
-                      .sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS),
+                      .sandbox = sandbox,
                       .pass_through = pass };
     int rc = worker_connect(&self, work, results, &keys) == 0 ? worker_run(&self) : 1;
     log_info("stopped documents=%llu refused=%llu extraction_children=%llu",

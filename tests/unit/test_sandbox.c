@@ -37,9 +37,16 @@ static void hang(void *ctx, buf_t *out)
         pause();
 }
 
-static void count_idle(void *ctx)
+static int count_idle(void *ctx)
 {
     (*(int *)ctx)++;
+    return 0;
+}
+
+/* A stop request after the second wait: idle says stop. */
+static int stop_on_second(void *ctx)
+{
+    return ++*(int *)ctx >= 2;
 }
 
 static void bail_out(void *ctx, buf_t *out)
@@ -200,6 +207,43 @@ static void test_run_time_limit(void)
     buf_free(&out);
 }
 
+/* A stop request ends the wait long before the time limit: the child
+ * is killed, the job left undone, and the next job gets a new child
+ * (the stopped one may have half a request in its pipe). */
+static void test_stop(void)
+{
+    sandbox_t *box = sandbox_new(serve, NULL, 0);
+    char *reason = NULL;
+    CHECK(sandbox_start(box, &reason) == 0 && sandbox_children(box) == 1);
+    int first = child_pid_of(box);
+    CHECK_MSG(first > 0 && sandbox_children(box) == 1, "sandbox_start started the child");
+    buf_t out = BUF_INIT;
+    int calls = 0;
+    int64_t started = clock_ms();
+    CHECK(sandbox_call(box, "hang", 4, 60000, stop_on_second, &calls, &out, &reason)
+          == SANDBOX_STOPPED);
+    CHECK_MSG(clock_ms() - started < 10000, "the stop ends the wait, not the time limit");
+    CHECK_MSG(reason && strstr(reason, "stopped"), reason);
+    free(reason);
+    reason = NULL;
+    CHECK_MSG(kill(first, 0) != 0, "the stopped child is gone");
+    buf_reset(&out);
+    CHECK(sandbox_call(box, "hello", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
+    CHECK_STR(buf_str(&out), "5:hello");
+    CHECK(sandbox_children(box) == 2);
+    sandbox_destroy(&box);
+
+    /* One child per job: the same. */
+    calls = 0;
+    buf_reset(&out);
+    started = clock_ms();
+    CHECK(sandbox_run(hang, NULL, 60000, stop_on_second, &calls, &out, &reason)
+          == SANDBOX_STOPPED);
+    CHECK_MSG(clock_ms() - started < 10000, "sandbox_run: the stop ends the wait");
+    free(reason);
+    buf_free(&out);
+}
+
 static void test_run_exit_status(void)
 {
     buf_t out = BUF_INIT;
@@ -213,6 +257,7 @@ static void test_run_exit_status(void)
 
 TESTING_MAIN(
     TEST(test_long_lived),
+    TEST(test_stop),
     TEST(test_run_answers),
     TEST(test_run_crash),
     TEST(test_run_time_limit),
