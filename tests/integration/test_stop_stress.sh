@@ -11,7 +11,11 @@
 # `run` copied its own signal handler into each child until exec, so a
 # stop sent to a child still starting was swallowed there (a producer
 # that watches then never stopped, and run waited for it forever) or,
-# the counter copied at 1, made it exit 130 and run exit 1.
+# the counter copied at 1, made it exit 130 and run exit 1. And, under
+# ASan, a worker whose extraction child, forked while a ZeroMQ thread held
+# the sanitizer allocator's lock, hung at its first malloc: the worker
+# waited out its --time-limit after SIGTERM (workers/sandbox.h,
+# sandbox_start).
 #   STOP_STRESS_ROUNDS=300 STOP_STRESS_SEED=N  for a long run (default: 8
 #   rounds, a random seed, printed so a failing run can be repeated).
 source "$(dirname "$0")/lib.sh"
