@@ -444,10 +444,9 @@ void producer_watch_peers(producer_t *self)
                  log_q("is the sink running, and does its --acks name this address? "
                        "Documents it stores are not acknowledged and will be sent again"));
     }
-    link_on_event(peers->sink_link);
-    link_tick(peers->sink_link, now);
-    link_on_event(peers->work_link);
-    link_on_event(peers->acks_link);
+    link_check(peers->sink_link, now);
+    link_check(peers->work_link, now);
+    link_check(peers->acks_link, now);
     curve_tick(self->curve);
 }
 

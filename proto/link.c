@@ -22,6 +22,7 @@ struct link {
     int64_t next_warning;   /* clock_ms() of the next reminder while down */
     int ever_up;
     int warned;             /* a warning went out since it was last up */
+    int64_t next_check;     /* link_check: clock_ms() of the next read while up */
     char last_problem[160]; /* the last failure the monitor reported */
     int64_t handshake_failed; /* clock_ms() of the last failed handshake */
     link_refused_fn *on_refused;   /* a bound socket's failed handshakes */
@@ -186,6 +187,21 @@ int link_on_event(link_t *self)
 int64_t link_last_disconnect(const link_t *self)
 {
     return self->last_disconnect;
+}
+
+int link_polled(const link_t *self)
+{
+    return self->up == 0;
+}
+
+int link_check(link_t *self, int64_t now)
+{
+    if (self->up > 0 && now < self->next_check)
+        return 0;
+    self->next_check = now + LINK_CHECK_MS;
+    int came_up = link_on_event(self);
+    link_tick(self, now);
+    return came_up;
 }
 
 void link_tick(link_t *self, int64_t now)

@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config   # toolchain
-    libzmq3-dev libsodium-dev          # transport, document ids
+    libzmq3-dev libsodium-dev          # transport, session ids
+    libssl-dev                         # document ids: OpenSSL's SHA-256 (SHA-NI where the CPU has it)
     libmsgpack-dev                     # wire format
     libsqlite3-dev sqlite3             # storage; the CLI is used by tests
     libxml2-dev zlib1g-dev             # HTML parsing, gzip-compressed documents

@@ -538,10 +538,9 @@ static void send_hello(sink_t *self)
  * missing producer does not find a queue of stale greetings later. */
 static void say_hello(sink_t *self)
 {
-    if (link_on_event(self->acks_link)
+    if (link_check(self->acks_link, clock_ms())
         || (link_is_up(self->acks_link) && clock_ms() - self->last_hello >= HELLO_MS))
         send_hello(self);
-    link_tick(self->acks_link, clock_ms());
 }
 
 /* /readyz: the database is open and the results socket bound (both
@@ -616,12 +615,16 @@ static int sink_run(sink_t *self)
         /* While a batch is held, results wait in the socket and the
          * workers: not polled, or the poll would never sleep. */
         int held = diskfault_active(self->fig.fault);
-        zmq_pollitem_t items[] = {
+        zmq_pollitem_t items[3] = {
             { reader_socket(self->reader), 0, held ? 0 : ZMQ_POLLIN, 0 },
-            { link_socket(self->acks_link), 0, ZMQ_POLLIN, 0 },
-            { link_socket(self->results_link), 0, ZMQ_POLLIN, 0 },
         };
-        if (zmq_poll(items, 3, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
+        /* The links only while down (proto/link.h). */
+        int count = 1;
+        if (link_polled(self->acks_link))
+            items[count++] = (zmq_pollitem_t){ link_socket(self->acks_link), 0, ZMQ_POLLIN, 0 };
+        if (link_polled(self->results_link))
+            items[count++] = (zmq_pollitem_t){ link_socket(self->results_link), 0, ZMQ_POLLIN, 0 };
+        if (zmq_poll(items, count, poll_timeout(self)) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
@@ -635,7 +638,7 @@ static int sink_run(sink_t *self)
         }
         say_hello(self);
         tick(self);
-        link_on_event(self->results_link);
+        link_check(self->results_link, clock_ms());
         curve_tick(self->curve);
         metric_set(self->fig.refused, NULL, (double)curve_refused_count(self->curve));
     }

@@ -288,27 +288,28 @@ static void on_work(worker_t *self)
 static int worker_run(worker_t *self)
 {
     while (!signals_stop_requested()) {
-        zmq_pollitem_t items[] = {
-            { self->work, 0, ZMQ_POLLIN, 0 },
-            { link_socket(self->work_link), 0, ZMQ_POLLIN, 0 },
-            { link_socket(self->results_link), 0, ZMQ_POLLIN, 0 },
-        };
-        if (zmq_poll(items, 3, HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
+        /* The links only while down (proto/link.h): a busy worker polls
+         * one socket. */
+        zmq_pollitem_t items[3] = { { self->work, 0, ZMQ_POLLIN, 0 } };
+        int count = 1;
+        if (link_polled(self->work_link))
+            items[count++] = (zmq_pollitem_t){ link_socket(self->work_link), 0, ZMQ_POLLIN, 0 };
+        if (link_polled(self->results_link))
+            items[count++] = (zmq_pollitem_t){ link_socket(self->results_link), 0, ZMQ_POLLIN, 0 };
+        if (zmq_poll(items, count, HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
         /* A (re)connection to the producer: a restarted producer knows
          * nothing of our credit, so we state it afresh. */
-        if (link_on_event(self->work_link)) {
+        if (link_check(self->work_link, clock_ms())) {
             log_info("connected to producer, asking for work credit=%u", self->credit);
             send_ready(self);
         }
-        link_on_event(self->results_link);
+        link_check(self->results_link, clock_ms());
         if (items[0].revents & ZMQ_POLLIN)
             on_work(self);
         send_heartbeat(self);
-        link_tick(self->work_link, clock_ms());
-        link_tick(self->results_link, clock_ms());
     }
     return 0;
 }
