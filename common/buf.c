@@ -50,7 +50,7 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
-static void buf_reserve(buf_t *self, size_t extra)
+void buf_reserve(buf_t *self, size_t extra)
 {
     size_t need = self->len + extra + 1;
     if (need <= self->cap)

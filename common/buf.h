@@ -19,6 +19,9 @@ typedef struct buf {
 #define BUF_INIT { NULL, 0, 0 }
 
 void buf_append(buf_t *self, const void *data, size_t len);
+/* Room for extra more bytes and the NUL, for a caller that writes into
+ * data + len itself (a read()), then adds to len and writes the NUL. */
+void buf_reserve(buf_t *self, size_t extra);
 void buf_puts(buf_t *self, const char *s);
 void buf_putc(buf_t *self, char c);
 void buf_printf(buf_t *self, const char *fmt, ...)

@@ -76,6 +76,10 @@ static void serve(void *ctx, const uint8_t *request, size_t len, buf_t *out)
         buf_puts(out, keep ? "fat" : "thin");
         return;
     }
+    if (len >= 6 && !memcmp(request, "mirror", 6)) {
+        buf_append(out, request, len);   /* the whole request back */
+        return;
+    }
     if (len >= 3 && !memcmp(request, "pid", 3)) {
         buf_printf(out, "%d", (int)getpid());
         return;
@@ -118,6 +122,14 @@ static void test_long_lived(void)
     buf_reset(&out);
     CHECK(sandbox_call(box, request, big, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
     CHECK_STR(buf_str(&out), "5242880:qqqqqqqqqqqqqqqq");
+    /* And an answer as large, byte for byte (both cross the 1 MiB pipes
+     * in several writes and reads). */
+    memcpy(request, "mirror", 6);
+    for (size_t i = 6; i < big; i++)
+        request[i] = (char)('a' + i % 23);
+    buf_reset(&out);
+    CHECK(sandbox_call(box, request, big, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
+    CHECK(out.len == big && memcmp(out.data, request, big) == 0 && out.data[big] == '\0');
     free(request);
 
     /* A crash costs that job and that child; the next job gets a new one. */
