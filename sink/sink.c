@@ -515,14 +515,15 @@ static int on_results(sink_t *self)
     return 0;
 }
 
-/* Commit now: the batch is full, nothing more is waiting (--batch-ms 0),
- * or the batch has been open --batch-ms. */
+/* Commit now: the batch is full; or nothing more is waiting (--batch-ms
+ * 0: the reader's word, not a queue found empty for a moment while the
+ * reader decodes the next result); or the batch has been open --batch-ms. */
 static int commit_due(const sink_t *self, int drained)
 {
     const batch_t *b = &self->batch;
     return b->opened && (b->count >= self->batch_max || b->bytes >= BATCH_BYTES_MAX
                          || (drained && self->batch_ms == 0)
-                         || clock_ms() - b->opened >= self->batch_ms);
+                         || (self->batch_ms > 0 && clock_ms() - b->opened >= self->batch_ms));
 }
 
 static void send_hello(sink_t *self)
@@ -602,7 +603,11 @@ static long poll_timeout(const sink_t *self)
                                                : HELLO_MS;
     if (monitor_wait_ms(self->fig.monitor, clock_ms()) < wait)
         wait = monitor_wait_ms(self->fig.monitor, clock_ms());
-    if (self->batch.opened && self->batch.opened + self->batch_ms - clock_ms() < wait)
+    /* --batch-ms 0: the reader's word that the socket is empty wakes the
+     * poll, not a deadline (a deadline of 0 would make it spin while the
+     * reader decodes the next result). */
+    if (self->batch.opened && self->batch_ms > 0
+        && self->batch.opened + self->batch_ms - clock_ms() < wait)
         wait = self->batch.opened + self->batch_ms - clock_ms();
     if (diskfault_active(self->fig.fault) && diskfault_wait_ms(self->fig.fault, clock_ms()) < wait)
         wait = diskfault_wait_ms(self->fig.fault, clock_ms());
