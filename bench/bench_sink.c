@@ -117,8 +117,8 @@ static cache_t cache_load(const char *path)
         p += 4;
         if ((size_t)(end - p) < len)
             die(path, "truncated (run bench_sink prepare again)");
-        char why[256];
-        message_t *m = message_decode(p, len, why, sizeof why);
+        char *why = NULL;
+        message_t *m = message_decode(p, len, &why);
         if (!m || m->type != MSG_RESULT)
             die(path, m ? "holds a message that is not a RESULT" : why);
         cache.items = realloc(cache.items, (cache.count + 1) * sizeof *cache.items);
@@ -419,16 +419,16 @@ static int run_store(const char *path, const cache_t *cache)
     size_t not_stored = 0;
     double start = now();
     for (size_t i = 0; i < cache->count; i++) {
-        if (i % ROWS_PER_TXN == 0 && store_begin(store) != 0)
-            die("begin", store_error(store));
+        if (i % ROWS_PER_TXN == 0 && store_begin(store, &error) != 0)
+            die("begin", error);
         store_result_t result = store_put_document(store, cache->items[i].record,
-                                                   EXTRACT_VERSION, 1, NULL);
+                                                   EXTRACT_VERSION, 1, NULL, &error);
         if (result == STORE_ERROR)
-            die("put", store_error(store));
+            die("put", error);
         not_stored += result != STORE_NEW;
         if ((i % ROWS_PER_TXN == ROWS_PER_TXN - 1 || i == cache->count - 1)
-            && store_commit(store) != 0)
-            die("commit", store_error(store));
+            && store_commit(store, &error) != 0)
+            die("commit", error);
     }
     double seconds = now() - start;
     print_result(cache->count, cache->body_bytes, seconds, not_stored, "feedmill-store");
@@ -468,9 +468,10 @@ static message_t *next_message(void *pull, pid_t sink)
         zmq_pollitem_t item = { pull, 0, ZMQ_POLLIN, 0 };
         if (zmq_poll(&item, 1, 1000) > 0) {
             message_t *msg = NULL;
-            char why[256];
-            if (wire_recv(pull, 0, &msg, why, sizeof why) == WIRE_OK)
+            char *why = NULL;
+            if (wire_recv(pull, 0, &msg, &why) == WIRE_OK)
                 return msg;
+            free(why);
             continue;
         }
         int status;

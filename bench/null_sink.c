@@ -71,8 +71,7 @@ int main(int argc, char **argv)
         /* Everything waiting, then the next look at the clock. */
         for (;;) {
             message_t *msg = NULL;
-            char why[256];
-            wire_status_t status = wire_recv(results, ZMQ_DONTWAIT, &msg, why, sizeof why);
+            wire_status_t status = wire_recv(results, ZMQ_DONTWAIT, &msg, NULL);
             if (status == WIRE_AGAIN || status == WIRE_FAILED)
                 break;
             if (status == WIRE_BAD || (msg->type != MSG_RESULT && msg->type != MSG_FAILED)) {

@@ -389,11 +389,12 @@ int export_main(int argc, char **argv)
         buf_puts(&ex.line, "\r\n");
         write_line(&ex);
     }
-    long long count = ex.write_failed ? 0 : store_export(store, &filter, export_row, &ex);
+    long long count = ex.write_failed ? 0 : store_export(store, &filter, export_row, &ex, &error);
     if (fflush(stdout) != 0)
         ex.write_failed = 1;
     if (count < 0) {
-        fprintf(stderr, "feedmill export: %s\n", store_error(store));
+        fprintf(stderr, "feedmill export: %s\n", error);
+        free(error);
         rc = 1;
     } else if (ex.write_failed) {
         fprintf(stderr, "feedmill export: cannot write to stdout\n");

@@ -62,12 +62,21 @@ static void free_selection(selection_t *sel)
     free(sel->letters);
 }
 
+/* The database could not be read: says why. Returns -1. */
+static int unreadable(char *error)
+{
+    fprintf(stderr, "feedmill retry: %s\n", error);
+    free(error);
+    return -1;
+}
+
 /* Selects the dead letters to retry: every one, or those whose id
  * starts with each given prefix (the logs show 12 characters). */
 static int select_letters(store_t *store, int all, char **ids, int id_count, selection_t *sel)
 {
+    char *error = NULL;
     if (all)
-        return store_dead_letters(store, NULL, collect, sel) < 0 ? -1 : 0;
+        return store_dead_letters(store, NULL, collect, sel, &error) < 0 ? unreadable(error) : 0;
     for (int i = 0; i < id_count; i++) {
         char prefix[DOC_ID_LEN + 1];
         size_t len = strlen(ids[i]);
@@ -82,9 +91,9 @@ static int select_letters(store_t *store, int all, char **ids, int id_count, sel
             return -1;
         }
         prefix[len] = '\0';
-        int matches = store_dead_letters(store, prefix, count_one, NULL);
+        int matches = store_dead_letters(store, prefix, count_one, NULL, &error);
         if (matches < 0)
-            return -1;
+            return unreadable(error);
         if (matches == 0) {
             fprintf(stderr, "feedmill retry: no dead letter has an id starting with %s\n", prefix);
             return -1;
@@ -94,8 +103,8 @@ static int select_letters(store_t *store, int all, char **ids, int id_count, sel
                             "give more digits\n", matches, prefix);
             return -1;
         }
-        if (store_dead_letters(store, prefix, collect, sel) < 0)
-            return -1;
+        if (store_dead_letters(store, prefix, collect, sel, &error) < 0)
+            return unreadable(error);
     }
     return 0;
 }
@@ -131,7 +140,9 @@ static int plan_files(const char *state_path, selection_t *sel, listing_t *list)
     for (size_t i = 0; i < sel->count; i++) {
         letter_t *l = &sel->letters[i];
         size_t before = list->files;
-        if (state_sources(state, l->id, list_source, list) < 0) {
+        if (state_sources(state, l->id, list_source, list, &error) < 0) {
+            fprintf(stderr, "feedmill retry: cannot read %s: %s\n", state_path, error);
+            free(error);
             state_close(&state);
             return -1;
         }
@@ -144,9 +155,13 @@ static int plan_files(const char *state_path, selection_t *sel, listing_t *list)
                     l->source ? l->source : "(unknown)");
             gone++;
         }
-        state_forget(state, l->id);
+        state_forget(state, l->id, NULL);   /* refused: the flush says so */
     }
-    int rc = state_flush(state);
+    int rc = state_flush(state, &error);
+    if (rc < 0) {
+        fprintf(stderr, "feedmill retry: cannot write %s: %s\n", state_path, error);
+        free(error);
+    }
     state_close(&state);
     return rc < 0 ? -1 : gone;
 }
@@ -273,7 +288,7 @@ int retry_main(int argc, char **argv)
     if (store) {
         size_t still = 0;
         for (size_t i = 0; i < sel.count; i++)
-            if (store_dead_letters(store, sel.letters[i].id, count_one, NULL) > 0)
+            if (store_dead_letters(store, sel.letters[i].id, count_one, NULL, NULL) > 0)
                 still++;
         printf("feedmill retry: %zu retried: %zu stored now, %zu still dead letters "
                "(%d of them with no file left to read)\n", sel.count, sel.count - still,

@@ -47,13 +47,13 @@ void run_summary_print(const producer_summary_t *p, const char *db, double secon
     char *error = NULL;
     store_t *store = store_open(db, STORE_READONLY, &error);
     store_stats_t stats;
-    if (store && store_stats(store, &stats) == 0)
+    if (store && store_stats(store, &stats, &error) == 0)
         printf("feedmill run: %s holds %lld documents from %lld sources, %lld entities, "
                "%lld dead letters\n", db, (long long)stats.documents,
                (long long)stats.sources, (long long)stats.entities,
                (long long)stats.dead_letters);
     else
-        printf("feedmill run: cannot read %s: %s\n", db, store ? store_error(store) : error);
+        printf("feedmill run: cannot read %s: %s\n", db, error);
     store_close(&store);
     free(error);
 }

@@ -23,7 +23,7 @@ typedef struct printer {
     int json;
     int all_sources;   /* --sources: every source in text output too */
     int shown;
-    int failed;        /* a document's sources could not be read */
+    char *failed;      /* why a document's sources could not be read (the first) */
 } printer_t;
 
 typedef struct sources {
@@ -70,6 +70,17 @@ static void one_line(const char *text, buf_t *out)
     }
 }
 
+/* A hit's sources; the first failure's reason is kept for the end. */
+static void read_sources(printer_t *p, const char *id, void *sources)
+{
+    char *why = NULL;
+    if (store_sources(p->store, id, put_source, sources, &why) < 0 && !p->failed) {
+        p->failed = why;
+        why = NULL;
+    }
+    free(why);
+}
+
 static int print_hit(const store_hit_t *hit, void *ctx)
 {
     printer_t *p = ctx;
@@ -85,7 +96,7 @@ static int print_hit(const store_hit_t *hit, void *ctx)
         put_json_field(&line, "snippet", hit->snippet, 0);
         buf_puts(&line, ",\"sources\":[");
         sources_t all = { NULL, &line, 1, 0 };
-        p->failed |= store_sources(p->store, hit->id, put_source, &all) < 0;
+        read_sources(p, hit->id, &all);
         buf_printf(&line, "],\"rank\":%.6g}\n", hit->rank);
         fputs(line.data, stdout);
         buf_free(&line);
@@ -97,7 +108,7 @@ static int print_hit(const store_hit_t *hit, void *ctx)
     buf_t snippet = BUF_INIT, more = BUF_INIT;
     one_line(hit->snippet ? hit->snippet : "", &snippet);
     sources_t others = { hit->source, &more, 0, 0 };
-    p->failed |= store_sources(p->store, hit->id, put_source, &others) < 0;
+    read_sources(p, hit->id, &others);
     printf("\n   %s\n", hit->source ? hit->source : "");
     if (p->all_sources)
         fputs(buf_str(&more), stdout);
@@ -222,13 +233,19 @@ int search_main(int argc, char **argv)
         return 1;
     }
     printer.store = store;
-    int hits = store_search_type(store, query.data, page_type, (int)limit, print_hit, &printer);
-    if (hits >= 0 && printer.failed)
+    int hits = store_search_type(store, query.data, page_type, (int)limit, print_hit, &printer,
+                                 &error);
+    if (hits >= 0 && printer.failed) {
         hits = -1;
+        error = printer.failed;
+        printer.failed = NULL;
+    }
+    free(printer.failed);
     if (hits < 0)
-        fprintf(stderr, "feedmill search: %s\n", store_error(store));
+        fprintf(stderr, "feedmill search: %s\n", error);
     else if (hits == 0 && !printer.json)
         printf("no documents match \"%s\"\n", query.data);
+    free(error);
     store_close(&store);
     buf_free(&query);
     return hits < 0 ? 1 : 0;

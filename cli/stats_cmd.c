@@ -106,16 +106,19 @@ typedef struct breakdowns {
     sourced_t most_sources;
 } breakdowns_t;
 
-static int read_breakdowns(store_t *store, breakdowns_t *b)
+/* 0, or -1 with the reason in *error (malloc'd). */
+static int read_breakdowns(store_t *store, breakdowns_t *b, char **error)
 {
-    if (store_breakdown(store, STORE_BY_KIND, TOP, keep_group, &b->kinds) < 0
-        || store_breakdown(store, STORE_BY_PAGE_TYPE, TOP, keep_group, &b->page_types) < 0
-        || store_breakdown(store, STORE_BY_LANG, TOP, keep_group, &b->langs) < 0
-        || store_breakdown(store, STORE_BY_DAY, DAYS, keep_group, &b->days) < 0
-        || store_breakdown(store, STORE_BY_ORIGIN, TOP, keep_group, &b->origins) < 0
-        || store_breakdown(store, STORE_BY_ERROR, ERRORS, keep_group, &b->errors) < 0
-        || store_near_duplicate_groups(store, NEAR_GROUPS, keep_near_group, &b->near) < 0
-        || store_most_sources(store, TOP, keep_sourced, &b->most_sources) < 0)
+    if (store_breakdown(store, STORE_BY_KIND, TOP, keep_group, &b->kinds, error) < 0
+        || store_breakdown(store, STORE_BY_PAGE_TYPE, TOP, keep_group, &b->page_types,
+                           error) < 0
+        || store_breakdown(store, STORE_BY_LANG, TOP, keep_group, &b->langs, error) < 0
+        || store_breakdown(store, STORE_BY_DAY, DAYS, keep_group, &b->days, error) < 0
+        || store_breakdown(store, STORE_BY_ORIGIN, TOP, keep_group, &b->origins, error) < 0
+        || store_breakdown(store, STORE_BY_ERROR, ERRORS, keep_group, &b->errors, error) < 0
+        || store_near_duplicate_groups(store, NEAR_GROUPS, keep_near_group, &b->near,
+                                       error) < 0
+        || store_most_sources(store, TOP, keep_sourced, &b->most_sources, error) < 0)
         return -1;
     for (size_t i = 0; i < b->errors.count; i++)
         b->reasons[reason_classify(b->errors.items[i].key)] += b->errors.items[i].count;
@@ -338,16 +341,17 @@ int stats_main(int argc, char **argv)
     }
     store_stats_t stats;
     breakdowns_t breakdowns = { 0 };
-    int rc = store_stats(store, &stats);
+    int rc = store_stats(store, &stats, &error);
     if (rc == 0)
-        rc = read_breakdowns(store, &breakdowns);
+        rc = read_breakdowns(store, &breakdowns, &error);
     if (rc == 0 && json) {
         print_json(db, &stats, &breakdowns);
     } else if (rc == 0) {
         print_text(db, &stats);
         print_breakdowns(&breakdowns);
     } else {
-        fprintf(stderr, "feedmill stats: %s\n", store_error(store));
+        fprintf(stderr, "feedmill stats: %s\n", error);
+        free(error);
     }
     breakdowns_free(&breakdowns);
     store_close(&store);

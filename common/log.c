@@ -112,7 +112,7 @@ void log_at(log_level_t level, const char *fmt, ...)
                    (int)getpid(), buf_str(&body));
     }
     ssize_t ignored = write(STDERR_FILENO, line.data, line.len);
-    (void)ignored;
+    (void)ignored;   /* the end of the line: no one left to tell (log.h) */
     buf_free(&body);
     buf_free(&line);
 }

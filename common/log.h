@@ -38,6 +38,8 @@ log_format_t log_get_format(void);
  * fields) is body: appended to out, newline included. Exposed for tests. */
 void log_put_json(buf_t *out, const char *stamp, const char *level, const char *component,
                   int pid, const char *body);
+/* Where errors end in a running component (docs/style.md, "Errors"), so
+ * it returns nothing: a line that stderr refuses has no one left to tell. */
 void log_at(log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int log_enabled(log_level_t level);

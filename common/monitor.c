@@ -70,7 +70,7 @@ int monitor_option(monitor_options_t *opt, const char *command, int option, cons
     }
 }
 
-static void write_file(monitor_t *self);
+static void write_file_said(monitor_t *self);
 
 monitor_t *monitor_new(const char *component, const monitor_options_t *opt)
 {
@@ -110,7 +110,7 @@ void monitor_destroy(monitor_t **self_p)
     httpd_stop(&self->httpd);
     /* The last figures stay for whoever reads the file after us. */
     if (self->opt.metrics_file)
-        write_file(self);
+        write_file_said(self);
     metrics_destroy(&self->metrics);
     buf_free(&self->missing);
     pthread_mutex_destroy(&self->lock);
@@ -180,8 +180,9 @@ void monitor_set_ready(monitor_t *self, const char *missing)
     metric_set(self->ready_gauge, NULL, missing ? 0 : 1);
 }
 
-/* FILE.tmp, then rename: readers see the old text or the new, whole. */
-static void write_file(monitor_t *self)
+/* FILE.tmp, then rename: readers see the old text or the new, whole.
+ * 0, or -1 with the reason (the system's) in *error, malloc'd. */
+static int write_file(monitor_t *self, char **error)
 {
     buf_t text = BUF_INIT, tmp = BUF_INIT;
     monitor_render(self, &text);
@@ -192,21 +193,33 @@ static void write_file(monitor_t *self)
         ok = 0;
     if (ok && rename(tmp.data, self->opt.metrics_file) != 0)
         ok = 0;
-    if (!ok && !self->file_failing)
-        log_warn("cannot write the metrics file path=%s error=%s",
-                 log_q(self->opt.metrics_file), log_q(strerror(errno)));
-    if (!ok)
+    if (!ok) {
+        *error = xstrdup(strerror(errno));
         unlink(tmp.data);
-    self->file_failing = !ok;
+    }
     buf_free(&text);
     buf_free(&tmp);
+    return ok ? 0 : -1;
+}
+
+/* The file is the monitor's to write, and operators are told here, once
+ * until a write succeeds again (file_failing): no caller can do more. */
+static void write_file_said(monitor_t *self)
+{
+    char *error = NULL;
+    int ok = write_file(self, &error) == 0;
+    if (!ok && !self->file_failing)
+        log_warn("cannot write the metrics file path=%s error=%s",
+                 log_q(self->opt.metrics_file), log_q(error));
+    self->file_failing = !ok;
+    free(error);
 }
 
 double monitor_tick(monitor_t *self, int64_t now)
 {
     if (self->opt.metrics_file && now - self->last_file >= FILE_EVERY_MS) {
         self->last_file = now;
-        write_file(self);
+        write_file_said(self);
     }
     if (!self->opt.status_interval_ms || now - self->last_status < self->opt.status_interval_ms)
         return 0;

@@ -304,7 +304,7 @@ void producer_send_due(producer_t *self)
         if (p->deadline && p->deadline <= now)
             expire(self, p);
         if (!p->deadline && producer_send_pending(self, p) == 0 && p->attempt > 1)
-            state_note_attempts(self->state, p->id, p->attempt);
+            state_note_attempts(self->state, p->id, p->attempt, NULL);
     }
 }
 
@@ -327,13 +327,13 @@ void producer_on_work_socket(producer_t *self)
     for (;;) {
         wire_peer_t peer;
         message_t *msg;
-        char error[256];
-        wire_status_t status = wire_recv_from(self->work, ZMQ_DONTWAIT, &peer, &msg,
-                                              error, sizeof error);
+        char *error;
+        wire_status_t status = wire_recv_from(self->work, ZMQ_DONTWAIT, &peer, &msg, &error);
         if (status == WIRE_AGAIN || status == WIRE_FAILED)
             return;
         if (status == WIRE_BAD) {
             log_warn("bad message on work socket error=%s", log_q(error));
+            free(error);
             self->counts.bad_work++;
             continue;
         }
@@ -474,9 +474,9 @@ static void sink_acknowledged(producer_t *self)
 /* p is done with: every source of it is acknowledged. */
 static void finish(producer_t *self, pending_t *p, ack_status_t status)
 {
-    state_mark_acked(self->state, p->id, status);
+    state_mark_acked(self->state, p->id, status, NULL);
     if (p->spooled)
-        state_spool_remove(self->state, p->id);
+        state_spool_remove(self->state, p->id, NULL);
     if (p->spooled && self->submit)
         submit_committed(self->submit, p->id, status);
     inflight_remove(self->inflight, p);
@@ -521,15 +521,16 @@ void producer_on_ack(producer_t *self)
 {
     for (int acked = 0;; ) {
         message_t *msg;
-        char error[256];
-        wire_status_t status = wire_recv(self->acks, ZMQ_DONTWAIT, &msg, error, sizeof error);
+        char *error;
+        wire_status_t status = wire_recv(self->acks, ZMQ_DONTWAIT, &msg, &error);
         if (status == WIRE_AGAIN || status == WIRE_FAILED) {
             if (acked)
-                state_flush(self->state);
+                state_flush(self->state, NULL);
             return;
         }
         if (status == WIRE_BAD) {
             log_warn("bad message on acks socket error=%s", log_q(error));
+            free(error);
             self->counts.bad_acks++;
             continue;
         }

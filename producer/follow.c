@@ -107,7 +107,7 @@ static void save(follow_t *self, const char *prefix, const char *path, const rea
     int none = r->fd < 0;
     for (int i = 0; i < 5; i++) {
         char *name = key(prefix, path, i);
-        state_set_position(self->state, name, none ? 0 : values[i]);
+        state_set_position(self->state, name, none ? 0 : values[i], NULL);
         free(name);
     }
 }

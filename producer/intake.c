@@ -124,7 +124,7 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
         inflight_add_source(self->inflight, same, source);
         log_debug("same content as a document in flight, one more source of it id=%.12s "
                   "source=%s", id, log_q(path));
-        state_mark_sent(self->state, path, stamp, id, same->attempt);
+        state_mark_sent(self->state, path, stamp, id, same->attempt, NULL);
         free(source);
         free(body);
         free(error);
@@ -138,7 +138,7 @@ static void admit(producer_t *self, const char *path, const file_stamp_t *stamp,
     if (attempts >= self->opt.max_attempts && !p->error)
         producer_give_up(self, p);
     producer_send_pending(self, p);
-    state_mark_sent(self->state, path, stamp, id, p->attempt);
+    state_mark_sent(self->state, path, stamp, id, p->attempt, NULL);
 }
 
 /* A spooled document (a JSON line) into the in-flight table. It leaves
@@ -190,14 +190,14 @@ static void spool_line(producer_t *self, const char *feed, int64_t number, const
     if (!error && jsonl_parse(line, len, &doc, &error) == 0) {
         hash_doc_id(doc.body, doc.len, id);
         state_spool_add(self->state, SPOOL_LINE, id, doc.url ? doc.url : source, doc.body, doc.len, NULL,
-                        &doc.hints);
+                        &doc.hints, NULL);
         jsonl_doc_clear(&doc);
     } else {
         /* Not a document: named by the line's bytes, so the same bad line
          * is one dead letter however often it comes. */
         hash_doc_id(line, len, id);
         log_warn("not a document line=%s error=%s", log_q(source), log_q(error));
-        state_spool_add(self->state, SPOOL_LINE, id, source, NULL, 0, error, NULL);
+        state_spool_add(self->state, SPOOL_LINE, id, source, NULL, 0, error, NULL, NULL);
     }
     free(error);
     free(source);

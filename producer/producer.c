@@ -229,7 +229,7 @@ static int producer_run(producer_t *self)
         /* No new input while the state cannot be written: what would be
          * read could not be recorded (files) or kept (spooled lines and
          * submissions). What is in flight goes on. */
-        int writable = state_probe(self->state, clock_ms()) == 0;
+        int writable = state_probe(self->state, clock_ms(), NULL) == 0;
         /* The spooling inputs are read only while the spool's backlog is
          * small: a fast writer then waits on the pipe, the file or the
          * socket (backpressure). */
@@ -262,7 +262,7 @@ static int producer_run(producer_t *self)
             stdin_feed_read(self->in);
         /* Lines and positions, one commit; or neither, and the lines come again. */
         if (spool_room && self->follow && follow_read(self->follow, clock_ms())
-            && state_flush(self->state) != 0)
+            && state_flush(self->state, NULL) != 0)
             producer_rollback_followed(self);
         if ((spool_room || refusing) && self->submit) {
             char refusal[160];
@@ -275,9 +275,9 @@ static int producer_run(producer_t *self)
         if (!draining)
             producer_on_watch(self);
         producer_feed(self, draining || state_failing(self->state));
-        state_tick(self->state);
+        state_tick(self->state, NULL);   /* refused: state_failing() stops new input above */
         if (clock_ms() >= self->next_compact) {
-            state_compact(self->state, clock_ms());
+            state_compact(self->state, clock_ms(), NULL);
             self->next_compact = clock_ms() + 1000;
         }
         report_loop(self);
@@ -459,7 +459,7 @@ static int open_feeds(producer_t *self)
                 return -1;
             }
         }
-        if (state_flush(self->state) != 0)
+        if (state_flush(self->state, NULL) != 0)
             producer_rollback_followed(self);
         log_info("following files=%zu", follow_count(self->follow));
     }
@@ -483,12 +483,14 @@ static int open_feeds(producer_t *self)
  * the producer exits 4 so that `run` and operators hear of it. */
 static int last_commit(producer_t *self)
 {
-    state_probe(self->state, INT64_MAX);
-    if (state_flush(self->state) == 0)
+    state_probe(self->state, INT64_MAX, NULL);
+    char *error = NULL;
+    if (state_flush(self->state, &error) == 0)
         return 0;
     log_error("producer state cannot be written at exit, the next run sends again what this "
               "one could not record path=%s reason=%s error=%s", log_q(state_path(self->state)),
-              state_fault(self->state), log_q(state_error(self->state)));
+              state_fault(self->state), log_q(error));
+    free(error);
     return -1;
 }
 

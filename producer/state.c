@@ -90,7 +90,8 @@ struct state {
     int failing;
     int64_t fault_since;    /* clock_ms() of its first failure; 0: none */
     dbfault_t fault;        /* the reason of the last failure */
-    char error[256];        /* SQLite's message for it */
+    char error[256];        /* SQLite's message for it: the reason every refused
+                             * write hands its caller (reason()) while it lasts */
     int error_code, error_errno;
     uint64_t fault_attempts;   /* failed writes and probes in this fault */
     int64_t probe_ms;       /* the current wait between probes */
@@ -156,6 +157,17 @@ static void written(state_t *self)
     self->fault_since = 0;
     self->last_said = 0;
     self->error[0] = '\0';
+}
+
+/* The end of every writer: when rc < 0, *error gets why (malloc'd, the
+ * caller frees it), else NULL; error may be NULL. Returns rc. A write
+ * refused while failing has the fault's reason: it is why. */
+static int reason(const state_t *self, int rc, char **error)
+{
+    if (error)
+        *error = rc >= 0 ? NULL
+               : xstrdup(self->error[0] ? self->error : "producer state cannot be written");
+    return rc;
 }
 
 /* A read that failed (an I/O error): said, at most every REPEAT_MS; the
@@ -251,13 +263,15 @@ state_t *state_open(const char *path, char **error)
     return self;
 }
 
+static int flush(state_t *self);
+
 void state_close(state_t **self_p)
 {
     state_t *self = *self_p;
     if (!self)
         return;
     if (self->changes)
-        state_flush(self);
+        flush(self);   /* refused: fail() said so, and there is no one left to tell */
     sqlite3_finalize(self->lookup);
     sqlite3_finalize(self->sent);
     sqlite3_finalize(self->acked);
@@ -271,11 +285,6 @@ void state_close(state_t **self_p)
 int state_failing(const state_t *self)
 {
     return self->failing;
-}
-
-const char *state_error(const state_t *self)
-{
-    return self->error;
 }
 
 const char *state_fault(const state_t *self)
@@ -318,12 +327,12 @@ static int write_step(state_t *self, sqlite3_stmt *stmt)
 }
 
 /* Commits PROBE_BYTES and deletes them again, in two transactions. */
-int state_probe(state_t *self, int64_t now)
+int state_probe(state_t *self, int64_t now, char **error)
 {
     if (!self->failing)
-        return 0;
+        return reason(self, 0, error);
     if (now < self->next_probe)
-        return -1;
+        return reason(self, -1, error);
     if (!sqlite3_get_autocommit(self->db))
         sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
     char insert[160];
@@ -335,11 +344,11 @@ int state_probe(state_t *self, int64_t now)
         || sqlite3_exec(self->db, "DELETE FROM partial WHERE name = 'state probe'", NULL, NULL,
                         NULL) != SQLITE_OK) {
         note_error(self);
-        return fail(self);
+        return reason(self, fail(self), error);
     }
     self->failing = 0;
     log_debug("producer state probe committed path=%s", log_q(self->path));
-    return 0;
+    return reason(self, 0, error);
 }
 
 file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t *stamp,
@@ -372,49 +381,56 @@ file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t
 }
 
 int state_mark_sent(state_t *self, const char *source, const file_stamp_t *stamp,
-                    const char *id, uint32_t attempts)
+                    const char *id, uint32_t attempts, char **error)
 {
     sqlite3_bind_text(self->sent, 1, source, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->sent, 2, stamp->size);
     sqlite3_bind_int64(self->sent, 3, stamp->mtime_ns);
     sqlite3_bind_text(self->sent, 4, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->sent, 5, attempts);
-    return write_step(self, self->sent);
+    return reason(self, write_step(self, self->sent), error);
 }
 
-int state_mark_acked(state_t *self, const char *id, ack_status_t status)
+int state_mark_acked(state_t *self, const char *id, ack_status_t status, char **error)
 {
     sqlite3_bind_text(self->acked, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(self->acked, 2, status == ACK_DEAD ? "dead" : "done", -1, SQLITE_STATIC);
-    return write_step(self, self->acked);
+    return reason(self, write_step(self, self->acked), error);
 }
 
-int state_note_attempts(state_t *self, const char *id, uint32_t attempts)
+int state_note_attempts(state_t *self, const char *id, uint32_t attempts, char **error)
 {
     sqlite3_bind_text(self->attempts, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->attempts, 2, attempts);
-    return write_step(self, self->attempts);
+    return reason(self, write_step(self, self->attempts), error);
+}
+
+/* A read's own reason: SQLite's message, taken before anything replaces it. */
+static int read_reason(state_t *self, char **error)
+{
+    if (error)
+        *error = xstrdup(sqlite3_errmsg(self->db));
+    read_failed(self);
+    return -1;
 }
 
 int state_sources(state_t *self, const char *id,
-                  void (*fn)(const char *source, void *ctx), void *ctx)
+                  void (*fn)(const char *source, void *ctx), void *ctx, char **error)
 {
+    if (error)
+        *error = NULL;
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(self->db, "SELECT source FROM files WHERE id = ?1 ORDER BY source",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        read_failed(self);
-        return -1;
-    }
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return read_reason(self, error);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
     int count = 0, rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         fn((const char *)sqlite3_column_text(stmt, 0), ctx);
         count++;
     }
-    if (rc != SQLITE_DONE) {
-        read_failed(self);
-        count = -1;
-    }
+    if (rc != SQLITE_DONE)
+        count = read_reason(self, error);
     sqlite3_finalize(stmt);
     return count;
 }
@@ -454,13 +470,13 @@ static int write_once(state_t *self, sqlite3_stmt *stmt)
     return rc;
 }
 
-int state_forget(state_t *self, const char *id)
+int state_forget(state_t *self, const char *id, char **error)
 {
     sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM files WHERE id = ?1");
     if (!stmt)
-        return -1;
+        return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    return write_once(self, stmt);
+    return reason(self, write_once(self, stmt), error);
 }
 
 static void bind_or_null(sqlite3_stmt *stmt, int index, const char *text)
@@ -472,24 +488,24 @@ static void bind_or_null(sqlite3_stmt *stmt, int index, const char *text)
 }
 
 int state_spool_add(state_t *self, spool_input_t input, const char *id, const char *source,
-                    const uint8_t *body, size_t len, const char *error,
-                    const doc_hints_t *hints)
+                    const uint8_t *body, size_t len, const char *failure,
+                    const doc_hints_t *hints, char **error)
 {
     sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO spool(id, source, body, error, title, "
                                        "published, author, lang, input) VALUES (?1, ?2, ?3, "
                                        "?4, ?5, ?6, ?7, ?8, ?9)");
     if (!stmt)
-        return -1;
+        return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, source, -1, SQLITE_STATIC);
     sqlite3_bind_blob64(stmt, 3, body ? (const void *)body : "", len, SQLITE_STATIC);
-    bind_or_null(stmt, 4, error);
+    bind_or_null(stmt, 4, failure);
     bind_or_null(stmt, 5, hints ? hints->title : NULL);
     bind_or_null(stmt, 6, hints ? hints->published : NULL);
     bind_or_null(stmt, 7, hints ? hints->author : NULL);
     bind_or_null(stmt, 8, hints ? hints->lang : NULL);
     bind_or_null(stmt, 9, input == SPOOL_SUBMISSION ? "submission" : NULL);
-    return write_once(self, stmt);
+    return reason(self, write_once(self, stmt), error);
 }
 
 static char *column_or_null(sqlite3_stmt *stmt, int column)
@@ -549,23 +565,24 @@ void state_spooled_clear(spooled_t *doc)
     *doc = (spooled_t){ 0 };
 }
 
-int state_spool_remove(state_t *self, const char *id)
+int state_spool_remove(state_t *self, const char *id, char **error)
 {
     sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM spool WHERE id = ?1");
     if (!stmt)
-        return -1;
+        return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    return write_once(self, stmt);
+    return reason(self, write_once(self, stmt), error);
 }
 
-int state_partial_append(state_t *self, const char *name, const void *bytes, size_t len)
+int state_partial_append(state_t *self, const char *name, const void *bytes, size_t len,
+                         char **error)
 {
     sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO partial(name, bytes) VALUES (?1, ?2)");
     if (!stmt)
-        return -1;
+        return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_blob64(stmt, 2, len ? bytes : "", len, SQLITE_STATIC);
-    return write_once(self, stmt);
+    return reason(self, write_once(self, stmt), error);
 }
 
 void state_partial_load(state_t *self, const char *name, buf_t *out)
@@ -583,13 +600,13 @@ void state_partial_load(state_t *self, const char *name, buf_t *out)
     sqlite3_finalize(stmt);
 }
 
-int state_partial_clear(state_t *self, const char *name)
+int state_partial_clear(state_t *self, const char *name, char **error)
 {
     sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM partial WHERE name = ?1");
     if (!stmt)
-        return -1;
+        return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    return write_once(self, stmt);
+    return reason(self, write_once(self, stmt), error);
 }
 
 int64_t state_position(state_t *self, const char *name)
@@ -603,19 +620,19 @@ int64_t state_position(state_t *self, const char *name)
     return position;
 }
 
-int state_set_position(state_t *self, const char *name, int64_t position)
+int state_set_position(state_t *self, const char *name, int64_t position, char **error)
 {
     sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO positions(name, position) VALUES "
                                              "(?1, ?2) ON CONFLICT(name) DO UPDATE SET "
                                              "position = ?2");
     if (!stmt)
-        return -1;
+        return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, position);
-    return write_once(self, stmt);
+    return reason(self, write_once(self, stmt), error);
 }
 
-int state_flush(state_t *self)
+static int flush(state_t *self)
 {
     if (self->failing)
         return -1;
@@ -630,16 +647,22 @@ int state_flush(state_t *self)
     return 0;
 }
 
+int state_flush(state_t *self, char **error)
+{
+    return reason(self, flush(self), error);
+}
+
 /* A file that no longer exists needs no row: the row only serves to
  * skip the file when a scan finds it again. Rows still 'sent' stay: their
  * document is in flight. Should the file come back, it is read again and
- * the sink answers "unchanged", so pruning can cost a read, never a row. */
-static void prune_step(state_t *self)
+ * the sink answers "unchanged", so pruning can cost a read, never a row.
+ * Returns -1 when a delete was refused (the state is failing then). */
+static int prune_step(state_t *self)
 {
     sqlite3_stmt *stmt = prepare_read(self, "SELECT rowid, source FROM files WHERE rowid > ?1 "
                                             "AND status != 'sent' ORDER BY rowid LIMIT ?2");
     if (!stmt)
-        return;
+        return 0;   /* a read: said, and nothing pruned this time */
     sqlite3_bind_int64(stmt, 1, self->prune_after);
     sqlite3_bind_int(stmt, 2, PRUNE_ROWS);
     int64_t gone[PRUNE_ROWS];
@@ -657,29 +680,37 @@ static void prune_step(state_t *self)
         self->prune_after = 0;   /* the end: start over next time */
     sqlite3_stmt *del = gone_count ? prepare_write(self, "DELETE FROM files WHERE rowid = ?1")
                                    : NULL;
-    int deleted = 0;
+    int deleted = 0, refused = gone_count && !del;   /* prepare_write failed */
     for (int i = 0; del && i < gone_count; i++) {
         sqlite3_bind_int64(del, 1, gone[i]);
-        if (write_step(self, del) != 0)
+        if (write_step(self, del) != 0) {
+            refused = 1;
             break;
+        }
         deleted++;
     }
     sqlite3_finalize(del);
     /* Only the deletes that went into the transaction count. */
     self->pruned += (uint64_t)deleted;
+    return refused ? -1 : 0;
 }
 
-void state_compact(state_t *self, int64_t now)
+static int compact(state_t *self, int64_t now)
 {
     if (self->failing)
-        return;
-    prune_step(self);
+        return -1;
+    int rc = prune_step(self);
     if (now < self->next_vacuum)
-        return;
+        return rc;
     self->next_vacuum = now + VACUUM_MS;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA incremental_vacuum(%d)", VACUUM_PAGES);
-    exec(self, sql);
+    return exec(self, sql) < 0 ? -1 : rc;   /* at once -1 when the prune failed */
+}
+
+int state_compact(state_t *self, int64_t now, char **error)
+{
+    return reason(self, compact(self, now), error);
 }
 
 uint64_t state_pruned(const state_t *self)
@@ -687,12 +718,12 @@ uint64_t state_pruned(const state_t *self)
     return self->pruned;
 }
 
-int state_tick(state_t *self)
+int state_tick(state_t *self, char **error)
 {
     if (self->failing)
-        return -1;
+        return reason(self, -1, error);
     if (self->changes >= FLUSH_CHANGES
         || (self->changes && clock_ms() - self->opened >= FLUSH_MS))
-        return state_flush(self);
-    return 0;
+        return state_flush(self, error);
+    return reason(self, 0, error);
 }

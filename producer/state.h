@@ -22,7 +22,18 @@
  * writes (files sent, documents acknowledged) only lag, in the safe
  * direction above. The state says so itself: an error line naming the
  * path, the reason (common/dbfault.h) and the free space at once and
- * every 10 s while it lasts, an info line when a commit succeeds again. */
+ * every 10 s while it lasts, an info line when a commit succeeds again.
+ *
+ * Errors: every method that can fail takes a last `char **error`: on -1,
+ * *error is why (SQLite's message; while failing, the fault's), malloc'd,
+ * which the caller frees; after a success it is NULL, nothing allocated.
+ * A caller that only needs to know passes NULL. The reads that give a
+ * safe answer when the file cannot be read (state_lookup: FILE_NEW, the
+ * file is read again; state_position: 0; state_spool_next: none) do not
+ * fail: a read that fails gives that answer. state_failing() and
+ * state_fault() are the state's condition (is it refusing writes, and
+ * for which kind of fault), for the loop's decisions and the status line
+ * and /readyz: not a second way to learn why a call failed. */
 #ifndef FEEDMILL_STATE_H
 #define FEEDMILL_STATE_H
 
@@ -50,19 +61,18 @@ state_t *state_open(const char *path, char **error);
 /* Commits what is pending. */
 void state_close(state_t **self);
 
-/* 1 from a write the disk refused until state_probe() succeeds. */
+/* The state's condition, not an error channel (see the top): 1 from a
+ * write the disk refused until state_probe() succeeds. */
 int state_failing(const state_t *self);
-/* Why the last write failed (SQLite's message), "" when none did. */
-const char *state_error(const state_t *self);
-/* "disk_full", "io_error", "read_only" or "other" while failing, else
- * "writable". */
+/* Which fault: "disk_full", "io_error", "read_only" or "other" while
+ * failing, else "writable". */
 const char *state_fault(const state_t *self);
 const char *state_path(const state_t *self);
 /* While failing, tries a small commit when one is due (100 ms after the
  * failure, doubling to 2 s; now is clock_ms(), or INT64_MAX to try at
  * once): 0 once the state can be written again, -1 while it cannot (or
  * the next try is not due yet). 0 when not failing. */
-int state_probe(state_t *self, int64_t now);
+int state_probe(state_t *self, int64_t now, char **error);
 
 /* *attempts gets the sends so far (0 for FILE_NEW). */
 file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t *stamp,
@@ -70,18 +80,18 @@ file_status_t state_lookup(state_t *self, const char *source, const file_stamp_t
 /* Each writer returns 0, or -1 when the state cannot be written (see the
  * top: the open transaction is gone with it). */
 int state_mark_sent(state_t *self, const char *source, const file_stamp_t *stamp,
-                    const char *id, uint32_t attempts);
+                    const char *id, uint32_t attempts, char **error);
 /* Every source with these bytes is done (or dead) at once. */
-int state_mark_acked(state_t *self, const char *id, ack_status_t status);
-int state_note_attempts(state_t *self, const char *id, uint32_t attempts);
+int state_mark_acked(state_t *self, const char *id, ack_status_t status, char **error);
+int state_note_attempts(state_t *self, const char *id, uint32_t attempts, char **error);
 
 /* Calls fn for each source recorded with this id (the files that held
  * these bytes). Returns how many, or -1 when the state cannot be read. */
 int state_sources(state_t *self, const char *id,
-                  void (*fn)(const char *source, void *ctx), void *ctx);
+                  void (*fn)(const char *source, void *ctx), void *ctx, char **error);
 /* Forgets every file with this id, so the next run reads them again
  * whatever became of them (`feedmill retry`). */
-int state_forget(state_t *self, const char *id);
+int state_forget(state_t *self, const char *id, char **error);
 
 /* ---- the spool: documents that cannot be read again ----------------
  *
@@ -105,9 +115,10 @@ typedef struct spooled {
     doc_hints_t hints;
 } spooled_t;
 
+/* failure: set when it is not a document (it goes as a dead letter). */
 int state_spool_add(state_t *self, spool_input_t input, const char *id, const char *source,
-                    const uint8_t *body, size_t len, const char *error,
-                    const doc_hints_t *hints);
+                    const uint8_t *body, size_t len, const char *failure,
+                    const doc_hints_t *hints, char **error);
 /* The first spooled document after seq: 1 and *out (free with
  * state_spooled_clear), or 0 when there is none. */
 int state_spool_next(state_t *self, int64_t after, spooled_t *out);
@@ -115,34 +126,37 @@ void state_spooled_clear(spooled_t *doc);
 /* How many are spooled after seq, counting up to at most limit. */
 int state_spool_waiting(state_t *self, int64_t after, int limit);
 /* The sink acknowledged it: it leaves the spool. */
-int state_spool_remove(state_t *self, const char *id);
+int state_spool_remove(state_t *self, const char *id, char **error);
 
 /* The start of a line read from a stream whose end has not come yet,
  * kept in pieces (appending is linear whatever the line's length), so
  * bytes taken from a pipe are on disk before they leave it. */
-int state_partial_append(state_t *self, const char *name, const void *bytes, size_t len);
+int state_partial_append(state_t *self, const char *name, const void *bytes, size_t len,
+                         char **error);
 /* Appends the kept pieces, in order, to out. */
 void state_partial_load(state_t *self, const char *name, buf_t *out);
-int state_partial_clear(state_t *self, const char *name);
+int state_partial_clear(state_t *self, const char *name, char **error);
 
 /* Named positions in streams (lines read from standard input). */
 int64_t state_position(state_t *self, const char *name);
-int state_set_position(state_t *self, const char *name, int64_t position);
+int state_set_position(state_t *self, const char *name, int64_t position, char **error);
 
 /* Keeps the state bounded over weeks of feeds: one step deletes the rows
  * of up to 256 files that no longer exist (their documents stay in the
  * database; only the "already sent" memory goes), walking the table a
  * step at a time, and now and then gives free pages back to the file
- * system. Call it about once a second; it does nothing while failing. */
-void state_compact(state_t *self, int64_t now);
+ * system. Call it about once a second. A writer like the others: -1 when
+ * a delete or the vacuum was refused, and at once while failing (it does
+ * nothing then). */
+int state_compact(state_t *self, int64_t now, char **error);
 /* Rows pruned since open. */
 uint64_t state_pruned(const state_t *self);
 
 /* Commits when enough changes or time have gone by since the last
  * commit. Returns -1 when the state cannot be written. */
-int state_tick(state_t *self);
+int state_tick(state_t *self, char **error);
 /* Commits now: 0, or -1 when the state cannot be written (then nothing
  * written since the last commit is on disk). */
-int state_flush(state_t *self);
+int state_flush(state_t *self, char **error);
 
 #endif

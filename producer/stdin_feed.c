@@ -33,7 +33,7 @@ static void take_line(void *ctx, const char *line, size_t len, const char *too_l
     stdin_feed_t *in = ctx;
     in->line++;
     in->take(in->ctx, in->line, line, len, too_long);
-    state_set_position(in->state, "stdin", in->line);
+    state_set_position(in->state, "stdin", in->line, NULL);
 }
 
 /* Copies what standard input holds into chunk without taking it out:
@@ -68,11 +68,11 @@ static void consume_stdin(stdin_feed_t *in, char *chunk, size_t n)
 /* The state notes a new stream: its identity, and nothing read of it. */
 static void note_new_stream(stdin_feed_t *in)
 {
-    state_set_position(in->state, "stdin dev", in->dev);
-    state_set_position(in->state, "stdin ino", in->ino);
-    state_set_position(in->state, "stdin", 0);
-    state_set_position(in->state, "stdin offset", 0);
-    state_partial_clear(in->state, "stdin");
+    state_set_position(in->state, "stdin dev", in->dev, NULL);
+    state_set_position(in->state, "stdin ino", in->ino, NULL);
+    state_set_position(in->state, "stdin", 0, NULL);
+    state_set_position(in->state, "stdin offset", 0, NULL);
+    state_partial_clear(in->state, "stdin", NULL);
 }
 
 /* The commit of what stdin_feed_read took failed: the state has none of
@@ -105,10 +105,10 @@ void stdin_feed_read(stdin_feed_t *in)
         if (n < 0)
             log_error("cannot read standard input error=%s", log_q(strerror(errno)));
         linebuf_finish(&in->lines, take_line, in);
-        state_partial_clear(in->state, "stdin");
-        state_set_position(in->state, "stdin", 0);   /* this stream is done */
-        state_set_position(in->state, "stdin offset", 0);
-        if (state_flush(in->state) != 0) {
+        state_partial_clear(in->state, "stdin", NULL);
+        state_set_position(in->state, "stdin", 0, NULL);   /* this stream is done */
+        state_set_position(in->state, "stdin offset", 0, NULL);
+        if (state_flush(in->state, NULL) != 0) {
             rollback(in, line, discarding);   /* the end comes again */
             return;
         }
@@ -119,13 +119,13 @@ void stdin_feed_read(stdin_feed_t *in)
     }
     size_t complete = linebuf_feed(&in->lines, chunk, (size_t)n, take_line, in);
     if (complete)
-        state_partial_clear(in->state, "stdin");
+        state_partial_clear(in->state, "stdin", NULL);
     if (complete < (size_t)n)
         state_partial_append(in->state, "stdin", chunk + complete,
-                             in->lines.discarding ? 0 : (size_t)n - complete);
+                             in->lines.discarding ? 0 : (size_t)n - complete, NULL);
     if (in->is_file)
-        state_set_position(in->state, "stdin offset", in->offset + n);
-    if (state_flush(in->state) != 0) {
+        state_set_position(in->state, "stdin offset", in->offset + n, NULL);
+    if (state_flush(in->state, NULL) != 0) {
         rollback(in, line, discarding);
         return;
     }
@@ -163,7 +163,7 @@ stdin_feed_t *stdin_feed_new(state_t *state, stdin_feed_line_fn *take, void *ctx
         || state_position(state, "stdin ino") != in->ino) {
         note_new_stream(in);
         /* Not written: the first lines' commit notes it (stdin_feed_read). */
-        in->reset_owed = state_flush(state) != 0;
+        in->reset_owed = state_flush(state, NULL) != 0;
     }
     if (in->reset_owed)
         return in;

@@ -138,11 +138,11 @@ static void add_waiter(submit_t *self, const wire_peer_t *peer, uint64_t ref, co
 }
 
 /* One SUBMIT into the spool; its ACCEPTED goes into answers, to be sent
- * after the commit. Returns -1 when the spool write failed: the state
- * then rolled back the whole transaction, the documents taken before
- * this one included (producer/state.h). */
+ * after the commit. Returns -1 with the reason in *error when the spool
+ * write failed: the state then rolled back the whole transaction, the
+ * documents taken before this one included (producer/state.h). */
 static int take(submit_t *self, const wire_peer_t *peer, message_t *msg, answer_t *answers,
-                int *count)
+                int *count, char **error)
 {
     char id[DOC_ID_LEN + 1];
     hash_doc_id(msg->body, msg->body_len, id);
@@ -155,9 +155,9 @@ static int take(submit_t *self, const wire_peer_t *peer, message_t *msg, answer_
     char fallback[40];
     snprintf(fallback, sizeof fallback, "submit:%lld", (long long)number);
     const char *source = msg->source ? msg->source : fallback;
-    if (state_set_position(self->state, "submit", number) != 0
+    if (state_set_position(self->state, "submit", number, error) != 0
         || state_spool_add(self->state, SPOOL_SUBMISSION, id, source, msg->body, msg->body_len, NULL,
-                           &msg->hints) != 0)
+                           &msg->hints, error) != 0)
         return -1;
     log_debug("document submitted id=%.12s source=%s ref=%llu", id, log_q(source),
               (unsigned long long)msg->ref);
@@ -171,12 +171,12 @@ int submit_receive(submit_t *self, int limit, const char *refuse)
     link_on_event(self->link);
     answer_t *answers = xmalloc((size_t)limit * sizeof(answer_t));
     int count = 0, failed = 0;
+    char *unwritten = NULL;   /* why the spool could not be written */
     while (count < limit && !failed) {
         wire_peer_t peer;
         message_t *msg = NULL;
-        char error[256];
-        wire_status_t status = wire_recv_from(self->socket, ZMQ_DONTWAIT, &peer, &msg, error,
-                                              sizeof error);
+        char *error = NULL;
+        wire_status_t status = wire_recv_from(self->socket, ZMQ_DONTWAIT, &peer, &msg, &error);
         if (status == WIRE_AGAIN || status == WIRE_FAILED)
             break;
         if (status == WIRE_OK && !curve_admits(self->curve, msg, "submission")) {
@@ -191,25 +191,27 @@ int submit_receive(submit_t *self, int limit, const char *refuse)
         } else if (refuse) {
             reject(self, &peer, 1, msg->ref, refuse, 0);
         } else {
-            failed = take(self, &peer, msg, answers, &count) != 0;
+            failed = take(self, &peer, msg, answers, &count, &unwritten) != 0;
         }
         message_destroy(&msg);
+        free(error);
     }
     /* The promise of ACCEPTED: the documents are on disk, every write
      * and the COMMIT succeeded. Else none of the batch is (the state
      * rolled the transaction back), and each is REJECTED: its client
      * submits again later. */
-    int stored = count && !failed && state_flush(self->state) == 0;
+    int stored = count && !failed && state_flush(self->state, &unwritten) == 0;
     if (count && !stored) {
         buf_t why = BUF_INIT;
         buf_printf(&why, "the producer cannot write its spool (%s: %s); submit again later",
-                   state_fault(self->state), state_error(self->state));
+                   state_fault(self->state), unwritten);
         log_warn("submitted documents rejected, the spool cannot be written documents=%d "
-                 "error=%s", count, log_q(state_error(self->state)));
+                 "error=%s", count, log_q(unwritten));
         for (int i = 0; i < count; i++)
             reject(self, &answers[i].peer, 1, answers[i].msg.ref, buf_str(&why), 0);
         buf_free(&why);
     }
+    free(unwritten);
     for (int i = 0; stored && i < count; i++) {
         if (answers[i].want_commit)
             add_waiter(self, &answers[i].peer, answers[i].msg.ref, answers[i].msg.id);

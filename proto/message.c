@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/text.h"
 
 const char *const message_type_names[] = {
@@ -108,11 +109,14 @@ int message_session_ok(const char *s)
 
 int message_fail(reason_t *why, const char *fmt, ...)
 {
-    if (why->text && why->size) {
+    if (why->error) {
+        buf_t reason = BUF_INIT;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(why->text, why->size, fmt, ap);
+        buf_vprintf(&reason, fmt, ap);
         va_end(ap);
+        free(*why->error);
+        *why->error = buf_detach(&reason);
     }
     return -1;
 }

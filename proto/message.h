@@ -133,10 +133,10 @@ void message_destroy(message_t **self);
  * doc id); then nothing is allocated. */
 int message_encode(const message_t *self, uint8_t **data, size_t *len);
 
-/* Returns a new message, or NULL with a reason in error (always
- * NUL-terminated, at most error_size bytes). */
-message_t *message_decode(const uint8_t *data, size_t len,
-                          char *error, size_t error_size);
+/* Returns a new message, or NULL with a reason in *error (malloc'd, the
+ * caller frees it; error may be NULL). Allocates a reason only on
+ * failure: *error is NULL after a success. */
+message_t *message_decode(const uint8_t *data, size_t len, char **error);
 
 /* Frees the strings of hints and NULLs them. */
 void doc_hints_clear(doc_hints_t *hints);

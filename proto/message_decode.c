@@ -692,12 +692,11 @@ static message_t *decode_object(const msgpack_object *root, reason_t *why)
     return m;
 }
 
-message_t *message_decode(const uint8_t *data, size_t len,
-                          char *error, size_t error_size)
+message_t *message_decode(const uint8_t *data, size_t len, char **error)
 {
-    reason_t why = { error, error_size };
-    if (error && error_size)
-        error[0] = '\0';
+    reason_t why = { error };
+    if (error)
+        *error = NULL;
     if (!data)
         len = 0;   /* nothing to read: reported as an empty message */
     if (message_scan(data, len, &why) < 0)

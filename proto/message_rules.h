@@ -39,13 +39,14 @@ int message_session_ok(const char *s);
  * could not store consistently). */
 int message_offset_ok(uint64_t offset, size_t text_len, size_t body_len);
 
-/* Where a decoding error goes: the caller's buffer (may be NULL). */
+/* Where a decoding error goes: the caller's char **error (may be NULL:
+ * the caller only wants to know). Nothing is allocated until a failure. */
 typedef struct {
-    char *text;
-    size_t size;
+    char **error;
 } reason_t;
 
-/* Writes the reason; always returns -1 so error paths read
+/* Sets *error to the reason (malloc'd; one set before is freed: the last
+ * failure is the reason); always returns -1 so error paths read
  * `return message_fail(...)`. */
 int message_fail(reason_t *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

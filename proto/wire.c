@@ -7,6 +7,8 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "common/buf.h"
+
 /* Encodes into *data, or fails with errno EINVAL (the message breaks the
  * format's rules) before anything touches a socket. */
 static int encode(const message_t *message, uint8_t **data, size_t *len)
@@ -102,8 +104,7 @@ static void note_sender(zmq_msg_t *frame, message_t *msg)
     snprintf(msg->peer_address, sizeof msg->peer_address, "%s", address ? address : "");
 }
 
-static wire_status_t recv_body(void *socket, int flags, message_t **out,
-                               char *error, size_t error_size)
+static wire_status_t recv_body(void *socket, int flags, message_t **out, char **error)
 {
     zmq_msg_t frame;
     zmq_msg_init(&frame);
@@ -114,11 +115,14 @@ static wire_status_t recv_body(void *socket, int flags, message_t **out,
     int extra = drain_frames(socket);
     wire_status_t status = WIRE_OK;
     if (extra > 0) {
-        snprintf(error, error_size, "expected one frame, got %d", extra + 1);
+        if (error) {
+            buf_t why = BUF_INIT;
+            buf_printf(&why, "expected one frame, got %d", extra + 1);
+            *error = buf_detach(&why);
+        }
         status = WIRE_BAD;
     } else {
-        *out = message_decode(zmq_msg_data(&frame), zmq_msg_size(&frame),
-                              error, error_size);
+        *out = message_decode(zmq_msg_data(&frame), zmq_msg_size(&frame), error);
         if (!*out)
             status = WIRE_BAD;
         else
@@ -128,17 +132,20 @@ static wire_status_t recv_body(void *socket, int flags, message_t **out,
     return status;
 }
 
-wire_status_t wire_recv(void *socket, int flags, message_t **out,
-                        char *error, size_t error_size)
+wire_status_t wire_recv(void *socket, int flags, message_t **out, char **error)
 {
     *out = NULL;
-    return recv_body(socket, flags, out, error, error_size);
+    if (error)
+        *error = NULL;
+    return recv_body(socket, flags, out, error);
 }
 
 wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
-                             message_t **out, char *error, size_t error_size)
+                             message_t **out, char **error)
 {
     *out = NULL;
+    if (error)
+        *error = NULL;
     zmq_msg_t frame;
     zmq_msg_init(&frame);
     if (zmq_msg_recv(&frame, router, flags) < 0) {
@@ -151,11 +158,12 @@ wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
     memcpy(peer->id, zmq_msg_data(&frame), peer->len);
     zmq_msg_close(&frame);
     if (!more_frames(router)) {
-        snprintf(error, error_size, "empty message");
+        if (error)
+            *error = xstrdup("empty message");
         return WIRE_BAD;
     }
     /* The rest arrives with the first frame: never blocks. */
-    return recv_body(router, 0, out, error, error_size);
+    return recv_body(router, 0, out, error);
 }
 
 /* A connect made before the peer binds (every start: run starts its

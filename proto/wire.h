@@ -13,7 +13,7 @@
 typedef enum {
     WIRE_OK,      /* *out holds a message */
     WIRE_AGAIN,   /* nothing to read now, or interrupted by a signal */
-    WIRE_BAD,     /* bytes arrived but were not a valid message: see error */
+    WIRE_BAD,     /* bytes arrived but were not a valid message: see *error */
     WIRE_FAILED   /* the socket itself failed (zmq_errno()) */
 } wire_status_t;
 
@@ -33,11 +33,13 @@ int wire_send_to(void *router, const wire_peer_t *peer,
 /* Sends bytes that are already one encoded message. */
 int wire_send_encoded(void *socket, const void *data, size_t len, int flags);
 
-wire_status_t wire_recv(void *socket, int flags, message_t **out,
-                        char *error, size_t error_size);
+/* WIRE_BAD comes with the reason in *error (malloc'd, the caller frees
+ * it; error may be NULL); any other status leaves *error NULL: nothing is
+ * allocated for a message that decodes. */
+wire_status_t wire_recv(void *socket, int flags, message_t **out, char **error);
 /* For ROUTER sockets: the first frame names the peer. */
 wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
-                             message_t **out, char *error, size_t error_size);
+                             message_t **out, char **error);
 
 /* Sets the options every feedmill socket wants (linger, max message size,
  * a quick first reconnect that backs off). */

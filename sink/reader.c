@@ -17,7 +17,7 @@
 /* What crosses the PAIR: a pointer to one of these, which the taker frees. */
 typedef struct item {
     message_t *msg;          /* NULL: bytes that were not a valid message */
-    char error[256];
+    char *error;             /* then why (malloc'd), handed to the taker */
 } item_t;
 
 struct reader {
@@ -34,6 +34,7 @@ static void item_free(item_t **item_p)
     if (!item)
         return;
     message_destroy(&item->msg);
+    free(item->error);
     free(item);
     *item_p = NULL;
 }
@@ -43,8 +44,7 @@ static void item_free(item_t **item_p)
 static item_t *receive(reader_t *self)
 {
     item_t *item = xcalloc(1, sizeof *item);
-    wire_status_t status = wire_recv(self->results, ZMQ_DONTWAIT, &item->msg, item->error,
-                                     sizeof item->error);
+    wire_status_t status = wire_recv(self->results, ZMQ_DONTWAIT, &item->msg, &item->error);
     if (status == WIRE_OK || status == WIRE_BAD)
         return item;
     free(item);
@@ -162,8 +162,10 @@ void *reader_socket(reader_t *self)
     return self->outside;
 }
 
-reader_status_t reader_take(reader_t *self, message_t **msg, char *error, size_t error_size)
+reader_status_t reader_take(reader_t *self, message_t **msg, char **error)
 {
+    if (error)
+        *error = NULL;
     item_t *item;
     int n = zmq_recv(self->outside, &item, sizeof item, ZMQ_DONTWAIT);
     if (n == 0)
@@ -173,8 +175,10 @@ reader_status_t reader_take(reader_t *self, message_t **msg, char *error, size_t
     reader_status_t status = item->msg ? READER_MESSAGE : READER_BAD;
     *msg = item->msg;
     item->msg = NULL;
-    if (status == READER_BAD)
-        snprintf(error, error_size, "%s", item->error);
+    if (status == READER_BAD && error) {
+        *error = item->error;   /* the taker's now */
+        item->error = NULL;
+    }
     item_free(&item);
     return status;
 }

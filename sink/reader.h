@@ -48,10 +48,12 @@ typedef enum {
     READER_NONE,      /* nothing waits now, but more may be on its way */
     READER_IDLE,      /* the results socket was found empty: nothing more waits */
     READER_MESSAGE,   /* *msg is a decoded message, the caller's */
-    READER_BAD        /* bytes that were not a valid message: error says why */
+    READER_BAD        /* bytes that were not a valid message: *error says why */
 } reader_status_t;
 
-/* Takes the next message, without waiting. */
-reader_status_t reader_take(reader_t *self, message_t **msg, char *error, size_t error_size);
+/* Takes the next message, without waiting. READER_BAD comes with the
+ * reason in *error (malloc'd, the caller frees it; error may be NULL);
+ * any other status leaves *error NULL. */
+reader_status_t reader_take(reader_t *self, message_t **msg, char **error);
 
 #endif

@@ -142,10 +142,10 @@ static int write_failed(const sink_t *self)
     return store_fault(self->store) != STORE_FAULT_NONE ? WRITE_FAULT : WRITE_DROPPED;
 }
 
-static int write_result(sink_t *self, const message_t *msg)
+static int write_result(sink_t *self, const message_t *msg, char **error)
 {
     store_result_t r = store_put_document(self->store, msg->record, EXTRACT_VERSION, msg->attempt,
-                                          msg->peer_key[0] ? msg->peer_key : NULL);
+                                          msg->peer_key[0] ? msg->peer_key : NULL, error);
     if (r == STORE_NEW || r == STORE_UPDATED) {
         r == STORE_NEW ? self->batch.new_rows++ : self->batch.updated++;
         self->batch.text_bytes += msg->record->body ? strlen(msg->record->body) : 0;
@@ -165,10 +165,12 @@ static int write_result(sink_t *self, const message_t *msg)
      * dead letter carrying the database's reason. */
     diskfault_record_refused(self->fig.fault);
     buf_t why = BUF_INIT;
-    buf_printf(&why, "cannot store record: %s", store_error(self->store));
+    buf_printf(&why, "cannot store record: %s", *error);
+    free(*error);
+    *error = NULL;
     log_error("cannot store record id=%.12s source=%s error=%s", msg->id,
               log_q(msg->source), log_q(why.data));
-    r = store_put_dead_letter(self->store, msg->id, msg->source, why.data, msg->attempt);
+    r = store_put_dead_letter(self->store, msg->id, msg->source, why.data, msg->attempt, error);
     buf_free(&why);
     if (r == STORE_ERROR)
         return write_failed(self);
@@ -177,10 +179,10 @@ static int write_result(sink_t *self, const message_t *msg)
     return ACK_DEAD;
 }
 
-static int write_failure(sink_t *self, const message_t *msg)
+static int write_failure(sink_t *self, const message_t *msg, char **error)
 {
     store_result_t r = store_put_dead_letter(self->store, msg->id, msg->source, msg->error,
-                                             msg->attempt);
+                                             msg->attempt, error);
     if (r == STORE_ERROR)
         return write_failed(self);
     if (r == STORE_UNCHANGED)
@@ -195,11 +197,12 @@ static int write_failure(sink_t *self, const message_t *msg)
 /* A SOURCES from the producer: more sources of a document it has seen
  * stored. Each is all or nothing by itself; one the database refuses is
  * not acknowledged, so the producer sends them all again. */
-static int write_sources(sink_t *self, const message_t *msg, uint32_t *new_sources)
+static int write_sources(sink_t *self, const message_t *msg, uint32_t *new_sources,
+                         char **error)
 {
     uint32_t fresh = 0;
     for (size_t i = 0; i < msg->source_count; i++) {
-        store_result_t r = store_put_source(self->store, msg->id, msg->sources[i]);
+        store_result_t r = store_put_source(self->store, msg->id, msg->sources[i], error);
         if (r == STORE_ERROR)
             return write_failed(self);
         if (r == STORE_MISSING)
@@ -215,22 +218,29 @@ static int write_sources(sink_t *self, const message_t *msg, uint32_t *new_sourc
 
 /* Writes one message into the transaction, beginning one if need be.
  * Returns the ACK it earned, WRITE_DROPPED or WRITE_FAULT; a SOURCES'
- * count of new sources goes to *new_sources. */
-static int write_message(sink_t *self, const message_t *msg, uint32_t *new_sources)
+ * count of new sources goes to *new_sources. WRITE_FAULT comes with the
+ * store's reason in *why (malloc'd, for hold_batch; the caller frees it),
+ * anything else with *why NULL. */
+static int write_message(sink_t *self, const message_t *msg, uint32_t *new_sources, char **why)
 {
     *new_sources = 0;
+    *why = NULL;
     if (!self->batch.opened) {
-        if (store_begin(self->store) != 0)
+        if (store_begin(self->store, why) != 0)
             return WRITE_FAULT;   /* whatever the cause: the batch waits, it is not the record's */
         self->batch.opened = clock_ms();
     }
-    int status = msg->type == MSG_RESULT    ? write_result(self, msg)
-                 : msg->type == MSG_SOURCES ? write_sources(self, msg, new_sources)
-                                            : write_failure(self, msg);
+    int status = msg->type == MSG_RESULT    ? write_result(self, msg, why)
+                 : msg->type == MSG_SOURCES ? write_sources(self, msg, new_sources, why)
+                                            : write_failure(self, msg, why);
     if (status == WRITE_DROPPED) {
         /* Not written, so not acknowledged: the producer will resend. */
         log_error("write failed, leaving it to be resent id=%.12s error=%s", msg->id,
-                  log_q(store_error(self->store)));
+                  log_q(*why));
+    }
+    if (status != WRITE_FAULT) {
+        free(*why);
+        *why = NULL;
     }
     return status;
 }
@@ -285,15 +295,16 @@ static void batch_add(batch_t *b, message_t *msg, int status, uint32_t new_sourc
     b->bytes += message_bytes(msg);
 }
 
-/* The transaction failed: its messages are kept to be written again when
- * diskfault says so. The reason is taken before the ROLLBACK, whose own
- * failure (nothing left to roll back, after SQLite did it) would replace
- * it. */
-static void hold_batch(sink_t *self)
+/* The transaction failed, for the reason why (the failed call's): its
+ * messages are kept to be written again when diskfault says so. The
+ * fault is read before the ROLLBACK, whose own failure (nothing left to
+ * roll back, after SQLite did it) would replace it; that failure's
+ * reason is not wanted. */
+static void hold_batch(sink_t *self, const char *why)
 {
-    diskfault_failed(self->fig.fault, store_fault(self->store), store_error(self->store),
+    diskfault_failed(self->fig.fault, store_fault(self->store), why,
                      self->batch.count, clock_ms());
-    store_rollback(self->store);
+    store_rollback(self->store, NULL);
     batch_restart(&self->batch);
 }
 
@@ -301,14 +312,16 @@ static void hold_batch(sink_t *self)
 static void take_message(sink_t *self, message_t *msg)
 {
     uint32_t new_sources;
-    int status = write_message(self, msg, &new_sources);
+    char *why;
+    int status = write_message(self, msg, &new_sources, &why);
     if (status == WRITE_DROPPED) {
         message_destroy(&msg);
         return;
     }
     batch_add(&self->batch, msg, status, new_sources);
     if (status == WRITE_FAULT)
-        hold_batch(self);
+        hold_batch(self, why);
+    free(why);
 }
 
 static void send_acks(sink_t *self)
@@ -367,8 +380,10 @@ static void commit_batch(sink_t *self)
     if (!b->opened)
         return;
     int64_t started = clock_ms();
-    if (store_commit(self->store) != 0) {
-        hold_batch(self);
+    char *why = NULL;
+    if (store_commit(self->store, &why) != 0) {
+        hold_batch(self, why);
+        free(why);
         return;
     }
     diskfault_cleared(self->fig.fault, clock_ms());
@@ -430,21 +445,24 @@ static void retry_batch(sink_t *self)
     batch_t *b = &self->batch;
     /* Whatever a failed ROLLBACK left open would refuse every BEGIN;
      * with nothing open, this fails harmlessly. */
-    store_rollback(self->store);
-    if (store_begin(self->store) != 0) {
-        hold_batch(self);
+    store_rollback(self->store, NULL);
+    char *why = NULL;
+    if (store_begin(self->store, &why) != 0) {
+        hold_batch(self, why);
+        free(why);
         return;
     }
     b->opened = clock_ms();
     size_t kept = 0;
     for (size_t i = 0; i < b->count; i++) {
         uint32_t new_sources;
-        int status = write_message(self, b->msgs[i], &new_sources);
+        int status = write_message(self, b->msgs[i], &new_sources, &why);
         if (status == WRITE_FAULT) {
             while (i < b->count)
                 b->msgs[kept++] = b->msgs[i++];
             b->count = kept;
-            hold_batch(self);
+            hold_batch(self, why);
+            free(why);
             return;
         }
         if (status == WRITE_DROPPED) {
@@ -462,12 +480,12 @@ static void retry_batch(sink_t *self)
 
 /* The next result the reader decoded; once it is stopped, what is left
  * in the socket, read here. */
-static reader_status_t next_result(sink_t *self, message_t **msg, char *error, size_t size)
+static reader_status_t next_result(sink_t *self, message_t **msg, char **error)
 {
-    reader_status_t status = reader_take(self->reader, msg, error, size);
+    reader_status_t status = reader_take(self->reader, msg, error);
     if ((status != READER_NONE && status != READER_IDLE) || !self->reader_stopped)
         return status;
-    wire_status_t w = wire_recv(self->results, ZMQ_DONTWAIT, msg, error, size);
+    wire_status_t w = wire_recv(self->results, ZMQ_DONTWAIT, msg, error);
     return w == WIRE_OK ? READER_MESSAGE : w == WIRE_BAD ? READER_BAD : READER_IDLE;
 }
 
@@ -480,8 +498,8 @@ static int on_results(sink_t *self)
         if (diskfault_active(self->fig.fault))
             return 0;
         message_t *msg;
-        char error[256];
-        reader_status_t status = next_result(self, &msg, error, sizeof error);
+        char *error = NULL;
+        reader_status_t status = next_result(self, &msg, &error);
         /* The reader found the socket empty; but items may have come in
          * since, behind its word: only its last word counts. */
         if (status == READER_IDLE) {
@@ -497,6 +515,7 @@ static int on_results(sink_t *self)
             self->bad_messages++;
             metric_add(self->fig.bad_messages, NULL, 1);
             log_warn("bad message on results socket error=%s", log_q(error));
+            free(error);
             continue;
         }
         /* A key revoked while its connection stays open is not heard. */
@@ -565,7 +584,7 @@ static void log_status(sink_t *self, double seconds)
     /* Counted between transactions only: inside one, the count would
      * include rows not committed yet. */
     if (self->store && !self->batch.opened
-        && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) == 0)
+        && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead, NULL) == 0)
         metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
     log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
              "stored=%llu updated=%llu new_sources=%llu unchanged=%llu dead=%llu "
@@ -775,11 +794,12 @@ static void figures_init(sink_t *self, const monitor_options_t *opt, const char 
 static int figures_load(sink_t *self)
 {
     sink_figures_t *f = &self->fig;
-    if (store_count(self->store, STORE_DOCUMENTS, &f->db_rows) != 0
-        || store_count(self->store, STORE_SOURCES, &f->db_sources) != 0
-        || store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead) != 0) {
-        log_error("cannot count the rows of the database error=%s",
-                  log_q(store_error(self->store)));
+    char *error = NULL;
+    if (store_count(self->store, STORE_DOCUMENTS, &f->db_rows, &error) != 0
+        || store_count(self->store, STORE_SOURCES, &f->db_sources, &error) != 0
+        || store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead, &error) != 0) {
+        log_error("cannot count the rows of the database error=%s", log_q(error));
+        free(error);
         return -1;
     }
     metric_set(f->db_documents, NULL, (double)f->db_rows);

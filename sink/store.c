@@ -12,8 +12,8 @@
  * only rewritten when a newer extractor produced it.
  *
  * Every statement is prepared once, when the store opens, and reused;
- * every SQLite result is checked, and a failure leaves its reason in
- * store_error() and returns -1 or STORE_ERROR.
+ * every SQLite result is checked, and a failure returns -1 or
+ * STORE_ERROR with its reason in the caller's *error (store_reason).
  *
  * This file opens, migrates and closes a store and runs its
  * transactions; the SQL, the writes and the reads have files of their
@@ -55,6 +55,13 @@ int store_fail_sqlite(store_t *self, const char *what)
     self->error_code = sqlite3_extended_errcode(self->db);
     self->error_errno = sqlite3_system_errno(self->db);
     return -1;
+}
+
+int store_reason(store_t *self, int rc, char **error)
+{
+    if (error)
+        *error = rc < 0 ? xstrdup(buf_str(&self->error)) : NULL;
+    return rc;
 }
 /* ---- statements ------------------------------------------------------ */
 
@@ -453,13 +460,6 @@ void store_close(store_t **self_p)
     *self_p = NULL;
 }
 
-const char *store_error(const store_t *self)
-{
-    if (!self)
-        return "store is not open";
-    return buf_str(&self->error);
-}
-
 /* Which codes and errno values mean which fault: common/dbfault.h. */
 store_fault_t store_fault(const store_t *self)
 {
@@ -479,24 +479,24 @@ int store_read_only(const store_t *self)
 }
 /* ---- transactions ---------------------------------------------------- */
 
-int store_begin(store_t *self)
+int store_begin(store_t *self, char **error)
 {
     store_puts_clear(self);
     if (store_run(self, self->stmt[SQL_BEGIN], "begin") < 0)
-        return -1;
+        return store_reason(self, -1, error);
     sqlite3_stmt *stmt = NULL;
     self->dead_letters_present = 1;   /* unless we learn otherwise */
     if (sqlite3_prepare_v2(self->db, "SELECT EXISTS (SELECT 1 FROM dead_letters)", -1, &stmt,
                            NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
         self->dead_letters_present = sqlite3_column_int(stmt, 0);
     sqlite3_finalize(stmt);
-    return 0;
+    return store_reason(self, 0, error);
 }
 
 /* The candidates follow the transaction: kept when it commits, undone
  * when it does not (a COMMIT that fails may leave it open, to be rolled
  * back, or SQLite may have rolled it back already). */
-int store_commit(store_t *self)
+int store_commit(store_t *self, char **error)
 {
     int rc = store_run(self, self->stmt[SQL_COMMIT], "commit");
     if (rc == 0 || sqlite3_get_autocommit(self->db))
@@ -505,15 +505,15 @@ int store_commit(store_t *self)
         near_forget(self->near);
     else if (self->near && sqlite3_get_autocommit(self->db))
         near_undo(self->near, 0);
-    return rc;
+    return store_reason(self, rc, error);
 }
 
-int store_rollback(store_t *self)
+int store_rollback(store_t *self, char **error)
 {
     store_puts_clear(self);
     if (self->near)
         near_undo(self->near, 0);
-    return store_run(self, self->stmt[SQL_ROLLBACK], "rollback");
+    return store_reason(self, store_run(self, self->stmt[SQL_ROLLBACK], "rollback"), error);
 }
 
 /* Undoes the work since SQL_SAVEPOINT and ends it. The error that caused

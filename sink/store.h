@@ -6,7 +6,15 @@
  *
  * Invariant: a document id is in at most one of documents and
  * dead_letters. A success after earlier failures removes the dead letter;
- * a failure reported for an id already stored is ignored. */
+ * a failure reported for an id already stored is ignored.
+ *
+ * Errors: every method that can fail takes a last `char **error`. On
+ * failure (-1, or STORE_ERROR) *error is the reason, malloc'd, which the
+ * caller frees; after a success it is NULL, and nothing was allocated.
+ * error may be NULL when the caller only needs to know that it failed.
+ * store_fault() is not a second channel for the reason: it says what
+ * kind of fault the connection met last (its disk's state), which the
+ * sink needs to choose between holding a batch and dead-lettering. */
 #ifndef FEEDMILL_STORE_H
 #define FEEDMILL_STORE_H
 
@@ -49,7 +57,7 @@ typedef enum {
     STORE_REOPEN = 2
 } store_mode_t;
 
-/* What a write did; negative is an error (see store_error). */
+/* What a write did; negative is an error, its reason in *error. */
 typedef enum {
     STORE_ERROR = -1,
     STORE_NEW = 1,        /* a row was inserted */
@@ -95,12 +103,11 @@ typedef int (*store_hit_fn)(const store_hit_t *hit, void *ctx);
 store_t *store_open(const char *path, store_mode_t mode, char **error);
 void store_close(store_t **self);
 
-/* Last error message of this connection. */
-const char *store_error(const store_t *self);
-
-/* Whether the last failure was the disk's rather than the record's: the
- * sink keeps a batch the disk refused and writes it again later
- * (sink/diskfault.h), and dead-letters a record the database refuses. */
+/* The connection's state, not its error: whether the last failure was the
+ * disk's rather than the record's. The sink keeps a batch the disk
+ * refused and writes it again later (sink/diskfault.h), and dead-letters
+ * a record the database refuses. The reason itself went to the failed
+ * call's *error. */
 typedef enum {
     STORE_FAULT_NONE = 0,   /* not the disk: a record refused, a lock not granted, ... */
     STORE_FAULT_FULL,       /* no space left (SQLITE_FULL, ENOSPC, EDQUOT) */
@@ -114,9 +121,9 @@ store_fault_t store_fault(const store_t *self);
  * only opening it again can write once that is fixed. */
 int store_read_only(const store_t *self);
 
-int store_begin(store_t *self);     /* 0 or -1 */
-int store_commit(store_t *self);    /* 0 or -1 */
-int store_rollback(store_t *self);  /* 0 or -1 */
+int store_begin(store_t *self, char **error);     /* 0 or -1 */
+int store_commit(store_t *self, char **error);    /* 0 or -1 */
+int store_rollback(store_t *self, char **error);  /* 0 or -1 */
 
 /* Upsert by record->id; extractor is the EXTRACT_VERSION that made it,
  * worker the key of the worker that sent it (NULL when unknown).
@@ -133,10 +140,12 @@ int store_rollback(store_t *self);  /* 0 or -1 */
  * it must stay alive and unchanged until the transaction commits or
  * rolls back (the sink's batch keeps its messages that long). */
 store_result_t store_put_document(store_t *self, const record_t *record,
-                                  int extractor, uint32_t attempts, const char *worker);
+                                  int extractor, uint32_t attempts, const char *worker,
+                                  char **error);
+/* failure: why the document failed, the dead letter's error column. */
 store_result_t store_put_dead_letter(store_t *self, const char *id,
-                                     const char *source, const char *error,
-                                     uint32_t attempts);
+                                     const char *source, const char *failure,
+                                     uint32_t attempts, char **error);
 
 /* Sources: every source that delivered a document's bytes is a row of
  * document_sources (its first is also documents.source). A put of a
@@ -144,12 +153,13 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
  * stored document: STORE_NEW_SOURCE, STORE_UNCHANGED when it was known,
  * STORE_MISSING when the document is not stored (a dead letter, or a row
  * deleted since): its sources are not kept. */
-store_result_t store_put_source(store_t *self, const char *id, const char *source);
+store_result_t store_put_source(store_t *self, const char *id, const char *source,
+                                char **error);
 
 /* Calls fn with each source of the document, the first first, until fn
  * returns non-zero. Returns how many were given to fn, or -1. */
 int store_sources(store_t *self, const char *id,
-                  int (*fn)(const char *source, void *ctx), void *ctx);
+                  int (*fn)(const char *source, void *ctx), void *ctx, char **error);
 
 /* Full-text search over title and body. `query` is what a user types:
  * words are ANDed; a word containing Hangul also matches longer eojeol
@@ -159,16 +169,16 @@ int store_sources(store_t *self, const char *id,
  * returns non-zero. Returns the hit count, or -1 on failure, also when
  * the query has no word left to search (see store_search_words). */
 int store_search(store_t *self, const char *query, int limit,
-                 store_hit_fn fn, void *ctx);
+                 store_hit_fn fn, void *ctx, char **error);
 /* The same, among the documents of one page type (page_type NULL: all). */
 int store_search_type(store_t *self, const char *query, const char *page_type, int limit,
-                      store_hit_fn fn, void *ctx);
+                      store_hit_fn fn, void *ctx, char **error);
 
 /* How many words of `query` store_search would use: 0 when it is empty
  * or has only ignored words, which callers report as a usage error. */
 int store_search_words(const char *query);
 
-int store_stats(store_t *self, store_stats_t *out);  /* 0 or -1 */
+int store_stats(store_t *self, store_stats_t *out, char **error);  /* 0 or -1 */
 
 typedef struct store_dead_letter {
     const char *id;
@@ -181,11 +191,13 @@ typedef struct store_dead_letter {
  * when prefix is NULL or ""), in id order, until fn returns non-zero.
  * Returns how many were passed to fn, or -1. */
 int store_dead_letters(store_t *self, const char *prefix,
-                       int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx);
+                       int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx,
+                       char **error);
 
 /* Rows in one table, exact (count(*)). */
 typedef enum { STORE_DOCUMENTS, STORE_DEAD_LETTERS, STORE_SOURCES } store_table_t;
-int store_count(store_t *self, store_table_t table, int64_t *out);   /* 0 or -1 */
+int store_count(store_t *self, store_table_t table, int64_t *out,
+                char **error);   /* 0 or -1 */
 
 /* Counts grouped one way, largest first (days: latest first), at most
  * limit groups (<= 0: all). fn gets each group until it returns non-zero;
@@ -199,7 +211,8 @@ typedef enum {
     STORE_BY_PAGE_TYPE /* documents by page type ("none": plain text, older rows) */
 } store_breakdown_t;
 int store_breakdown(store_t *self, store_breakdown_t which, int limit,
-                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx);
+                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx,
+                    char **error);
 
 /* One group of near-duplicates; the strings are valid during the call. */
 typedef struct store_near_group {
@@ -214,7 +227,7 @@ typedef struct store_near_group {
  * Returns the groups passed, or -1. */
 int store_near_duplicate_groups(store_t *self, int limit,
                                 int (*fn)(const store_near_group_t *group, void *ctx),
-                                void *ctx);
+                                void *ctx, char **error);
 
 /* A document delivered by more than one source; strings valid during
  * the call. */
@@ -228,7 +241,8 @@ typedef struct store_sourced {
  * earliest stored first among equals, at most limit (<= 0: all), to fn
  * until it returns non-zero. Returns the documents passed, or -1. */
 int store_most_sources(store_t *self, int limit,
-                       int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx);
+                       int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx,
+                       char **error);
 
 /* ---- export ---------------------------------------------------------- */
 
@@ -259,8 +273,9 @@ typedef struct {
 
 /* Calls fn for each document, in the order they were first stored, all
  * from one snapshot of the database; fn returns non-zero to stop.
- * Returns how many were given to fn, or -1 (store_error()). */
+ * Returns how many were given to fn, or -1 with the reason in *error. */
 long long store_export(store_t *self, const store_export_filter_t *filter,
-                       int (*fn)(const store_export_row_t *row, void *ctx), void *ctx);
+                       int (*fn)(const store_export_row_t *row, void *ctx), void *ctx,
+                       char **error);
 
 #endif

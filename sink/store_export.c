@@ -130,8 +130,8 @@ static void free_sources(store_export_row_t *row)
     free(row->sources);
 }
 
-long long store_export(store_t *self, const store_export_filter_t *filter,
-                       int (*fn)(const store_export_row_t *row, void *ctx), void *ctx)
+static long long export(store_t *self, const store_export_filter_t *filter,
+                        int (*fn)(const store_export_row_t *row, void *ctx), void *ctx)
 {
     sqlite3_stmt *docs = NULL, *entities = NULL;
     if (sqlite3_prepare_v2(self->db, sql_documents, -1, &docs, NULL) != SQLITE_OK
@@ -160,7 +160,7 @@ long long store_export(store_t *self, const store_export_filter_t *filter,
     while ((rc = sqlite3_step(docs)) == SQLITE_ROW) {
         store_export_row_t row = { 0 };
         int failed = read_row(self, docs, entities, &row) < 0
-                     || store_sources(self, row.record->id, keep_source, &row) < 0;
+                     || store_sources(self, row.record->id, keep_source, &row, NULL) < 0;
         int stop = !failed && fn(&row, ctx);
         record_destroy(&row.record);
         free_sources(&row);
@@ -182,5 +182,14 @@ long long store_export(store_t *self, const store_export_filter_t *filter,
         store_savepoint_undo(self);
         return -1;
     }
+    return count;
+}
+
+long long store_export(store_t *self, const store_export_filter_t *filter,
+                       int (*fn)(const store_export_row_t *row, void *ctx), void *ctx,
+                       char **error)
+{
+    long long count = export(self, filter, fn, ctx);
+    store_reason(self, count < 0 ? -1 : 0, error);
     return count;
 }

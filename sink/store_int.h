@@ -7,8 +7,11 @@
  *   store_write.c  documents, entities, near-duplicate links, dead letters
  *   store_query.c  search, statistics and the other reads
  *
- * Every helper that fails leaves its reason in self->error (store_error())
- * and returns -1; nothing is reported any other way. */
+ * Every helper that fails leaves its reason in self->error and returns -1;
+ * each public method hands that reason to its caller's char **error as it
+ * returns (store_reason), the one way a failure leaves the store. The
+ * SQLite codes beside it stay: they are the connection's state, which
+ * store_fault() reads. */
 #ifndef FEEDMILL_SINK_STORE_INT_H
 #define FEEDMILL_SINK_STORE_INT_H
 
@@ -72,7 +75,7 @@ struct store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmt[SQL_COUNT];
-    buf_t error;     /* last failure, "" when none yet */
+    buf_t error;     /* the reason of the failure under way: store_reason hands it out */
     /* SQLite's extended result code behind that failure, and the errno of
      * the OS call behind it (0: not from SQLite, or no OS call failed):
      * what store_fault() classifies. */
@@ -92,6 +95,10 @@ struct store {
     size_t put_count, put_capacity;
 };
 
+/* The end of every public method: when rc < 0, *error gets the reason
+ * (malloc'd, the caller frees it), else NULL; error may be NULL. Returns
+ * rc. Nothing is allocated after a success. */
+int store_reason(store_t *self, int rc, char **error);
 /* Sets the error message ("" codes: not from SQLite); returns -1. */
 int store_fail(store_t *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "what: SQLite's reason", with its codes for store_fault(); returns -1.

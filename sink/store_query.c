@@ -138,8 +138,8 @@ static const char *column_or_empty(sqlite3_stmt *stmt, int column)
 /* The hit's strings live until the next step: fn must copy what it keeps,
  * and may read the hit's sources (store_sources) but not search again. A
  * limit <= 0 means no limit. */
-int store_search_type(store_t *self, const char *query, const char *page_type, int limit,
-                      store_hit_fn fn, void *ctx)
+static int search_type(store_t *self, const char *query, const char *page_type, int limit,
+                       store_hit_fn fn, void *ctx)
 {
     const char *p = query ? query : "";
     while (is_space(*p))
@@ -178,9 +178,16 @@ int store_search_type(store_t *self, const char *query, const char *page_type, i
     return rc == SQLITE_DONE ? hits : -1;
 }
 
-int store_search(store_t *self, const char *query, int limit, store_hit_fn fn, void *ctx)
+int store_search_type(store_t *self, const char *query, const char *page_type, int limit,
+                      store_hit_fn fn, void *ctx, char **error)
 {
-    return store_search_type(self, query, NULL, limit, fn, ctx);
+    return store_reason(self, search_type(self, query, page_type, limit, fn, ctx), error);
+}
+
+int store_search(store_t *self, const char *query, int limit, store_hit_fn fn, void *ctx,
+                 char **error)
+{
+    return store_search_type(self, query, NULL, limit, fn, ctx, error);
 }
 
 /* ---- stats ----------------------------------------------------------- */
@@ -248,7 +255,7 @@ static int read_near_totals(store_t *self, store_stats_t *out)
 
 /* The queries read one snapshot (the savepoint is a read transaction
  * when none is open), so the numbers agree while the sink commits. */
-int store_stats(store_t *self, store_stats_t *out)
+static int stats(store_t *self, store_stats_t *out)
 {
     memset(out, 0, sizeof *out);
     if (store_run(self, self->stmt[SQL_SAVEPOINT], "stats") < 0)
@@ -262,10 +269,15 @@ int store_stats(store_t *self, store_stats_t *out)
     return 0;
 }
 
+int store_stats(store_t *self, store_stats_t *out, char **error)
+{
+    return store_reason(self, stats(self, out), error);
+}
+
 /* ---- dead letters, read back ------------------------------------------ */
 
-int store_dead_letters(store_t *self, const char *prefix,
-                       int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx)
+static int dead_letters(store_t *self, const char *prefix,
+                        int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx)
 {
     /* Ids are lowercase hex, so a prefix range is exact: no LIKE, no
      * escaping, and the primary key index answers it. */
@@ -299,9 +311,16 @@ int store_dead_letters(store_t *self, const char *prefix,
     return count;
 }
 
+int store_dead_letters(store_t *self, const char *prefix,
+                       int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx,
+                       char **error)
+{
+    return store_reason(self, dead_letters(self, prefix, fn, ctx), error);
+}
+
 /* ---- counts and breakdowns -------------------------------------------- */
 
-int store_count(store_t *self, store_table_t table, int64_t *out)
+static int count_rows(store_t *self, store_table_t table, int64_t *out)
 {
     sqlite3_stmt *stmt = self->stmt[table == STORE_DOCUMENTS ? SQL_COUNT_DOCUMENTS
                                     : table == STORE_SOURCES ? SQL_COUNT_SOURCES
@@ -313,6 +332,11 @@ int store_count(store_t *self, store_table_t table, int64_t *out)
         store_fail_sqlite(self, "counting rows");
     sqlite3_reset(stmt);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_count(store_t *self, store_table_t table, int64_t *out, char **error)
+{
+    return store_reason(self, count_rows(self, table, out), error);
 }
 
 /* The origin of a source: the host of a URL (scheme://host/...), else
@@ -343,8 +367,8 @@ static const char *const breakdowns[] = {
                         " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
 };
 
-int store_breakdown(store_t *self, store_breakdown_t which, int limit,
-                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx)
+static int breakdown(store_t *self, store_breakdown_t which, int limit,
+                     int (*fn)(const char *key, int64_t count, void *ctx), void *ctx)
 {
     if (which < 0 || which >= (int)(sizeof breakdowns / sizeof breakdowns[0]))
         return store_fail(self, "unknown breakdown %d", (int)which);
@@ -370,6 +394,13 @@ int store_breakdown(store_t *self, store_breakdown_t which, int limit,
     return count;
 }
 
+int store_breakdown(store_t *self, store_breakdown_t which, int limit,
+                    int (*fn)(const char *key, int64_t count, void *ctx), void *ctx,
+                    char **error)
+{
+    return store_reason(self, breakdown(self, which, limit, fn, ctx), error);
+}
+
 /* ---- near-duplicate groups ---------------------------------------------- */
 
 /* Each group's members by walking the links down from its root (the
@@ -390,9 +421,8 @@ static const char sql_near_groups[] =
     "  JOIN documents AS d ON d.id = m.id\n"
     " GROUP BY r.id ORDER BY n DESC, r.ingested_at, r.id LIMIT ?1";
 
-int store_near_duplicate_groups(store_t *self, int limit,
-                                int (*fn)(const store_near_group_t *group, void *ctx),
-                                void *ctx)
+static int near_groups(store_t *self, int limit,
+                       int (*fn)(const store_near_group_t *group, void *ctx), void *ctx)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(self->db, sql_near_groups, -1, &stmt, NULL) != SQLITE_OK)
@@ -422,10 +452,17 @@ int store_near_duplicate_groups(store_t *self, int limit,
     return count;
 }
 
+int store_near_duplicate_groups(store_t *self, int limit,
+                                int (*fn)(const store_near_group_t *group, void *ctx),
+                                void *ctx, char **error)
+{
+    return store_reason(self, near_groups(self, limit, fn, ctx), error);
+}
+
 /* ---- sources ----------------------------------------------------------- */
 
-int store_sources(store_t *self, const char *id,
-                  int (*fn)(const char *source, void *ctx), void *ctx)
+static int sources_of(store_t *self, const char *id,
+                      int (*fn)(const char *source, void *ctx), void *ctx)
 {
     sqlite3_stmt *stmt = self->stmt[SQL_SOURCES_OF];
     if (store_bind_text(stmt, 1, id) != SQLITE_OK)
@@ -444,6 +481,12 @@ int store_sources(store_t *self, const char *id,
     return count;
 }
 
+int store_sources(store_t *self, const char *id,
+                  int (*fn)(const char *source, void *ctx), void *ctx, char **error)
+{
+    return store_reason(self, sources_of(self, id, fn, ctx), error);
+}
+
 /* Only documents with other sources have more than one, and the
  * primary key of other_sources (id, source) hands those over grouped by
  * id: one pass over the copies, none over the documents. */
@@ -453,8 +496,8 @@ static const char sql_most_sources[] =
     "  JOIN documents AS d ON d.id = s.id\n"
     " ORDER BY s.n DESC, d.ingested_at, d.id LIMIT ?1";
 
-int store_most_sources(store_t *self, int limit,
-                       int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx)
+static int most_sources(store_t *self, int limit,
+                        int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(self->db, sql_most_sources, -1, &stmt, NULL) != SQLITE_OK)
@@ -481,4 +524,11 @@ int store_most_sources(store_t *self, int limit,
     }
     sqlite3_finalize(stmt);
     return count;
+}
+
+int store_most_sources(store_t *self, int limit,
+                       int (*fn)(const store_sourced_t *doc, void *ctx), void *ctx,
+                       char **error)
+{
+    return store_reason(self, most_sources(self, limit, fn, ctx), error);
 }

@@ -406,8 +406,8 @@ static void name_document(store_t *self, const char *id)
     self->error = message;
 }
 
-store_result_t store_put_document(store_t *self, const record_t *record,
-                                  int extractor, uint32_t attempts, const char *worker)
+static store_result_t put_document_undoable(store_t *self, const record_t *record,
+                                            int extractor, uint32_t attempts, const char *worker)
 {
     if (!record->id[0])
         return store_fail(self, "document without an id");
@@ -440,11 +440,19 @@ store_result_t store_put_document(store_t *self, const record_t *record,
     return result;
 }
 
+store_result_t store_put_document(store_t *self, const record_t *record,
+                                  int extractor, uint32_t attempts, const char *worker,
+                                  char **error)
+{
+    store_result_t result = put_document_undoable(self, record, extractor, attempts, worker);
+    return (store_result_t)store_reason(self, result, error);
+}
+
 /* ---- dead letters ---------------------------------------------------- */
 
-store_result_t store_put_dead_letter(store_t *self, const char *id,
-                                     const char *source, const char *error,
-                                     uint32_t attempts)
+static store_result_t put_dead_letter_undoable(store_t *self, const char *id,
+                                               const char *source, const char *error,
+                                               uint32_t attempts)
 {
     if (!id || !*id)
         return store_fail(self, "dead letter without an id");
@@ -470,6 +478,14 @@ store_result_t store_put_dead_letter(store_t *self, const char *id,
                                           .source = copy_or_null(source),
                                           .error = copy_or_null(error) });
     return result;
+}
+
+store_result_t store_put_dead_letter(store_t *self, const char *id,
+                                     const char *source, const char *failure,
+                                     uint32_t attempts, char **error)
+{
+    store_result_t result = put_dead_letter_undoable(self, id, source, failure, attempts);
+    return (store_result_t)store_reason(self, result, error);
 }
 
 static store_result_t put_dead_letter(store_t *self, const char *id, const char *source,
@@ -518,7 +534,7 @@ static store_result_t put_source(store_t *self, const char *id, const char *sour
     }
 }
 
-store_result_t store_put_source(store_t *self, const char *id, const char *source)
+static store_result_t put_source_undoable(store_t *self, const char *id, const char *source)
 {
     if (!id || !*id || !source || !*source)
         return store_fail(self, "source without an id or a source");
@@ -536,4 +552,9 @@ store_result_t store_put_source(store_t *self, const char *id, const char *sourc
         remember_put(self, (store_put_t){ .is_source = 1, .id = xstrdup(id),
                                           .source = xstrdup(source) });
     return result;
+}
+
+store_result_t store_put_source(store_t *self, const char *id, const char *source, char **error)
+{
+    return (store_result_t)store_reason(self, put_source_undoable(self, id, source), error);
 }

@@ -139,8 +139,7 @@ static void apply_hints(record_t *record, const doc_hints_t *hints)
 static void extract_to_message(void *ctx, const uint8_t *request, size_t request_len, buf_t *out)
 {
     (void)ctx;
-    char why[256];
-    message_t *doc = message_decode(request, request_len, why, sizeof why);
+    message_t *doc = message_decode(request, request_len, NULL);
     if (!doc)
         return;   /* cannot happen: the worker encoded it; an empty answer is refused */
     char *error = NULL;
@@ -213,10 +212,8 @@ static void process(worker_t *self, const message_t *doc)
         free(reason);
         return;
     }
-    char check[128];
     message_t *decoded = status == SANDBOX_DONE
-                             ? message_decode((const uint8_t *)answer.data, answer.len, check,
-                                              sizeof check)
+                             ? message_decode((const uint8_t *)answer.data, answer.len, NULL)
                              : NULL;
     if (!decoded) {
         report_failed_attempt(self, doc, reason ? reason : "produced no valid answer");
@@ -267,8 +264,8 @@ static void pass_through(worker_t *self, const message_t *doc)
 static void on_work(worker_t *self)
 {
     message_t *msg;
-    char error[256];
-    wire_status_t status = wire_recv(self->work, ZMQ_DONTWAIT, &msg, error, sizeof error);
+    char *error = NULL;
+    wire_status_t status = wire_recv(self->work, ZMQ_DONTWAIT, &msg, &error);
     if (status == WIRE_AGAIN || status == WIRE_FAILED)
         return;
     /* Whatever arrived was counted as sent by the producer. */
@@ -281,6 +278,7 @@ static void on_work(worker_t *self)
     else
         self->pass_through ? pass_through(self, msg) : process(self, msg);
     message_destroy(&msg);
+    free(error);
     self->held = 0;
     send_ready(self);
 }

@@ -312,7 +312,7 @@ static void test_rotation_edges(void)
 
     /* Stopped while .2 is read through its grace time: a restart reads
      * on where it was, then lets it go. */
-    CHECK(state_flush(state) == 0);
+    CHECK(state_flush(state, NULL) == 0);
     follow_destroy(&f);
     state_close(&state);
     write_file(second, "a", "-done\nb3\n");
@@ -344,7 +344,7 @@ static void test_restart(void)
         return;
     follow_t *f = start(state, &seen, path);
     read_all(f);
-    CHECK(state_flush(state) == 0);
+    CHECK(state_flush(state, NULL) == 0);
     follow_destroy(&f);
     state_close(&state);
     expect_seen(&seen, "restart.jsonl:1:1\nrestart.jsonl:2:2\n", "the first run");
@@ -356,7 +356,7 @@ static void test_restart(void)
     f = start(state, &seen, path);
     read_all(f);
     expect_seen(&seen, "restart.jsonl:3:33\nrestart.jsonl:4:4\n", "after a restart");
-    CHECK(state_flush(state) == 0);
+    CHECK(state_flush(state, NULL) == 0);
     follow_destroy(&f);
     state_close(&state);
 
@@ -369,7 +369,7 @@ static void test_restart(void)
     f = start(state, &seen, path);
     read_all(f);
     expect_seen(&seen, "restart.jsonl:5:5\nrestart.jsonl:1:new1\n", "rotated while stopped");
-    CHECK(state_flush(state) == 0);
+    CHECK(state_flush(state, NULL) == 0);
     follow_destroy(&f);
     state_close(&state);
 
@@ -408,7 +408,7 @@ static void test_rollback(void)
     seen_t seen = { BUF_INIT, 0 };
     follow_t *f = start(state, &seen, path);
     read_all(f);
-    CHECK(state_flush(state) == 0);
+    CHECK(state_flush(state, NULL) == 0);
     expect_seen(&seen, "rollback.jsonl:1:one\nrollback.jsonl:2:two\n", "committed");
 
     write_file(path, "a", "three\nfour\n");
@@ -428,8 +428,8 @@ static void test_rollback(void)
     uint8_t *body = calloc(1, len);
     char id[DOC_ID_LEN + 1];
     hash_doc_id(body, len, id);
-    int added = state_spool_add(state, SPOOL_LINE, id, "follow", body, len, NULL, NULL);
-    int flushed = state_flush(state);
+    int added = state_spool_add(state, SPOOL_LINE, id, "follow", body, len, NULL, NULL, NULL);
+    int flushed = state_flush(state, NULL);
     CHECK(added != 0 || flushed != 0);
     CHECK(state_failing(state));
     follow_rollback(f);
@@ -437,11 +437,11 @@ static void test_rollback(void)
 
     CHECK(setrlimit(RLIMIT_FSIZE, &saved) == 0);
     signal(SIGXFSZ, old_handler);
-    CHECK(state_probe(state, INT64_MAX) == 0);
+    CHECK(state_probe(state, INT64_MAX, NULL) == 0);
     /* The lines of the failed commit come again, with their numbers. */
     read_all(f);
     expect_seen(&seen, "rollback.jsonl:3:three\nrollback.jsonl:4:four\n", "again after the rollback");
-    CHECK(state_flush(state) == 0);
+    CHECK(state_flush(state, NULL) == 0);
     read_all(f);
     expect_seen(&seen, "", "nothing a third time");
     follow_destroy(&f);

@@ -346,17 +346,17 @@ static void test_state_compact(void)
         if (f)
             fclose(f);
         hash_doc_id(path, strlen(path), id);
-        state_mark_sent(state, path, &stamp, id, 1);
+        state_mark_sent(state, path, &stamp, id, 1, NULL);
         if (i < 3)
-            state_mark_acked(state, id, ACK_STORED);   /* f3 stays in flight */
+            state_mark_acked(state, id, ACK_STORED, NULL);   /* f3 stays in flight */
     }
-    state_flush(state);
+    state_flush(state, NULL);
     for (int i = 1; i < 4; i++) {
         snprintf(path, sizeof path, "%s/f%d", dir, i);
         unlink(path);
     }
-    state_compact(state, 0);
-    state_flush(state);
+    CHECK(state_compact(state, 0, NULL) == 0);
+    state_flush(state, NULL);
     CHECK(state_pruned(state) == 2);   /* f1 and f2; not f0 (exists), not f3 (sent) */
     uint32_t attempts;
     snprintf(path, sizeof path, "%s/f0", dir);
@@ -394,10 +394,10 @@ static void test_state_write_fails(void)
     CHECK(state != NULL);
     if (!state)
         return;
-    CHECK(state_set_position(state, "line", 1) == 0);
-    CHECK(state_flush(state) == 0);
+    CHECK(state_set_position(state, "line", 1, NULL) == 0);
+    CHECK(state_flush(state, &error) == 0);
     CHECK_STR(state_fault(state), "writable");
-    CHECK_STR(state_error(state), "");
+    CHECK(error == NULL);
 
     struct rlimit saved, full;
     CHECK(getrlimit(RLIMIT_FSIZE, &saved) == 0);
@@ -412,40 +412,46 @@ static void test_state_write_fails(void)
     uint8_t *body = calloc(1, len);
     char id[DOC_ID_LEN + 1];
     hash_doc_id(body, len, id);
-    CHECK(state_set_position(state, "line", 2) == 0);
-    int added = state_spool_add(state, SPOOL_LINE, id, "stdin:2", body, len, NULL, NULL);
-    int flushed = state_flush(state);
+    CHECK(state_set_position(state, "line", 2, NULL) == 0);
+    int added = state_spool_add(state, SPOOL_LINE, id, "stdin:2", body, len, NULL, NULL, NULL);
+    int flushed = state_flush(state, &error);
     CHECK(added != 0 || flushed != 0);
     CHECK(flushed == -1);
     CHECK(state_failing(state));
     CHECK(strcmp(state_fault(state), "writable") != 0);
-    CHECK(state_error(state)[0] != '\0');
+    CHECK(error && error[0] != '\0');   /* why, with the failure */
+    free(error);
+    error = NULL;
     /* Nothing of that transaction is on disk, nor in the connection. */
     CHECK(state_position(state, "line") == 1);
     CHECK(state_spool_waiting(state, 0, 10) == 0);
     /* Every writer refuses at once, the prepared ones too. */
     file_stamp_t stamp = { 1, 1 };
-    CHECK(state_set_position(state, "line", 3) == -1);
-    CHECK(state_mark_sent(state, "/x", &stamp, id, 1) == -1);
-    CHECK(state_mark_acked(state, id, ACK_STORED) == -1);
-    CHECK(state_spool_remove(state, id) == -1);
-    CHECK(state_partial_append(state, "stdin", "ab", 2) == -1);
-    CHECK(state_flush(state) == -1);
-    CHECK(state_tick(state) == -1);
+    CHECK(state_set_position(state, "line", 3, &error) == -1);
+    CHECK(error && error[0] != '\0');   /* the fault's reason */
+    free(error);
+    error = NULL;
+    CHECK(state_mark_sent(state, "/x", &stamp, id, 1, NULL) == -1);
+    CHECK(state_mark_acked(state, id, ACK_STORED, NULL) == -1);
+    CHECK(state_spool_remove(state, id, NULL) == -1);
+    CHECK(state_partial_append(state, "stdin", "ab", 2, NULL) == -1);
+    CHECK(state_flush(state, NULL) == -1);
+    CHECK(state_tick(state, NULL) == -1);
+    CHECK(state_compact(state, clock_ms(), NULL) == -1);
     /* A probe not due yet does not try; one due fails while the disk is full. */
-    CHECK(state_probe(state, clock_ms()) == -1);
-    CHECK(state_probe(state, clock_ms() + 60000) == -1);
+    CHECK(state_probe(state, clock_ms(), NULL) == -1);
+    CHECK(state_probe(state, clock_ms() + 60000, NULL) == -1);
     CHECK(state_failing(state));
 
     CHECK(setrlimit(RLIMIT_FSIZE, &saved) == 0);
     signal(SIGXFSZ, old_handler);
-    CHECK(state_probe(state, clock_ms() + 120000) == 0);
+    CHECK(state_probe(state, clock_ms() + 120000, NULL) == 0);
     CHECK(!state_failing(state));
     CHECK_STR(state_fault(state), "writable");
-    CHECK(state_set_position(state, "line", 2) == 0);
-    CHECK(state_spool_add(state, SPOOL_LINE, id, "stdin:2", body, len, NULL, NULL) == 0);
-    CHECK(state_flush(state) == 0);
-    CHECK_STR(state_error(state), "");
+    CHECK(state_set_position(state, "line", 2, NULL) == 0);
+    CHECK(state_spool_add(state, SPOOL_LINE, id, "stdin:2", body, len, NULL, NULL, NULL) == 0);
+    CHECK(state_flush(state, &error) == 0);
+    CHECK(error == NULL);
     state_close(&state);
 
     /* What a restart finds: the writes after the fault, and nothing of

@@ -231,7 +231,10 @@ static void test_fresh_open_and_reopen(void)
 {
     const char *path = db_path("fresh");
     store_t *store = open_or_die(path, STORE_READWRITE);
-    CHECK_STR(store_error(store), "");
+    char *error = (char *)"stale";   /* a success sets it to NULL, frees nothing */
+    int64_t rows = -1;
+    CHECK(store_count(store, STORE_DOCUMENTS, &rows, &error) == 0 && rows == 0);
+    CHECK(error == NULL);
     store_close(&store);
     CHECK(store == NULL);
     store_close(&store);  /* closing twice is harmless */
@@ -269,11 +272,11 @@ static void test_worker_column(void)
     const char *path = db_path("worker");
     store_t *store = open_or_die(path, STORE_READWRITE);
     record_t *r = make_record("doc-w", "title", "body");
-    CHECK(store_put_document(store, r, 1, 1, "KEY-A") == STORE_NEW);
-    CHECK(store_put_document(store, r, 1, 1, "KEY-B") == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 1, 1, "KEY-A", NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, "KEY-B", NULL) == STORE_UNCHANGED);
     sqlite3 *db = raw_open(path);
     CHECK_STR(raw_text(db, "SELECT worker FROM documents"), "KEY-A");
-    CHECK(store_put_document(store, r, 2, 1, "KEY-B") == STORE_UPDATED);
+    CHECK(store_put_document(store, r, 2, 1, "KEY-B", NULL) == STORE_UPDATED);
     CHECK_STR(raw_text(db, "SELECT worker FROM documents"), "KEY-B");
     store_close(&store);
 
@@ -286,7 +289,7 @@ static void test_worker_column(void)
     CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
     CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE worker IS NULL") == 1);
     record_t *other = make_record("doc-x", "other", "text");
-    CHECK(store_put_document(store, other, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, other, 1, 1, NULL, NULL) == STORE_NEW);
     CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE worker IS NULL") == 2);
     sqlite3_close(db);
     record_destroy(&other);
@@ -353,7 +356,6 @@ static void test_refuses_what_it_cannot_use(void)
     CHECK(store_open(NULL, STORE_READWRITE, &error) == NULL);
     CHECK(error != NULL && strlen(error) > 0);
     free(error);
-    CHECK(strlen(store_error(NULL)) > 0);
 }
 
 /* ---- documents ------------------------------------------------------- */
@@ -369,9 +371,9 @@ static void test_put_is_idempotent(void)
     record_add_keyword(r, "엔화");
     record_add_keyword(r, "say \"hi\"");
 
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 3, 1, NULL) == STORE_NEW);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, r, 3, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_commit(store, NULL) == 0);
 
     sqlite3 *db = raw_open(path);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
@@ -399,11 +401,11 @@ static void test_put_is_idempotent(void)
     /* Same extractor again, then an older one: nothing is written, not
      * even the index. */
     pause_ms(5);
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 3, 2, NULL) == STORE_UNCHANGED);
-    CHECK(store_put_document(store, r, 2, 1, NULL) == STORE_UNCHANGED);
-    CHECK(store_commit(store) == 0);
-    CHECK(store_put_document(store, r, 3, 1, NULL) == STORE_UNCHANGED);  /* no batch */
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, r, 3, 2, NULL, NULL) == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 2, 1, NULL, NULL) == STORE_UNCHANGED);
+    CHECK(store_commit(store, NULL) == 0);
+    CHECK(store_put_document(store, r, 3, 1, NULL, NULL) == STORE_UNCHANGED);  /* no batch */
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 2);
     CHECK(raw_int(db, "SELECT attempts FROM documents") == 1);
@@ -418,7 +420,13 @@ static void test_put_is_idempotent(void)
 
 static int count_hits(store_t *store, const char *query)
 {
-    return store_search(store, query, 100, NULL, NULL);
+    return store_search(store, query, 100, NULL, NULL, NULL);
+}
+
+/* The same, with the reason of a failure (malloc'd) in *error. */
+static int count_hits_why(store_t *store, const char *query, char **error)
+{
+    return store_search(store, query, 100, NULL, NULL, error);
 }
 
 static void test_newer_extractor_updates(void)
@@ -429,7 +437,7 @@ static void test_newer_extractor_updates(void)
     record_add_entity(r, "percent", "3%", 3, 1, "%");
     record_add_entity(r, "percent", "4%", 4, 1, "%");
     record_add_entity(r, "percent", "5%", 5, 1, "%");
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
     CHECK(count_hits(store, "zebra") == 1);
     record_destroy(&r);
 
@@ -443,9 +451,9 @@ static void test_newer_extractor_updates(void)
     free(r->source);
     r->source = xstrdup("elsewhere/doc-2");
     record_add_entity(r, "money", "10 USD", 10, 1, "USD");
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 2, 4, NULL) == STORE_UPDATED);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, r, 2, 4, NULL, NULL) == STORE_UPDATED);
+    CHECK(store_commit(store, NULL) == 0);
 
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
     CHECK_STR(raw_text(db, "SELECT title || '/' || extractor || '/' || attempts "
@@ -476,13 +484,15 @@ static void test_failed_put_leaves_nothing(void)
     record_t *bad = make_record("bad", "t", NULL);  /* body is NOT NULL */
     record_add_entity(bad, "money", "1 USD", 1, 1, "USD");
 
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, good, 1, 1, NULL) == STORE_NEW);
-    CHECK(store_put_document(store, bad, 1, 1, NULL) == STORE_ERROR);
-    CHECK_MSG(strstr(store_error(store), bad->id) != NULL, store_error(store));
-    CHECK_MSG(strstr(store_error(store), "NOT NULL") != NULL, store_error(store));
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, good, 1, 1, NULL, NULL) == STORE_NEW);
+    char *error = NULL;
+    CHECK(store_put_document(store, bad, 1, 1, NULL, &error) == STORE_ERROR);
+    CHECK_MSG(error && strstr(error, bad->id) != NULL, error);
+    CHECK_MSG(error && strstr(error, "NOT NULL") != NULL, error);
+    free(error);
     /* The batch goes on without the bad record. */
-    CHECK(store_commit(store) == 0);
+    CHECK(store_commit(store, NULL) == 0);
 
     sqlite3 *db = raw_open(path);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
@@ -503,15 +513,16 @@ static void test_failed_put_leaves_nothing(void)
     entity_t *e = record_add_entity(half, "money", "2 USD", 2, 1, "USD");
     free(e->type);
     e->type = NULL;
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, first, 1, 1, "KEY") == STORE_NEW);
-    CHECK(store_put_dead_letter(store, "dead-in-batch", "src", "boom", 2) == STORE_DEAD);
-    CHECK(store_put_document(store, half, 1, 1, NULL) == STORE_ERROR);
-    CHECK_MSG(strstr(store_error(store), half->id) != NULL, store_error(store));
-    CHECK_MSG(strstr(store_error(store), "NOT NULL") != NULL, store_error(store));
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, first, 1, 1, "KEY", NULL) == STORE_NEW);
+    CHECK(store_put_dead_letter(store, "dead-in-batch", "src", "boom", 2, NULL) == STORE_DEAD);
+    CHECK(store_put_document(store, half, 1, 1, NULL, &error) == STORE_ERROR);
+    CHECK_MSG(error && strstr(error, half->id) != NULL, error);
+    CHECK_MSG(error && strstr(error, "NOT NULL") != NULL, error);
+    free(error);
     CHECK(store_fault(store) == STORE_FAULT_NONE);
-    CHECK(store_put_document(store, late, 1, 1, NULL) == STORE_NEW);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_put_document(store, late, 1, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_commit(store, NULL) == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 3);
     CHECK(raw_int(db, "SELECT count(*) FROM documents WHERE source = 'half'") == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 1);
@@ -541,10 +552,12 @@ static void test_fault_classes(void)
     CHECK(store_fault(store) == STORE_FAULT_NONE);
     CHECK(!store_read_only(store));
     record_t *bad = make_record("bad", "t", NULL);   /* body is NOT NULL */
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, bad, 1, 1, NULL) == STORE_ERROR);
-    CHECK_MSG(store_fault(store) == STORE_FAULT_NONE, store_error(store));
-    CHECK(store_rollback(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
+    char *error = NULL;
+    CHECK(store_put_document(store, bad, 1, 1, NULL, &error) == STORE_ERROR);
+    CHECK_MSG(store_fault(store) == STORE_FAULT_NONE, error);
+    free(error);
+    CHECK(store_rollback(store, NULL) == 0);
     store_close(&store);
     CHECK(store_fault(NULL) == STORE_FAULT_NONE);
 
@@ -552,13 +565,14 @@ static void test_fault_classes(void)
     store_t *reader = open_or_die(path, STORE_READONLY);
     CHECK(store_read_only(reader));
     record_t *good = make_record("good", "t", "fine body");
-    CHECK(store_begin(reader) == 0);
-    CHECK(store_put_document(reader, good, 1, 1, NULL) == STORE_ERROR);
-    CHECK_MSG(store_fault(reader) == STORE_FAULT_READONLY, store_error(reader));
-    store_rollback(reader);
+    CHECK(store_begin(reader, NULL) == 0);
+    CHECK(store_put_document(reader, good, 1, 1, NULL, &error) == STORE_ERROR);
+    CHECK_MSG(store_fault(reader) == STORE_FAULT_READONLY, error);
+    free(error);
+    store_rollback(reader, NULL);
     record_destroy(&good);
     /* A failure that is not SQLite's clears the class. */
-    CHECK(store_put_document(reader, &(record_t){ 0 }, 1, 1, NULL) == STORE_ERROR);
+    CHECK(store_put_document(reader, &(record_t){ 0 }, 1, 1, NULL, NULL) == STORE_ERROR);
     CHECK(store_fault(reader) == STORE_FAULT_NONE);
     store_close(&reader);
     record_destroy(&bad);
@@ -570,9 +584,9 @@ static void test_rollback_and_batch(void)
     store_t *store = open_or_die(path, STORE_READWRITE);
     record_t *r = make_record("rolled back", "t", "ephemeral words");
     record_add_entity(r, "date", "today", 0, 0, NULL);
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
-    CHECK(store_rollback(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_rollback(store, NULL) == 0);
     record_destroy(&r);
     CHECK(count_hits(store, "ephemeral") == 0);
 
@@ -580,7 +594,7 @@ static void test_rollback_and_batch(void)
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 0);
 
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     int new_rows = 0;
     for (int i = 0; i < 1000; i++) {
         char seed[32], body[128];
@@ -588,13 +602,13 @@ static void test_rollback_and_batch(void)
         snprintf(body, sizeof body, "문서 %d 번째 본문, 배치 테스트 batch%d", i, i);
         r = make_record(seed, seed, body);
         record_add_entity(r, "number", seed, i, 1, NULL);
-        new_rows += store_put_document(store, r, 1, 1, NULL) == STORE_NEW;
+        new_rows += store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW;
         record_destroy(&r);
     }
     CHECK(new_rows == 1000);
     /* Other connections see nothing before the commit (WAL snapshot). */
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 0);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_commit(store, NULL) == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1000);
     CHECK(raw_int(db, "SELECT count(*) FROM entities") == 1000);
     CHECK(raw_int(db, "SELECT count(*) FROM documents_fts "
@@ -605,8 +619,10 @@ static void test_rollback_and_batch(void)
 
     /* Committing or rolling back with no transaction open is an error
      * with a reason, not a crash. */
-    CHECK(store_commit(store) == -1);
-    CHECK(strlen(store_error(store)) > 0);
+    char *error = NULL;
+    CHECK(store_commit(store, &error) == -1);
+    CHECK(error && strlen(error) > 0);
+    free(error);
     store_close(&store);
 }
 
@@ -619,13 +635,13 @@ static void test_dead_letters(void)
     record_t *r = make_record("flaky", "t", "finally extracted");
     sqlite3 *db = raw_open(path);
 
-    CHECK(store_put_dead_letter(store, r->id, "flaky", "timeout", 1) == STORE_DEAD);
+    CHECK(store_put_dead_letter(store, r->id, "flaky", "timeout", 1, NULL) == STORE_DEAD);
     char first[64];
     snprintf(first, sizeof first, "%s",
              raw_text(db, "SELECT first_failed_at FROM dead_letters"));
     pause_ms(5);
-    CHECK(store_put_dead_letter(store, r->id, NULL, "parse error", 3) == STORE_DEAD);
-    CHECK(store_put_dead_letter(store, r->id, NULL, "late timeout", 2) == STORE_DEAD);
+    CHECK(store_put_dead_letter(store, r->id, NULL, "parse error", 3, NULL) == STORE_DEAD);
+    CHECK(store_put_dead_letter(store, r->id, NULL, "late timeout", 2, NULL) == STORE_DEAD);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 1);
     CHECK_STR(raw_text(db, "SELECT source || '/' || error || '/' || attempts "
                            "FROM dead_letters"), "flaky/late timeout/3");
@@ -633,22 +649,24 @@ static void test_dead_letters(void)
     CHECK(raw_int(db, "SELECT last_failed_at > first_failed_at FROM dead_letters") == 1);
 
     /* A success clears the dead letter... */
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_document(store, r, 1, 4, NULL) == STORE_NEW);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, r, 1, 4, NULL, NULL) == STORE_NEW);
+    CHECK(store_commit(store, NULL) == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM documents") == 1);
 
     /* ...and a late failure of a duplicate attempt is ignored. */
-    CHECK(store_put_dead_letter(store, r->id, "flaky", "timeout", 5) == STORE_UNCHANGED);
+    CHECK(store_put_dead_letter(store, r->id, "flaky", "timeout", 5, NULL) == STORE_UNCHANGED);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
 
     /* No id, no row: SQLite would otherwise accept a NULL primary key. */
-    CHECK(store_put_dead_letter(store, NULL, "x", "boom", 1) == STORE_ERROR);
-    CHECK(store_put_dead_letter(store, "", "x", "boom", 1) == STORE_ERROR);
-    CHECK_STR(store_error(store), "dead letter without an id");
+    CHECK(store_put_dead_letter(store, NULL, "x", "boom", 1, NULL) == STORE_ERROR);
+    char *error = NULL;
+    CHECK(store_put_dead_letter(store, "", "x", "boom", 1, &error) == STORE_ERROR);
+    CHECK_STR(error ? error : "(none)", "dead letter without an id");
+    free(error);
     r->id[0] = '\0';
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_ERROR);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_ERROR);
     CHECK(raw_int(db, "SELECT count(*) FROM dead_letters") == 0);
     sqlite3_close(db);
     record_destroy(&r);
@@ -691,7 +709,7 @@ static void put(store_t *store, const char *seed, const char *title,
                 const char *body, record_t **keep)
 {
     record_t *r = make_record(seed, title, body);
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
     if (keep)
         *keep = r;
     else
@@ -703,18 +721,18 @@ static void test_search(void)
     const char *path = db_path("search");
     store_t *store = open_or_die(path, STORE_READWRITE);
     record_t *korean, *often, *titled;
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     put(store, "ko", "외교 소식", "정부는 싱가포르와 협력을 강화한다. 싱가포르와 협력", &korean);
     put(store, "en-1", "Markets", "The yen fell. Analysts expect the yen to fall again; "
         "yen, yen, yen.", &often);
     put(store, "en-2", "Weather", "Rain in Seoul; the yen is mentioned once.", NULL);
     put(store, "title", "Zanzibar report", "", &titled);
     put(store, "cafe", "Café", "The café opened near \"Seoul\" (today) AND NEAR( *", NULL);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_commit(store, NULL) == 0);
 
     /* Korean: the noun finds the eojeol that starts with it. */
     hits_t h = { 0 };
-    CHECK(store_search(store, "싱가포르", 10, collect, &h) == 1);
+    CHECK(store_search(store, "싱가포르", 10, collect, &h, NULL) == 1);
     CHECK_STR(h.first_id, korean->id);
     CHECK(h.no_published == 1);   /* no date: NULL, for search --json's null */
     CHECK_MSG(strstr(h.first_snippet, "[싱가포르와]") != NULL, h.first_snippet);
@@ -732,14 +750,14 @@ static void test_search(void)
 
     /* Best hit first: bm25 ranks the text that repeats the word. */
     memset(&h, 0, sizeof h);
-    CHECK(store_search(store, "yen", 10, collect, &h) == 2);
+    CHECK(store_search(store, "yen", 10, collect, &h, NULL) == 2);
     CHECK_STR(h.first_id, often->id);
     CHECK(h.ordered);
     CHECK_MSG(strstr(h.first_snippet, "[yen]") != NULL, h.first_snippet);
 
     /* A title-only document with an empty body shows its title. */
     memset(&h, 0, sizeof h);
-    CHECK(store_search(store, "zanzibar", 10, collect, &h) == 1);
+    CHECK(store_search(store, "zanzibar", 10, collect, &h, NULL) == 1);
     CHECK_STR(h.first_id, titled->id);
     CHECK_STR(h.first_snippet, "Zanzibar report");
     CHECK_STR(h.first_title, "Zanzibar report");
@@ -747,10 +765,10 @@ static void test_search(void)
     /* The callback stops the search; limit bounds it. */
     memset(&h, 0, sizeof h);
     h.stop_after = 1;
-    CHECK(store_search(store, "yen", 10, collect, &h) == 1);
+    CHECK(store_search(store, "yen", 10, collect, &h, NULL) == 1);
     CHECK(h.calls == 1);
-    CHECK(store_search(store, "yen", 1, NULL, NULL) == 1);
-    CHECK(store_search(store, "yen", 0, NULL, NULL) == 2);
+    CHECK(store_search(store, "yen", 1, NULL, NULL, NULL) == 1);
+    CHECK(store_search(store, "yen", 0, NULL, NULL, NULL) == 2);
 
     /* What users type is text, never FTS5 syntax. */
     const char *hostile[] = {
@@ -762,10 +780,12 @@ static void test_search(void)
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         /* A search, or the refusal of a query with nothing to search:
          * never an FTS5 syntax error. */
-        int n = count_hits(store, hostile[i]);
-        CHECK_MSG(n >= 0 || (store_search_words(hostile[i]) == 0
-                             && strstr(store_error(store), "nothing searchable")),
-                  store_error(store));
+        char *error = NULL;
+        int n = count_hits_why(store, hostile[i], &error);
+        CHECK_MSG(n >= 0 || (store_search_words(hostile[i]) == 0 && error
+                             && strstr(error, "nothing searchable")),
+                  error);
+        free(error);
     }
     CHECK(count_hits(store, "\"Seoul\"") == 2);
     CHECK(count_hits(store, "( Seoul") == 2);   /* the lone '(' is dropped */
@@ -775,10 +795,12 @@ static void test_search(void)
     CHECK(count_hits(store, "*") == -1);
 
     /* An empty query is an error; the message says so. */
-    CHECK(count_hits(store, "") == -1);
-    CHECK_STR(store_error(store), "empty search query");
+    char *error = NULL;
+    CHECK(count_hits_why(store, "", &error) == -1);
+    CHECK_STR(error ? error : "(none)", "empty search query");
+    free(error);
     CHECK(count_hits(store, " \t\n") == -1);
-    CHECK(store_search(store, NULL, 10, NULL, NULL) == -1);
+    CHECK(store_search(store, NULL, 10, NULL, NULL, NULL) == -1);
 
     /* Users query the file directly this way; it must keep working. */
     sqlite3 *db = raw_open(path);
@@ -793,13 +815,15 @@ static void test_search(void)
 
     /* A reader sees the same, while the writer holds a transaction. */
     store_t *reader = open_or_die(path, STORE_READONLY);
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     put(store, "pending", "pending", "싱가포르 pending", NULL);
     CHECK(count_hits(reader, "싱가포르") == 1);
     CHECK(count_hits(store, "싱가포르") == 2);
-    CHECK(store_rollback(store) == 0);
-    CHECK(store_put_document(reader, korean, 9, 1, NULL) == STORE_ERROR);
-    CHECK_MSG(strstr(store_error(reader), "readonly") != NULL, store_error(reader));
+    CHECK(store_rollback(store, NULL) == 0);
+    error = NULL;
+    CHECK(store_put_document(reader, korean, 9, 1, NULL, &error) == STORE_ERROR);
+    CHECK_MSG(error && strstr(error, "readonly") != NULL, error);
+    free(error);
     store_close(&reader);
 
     record_destroy(&korean);
@@ -817,11 +841,11 @@ static void test_search_ignores_symbols(void)
 {
     const char *path = db_path("symbols");
     store_t *store = open_or_die(path, STORE_READWRITE);
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     put(store, "alliance", "한·싱가포르 ‘AI 동맹’ 뜬다… 「전방위」 협력 😀",
         "AI 동맹 — 싱가포르와 협력을 강화한다. Ⅲ단계 ½ 계획 \xee\x80\x80 표시.", NULL);
     put(store, "other", "Markets", "The yen fell — again…", NULL);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_commit(store, NULL) == 0);
 
     CHECK(count_hits(store, "AI 동맹 싱가포르") == 1);
     const char *with_symbols[] = {
@@ -857,8 +881,10 @@ static void test_search_ignores_symbols(void)
      * an FTS5 syntax error. */
     const char *nothing[] = { "—", "…", "·", "「", "😀", "— … · 「 」 😀", "-", "%", "\xff" };
     for (size_t i = 0; i < sizeof nothing / sizeof nothing[0]; i++) {
-        CHECK_MSG(count_hits(store, nothing[i]) == -1, nothing[i]);
-        CHECK_MSG(strstr(store_error(store), "nothing searchable") != NULL, store_error(store));
+        char *error = NULL;
+        CHECK_MSG(count_hits_why(store, nothing[i], &error) == -1, nothing[i]);
+        CHECK_MSG(error && strstr(error, "nothing searchable") != NULL, error);
+        free(error);
     }
     store_close(&store);
 }
@@ -883,7 +909,7 @@ static void test_stats(void)
     const char *path = db_path("stats");
     store_t *store = open_or_die(path, STORE_READWRITE);
     store_stats_t st;
-    CHECK(store_stats(store, &st) == 0);
+    CHECK(store_stats(store, &st, NULL) == 0);
     CHECK(st.documents == 0 && st.dead_letters == 0 && st.entities == 0);
     CHECK(st.body_bytes == 0 && st.lang_count == 0);
     CHECK_STR(st.earliest, "");
@@ -893,7 +919,7 @@ static void test_stats(void)
     const char *dates[] = { "2024-01-05", NULL, "2023-12-31", "2024-02-01",
                             "2024-01-01", NULL, NULL };
     int64_t bytes = 0;
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     for (int i = 0; i < 7; i++) {
         char seed[16];
         snprintf(seed, sizeof seed, "s%d", i);
@@ -904,13 +930,13 @@ static void test_stats(void)
         r->published = dates[i] ? xstrdup(dates[i]) : NULL;
         for (int e = 0; e < i; e++)
             record_add_entity(r, "number", "n", e, 1, NULL);
-        CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+        CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
         record_destroy(&r);
     }
-    CHECK(store_put_dead_letter(store, "deadbeef", "x", "boom", 3) == STORE_DEAD);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_put_dead_letter(store, "deadbeef", "x", "boom", 3, NULL) == STORE_DEAD);
+    CHECK(store_commit(store, NULL) == 0);
 
-    CHECK(store_stats(store, &st) == 0);
+    CHECK(store_stats(store, &st, NULL) == 0);
     CHECK(st.documents == 7);
     CHECK(st.dead_letters == 1);
     CHECK(st.entities == 0 + 1 + 2 + 3 + 4 + 5 + 6);
@@ -929,7 +955,7 @@ static void test_stats(void)
 
     store_t *reader = open_or_die(path, STORE_READONLY);
     store_stats_t st2;
-    CHECK(store_stats(reader, &st2) == 0);
+    CHECK(store_stats(reader, &st2, NULL) == 0);
     CHECK(memcmp(&st, &st2, sizeof st) == 0);
     store_close(&reader);
     store_close(&store);
@@ -946,7 +972,7 @@ static void put_simhash(store_t *store, const char *seed, uint64_t simhash, int 
 {
     record_t *r = make_record(seed, seed, "near-duplicate test body");
     r->simhash = simhash;
-    store_result_t got = store_put_document(store, r, extractor, 1, NULL);
+    store_result_t got = store_put_document(store, r, extractor, 1, NULL, NULL);
     CHECK_MSG(got == want, seed);
     record_destroy(&r);
 }
@@ -980,8 +1006,11 @@ static const char *groups_of(store_t *store, int limit)
 {
     static groups_text_t out;
     out.text[0] = '\0';
-    if (store_near_duplicate_groups(store, limit, print_group, &out) < 0)
-        return store_error(store);
+    char *error = NULL;
+    if (store_near_duplicate_groups(store, limit, print_group, &out, &error) < 0) {
+        snprintf(out.text, sizeof out.text, "%s", error);
+        free(error);
+    }
     return out.text;
 }
 
@@ -998,13 +1027,13 @@ static void test_near_duplicates(void)
     put_simhash(store, "four-spread", BASE ^ BIT(62) ^ BIT(46) ^ BIT(30) ^ BIT(14), 1, STORE_NEW);
     put_simhash(store, "four-one-band", BASE ^ 0xf, 1, STORE_NEW);
     put_simhash(store, "unrelated", ~BASE, 1, STORE_NEW);
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     put_simhash(store, "same", BASE, 1, STORE_NEW);
     put_simhash(store, "two", BASE ^ 0x3, 1, STORE_NEW);
     put_simhash(store, "three", BASE ^ BIT(63) ^ BIT(47) ^ BIT(31), 1, STORE_NEW);
     put_simhash(store, "chained", BASE ^ BIT(63) ^ BIT(47) ^ BIT(31) ^ BIT(0), 1, STORE_NEW);
     put_simhash(store, "unrelated-too", ~BASE ^ BIT(40), 1, STORE_NEW);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_commit(store, NULL) == 0);
 
     CHECK_STR(link_of(db, "a"), "a>-");
     CHECK_STR(link_of(db, "four-spread"), "four-spread>-");
@@ -1023,7 +1052,7 @@ static void test_near_duplicates(void)
           == 1);
 
     store_stats_t st;
-    CHECK(store_stats(store, &st) == 0);
+    CHECK(store_stats(store, &st, NULL) == 0);
     CHECK(st.near_duplicate_groups == 2);
     CHECK(st.near_duplicates == 5 + 2);
     CHECK_STR(groups_of(store, 0), "a:5:3|unrelated:2:1");
@@ -1055,7 +1084,7 @@ static void test_near_duplicates(void)
     raw_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM documents WHERE source = 'unrelated'");
     CHECK_STR(link_of(db, "unrelated-too"), "unrelated-too>-");
     CHECK(raw_int(db, "SELECT count(*) FROM simhashes") == 8);
-    CHECK(store_stats(store, &st) == 0);
+    CHECK(store_stats(store, &st, NULL) == 0);
     CHECK(st.near_duplicate_groups == 1 && st.near_duplicates == 4);
     CHECK_STR(groups_of(store, 5), "a:4:3");
     check_fts_in_sync(path);
@@ -1071,13 +1100,13 @@ static void test_near_duplicate_bound(void)
 {
     const char *path = db_path("bound");
     store_t *store = open_or_die(path, STORE_READWRITE);
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     for (int i = 0; i < STORE_NEAR_CANDIDATES + 20; i++) {
         char seed[16];
         snprintf(seed, sizeof seed, "copy%03d", i);
         put_simhash(store, seed, BASE, 1, STORE_NEW);
     }
-    CHECK(store_commit(store) == 0);
+    CHECK(store_commit(store, NULL) == 0);
     store_close(&store);
     store = open_or_die(path, STORE_READWRITE);
     put_simhash(store, "copy-after-reopen", BASE, 1, STORE_NEW);
@@ -1103,9 +1132,9 @@ static void test_near_duplicate_candidates(void)
     const char *path = db_path("candidates");
     store_t *store = open_or_die(path, STORE_READWRITE);
     sqlite3 *db = raw_open(path);
-    CHECK(store_begin(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
     put_simhash(store, "rolled-back", BASE, 1, STORE_NEW);
-    CHECK(store_rollback(store) == 0);
+    CHECK(store_rollback(store, NULL) == 0);
     put_simhash(store, "first", BASE ^ 0x1, 1, STORE_NEW);
     CHECK_STR(link_of(db, "first"), "first>-");
 
@@ -1123,7 +1152,7 @@ static void test_near_duplicate_candidates(void)
     entity_t *e = record_add_entity(bad, "money", "10 USD", 10, 1, "USD");
     free(e->type);
     e->type = NULL;   /* entities.type is NOT NULL: fails after the row */
-    CHECK(store_put_document(store, bad, 1, 1, NULL) == STORE_ERROR);
+    CHECK(store_put_document(store, bad, 1, 1, NULL, NULL) == STORE_ERROR);
     record_destroy(&bad);
     put_simhash(store, "fourth", BASE ^ 0x8000, 1, STORE_NEW);
     CHECK_STR(link_of(db, "fourth"), "fourth>third:1");
@@ -1151,7 +1180,7 @@ static void test_upgrade_to_3(void)
     entity_t *e = record_add_entity(r, "money", "10 USD", 10, 1, "USD");
     e->offset = 4;
     e->has_offset = 1;
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
     record_destroy(&r);
     store_close(&store);
 
@@ -1247,7 +1276,7 @@ static void test_upgrade_to_4(void)
     copy->simhash = (uint64_t)raw_int(db, "SELECT s.simhash FROM simhashes AS s JOIN documents"
                                             " AS d ON d.rowid = s.doc"
                                             " WHERE d.source = 'in/000_f42b9ca64b9c6411.txt'");
-    CHECK(store_put_document(store, copy, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, copy, 1, 1, NULL, NULL) == STORE_NEW);
     record_destroy(&copy);
     CHECK_STR(link_of(db, "copy-of-000"), "copy-of-000>in/000_f42b9ca64b9c6411.txt:0");
     sqlite3_close(db);
@@ -1280,7 +1309,7 @@ static const char *sources_of(store_t *store, const char *id)
 {
     static char text[1024];
     buf_t out = BUF_INIT;
-    CHECK(store_sources(store, id, collect_source, &out) >= 0);
+    CHECK(store_sources(store, id, collect_source, &out, NULL) >= 0);
     snprintf(text, sizeof text, "%s", buf_str(&out));
     buf_free(&out);
     return text;
@@ -1301,54 +1330,54 @@ static void test_sources(void)
     const char *path = db_path("sources");
     store_t *store = open_or_die(path, STORE_READWRITE);
     record_t *r = make_record("wire", "wire story", "the same wire story everywhere");
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_UNCHANGED);
     free(r->source);
     r->source = xstrdup("https://b.example/story");
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW_SOURCE);
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_UNCHANGED);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW_SOURCE);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_UNCHANGED);
     /* A file name that is not UTF-8 is kept in its printable form. */
-    CHECK(store_put_source(store, r->id, "in/\xb4\xba.txt") == STORE_NEW_SOURCE);
-    CHECK(store_put_source(store, r->id, "in/\xb4\xba.txt") == STORE_UNCHANGED);
-    CHECK(store_put_source(store, r->id, "wire") == STORE_UNCHANGED);
+    CHECK(store_put_source(store, r->id, "in/\xb4\xba.txt", NULL) == STORE_NEW_SOURCE);
+    CHECK(store_put_source(store, r->id, "in/\xb4\xba.txt", NULL) == STORE_UNCHANGED);
+    CHECK(store_put_source(store, r->id, "wire", NULL) == STORE_UNCHANGED);
     char missing[DOC_ID_LEN + 1];
     hash_doc_id("never stored", 12, missing);
-    CHECK(store_put_source(store, missing, "x") == STORE_MISSING);
+    CHECK(store_put_source(store, missing, "x", NULL) == STORE_MISSING);
     CHECK_STR(sources_of(store, r->id), "wire|https://b.example/story|in/\\xb4\\xba.txt");
 
     /* A newer extractor rewrites the row and keeps a new source too. */
     free(r->source);
     r->source = xstrdup("feed.jsonl:7");
-    CHECK(store_put_document(store, r, 2, 1, NULL) == STORE_UPDATED);
+    CHECK(store_put_document(store, r, 2, 1, NULL, NULL) == STORE_UPDATED);
     int64_t n = 0;
-    CHECK(store_count(store, STORE_SOURCES, &n) == 0 && n == 4);
+    CHECK(store_count(store, STORE_SOURCES, &n, NULL) == 0 && n == 4);
 
     /* Rolled back, a source is gone; inside a batch whose put fails for
      * a reason of its own, the sources before it stay. */
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_source(store, r->id, "rolled-back") == STORE_NEW_SOURCE);
-    CHECK(store_rollback(store) == 0);
-    CHECK(store_count(store, STORE_SOURCES, &n) == 0 && n == 4);
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_source(store, r->id, "rolled-back", NULL) == STORE_NEW_SOURCE);
+    CHECK(store_rollback(store, NULL) == 0);
+    CHECK(store_count(store, STORE_SOURCES, &n, NULL) == 0 && n == 4);
     record_t *bad = make_record("bad", "t", NULL);   /* body is NOT NULL */
-    CHECK(store_begin(store) == 0);
-    CHECK(store_put_source(store, r->id, "kept-1") == STORE_NEW_SOURCE);
-    CHECK(store_put_document(store, bad, 2, 1, NULL) == STORE_ERROR);
-    CHECK(store_put_source(store, r->id, "kept-2") == STORE_NEW_SOURCE);
-    CHECK(store_commit(store) == 0);
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_source(store, r->id, "kept-1", NULL) == STORE_NEW_SOURCE);
+    CHECK(store_put_document(store, bad, 2, 1, NULL, NULL) == STORE_ERROR);
+    CHECK(store_put_source(store, r->id, "kept-2", NULL) == STORE_NEW_SOURCE);
+    CHECK(store_commit(store, NULL) == 0);
     record_destroy(&bad);
-    CHECK(store_count(store, STORE_SOURCES, &n) == 0 && n == 6);
+    CHECK(store_count(store, STORE_SOURCES, &n, NULL) == 0 && n == 6);
 
     record_t *lone = make_record("lone", "lone story", "told once");
-    CHECK(store_put_document(store, lone, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, lone, 1, 1, NULL, NULL) == STORE_NEW);
     record_t *pair = make_record("pair-1", "pair story", "told twice");
-    CHECK(store_put_document(store, pair, 1, 1, NULL) == STORE_NEW);
-    CHECK(store_put_source(store, pair->id, "pair-2") == STORE_NEW_SOURCE);
+    CHECK(store_put_document(store, pair, 1, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_put_source(store, pair->id, "pair-2", NULL) == STORE_NEW_SOURCE);
     buf_t most = BUF_INIT;
-    CHECK(store_most_sources(store, 10, keep_most, &most) == 2);
+    CHECK(store_most_sources(store, 10, keep_most, &most, NULL) == 2);
     CHECK_STR(buf_str(&most), "wire story:6 pair story:2");
     buf_free(&most);
     store_stats_t stats;
-    CHECK(store_stats(store, &stats) == 0 && stats.sources == 9 && stats.documents == 3);
+    CHECK(store_stats(store, &stats, NULL) == 0 && stats.sources == 9 && stats.documents == 3);
 
     /* Deleting a row takes its sources along. */
     sqlite3 *db = raw_open(path);
@@ -1390,17 +1419,17 @@ static void test_page_types(void)
         record_t *r = make_record(seed, seed, "tariff news from the port");
         r->page_type = types[i] ? xstrdup(types[i]) : NULL;
         r->simhash ^= (uint64_t)i << 40 | (uint64_t)i << 8 | (uint64_t)i << 20;
-        CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+        CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
         record_destroy(&r);
     }
     buf_t got = BUF_INIT;
-    CHECK(store_search_type(store, "tariff", "product", 10, count_hit, &got) == 2);
+    CHECK(store_search_type(store, "tariff", "product", 10, count_hit, &got, NULL) == 2);
     CHECK_STR(buf_str(&got), "product product");
     buf_reset(&got);
-    CHECK(store_search_type(store, "tariff", NULL, 10, count_hit, &got) == 4);
-    CHECK(store_search_type(store, "tariff", "listing", 10, NULL, NULL) == 0);
+    CHECK(store_search_type(store, "tariff", NULL, 10, count_hit, &got, NULL) == 4);
+    CHECK(store_search_type(store, "tariff", "listing", 10, NULL, NULL, NULL) == 0);
     buf_reset(&got);
-    CHECK(store_breakdown(store, STORE_BY_PAGE_TYPE, 0, keep_type, &got) == 3);
+    CHECK(store_breakdown(store, STORE_BY_PAGE_TYPE, 0, keep_type, &got, NULL) == 3);
     CHECK_STR(buf_str(&got), "product:2 forum:1 none:1");
     buf_free(&got);
     store_close(&store);
@@ -1420,7 +1449,7 @@ static void test_entity_offsets(void)
     e->offset = strstr(r->body, "3.5%") - r->body;
     e->has_offset = 1;
     record_add_entity(r, "org", "nobody knows", 0, 0, NULL);
-    CHECK(store_put_document(store, r, 1, 1, NULL) == STORE_NEW);
+    CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
     sqlite3 *db = raw_open(path);
     CHECK_STR(raw_text(db, "SELECT group_concat(ord || ':' || coalesce(offset, '-'), ' ') "
                            "FROM entities"), "0:10 1:29 2:-");

@@ -134,8 +134,9 @@ static void serve(rig_t *r, int n, int limit, const char *refuse, served_t *out)
         }
         if (items[1].revents & ZMQ_POLLIN) {
             message_t *m = NULL;
-            char error[256];
-            CHECK(wire_recv(r->client, 0, &m, error, sizeof error) == WIRE_OK);
+            char *error = NULL;
+            CHECK(wire_recv(r->client, 0, &m, &error) == WIRE_OK);
+            free(error);
             if (m && out->count < 16)
                 out->answers[out->count++] = m;
             else
@@ -412,7 +413,7 @@ static void test_spool_write_fails(void)
 
         CHECK(setrlimit(RLIMIT_FSIZE, &saved) == 0);
         signal(SIGXFSZ, old_handler);
-        CHECK(state_probe(r.state, INT64_MAX) == 0);
+        CHECK(state_probe(r.state, INT64_MAX, NULL) == 0);
         /* Only what was ACCEPTED is in the spool; submitted again, the
          * documents are taken. */
         CHECK(state_spool_waiting(r.state, 0, 100) == 1);
