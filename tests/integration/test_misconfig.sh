@@ -9,8 +9,9 @@ make_documents "$WORK/docs" 20
 make_keys
 W=$(free_port) A=$(free_port) R=$(free_port) NOWHERE=$(free_port)
 
-# has LOG PATTERN: waits up to 10 s for a line in LOG.
-has() { wait_for 10 grep -qs -- "$2" "$1"; }
+# has LOG PATTERN: waits up to 30 s for a line in LOG (said after about 3 s;
+# the bound is for an ASan build on a loaded machine).
+has() { wait_for 30 grep -qs -- "$2" "$1"; }
 
 # 1. A worker pointed at an address where nothing listens.
 "$FEEDMILL" worker --work "tcp://127.0.0.1:$NOWHERE" --results "tcp://127.0.0.1:$NOWHERE" \
