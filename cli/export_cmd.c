@@ -6,7 +6,6 @@
  * database of any size. --since selects by the time a row was last
  * written: the summary on stderr names the latest such time exported,
  * for a cron job to pass as the next --since. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,113 +251,120 @@ static int export_row(const store_export_row_t *row, void *ctx)
     return write_line(ex);
 }
 
-static void usage(FILE *out)
+typedef struct export_options {
+    const char *db;
+    char *fields;                   /* --fields, cut up by parse_fields */
+    long limit;
+    int csv;
+    store_export_filter_t filter;
+} export_options_t;
+
+enum {
+    EXPORT_OPT_DB, EXPORT_OPT_SINCE, EXPORT_OPT_UNTIL, EXPORT_OPT_LANG, EXPORT_OPT_KIND,
+    EXPORT_OPT_TYPE, EXPORT_OPT_FIELDS, EXPORT_OPT_FORMAT, EXPORT_OPT_LIMIT, EXPORT_OPT_COUNT
+};
+
+static const args_option_t TABLE[EXPORT_OPT_COUNT] = {
+    [EXPORT_OPT_DB] = { .name = "db", .arg = "FILE", .help = "the database (read only)" },
+    [EXPORT_OPT_SINCE] = { .name = "since", .arg = "TIME",
+        .help = "only rows written (stored or rewritten) at or after TIME" },
+    [EXPORT_OPT_UNTIL] = { .name = "until", .arg = "TIME",
+        .help = "only rows written before TIME; TIME is ISO 8601 UTC as the database keeps "
+                "it: 2026-12-03, 2026-12-03T08:46, 2026-12-03T08:46:02.123Z" },
+    [EXPORT_OPT_LANG] = { .name = "lang", .arg = "L",
+        .help = "only documents in language L (ko, en, und, ...)" },
+    [EXPORT_OPT_KIND] = { .name = "kind", .arg = "K",
+        .help = "only documents of kind K (text, html)" },
+    [EXPORT_OPT_TYPE] = { .name = "type", .arg = "TYPE",
+        .help = "only web pages of type TYPE: " PAGE_TYPES },
+    [EXPORT_OPT_FIELDS] = { .name = "fields", .arg = "LIST",
+        .help = "the fields, in this order (default: the keys of `feedmill extract`: id, "
+                "source, kind, page_type, lang, title, published, author, body, entities, "
+                "keywords, simhash); also ingested_at, updated_at, near_duplicate_of, "
+                "near_duplicate_distance, extractor, attempts, worker, sources (every source "
+                "of the text, the first first: a JSON array, also in CSV)" },
+    [EXPORT_OPT_FORMAT] = { .name = "format", .arg = "FORMAT",
+        .help = "jsonl (default): one JSON object a line, null for what is unknown; csv: RFC "
+                "4180 with a header line, CRLF line ends, entities and keywords as JSON text, "
+                "empty for null" },
+    [EXPORT_OPT_LIMIT] = { .name = "limit", .arg = "N", .help = "at most N documents" },
+};
+
+static int apply(void *ctx, const char *command, int id, const char *value)
 {
-    fprintf(out,
-        "usage: feedmill export --db FILE [--since TIME] [--until TIME] [--lang L]\n"
-        "                       [--kind K] [--type TYPE] [--fields a,b,...]\n"
-        "                       [--format jsonl|csv]\n"
-        "                       [--limit N]\n"
-        "\n"
-        "Writes every stored document to stdout, in the order they were first\n"
-        "stored, from one consistent snapshot of the database (a running sink goes\n"
-        "on writing meanwhile), one document in memory at a time.\n"
-        "\n"
-        "  --db FILE         the database (read only)\n"
-        "  --since TIME      only rows written (stored or rewritten) at or after TIME\n"
-        "  --until TIME      only rows written before TIME; TIME is ISO 8601 UTC as\n"
-        "                    the database keeps it: 2026-12-03, 2026-12-03T08:46,\n"
-        "                    2026-12-03T08:46:02.123Z\n"
-        "  --lang L          only documents in language L (ko, en, und, ...)\n"
-        "  --kind K          only documents of kind K (text, html)\n"
-        "  --type TYPE       only web pages of type TYPE: " PAGE_TYPES "\n"
-        "  --fields LIST     the fields, in this order (default: the keys of\n"
-        "                    `feedmill extract`: id, source, kind, page_type, lang, title,\n"
-        "                    published, author, body, entities, keywords, simhash);\n"
-        "                    also ingested_at, updated_at, near_duplicate_of,\n"
-        "                    near_duplicate_distance, extractor, attempts, worker,\n"
-        "                    sources (every source of the text, the first first:\n"
-        "                    a JSON array, also in CSV)\n"
-        "  --format FORMAT   jsonl (default): one JSON object a line, null for what is\n"
-        "                    unknown; csv: RFC 4180 with a header line, CRLF line\n"
-        "                    ends, entities and keywords as JSON text, empty for null\n"
-        "  --limit N         at most N documents\n"
-        "  -h, --help        this help\n"
-        "\n"
-        "On stderr: how many documents, and the latest time a row exported was\n"
-        "written: pass it as the next --since to fetch only what is new (a row\n"
-        "written in that same millisecond comes again). Exits 0, 1 when the\n"
-        "database cannot be read or stdout written, 2 on a usage error.\n");
+    export_options_t *opt = ctx;
+    switch (id) {
+    case EXPORT_OPT_DB: opt->db = value; return 0;
+    case EXPORT_OPT_SINCE: opt->filter.since = value; return 0;
+    case EXPORT_OPT_UNTIL: opt->filter.until = value; return 0;
+    case EXPORT_OPT_LANG: opt->filter.lang = value; return 0;
+    case EXPORT_OPT_KIND: opt->filter.kind = value; return 0;
+    case EXPORT_OPT_TYPE:
+        if (!page_type_valid(value)) {
+            fprintf(stderr, "feedmill %s: --type must be one of %s, not '%s'\n", command,
+                    PAGE_TYPES, value);
+            return -1;
+        }
+        opt->filter.page_type = value;
+        return 0;
+    case EXPORT_OPT_FIELDS: opt->fields = (char *)value; return 0;   /* argv's own */
+    case EXPORT_OPT_FORMAT:
+        if (strcmp(value, "jsonl") && strcmp(value, "csv")) {
+            fprintf(stderr, "feedmill %s: --format must be jsonl or csv, not '%s'\n", command,
+                    value);
+            return -1;
+        }
+        opt->csv = !strcmp(value, "csv");
+        return 0;
+    case EXPORT_OPT_LIMIT:
+        return args_row_count(command, &TABLE[id], value, 1, 2000000000, &opt->limit);
+    }
+    return -1;
 }
+
+static const char *check(const void *options, int operands)
+{
+    const export_options_t *opt = options;
+    return !opt->db ? "--db FILE is required"
+           : operands ? "takes no arguments besides its options" : NULL;
+}
+
+static const args_table_t TABLES[] = {
+    { .rows = TABLE, .end = EXPORT_OPT_COUNT, .base = ARGS_GETOPT, .apply = apply },
+};
+
+static const args_command_t COMMAND = {
+    .name = "export",
+    .usage = "usage: feedmill export --db FILE [--since TIME] [--until TIME] [--lang L]\n"
+             "                       [--kind K] [--type TYPE] [--fields a,b,...]\n"
+             "                       [--format jsonl|csv]\n"
+             "                       [--limit N]\n"
+             "\n"
+             "Writes every stored document to stdout, in the order they were first\n"
+             "stored, from one consistent snapshot of the database (a running sink goes\n"
+             "on writing meanwhile), one document in memory at a time.\n"
+             "\n",
+    .tables = TABLES, .table_count = 1, .check = check,
+    .after = "\n"
+             "On stderr: how many documents, and the latest time a row exported was\n"
+             "written: pass it as the next --since to fetch only what is new (a row\n"
+             "written in that same millisecond comes again). Exits 0, 1 when the\n"
+             "database cannot be read or stdout written, 2 on a usage error.\n",
+    .flags = ARGS_SAY_ERRORS,
+};
 
 int export_main(int argc, char **argv)
 {
-    enum { OPT_DB = 256, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_KIND, OPT_TYPE, OPT_FIELDS,
-           OPT_FORMAT, OPT_LIMIT, OPT_HELP };
-    static const struct option longopts[] = {
-        { "db", required_argument, 0, OPT_DB },
-        { "since", required_argument, 0, OPT_SINCE },
-        { "until", required_argument, 0, OPT_UNTIL },
-        { "lang", required_argument, 0, OPT_LANG },
-        { "kind", required_argument, 0, OPT_KIND },
-        { "type", required_argument, 0, OPT_TYPE },
-        { "fields", required_argument, 0, OPT_FIELDS },
-        { "format", required_argument, 0, OPT_FORMAT },
-        { "limit", required_argument, 0, OPT_LIMIT },
-        { "help", no_argument, 0, OPT_HELP },
-        { 0, 0, 0, 0 },
-    };
-    const char *db = NULL;
-    char *fields = NULL;
-    long limit = 0;
-    store_export_filter_t filter = { 0 };
-    exporter_t ex = { .line = BUF_INIT, .value = BUF_INIT };
-    int c, rc = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB: db = optarg; break;
-        case OPT_SINCE: filter.since = optarg; break;
-        case OPT_UNTIL: filter.until = optarg; break;
-        case OPT_LANG: filter.lang = optarg; break;
-        case OPT_KIND: filter.kind = optarg; break;
-        case OPT_TYPE:
-            if (!page_type_valid(optarg)) {
-                fprintf(stderr, "feedmill export: --type must be one of %s, not '%s'\n",
-                        PAGE_TYPES, optarg);
-                return 2;
-            }
-            filter.page_type = optarg;
-            break;
-        case OPT_FIELDS: fields = optarg; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "jsonl") && strcmp(optarg, "csv")) {
-                fprintf(stderr, "feedmill export: --format must be jsonl or csv, not '%s'\n",
-                        optarg);
-                return 2;
-            }
-            ex.csv = !strcmp(optarg, "csv");
-            break;
-        case OPT_LIMIT:
-            if (args_count("export", "--limit", optarg, 1, 2000000000, &limit))
-                return 2;
-            break;
-        case 'h': case OPT_HELP: usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "feedmill export: %s needs a value\n", argv[optind - 1]);
-            usage(stderr);
-            return 2;
-        default:
-            fprintf(stderr, "feedmill export: unknown option %s\n", argv[optind - 1]);
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (!db || optind < argc) {
-        fprintf(stderr, "feedmill export: %s\n",
-                !db ? "--db FILE is required" : "takes no arguments besides its options");
-        usage(stderr);
-        return 2;
-    }
+    export_options_t opt = { 0 };
+    int rc = args_parse(&COMMAND, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
+    const char *db = opt.db;
+    char *fields = opt.fields;
+    long limit = opt.limit;
+    store_export_filter_t filter = opt.filter;
+    exporter_t ex = { .csv = opt.csv, .line = BUF_INIT, .value = BUF_INIT };
     const char *bad_time = filter.since && !time_ok(filter.since) ? filter.since
                          : filter.until && !time_ok(filter.until) ? filter.until : NULL;
     if (bad_time) {

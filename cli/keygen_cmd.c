@@ -10,48 +10,56 @@
  * certificate is never overwritten: a lost secret cannot be made again. */
 #include <czmq.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "common/args.h"
 
-static void usage(FILE *out)
+enum { KEYGEN_OPT_NAME, KEYGEN_OPT_COUNT };
+
+static const args_option_t TABLE[KEYGEN_OPT_COUNT] = {
+    [KEYGEN_OPT_NAME] = { .name = "name", .arg = "NAME",
+        .help = "a name written in the certificate (default: PATH's file name)" },
+};
+
+static int apply(void *opt, const char *command, int id, const char *value)
 {
-    fprintf(out,
-        "usage: feedmill keygen [--name NAME] PATH\n"
-        "\n"
-        "Writes a CurveZMQ certificate pair in CZMQ's format: PATH, the public\n"
-        "certificate to give to peers (their --allow folder, or their --producer-cert\n"
-        "and --sink-cert), and PATH_secret, the secret one (mode 0600) for this\n"
-        "process's --cert. Prints the public key. Never overwrites a certificate.\n"
-        "\n"
-        "  --name NAME   a name written in the certificate (default: PATH's file name)\n"
-        "  -h, --help    this help\n");
+    (void)command;
+    (void)id;   /* --name, the only row */
+    *(const char **)opt = value;
+    return 0;
 }
+
+static const char *check(const void *opt, int operands)
+{
+    (void)opt;
+    return operands == 1 ? NULL : "give exactly one PATH";
+}
+
+static const args_table_t TABLES[] = {
+    { .rows = TABLE, .end = KEYGEN_OPT_COUNT, .base = ARGS_GETOPT, .apply = apply },
+};
+
+static const args_command_t COMMAND = {
+    .name = "keygen",
+    .usage = "usage: feedmill keygen [--name NAME] PATH\n"
+             "\n"
+             "Writes a CurveZMQ certificate pair in CZMQ's format: PATH, the public\n"
+             "certificate to give to peers (their --allow folder, or their --producer-cert\n"
+             "and --sink-cert), and PATH_secret, the secret one (mode 0600) for this\n"
+             "process's --cert. Prints the public key. Never overwrites a certificate.\n"
+             "\n",
+    .tables = TABLES, .table_count = 1, .check = check,
+};
 
 int keygen_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "name", required_argument, 0, 'n' },
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
     const char *name = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n': name = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "feedmill keygen: give exactly one PATH\n");
-        usage(stderr);
-        return 2;
-    }
+    int rc = args_parse(&COMMAND, &name, argc, argv);
+    if (rc >= 0)
+        return rc;
     const char *path = argv[optind];
     char secret[4096];
     if (snprintf(secret, sizeof secret, "%s_secret", path) >= (int)sizeof secret) {
@@ -75,7 +83,7 @@ int keygen_main(int argc, char **argv)
     }
     zcert_set_meta(cert, "name", "%s", name);
     /* zcert_save writes PATH_secret under a private umask (0600). */
-    int rc = zcert_save(cert, path);
+    rc = zcert_save(cert, path);
     if (rc != 0 || chmod(secret, 0600) != 0) {
         fprintf(stderr, "feedmill keygen: cannot write %s and %s: %s\n", path, secret,
                 strerror(errno));

@@ -11,7 +11,6 @@
  * run reads them again by itself. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/args.h"
 #include "common/buf.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -166,64 +166,82 @@ static int plan_files(const char *state_path, selection_t *sel, listing_t *list)
     return rc < 0 ? -1 : gone;
 }
 
-static void usage(FILE *out)
+enum {
+    RETRY_OPT_DB,
+    RETRY_OPT_ALL,
+    RETRY_OPT_WORKERS,        /* from here on: handed to `run` as given; it checks them */
+    RETRY_OPT_TIME_LIMIT,
+    RETRY_OPT_MAX_SIZE,
+    RETRY_OPT_MAX_ATTEMPTS,
+    RETRY_OPT_COUNT
+};
+
+typedef struct retry_options {
+    const char *db;
+    int all;
+    const char *passed[RETRY_OPT_COUNT];   /* by row: the values for `run` */
+} retry_options_t;
+
+static const args_option_t TABLE[RETRY_OPT_COUNT] = {
+    [RETRY_OPT_DB] = { .name = "db", .arg = "FILE", .help = "database (default feedmill.db)" },
+    [RETRY_OPT_ALL] = { .name = "all", .help = "every dead letter" },
+    /* Listed on one line, sharing the last one's text. */
+    [RETRY_OPT_WORKERS] = { .name = "workers", .arg = "N" },
+    [RETRY_OPT_TIME_LIMIT] = { .name = "time-limit", .arg = "SECONDS" },
+    [RETRY_OPT_MAX_SIZE] = { .name = "max-size", .arg = "BYTES" },
+    [RETRY_OPT_MAX_ATTEMPTS] = { .name = "max-attempts", .arg = "K",
+        .help = "as for `feedmill run`, for this pass" },
+};
+
+static int apply(void *ctx, const char *command, int id, const char *value)
 {
-    fprintf(out,
-        "usage: feedmill retry [--db FILE] [--workers N] (--all | ID...)\n"
-        "\n"
-        "Sends dead letters through the pipeline again, typically after an upgrade\n"
-        "whose extractor handles what the old one refused. The files that held the\n"
-        "documents are read again (the producer's state, DB.producer, says which)\n"
-        "and ingested by a local pipeline as `feedmill run` would: a document that\n"
-        "now extracts is stored and its dead letter deleted; one that fails again\n"
-        "keeps its dead letter with the new reason. An ID may be abbreviated to its\n"
-        "first digits (at least 4) as the logs show them. Files that could not be\n"
-        "read at all (permissions, --max-size) need no retry: every run reads them\n"
-        "again. Exits 0 when every selected document is now stored, 3 when some are\n"
-        "still dead letters, 2 on a usage error, 1 on any other failure.\n"
-        "\n"
-        "  --db FILE      database (default feedmill.db)\n"
-        "  --all          every dead letter\n"
-        "  --workers N, --time-limit SECONDS, --max-size BYTES, --max-attempts K\n"
-        "                 as for `feedmill run`, for this pass\n"
-        "  -h, --help     this help\n");
+    (void)command;
+    retry_options_t *opt = ctx;
+    if (id == RETRY_OPT_DB)
+        opt->db = value;
+    else if (id == RETRY_OPT_ALL)
+        opt->all = 1;
+    else
+        opt->passed[id] = value;
+    return 0;
 }
+
+static const char *check(const void *options, int operands)
+{
+    const retry_options_t *opt = options;
+    return opt->all == (operands > 0) ? "give either --all or the ids of dead letters" : NULL;
+}
+
+static const args_table_t TABLES[] = {
+    { .rows = TABLE, .end = RETRY_OPT_COUNT, .base = ARGS_GETOPT, .apply = apply },
+};
+
+static const args_command_t COMMAND = {
+    .name = "retry",
+    .usage = "usage: feedmill retry [--db FILE] [--workers N] (--all | ID...)\n"
+             "\n"
+             "Sends dead letters through the pipeline again, typically after an upgrade\n"
+             "whose extractor handles what the old one refused. The files that held the\n"
+             "documents are read again (the producer's state, DB.producer, says which)\n"
+             "and ingested by a local pipeline as `feedmill run` would: a document that\n"
+             "now extracts is stored and its dead letter deleted; one that fails again\n"
+             "keeps its dead letter with the new reason. An ID may be abbreviated to its\n"
+             "first digits (at least 4) as the logs show them. Files that could not be\n"
+             "read at all (permissions, --max-size) need no retry: every run reads them\n"
+             "again. Exits 0 when every selected document is now stored, 3 when some are\n"
+             "still dead letters, 2 on a usage error, 1 on any other failure.\n"
+             "\n",
+    .tables = TABLES, .table_count = 1, .check = check,
+};
 
 int retry_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, 0, 'd' },
-        { "all", no_argument, 0, 'a' },
-        { "workers", required_argument, 0, 'n' },
-        { "time-limit", required_argument, 0, 't' },
-        { "max-size", required_argument, 0, 'm' },
-        { "max-attempts", required_argument, 0, 'k' },
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
-    const char *db = "feedmill.db";
-    /* Options handed to `run` as they are; it checks them. */
-    const char *passed[][2] = { { "--workers", NULL }, { "--time-limit", NULL },
-                                { "--max-size", NULL }, { "--max-attempts", NULL } };
-    enum { PASSED = sizeof passed / sizeof passed[0] };
-    int all = 0, c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'a': all = 1; break;
-        case 'n': passed[0][1] = optarg; break;
-        case 't': passed[1][1] = optarg; break;
-        case 'm': passed[2][1] = optarg; break;
-        case 'k': passed[3][1] = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (all == (optind < argc)) {
-        fprintf(stderr, "feedmill retry: give either --all or the ids of dead letters\n");
-        usage(stderr);
-        return 2;
-    }
+    retry_options_t opt = { .db = "feedmill.db" };
+    int rc = args_parse(&COMMAND, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const char *db = opt.db;
+    int all = opt.all;
     log_init("retry");
     char *error = NULL;
     store_t *store = store_open(db, STORE_READONLY, &error);
@@ -233,7 +251,7 @@ int retry_main(int argc, char **argv)
         return 1;
     }
     selection_t sel = { 0 };
-    int rc = select_letters(store, all, argv + optind, argc - optind, &sel);
+    rc = select_letters(store, all, argv + optind, argc - optind, &sel);
     store_close(&store);
     if (rc != 0 || sel.count == 0) {
         if (rc == 0)
@@ -261,18 +279,20 @@ int retry_main(int argc, char **argv)
         printf("feedmill retry: sending %zu dead letters through again (%zu files)\n",
                sel.count - (size_t)gone, list.files);
         fflush(stdout);
-        char *run_argv[6 + 2 * PASSED];
+        char *run_argv[6 + 2 * RETRY_OPT_COUNT];
+        char options[RETRY_OPT_COUNT][32];
         int run_argc = 0;
         run_argv[run_argc++] = "run";
         run_argv[run_argc++] = "--db";
         run_argv[run_argc++] = (char *)db;
         run_argv[run_argc++] = "--files0-from";
         run_argv[run_argc++] = list_path.data;
-        for (size_t i = 0; i < PASSED; i++) {
-            if (!passed[i][1])
+        for (int id = RETRY_OPT_WORKERS; id < RETRY_OPT_COUNT; id++) {
+            if (!opt.passed[id])
                 continue;
-            run_argv[run_argc++] = (char *)passed[i][0];
-            run_argv[run_argc++] = (char *)passed[i][1];
+            snprintf(options[id], sizeof options[id], "--%s", TABLE[id].name);
+            run_argv[run_argc++] = options[id];
+            run_argv[run_argc++] = (char *)opt.passed[id];
         }
         run_argv[run_argc] = NULL;
         optind = 0;   /* run parses its own options from the start */

@@ -21,11 +21,11 @@
  * /readyz is ready when both children's figures are fresh and say ready.
  * In a terminal, a live progress line (done of total, rate, ETA) stays at
  * the bottom: every log line, the children's included, comes through a
- * pipe and is written above it. Otherwise a plain `progress` line is
- * logged every --status-interval. */
+ * pipe and is written above it (cli/run_term.h). Otherwise a plain
+ * `progress` line is logged every --status-interval. The command line is
+ * cli/run_options.h's, the last lines cli/run_summary.h's. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,6 +44,7 @@
 #include "cli/progress.h"
 #include "cli/run_options.h"
 #include "cli/run_summary.h"
+#include "cli/run_term.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/monitor.h"
@@ -94,12 +95,9 @@ typedef struct run {
     progress_t *progress;
     int64_t next_draw, next_ready_check;
     /* In a terminal: every line written to stderr (ours, the children's,
-     * who inherit it) goes through log_pipe, and is passed on to the
-     * terminal (term_fd) above the progress line. -1 otherwise. */
-    int term_fd;
-    int log_pipe[2];
-    buf_t log_pending;
-    int line_shown;            /* the progress line is on the terminal */
+     * who inherit it) is passed on above the progress line. NULL
+     * otherwise. */
+    run_term_t *term;
 } run_t;
 
 static void child_arg(child_t *c, const char *arg)
@@ -365,50 +363,6 @@ static void check_children(run_t *self)
     }
 }
 
-static void term_write(run_t *self, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = write(self->term_fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;   /* a terminal that went away: nothing to tell */
-        data += n;
-        len -= (size_t)n;
-    }
-}
-
-static void clear_line(run_t *self)
-{
-    if (self->line_shown)
-        term_write(self, "\r\033[K", 4);
-    self->line_shown = 0;
-}
-
-/* Passes the complete lines waiting in the pipe to the terminal, above
- * the progress line; `all` also passes an unfinished last line. */
-static void pump_logs(run_t *self, int all)
-{
-    if (self->term_fd < 0)
-        return;
-    char chunk[8192];
-    ssize_t n;
-    while ((n = read(self->log_pipe[0], chunk, sizeof chunk)) > 0)
-        buf_append(&self->log_pending, chunk, (size_t)n);
-    const char *end = self->log_pending.len
-                          ? memrchr(self->log_pending.data, '\n', self->log_pending.len)
-                          : NULL;
-    size_t complete = all ? self->log_pending.len
-                          : end ? (size_t)(end - self->log_pending.data) + 1 : 0;
-    if (!complete)
-        return;
-    clear_line(self);
-    term_write(self, self->log_pending.data, complete);
-    memmove(self->log_pending.data, self->log_pending.data + complete,
-            self->log_pending.len - complete);
-    buf_truncate(&self->log_pending, self->log_pending.len - complete);
-}
-
 static void show_progress(run_t *self)
 {
     progress_count(self->progress);
@@ -420,55 +374,16 @@ static void show_progress(run_t *self)
         append_file(self->producer_figures, &text);
         progress_update(self->progress, text.len ? text.data : NULL, now);
         buf_free(&text);
-        if (self->term_fd >= 0) {
+        if (self->term) {
             buf_t line = BUF_INIT;
-            buf_puts(&line, "\r\033[Kfeedmill run: ");
+            buf_puts(&line, "feedmill run: ");
             progress_line(self->progress, &line);
-            term_write(self, line.data, line.len);
-            self->line_shown = 1;
+            run_term_show(self->term, buf_str(&line));
             buf_free(&line);
         }
     }
-    if (seconds > 0 && self->term_fd < 0)
+    if (seconds > 0 && !self->term)
         progress_log(self->progress);
-}
-
-/* A terminal on stderr: our stderr, which the children inherit, becomes
- * the pipe; the terminal is kept as term_fd. A large pipe, read every
- * 20 ms, so no writer waits on it. */
-static void term_open(run_t *self)
-{
-    self->term_fd = self->log_pipe[0] = self->log_pipe[1] = -1;
-    /* JSON lines are for programs: no progress line among them. */
-    if (!isatty(STDERR_FILENO) || log_get_format() == LOG_FORMAT_JSON)
-        return;
-    if (pipe2(self->log_pipe, O_CLOEXEC) != 0)
-        return;
-    fcntl(self->log_pipe[0], F_SETFL, O_NONBLOCK);
-    fcntl(self->log_pipe[0], F_SETPIPE_SZ, 1 << 20);
-    self->term_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-    if (self->term_fd < 0 || dup2(self->log_pipe[1], STDERR_FILENO) < 0) {
-        if (self->term_fd >= 0)
-            close(self->term_fd);
-        close(self->log_pipe[0]);
-        close(self->log_pipe[1]);
-        self->term_fd = self->log_pipe[0] = self->log_pipe[1] = -1;
-    }
-}
-
-/* Puts the terminal back on stderr, after the last lines. */
-static void term_close(run_t *self)
-{
-    if (self->term_fd < 0)
-        return;
-    pump_logs(self, 1);
-    clear_line(self);
-    dup2(self->term_fd, STDERR_FILENO);
-    close(self->term_fd);
-    close(self->log_pipe[0]);
-    close(self->log_pipe[1]);
-    self->term_fd = -1;
-    buf_free(&self->log_pending);
 }
 
 /* Supervises until the producer is done. Returns its exit code, or -1. */
@@ -500,7 +415,7 @@ static int supervise(run_t *self, child_t *producer)
                 return -1;
         }
         check_children(self);
-        pump_logs(self, 0);
+        run_term_pump(self->term, 0);
         show_progress(self);
         clock_sleep_ms(20);
     }
@@ -533,7 +448,7 @@ static int reap_child(run_t *self, child_t *c, int64_t wait_ms)
             deadline = clock_ms() + 5000;
             clean = 0;
         } else {
-            pump_logs(self, 0);
+            run_term_pump(self->term, 0);
             clock_sleep_ms(10);
         }
     }
@@ -708,7 +623,6 @@ static const metric_decl_t FIGURES[] = {
  * Returns 0, or 1 when the endpoint cannot listen. */
 static int operators_open(run_t *self, const run_options_t *opt, char **paths, int path_count)
 {
-    self->term_fd = -1;
     self->monitor = monitor_new("run", &opt->monitor);
     metrics_declare(monitor_metrics(self->monitor), self, FIGURES,
                     sizeof FIGURES / sizeof FIGURES[0]);
@@ -723,7 +637,7 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
     self->progress = progress_new(paths, path_count, p->ignore, p->ignore_count, own, 2,
                                   !stdin_too && !p->files0_from && !p->follow_count
                                       && !p->submit);
-    term_open(self);
+    self->term = run_term_open();
     return 0;
 }
 
@@ -744,7 +658,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     if (ok)
         code = supervise(self, &self->children[self->count - 1]);
     int stopped = stop_children(self);
-    term_close(self);
+    run_term_close(&self->term);
     producer_summary_t summary = { 0 };
     if (self->stopping || code >= 0)
         read_summary(self, &summary);
@@ -815,7 +729,7 @@ int run_main(int argc, char **argv)
     rc = operators_open(&self, &opt, argv + optind, argc - optind);
     if (rc == 0)
         rc = run_pipeline(&self, &opt);
-    term_close(&self);
+    run_term_close(&self.term);
     progress_destroy(&self.progress);
     monitor_destroy(&self.monitor);
     free_children(&self);

@@ -10,16 +10,17 @@
 #define FEEDMILL_CLI_RUN_OPTIONS_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "common/monitor.h"
 #include "producer/options.h"
 
+/* A stopping producer gets its --drain-timeout and this much more (its
+ * last commit, its figures) before it is killed; --help says it. */
+#define RUN_DRAIN_GRACE_S 10
+
 enum {
     RUN_MAX_WORKERS = 256,
-    /* A stopping producer gets its --drain-timeout and this much more
-     * (its last commit, its figures) before it is killed. */
-    RUN_DRAIN_GRACE_MS = 10000,
+    RUN_DRAIN_GRACE_MS = RUN_DRAIN_GRACE_S * 1000,
 };
 
 /* One producer option as given: "--retry-after" and "1" (value NULL for
@@ -45,6 +46,5 @@ typedef struct run_options {
  * whatever it returns. */
 int run_options_parse(run_options_t *opt, int argc, char **argv);
 void run_options_free(run_options_t *opt);
-void run_options_usage(FILE *out);
 
 #endif

@@ -7,7 +7,6 @@
  * Options end at the first query word, so a word that starts with '-'
  * after it (AI -5%) is searched for, not parsed; `--` ends the options
  * before a query whose first word starts with '-'. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,98 +120,95 @@ static int print_hit(const store_hit_t *hit, void *ctx)
     return 0;
 }
 
-static void usage(FILE *out)
+typedef struct search_options {
+    const char *db;
+    long limit;
+    const char *page_type;
+    printer_t printer;
+} search_options_t;
+
+enum { SEARCH_OPT_DB, SEARCH_OPT_LIMIT, SEARCH_OPT_TYPE, SEARCH_OPT_SOURCES, SEARCH_OPT_JSON,
+       SEARCH_OPT_COUNT };
+
+static const args_option_t TABLE[SEARCH_OPT_COUNT] = {
+    [SEARCH_OPT_DB] = { .name = "db", .arg = "FILE",
+        .help = "database written by `feedmill run` or `feedmill sink`" },
+    [SEARCH_OPT_LIMIT] = { .name = "limit", .arg = "N", .help = "at most N results (default 10)" },
+    [SEARCH_OPT_TYPE] = { .name = "type", .arg = "TYPE",
+        .help = "only web pages of type TYPE: " PAGE_TYPES },
+    [SEARCH_OPT_SOURCES] = { .name = "sources",
+        .help = "list every source of each document (the same text from other files, URLs, "
+                "lines); by default only their number" },
+    [SEARCH_OPT_JSON] = { .name = "json",
+        .help = "one JSON object per line instead of text, with every source in \"sources\" "
+                "(the first is \"source\")" },
+};
+
+static int apply(void *ctx, const char *command, int id, const char *value)
 {
-    fprintf(out,
-        "usage: feedmill search --db FILE [--limit N] [--type TYPE] [--sources] [--json]\n"
-        "                       [--] QUERY...\n"
-        "\n"
-        "Full-text search over titles and bodies, best matches first. All words\n"
-        "must match; a Korean word also matches the longer words it starts, so\n"
-        "싱가포르 finds 싱가포르와 and 싱가포르에서. Words without a letter or a\n"
-        "digit (punctuation such as — … · 「, symbols, emoji) are ignored, as the\n"
-        "index ignores them; a query of nothing else is an error (status 2).\n"
-        "\n"
-        "Options come before the query: the first word that is not an option\n"
-        "starts it, and every word after that is searched for, even one that\n"
-        "starts with '-'. Put -- before a query that starts with '-':\n"
-        "  feedmill search --db news.db -- -5%% 금리\n"
-        "\n"
-        "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
-        "  --limit N    at most N results (default 10)\n"
-        "  --type TYPE  only web pages of type TYPE: " PAGE_TYPES "\n"
-        "  --sources    list every source of each document (the same text from\n"
-        "               other files, URLs, lines); by default only their number\n"
-        "  --json       one JSON object per line instead of text, with every\n"
-        "               source in \"sources\" (the first is \"source\")\n"
-        "  --           end of the options: what follows is the query\n"
-        "  -h, --help   this help\n");
+    search_options_t *opt = ctx;
+    switch (id) {
+    case SEARCH_OPT_DB: opt->db = value; return 0;
+    case SEARCH_OPT_LIMIT:
+        return args_row_count(command, &TABLE[id], value, 1, 100000, &opt->limit);
+    case SEARCH_OPT_TYPE:
+        if (!page_type_valid(value)) {
+            fprintf(stderr, "feedmill %s: --type must be one of %s, not '%s'\n", command,
+                    PAGE_TYPES, value);
+            return -1;
+        }
+        opt->page_type = value;
+        return 0;
+    case SEARCH_OPT_SOURCES: opt->printer.all_sources = 1; return 0;
+    case SEARCH_OPT_JSON: opt->printer.json = 1; return 0;
+    }
+    return -1;
 }
+
+static const char *check(const void *options, int operands)
+{
+    const search_options_t *opt = options;
+    return !opt->db ? "--db FILE is required" : !operands ? "no QUERY given" : NULL;
+}
+
+static const args_table_t TABLES[] = {
+    { .rows = TABLE, .end = SEARCH_OPT_COUNT, .base = ARGS_GETOPT, .apply = apply },
+};
+
+static const args_command_t COMMAND = {
+    .name = "search",
+    .usage = "usage: feedmill search --db FILE [--limit N] [--type TYPE] [--sources] [--json]\n"
+             "                       [--] QUERY...\n"
+             "\n"
+             "Full-text search over titles and bodies, best matches first. All words\n"
+             "must match; a Korean word also matches the longer words it starts, so\n"
+             "싱가포르 finds 싱가포르와 and 싱가포르에서. Words without a letter or a\n"
+             "digit (punctuation such as — … · 「, symbols, emoji) are ignored, as the\n"
+             "index ignores them; a query of nothing else is an error (status 2).\n"
+             "\n"
+             "Options come before the query: the first word that is not an option\n"
+             "starts it, and every word after that is searched for, even one that\n"
+             "starts with '-'. Put -- before a query that starts with '-':\n"
+             "  feedmill search --db news.db -- -5% 금리\n"
+             "\n",
+    .tables = TABLES, .table_count = 1, .check = check,
+    .more = "  --                    end of the options: what follows is the query\n",
+    /* In order: the first query word ends the options (getopt would take
+     * "-5%" anywhere in the query for one); errors in our words, with the
+     * hint a query word starting with '-' needs. */
+    .flags = ARGS_IN_ORDER | ARGS_SAY_ERRORS,
+    .hint = "to search for a word that starts with '-', put -- before the query",
+};
 
 int search_main(int argc, char **argv)
 {
-    /* Long options have values no short option has, so an error can
-     * tell "--json=1" (optopt OPT_JSON) from an unknown "-j". */
-    enum { OPT_DB = 256, OPT_LIMIT, OPT_JSON, OPT_SOURCES, OPT_TYPE, OPT_HELP };
-    static const struct option longopts[] = {
-        { "db", required_argument, 0, OPT_DB },
-        { "limit", required_argument, 0, OPT_LIMIT },
-        { "json", no_argument, 0, OPT_JSON },
-        { "sources", no_argument, 0, OPT_SOURCES },
-        { "type", required_argument, 0, OPT_TYPE },
-        { "help", no_argument, 0, OPT_HELP },
-        { 0, 0, 0, 0 },
-    };
-    const char *db = NULL, *page_type = NULL;
-    long limit = 10;
-    printer_t printer = { 0 };
-    int c;
-    /* '+': stop at the first query word (getopt would otherwise take
-     * "-5%" anywhere in the query for options); ':': report errors here,
-     * with the hint a query word starting with '-' needs. */
-    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB: db = optarg; break;
-        case OPT_LIMIT:
-            if (args_count("search", "--limit", optarg, 1, 100000, &limit))
-                return 2;
-            break;
-        case OPT_JSON: printer.json = 1; break;
-        case OPT_SOURCES: printer.all_sources = 1; break;
-        case OPT_TYPE:
-            if (!page_type_valid(optarg)) {
-                fprintf(stderr, "feedmill search: --type must be one of %s, not '%s'\n",
-                        PAGE_TYPES, optarg);
-                return 2;
-            }
-            page_type = optarg;
-            break;
-        case 'h': case OPT_HELP: usage(stdout); return 0;
-        case ':':
-            /* Only the last word can lack its value: it is argv[optind - 1]. */
-            fprintf(stderr, "feedmill search: %s needs a value\n", argv[optind - 1]);
-            usage(stderr);
-            return 2;
-        default:
-            /* A long option was the last word read; a short one may be
-             * inside a word ("-5%"), so only its letter is known. */
-            if (optopt >= OPT_DB)
-                fprintf(stderr, "feedmill search: %s takes no value\n", argv[optind - 1]);
-            else if (optopt)
-                fprintf(stderr, "feedmill search: unknown option -%c\n", optopt);
-            else
-                fprintf(stderr, "feedmill search: unknown option %s\n", argv[optind - 1]);
-            fprintf(stderr, "feedmill search: to search for a word that starts "
-                            "with '-', put -- before the query\n");
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (!db || optind == argc) {
-        fprintf(stderr, "feedmill search: %s\n", !db ? "--db FILE is required" : "no QUERY given");
-        usage(stderr);
-        return 2;
-    }
+    search_options_t opt = { .limit = 10 };
+    int rc = args_parse(&COMMAND, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const char *db = opt.db, *page_type = opt.page_type;
+    long limit = opt.limit;
+    printer_t printer = opt.printer;
     buf_t query = BUF_INIT;
     for (int i = optind; i < argc; i++)
         buf_printf(&query, "%s%s", i > optind ? " " : "", argv[i]);

@@ -6,12 +6,12 @@
  * with their commonest error texts, the top sources (a URL's host, a
  * file's folder), the documents delivered by the most sources (the same
  * story from many sites), and the largest groups of near-duplicates. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/args.h"
 #include "common/buf.h"
 #include "sink/reasons.h"
 #include "sink/store.h"
@@ -294,44 +294,60 @@ static void print_json(const char *db, const store_stats_t *s, const breakdowns_
     buf_free(&out);
 }
 
-static void usage(FILE *out)
+typedef struct stats_options {
+    const char *db;
+    int json;
+} stats_options_t;
+
+enum { STATS_OPT_DB, STATS_OPT_JSON, STATS_OPT_COUNT };
+
+static const args_option_t TABLE[STATS_OPT_COUNT] = {
+    [STATS_OPT_DB] = { .name = "db", .arg = "FILE",
+        .help = "database written by `feedmill run` or `feedmill sink`" },
+    [STATS_OPT_JSON] = { .name = "json", .help = "one JSON object instead of text" },
+};
+
+static int apply(void *ctx, const char *command, int id, const char *value)
 {
-    fprintf(out,
-        "usage: feedmill stats --db FILE [--json]\n"
-        "\n"
-        "Counts of documents, dead letters and entities, the span of publication\n"
-        "dates, then documents by kind, language and day ingested, dead letters by\n"
-        "reason, the top sources (the host of a URL, the folder of a file), and\n"
-        "near-duplicates: how many groups, how many documents in them, the largest.\n"
-        "\n"
-        "  --db FILE    database written by `feedmill run` or `feedmill sink`\n"
-        "  --json       one JSON object instead of text\n"
-        "  -h, --help   this help\n");
+    (void)command;
+    stats_options_t *opt = ctx;
+    if (id == STATS_OPT_DB)
+        opt->db = value;
+    else
+        opt->json = 1;
+    return 0;
 }
+
+static const char *check(const void *options, int operands)
+{
+    const stats_options_t *opt = options;
+    return !opt->db ? "--db FILE is required" : operands ? "unexpected argument" : NULL;
+}
+
+static const args_table_t TABLES[] = {
+    { .rows = TABLE, .end = STATS_OPT_COUNT, .base = ARGS_GETOPT, .apply = apply },
+};
+
+static const args_command_t COMMAND = {
+    .name = "stats",
+    .usage = "usage: feedmill stats --db FILE [--json]\n"
+             "\n"
+             "Counts of documents, dead letters and entities, the span of publication\n"
+             "dates, then documents by kind, language and day ingested, dead letters by\n"
+             "reason, the top sources (the host of a URL, the folder of a file), and\n"
+             "near-duplicates: how many groups, how many documents in them, the largest.\n"
+             "\n",
+    .tables = TABLES, .table_count = 1, .check = check,
+};
 
 int stats_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, 0, 'd' },
-        { "json", no_argument, 0, 'j' },
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
-    const char *db = NULL;
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (!db || optind != argc) {
-        fprintf(stderr, "feedmill stats: %s\n", !db ? "--db FILE is required" : "unexpected argument");
-        usage(stderr);
-        return 2;
-    }
+    stats_options_t opt = { 0 };
+    int rc = args_parse(&COMMAND, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const char *db = opt.db;
+    int json = opt.json;
     char *error = NULL;
     store_t *store = store_open(db, STORE_READONLY, &error);
     if (!store) {
@@ -341,7 +357,7 @@ int stats_main(int argc, char **argv)
     }
     store_stats_t stats;
     breakdowns_t breakdowns = { 0 };
-    int rc = store_stats(store, &stats, &error);
+    rc = store_stats(store, &stats, &error);
     if (rc == 0)
         rc = read_breakdowns(store, &breakdowns, &error);
     if (rc == 0 && json) {

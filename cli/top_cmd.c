@@ -14,7 +14,6 @@
  * that does not answer says so on its row, and is tried again. */
 #include <curl/curl.h>
 #include <curses.h>
-#include <getopt.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -350,65 +349,66 @@ static void draw_screen(endpoint_t *endpoints, int count)
 
 /* ---- main ------------------------------------------------------------- */
 
-static void usage(FILE *out)
+typedef struct top_options {
+    double interval;
+    long count;
+} top_options_t;
+
+enum { TOP_OPT_INTERVAL, TOP_OPT_COUNT, TOP_OPT_ROWS };
+
+static const args_option_t TABLE[TOP_OPT_ROWS] = {
+    [TOP_OPT_INTERVAL] = { .name = "interval", .arg = "SECONDS",
+        .help = "between refreshes (default 1)" },
+    [TOP_OPT_COUNT] = { .name = "count", .arg = "N",
+        .help = "stop after N refreshes (default: until q or Ctrl-C)" },
+};
+
+static int apply(void *ctx, const char *command, int id, const char *value)
 {
-    fprintf(out,
-        "usage: feedmill top [--interval SECONDS] [--count N] ENDPOINT...\n"
-        "\n"
-        "A live view of running components, read from their metrics endpoints\n"
-        "(--metrics HOST:PORT of a producer, a sink or run; on any host), every\n"
-        "second: per endpoint documents per second, in flight, the oldest\n"
-        "unacknowledged, dead letters, the sink's commit time, connected peers\n"
-        "and the last minute's rate; per worker the producer counts, its rate.\n"
-        "An endpoint that does not answer says so and is tried again.\n"
-        "\n"
-        "ENDPOINT is HOST:PORT (its /metrics) or a URL.\n"
-        "  --interval SECONDS  between refreshes (default 1)\n"
-        "  --count N           stop after N refreshes (default: until q or Ctrl-C)\n"
-        "  -h, --help          this help\n"
-        "\n"
-        "In a terminal it fills the screen and quits on q or Ctrl-C; otherwise it\n"
-        "prints one line per endpoint and per worker at each refresh.\n");
+    top_options_t *opt = ctx;
+    if (id == TOP_OPT_INTERVAL)
+        return args_number(command, "--interval", value, 0.1, 3600, &opt->interval);
+    return args_row_count(command, &TABLE[id], value, 1, 1000000000, &opt->count);
 }
+
+static const char *check(const void *opt, int operands)
+{
+    (void)opt;
+    return operands > 0 ? NULL : "no ENDPOINT given";
+}
+
+static const args_table_t TABLES[] = {
+    { .rows = TABLE, .end = TOP_OPT_ROWS, .base = ARGS_GETOPT, .apply = apply },
+};
+
+static const args_command_t COMMAND = {
+    .name = "top",
+    .usage = "usage: feedmill top [--interval SECONDS] [--count N] ENDPOINT...\n"
+             "\n"
+             "A live view of running components, read from their metrics endpoints\n"
+             "(--metrics HOST:PORT of a producer, a sink or run; on any host), every\n"
+             "second: per endpoint documents per second, in flight, the oldest\n"
+             "unacknowledged, dead letters, the sink's commit time, connected peers\n"
+             "and the last minute's rate; per worker the producer counts, its rate.\n"
+             "An endpoint that does not answer says so and is tried again.\n"
+             "\n"
+             "ENDPOINT is HOST:PORT (its /metrics) or a URL.\n",
+    .tables = TABLES, .table_count = 1, .check = check,
+    .after = "\n"
+             "In a terminal it fills the screen and quits on q or Ctrl-C; otherwise it\n"
+             "prints one line per endpoint and per worker at each refresh.\n",
+    .flags = ARGS_SAY_ERRORS,
+};
 
 int top_main(int argc, char **argv)
 {
-    enum { OPT_INTERVAL = 256, OPT_COUNT, OPT_HELP };
-    static const struct option longopts[] = {
-        { "interval", required_argument, 0, OPT_INTERVAL },
-        { "count", required_argument, 0, OPT_COUNT },
-        { "help", no_argument, 0, OPT_HELP },
-        { 0, 0, 0, 0 },
-    };
-    double interval = 1;
-    long count = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_INTERVAL:
-            if (args_number("top", "--interval", optarg, 0.1, 3600, &interval))
-                return 2;
-            break;
-        case OPT_COUNT:
-            if (args_count("top", "--count", optarg, 1, 1000000000, &count))
-                return 2;
-            break;
-        case 'h': case OPT_HELP: usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "feedmill top: %s needs a value\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "feedmill top: unknown option %s\n", argv[optind - 1]);
-            usage(stderr);
-            return 2;
-        }
-    }
+    top_options_t opt = { .interval = 1 };
+    int rc = args_parse(&COMMAND, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
+    double interval = opt.interval;
+    long count = opt.count;
     int n = argc - optind;
-    if (n <= 0) {
-        fprintf(stderr, "feedmill top: no ENDPOINT given\n");
-        usage(stderr);
-        return 2;
-    }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
         fprintf(stderr, "feedmill top: cannot start libcurl\n");
         return 1;

@@ -32,6 +32,19 @@ struct monitor {
     int file_failing;         /* warned once until a write succeeds again */
 };
 
+const args_option_t monitor_option_table[MONITOR_OPT_COUNT] = {
+    [MONITOR_OPT_STATUS_INTERVAL] = { .name = "status-interval", .arg = "SECONDS",
+        .help = "log a status line every SECONDS, also when idle (default 10; 0 turns it off)" },
+    [MONITOR_OPT_METRICS] = { .name = "metrics", .arg = "HOST:PORT",
+        .help = "serve /metrics (Prometheus text), /healthz and /readyz over HTTP (e.g. "
+                "127.0.0.1:9464; port 0 picks one)" },
+    [MONITOR_OPT_METRICS_FILE] = { .name = "metrics-file", .arg = "FILE",
+        .help = "write the /metrics text to FILE every second (for node_exporter's textfile "
+                "collector)" },
+    [MONITOR_OPT_LOG_FORMAT] = { .name = "log-format", .arg = "FORMAT",
+        .help = "logfmt (default) or json: one JSON object a line" },
+};
+
 void monitor_options_init(monitor_options_t *opt)
 {
     *opt = (monitor_options_t){ .status_interval_ms = MONITOR_DEFAULT_STATUS_MS };
@@ -68,6 +81,11 @@ int monitor_option(monitor_options_t *opt, const char *command, int option, cons
     default:
         return -1;
     }
+}
+
+int monitor_option_apply(void *opt, const char *command, int option, const char *value)
+{
+    return monitor_option(opt, command, option, value);
 }
 
 static void write_file_said(monitor_t *self);

@@ -10,9 +10,10 @@
  * One object per process owns the metrics registry the component fills,
  * the HTTP endpoint that serves it, the file it is written to, readiness
  * and the status timer; the component's loop calls monitor_tick() once
- * per turn. The options are shared so every command spells and documents
- * them alike: a command adds MONITOR_LONGOPTS to its getopt table,
- * MONITOR_OPTION_CASES to its switch and MONITOR_USAGE to its help.
+ * per turn. The options are one table shared so every command spells and
+ * documents them alike: a command adds MONITOR_ARGS to its tables
+ * (common/args.h), which gives its getopt table, its --help and the
+ * checks of monitor_option().
  *
  * The metrics file is written to FILE.tmp and renamed, so a reader
  * (`feedmill run` serving its children's figures, or node_exporter's
@@ -20,9 +21,10 @@
 #ifndef FEEDMILL_MONITOR_H
 #define FEEDMILL_MONITOR_H
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "common/args.h"
 #include "common/buf.h"
 #include "common/metrics.h"
 
@@ -32,40 +34,37 @@ typedef struct monitor_options {
     const char *metrics_file;     /* --metrics-file FILE, or NULL */
 } monitor_options_t;
 
+/* The rows of the operator options' table, in --help's order;
+ * --log-format last (a worker takes it alone: MONITOR_ARGS_LOG_FORMAT). */
 enum {
-    MONITOR_OPT_STATUS_INTERVAL = 0x4d00,   /* above every short option */
+    MONITOR_OPT_STATUS_INTERVAL,
     MONITOR_OPT_METRICS,
     MONITOR_OPT_METRICS_FILE,
     MONITOR_OPT_LOG_FORMAT,
+    MONITOR_OPT_COUNT,
+    MONITOR_OPT_GETOPT = 0x4d00,   /* getopt's value for a row: this + its id */
     MONITOR_DEFAULT_STATUS_MS = 10000,
 };
 
-#define MONITOR_LOG_FORMAT_LONGOPT \
-    { "log-format", required_argument, 0, MONITOR_OPT_LOG_FORMAT }
-#define MONITOR_LONGOPTS \
-    { "status-interval", required_argument, 0, MONITOR_OPT_STATUS_INTERVAL }, \
-    { "metrics", required_argument, 0, MONITOR_OPT_METRICS }, \
-    { "metrics-file", required_argument, 0, MONITOR_OPT_METRICS_FILE }, \
-    MONITOR_LOG_FORMAT_LONGOPT
-#define MONITOR_OPTION_CASES \
-    case MONITOR_OPT_STATUS_INTERVAL: case MONITOR_OPT_METRICS: \
-    case MONITOR_OPT_METRICS_FILE: case MONITOR_OPT_LOG_FORMAT
-#define MONITOR_LOG_FORMAT_USAGE \
-    "  --log-format FORMAT   logfmt (default) or json: one JSON object a line\n"
-#define MONITOR_USAGE \
-    "  --status-interval SECONDS  log a status line every SECONDS, also when idle\n" \
-    "                        (default 10; 0 turns it off)\n" \
-    "  --metrics HOST:PORT   serve /metrics (Prometheus text), /healthz and /readyz\n" \
-    "                        over HTTP (e.g. 127.0.0.1:9464; port 0 picks one)\n" \
-    "  --metrics-file FILE   write the /metrics text to FILE every second (for\n" \
-    "                        node_exporter's textfile collector)\n" \
-    MONITOR_LOG_FORMAT_USAGE
+extern const args_option_t monitor_option_table[MONITOR_OPT_COUNT];
+
+/* The table among a command's (common/args.h), from row FIRST: TYPE is
+ * the command's options struct, FIELD its monitor_options_t. A command
+ * without figures of its own takes --log-format alone. */
+#define MONITOR_ARGS_FROM(first_row, type, field) \
+    { .rows = monitor_option_table, .first = (first_row), .end = MONITOR_OPT_COUNT, \
+      .base = MONITOR_OPT_GETOPT, .apply = monitor_option_apply, .offset = offsetof(type, field) }
+#define MONITOR_ARGS(type, field) MONITOR_ARGS_FROM(0, type, field)
+#define MONITOR_ARGS_LOG_FORMAT(type, field) MONITOR_ARGS_FROM(MONITOR_OPT_LOG_FORMAT, type, field)
 
 void monitor_options_init(monitor_options_t *opt);
-/* Takes one of the options above. --log-format applies at once and is
- * passed on to child processes (FEEDMILL_LOG_FORMAT). Returns 0, or -1
- * after printing "feedmill COMMAND: ..." to stderr. */
+/* Takes one of the options above (option is its row, MONITOR_OPT_...).
+ * --log-format applies at once and is passed on to child processes
+ * (FEEDMILL_LOG_FORMAT). Returns 0, or -1 after printing "feedmill
+ * COMMAND: ..." to stderr. */
 int monitor_option(monitor_options_t *opt, const char *command, int option, const char *value);
+/* The same as a table's apply (args_table_t): opt is a monitor_options_t. */
+int monitor_option_apply(void *opt, const char *command, int option, const char *value);
 
 typedef struct monitor monitor_t;
 

@@ -108,64 +108,44 @@ static void append(const char ***list, int *count, const char *value)
     (*list)[(*count)++] = value;
 }
 
-/* A number of seconds from min to max, as milliseconds. */
-static int seconds(const char *command, producer_option_id_t id, const char *value,
-                   double min, double max, int64_t *out_ms)
+int producer_option_apply(void *options, const char *command, int id, const char *value)
 {
-    char option[40];
-    snprintf(option, sizeof option, "--%s", producer_option_table[id].name);
-    double s;
-    if (args_number(command, option, value, min, max, &s))
-        return -1;
-    *out_ms = (int64_t)(s * 1000);
-    return 0;
-}
-
-static int count(const char *command, producer_option_id_t id, const char *value,
-                 long min, long max, long *out)
-{
-    char option[40];
-    snprintf(option, sizeof option, "--%s", producer_option_table[id].name);
-    return args_count(command, option, value, min, max, out);
-}
-
-int producer_option_apply(producer_options_t *opt, const char *command,
-                          producer_option_id_t id, const char *value)
-{
+    producer_options_t *opt = options;
+    const args_option_t *row = &producer_option_table[id];
     long n;
-    switch (id) {
+    switch ((producer_option_id_t)id) {
     case PRODUCER_OPT_WORK: opt->work = value; return 0;
     case PRODUCER_OPT_ACKS: opt->acks = value; return 0;
     case PRODUCER_OPT_SINK: opt->sink = value; return 0;
     case PRODUCER_OPT_STATE: opt->state = value; return 0;
     case PRODUCER_OPT_RETRY_AFTER:
-        return seconds(command, id, value, 0.05, 86400, &opt->retry_after_ms);
+        return args_row_ms(command, row, value, 0.05, 86400, &opt->retry_after_ms);
     case PRODUCER_OPT_WORKER_TIMEOUT:
-        return seconds(command, id, value, 0.5, 86400, &opt->worker_timeout_ms);
+        return args_row_ms(command, row, value, 0.5, 86400, &opt->worker_timeout_ms);
     case PRODUCER_OPT_MAX_ATTEMPTS:
-        if (count(command, id, value, 1, 1000, &n))
+        if (args_row_count(command, row, value, 1, 1000, &n))
             return -1;
         opt->max_attempts = (uint32_t)n;
         return 0;
     case PRODUCER_OPT_MAX_SIZE:
-        if (count(command, id, value, 1, MESSAGE_MAX_BODY, &n))
+        if (args_row_count(command, row, value, 1, MESSAGE_MAX_BODY, &n))
             return -1;
         opt->max_size = (size_t)n;
         return 0;
     case PRODUCER_OPT_MAX_IN_FLIGHT:
-        if (count(command, id, value, 1, 1L << 40, &n))
+        if (args_row_count(command, row, value, 1, 1L << 40, &n))
             return -1;
         opt->max_inflight_bytes = (size_t)n;
         return 0;
     case PRODUCER_OPT_SKIP: append(&opt->skip, &opt->skip_count, value); return 0;
     case PRODUCER_OPT_FILES0_FROM: opt->files0_from = value; return 0;
     case PRODUCER_OPT_WATCH: opt->watch = 1; return 0;
-    case PRODUCER_OPT_POLL: return seconds(command, id, value, 0.1, 86400, &opt->poll_ms);
+    case PRODUCER_OPT_POLL: return args_row_ms(command, row, value, 0.1, 86400, &opt->poll_ms);
     case PRODUCER_OPT_IGNORE: append(&opt->ignore, &opt->ignore_count, value); return 0;
     case PRODUCER_OPT_FOLLOW: append(&opt->follow, &opt->follow_count, value); return 0;
     case PRODUCER_OPT_SUBMIT: opt->submit = value; return 0;
     case PRODUCER_OPT_DRAIN_TIMEOUT:
-        return seconds(command, id, value, 0, 86400, &opt->drain_timeout_ms);
+        return args_row_ms(command, row, value, 0, 86400, &opt->drain_timeout_ms);
     case PRODUCER_OPT_SUMMARY: opt->summary = 1; return 0;
     case PRODUCER_OPT_SUMMARY_FILE: opt->summary_file = value; return 0;
     case PRODUCER_OPT_CERT: opt->cert = value; return 0;
@@ -177,87 +157,52 @@ int producer_option_apply(producer_options_t *opt, const char *command,
     return -1;
 }
 
+#define PRODUCER_TABLE(only_run) \
+    { .rows = producer_option_table, .end = PRODUCER_OPT_COUNT, .base = PRODUCER_OPT_GETOPT, \
+      .run_only = (only_run), .apply = producer_option_apply }
+
 int producer_option_of(int getopt_value)
 {
-    int id = getopt_value - PRODUCER_OPT_GETOPT;
-    return id >= 0 && id < PRODUCER_OPT_COUNT ? id : -1;
+    const args_table_t table = PRODUCER_TABLE(0);
+    return args_table_of(&table, getopt_value);
 }
 
 size_t producer_options_longopts(struct option *out, int run_only)
 {
-    size_t n = 0;
-    for (int id = 0; id < PRODUCER_OPT_COUNT; id++) {
-        const producer_option_t *row = &producer_option_table[id];
-        if (run_only && !row->run)
-            continue;
-        out[n++] = (struct option){ .name = row->name,
-                                    .has_arg = row->arg ? required_argument : no_argument,
-                                    .val = PRODUCER_OPT_GETOPT + id };
-    }
-    return n;
+    const args_table_t table = PRODUCER_TABLE(run_only);
+    return args_longopts(&table, out);
 }
 
-void producer_options_help(FILE *out, int run_only)
+int producer_options_have_input(const producer_options_t *opt, int paths)
 {
-    for (int id = 0; id < PRODUCER_OPT_COUNT; id++) {
-        const producer_option_t *row = &producer_option_table[id];
-        if (!run_only || row->run)
-            args_help(out, row->name, row->arg, row->help);
-    }
+    return paths > 0 || opt->files0_from || opt->follow_count || opt->submit;
 }
 
-void producer_options_usage(FILE *out)
+static const char *check(const void *opt, int operands)
 {
-    fputs("usage: feedmill producer [OPTIONS] PATH...\n"
-          "\n"
-          "Reads every file below the PATHs (\"-\": JSON lines on standard input) and\n"
-          "deals the documents out to workers,\n"
-          "resending any the sink has not acknowledged. Exits 0 when every document\n"
-          "is stored, 3 when some ended in dead_letters, 1 on error. On SIGINT or\n"
-          "SIGTERM it reads nothing more, waits while the documents taken in are being\n"
-          "committed (up to --drain-timeout) and exits 0; the next run resumes where it\n"
-          "stopped. A second signal exits at once.\n"
-          "\n", out);
-    producer_options_help(out, 0);
-    fputs(MONITOR_USAGE
-          "  -h, --help            this help\n", out);
+    return producer_options_have_input(opt, operands) ? NULL
+                                                      : "no PATH given (nor --follow, --submit)";
 }
 
-int producer_options_parse(producer_options_t *opt, int argc, char **argv)
-{
-    static const struct option shared[] = {
-        MONITOR_LONGOPTS,
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
-    struct option longopts[PRODUCER_OPT_COUNT + sizeof shared / sizeof shared[0]];
-    size_t rows = producer_options_longopts(longopts, 0);
-    memcpy(longopts + rows, shared, sizeof shared);
-    producer_options_init(opt);
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        int id = producer_option_of(c);
-        if (id >= 0) {
-            if (producer_option_apply(opt, "producer", (producer_option_id_t)id, optarg))
-                return 2;
-            continue;
-        }
-        switch (c) {
-        MONITOR_OPTION_CASES:
-            if (monitor_option(&opt->monitor, "producer", c, optarg))
-                return 2;
-            break;
-        case 'h': producer_options_usage(stdout); return 0;
-        default: producer_options_usage(stderr); return 2;
-        }
-    }
-    if (optind == argc && !opt->files0_from && !opt->follow_count && !opt->submit) {
-        fprintf(stderr, "feedmill producer: no PATH given (nor --follow, --submit)\n");
-        producer_options_usage(stderr);
-        return 2;
-    }
-    return -1;
-}
+static const args_table_t TABLES[] = {
+    PRODUCER_TABLE(0),
+    MONITOR_ARGS(producer_options_t, monitor),
+};
+
+const args_command_t producer_command = {
+    .name = "producer",
+    .usage = "usage: feedmill producer [OPTIONS] PATH...\n"
+             "\n"
+             "Reads every file below the PATHs (\"-\": JSON lines on standard input) and\n"
+             "deals the documents out to workers,\n"
+             "resending any the sink has not acknowledged. Exits 0 when every document\n"
+             "is stored, 3 when some ended in dead_letters, 1 on error. On SIGINT or\n"
+             "SIGTERM it reads nothing more, waits while the documents taken in are being\n"
+             "committed (up to --drain-timeout) and exits 0; the next run resumes where it\n"
+             "stopped. A second signal exits at once.\n"
+             "\n",
+    .tables = TABLES, .table_count = 2, .check = check,
+};
 
 void producer_options_free(producer_options_t *opt)
 {

@@ -3,9 +3,10 @@
  *
  * One table holds every producer option: its name, its argument, whether
  * `run` offers it (and hands it on to its producer as given), and its help
- * text. The producer's getopt table and --help are made from it, and so is
- * the part of run's; producer_option_apply is the one place that checks a
- * value and stores it, for both commands. To add an option: an id in
+ * text (rows of common/args.h, the mechanism every command shares). The
+ * producer's getopt table and --help are made from it, and so is the part
+ * of run's; producer_option_apply is the one place that checks a value and
+ * stores it, for both commands. To add an option: an id in
  * producer_option_id_t, its row in the table (options.c, with .run = 1 if
  * `feedmill run` offers it), a field below and its default in
  * producer_options_init, a case in producer_option_apply. */
@@ -15,8 +16,8 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
+#include "common/args.h"
 #include "common/monitor.h"
 
 /* A stop request waits for acknowledgements while they come, up to
@@ -86,35 +87,33 @@ typedef enum producer_option_id {
  * short option and the monitor's (MONITOR_OPT_STATUS_INTERVAL...). */
 enum { PRODUCER_OPT_GETOPT = 0x5000 };
 
-typedef struct producer_option {
-    const char *name;   /* the long name, without "--" */
-    const char *arg;    /* the argument's name in --help; NULL: the option takes none */
-    int run;            /* `feedmill run` offers it and forwards it as given */
-    const char *help;   /* one paragraph; producer_options_help wraps it */
-} producer_option_t;
+/* A row: its name, its argument (NULL: none), .run (`feedmill run`
+ * offers it and forwards it as given), its help (one paragraph, wrapped
+ * by args_help). */
+typedef args_option_t producer_option_t;
 
 extern const producer_option_t producer_option_table[PRODUCER_OPT_COUNT];
 
 /* The defaults: what the producer does with no option at all. */
 void producer_options_init(producer_options_t *opt);
-/* Checks one option's value and stores it in opt. id is a row of the
- * table; value is NULL for an option without argument. Returns 0, or -1
- * after printing "feedmill COMMAND: ..." to stderr. */
-int producer_option_apply(producer_options_t *opt, const char *command,
-                          producer_option_id_t id, const char *value);
+/* Checks one option's value and stores it in opt, a producer_options_t
+ * (the apply of the table's args_table_t). id is a row of the table
+ * (producer_option_id_t); value is NULL for an option without argument.
+ * Returns 0, or -1 after printing "feedmill COMMAND: ..." to stderr. */
+int producer_option_apply(void *opt, const char *command, int id, const char *value);
 /* The row of a value getopt_long returned, or -1 when it is no row's. */
 int producer_option_of(int getopt_value);
 /* Writes the table's rows (only run's when run_only) into out, which has
  * room for PRODUCER_OPT_COUNT entries; returns how many it wrote. */
 size_t producer_options_longopts(struct option *out, int run_only);
-/* The table's rows (only run's when run_only) in --help's layout. */
-void producer_options_help(FILE *out, int run_only);
+/* 1 when there is something to read: PATHs (paths of them), or
+ * --files0-from, --follow, --submit. */
+int producer_options_have_input(const producer_options_t *opt, int paths);
 
-/* The producer's whole command line: -1 to go on (optind is the first
- * PATH); else the exit status: 0 after --help, 2 on a usage error (said
- * on stderr). Free with producer_options_free whatever it returns. */
-int producer_options_parse(producer_options_t *opt, int argc, char **argv);
+/* The producer's whole command line, for args_start (common/args.h): its
+ * table, then the monitor's; the operands are PATHs. */
+extern const args_command_t producer_command;
+/* Frees what the repeatable options took, whatever args_start returned. */
 void producer_options_free(producer_options_t *opt);
-void producer_options_usage(FILE *out);
 
 #endif

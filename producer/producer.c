@@ -43,6 +43,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "common/args.h"
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -497,24 +498,20 @@ static int last_commit(producer_t *self)
 int producer_main(int argc, char **argv)
 {
     producer_options_t opt;
-    int rc = producer_options_parse(&opt, argc, argv);
+    producer_options_init(&opt);
+    int rc = args_start(&producer_command, &opt, argc, argv);
     if (rc >= 0) {
         producer_options_free(&opt);
         return rc;
     }
-    log_init("producer");
-    signals_install();
     /* Keys first: a network endpoint without them refuses to start. */
-    char *error = NULL;
-    curve_t *curve = curve_new(opt.cert, opt.allow, opt.insecure, &error);
-    if (curve && (curve_check(curve, opt.work, NULL, NULL, &error) != 0
-                  || curve_check(curve, opt.acks, NULL, NULL, &error) != 0
-                  || curve_check(curve, opt.sink, opt.sink_cert, "--sink-cert", &error) != 0
-                  || (opt.submit && curve_check(curve, opt.submit, NULL, NULL, &error) != 0)))
-        curve_destroy(&curve);
+    const curve_peer_t peers[] = {
+        { .endpoint = opt.work }, { .endpoint = opt.acks },
+        { .endpoint = opt.sink, .server_cert = opt.sink_cert, .option = "--sink-cert" },
+        { .endpoint = opt.submit },
+    };
+    curve_t *curve = curve_open("producer", opt.cert, opt.allow, opt.insecure, peers, 4);
     if (!curve) {
-        fprintf(stderr, "feedmill producer: %s\n", error);
-        free(error);
         producer_options_free(&opt);
         return 2;
     }

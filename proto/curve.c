@@ -248,6 +248,22 @@ int curve_check(curve_t *self, const char *endpoint, const char *server_cert,
     return server_cert ? curve_public_key(server_cert, key, error) : 0;
 }
 
+curve_t *curve_open(const char *command, const char *cert, const char *allow, int insecure,
+                    const curve_peer_t *peers, size_t count)
+{
+    char *error = NULL;
+    curve_t *self = curve_new(cert, allow, insecure, &error);
+    for (size_t i = 0; self && i < count; i++)
+        if (peers[i].endpoint
+            && curve_check(self, peers[i].endpoint, peers[i].server_cert, peers[i].option,
+                           &error) != 0)
+            curve_destroy(&self);
+    if (!self)
+        fprintf(stderr, "feedmill %s: %s\n", command, error);
+    free(error);
+    return self;
+}
+
 static void warn_insecure(const char *endpoint)
 {
     log_warn("no CurveZMQ on this endpoint (--insecure): whoever reaches it can read, take "

@@ -42,6 +42,8 @@
 #ifndef FEEDMILL_CURVE_H
 #define FEEDMILL_CURVE_H
 
+#include <stddef.h>
+
 #include "proto/message.h"
 
 #define CURVE_KEY_LEN MESSAGE_KEY_LEN   /* a public key in Z85 text */
@@ -73,6 +75,22 @@ int curve_needed(const char *endpoint);
  * --insecure. */
 int curve_check(curve_t *self, const char *endpoint, const char *server_cert,
                 const char *option, char **error);
+
+/* One endpoint of a process, for curve_open: server_cert and option as
+ * curve_check takes them (NULL for an endpoint the process binds). */
+typedef struct curve_peer {
+    const char *endpoint;      /* NULL: not used (an option not given), skipped */
+    const char *server_cert;   /* a socket that connects: the server's public certificate */
+    const char *option;        /* the option that gives it, "--sink-cert" */
+} curve_peer_t;
+
+/* What every main does before it makes a socket: curve_new, then
+ * curve_check of each of its count endpoints, so that a network endpoint
+ * without its keys refuses to start. Returns NULL after printing
+ * "feedmill COMMAND: " and the first reason found to stderr (a command
+ * line that cannot work: the main exits 2). Destroy with curve_destroy. */
+curve_t *curve_open(const char *command, const char *cert, const char *allow, int insecure,
+                    const curve_peer_t *peers, size_t count);
 
 /* Make socket a CURVE server, or a client of the server whose public
  * certificate is server_cert, when endpoint needs it (see curve_check);

@@ -36,15 +36,16 @@
  * reach is reported, since rows are then committed but never
  * acknowledged.
  *
- * For operators (common/monitor.h): a status line every --status-interval
- * (rates over the interval, the totals in the database), the figures of
- * feedmill_sink_* on --metrics HOST:PORT and --metrics-file, and /readyz
- * once the database is open, the results socket bound and the producer's
- * acks endpoint reached. Each committed batch is a debug line. */
+ * For operators (common/monitor.h, sink/figures.h): a status line every
+ * --status-interval (rates over the interval, the totals in the
+ * database), the figures of feedmill_sink_* on --metrics HOST:PORT and
+ * --metrics-file, and /readyz once the database is open, the results
+ * socket bound and the producer's acks endpoint reached. Each committed
+ * batch is a debug line. The command line is sink/options.h's; the open
+ * transaction's messages, sink/batch.h's. */
 #include "sink/sink.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,55 +61,17 @@
 #include "common/signals.h"
 #include "extract/extract.h"
 #include "proto/curve.h"
-#include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
+#include "sink/batch.h"
 #include "sink/diskfault.h"
+#include "sink/figures.h"
+#include "sink/options.h"
 #include "sink/reader.h"
 #include "sink/reasons.h"
 #include "sink/store.h"
 
-typedef struct batch {
-    /* The messages of the open transaction, kept until it is committed:
-     * a transaction the disk refuses is rolled back (SQLite may do so
-     * itself on SQLITE_FULL) and written again from these. */
-    message_t **msgs;
-    int *acks;               /* the ack_status_t each one earned when written */
-    uint32_t *new_sources;   /* a SOURCES': how many of its sources were new */
-    size_t count, size;
-    size_t bytes;            /* the texts they hold, which BATCH_BYTES_MAX bounds */
-    int64_t opened;          /* clock_ms() of the first write; 0 = no transaction */
-    /* What the batch did, in the words of every count (message.h):
-     * rows stored, updated; sources new to a stored row; deliveries
-     * that changed nothing; dead letters. */
-    uint64_t new_rows, updated, new_sources_count, unchanged, dead;
-    uint64_t text_bytes;     /* bodies of the records written */
-    uint64_t dead_by_reason[REASON_COUNT];
-} batch_t;
-
-/* What operators see of the sink: the families of feedmill_sink_*, and
- * what the status line sums over its interval. */
-typedef struct sink_figures {
-    monitor_t *monitor;
-    metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches, *refused;
-    metric_t *commit_seconds, *db_documents, *db_dead_letters, *db_sources_gauge, *last_commit;
-    metric_t *extraction_seconds;
-    metric_t *producer_connected;
-    diskfault_t *fault;      /* the database cannot be written: when to retry */
-    int64_t db_rows;         /* rows in documents: counted at start, + each insert */
-    int64_t db_sources;      /* rows in document_sources: counted at start, + each insert */
-    int64_t db_dead;         /* rows in dead_letters, counted at each status line */
-    /* Since the last status line. */
-    uint64_t documents_now, text_bytes_now, dead_now, batches_now;
-    uint64_t stored_now, updated_now, new_sources_now, unchanged_now;
-    int64_t commit_ms_max;
-} sink_figures_t;
-
 enum { HELLO_MS = 1000 };
-
-/* A batch is committed once its messages hold this many bytes of text,
- * however few they are: they stay in memory until COMMIT. */
-#define BATCH_BYTES_MAX ((size_t)32 << 20)
 
 typedef struct sink {
     store_t *store;
@@ -245,56 +208,6 @@ static int write_message(sink_t *self, const message_t *msg, uint32_t *new_sourc
     return status;
 }
 
-/* The batch's figures start again; its messages stay. */
-static void batch_restart(batch_t *b)
-{
-    b->opened = 0;
-    b->new_rows = b->updated = b->new_sources_count = b->unchanged = b->dead = 0;
-    b->text_bytes = 0;
-    memset(b->dead_by_reason, 0, sizeof b->dead_by_reason);
-}
-
-/* After a commit, or at exit: the messages go. */
-static void batch_clear(batch_t *b)
-{
-    for (size_t i = 0; i < b->count; i++)
-        message_destroy(&b->msgs[i]);
-    b->count = b->bytes = 0;
-    batch_restart(b);
-}
-
-static void batch_free(batch_t *b)
-{
-    batch_clear(b);
-    free(b->msgs);
-    free(b->acks);
-    free(b->new_sources);
-    *b = (batch_t){ 0 };
-}
-
-static size_t message_bytes(const message_t *msg)
-{
-    const record_t *r = msg->record;
-    size_t bytes = (r && r->body ? strlen(r->body) : 0) + (msg->error ? strlen(msg->error) : 0);
-    for (size_t i = 0; i < msg->source_count; i++)
-        bytes += strlen(msg->sources[i]);
-    return bytes;
-}
-
-static void batch_add(batch_t *b, message_t *msg, int status, uint32_t new_sources)
-{
-    if (b->count == b->size) {
-        b->size = b->size ? b->size * 2 : 64;
-        b->msgs = xrealloc(b->msgs, b->size * sizeof *b->msgs);
-        b->acks = xrealloc(b->acks, b->size * sizeof *b->acks);
-        b->new_sources = xrealloc(b->new_sources, b->size * sizeof *b->new_sources);
-    }
-    b->msgs[b->count] = msg;
-    b->new_sources[b->count] = new_sources;
-    b->acks[b->count++] = status;
-    b->bytes += message_bytes(msg);
-}
-
 /* The transaction failed, for the reason why (the failed call's): its
  * messages are kept to be written again when diskfault says so. The
  * fault is read before the ROLLBACK, whose own failure (nothing left to
@@ -340,40 +253,6 @@ static void send_acks(sink_t *self)
     }
 }
 
-/* A committed batch into the figures. */
-static void count_batch(sink_t *self, int64_t commit_ms)
-{
-    sink_figures_t *f = &self->fig;
-    const batch_t *b = &self->batch;
-    metric_add(f->documents, "stored", (double)b->new_rows);
-    metric_add(f->documents, "updated", (double)b->updated);
-    metric_add(f->documents, "new_source", (double)b->new_sources_count);
-    metric_add(f->documents, "unchanged", (double)b->unchanged);
-    metric_add(f->documents, "dead", (double)b->dead);
-    metric_add(f->text_bytes, NULL, (double)b->text_bytes);
-    for (int r = 0; r < REASON_COUNT; r++)
-        if (b->dead_by_reason[r])
-            metric_add(f->dead_letters, reason_name((reason_class_t)r),
-                       (double)b->dead_by_reason[r]);
-    metric_add(f->batches, NULL, 1);
-    metric_observe(f->commit_seconds, commit_ms / 1000.0);
-    f->db_rows += (int64_t)b->new_rows;
-    metric_set(f->db_documents, NULL, (double)f->db_rows);
-    f->db_sources += (int64_t)(b->new_rows + b->new_sources_count);
-    metric_set(f->db_sources_gauge, NULL, (double)f->db_sources);
-    f->stored_now += b->new_rows;
-    f->updated_now += b->updated;
-    f->new_sources_now += b->new_sources_count;
-    f->unchanged_now += b->unchanged;
-    metric_set(f->last_commit, NULL, clock_realtime_ms() / 1000.0);
-    f->documents_now += b->count;
-    f->text_bytes_now += b->text_bytes;
-    f->dead_now += b->dead;
-    f->batches_now++;
-    if (commit_ms > f->commit_ms_max)
-        f->commit_ms_max = commit_ms;
-}
-
 static void commit_batch(sink_t *self)
 {
     batch_t *b = &self->batch;
@@ -391,7 +270,7 @@ static void commit_batch(sink_t *self)
     int64_t commit_ms = clock_ms() - started;
     self->total_rows += b->new_rows + b->updated;
     self->total_dead += b->dead;
-    count_batch(self, commit_ms);
+    figures_count(&self->fig, b, commit_ms);
     /* The status line tells operators the same every interval. */
     log_debug("committed batch messages=%zu stored=%llu updated=%llu new_sources=%llu "
               "unchanged=%llu dead=%llu commit_ms=%lld total_rows=%llu", b->count,
@@ -466,7 +345,7 @@ static void retry_batch(sink_t *self)
             return;
         }
         if (status == WRITE_DROPPED) {
-            b->bytes -= message_bytes(b->msgs[i]);
+            b->bytes -= batch_message_bytes(b->msgs[i]);
             message_destroy(&b->msgs[i]);
             continue;
         }
@@ -563,53 +442,14 @@ static void say_hello(sink_t *self)
         send_hello(self);
 }
 
-/* /readyz: the database is open and the results socket bound (both
- * done before the loop starts); what is left is that the database takes
- * writes, and the producer. */
-static void update_readiness(sink_t *self)
-{
-    int up = link_is_up(self->acks_link);
-    metric_set(self->fig.producer_connected, NULL, up);
-    const char *missing = diskfault_missing(self->fig.fault);
-    if (!missing && !up)
-        missing = "the producer's acks endpoint is not reached (is the producer up? --acks?)";
-    monitor_set_ready(self->fig.monitor, missing);
-}
-
-/* The status line: rates over the interval, and the totals of the
- * database itself (rows written by every run, not only this one). */
-static void log_status(sink_t *self, double seconds)
-{
-    sink_figures_t *f = &self->fig;
-    /* Counted between transactions only: inside one, the count would
-     * include rows not committed yet. */
-    if (self->store && !self->batch.opened
-        && store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead, NULL) == 0)
-        metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
-    log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
-             "stored=%llu updated=%llu new_sources=%llu unchanged=%llu dead=%llu "
-             "db_documents=%lld db_sources=%lld db_dead_letters=%lld batches=%llu "
-             "commit_ms_max=%lld producer=%s bad_messages=%llu database=%s held=%zu", seconds,
-             (unsigned long long)f->documents_now, f->documents_now / seconds,
-             f->text_bytes_now / 1e6 / seconds, (unsigned long long)f->stored_now,
-             (unsigned long long)f->updated_now, (unsigned long long)f->new_sources_now,
-             (unsigned long long)f->unchanged_now, (unsigned long long)f->dead_now,
-             (long long)f->db_rows, (long long)f->db_sources, (long long)f->db_dead,
-             (unsigned long long)f->batches_now,
-             (long long)f->commit_ms_max, link_is_up(self->acks_link) ? "connected" : "missing",
-             (unsigned long long)self->bad_messages, diskfault_state(f->fault),
-             diskfault_active(f->fault) ? self->batch.count : 0);
-    f->documents_now = f->text_bytes_now = f->dead_now = f->batches_now = 0;
-    f->stored_now = f->updated_now = f->new_sources_now = f->unchanged_now = 0;
-    f->commit_ms_max = 0;
-}
-
 static void tick(sink_t *self)
 {
-    update_readiness(self);
+    int producer_up = link_is_up(self->acks_link);
+    figures_ready(&self->fig, producer_up);
     double seconds = monitor_tick(self->fig.monitor, clock_ms());
     if (seconds > 0)
-        log_status(self, seconds);
+        figures_status(&self->fig, seconds, self->batch.opened ? NULL : self->store, producer_up,
+                       self->bad_messages, self->batch.count);
 }
 
 static long poll_timeout(const sink_t *self)
@@ -720,94 +560,6 @@ static int sink_connect(sink_t *self, const char *results, const char *acks,
     return 0;
 }
 
-/* Seconds, from half a millisecond (a lone row) to seconds (a large
- * batch on a slow disk). */
-static const double COMMIT_BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                         0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
-
-/* The words of the ACK (proto/message.h), each shown from the start. */
-static const char *const OUTCOMES[] = { "stored", "updated", "new_source", "unchanged", "dead",
-                                        NULL };
-
-/* Every family of feedmill_sink_*, in the order /metrics lists them (then
- * diskfault.c's feedmill_sink_store_errors_total). */
-static const metric_decl_t FIGURES[] = {
-    { METRIC_SLOT(sink_figures_t, documents), .kind = METRIC_COUNTER,
-      .name = "feedmill_sink_documents_total",
-      .help = "Deliveries of a document by one source, committed, by outcome: stored (a new "
-              "row), updated (rewritten by a newer extractor), new_source (a new source of a "
-              "stored row), unchanged (row and source already there), dead (a dead letter)",
-      .label = "outcome", .series = OUTCOMES },
-    { METRIC_SLOT(sink_figures_t, text_bytes), .kind = METRIC_COUNTER,
-      .name = "feedmill_sink_text_bytes_total",
-      .help = "Bytes of extracted main text in the rows stored or updated" },
-    { METRIC_SLOT(sink_figures_t, dead_letters), .kind = METRIC_COUNTER,
-      .name = "feedmill_sink_dead_letters_total",
-      .help = "Dead letters committed, by reason class (docs/operating.md, \"Metrics\")",
-      .label = "reason" },
-    { METRIC_SLOT(sink_figures_t, refused), .kind = METRIC_COUNTER,
-      .name = "feedmill_sink_refused_peers_total",
-      .help = "Connections and messages refused by CurveZMQ: unknown or revoked keys, clients "
-              "without CURVE (logged, rate-limited)" },
-    { METRIC_SLOT(sink_figures_t, bad_messages), .kind = METRIC_COUNTER,
-      .name = "feedmill_sink_bad_messages_total",
-      .help = "Messages on the results socket that were not valid and were dropped" },
-    { METRIC_SLOT(sink_figures_t, batches), .kind = METRIC_COUNTER,
-      .name = "feedmill_sink_batches_total",
-      .help = "Transactions committed" },
-    { METRIC_SLOT(sink_figures_t, extraction_seconds), .kind = METRIC_HISTOGRAM,
-      .name = "feedmill_sink_extraction_seconds",
-      .help = "Time a worker's extraction took, per document it extracted or refused (as the "
-              "worker reports it)", METRIC_BUCKETS(COMMIT_BUCKETS) },
-    { METRIC_SLOT(sink_figures_t, commit_seconds), .kind = METRIC_HISTOGRAM,
-      .name = "feedmill_sink_commit_seconds",
-      .help = "Time COMMIT took, per batch", METRIC_BUCKETS(COMMIT_BUCKETS) },
-    { METRIC_SLOT(sink_figures_t, db_documents), .kind = METRIC_GAUGE,
-      .name = "feedmill_sink_database_documents",
-      .help = "Rows in the documents table (every run's, not only this process's)" },
-    { METRIC_SLOT(sink_figures_t, db_sources_gauge), .kind = METRIC_GAUGE,
-      .name = "feedmill_sink_database_sources",
-      .help = "Rows in the document_sources view: every source of every stored document" },
-    { METRIC_SLOT(sink_figures_t, db_dead_letters), .kind = METRIC_GAUGE,
-      .name = "feedmill_sink_database_dead_letters",
-      .help = "Rows in the dead_letters table, as of the last status line" },
-    { METRIC_SLOT(sink_figures_t, last_commit), .kind = METRIC_GAUGE,
-      .name = "feedmill_sink_last_commit_timestamp_seconds",
-      .help = "Unix time of the last commit; 0 until one" },
-    { METRIC_SLOT(sink_figures_t, producer_connected), .kind = METRIC_GAUGE,
-      .name = "feedmill_sink_producer_connected",
-      .help = "1 while the producer's acks endpoint is reached" },
-};
-
-static void figures_init(sink_t *self, const monitor_options_t *opt, const char *db)
-{
-    sink_figures_t *f = &self->fig;
-    f->monitor = monitor_new("sink", opt);
-    metrics_t *m = monitor_metrics(f->monitor);
-    metrics_declare(m, f, FIGURES, sizeof FIGURES / sizeof FIGURES[0]);
-    for (int r = 0; r < REASON_COUNT; r++)
-        metric_add(f->dead_letters, reason_name((reason_class_t)r), 0);
-    f->fault = diskfault_new(db, m);
-}
-
-/* The totals of the database itself, for the status line and gauges. */
-static int figures_load(sink_t *self)
-{
-    sink_figures_t *f = &self->fig;
-    char *error = NULL;
-    if (store_count(self->store, STORE_DOCUMENTS, &f->db_rows, &error) != 0
-        || store_count(self->store, STORE_SOURCES, &f->db_sources, &error) != 0
-        || store_count(self->store, STORE_DEAD_LETTERS, &f->db_dead, &error) != 0) {
-        log_error("cannot count the rows of the database error=%s", log_q(error));
-        free(error);
-        return -1;
-    }
-    metric_set(f->db_documents, NULL, (double)f->db_rows);
-    metric_set(f->db_sources_gauge, NULL, (double)f->db_sources);
-    metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
-    return 0;
-}
-
 static void sink_close(sink_t *self)
 {
     reader_destroy(&self->reader);   /* before the results socket closes */
@@ -820,99 +572,25 @@ static void sink_close(sink_t *self)
     curve_destroy(&self->curve);
     batch_free(&self->batch);
     store_close(&self->store);
-    diskfault_destroy(&self->fig.fault);
-    monitor_destroy(&self->fig.monitor);
-}
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-        "usage: feedmill sink [OPTIONS]\n"
-        "\n"
-        "Receives records from workers and writes them to a SQLite database,\n"
-        "acknowledging each to the producer once committed.\n"
-        "\n"
-        "  --db FILE           database to create or update (default feedmill.db)\n"
-        "  --results ENDPOINT  bind for workers' results (default %s)\n"
-        "  --acks ENDPOINT     the producer's acks endpoint (default %s)\n"
-        "  --batch N           commit after N rows (default 500)\n"
-        "  --batch-ms MS       hold a transaction open up to MS after its first row to\n"
-        "                      gather more (default 0: commit as soon as no more results\n"
-        "                      are waiting; under load batches grow by themselves)\n"
-        "  --cert FILE         the sink's secret certificate (`feedmill keygen`); needed\n"
-        "                      for tcp:// endpoints, which use CurveZMQ\n"
-        "  --allow DIR         public certificates of the peers allowed to send results\n"
-        "                      (workers, the producer); re-read when it changes, so\n"
-        "                      removing a file revokes that key without a restart\n"
-        "  --producer-cert FILE  the producer's public certificate (tcp:// --acks)\n"
-        "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
-        "                      ports can read and forge messages (logged as a warning)\n"
-        MONITOR_USAGE
-        "  -h, --help          this help\n",
-        ENDPOINT_RESULTS_BIND, ENDPOINT_ACKS_CONNECT);
+    figures_destroy(&self->fig);
 }
 
 int sink_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, 0, 'd' },
-        { "results", required_argument, 0, 'r' },
-        { "acks", required_argument, 0, 'a' },
-        { "batch", required_argument, 0, 'b' },
-        { "batch-ms", required_argument, 0, 'm' },
-        { "cert", required_argument, 0, 'C' },
-        { "allow", required_argument, 0, 'A' },
-        { "producer-cert", required_argument, 0, 'P' },
-        { "insecure", no_argument, 0, 'I' },
-        MONITOR_LONGOPTS,
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
+    sink_options_t opt;
+    sink_options_init(&opt);
+    int rc = args_start(&sink_command, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const curve_peer_t peers[] = {
+        { .endpoint = opt.results },
+        { .endpoint = opt.acks, .server_cert = opt.producer_cert, .option = "--producer-cert" },
     };
-    const char *db = "feedmill.db", *results = ENDPOINT_RESULTS_BIND, *acks = ENDPOINT_ACKS_CONNECT;
-    long batch = 500, batch_ms = 0;
-    const char *cert = NULL, *allow = NULL, *producer_cert = NULL;
-    int insecure = 0;
-    monitor_options_t monitor;
-    monitor_options_init(&monitor);
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'r': results = optarg; break;
-        case 'a': acks = optarg; break;
-        case 'b':
-            if (args_count("sink", "--batch", optarg, 1, 100000, &batch))
-                return 2;
-            break;
-        case 'm':
-            if (args_count("sink", "--batch-ms", optarg, 0, 60000, &batch_ms))
-                return 2;
-            break;
-        case 'C': cert = optarg; break;
-        case 'A': allow = optarg; break;
-        case 'P': producer_cert = optarg; break;
-        case 'I': insecure = 1; break;
-        MONITOR_OPTION_CASES:
-            if (monitor_option(&monitor, "sink", c, optarg))
-                return 2;
-            break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    log_init("sink");
-    signals_install();
-    char *error = NULL;
-    curve_t *curve = curve_new(cert, allow, insecure, &error);
-    if (curve && (curve_check(curve, results, NULL, NULL, &error) != 0
-                  || curve_check(curve, acks, producer_cert, "--producer-cert", &error) != 0))
-        curve_destroy(&curve);
-    if (!curve) {
-        fprintf(stderr, "feedmill sink: %s\n", error);
-        free(error);
+    curve_t *curve = curve_open("sink", opt.cert, opt.allow, opt.insecure, peers, 2);
+    if (!curve)
         return 2;
-    }
-    sink_t self = { .curve = curve, .db = db, .batch_max = (size_t)batch, .batch_ms = batch_ms };
+    sink_t self = { .curve = curve, .db = opt.db, .batch_max = opt.batch_max,
+                    .batch_ms = opt.batch_ms };
     /* A new session per start: 128 random bits, as hex. */
     unsigned char random[MESSAGE_SESSION_LEN / 2];
     if (sodium_init() < 0) {
@@ -922,13 +600,13 @@ int sink_main(int argc, char **argv)
     }
     randombytes_buf(random, sizeof random);
     sodium_bin2hex(self.session, sizeof self.session, random, sizeof random);
-    figures_init(&self, &monitor, db);
-    self.store = store_open(db, STORE_READWRITE, &error);
+    figures_init(&self.fig, &opt.monitor, opt.db);
+    char *error = NULL;
+    self.store = store_open(opt.db, STORE_READWRITE, &error);
     if (!self.store) {
-        log_error("cannot open database path=%s error=%s", log_q(db), log_q(error));
+        log_error("cannot open database path=%s error=%s", log_q(opt.db), log_q(error));
         free(error);
-        diskfault_destroy(&self.fig.fault);
-        monitor_destroy(&self.fig.monitor);
+        figures_destroy(&self.fig);
         curve_destroy(&self.curve);
         return 1;
     }
@@ -939,11 +617,13 @@ int sink_main(int argc, char **argv)
         diskfault_failed(self.fig.fault, STORE_FAULT_READONLY,
                          "opened read-only: the file or its filesystem does not allow writing",
                          0, clock_ms());
-    int rc = 1;
-    if (figures_load(&self) == 0 && sink_connect(&self, results, acks, producer_cert) == 0
+    rc = 1;
+    if (figures_load(&self.fig, self.store) == 0
+        && sink_connect(&self, opt.results, opt.acks, opt.producer_cert) == 0
         && monitor_start(self.fig.monitor) == 0
         && (self.reader = reader_new(self.ctx, self.results)) != NULL) {
-        log_info("started db=%s results=%s acks=%s", log_q(db), log_q(results), log_q(acks));
+        log_info("started db=%s results=%s acks=%s", log_q(opt.db), log_q(opt.results),
+                 log_q(opt.acks));
         rc = sink_run(&self);
         log_info("stopped rows=%llu dead=%llu bad_messages=%llu",
                  (unsigned long long)self.total_rows, (unsigned long long)self.total_dead,

@@ -26,11 +26,11 @@
  * If the producer restarts it has forgotten our credit; the link (the
  * socket monitor, proto/link.h) sees the reconnection and we announce
  * our room again. A producer or sink that cannot be reached is reported
- * within seconds, naming the endpoint, and again while it lasts. */
+ * within seconds, naming the endpoint, and again while it lasts. The
+ * command line is workers/options.h's. */
 #include "workers/worker.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +42,13 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
-#include "common/monitor.h"
 #include "common/signals.h"
 #include "common/text.h"
 #include "extract/extract.h"
 #include "proto/curve.h"
-#include "proto/endpoints.h"
 #include "proto/link.h"
 #include "proto/wire.h"
+#include "workers/options.h"
 #include "workers/sandbox.h"
 
 enum { HEARTBEAT_MS = 1000 };
@@ -312,12 +311,6 @@ static int worker_run(worker_t *self)
     return 0;
 }
 
-typedef struct worker_keys {
-    const char *cert, *producer_cert, *sink_cert;
-    int insecure;
-    const char *name;           /* --name, or NULL: the host name */
-} worker_keys_t;
-
 /* The worker's routing id on the producer's work socket is NAME:PID, so
  * the producer's per-worker figures and status line name workers as
  * operators know them; the pid keeps two workers of one host apart (a
@@ -336,11 +329,11 @@ static void set_name(void *socket, const char *name)
     log_info("started name=%s", log_q(id));
 }
 
-static int worker_connect(worker_t *self, const char *work, const char *results,
-                          const worker_keys_t *keys)
+static int worker_connect(worker_t *self, const worker_options_t *opt)
 {
+    const char *work = opt->work, *results = opt->results;
     self->work = zmq_socket(self->ctx, ZMQ_DEALER);
-    set_name(self->work, keys->name);
+    set_name(self->work, opt->name);
     self->results = zmq_socket(self->ctx, ZMQ_PUSH);
     /* A DOC is at most a body plus its small envelope. */
     wire_configure(self->work, 0, (long long)MESSAGE_MAX_BODY + 65536);
@@ -357,8 +350,8 @@ static int worker_connect(worker_t *self, const char *work, const char *results,
                                   "sink's results endpoint",
                                   "is the sink running, and does --results name the address it binds?");
 
-    if (curve_client(self->curve, self->work, work, keys->producer_cert) != 0
-        || curve_client(self->curve, self->results, results, keys->sink_cert) != 0)
+    if (curve_client(self->curve, self->work, work, opt->producer_cert) != 0
+        || curve_client(self->curve, self->results, results, opt->sink_cert) != 0)
         return -1;
     if (zmq_connect(self->work, work) != 0 || zmq_connect(self->results, results) != 0) {
         log_error("cannot connect work=%s results=%s error=%s", log_q(work), log_q(results),
@@ -379,110 +372,35 @@ static void worker_close(worker_t *self)
     curve_destroy(&self->curve);
 }
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-        "usage: feedmill worker [OPTIONS]\n"
-        "\n"
-        "Takes documents from a producer, extracts records, sends them to a sink.\n"
-        "Run any number of workers, on this machine or others.\n"
-        "\n"
-        "  --work ENDPOINT     the producer's work endpoint (default %s)\n"
-        "  --results ENDPOINT  the sink's results endpoint (default %s)\n"
-        "  --credit N          documents to hold at once, 1-64 (default 2)\n"
-        "  --time-limit SECONDS  longest one extraction may take (default 30)\n"
-        "  --cert FILE         this worker's secret certificate (`feedmill keygen`);\n"
-        "                      needed for tcp:// endpoints, which use CurveZMQ\n"
-        "  --producer-cert FILE  the producer's public certificate (tcp:// --work)\n"
-        "  --sink-cert FILE    the sink's public certificate (tcp:// --results)\n"
-        "  --insecure          plain TCP without CurveZMQ: anyone who reaches the\n"
-        "                      ports can read and forge messages (logged as a warning)\n"
-        "  --name NAME         how the producer's figures and status lines name this\n"
-        "                      worker, with its pid: NAME:PID (default: the host name)\n"
-        "  --pass-through      no extraction: the document's UTF-8 text is the record's\n"
-        "                      body (for benchmarks: the pipeline without its extractor)\n"
-        MONITOR_LOG_FORMAT_USAGE
-        "  -h, --help          this help\n",
-        ENDPOINT_WORK_CONNECT, ENDPOINT_RESULTS_CONNECT);
-}
-
 int worker_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "work", required_argument, 0, 'w' },
-        { "results", required_argument, 0, 'r' },
-        { "credit", required_argument, 0, 'c' },
-        { "time-limit", required_argument, 0, 't' },
-        { "cert", required_argument, 0, 'C' },
-        { "producer-cert", required_argument, 0, 'R' },
-        { "sink-cert", required_argument, 0, 'S' },
-        { "insecure", no_argument, 0, 'I' },
-        { "pass-through", no_argument, 0, 'P' },
-        { "name", required_argument, 0, 'N' },
-        MONITOR_LOG_FORMAT_LONGOPT,
-        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
-    const char *work = ENDPOINT_WORK_CONNECT, *results = ENDPOINT_RESULTS_CONNECT;
-    long credit = 2;
-    double time_limit = 30;
-    worker_keys_t keys = { 0 };
-    monitor_options_t monitor;   /* only --log-format: a worker has no figures of its own */
-    monitor_options_init(&monitor);
-    int c, pass = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'w': work = optarg; break;
-        case 'r': results = optarg; break;
-        case 'c':
-            if (args_count("worker", "--credit", optarg, 1, 64, &credit))
-                return 2;
-            break;
-        case 't':
-            if (args_number("worker", "--time-limit", optarg, 0.001, 3600, &time_limit))
-                return 2;
-            break;
-        case 'C': keys.cert = optarg; break;
-        case 'R': keys.producer_cert = optarg; break;
-        case 'S': keys.sink_cert = optarg; break;
-        case 'I': keys.insecure = 1; break;
-        case 'P': pass = 1; break;
-        case 'N': keys.name = optarg; break;
-        case MONITOR_OPT_LOG_FORMAT:
-            if (monitor_option(&monitor, "worker", c, optarg))
-                return 2;
-            break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    log_init("worker");
-    signals_install();
+    worker_options_t opt;
+    worker_options_init(&opt);
+    int rc = args_start(&worker_command, &opt, argc, argv);
+    if (rc >= 0)
+        return rc;
     /* The extraction child first, while this process has one thread
      * (sandbox_start says why). */
     sandbox_t *sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS);
     char *error = NULL;
-    if (!pass && sandbox_start(sandbox, &error) != 0) {
+    if (!opt.pass_through && sandbox_start(sandbox, &error) != 0) {
         log_warn("extraction child not started, trying again at the first document error=%s",
                  log_q(error));
         free(error);
-        error = NULL;
     }
-    curve_t *curve = curve_new(keys.cert, NULL, keys.insecure, &error);
-    if (curve && (curve_check(curve, work, keys.producer_cert, "--producer-cert", &error) != 0
-                  || curve_check(curve, results, keys.sink_cert, "--sink-cert", &error) != 0))
-        curve_destroy(&curve);
+    const curve_peer_t peers[] = {
+        { .endpoint = opt.work, .server_cert = opt.producer_cert, .option = "--producer-cert" },
+        { .endpoint = opt.results, .server_cert = opt.sink_cert, .option = "--sink-cert" },
+    };
+    curve_t *curve = curve_open("worker", opt.cert, NULL, opt.insecure, peers, 2);
     if (!curve) {
-        fprintf(stderr, "feedmill worker: %s\n", error);
-        free(error);
         sandbox_destroy(&sandbox);
         return 2;
     }
-    worker_t self = { .curve = curve, .ctx = curve_context(curve), .credit = (uint32_t)credit,
-                      .time_limit_ms = (int64_t)(time_limit * 1000),
-                      .sandbox = sandbox,
-                      .pass_through = pass };
-    int rc = worker_connect(&self, work, results, &keys) == 0 ? worker_run(&self) : 1;
+    worker_t self = { .curve = curve, .ctx = curve_context(curve), .credit = opt.credit,
+                      .time_limit_ms = opt.time_limit_ms, .sandbox = sandbox,
+                      .pass_through = opt.pass_through };
+    rc = worker_connect(&self, &opt) == 0 ? worker_run(&self) : 1;
     log_info("stopped documents=%llu refused=%llu extraction_children=%llu",
              (unsigned long long)self.done, (unsigned long long)self.failed,
              (unsigned long long)sandbox_children(self.sandbox));
