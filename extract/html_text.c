@@ -82,6 +82,10 @@
 #define LEAD_MIN_TEXT 40
 /* A paragraph up to this long that is mostly a <time> is a dateline. */
 #define DATELINE_MAX 80
+/* A repeated structure inside the chosen text keeps its links when it
+ * has this many items and holds this share of that text. */
+#define INSIDE_MIN_ITEMS 6
+#define INSIDE_MIN_SHARE 0.3
 /* Readability: a block with less own text than this does not score. */
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
@@ -562,17 +566,21 @@ typedef struct profile {
     double share;            /* the structure joins a choice when it holds
                               * this many times the choice's text */
     int relax;               /* its items walked under tag rules, with links */
+    int relax_inside;        /* so too when the chosen text holds it */
+    unsigned keep;           /* HTML_KEEP_*: chrome names that are its content */
 } profile_t;
 
 static const profile_t profiles[] = {
-    { "forum", { 2, 1 }, 1, 1 },
-    { "listing", { 3, 0 }, 2, 1 },
-    { "collection", { 3, 0 }, 2, 1 },
-    { "service", { 3, 0 }, 1, 1 },     /* its sections */
-    { "product", { 3, 0 }, 2, 1 },     /* its description, specs, reviews */
+    /* A thread keeps its usual pruning inside the chosen text: the
+     * posts' comment boxes and signatures are not its content. */
+    { "forum", { 2, 1 }, 1, 1, 0, 0 },
+    { "listing", { 3, 0 }, 2, 1, 1, HTML_KEEP_ENTRIES },
+    { "collection", { 3, 0 }, 2, 1, 1, HTML_KEEP_SHOP },
+    { "service", { 3, 0 }, 1, 1, 1, 0 },     /* its sections */
+    { "product", { 3, 0 }, 2, 1, 0, 0 },     /* its description, specs, reviews */
     /* An article is prose: only a structure that far outweighs what
      * was chosen (a list the classifier took for an article). */
-    { "article", { 3, 1 }, 4, 0 },
+    { "article", { 3, 1 }, 4, 0, 0, 0 },
 };
 
 static const profile_t *profile_of(const char *page_type)
@@ -616,9 +624,11 @@ static void add_items(const page_t *p, const repeat_t *items, roots_t *r)
 
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL };
+    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0 };
     if (!p.root)
         return;
+    const profile_t *profile = profile_of(page_type);
+    p.keep = profile ? profile->keep : 0;
     count_raw(&p);
     /* Broken markup can leave most of the page in <head>. */
     p.top = p.body && info(&p, p.body)->raw * 2 >= info(&p, p.root)->raw ? p.body : p.root;
@@ -652,16 +662,26 @@ void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 
     /* A thread's posts, a listing's cards: every item of the page's
      * repeated structure, when it outweighs what was chosen. */
-    const profile_t *profile = profile_of(page_type);
     repeat_t items = { NULL, 0, 0, 0 };
     if (profile && profile->repeat.min_items) {
         int chosen = choices[0].n && choices[0].v[0] != p.top;
         repeat_find(&p, &profile->repeat, chosen ? choices[0].v : NULL,
                     chosen ? choices[0].n : 0, &items);
         double share = profile->share;
-        /* A list of teasers under an article is not the page's content. */
-        if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0]))
+        /* A list of teasers under an article is not the page's content.
+         * A list inside the chosen text that makes a good part of it is,
+         * for a listing's or a shop's cards: it keeps its links (the text
+         * holds it already). A few link boxes in an article taken for a
+         * listing are not enough. */
+        if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0])) {
+            int inside = profile->relax_inside && choices[0].n && choices[0].v[0] != p.top &&
+                         items.n >= INSIDE_MIN_ITEMS &&
+                         (double)items.text >= INSIDE_MIN_SHARE * (double)roots_text(&p, &choices[0]) &&
+                         roots_hold(&p, &choices[0], items.v[0]);
+            for (size_t j = 0; inside && j < items.n; j++)
+                info(&p, items.v[j])->relax = 1;
             items.n = 0;
+        }
         for (size_t j = 0; profile->relax && j < items.n; j++)
             info(&p, items.v[j])->relax = 1;
         for (size_t c = 0; items.n && c + 1 < n_choices; c++)

@@ -110,7 +110,60 @@ static void test_no_teasers_under_an_article(void)
     free(t);
 }
 
+#define ROW(n) \
+    "<tr class=\"athing\"><td class=\"rank\">" n ".</td><td><a href=\"/item?id=" n "\">" \
+    "Startup number " n " is hiring engineers for its platform team</a> (example.com)</td></tr>"
+
+/* A listing whose rows the chosen text already holds: the rows keep their
+ * links (each is one), the menu beside them does not. */
+static void test_cards_inside_the_text(void)
+{
+    const char *page =
+        "<html><body><div id=\"top\"><a href=\"/\">Home</a> <a href=\"/new\">New</a></div>"
+        "<div class=\"jobs\"><p>These are jobs at startups of the programme, updated every "
+        "day, with the newest ones first and older ones further down the page.</p><table>"
+        ROW("1") ROW("2") ROW("3") ROW("4") ROW("5") ROW("6") ROW("7")
+        "</table></div></body></html>";
+    char *t = main_text(page, "listing");
+    CHECK_MSG(strstr(t, "These are jobs") != NULL, t);
+    CHECK_MSG(strstr(t, "Startup number 1 is hiring") != NULL, t);
+    CHECK_MSG(strstr(t, "Startup number 7 is hiring") != NULL, t);
+    CHECK_MSG(strstr(t, "New") == NULL, t);
+    free(t);
+    /* An article keeps its rule: link paragraphs are navigation. */
+    t = main_text(page, "article");
+    CHECK_MSG(strstr(t, "Startup number 1 is hiring") == NULL, t);
+    free(t);
+}
+
+#define SHOP_CARD(n) \
+    "<li class=\"grid__item\"><div class=\"card-wrapper product-card subscription-eligible\">" \
+    "<a href=\"/products/" n "\"><h3>" n " roast coffee, whole bean</h3></a>" \
+    "<span class=\"price\">$19.99</span> <span>twelve ounces, shipped fresh</span></div></li>"
+
+/* A shop's cards named "subscription-eligible" and "rating" are its
+ * content on a category page; on an article the same names are chrome. */
+static void test_shop_names_kept(void)
+{
+    const char *page =
+        "<html><body><main><h1>Coffee</h1><p>51 products</p><ul class=\"product-grid\">"
+        SHOP_CARD("Dark") SHOP_CARD("Medium") SHOP_CARD("Espresso") SHOP_CARD("Blueberry")
+        SHOP_CARD("Light") SHOP_CARD("Decaf")
+        "</ul><div class=\"newsletter-signup\"><p>Sign up for our newsletter and get ten "
+        "percent off your first order of coffee beans.</p></div></main></body></html>";
+    char *t = main_text(page, "collection");
+    CHECK_MSG(strstr(t, "Dark roast coffee") != NULL, t);
+    CHECK_MSG(strstr(t, "Blueberry roast coffee") != NULL, t);
+    CHECK_MSG(strstr(t, "Sign up") == NULL, t);
+    free(t);
+    t = main_text(page, "article");
+    CHECK_MSG(strstr(t, "Dark roast coffee") == NULL, t);
+    free(t);
+}
+
 TESTING_MAIN(
     TEST(test_every_post),
     TEST(test_every_card),
-    TEST(test_no_teasers_under_an_article))
+    TEST(test_no_teasers_under_an_article),
+    TEST(test_cards_inside_the_text),
+    TEST(test_shop_names_kept))
