@@ -51,7 +51,11 @@
  * chosen text (html_repeat.c) joins every choice when it outweighs it
  * by the profile's share; its items are walked under tag rules only,
  * with their links. An article takes a structure only when it far
- * outweighs the prose (a list the classifier took for an article). */
+ * outweighs the prose (a list the classifier took for an article).
+ * A listing's or a shop's cards inside the chosen text keep their links
+ * too, and some chrome names are content for a type (page_t's keep). A
+ * service, product or documentation page's choice widens over the parts
+ * set beside it (climb). */
 #include "html.h"
 
 #include <stdint.h>
@@ -630,13 +634,6 @@ static void add_items(const page_t *p, const repeat_t *items, roots_t *r)
     qsort(r->v, r->n, sizeof(xmlNode *), cmp_slot);
 }
 
-/* A service or product page sets its parts side by side (hero,
- * features, specifications, questions), each a block of its own, where
- * an article keeps its text in one: the choice widens to the ancestor
- * that holds them, a level at a time while what a level adds is mostly
- * text outside links (a menu or a grid of links stops it), up to
- * CLIMB_LEVELS levels, never to the page's top. The reviews and
- * suggestions it passes are left out. */
 /* The siblings of node with text that name a product page's aside
  * (reviews, suggestions) are left out: the climb takes in node's
  * parent, not them. Returns their text. */
@@ -655,6 +652,13 @@ static size_t drop_asides_beside(const page_t *p, const xmlNode *node, size_t *l
     return text;
 }
 
+/* A service or product page sets its parts side by side (hero,
+ * features, specifications, questions), each a block of its own, where
+ * an article keeps its text in one: the choice widens to the ancestor
+ * that holds them, a level at a time while what a level adds is mostly
+ * text outside links (a menu or a grid of links stops it), up to
+ * CLIMB_LEVELS levels, never to the page's top. The reviews and
+ * suggestions it passes are left out. */
 static void climb(const page_t *p, roots_t *r)
 {
     if (!r->n || r->v[0] == p->top)
