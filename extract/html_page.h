@@ -31,6 +31,7 @@ typedef struct page {
     size_t n, cap;
     xmlNode *root, *body;
     xmlNode *top;            /* where the text is: <body>, else the root */
+    unsigned keep;           /* HTML_KEEP_*: chrome names the page type keeps */
 } page_t;
 
 /* An element's slot. Elements the statistics never reached (inside

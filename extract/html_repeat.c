@@ -66,6 +66,29 @@ static const char *first_class(const xmlNode *node, size_t *len)
     return "";
 }
 
+/* Class, id and itemprop words of a product page's asides: customers'
+ * reviews and the lists of other products. Substrings, case ignored. */
+static const char *const aside_words[] = {
+    "review", "recommend", "similar",
+};
+
+int repeat_names_aside(const xmlNode *node)
+{
+    for (const xmlAttr *a = node->properties; a; a = a->next) {
+        if (!a->name || (strcasecmp((const char *)a->name, "class") &&
+                         strcasecmp((const char *)a->name, "id") &&
+                         strcasecmp((const char *)a->name, "itemprop")))
+            continue;
+        if (!a->children || a->children->type != XML_TEXT_NODE || !a->children->content)
+            continue;
+        const char *v = (const char *)a->children->content;
+        for (size_t i = 0; i < sizeof(aside_words) / sizeof(aside_words[0]); i++)
+            if (strcasestr(v, aside_words[i]))
+                return 1;
+    }
+    return 0;
+}
+
 static int same_group(const group_t *g, const xmlNode *n, const char *cls, size_t len)
 {
     return g->cls_len == len && !strcmp((const char *)g->name, (const char *)n->name) &&
@@ -156,6 +179,15 @@ void repeat_find(const page_t *p, const repeat_want_t *want, xmlNode *const *nea
         for (size_t g = 0; g < n_groups; g++) {
             if (groups[g].count < want->min_items)
                 continue;
+            /* A product's reviews and the shop's suggestions are not its
+             * description, however long. */
+            if (want->no_asides) {
+                const xmlNode *item = in->node->children;
+                while (item && !in_group(p, item, &groups[g]))
+                    item = item->next;
+                if (repeat_names_aside(in->node) || (item && repeat_names_aside(item)))
+                    continue;
+            }
             if (groups[g].count > sizes_cap) {
                 sizes_cap = groups[g].count * 2;
                 sizes = xrealloc(sizes, sizes_cap * sizeof(size_t));

@@ -13,6 +13,8 @@ typedef struct repeat_want {
     size_t min_items;        /* fewer similar siblings are not a structure */
     int prose;               /* 1: items are measured without their link text
                               * (posts); 0: with it (cards) */
+    int no_asides;           /* 1: not a product page's asides: customer
+                              * reviews, other products suggested */
 } repeat_want_t;
 
 /* The items of the best structure, in document order. */
@@ -30,5 +32,9 @@ void repeat_find(const page_t *p, const repeat_want_t *want, xmlNode *const *nea
                  size_t n_near, repeat_t *out);
 
 void repeat_free(repeat_t *r);
+
+/* 1 when one of node's class, id or itemprop values names a product
+ * page's aside: customers' reviews, other products suggested. */
+int repeat_names_aside(const xmlNode *node);
 
 #endif

@@ -90,10 +90,10 @@ int scores_as_paragraph(const xmlNode *node)
     return is_block(node) && !name_in(node, not_paragraphs, COUNT(not_paragraphs));
 }
 
-static int attr_says_chrome(xmlNode *node, const char *attr)
+static int attr_says_chrome(xmlNode *node, const char *attr, unsigned keep)
 {
     xmlChar *v = xmlGetProp(node, (const xmlChar *)attr);
-    int chrome = v && html_words_chrome((const char *)v);
+    int chrome = v && html_words_chrome_keep((const char *)v, keep);
     xmlFree(v);
     return chrome;
 }
@@ -276,7 +276,9 @@ int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *n
         return 0;
     if (holds_most_text(p, node, against))
         return 0;
-    if (!attr_says_chrome(node, "class") && !attr_says_chrome(node, "id"))
+    /* The names the page type keeps (a shop's "rating" and
+     * "subscription" cards) are not chrome on that page. */
+    if (!attr_says_chrome(node, "class", p->keep) && !attr_says_chrome(node, "id", p->keep))
         return 0;
     /* "entry-content no-share", "box article modal-enabled": article
      * names win. */

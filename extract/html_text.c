@@ -51,7 +51,11 @@
  * chosen text (html_repeat.c) joins every choice when it outweighs it
  * by the profile's share; its items are walked under tag rules only,
  * with their links. An article takes a structure only when it far
- * outweighs the prose (a list the classifier took for an article). */
+ * outweighs the prose (a list the classifier took for an article).
+ * A listing's or a shop's cards inside the chosen text keep their links
+ * too, and some chrome names are content for a type (page_t's keep). A
+ * service, product or documentation page's choice widens over the parts
+ * set beside it (climb). */
 #include "html.h"
 
 #include <stdint.h>
@@ -82,6 +86,14 @@
 #define LEAD_MIN_TEXT 40
 /* A paragraph up to this long that is mostly a <time> is a dateline. */
 #define DATELINE_MAX 80
+/* A repeated structure inside the chosen text keeps its links when it
+ * has this many items and holds this share of that text. */
+#define INSIDE_MIN_ITEMS 6
+#define INSIDE_MIN_SHARE 0.3
+/* A service or product page's choice widens over at most this many
+ * levels, each adding text with at most this share of links. */
+#define CLIMB_LEVELS 6
+#define CLIMB_LINK_SHARE 0.2
 /* Readability: a block with less own text than this does not score. */
 #define SCORE_MIN_OWN 25
 /* Readability: how many ancestors a paragraph scores. */
@@ -562,17 +574,25 @@ typedef struct profile {
     double share;            /* the structure joins a choice when it holds
                               * this many times the choice's text */
     int relax;               /* its items walked under tag rules, with links */
+    int relax_inside;        /* so too when the chosen text holds it */
+    int climb;               /* its parts are side by side: climb() */
+    unsigned keep;           /* HTML_KEEP_*: chrome names that are its content */
 } profile_t;
 
 static const profile_t profiles[] = {
-    { "forum", { 2, 1 }, 1, 1 },
-    { "listing", { 3, 0 }, 2, 1 },
-    { "collection", { 3, 0 }, 2, 1 },
-    { "service", { 3, 0 }, 1, 1 },     /* its sections */
-    { "product", { 3, 0 }, 2, 1 },     /* its description, specs, reviews */
+    /* A thread keeps its usual pruning inside the chosen text: the
+     * posts' comment boxes and signatures are not its content. */
+    { "forum", { 2, 1, 0 }, 1, 1, 0, 0, 0 },
+    { "listing", { 3, 0, 0 }, 2, 1, 1, 0, HTML_KEEP_ENTRIES },
+    { "collection", { 3, 0, 0 }, 2, 1, 1, 0, HTML_KEEP_SHOP },
+    { "service", { 3, 0, 0 }, 1, 1, 1, 1, 0 },     /* its sections */
+    /* A product: its description and specifications, not its reviews. */
+    { "product", { 3, 0, 1 }, 2, 1, 0, 1, 0 },
     /* An article is prose: only a structure that far outweighs what
      * was chosen (a list the classifier took for an article). */
-    { "article", { 3, 1 }, 4, 0 },
+    { "article", { 3, 1, 0 }, 4, 0, 0, 0, 0 },
+    /* Documentation: its page, without the sidebar (links stop the climb). */
+    { "documentation", { 0, 0, 0 }, 0, 0, 0, 1, 0 },
 };
 
 static const profile_t *profile_of(const char *page_type)
@@ -614,11 +634,73 @@ static void add_items(const page_t *p, const repeat_t *items, roots_t *r)
     qsort(r->v, r->n, sizeof(xmlNode *), cmp_slot);
 }
 
+/* The siblings of node with text that name a product page's aside
+ * (reviews, suggestions) are left out: the climb takes in node's
+ * parent, not them. Returns their text. */
+static size_t drop_asides_beside(const page_t *p, const xmlNode *node, size_t *links)
+{
+    size_t text = 0;
+    for (const xmlNode *s = node->parent->children; s; s = s->next) {
+        node_info_t *in = info(p, s);
+        if (s != node && s->type == XML_ELEMENT_NODE && in->live && in->text &&
+            repeat_names_aside(s)) {
+            in->live = 0;
+            text += in->text;
+            *links += in->links;
+        }
+    }
+    return text;
+}
+
+/* A service or product page sets its parts side by side (hero,
+ * features, specifications, questions), each a block of its own, where
+ * an article keeps its text in one: the choice widens to the ancestor
+ * that holds them, a level at a time while what a level adds is mostly
+ * text outside links (a menu or a grid of links stops it), up to
+ * CLIMB_LEVELS levels, never to the page's top. The reviews and
+ * suggestions it passes are left out. */
+static void climb(const page_t *p, roots_t *r)
+{
+    if (!r->n || r->v[0] == p->top)
+        return;
+    xmlNode *cur = r->n == 1 ? r->v[0] : common_ancestor(p, r->v[0], r->v[r->n - 1]);
+    size_t text = 0, links = 0, dropped = 0, dropped_links = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        text += info(p, r->v[i])->text;
+        links += info(p, r->v[i])->links;
+    }
+    xmlNode *to = NULL;
+    for (int level = 0; level < CLIMB_LEVELS && cur && cur->parent && cur->parent != p->top &&
+                        cur->parent->type == XML_ELEMENT_NODE;
+         level++) {
+        const node_info_t *up = info(p, cur->parent);
+        if (!up->live)
+            break;
+        dropped += drop_asides_beside(p, cur, &dropped_links);
+        size_t up_text = up->text - dropped, up_links = up->links - dropped_links;
+        cur = cur->parent;
+        if (up_text <= text)
+            continue;
+        size_t added = up_text - text, added_links = up_links > links ? up_links - links : 0;
+        if ((double)added_links > CLIMB_LINK_SHARE * (double)added)
+            break;
+        to = cur;
+        text = up_text;
+        links = up_links;
+    }
+    if (to) {
+        r->n = 0;
+        roots_add(r, to);
+    }
+}
+
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL };
+    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0 };
     if (!p.root)
         return;
+    const profile_t *profile = profile_of(page_type);
+    p.keep = profile ? profile->keep : 0;
     count_raw(&p);
     /* Broken markup can leave most of the page in <head>. */
     p.top = p.body && info(&p, p.body)->raw * 2 >= info(&p, p.root)->raw ? p.body : p.root;
@@ -649,19 +731,31 @@ void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
         choices[1] = swap;
     }
     roots_add(&choices[n_choices++], p.top);
+    if (profile && profile->climb)
+        climb(&p, &choices[0]);
 
     /* A thread's posts, a listing's cards: every item of the page's
      * repeated structure, when it outweighs what was chosen. */
-    const profile_t *profile = profile_of(page_type);
     repeat_t items = { NULL, 0, 0, 0 };
     if (profile && profile->repeat.min_items) {
         int chosen = choices[0].n && choices[0].v[0] != p.top;
         repeat_find(&p, &profile->repeat, chosen ? choices[0].v : NULL,
                     chosen ? choices[0].n : 0, &items);
         double share = profile->share;
-        /* A list of teasers under an article is not the page's content. */
-        if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0]))
+        /* A list of teasers under an article is not the page's content.
+         * A list inside the chosen text that makes a good part of it is,
+         * for a listing's or a shop's cards: it keeps its links (the text
+         * holds it already). A few link boxes in an article taken for a
+         * listing are not enough. */
+        if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0])) {
+            int inside = profile->relax_inside && choices[0].n && choices[0].v[0] != p.top &&
+                         items.n >= INSIDE_MIN_ITEMS &&
+                         (double)items.text >= INSIDE_MIN_SHARE * (double)roots_text(&p, &choices[0]) &&
+                         roots_hold(&p, &choices[0], items.v[0]);
+            for (size_t j = 0; inside && j < items.n; j++)
+                info(&p, items.v[j])->relax = 1;
             items.n = 0;
+        }
         for (size_t j = 0; profile->relax && j < items.n; j++)
             info(&p, items.v[j])->relax = 1;
         for (size_t c = 0; items.n && c + 1 < n_choices; c++)

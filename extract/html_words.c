@@ -171,12 +171,41 @@ static int any_word(const token_t *t, int (*test)(const char *w, size_t n))
     return 0;
 }
 
-static int word_is_chrome(const char *w, size_t n)
+/* The chrome stems and words each HTML_KEEP_* bit makes content. */
+static const char *const keep_posts[] = { "comment", "kommentar" };
+static const char *const keep_shop[] = { "rating", "subscri", "promo" };
+static const char *const keep_entries[] = { "byline", "postmeta", "entrymeta", "articlemeta",
+                                            "metainfo", "metaline", "author", "authors" };
+
+static int kept_by(const char *w, size_t n, unsigned keep)
+{
+    return ((keep & HTML_KEEP_POSTS) && has_stem(w, n, keep_posts, COUNT(keep_posts))) ||
+           ((keep & HTML_KEEP_SHOP) && has_stem(w, n, keep_shop, COUNT(keep_shop))) ||
+           ((keep & HTML_KEEP_ENTRIES) && has_stem(w, n, keep_entries, COUNT(keep_entries)));
+}
+
+/* 1 when w starts or ends with a chrome stem that keep does not cover. */
+static int chrome_stem(const char *w, size_t n, unsigned keep)
+{
+    for (size_t i = 0; i < COUNT(chrome_stems); i++)
+        if (starts_or_ends(w, n, chrome_stems[i])) {
+            if (!keep)
+                return 1;
+            size_t m = strlen(chrome_stems[i]);
+            /* the stem, as the word names it, judged alone */
+            if (!kept_by(chrome_stems[i], m, keep))
+                return 1;
+        }
+    return 0;
+}
+
+static int word_is_chrome_keep(const char *w, size_t n, unsigned keep)
 {
     if (is_word(w, n, content_exceptions, COUNT(content_exceptions)))
         return 0;
-    return is_word(w, n, chrome_words, COUNT(chrome_words)) ||
-           has_stem(w, n, chrome_stems, COUNT(chrome_stems));
+    if (is_word(w, n, chrome_words, COUNT(chrome_words)) && !(keep && kept_by(w, n, keep)))
+        return 1;
+    return chrome_stem(w, n, keep);
 }
 
 /* A token whose first word is one of these states that the chrome is
@@ -191,21 +220,32 @@ static int first_word_is_modifier(const token_t *t)
     return n < t->word_len && is_word(t->word, n, modifiers, COUNT(modifiers));
 }
 
-int html_words_chrome(const char *value)
+int html_words_chrome_keep(const char *value, unsigned keep)
 {
     token_t t;
     const char *p = value;
     while (p && next_token(&p, &t)) {
         if (first_word_is_modifier(&t))
             continue;
-        if (any_word(&t, word_is_chrome) ||
-            is_word(t.compact, t.compact_len, hidden_tokens, COUNT(hidden_tokens)))
+        if (is_word(t.compact, t.compact_len, hidden_tokens, COUNT(hidden_tokens)))
             return 1;
+        for (size_t i = 0; i < t.word_len;) {
+            const char *w = t.word + i;
+            size_t n = strnlen(w, t.word_len - i);
+            if (n > 0 && word_is_chrome_keep(w, n, keep))
+                return 1;
+            i += n + 1;
+        }
         if (!is_word(t.compact, t.compact_len, content_exceptions, COUNT(content_exceptions)) &&
-            has_stem(t.compact, t.compact_len, chrome_stems, COUNT(chrome_stems)))
+            chrome_stem(t.compact, t.compact_len, keep))
             return 1;
     }
     return 0;
+}
+
+int html_words_chrome(const char *value)
+{
+    return html_words_chrome_keep(value, 0);
 }
 
 int html_words_hint(const char *value)

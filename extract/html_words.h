@@ -25,6 +25,18 @@
 /* 1 when a class or id value names page chrome. */
 int html_words_chrome(const char *value);
 
+/* What a page type keeps of the chrome names (a bit set): a thread's
+ * posts are "comments", a shop's cards carry "rating" and
+ * "subscription" words, a listing's entries their "byline" and
+ * "entry-meta". */
+enum {
+    HTML_KEEP_POSTS = 1,       /* comment, kommentar, reply words */
+    HTML_KEEP_SHOP = 2,        /* rating, subscri, promo */
+    HTML_KEEP_ENTRIES = 4,     /* byline, author, entry-meta, post-meta */
+};
+/* html_words_chrome, but the names the keep bits cover are content. */
+int html_words_chrome_keep(const char *value, unsigned keep);
+
 /* How surely a class or id value names the article body: 1 (e.g.
  * "entry-content", "article-body", "articleBody") to 3 (e.g. "content",
  * "main-content"), 0 when it does not. Compared on the value with case

@@ -400,6 +400,15 @@ static void test_html_words(void)
     };
     for (size_t i = 0; i < sizeof(not_chrome) / sizeof(not_chrome[0]); i++)
         CHECK_MSG(!html_words_chrome(not_chrome[i]), not_chrome[i]);
+    /* What a page type keeps of the chrome names. */
+    CHECK(html_words_chrome_keep("comment-list", 0));
+    CHECK(!html_words_chrome_keep("comment-list", HTML_KEEP_POSTS));
+    CHECK(!html_words_chrome_keep("card subscription-eligible", HTML_KEEP_SHOP));
+    CHECK(!html_words_chrome_keep("product-rating", HTML_KEEP_SHOP));
+    CHECK(html_words_chrome_keep("product-rating", HTML_KEEP_ENTRIES));
+    CHECK(!html_words_chrome_keep("entry-meta byline", HTML_KEEP_ENTRIES));
+    CHECK(html_words_chrome_keep("rating share-bar", HTML_KEEP_SHOP));
+    CHECK(html_words_chrome_keep("newsletter-signup", HTML_KEEP_SHOP | HTML_KEEP_ENTRIES));
     CHECK(html_words_hint("entry-content clearfix") == 1);
     CHECK(html_words_hint("article__body") == 1);
     CHECK(html_words_hint("articleBody") == 1);

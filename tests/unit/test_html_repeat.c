@@ -110,7 +110,118 @@ static void test_no_teasers_under_an_article(void)
     free(t);
 }
 
+#define ROW(n) \
+    "<tr class=\"athing\"><td class=\"rank\">" n ".</td><td><a href=\"/item?id=" n "\">" \
+    "Startup number " n " is hiring engineers for its platform team</a> (example.com)</td></tr>"
+
+/* A listing whose rows the chosen text already holds: the rows keep their
+ * links (each is one), the menu beside them does not. */
+static void test_cards_inside_the_text(void)
+{
+    const char *page =
+        "<html><body><div id=\"top\"><a href=\"/\">Home</a> <a href=\"/new\">New</a></div>"
+        "<div class=\"jobs\"><p>These are jobs at startups of the programme, updated every "
+        "day, with the newest ones first and older ones further down the page.</p><table>"
+        ROW("1") ROW("2") ROW("3") ROW("4") ROW("5") ROW("6") ROW("7")
+        "</table></div></body></html>";
+    char *t = main_text(page, "listing");
+    CHECK_MSG(strstr(t, "These are jobs") != NULL, t);
+    CHECK_MSG(strstr(t, "Startup number 1 is hiring") != NULL, t);
+    CHECK_MSG(strstr(t, "Startup number 7 is hiring") != NULL, t);
+    CHECK_MSG(strstr(t, "New") == NULL, t);
+    free(t);
+    /* An article keeps its rule: link paragraphs are navigation. */
+    t = main_text(page, "article");
+    CHECK_MSG(strstr(t, "Startup number 1 is hiring") == NULL, t);
+    free(t);
+}
+
+#define SHOP_CARD(n) \
+    "<li class=\"grid__item\"><div class=\"card-wrapper product-card subscription-eligible\">" \
+    "<a href=\"/products/" n "\"><h3>" n " roast coffee, whole bean</h3></a>" \
+    "<span class=\"price\">$19.99</span> <span>twelve ounces, shipped fresh</span></div></li>"
+
+/* A shop's cards named "subscription-eligible" and "rating" are its
+ * content on a category page; on an article the same names are chrome. */
+static void test_shop_names_kept(void)
+{
+    const char *page =
+        "<html><body><main><h1>Coffee</h1><p>51 products</p><ul class=\"product-grid\">"
+        SHOP_CARD("Dark") SHOP_CARD("Medium") SHOP_CARD("Espresso") SHOP_CARD("Blueberry")
+        SHOP_CARD("Light") SHOP_CARD("Decaf")
+        "</ul><div class=\"newsletter-signup\"><p>Sign up for our newsletter and get ten "
+        "percent off your first order of coffee beans.</p></div></main></body></html>";
+    char *t = main_text(page, "collection");
+    CHECK_MSG(strstr(t, "Dark roast coffee") != NULL, t);
+    CHECK_MSG(strstr(t, "Blueberry roast coffee") != NULL, t);
+    CHECK_MSG(strstr(t, "Sign up") == NULL, t);
+    free(t);
+    t = main_text(page, "article");
+    CHECK_MSG(strstr(t, "Dark roast coffee") == NULL, t);
+    free(t);
+}
+
+#define REVIEW(who) \
+    "<div class=\"customer-review\"><p class=\"who\">" who " wrote on 18.02.2026</p>" \
+    "<p>Plays in tune, but flimsy.</p></div>"
+#define REVIEWS(x) REVIEW(x "1") REVIEW(x "2") REVIEW(x "3") REVIEW(x "4") REVIEW(x "5")
+
+/* A product page: its description and specification table, not the
+ * customers' reviews, however many and long. */
+static void test_product_without_reviews(void)
+{
+    const char *page =
+        "<html><body><div class=\"shop-page\"><div class=\"product-main\"><h1>Player guitar</h1>"
+        "<p>An electric guitar with an alder body and a maple neck, three single coils and "
+        "a synchronised tremolo, for players who want the classic sound.</p>"
+        "<p>The neck has a modern C profile, a rosewood fingerboard with a radius of 241 mm, "
+        "and twenty-two medium jumbo frets, rolled at the edges.</p><table>"
+        "<tr><td>Body</td><td>Alder</td></tr><tr><td>Neck</td><td>Maple</td></tr>"
+        "<tr><td>Frets</td><td>22</td></tr></table></div>"
+        "<div class=\"product-reviews\">" REVIEWS("alpha") REVIEWS("bravo") REVIEWS("charlie")
+        REVIEWS("delta") "</div></div></body></html>";
+    char *t = main_text(page, "product");
+    CHECK_MSG(strstr(t, "alder body") != NULL, t);
+    CHECK_MSG(strstr(t, "Maple") != NULL, t);
+    CHECK_MSG(strstr(t, "flimsy") == NULL, t);
+    free(t);
+}
+
+#define PART(title, text) \
+    "<section class=\"part\"><div class=\"inner\"><h2>" title "</h2><p>" text "</p></div></section>"
+
+/* A service page's parts side by side: the choice widens to hold them,
+ * but not to the menu of links beside them. */
+static void test_service_parts(void)
+{
+    const char *page =
+        "<html><body><div class=\"site\"><div class=\"menu-col\"><ul>"
+        "<li><a href=\"/a\">Audits</a></li><li><a href=\"/b\">Pricing</a></li>"
+        "<li><a href=\"/c\">About us</a></li><li><a href=\"/d\">Careers</a></li></ul></div>"
+        "<div class=\"page\"><div class=\"top\"><div class=\"hero\"><h1>Data analytics "
+        "consulting</h1><p>We build the dashboards, pipelines and models your teams need, and "
+        "we teach them to keep them running, so that decisions rest on numbers everyone "
+        "trusts, week after week, in every team.</p><p>Our consultants have worked with "
+        "retailers, hospitals, banks and city councils, from a first audit to a platform "
+        "that runs on its own.</p></div><div class=\"badge\">Trusted by "
+        "200 teams</div></div>"
+        "<div class=\"sections\">"
+        PART("Dashboards", "Ready in days.") PART("Pipelines", "Checked every night.")
+        PART("Models", "Tested on your data.")
+        "</div></div></div></body></html>";
+    char *t = main_text(page, "service");
+    CHECK_MSG(strstr(t, "We build the dashboards") != NULL, t);
+    CHECK_MSG(strstr(t, "Ready in days") != NULL, t);
+    CHECK_MSG(strstr(t, "Tested on your data") != NULL, t);
+    CHECK_MSG(strstr(t, "Careers") == NULL, t);
+    free(t);
+}
+
 TESTING_MAIN(
     TEST(test_every_post),
     TEST(test_every_card),
-    TEST(test_no_teasers_under_an_article))
+    TEST(test_no_teasers_under_an_article),
+    TEST(test_cards_inside_the_text),
+    TEST(test_shop_names_kept),
+    TEST(test_product_without_reviews),
+    TEST(test_service_parts))
