@@ -16,7 +16,8 @@ enum {
 
 typedef enum { REASON_DISK_FULL, REASON_IO_ERROR, REASON_READ_ONLY, REASON_OTHER, REASONS } reason_t;
 
-static const char *const reason_names[REASONS] = { "disk_full", "io_error", "read_only", "other" };
+const char *const diskfault_reasons[REASONS + 1] = { "disk_full", "io_error", "read_only", "other",
+                                                     NULL };
 
 struct diskfault {
     char *path;
@@ -31,16 +32,11 @@ struct diskfault {
     buf_t missing;           /* /readyz's text */
 };
 
-diskfault_t *diskfault_new(const char *path, metrics_t *metrics)
+diskfault_t *diskfault_new(const char *path, metric_t *errors)
 {
     diskfault_t *self = xcalloc(1, sizeof *self);
     self->path = xstrdup(path);
-    self->errors = metrics_counter(metrics, "feedmill_sink_store_errors_total",
-                                   "Transactions and records the database refused, by reason: "
-                                   "disk_full, io_error, read_only (the sink holds the batch "
-                                   "and retries it), other", "reason");
-    for (int r = 0; r < REASONS; r++)
-        metric_add(self->errors, reason_names[r], 0);
+    self->errors = errors;
     return self;
 }
 
@@ -67,14 +63,14 @@ static reason_t reason_of(store_fault_t fault)
 
 void diskfault_record_refused(diskfault_t *self)
 {
-    metric_add(self->errors, reason_names[REASON_OTHER], 1);
+    metric_add(self->errors, diskfault_reasons[REASON_OTHER], 1);
 }
 
 void diskfault_failed(diskfault_t *self, store_fault_t fault, const char *error, size_t held,
                       int64_t now)
 {
     reason_t reason = reason_of(fault);
-    metric_add(self->errors, reason_names[reason], 1);
+    metric_add(self->errors, diskfault_reasons[reason], 1);
     int changed = !self->active || reason != self->reason;
     if (!self->active) {
         self->active = 1;
@@ -91,14 +87,14 @@ void diskfault_failed(diskfault_t *self, store_fault_t fault, const char *error,
     if (changed || now - self->last_said >= REPEAT_MS) {
         log_error("database cannot be written, holding the batch and retrying path=%s "
                   "reason=%s free_bytes=%lld held=%zu for_s=%.1f attempts=%llu error=%s",
-                  log_q(self->path), reason_names[reason], dbfault_free_bytes(self->path), held,
+                  log_q(self->path), diskfault_reasons[reason], dbfault_free_bytes(self->path), held,
                   (now - self->since) / 1000.0,
                   (unsigned long long)self->attempts, log_q(error));
         self->last_said = now;
     }
     buf_reset(&self->missing);
     buf_printf(&self->missing, "the database cannot be written (%s): %s; %zu results held, "
-               "retried every %lld ms", reason_names[reason], self->path, held,
+               "retried every %lld ms", diskfault_reasons[reason], self->path, held,
                (long long)self->backoff_ms);
 }
 
@@ -107,7 +103,7 @@ void diskfault_cleared(diskfault_t *self, int64_t now)
     if (!self->active)
         return;
     log_info("database written again path=%s reason_was=%s after_s=%.1f attempts=%llu "
-             "free_bytes=%lld", log_q(self->path), reason_names[self->reason],
+             "free_bytes=%lld", log_q(self->path), diskfault_reasons[self->reason],
              (now - self->since) / 1000.0, (unsigned long long)self->attempts,
              dbfault_free_bytes(self->path));
     self->active = 0;
@@ -131,7 +127,7 @@ int diskfault_reopen(const diskfault_t *self)
 
 const char *diskfault_state(const diskfault_t *self)
 {
-    return self->active ? reason_names[self->reason] : "writable";
+    return self->active ? diskfault_reasons[self->reason] : "writable";
 }
 
 const char *diskfault_missing(const diskfault_t *self)

@@ -31,9 +31,14 @@
 
 typedef struct diskfault diskfault_t;
 
-/* path: the database, named in every line; metrics: where the counter
- * family goes (before the monitor starts serving). */
-diskfault_t *diskfault_new(const char *path, metrics_t *metrics);
+/* The reason label's values of feedmill_sink_store_errors_total, in the
+ * order of its series, NULL-terminated (the sink's metric table,
+ * sink/figures.c, declares the family with them). */
+extern const char *const diskfault_reasons[];
+
+/* path: the database, named in every line; errors: the sink's
+ * feedmill_sink_store_errors_total family, counted by reason. */
+diskfault_t *diskfault_new(const char *path, metric_t *errors);
 void diskfault_destroy(diskfault_t **self_p);
 
 /* A record the database refused for a reason of its own (counted as

@@ -17,7 +17,7 @@ static const char *const OUTCOMES[] = { "stored", "updated", "new_source", "unch
                                         NULL };
 
 /* Every family of feedmill_sink_*, in the order /metrics lists them (then
- * diskfault.c's feedmill_sink_store_errors_total). */
+ * the last, store errors, counted by diskfault.c). */
 static const metric_decl_t FIGURES[] = {
     { METRIC_SLOT(sink_figures_t, documents), .kind = METRIC_COUNTER,
       .name = "feedmill_sink_documents_total",
@@ -64,6 +64,11 @@ static const metric_decl_t FIGURES[] = {
     { METRIC_SLOT(sink_figures_t, producer_connected), .kind = METRIC_GAUGE,
       .name = "feedmill_sink_producer_connected",
       .help = "1 while the producer's acks endpoint is reached" },
+    { METRIC_SLOT(sink_figures_t, store_errors), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_store_errors_total",
+      .help = "Transactions and records the database refused, by reason: disk_full, io_error, "
+              "read_only (the sink holds the batch and retries it), other",
+      .label = "reason", .series = diskfault_reasons },
 };
 
 void figures_init(sink_figures_t *f, const monitor_options_t *opt, const char *db)
@@ -73,7 +78,7 @@ void figures_init(sink_figures_t *f, const monitor_options_t *opt, const char *d
     metrics_declare(m, f, FIGURES, sizeof FIGURES / sizeof FIGURES[0]);
     for (int r = 0; r < REASON_COUNT; r++)
         metric_add(f->dead_letters, reason_name((reason_class_t)r), 0);
-    f->fault = diskfault_new(db, m);
+    f->fault = diskfault_new(db, f->store_errors);
 }
 
 void figures_destroy(sink_figures_t *f)

@@ -25,6 +25,7 @@ typedef struct sink_figures {
     metric_t *commit_seconds, *db_documents, *db_dead_letters, *db_sources_gauge, *last_commit;
     metric_t *extraction_seconds;
     metric_t *producer_connected;
+    metric_t *store_errors;  /* counted by diskfault */
     diskfault_t *fault;      /* the database cannot be written: when to retry */
     int64_t db_rows;         /* rows in documents: counted at start, + each insert */
     int64_t db_sources;      /* rows in document_sources: counted at start, + each insert */
