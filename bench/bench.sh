@@ -125,9 +125,18 @@ record() {
 }
 
 # measure NAME COMMAND...: one repetition of a benchmark program.
+# Every measurement starts with the disk's queue empty: the stages before
+# write hundreds of MB (databases, WAL files), and the kernel's writeback
+# of them made a checkpoint's fdatasync in the next timed run wait behind
+# it (run text took 4.3 s, or 6 to 9 s, one time in three).
+settle() {
+    sync
+}
+
 measure() {
     local name=$1
     shift
+    settle
     record "$name" "$("$@")"
 }
 
@@ -177,6 +186,7 @@ pipeline() {
     local name=$1 dir=$2 workers=${3:-$WORKERS} db=$TMP/$1.db rc=0
     local extra=("${@:4}")
     rm -f "$db" "$db"-wal "$db"-shm "$db".producer
+    settle
     local start=$EPOCHREALTIME
     FEEDMILL_LOG=warn "$FEEDMILL" run --db "$db" --workers "$workers" "${extra[@]}" "$dir" \
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
@@ -219,6 +229,7 @@ producer_capacity() {
             --results "ipc://$dir/results" 2>>"$dir/workers.err" &
         pids+=($!)
     done
+    settle
     local start=$EPOCHREALTIME
     FEEDMILL_LOG=warn "$FEEDMILL" producer --work "ipc://$dir/work" --acks "ipc://$dir/acks" \
         --sink "ipc://$dir/results" --state "$dir/state" --summary -- "$TMP/korean" \
@@ -273,6 +284,7 @@ run_sinks() {
 # The producer's own work per document: a SHA-256 of its bytes (coreutils'
 # sha256sum stands for libsodium's, which the producer uses).
 hash_text() {
+    settle
     local start=$EPOCHREALTIME
     find "$TMP/text" -type f -exec sha256sum {} + >/dev/null
     local end=$EPOCHREALTIME
