@@ -475,8 +475,8 @@ static void sink_acknowledged(producer_t *self)
 static void finish(producer_t *self, pending_t *p, ack_status_t status)
 {
     state_mark_acked(self->state, p->id, status, NULL);
-    if (p->spooled)
-        state_spool_remove(self->state, p->id, NULL);
+    if (p->spool_seq)
+        state_spool_remove(self->state, p->id, p->spool_seq, NULL);
     if (p->spooled && self->submit)
         submit_committed(self->submit, p->id, status);
     inflight_remove(self->inflight, p);

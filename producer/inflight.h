@@ -38,6 +38,8 @@ typedef struct pending {
     wire_peer_t worker;  /* who holds it, when it went out as a DOC */
     doc_hints_t hints;   /* what its feed said of it (JSON lines), owned */
     int spooled;         /* it lives in the state's spool until acknowledged */
+    int64_t spool_seq;   /* the last spool row taken into it (its own or another
+                            source's), 0 if none: what its ACK removes */
     int suspect;         /* past its deadline once, its worker and the sink alive:
                             a second time, the worker is paused (expire()) */
     int64_t added_at;    /* clock_ms() when it was read: for the latency to

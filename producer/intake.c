@@ -152,6 +152,8 @@ static void admit_spooled(producer_t *self, spooled_t *doc)
         /* Its spool row stays until the id is acknowledged, sources
          * and all: a restart finds it there and sends it again. */
         inflight_add_source(self->inflight, same, doc->source);
+        if (doc->seq > same->spool_seq)
+            same->spool_seq = doc->seq;
         log_debug("same content as a document in flight, one more source of it id=%.12s "
                   "source=%s", doc->id, log_q(doc->source));
         state_spooled_clear(doc);
@@ -163,6 +165,7 @@ static void admit_spooled(producer_t *self, spooled_t *doc)
         free(doc->body);
     p->hints = doc->hints;
     p->spooled = 1;
+    p->spool_seq = doc->seq;
     doc->hints = (doc_hints_t){ 0 };
     free(doc->source);
     free(doc->error);

@@ -565,12 +565,13 @@ void state_spooled_clear(spooled_t *doc)
     *doc = (spooled_t){ 0 };
 }
 
-int state_spool_remove(state_t *self, const char *id, char **error)
+int state_spool_remove(state_t *self, const char *id, int64_t seq, char **error)
 {
-    sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM spool WHERE id = ?1");
+    sqlite3_stmt *stmt = prepare_write(self, "DELETE FROM spool WHERE id = ?1 AND seq <= ?2");
     if (!stmt)
         return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, seq);
     return reason(self, write_once(self, stmt), error);
 }
 

@@ -125,8 +125,11 @@ int state_spool_next(state_t *self, int64_t after, spooled_t *out);
 void state_spooled_clear(spooled_t *doc);
 /* How many are spooled after seq, counting up to at most limit. */
 int state_spool_waiting(state_t *self, int64_t after, int limit);
-/* The sink acknowledged it: it leaves the spool. */
-int state_spool_remove(state_t *self, const char *id, char **error);
+/* The sink acknowledged it: its rows up to seq leave the spool. Rows of
+ * the same id spooled after the ones taken into flight stay: they were
+ * not part of what was acknowledged (another source of the same bytes,
+ * still to be read), and deleting them lost that source. */
+int state_spool_remove(state_t *self, const char *id, int64_t seq, char **error);
 
 /* The start of a line read from a stream whose end has not come yet,
  * kept in pieces (appending is linear whatever the line's length), so

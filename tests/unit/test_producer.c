@@ -370,6 +370,45 @@ static void test_state_compact(void)
     CHECK(system(path) == 0);
 }
 
+/* An ACK removes the spool rows taken into flight, not a later row of
+ * the same bytes from another source that was spooled meanwhile and not
+ * read yet (deleting it lost that source, and run's count of lines). */
+static void test_spool_remove_taken(void)
+{
+    char dir[] = "/tmp/feedmill-state-XXXXXX", db[600];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db, sizeof db, "%s/state.db", dir);
+    char *error = NULL;
+    state_t *state = state_open(db, &error);
+    CHECK(state != NULL);
+    if (!state)
+        return;
+    const char *text = "the same wire story";
+    char id[DOC_ID_LEN + 1];
+    hash_doc_id(text, strlen(text), id);
+    CHECK(state_spool_add(state, SPOOL_LINE, id, "https://one.example/a", (const uint8_t *)text,
+                          strlen(text), NULL, NULL, NULL) == 0);
+    spooled_t first;
+    CHECK(state_spool_next(state, 0, &first) == 1);   /* taken into flight */
+    CHECK(state_spool_add(state, SPOOL_LINE, id, "https://two.example/a", (const uint8_t *)text,
+                          strlen(text), NULL, NULL, NULL) == 0);
+    CHECK(state_spool_remove(state, id, first.seq, NULL) == 0);   /* the first's ACK */
+    CHECK(state_flush(state, NULL) == 0);
+    spooled_t second;
+    CHECK(state_spool_next(state, 0, &second) == 1);
+    CHECK(second.seq > first.seq);
+    CHECK_STR(second.source, "https://two.example/a");
+    CHECK(state_spool_remove(state, id, second.seq, NULL) == 0);
+    spooled_t none;
+    CHECK(state_spool_next(state, 0, &none) == 0);
+    state_spooled_clear(&first);
+    state_spooled_clear(&second);
+    state_close(&state);
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    CHECK(system(command) == 0);
+}
+
 static long long file_size(const char *path)
 {
     struct stat st;
@@ -433,7 +472,7 @@ static void test_state_write_fails(void)
     error = NULL;
     CHECK(state_mark_sent(state, "/x", &stamp, id, 1, NULL) == -1);
     CHECK(state_mark_acked(state, id, ACK_STORED, NULL) == -1);
-    CHECK(state_spool_remove(state, id, NULL) == -1);
+    CHECK(state_spool_remove(state, id, 1, NULL) == -1);
     CHECK(state_partial_append(state, "stdin", "ab", 2, NULL) == -1);
     CHECK(state_flush(state, NULL) == -1);
     CHECK(state_tick(state, NULL) == -1);
@@ -476,6 +515,7 @@ static void test_state_write_fails(void)
 TESTING_MAIN(
     TEST(test_linebuf),
     TEST(test_state_compact),
+    TEST(test_spool_remove_taken),
     TEST(test_state_write_fails),
     TEST(test_jsonl),
     TEST(test_names),
