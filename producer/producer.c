@@ -256,8 +256,12 @@ static int producer_run(producer_t *self)
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return -1;
         }
-        producer_on_work_socket(self);
-        producer_on_ack(self);
+        /* Read only what the poll found waiting: a read that finds
+         * nothing still costs ZeroMQ two system calls. */
+        if (items[0].revents & ZMQ_POLLIN)
+            producer_on_work_socket(self);
+        if (items[1].revents & ZMQ_POLLIN)
+            producer_on_ack(self);
         producer_watch_peers(self);
         if (read_in && (items[in_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
             stdin_feed_read(self->in);

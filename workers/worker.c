@@ -16,8 +16,10 @@
  * work socket), which retries it up to its --max-attempts. Either way the
  * worker carries on.
  *
- * The worker asks for --credit documents up front and for one more after
- * each it finishes, so it never holds more than it can process. Every DOC
+ * The worker asks for --credit documents up front and for more each time
+ * it has finished half of them, so it never holds more than it can
+ * process, and the producer deals it several at once: one wake-up of each
+ * side for half a credit of documents, not one a document. Every DOC
  * ends as a RESULT or a FAILED with the reason: a document the extractor
  * refuses is a dead letter, never a silent drop. When the sink is slow,
  * the PUSH queue fills, the send blocks, the worker stops asking for work,
@@ -64,6 +66,7 @@ typedef struct worker {
     uint32_t credit;           /* capacity: documents it may hold at once */
     uint32_t held;             /* received and not finished */
     uint64_t received;         /* messages received on the work socket */
+    uint64_t ready_received;   /* received when the last READY went out */
     int64_t last_ready;
     int64_t time_limit_ms;
     uint64_t done, failed;
@@ -72,14 +75,15 @@ typedef struct worker {
 } worker_t;
 
 /* READY states where we stand, not a delta (proto/README.md), so it is
- * safe to repeat: after each document, on (re)connection, and every
- * second as the heartbeat that tells the producer we are alive. */
+ * safe to repeat: after every half credit of documents, on (re)connection,
+ * and every second as the heartbeat that tells the producer we are alive. */
 static void send_ready(worker_t *self)
 {
     message_t ready = { .type = MSG_READY, .credit = self->credit - self->held,
                         .received = self->received };
     wire_send(self->work, &ready, ZMQ_DONTWAIT);
     self->last_ready = clock_ms();
+    self->ready_received = self->received;
 }
 
 static void send_heartbeat(worker_t *self)
@@ -260,13 +264,14 @@ static void pass_through(worker_t *self, const message_t *doc)
     record_destroy(&record);
 }
 
-static void on_work(worker_t *self)
+/* Returns 0 when there was nothing to read. */
+static int on_work(worker_t *self)
 {
     message_t *msg;
     char *error = NULL;
     wire_status_t status = wire_recv(self->work, ZMQ_DONTWAIT, &msg, &error);
     if (status == WIRE_AGAIN || status == WIRE_FAILED)
-        return;
+        return 0;
     /* Whatever arrived was counted as sent by the producer. */
     self->received++;
     self->held = 1;
@@ -279,7 +284,9 @@ static void on_work(worker_t *self)
     message_destroy(&msg);
     free(error);
     self->held = 0;
-    send_ready(self);
+    if (self->received - self->ready_received >= (self->credit + 1) / 2)
+        send_ready(self);
+    return 1;
 }
 
 static int worker_run(worker_t *self)
@@ -304,8 +311,11 @@ static int worker_run(worker_t *self)
             send_ready(self);
         }
         link_check(self->results_link, clock_ms());
+        /* Every DOC already queued, one after the other: a poll a
+         * document would cost more system calls than the document. */
         if (items[0].revents & ZMQ_POLLIN)
-            on_work(self);
+            for (uint32_t i = 0; i < self->credit && !signals_stop_requested() && on_work(self); i++)
+                send_heartbeat(self);
         send_heartbeat(self);
     }
     return 0;
