@@ -44,14 +44,18 @@ void run_summary_print(const producer_summary_t *p, const char *db, double secon
         printf("feedmill run: %llu paths were skipped (symbolic link loops, broken links, "
                "unreadable folders, special files); the log names each with its reason\n",
                (unsigned long long)p->skipped_paths);
+    /* Counts only: store_stats would read every body of the database
+     * (its size in bytes, its dates) at the end of every run. */
     char *error = NULL;
     store_t *store = store_open(db, STORE_READONLY, &error);
-    store_stats_t stats;
-    if (store && store_stats(store, &stats, &error) == 0)
+    int64_t documents, sources, entities, dead;
+    if (store && store_count(store, STORE_DOCUMENTS, &documents, &error) == 0
+        && store_count(store, STORE_SOURCES, &sources, &error) == 0
+        && store_count(store, STORE_ENTITIES, &entities, &error) == 0
+        && store_count(store, STORE_DEAD_LETTERS, &dead, &error) == 0)
         printf("feedmill run: %s holds %lld documents from %lld sources, %lld entities, "
-               "%lld dead letters\n", db, (long long)stats.documents,
-               (long long)stats.sources, (long long)stats.entities,
-               (long long)stats.dead_letters);
+               "%lld dead letters\n", db, (long long)documents, (long long)sources,
+               (long long)entities, (long long)dead);
     else
         printf("feedmill run: cannot read %s: %s\n", db, error);
     store_close(&store);

@@ -194,8 +194,9 @@ int store_dead_letters(store_t *self, const char *prefix,
                        int (*fn)(const store_dead_letter_t *letter, void *ctx), void *ctx,
                        char **error);
 
-/* Rows in one table, exact (count(*)). */
-typedef enum { STORE_DOCUMENTS, STORE_DEAD_LETTERS, STORE_SOURCES } store_table_t;
+/* Rows in one table, exact (count(*)): each reads that table's smallest
+ * index, never the bodies (store_stats reads them all). */
+typedef enum { STORE_DOCUMENTS, STORE_DEAD_LETTERS, STORE_SOURCES, STORE_ENTITIES } store_table_t;
 int store_count(store_t *self, store_table_t table, int64_t *out,
                 char **error);   /* 0 or -1 */
 

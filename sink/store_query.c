@@ -322,9 +322,11 @@ int store_dead_letters(store_t *self, const char *prefix,
 
 static int count_rows(store_t *self, store_table_t table, int64_t *out)
 {
-    sqlite3_stmt *stmt = self->stmt[table == STORE_DOCUMENTS ? SQL_COUNT_DOCUMENTS
-                                    : table == STORE_SOURCES ? SQL_COUNT_SOURCES
-                                                             : SQL_COUNT_DEAD];
+    static const int queries[] = {
+        [STORE_DOCUMENTS] = SQL_COUNT_DOCUMENTS, [STORE_DEAD_LETTERS] = SQL_COUNT_DEAD,
+        [STORE_SOURCES] = SQL_COUNT_SOURCES, [STORE_ENTITIES] = SQL_COUNT_ENTITIES,
+    };
+    sqlite3_stmt *stmt = self->stmt[queries[table]];
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(stmt, 0);

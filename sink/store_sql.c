@@ -359,6 +359,7 @@ const char *const store_statements[SQL_COUNT] = {
         "       (SELECT count(*) FROM documents WHERE near_duplicate_of IS NOT NULL)",
     [SQL_COUNT_DOCUMENTS] = "SELECT count(*) FROM documents",
     [SQL_COUNT_DEAD] = "SELECT count(*) FROM dead_letters",
+    [SQL_COUNT_ENTITIES] = "SELECT count(*) FROM entities",
     [SQL_COUNT_SOURCES] =
         "SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM other_sources)",
 };

@@ -940,6 +940,12 @@ static void test_stats(void)
     CHECK(st.documents == 7);
     CHECK(st.dead_letters == 1);
     CHECK(st.entities == 0 + 1 + 2 + 3 + 4 + 5 + 6);
+    /* The counts run's summary reads instead (no body read) agree. */
+    int64_t n = -1;
+    CHECK(store_count(store, STORE_ENTITIES, &n, NULL) == 0 && n == st.entities);
+    CHECK(store_count(store, STORE_DOCUMENTS, &n, NULL) == 0 && n == 7);
+    CHECK(store_count(store, STORE_DEAD_LETTERS, &n, NULL) == 0 && n == 1);
+    CHECK(store_count(store, STORE_SOURCES, &n, NULL) == 0 && n == st.sources);
     CHECK(st.body_bytes == bytes);   /* bytes, not characters: 본문 is 6 */
     CHECK(bytes == 4 * 4 + 3 * 6);
     CHECK_STR(st.earliest, "2023-12-31");
