@@ -10,14 +10,13 @@
 #include "proto/curve.h"
 #include "testing.h"
 
-static char dir[] = "/tmp/test_curve.XXXXXX";
 
 static const char *path_in(const char *name)
 {
     static char paths[4][600];
     static int next;
     char *p = paths[next++ % 4];
-    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+    snprintf(p, sizeof paths[0], "%s/%s", testing_dir(), name);
     return p;
 }
 
@@ -179,23 +178,7 @@ static void test_only_allowed_keys(void)
     curve_destroy(&curve);
 }
 
-static int setup(void)
-{
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    return 0;
-}
-
-static void teardown(void)
-{
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
-}
-
-TESTING_MAIN_WITH(setup, teardown,
+TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_needed_and_missing),
     TEST(test_certificates),
     TEST(test_only_allowed_keys))

@@ -19,28 +19,6 @@
 #include "producer/state.h"
 #include "testing.h"
 
-static char dir[] = "/tmp/test_follow.XXXXXX";
-
-static int make_dir(void)
-{
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    return 0;
-}
-
-static void remove_dir(void)
-{
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
-}
-
-/* A path in the test's folder, in the caller's array. */
-#define PATH_IN(var, name) \
-    char var[700]; \
-    snprintf(var, sizeof var, "%s/%s", dir, (name))
 
 static void write_file(const char *path, const char *mode, const char *bytes)
 {
@@ -104,7 +82,7 @@ static void read_all(follow_t *f)
 static state_t *open_state(const char *name)
 {
     char *error = NULL;
-    PATH_IN(path, name);
+    TESTING_PATH(path, name);
     state_t *state = state_open(path, &error);
     CHECK_MSG(state != NULL, error);
     free(error);
@@ -130,13 +108,13 @@ static void test_add(void)
     follow_t *f = follow_new(state, on_line, &seen);
     char *error = NULL;
     /* A folder cannot be followed, and says why. */
-    CHECK(follow_add(f, dir, &error) == -1);
-    CHECK_MSG(error && strstr(error, dir) && strstr(error, "regular file"), error);
+    CHECK(follow_add(f, testing_dir(), &error) == -1);
+    CHECK_MSG(error && strstr(error, testing_dir()) && strstr(error, "regular file"), error);
     free(error);
     error = NULL;
     CHECK(follow_count(f) == 0);
     /* A file that does not exist yet can; a path named twice counts once. */
-    PATH_IN(path, "later.jsonl");
+    TESTING_PATH(path, "later.jsonl");
     CHECK(follow_add(f, path, &error) == 0);
     CHECK(follow_add(f, path, &error) == 0);
     CHECK(error == NULL);
@@ -166,7 +144,7 @@ static void test_appends_and_partial_lines(void)
     state_t *state = open_state("append.db");
     if (!state)
         return;
-    PATH_IN(path, "append.jsonl");
+    TESTING_PATH(path, "append.jsonl");
     write_file(path, "w", "one\ntwo\n");
     seen_t seen = { BUF_INIT, 0 };
     follow_t *f = start(state, &seen, path);
@@ -197,7 +175,7 @@ static void test_truncate_and_rewrite(void)
     state_t *state = open_state("truncate.db");
     if (!state)
         return;
-    PATH_IN(path, "truncate.jsonl");
+    TESTING_PATH(path, "truncate.jsonl");
     write_file(path, "w", "first line\nsecond line\n");
     seen_t seen = { BUF_INIT, 0 };
     follow_t *f = start(state, &seen, path);
@@ -231,7 +209,7 @@ static void test_rotation(void)
     state_t *state = open_state("rotate.db");
     if (!state)
         return;
-    PATH_IN(path, "rotate.jsonl");
+    TESTING_PATH(path, "rotate.jsonl");
     char rotated[800];
     snprintf(rotated, sizeof rotated, "%s.1", path);
     write_file(path, "w", "a1\na2\n");
@@ -290,7 +268,7 @@ static void test_rotation_edges(void)
     state_t *state = open_state("edges.db");
     if (!state)
         return;
-    PATH_IN(path, "edges.jsonl");
+    TESTING_PATH(path, "edges.jsonl");
     char first[800], second[800];
     snprintf(first, sizeof first, "%s.1", path);
     snprintf(second, sizeof second, "%s.2", path);
@@ -334,7 +312,7 @@ static void test_rotation_edges(void)
 
 static void test_restart(void)
 {
-    PATH_IN(path, "restart.jsonl");
+    TESTING_PATH(path, "restart.jsonl");
     char rotated[800];
     snprintf(rotated, sizeof rotated, "%s.1", path);
     write_file(path, "w", "1\n2\n3");
@@ -403,7 +381,7 @@ static void test_rollback(void)
     state_t *state = open_state("rollback.db");
     if (!state)
         return;
-    PATH_IN(path, "rollback.jsonl");
+    TESTING_PATH(path, "rollback.jsonl");
     write_file(path, "w", "one\ntwo\n");
     seen_t seen = { BUF_INIT, 0 };
     follow_t *f = start(state, &seen, path);
@@ -415,8 +393,8 @@ static void test_rollback(void)
     struct rlimit saved, full;
     CHECK(getrlimit(RLIMIT_FSIZE, &saved) == 0);
     void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
-    PATH_IN(db, "rollback.db");
-    PATH_IN(wal, "rollback.db-wal");
+    TESTING_PATH(db, "rollback.db");
+    TESTING_PATH(wal, "rollback.db-wal");
     long long biggest = file_size(db) > file_size(wal) ? file_size(db) : file_size(wal);
     full = saved;
     full.rlim_cur = (rlim_t)biggest;
@@ -465,7 +443,7 @@ static void test_read_budget(void)
     if (!state)
         return;
     /* 3 MiB of lines: more than one follow_read takes from a file. */
-    PATH_IN(path, "budget.jsonl");
+    TESTING_PATH(path, "budget.jsonl");
     FILE *out = fopen(path, "w");
     CHECK(out != NULL);
     if (!out)
@@ -492,7 +470,7 @@ static void test_read_budget(void)
     buf_free(&seen.lines);
 }
 
-TESTING_MAIN_WITH(make_dir, remove_dir,
+TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_add),
     TEST(test_appends_and_partial_lines),
     TEST(test_truncate_and_rewrite),

@@ -14,24 +14,14 @@
 #include "proto/link.h"
 #include "testing.h"
 
-static char dir[64];
 static char endpoint[128];
 
 static int make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/feedmill-test-link-XXXXXX");
-    if (!mkdtemp(dir))
+    if (testing_dir_make() != 0)
         return 1;
-    snprintf(endpoint, sizeof endpoint, "ipc://%s/peer", dir);
+    snprintf(endpoint, sizeof endpoint, "ipc://%s/peer", testing_dir());
     return 0;
-}
-
-static void remove_dir(void)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/peer", dir);
-    unlink(path);
-    CHECK(rmdir(dir) == 0);
 }
 
 /* Polls the link's monitor socket until link_check says it came up, for
@@ -113,4 +103,4 @@ static void test_up_reads_every_interval(void)
     zmq_ctx_term(ctx);
 }
 
-TESTING_MAIN_WITH(make_dir, remove_dir, TEST(test_comes_up), TEST(test_up_reads_every_interval))
+TESTING_MAIN_WITH(make_dir, testing_dir_remove, TEST(test_comes_up), TEST(test_up_reads_every_interval))

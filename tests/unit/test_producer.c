@@ -20,7 +20,14 @@
 #include "producer/walk.h"
 #include "testing.h"
 
-static char root[] = "/tmp/feedmill-walk-XXXXXX";
+/* A folder of its own for one test, in the program's (testing_dir). */
+static void test_folder(char *path, size_t size, const char *name)
+{
+    snprintf(path, size, "%s/%s", testing_dir(), name);
+    CHECK_MSG(mkdir(path, 0700) == 0, path);
+}
+
+static char root[256];
 
 static void touch(const char *relative)
 {
@@ -36,8 +43,7 @@ static void touch(const char *relative)
 static void make_tree(void)
 {
     char path[512];
-    if (!mkdtemp(root))
-        exit(1);
+    test_folder(root, sizeof root, "walk");
     const char *dirs[] = { "b", "b/inner", ".git", "a" };
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", root, dirs[i]);
@@ -95,10 +101,6 @@ static void test_walk(void)
     CHECK_STR(walk_next(walk), file);
     CHECK(walk_next(walk) == NULL);
     walk_destroy(&walk);
-
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", root);
-    CHECK(system(command) == 0);
 }
 
 static void test_names(void)
@@ -330,8 +332,8 @@ static void test_linebuf(void)
  * still in flight. */
 static void test_state_compact(void)
 {
-    char dir[] = "/tmp/feedmill-state-XXXXXX", path[600], db[600];
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[600], path[700], db[700];
+    test_folder(dir, sizeof dir, "compact");
     snprintf(db, sizeof db, "%s/state.db", dir);
     char *error = NULL;
     state_t *state = state_open(db, &error);
@@ -366,8 +368,6 @@ static void test_state_compact(void)
     snprintf(path, sizeof path, "%s/f3", dir);
     CHECK(state_lookup(state, path, &stamp, &attempts) == FILE_SENT);
     state_close(&state);
-    snprintf(path, sizeof path, "rm -rf '%s'", dir);
-    CHECK(system(path) == 0);
 }
 
 /* An ACK removes the spool rows taken into flight, not a later row of
@@ -375,8 +375,8 @@ static void test_state_compact(void)
  * read yet (deleting it lost that source, and run's count of lines). */
 static void test_spool_remove_taken(void)
 {
-    char dir[] = "/tmp/feedmill-state-XXXXXX", db[600];
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[600], db[700];
+    test_folder(dir, sizeof dir, "spool");
     snprintf(db, sizeof db, "%s/state.db", dir);
     char *error = NULL;
     state_t *state = state_open(db, &error);
@@ -404,9 +404,6 @@ static void test_spool_remove_taken(void)
     state_spooled_clear(&first);
     state_spooled_clear(&second);
     state_close(&state);
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
 }
 
 static long long file_size(const char *path)
@@ -424,8 +421,8 @@ static long long file_size(const char *path)
  * land again. */
 static void test_state_write_fails(void)
 {
-    char dir[] = "/tmp/feedmill-state-XXXXXX", db[600], wal[600];
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[600], db[700], wal[700];
+    test_folder(dir, sizeof dir, "full");
     snprintf(db, sizeof db, "%s/state.db", dir);
     snprintf(wal, sizeof wal, "%s/state.db-wal", dir);
     char *error = NULL;
@@ -507,12 +504,9 @@ static void test_state_write_fails(void)
         state_close(&state);
     }
     free(body);
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
 }
 
-TESTING_MAIN(
+TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_linebuf),
     TEST(test_state_compact),
     TEST(test_spool_remove_taken),

@@ -5,7 +5,6 @@
  * connection, the way users and `sqlite3` see the file. */
 #include "sink/store.h"
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,31 +15,12 @@
 #include "common/hash.h"
 #include "testing.h"
 
-static char dir[] = "/tmp/test_store.XXXXXX";
-
 /* A fresh database path for one test. */
 static const char *db_path(const char *name)
 {
     static char path[256];
-    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    snprintf(path, sizeof path, "%s/%s.db", testing_dir(), name);
     return path;
-}
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 /* ---- raw SQL, as a user would type it ------------------------------- */
@@ -1468,21 +1448,7 @@ static void test_entity_offsets(void)
     store_close(&store);
 }
 
-static int setup(void)
-{
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    return 0;
-}
-
-static void teardown(void)
-{
-    remove_dir();
-}
-
-TESTING_MAIN_WITH(setup, teardown,
+TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_fresh_open_and_reopen),
     TEST(test_worker_column),
     TEST(test_refuses_what_it_cannot_use),

@@ -22,27 +22,6 @@
 #include "proto/wire.h"
 #include "testing.h"
 
-static char dir[] = "/tmp/test_submit.XXXXXX";
-
-static int setup(void)
-{
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    return 0;
-}
-
-static void teardown(void)
-{
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
-}
-
-#define PATH_IN(var, name) \
-    char var[700]; \
-    snprintf(var, sizeof var, "%s/%s", dir, (name))
 
 /* A producer's side (curve, state, submission socket) and one client. */
 typedef struct rig {
@@ -61,7 +40,7 @@ static int rig_open(rig_t *r, const char *name, const char *endpoint, int insecu
     CHECK_MSG(r->curve != NULL, error);
     free(error);
     error = NULL;
-    PATH_IN(db, name);
+    TESTING_PATH(db, name);
     r->state = state_open(db, &error);
     CHECK_MSG(r->state != NULL, error);
     free(error);
@@ -162,7 +141,7 @@ static message_t *answer(served_t *s, int i)
 
 static void test_accepted(void)
 {
-    PATH_IN(endpoint, "submit");
+    TESTING_PATH(endpoint, "submit");
     char ipc[800];
     snprintf(ipc, sizeof ipc, "ipc://%s", endpoint);
     rig_t r;
@@ -183,7 +162,7 @@ static void test_accepted(void)
 
         /* Once ACCEPTED, the document is in the spool on disk: another
          * connection to the file sees it. */
-        PATH_IN(db, "accepted.db");
+        TESTING_PATH(db, "accepted.db");
         char *error = NULL;
         state_t *other = state_open(db, &error);
         CHECK_MSG(other != NULL, error);
@@ -230,7 +209,7 @@ static void test_accepted(void)
 
 static void test_limit(void)
 {
-    PATH_IN(endpoint, "limit");
+    TESTING_PATH(endpoint, "limit");
     char ipc[800];
     snprintf(ipc, sizeof ipc, "ipc://%s", endpoint);
     rig_t r;
@@ -255,7 +234,7 @@ static void test_limit(void)
 
 static void test_committed(void)
 {
-    PATH_IN(endpoint, "committed");
+    TESTING_PATH(endpoint, "committed");
     char ipc[800];
     snprintf(ipc, sizeof ipc, "ipc://%s", endpoint);
     rig_t r;
@@ -304,7 +283,7 @@ static void test_committed(void)
 
 static void test_rejected(void)
 {
-    PATH_IN(endpoint, "rejected");
+    TESTING_PATH(endpoint, "rejected");
     char ipc[800];
     snprintf(ipc, sizeof ipc, "ipc://%s", endpoint);
     rig_t r;
@@ -373,7 +352,7 @@ static long long file_size(const char *path)
  * with the reason, none ACCEPTED, nothing left in the spool. */
 static void test_spool_write_fails(void)
 {
-    PATH_IN(endpoint, "full");
+    TESTING_PATH(endpoint, "full");
     char ipc[800];
     snprintf(ipc, sizeof ipc, "ipc://%s", endpoint);
     rig_t r;
@@ -384,8 +363,8 @@ static void test_spool_write_fails(void)
         CHECK(answer(&s, 0)->type == MSG_ACCEPTED);
         served_free(&s);
 
-        PATH_IN(db, "full.db");
-        PATH_IN(wal, "full.db-wal");
+        TESTING_PATH(db, "full.db");
+        TESTING_PATH(wal, "full.db-wal");
         struct rlimit saved, full;
         CHECK(getrlimit(RLIMIT_FSIZE, &saved) == 0);
         void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
@@ -445,7 +424,7 @@ static void test_endpoints(void)
     /* What cannot be bound says so, naming the endpoint. */
     char *error = NULL;
     curve_t *curve = curve_new(NULL, NULL, 0, &error);
-    PATH_IN(db, "bad.db");
+    TESTING_PATH(db, "bad.db");
     state_t *state = state_open(db, &error);
     CHECK(curve && state);
     if (curve && state) {
@@ -468,7 +447,7 @@ static void test_endpoints(void)
     curve_destroy(&curve);
 }
 
-TESTING_MAIN_WITH(setup, teardown,
+TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_accepted),
     TEST(test_limit),
     TEST(test_committed),

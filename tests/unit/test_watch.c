@@ -23,15 +23,12 @@
 #include "producer/watch.h"
 #include "testing.h"
 
-static char root[] = "/tmp/test_watch.XXXXXX";
 static names_t *names;
 
 static int setup(void)
 {
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
+    if (testing_dir_make() != 0)
         return 1;
-    }
     names = names_new();
     names_ignore(names, "*.crdownload");
     return 0;
@@ -40,25 +37,19 @@ static int setup(void)
 static void teardown(void)
 {
     names_destroy(&names);
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", root);
-    CHECK(system(command) == 0);
+    testing_dir_remove();
 }
-
-#define PATH_IN(var, name) \
-    char var[700]; \
-    snprintf(var, sizeof var, "%s/%s", root, (name))
 
 static void make_dir(const char *name)
 {
-    PATH_IN(path, name);
+    TESTING_PATH(path, name);
     CHECK_MSG(mkdir(path, 0700) == 0, path);
 }
 
 /* Writes a whole file: open, write, close (IN_CLOSE_WRITE). */
 static void write_file(const char *name, const char *bytes)
 {
-    PATH_IN(path, name);
+    TESTING_PATH(path, name);
     FILE *f = fopen(path, "w");
     CHECK_MSG(f != NULL, path);
     if (!f)
@@ -70,7 +61,7 @@ static void write_file(const char *name, const char *bytes)
 /* Sets a file's modification time seconds ago. */
 static void age(const char *name, int seconds)
 {
-    PATH_IN(path, name);
+    TESTING_PATH(path, name);
     struct timespec times[2];
     clock_gettime(CLOCK_REALTIME, &times[0]);
     times[0].tv_sec -= seconds;
@@ -86,6 +77,7 @@ typedef struct taken {
 static void take(watch_t *w, taken_t *taken)
 {
     const char *path;
+    const char *root = testing_dir();
     size_t root_len = strlen(root);
     while ((path = watch_next(w))) {
         CHECK_MSG(strncmp(path, root, root_len) == 0 && path[root_len] == '/', path);
@@ -152,14 +144,14 @@ static void barrier(watch_t *w, taken_t *taken, const char *folder)
 static void test_closed_files(void)
 {
     make_dir("closed");
-    PATH_IN(dir, "closed");
+    TESTING_PATH(dir, "closed");
     watch_t *w = watch_new(names, 0, 1000);
     CHECK(watch_fd(w) >= 0);
     CHECK(watch_add(w, dir) == 0);
     taken_t taken = { BUF_INIT };
 
     /* Being written: not taken until its writer closes it. */
-    PATH_IN(doc, "closed/doc.json");
+    TESTING_PATH(doc, "closed/doc.json");
     FILE *writer = fopen(doc, "w");
     CHECK(writer != NULL);
     if (!writer)
@@ -193,7 +185,7 @@ static void test_closed_files(void)
 static void test_temporary_names(void)
 {
     make_dir("temp");
-    PATH_IN(dir, "temp");
+    TESTING_PATH(dir, "temp");
     watch_t *w = watch_new(names, 0, 1000);
     CHECK(watch_add(w, dir) == 0);
     taken_t taken = { BUF_INIT };
@@ -208,15 +200,15 @@ static void test_temporary_names(void)
     barrier(w, &taken, "temp");
     expect_taken(&taken, "", "temporary names");
     /* Renamed to its final name: complete (IN_MOVED_TO). */
-    PATH_IN(from, "temp/.doc.json.XXXXXX");
-    PATH_IN(to, "temp/doc.json");
+    TESTING_PATH(from, "temp/.doc.json.XXXXXX");
+    TESTING_PATH(to, "temp/doc.json");
     CHECK(rename(from, to) == 0);
     CHECK(wait_for(w, &taken, "temp/doc.json"));
     expect_taken(&taken, "temp/doc.json\n", "moved in under its final name");
     /* Moved in from outside the watched folders. */
     write_file("outside.json", "1");
-    PATH_IN(outside, "outside.json");
-    PATH_IN(inside, "temp/inside.json");
+    TESTING_PATH(outside, "outside.json");
+    TESTING_PATH(inside, "temp/inside.json");
     CHECK(rename(outside, inside) == 0);
     CHECK(wait_for(w, &taken, "temp/inside.json"));
     expect_taken(&taken, "temp/inside.json\n", "moved in from outside");
@@ -228,7 +220,7 @@ static void test_new_folders(void)
 {
     make_dir("tree");
     make_dir("tree/old");
-    PATH_IN(dir, "tree");
+    TESTING_PATH(dir, "tree");
     watch_t *w = watch_new(names, 0, 50);
     CHECK(watch_add(w, dir) == 0);
     size_t dirs, deferred, ready;
@@ -264,8 +256,8 @@ static void test_new_folders(void)
     CHECK(dirs == 4);
 
     /* A folder removed is forgotten. */
-    PATH_IN(old_file, "tree/old/a.txt");
-    PATH_IN(old, "tree/old");
+    TESTING_PATH(old_file, "tree/old/a.txt");
+    TESTING_PATH(old, "tree/old");
     CHECK(unlink(old_file) == 0);
     CHECK(rmdir(old) == 0);
     int64_t deadline = clock_ms() + 10000;
@@ -281,7 +273,7 @@ static void test_new_folders(void)
 static void test_settle(void)
 {
     make_dir("settle");
-    PATH_IN(dir, "settle");
+    TESTING_PATH(dir, "settle");
     taken_t taken = { BUF_INIT };
     /* A long settle time: a fresh file found by a scan waits. */
     watch_t *w = watch_new(names, 0, 3600 * 1000);
@@ -289,7 +281,7 @@ static void test_settle(void)
     write_file("settle/fresh.txt", "f");
     barrier(w, &taken, "settle");
     expect_taken(&taken, "settle/fresh.txt\n", "closed: taken at once");
-    PATH_IN(fresh, "settle/fresh.txt");
+    TESTING_PATH(fresh, "settle/fresh.txt");
     struct stat st;
     CHECK(stat(fresh, &st) == 0);
     CHECK(watch_too_fresh(w, &st.st_mtim));
@@ -325,8 +317,8 @@ static void test_settle(void)
     barrier(w, &taken, "settle");
     buf_reset(&taken.names);
     age("settle/old.txt", 60);
-    PATH_IN(old, "settle/old.txt");
-    PATH_IN(gone, "settle/gone.txt");
+    TESTING_PATH(old, "settle/old.txt");
+    TESTING_PATH(gone, "settle/gone.txt");
     watch_defer(w, old);
     watch_defer(w, gone);
     CHECK(unlink(gone) == 0);
@@ -341,14 +333,14 @@ static void test_settle(void)
 static void test_polling(void)
 {
     make_dir("poll");
-    PATH_IN(dir, "poll");
-    PATH_IN(file, "poll/file.txt");
+    TESTING_PATH(dir, "poll");
+    TESTING_PATH(file, "poll/file.txt");
     write_file("poll/file.txt", "x");
     watch_t *w = watch_new(names, 200, 0);
     CHECK(watch_fd(w) == -1);
     CHECK(watch_add(w, dir) == 0);
     CHECK(watch_add(w, file) == -1);        /* not a folder */
-    PATH_IN(missing, "poll/missing");
+    TESTING_PATH(missing, "poll/missing");
     CHECK(watch_add(w, missing) == -1);
     /* A rescan is owed once per round. */
     int64_t now = clock_ms();

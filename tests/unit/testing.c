@@ -1,10 +1,12 @@
 /* testing: see testing.h. */
 #include "testing.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int testing_passed;
 int testing_failed;
@@ -22,6 +24,40 @@ void testing_fail_str(const char *file, int line, const char *expr,
     testing_failed++;
     fprintf(stderr, "FAIL %s:%d: %s\n  actual:   %s\n  expected: %s\n", file,
             line, expr, actual ? actual : "(null)", expected ? expected : "(null)");
+}
+
+static char folder[64];
+
+int testing_dir_make(void)
+{
+    snprintf(folder, sizeof folder, "/tmp/feedmill-test.XXXXXX");
+    if (!mkdtemp(folder)) {
+        perror("mkdtemp");
+        folder[0] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+const char *testing_dir(void)
+{
+    return folder;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+void testing_dir_remove(void)
+{
+    if (!folder[0])
+        return;
+    /* Depth first, links not followed: what a test made, and only that. */
+    CHECK_MSG(nftw(folder, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0, folder);
+    folder[0] = '\0';
 }
 
 const char *testing_corpus(void)

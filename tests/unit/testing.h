@@ -63,6 +63,21 @@ const char *testing_corpus(void);
 /* Reads a whole file; exits the test with a failure when it cannot. */
 unsigned char *testing_read_file(const char *path, size_t *len);
 
+/* A temporary folder for the whole program, made by setup and removed,
+ * with everything in it, by teardown:
+ *
+ *     TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove, ...)
+ *
+ * (or called from a program's own setup and teardown). testing_dir() is
+ * its path; TESTING_PATH(var, "name") declares var, the path of name in
+ * it. */
+int testing_dir_make(void);      /* 0, or 1 after saying why */
+void testing_dir_remove(void);   /* its failure is a failed check */
+const char *testing_dir(void);
+#define TESTING_PATH(var, name) \
+    char var[700]; \
+    snprintf(var, sizeof var, "%s/%s", testing_dir(), (name))
+
 /* Prints "N passed, N failed" of every check so far; the exit status. */
 int testing_done(void);
 
