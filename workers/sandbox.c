@@ -39,22 +39,36 @@ static void write_all(int fd, const char *data, size_t len)
     }
 }
 
+/* Drops the first n bytes, written already, from the *count parts at
+ * *v: whole parts first, then the front of the next. */
+static void iov_advance(struct iovec **v, int *count, size_t n)
+{
+    while (*count > 0 && n >= (*v)->iov_len) {
+        n -= (*v)->iov_len;
+        (*v)++;
+        (*count)--;
+    }
+    if (*count > 0) {
+        (*v)->iov_base = (char *)(*v)->iov_base + n;
+        (*v)->iov_len -= n;
+    }
+}
+
 /* The length and the bytes in one writev where the pipe takes them (it
  * is sized for a whole page: start_child), then the rest. */
 static void write_framed(int fd, const unsigned char header[8], const char *data, size_t len)
 {
     struct iovec iov[2] = { { (void *)header, 8 }, { (void *)data, len } };
-    ssize_t n;
-    do
-        n = writev(fd, iov, 2);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        _exit(3);
-    if ((size_t)n < 8) {
-        write_all(fd, (const char *)header + n, 8 - (size_t)n);
-        n = 8;
+    struct iovec *v = iov;
+    int count = 2;
+    while (count > 0) {
+        ssize_t n = writev(fd, v, count);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            _exit(3);
+        iov_advance(&v, &count, (size_t)n);
     }
-    write_all(fd, data + ((size_t)n - 8), len - ((size_t)n - 8));
 }
 
 /* The child never returns: _exit skips atexit handlers and stdio
@@ -390,12 +404,7 @@ static int write_before(int fd, const unsigned char header[8], const void *data,
                 continue;
             return ready == 2 ? 1 : ready == 3 ? 2 : -1;
         }
-        for (size_t done = (size_t)n; count > 0 && done >= v->iov_len; count--, v++)
-            done -= v->iov_len, n = (ssize_t)done;
-        if (count > 0) {
-            v->iov_base = (char *)v->iov_base + n;
-            v->iov_len -= (size_t)n;
-        }
+        iov_advance(&v, &count, (size_t)n);
     }
     return 0;
 }
