@@ -26,13 +26,16 @@ static const struct {
     { "top",      top_main,      "a live view of running components' metrics" },
     { "retry",    retry_main,    "send dead letters through the pipeline again" },
     { "keygen",   keygen_main,   "make a CurveZMQ certificate pair for --cert" },
+    /* Internal: a worker's replacement extraction child (workers/worker.h). */
+    { "extraction-child", worker_child_main, NULL },
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: feedmill COMMAND [OPTIONS] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        if (commands[i].summary)
+            fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n`feedmill COMMAND --help` describes each command; "
                  "`feedmill --version` says which feedmill this is.\n");
 }

@@ -181,6 +181,8 @@ struct sandbox {
     int statm;              /* the child's /proc/PID/statm, read after each job; -1 */
     uint64_t jobs;          /* served by the current child */
     uint64_t children;
+    const char *exec_path;  /* replacements exec this (sandbox_exec_replacements); NULL: fork only */
+    char *const *exec_argv;
 };
 
 sandbox_t *sandbox_new(sandbox_serve_fn fn, void *ctx, size_t max_rss)
@@ -241,7 +243,8 @@ static void close_other_fds(int in, int out)
             close(fd);
 }
 
-static void serve_forever(sandbox_t *self, int in, int out)
+__attribute__((noreturn))
+static void serve_forever(sandbox_serve_fn fn, void *ctx, int in, int out)
 {
     close_other_fds(in, out);
     signal(SIGINT, SIG_IGN);    /* the worker stops us, not the terminal */
@@ -257,7 +260,7 @@ static void serve_forever(sandbox_t *self, int in, int out)
         if (read_full(in, data, len) != 0)
             _exit(0);
         buf_reset(&answer);
-        self->fn(self->ctx, (const uint8_t *)data, len, &answer);
+        fn(ctx, (const uint8_t *)data, len, &answer);
         free(data);
         put_length(header, answer.len);
         write_framed(out, header, answer.data ? answer.data : "", answer.len);
@@ -266,6 +269,30 @@ static void serve_forever(sandbox_t *self, int in, int out)
             buf_free(&answer);
     }
     _exit(0);
+}
+
+void sandbox_serve(sandbox_serve_fn fn, void *ctx)
+{
+    serve_forever(fn, ctx, SANDBOX_EXEC_REQUESTS, SANDBOX_EXEC_ANSWERS);
+}
+
+/* In a child just forked from a process that may have threads: only
+ * async-signal-safe calls until exec (no malloc: a lock another thread
+ * held at the fork stays held here). The pipes move to the fds the
+ * program expects, by way of fds above both so that neither overwrites
+ * the other; dup2 leaves them open across exec, all else is close-on-exec
+ * or closed by serve_forever. */
+static void exec_child(const char *path, char *const *argv, int in, int out)
+{
+    int in_high = fcntl(in, F_DUPFD, 10), out_high = fcntl(out, F_DUPFD, 10);
+    if (in_high < 0 || out_high < 0
+        || dup2(in_high, SANDBOX_EXEC_REQUESTS) < 0 || dup2(out_high, SANDBOX_EXEC_ANSWERS) < 0)
+        _exit(126);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execv(path, argv);
+    _exit(127);
 }
 
 static int start_child(sandbox_t *self, char **reason)
@@ -291,9 +318,11 @@ static int start_child(sandbox_t *self, char **reason)
         return -1;
     }
     if (pid == 0) {
+        if (self->children > 0 && self->exec_path)
+            exec_child(self->exec_path, self->exec_argv, requests[0], answers[1]);
         close(requests[1]);
         close(answers[0]);
-        serve_forever(self, requests[0], answers[1]);
+        serve_forever(self->fn, self->ctx, requests[0], answers[1]);
     }
     close(requests[0]);
     close(answers[1]);
@@ -456,6 +485,12 @@ static size_t child_rss(const sandbox_t *self)
     return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
+void sandbox_exec_replacements(sandbox_t *self, const char *path, char *const *argv)
+{
+    self->exec_path = path;
+    self->exec_argv = argv;
+}
+
 int sandbox_start(sandbox_t *self, char **reason)
 {
     return self->pid ? 0 : start_child(self, reason);
@@ -497,6 +532,10 @@ sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
         if (WIFSIGNALED(status)) {
             int sig = WTERMSIG(status);
             *reason = describe("crashed with signal %d (%s)", strsignal(sig), sig);
+        } else if (self->children > 1 && self->exec_path
+                   && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)) {
+            *reason = describe("could not start the extraction program %2$s (exec: status %1$d)",
+                               self->exec_path, WEXITSTATUS(status));
         } else {
             *reason = describe("exited with status %d%s", "", WEXITSTATUS(status));
         }

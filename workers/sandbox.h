@@ -61,9 +61,25 @@ sandbox_t *sandbox_new(sandbox_serve_fn fn, void *ctx, size_t max_rss);
  * allocator, in the gcc 12 runtime, does not, and a child forked while a
  * ZeroMQ thread allocated hung at its first malloc (issue 15's worker
  * that did not stop). A child replaced later (a crash, a timeout, too
- * big) is forked from the threaded process: rare, and under ASan only a
- * risk of the time limit. 0, or -1 with *reason (malloc'd). */
+ * big) is forked from the threaded process: see
+ * sandbox_exec_replacements. 0, or -1 with *reason (malloc'd). */
 int sandbox_start(sandbox_t *self, char **reason);
+
+/* Replacements are then a new program, not a copy of the caller: forked
+ * and at once exec'd, path with argv (both kept, not copied: they must
+ * outlive the sandbox), a program that calls sandbox_serve with the same
+ * fn. A fork-only
+ * replacement copies a process whose other threads may hold locks (see
+ * sandbox_start); exec makes a fresh one, at the cost of a program start
+ * (tens of milliseconds) when a child crashed, outran its limit, grew too
+ * big or served SANDBOX_MAX_JOBS jobs. */
+void sandbox_exec_replacements(sandbox_t *self, const char *path, char *const *argv);
+
+/* What an exec'd child runs: serves requests from fd 3 and answers on fd
+ * 4 with fn, as a forked child does, until its parent closes them. Never
+ * returns. */
+enum { SANDBOX_EXEC_REQUESTS = 3, SANDBOX_EXEC_ANSWERS = 4 };
+void sandbox_serve(sandbox_serve_fn fn, void *ctx) __attribute__((noreturn));
 /* Stops the child. */
 void sandbox_destroy(sandbox_t **self);
 

@@ -382,6 +382,19 @@ static void worker_close(worker_t *self)
     curve_destroy(&self->curve);
 }
 
+/* A replacement extraction child is this program started afresh
+ * (sandbox_exec_replacements): `feedmill extraction-child`, an internal
+ * command that serves the worker on the pipes it was handed. The binary
+ * is the worker's own, even if an upgrade replaced the file since. */
+static char *const child_argv[] = { "feedmill", "extraction-child", NULL };
+
+int worker_child_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    sandbox_serve(extract_to_message, NULL);
+}
+
 int worker_main(int argc, char **argv)
 {
     worker_options_t opt;
@@ -392,6 +405,7 @@ int worker_main(int argc, char **argv)
     /* The extraction child first, while this process has one thread
      * (sandbox_start says why). */
     sandbox_t *sandbox = sandbox_new(extract_to_message, NULL, CHILD_MAX_RSS);
+    sandbox_exec_replacements(sandbox, "/proc/self/exe", child_argv);
     char *error = NULL;
     if (!opt.pass_through && sandbox_start(sandbox, &error) != 0) {
         log_warn("extraction child not started, trying again at the first document error=%s",

@@ -1,6 +1,7 @@
 /* Unit tests for workers/sandbox: answers, crashes, hangs, big answers,
  * for one child per job and for the long-lived child. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,6 +79,10 @@ static void serve(void *ctx, const uint8_t *request, size_t len, buf_t *out)
     }
     if (len >= 6 && !memcmp(request, "mirror", 6)) {
         buf_append(out, request, len);   /* the whole request back */
+        return;
+    }
+    if (len >= 3 && !memcmp(request, "how", 3)) {
+        buf_puts(out, getenv("TEST_SANDBOX_EXECED") ? "exec" : "fork");
         return;
     }
     if (len >= 3 && !memcmp(request, "pid", 3)) {
@@ -167,6 +172,72 @@ static void test_long_lived(void)
     sandbox_destroy(&box);
     CHECK(box == NULL);
     CHECK(kill(fourth, 0) != 0);
+    buf_free(&out);
+}
+
+/* This program is also the exec'd child of test_exec_replacements: run
+ * with TEST_SANDBOX_SERVE set, it serves before any test starts. */
+__attribute__((constructor)) static void serve_when_execed(void)
+{
+    if (!getenv("TEST_SANDBOX_SERVE"))
+        return;
+    setenv("TEST_SANDBOX_EXECED", "1", 1);
+    sandbox_serve(serve, NULL);
+}
+
+static const char *how_started(sandbox_t *box)
+{
+    static char how[16];
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
+    snprintf(how, sizeof how, "%s",
+             sandbox_call(box, "how", 3, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE
+                 ? buf_str(&out) : "failed");
+    free(reason);
+    buf_free(&out);
+    return how;
+}
+
+/* With sandbox_exec_replacements, the first child is forked and every
+ * replacement (after a crash, a timeout, a memory bound) is the program
+ * started afresh, serving the same way; an exec that fails costs the job
+ * with a reason that says so, not the worker. */
+static void test_exec_replacements(void)
+{
+    static char *const argv[] = { "test_sandbox", NULL };
+    setenv("TEST_SANDBOX_SERVE", "1", 1);   /* for the exec'd copies only: read at start */
+    sandbox_t *box = sandbox_new(serve, NULL, 32 << 20);
+    sandbox_exec_replacements(box, "/proc/self/exe", argv);
+    CHECK_STR(how_started(box), "fork");
+    buf_t out = BUF_INIT;
+    char *reason = NULL;
+    CHECK(sandbox_call(box, "crash", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_CRASHED);
+    free(reason);
+    reason = NULL;
+    CHECK_STR(how_started(box), "exec");
+    buf_reset(&out);
+    CHECK(sandbox_call(box, "hello", 5, 10000, NULL, NULL, &out, &reason) == SANDBOX_DONE);
+    CHECK_STR(buf_str(&out), "5:hello");
+    CHECK(sandbox_call(box, "hang", 4, 500, NULL, NULL, &out, &reason) == SANDBOX_TIMED_OUT);
+    free(reason);
+    reason = NULL;
+    CHECK_STR(how_started(box), "exec");
+    CHECK(sandbox_children(box) == 3);
+    sandbox_destroy(&box);
+
+    /* A request written to a child that is already gone fails with EPIPE
+     * where the worker runs (signals_install ignores SIGPIPE), as here. */
+    signal(SIGPIPE, SIG_IGN);
+    box = sandbox_new(serve, NULL, 32 << 20);
+    sandbox_exec_replacements(box, "/nonexistent/feedmill", argv);
+    CHECK(sandbox_call(box, "crash", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_CRASHED);
+    free(reason);
+    reason = NULL;
+    CHECK(sandbox_call(box, "hello", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_CRASHED);
+    CHECK_MSG(reason && strstr(reason, "could not start"), reason);
+    free(reason);
+    sandbox_destroy(&box);
+    unsetenv("TEST_SANDBOX_SERVE");
     buf_free(&out);
 }
 
@@ -269,6 +340,7 @@ static void test_run_exit_status(void)
 
 TESTING_MAIN(
     TEST(test_long_lived),
+    TEST(test_exec_replacements),
     TEST(test_stop),
     TEST(test_run_answers),
     TEST(test_run_crash),
