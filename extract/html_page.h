@@ -32,6 +32,8 @@ typedef struct page {
     xmlNode *root, *body;
     xmlNode *top;            /* where the text is: <body>, else the root */
     unsigned keep;           /* HTML_KEEP_*: chrome names the page type keeps */
+    int asides;              /* 1: a product page, whose asides (reviews,
+                              * suggestions: repeat_names_aside) are chrome */
 } page_t;
 
 /* An element's slot. Elements the statistics never reached (inside

@@ -12,6 +12,7 @@
 
 #include "html.h"
 #include "html_page.h"
+#include "html_repeat.h"
 #include "html_words.h"
 #include "utf8.h"
 
@@ -274,6 +275,11 @@ int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *n
     if (rules < RULES_ALL || html_is(node, "article") || html_is(node, "main") ||
         html_is(node, "body") || html_is(node, "html"))
         return 0;
+    /* A product page's reviews and suggestions sit anywhere in it,
+     * often deep inside the block that holds its description (a tab of
+     * the product's panel): they go wherever they are. */
+    if (p->asides && repeat_names_aside(node))
+        return 1;
     if (holds_most_text(p, node, against))
         return 0;
     /* The names the page type keeps (a shop's "rating" and

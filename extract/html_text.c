@@ -696,11 +696,12 @@ static void climb(const page_t *p, roots_t *r)
 
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0 };
+    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0, 0 };
     if (!p.root)
         return;
     const profile_t *profile = profile_of(page_type);
     p.keep = profile ? profile->keep : 0;
+    p.asides = profile && profile->repeat.no_asides;
     count_raw(&p);
     /* Broken markup can leave most of the page in <head>. */
     p.top = p.body && info(&p, p.body)->raw * 2 >= info(&p, p.root)->raw ? p.body : p.root;

@@ -187,6 +187,30 @@ static void test_product_without_reviews(void)
     free(t);
 }
 
+/* Reviews and suggestions inside the product's own panel (a tab beside
+ * the specifications) go as well: they are left out wherever they are. */
+static void test_product_nested_asides(void)
+{
+    const char *page =
+        "<html><body><main><div class=\"product\"><h1>Trail pack</h1>"
+        "<p>Keep the day's gear within easy reach: pockets for every essential, a padded back "
+        "panel and a raincover that stows into its own pocket.</p><p>Ripstop nylon with a "
+        "water-repellent finish, a recycled bottom that shrugs off rock, and side pockets of "
+        "stretch mesh for two bottles.</p><div class=\"tabs\">"
+        "<div class=\"tab\"><h2>Technical specs</h2><table><tr><td>Capacity</td><td>25 liters"
+        "</td></tr><tr><td>Weight</td><td>1 lb. 13 oz.</td></tr></table></div>"
+        "<div class=\"tab\"><div class=\"product-reviews__list\">" REVIEWS("alpha")
+        REVIEWS("bravo") "</div></div><div class=\"tab\"><div class=\"upsell-products\">"
+        "<p>The matching hip belt pouch, in four colours, for your phone and keys.</p></div>"
+        "</div></div></div></main></body></html>";
+    char *t = main_text(page, "product");
+    CHECK_MSG(strstr(t, "pockets for every essential") != NULL, t);
+    CHECK_MSG(strstr(t, "25 liters") != NULL, t);
+    CHECK_MSG(strstr(t, "flimsy") == NULL, t);
+    CHECK_MSG(strstr(t, "hip belt pouch") == NULL, t);
+    free(t);
+}
+
 #define PART(title, text) \
     "<section class=\"part\"><div class=\"inner\"><h2>" title "</h2><p>" text "</p></div></section>"
 
@@ -224,4 +248,5 @@ TESTING_MAIN(
     TEST(test_cards_inside_the_text),
     TEST(test_shop_names_kept),
     TEST(test_product_without_reviews),
+    TEST(test_product_nested_asides),
     TEST(test_service_parts))
