@@ -34,6 +34,8 @@ typedef struct page {
     unsigned keep;           /* HTML_KEEP_*: chrome names the page type keeps */
     int asides;              /* 1: a product page, whose asides (reviews,
                               * suggestions: repeat_names_aside) are chrome */
+    int links;               /* 1: paragraphs that are mostly links are kept
+                              * (html_profile.h) */
 } page_t;
 
 /* An element's slot. Elements the statistics never reached (inside

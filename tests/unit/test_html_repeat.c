@@ -241,6 +241,64 @@ static void test_service_parts(void)
     free(t);
 }
 
+/* A service page's parts are blocks of their own, apart in the page (a
+ * hero, a grid of features, the questions past a row of client links):
+ * the whole page without its chrome keeps every one, where one block,
+ * even widened, would not. */
+static void test_service_whole_page(void)
+{
+    const char *page =
+        "<html><body><header><a href=\"/\">Acme</a> <a href=\"/pricing\">Pricing</a></header>"
+        "<div class=\"hero\"><h1>Payroll for small teams</h1><p>Run payroll in minutes, file "
+        "taxes automatically and pay everyone on time, wherever they work, with one tool that "
+        "your accountant will like too.</p><p>Teams of two to two hundred use it in forty "
+        "countries, with payslips in their own language and support from people, not bots, "
+        "every day of the week.</p></div>"
+        "<div class=\"wrap\"><div class=\"grid\"><div class=\"feature\"><h3>Taxes</h3><p>Filed "
+        "for you.</p></div><div class=\"feature\"><h3>Benefits</h3><p>Health and pension."
+        "</p></div></div></div>"
+        "<div class=\"clients\"><a href=\"/c/1\">Northwind Traders</a> <a href=\"/c/2\">"
+        "Contoso Pharmaceuticals</a> <a href=\"/c/3\">Fabrikam Residences</a> <a href=\"/c/4\">"
+        "Tailspin Toys</a> <a href=\"/c/5\">Wide World Importers</a></div>"
+        "<div class=\"faq-area\"><h2>Questions</h2><h3>Can I switch mid-year?</h3><p>Yes: we "
+        "import your past runs and filings, so the year goes on as if nothing changed.</p></div>"
+        "<footer><a href=\"/terms\">Terms</a></footer></body></html>";
+    char *t = main_text(page, "service");
+    CHECK_MSG(strstr(t, "Run payroll in minutes") != NULL, t);
+    CHECK_MSG(strstr(t, "Health and pension") != NULL, t);
+    CHECK_MSG(strstr(t, "Filed for you") != NULL, t);
+    CHECK_MSG(strstr(t, "switch mid-year") != NULL, t);
+    CHECK_MSG(strstr(t, "Terms") == NULL, t);
+    free(t);
+}
+
+#define PIECES_CARD(n) \
+    "<li class=\"product-item\"><a href=\"/p/" n "\">The " n " tournament chess pieces in " \
+    "rosewood and boxwood</a><span class=\"price\">$150.00</span></li>"
+
+/* A shop's grid of cards that are links, inside the chosen column, is
+ * a link box to the pruning: its cards are still walked, with their
+ * links, and the pager beside them is not. */
+static void test_cards_in_a_link_box(void)
+{
+    const char *page =
+        "<html><body><div class=\"column main\"><h1>Tournament chess pieces</h1>"
+        "<p>Economy tournament pieces are the most affordable sets in our range, weighted, "
+        "felted and made to the size that clubs and schools play with every week.</p>"
+        "<p>They come in stained boxwood, sheesham and ebony, and pair with boards of every "
+        "size, so that a club can buy its sets and boards in one order.</p>"
+        "<ol class=\"products\">" PIECES_CARD("Staunton") PIECES_CARD("Leningrad")
+        PIECES_CARD("Lasker") PIECES_CARD("Baku") PIECES_CARD("Dubrovnik") PIECES_CARD("Zagreb")
+        "</ol><ul class=\"pages\"><li><a href=\"?p=2\">2</a></li><li><a href=\"?p=3\">3</a>"
+        "</li></ul></div><footer><a href=\"/about\">About</a></footer></body></html>";
+    char *t = main_text(page, "collection");
+    CHECK_MSG(strstr(t, "most affordable") != NULL, t);
+    CHECK_MSG(strstr(t, "The Staunton tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "The Zagreb tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "About") == NULL, t);
+    free(t);
+}
+
 TESTING_MAIN(
     TEST(test_every_post),
     TEST(test_every_card),
@@ -249,4 +307,6 @@ TESTING_MAIN(
     TEST(test_shop_names_kept),
     TEST(test_product_without_reviews),
     TEST(test_product_nested_asides),
-    TEST(test_service_parts))
+    TEST(test_service_parts),
+    TEST(test_service_whole_page),
+    TEST(test_cards_in_a_link_box))
