@@ -30,20 +30,24 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const profile_t profiles[] = {
-    /*  type          repeat     share relax inside climb whole links keep */
-    { "forum", { 2, 1, 0 }, 1, 1, 0, 0, 0, 0, 0 },
-    { "listing", { 3, 0, 0 }, 2, 1, 1, 0, 0, 1, HTML_KEEP_ENTRIES },
-    { "collection", { 3, 0, 0 }, 2, 1, 1, 0, 1, 1, HTML_KEEP_SHOP },
+    /*  type          repeat     share relax inside climb whole links box keep */
+    { "forum", { 2, 1, 0 }, 1, 1, 0, 0, 0, 0, 0, 0 },
+    { "listing", { 3, 0, 0 }, 2, 1, 1, 0, 0, 1, 0, HTML_KEEP_ENTRIES },
+    /* A shop's grid of cards is mostly links: only a box of links
+     * alone (a menu, a pager) is pruned. */
+    { "collection", { 3, 0, 0 }, 2, 1, 1, 0, 1, 1, 0.95, HTML_KEEP_SHOP },
     /* A service page: its sections. */
-    { "service", { 3, 0, 0 }, 1, 1, 1, 0, 1, 0, 0 },
+    { "service", { 3, 0, 0 }, 1, 1, 1, 0, 1, 0, 0, 0 },
     /* A product: its description and specifications, not its reviews
      * (no_asides: html_stats.c prunes them). */
-    { "product", { 3, 0, 1 }, 2, 1, 0, 0, 1, 0, 0 },
+    { "product", { 3, 0, 1 }, 2, 1, 0, 0, 1, 0, 0, 0 },
     /* An article is prose: only a structure that far outweighs what
      * was chosen (a list the classifier took for an article). */
-    { "article", { 3, 1, 0 }, 4, 0, 0, 0, 0, 0, 0 },
-    /* Documentation: its page, without the sidebar (links stop the climb). */
-    { "documentation", { 0, 0, 0 }, 0, 0, 0, 1, 0, 1, 0 },
+    { "article", { 3, 1, 0 }, 4, 0, 0, 0, 0, 0, 0, 0 },
+    /* Documentation: its page, without the sidebar (links stop the
+     * climb); its tables and lists of links (a reference's entries)
+     * are content. */
+    { "documentation", { 0, 0, 0 }, 0, 0, 0, 1, 0, 1, 2, 0 },
 };
 
 const profile_t *profile_of(const char *page_type)

@@ -18,6 +18,9 @@ typedef struct profile {
                               * gone, not one block's */
     int links;               /* paragraphs that are mostly links are content
                               * (cards are links) */
+    double box_links;        /* a list or box with more than this share of
+                              * links is pruned; 0: the default, above 1:
+                              * never */
     unsigned keep;           /* HTML_KEEP_*: chrome names that are its content */
 } profile_t;
 

@@ -662,13 +662,14 @@ static void revive(const page_t *p, const repeat_t *items, size_t chosen)
 
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0, 0, 0 };
+    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0, 0, 0, 0 };
     if (!p.root)
         return;
     const profile_t *profile = profile_of(page_type);
     p.keep = profile ? profile->keep : 0;
     p.asides = profile && profile->repeat.no_asides;
     p.links = profile && profile->links;
+    p.box_links = profile ? profile->box_links : 0;
     count_raw(&p);
     /* Broken markup can leave most of the page in <head>. */
     p.top = p.body && info(&p, p.body)->raw * 2 >= info(&p, p.root)->raw ? p.body : p.root;

@@ -299,6 +299,28 @@ static void test_cards_in_a_link_box(void)
     free(t);
 }
 
+/* A reference page's entries are links (a list of the functions of a
+ * module): on a documentation page such a list is content, not a box of
+ * links to prune. */
+static void test_reference_links_kept(void)
+{
+    const char *page =
+        "<html><body><nav><a href=\"/\">Docs</a> <a href=\"/blog\">Blog</a></nav>"
+        "<main><h1>The string module</h1><p>Functions that read, compare and change strings "
+        "of bytes, each working in place where it can and allocating only when it must, "
+        "with the length of every string kept beside it.</p><ul>"
+        "<li><a href=\"#len\">str_len</a></li><li><a href=\"#cmp\">str_compare</a></li>"
+        "<li><a href=\"#cat\">str_append</a></li><li><a href=\"#dup\">str_duplicate</a></li>"
+        "<li><a href=\"#trim\">str_trim</a></li></ul><p>Every function takes the string first "
+        "and returns zero on success, a negative error number when it fails.</p></main>"
+        "</body></html>";
+    char *t = main_text(page, "documentation");
+    CHECK_MSG(strstr(t, "str_compare") != NULL, t);
+    CHECK_MSG(strstr(t, "str_trim") != NULL, t);
+    CHECK_MSG(strstr(t, "Blog") == NULL, t);
+    free(t);
+}
+
 TESTING_MAIN(
     TEST(test_every_post),
     TEST(test_every_card),
@@ -309,4 +331,5 @@ TESTING_MAIN(
     TEST(test_product_nested_asides),
     TEST(test_service_parts),
     TEST(test_service_whole_page),
-    TEST(test_cards_in_a_link_box))
+    TEST(test_cards_in_a_link_box),
+    TEST(test_reference_links_kept))
