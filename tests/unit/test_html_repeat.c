@@ -321,6 +321,25 @@ static void test_reference_links_kept(void)
     free(t);
 }
 
+/* Cards inside a wrapper named for the pager script are the grid, not
+ * the pager: kept on a shop's page, while the pager's links are not. */
+static void test_cards_in_a_pagination_wrapper(void)
+{
+    const char *page =
+        "<html><body><main><h1>Tournament chess pieces</h1><p>Weighted and felted pieces "
+        "in the size that clubs and schools play with, in stained boxwood, sheesham and "
+        "ebony.</p><div class=\"pagination-container\"><ol class=\"products\">" PIECES_CARD("Staunton")
+        PIECES_CARD("Leningrad") PIECES_CARD("Lasker") PIECES_CARD("Baku")
+        PIECES_CARD("Dubrovnik") PIECES_CARD("Zagreb") "</ol><ul class=\"pages\">"
+        "<li><a href=\"?p=2\">Page two</a></li><li><a href=\"?p=3\">Page three</a></li>"
+        "</ul></div></main></body></html>";
+    char *t = main_text(page, "collection");
+    CHECK_MSG(strstr(t, "The Staunton tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "The Zagreb tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "Page two") == NULL, t);
+    free(t);
+}
+
 TESTING_MAIN(
     TEST(test_every_post),
     TEST(test_every_card),
@@ -332,4 +351,5 @@ TESTING_MAIN(
     TEST(test_service_parts),
     TEST(test_service_whole_page),
     TEST(test_cards_in_a_link_box),
-    TEST(test_reference_links_kept))
+    TEST(test_reference_links_kept),
+    TEST(test_cards_in_a_pagination_wrapper))
