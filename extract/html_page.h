@@ -32,6 +32,12 @@ typedef struct page {
     xmlNode *root, *body;
     xmlNode *top;            /* where the text is: <body>, else the root */
     unsigned keep;           /* HTML_KEEP_*: chrome names the page type keeps */
+    int asides;              /* 1: a product page, whose asides (reviews,
+                              * suggestions: repeat_names_aside) are chrome */
+    int links;               /* 1: paragraphs that are mostly links are kept
+                              * (html_profile.h) */
+    double box_links;        /* a box with more than this share of links is
+                              * a link box; 0: the default (html_stats.c) */
 } page_t;
 
 /* An element's slot. Elements the statistics never reached (inside

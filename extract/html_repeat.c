@@ -67,9 +67,10 @@ static const char *first_class(const xmlNode *node, size_t *len)
 }
 
 /* Class, id and itemprop words of a product page's asides: customers'
- * reviews and the lists of other products. Substrings, case ignored. */
+ * reviews and the lists of other products (suggested, similar, sold
+ * with it, recently or also viewed). Substrings, case ignored. */
 static const char *const aside_words[] = {
-    "review", "recommend", "similar",
+    "review", "recommend", "similar", "upsell", "crosssell", "cross-sell", "recently", "viewed",
 };
 
 int repeat_names_aside(const xmlNode *node)

@@ -12,11 +12,13 @@
 
 #include "html.h"
 #include "html_page.h"
+#include "html_repeat.h"
 #include "html_words.h"
 #include "utf8.h"
 
 /* Lists, tables and boxes with more than this share of link text are
- * link lists: related articles, tag clouds, archives. */
+ * link lists: related articles, tag clouds, archives (unless the page
+ * type says otherwise: page_t's box_links). */
 #define BOX_LINK_SHARE_MAX 0.5
 /* An article's <header> with more link text than this is navigation. */
 #define HEADER_LINK_SHARE_MAX 0.3
@@ -274,6 +276,11 @@ int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *n
     if (rules < RULES_ALL || html_is(node, "article") || html_is(node, "main") ||
         html_is(node, "body") || html_is(node, "html"))
         return 0;
+    /* A product page's reviews and suggestions sit anywhere in it,
+     * often deep inside the block that holds its description (a tab of
+     * the product's panel): they go wherever they are. */
+    if (p->asides && repeat_names_aside(node))
+        return 1;
     if (holds_most_text(p, node, against))
         return 0;
     /* The names the page type keeps (a shop's "rating" and
@@ -296,7 +303,8 @@ static int link_box(const page_t *p, xmlNode *node, size_t against)
     /* The link boxes below still count: a heading over a pruned list of
      * links goes with it. */
     size_t text = in->text + in->boxed, links = in->links + in->boxed_links;
-    if (!is_box(node) || text == 0 || (double)links <= BOX_LINK_SHARE_MAX * (double)text)
+    double share = p->box_links > 0 ? p->box_links : BOX_LINK_SHARE_MAX;
+    if (!is_box(node) || text == 0 || (double)links <= share * (double)text)
         return 0;
     if (holds_most_text(p, node, against))
         return 0;

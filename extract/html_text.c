@@ -53,9 +53,12 @@
  * with their links. An article takes a structure only when it far
  * outweighs the prose (a list the classifier took for an article).
  * A listing's or a shop's cards inside the chosen text keep their links
- * too, and some chrome names are content for a type (page_t's keep). A
- * service, product or documentation page's choice widens over the parts
- * set beside it (climb). */
+ * too, and some chrome names are content for a type (page_t's keep).
+ * What each type keeps is its profile (html_profile.c): a service,
+ * product or shop's page is its whole text once chrome is gone, a
+ * listing's, shop's or reference's paragraphs of links are content, and
+ * a documentation page's choice widens over the parts set beside it
+ * (climb). */
 #include "html.h"
 
 #include <stdint.h>
@@ -65,6 +68,7 @@
 #include <libxml/tree.h>
 
 #include "html_page.h"
+#include "html_profile.h"
 #include "html_repeat.h"
 #include "html_words.h"
 #include "jsonld.h"
@@ -90,7 +94,7 @@
  * has this many items and holds this share of that text. */
 #define INSIDE_MIN_ITEMS 6
 #define INSIDE_MIN_SHARE 0.3
-/* A service or product page's choice widens over at most this many
+/* A documentation page's choice widens over at most this many
  * levels, each adding text with at most this share of links. */
 #define CLIMB_LEVELS 6
 #define CLIMB_LINK_SHARE 0.2
@@ -445,7 +449,8 @@ static void flush(walker_t *w)
 {
     text_trim_end(&w->para);
     if (w->para.len &&
-        (w->relax_depth || (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len) &&
+        (w->relax_depth || w->page->links ||
+         (double)w->link_bytes <= LINK_SHARE_MAX * (double)w->para.len) &&
         !is_dateline(w))
         lines_push(w->out, w->para.data, w->para.len, w->heading, w->list_item);
     buf_reset(&w->para);
@@ -567,42 +572,6 @@ static void walk_roots(const page_t *p, const roots_t *roots, int rules, lines_t
 
 /* ---- page types ---------------------------------------------------- */
 
-/* What a page type asks of extraction beyond an article's prose. */
-typedef struct profile {
-    const char *type;
-    repeat_want_t repeat;    /* min_items 0: no repeated structure */
-    double share;            /* the structure joins a choice when it holds
-                              * this many times the choice's text */
-    int relax;               /* its items walked under tag rules, with links */
-    int relax_inside;        /* so too when the chosen text holds it */
-    int climb;               /* its parts are side by side: climb() */
-    unsigned keep;           /* HTML_KEEP_*: chrome names that are its content */
-} profile_t;
-
-static const profile_t profiles[] = {
-    /* A thread keeps its usual pruning inside the chosen text: the
-     * posts' comment boxes and signatures are not its content. */
-    { "forum", { 2, 1, 0 }, 1, 1, 0, 0, 0 },
-    { "listing", { 3, 0, 0 }, 2, 1, 1, 0, HTML_KEEP_ENTRIES },
-    { "collection", { 3, 0, 0 }, 2, 1, 1, 0, HTML_KEEP_SHOP },
-    { "service", { 3, 0, 0 }, 1, 1, 1, 1, 0 },     /* its sections */
-    /* A product: its description and specifications, not its reviews. */
-    { "product", { 3, 0, 1 }, 2, 1, 0, 1, 0 },
-    /* An article is prose: only a structure that far outweighs what
-     * was chosen (a list the classifier took for an article). */
-    { "article", { 3, 1, 0 }, 4, 0, 0, 0, 0 },
-    /* Documentation: its page, without the sidebar (links stop the climb). */
-    { "documentation", { 0, 0, 0 }, 0, 0, 0, 1, 0 },
-};
-
-static const profile_t *profile_of(const char *page_type)
-{
-    for (size_t i = 0; page_type && i < COUNT(profiles); i++)
-        if (!strcmp(page_type, profiles[i].type))
-            return &profiles[i];
-    return NULL;
-}
-
 static int cmp_slot(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)(*(xmlNode *const *)a)->_private;
@@ -634,37 +603,18 @@ static void add_items(const page_t *p, const repeat_t *items, roots_t *r)
     qsort(r->v, r->n, sizeof(xmlNode *), cmp_slot);
 }
 
-/* The siblings of node with text that name a product page's aside
- * (reviews, suggestions) are left out: the climb takes in node's
- * parent, not them. Returns their text. */
-static size_t drop_asides_beside(const page_t *p, const xmlNode *node, size_t *links)
-{
-    size_t text = 0;
-    for (const xmlNode *s = node->parent->children; s; s = s->next) {
-        node_info_t *in = info(p, s);
-        if (s != node && s->type == XML_ELEMENT_NODE && in->live && in->text &&
-            repeat_names_aside(s)) {
-            in->live = 0;
-            text += in->text;
-            *links += in->links;
-        }
-    }
-    return text;
-}
-
-/* A service or product page sets its parts side by side (hero,
- * features, specifications, questions), each a block of its own, where
- * an article keeps its text in one: the choice widens to the ancestor
- * that holds them, a level at a time while what a level adds is mostly
- * text outside links (a menu or a grid of links stops it), up to
- * CLIMB_LEVELS levels, never to the page's top. The reviews and
- * suggestions it passes are left out. */
+/* A documentation page sets its parts side by side (an introduction,
+ * the reference, examples), each a block of its own, where an article
+ * keeps its text in one: the choice widens to the ancestor that holds
+ * them, a level at a time while what a level adds is mostly text
+ * outside links (a sidebar or a grid of links stops it), up to
+ * CLIMB_LEVELS levels, never to the page's top. */
 static void climb(const page_t *p, roots_t *r)
 {
     if (!r->n || r->v[0] == p->top)
         return;
     xmlNode *cur = r->n == 1 ? r->v[0] : common_ancestor(p, r->v[0], r->v[r->n - 1]);
-    size_t text = 0, links = 0, dropped = 0, dropped_links = 0;
+    size_t text = 0, links = 0;
     for (size_t i = 0; i < r->n; i++) {
         text += info(p, r->v[i])->text;
         links += info(p, r->v[i])->links;
@@ -676,8 +626,7 @@ static void climb(const page_t *p, roots_t *r)
         const node_info_t *up = info(p, cur->parent);
         if (!up->live)
             break;
-        dropped += drop_asides_beside(p, cur, &dropped_links);
-        size_t up_text = up->text - dropped, up_links = up->links - dropped_links;
+        size_t up_text = up->text, up_links = up->links;
         cur = cur->parent;
         if (up_text <= text)
             continue;
@@ -694,13 +643,33 @@ static void climb(const page_t *p, roots_t *r)
     }
 }
 
+/* The items of the structure are walked even where a link box around
+ * them was pruned (a grid of cards that are links, with its pager): the
+ * path down to them lives again; their siblings stay pruned. Not when
+ * the choice itself is too short to be kept (RESULT_MIN_TEXT): fewer
+ * rules over the page do better there than a few items alone. */
+static void revive(const page_t *p, const repeat_t *items, size_t chosen)
+{
+    if (chosen < RESULT_MIN_TEXT)
+        return;
+    for (size_t j = 0; j < items->n; j++) {
+        info(p, items->v[j])->live = 1;
+        for (xmlNode *a = items->v[j]->parent;
+             a && a->type == XML_ELEMENT_NODE && !info(p, a)->live; a = a->parent)
+            info(p, a)->live = 1;
+    }
+}
+
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0 };
+    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0, 0, 0, 0 };
     if (!p.root)
         return;
     const profile_t *profile = profile_of(page_type);
     p.keep = profile ? profile->keep : 0;
+    p.asides = profile && profile->repeat.no_asides;
+    p.links = profile && profile->links;
+    p.box_links = profile ? profile->box_links : 0;
     count_raw(&p);
     /* Broken markup can leave most of the page in <head>. */
     p.top = p.body && info(&p, p.body)->raw * 2 >= info(&p, p.root)->raw ? p.body : p.root;
@@ -733,6 +702,14 @@ void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
     roots_add(&choices[n_choices++], p.top);
     if (profile && profile->climb)
         climb(&p, &choices[0]);
+    /* A page made of parts side by side (a service's sections, a
+     * product's description and specifications, a shop's grid): its
+     * whole text once chrome is gone comes first; the rest of the
+     * choices stay as fallbacks. */
+    if (profile && profile->whole) {
+        choices[0].n = 0;
+        roots_add(&choices[0], p.top);
+    }
 
     /* A thread's posts, a listing's cards: every item of the page's
      * repeated structure, when it outweighs what was chosen. */
@@ -748,16 +725,19 @@ void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
          * holds it already). A few link boxes in an article taken for a
          * listing are not enough. */
         if (items.n && (double)items.text < share * (double)roots_text(&p, &choices[0])) {
-            int inside = profile->relax_inside && choices[0].n && choices[0].v[0] != p.top &&
+            int inside = profile->relax_inside && choices[0].n &&
                          items.n >= INSIDE_MIN_ITEMS &&
                          (double)items.text >= INSIDE_MIN_SHARE * (double)roots_text(&p, &choices[0]) &&
                          roots_hold(&p, &choices[0], items.v[0]);
             for (size_t j = 0; inside && j < items.n; j++)
                 info(&p, items.v[j])->relax = 1;
+            if (inside)
+                revive(&p, &items, roots_text(&p, &choices[0]));
             items.n = 0;
         }
         for (size_t j = 0; profile->relax && j < items.n; j++)
             info(&p, items.v[j])->relax = 1;
+        revive(&p, &items, roots_text(&p, &choices[0]));
         for (size_t c = 0; items.n && c + 1 < n_choices; c++)
             if ((double)items.text >= share * (double)roots_text(&p, &choices[c]))
                 add_items(&p, &items, &choices[c]);

@@ -171,11 +171,15 @@ static int any_word(const token_t *t, int (*test)(const char *w, size_t n))
     return 0;
 }
 
-/* The chrome stems and words each HTML_KEEP_* bit makes content. */
+/* The chrome stems and words each HTML_KEEP_* bit makes content. A
+ * shop's or a listing's cards often sit in a wrapper its pager script
+ * names ("pagination-container"): the pager itself, all links, is still
+ * a link box. */
 static const char *const keep_posts[] = { "comment", "kommentar" };
-static const char *const keep_shop[] = { "rating", "subscri", "promo" };
+static const char *const keep_shop[] = { "rating", "subscri", "promo", "pagination", "pager" };
 static const char *const keep_entries[] = { "byline", "postmeta", "entrymeta", "articlemeta",
-                                            "metainfo", "metaline", "author", "authors" };
+                                            "metainfo", "metaline", "author", "authors",
+                                            "pagination", "pager" };
 
 static int kept_by(const char *w, size_t n, unsigned keep)
 {

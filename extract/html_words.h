@@ -31,8 +31,9 @@ int html_words_chrome(const char *value);
  * "entry-meta". */
 enum {
     HTML_KEEP_POSTS = 1,       /* comment, kommentar, reply words */
-    HTML_KEEP_SHOP = 2,        /* rating, subscri, promo */
-    HTML_KEEP_ENTRIES = 4,     /* byline, author, entry-meta, post-meta */
+    HTML_KEEP_SHOP = 2,        /* rating, subscri, promo, pagination, pager */
+    HTML_KEEP_ENTRIES = 4,     /* byline, author, entry-meta, post-meta,
+                                * pagination, pager */
 };
 /* html_words_chrome, but the names the keep bits cover are content. */
 int html_words_chrome_keep(const char *value, unsigned keep);

@@ -187,6 +187,30 @@ static void test_product_without_reviews(void)
     free(t);
 }
 
+/* Reviews and suggestions inside the product's own panel (a tab beside
+ * the specifications) go as well: they are left out wherever they are. */
+static void test_product_nested_asides(void)
+{
+    const char *page =
+        "<html><body><main><div class=\"product\"><h1>Trail pack</h1>"
+        "<p>Keep the day's gear within easy reach: pockets for every essential, a padded back "
+        "panel and a raincover that stows into its own pocket.</p><p>Ripstop nylon with a "
+        "water-repellent finish, a recycled bottom that shrugs off rock, and side pockets of "
+        "stretch mesh for two bottles.</p><div class=\"tabs\">"
+        "<div class=\"tab\"><h2>Technical specs</h2><table><tr><td>Capacity</td><td>25 liters"
+        "</td></tr><tr><td>Weight</td><td>1 lb. 13 oz.</td></tr></table></div>"
+        "<div class=\"tab\"><div class=\"product-reviews__list\">" REVIEWS("alpha")
+        REVIEWS("bravo") "</div></div><div class=\"tab\"><div class=\"upsell-products\">"
+        "<p>The matching hip belt pouch, in four colours, for your phone and keys.</p></div>"
+        "</div></div></div></main></body></html>";
+    char *t = main_text(page, "product");
+    CHECK_MSG(strstr(t, "pockets for every essential") != NULL, t);
+    CHECK_MSG(strstr(t, "25 liters") != NULL, t);
+    CHECK_MSG(strstr(t, "flimsy") == NULL, t);
+    CHECK_MSG(strstr(t, "hip belt pouch") == NULL, t);
+    free(t);
+}
+
 #define PART(title, text) \
     "<section class=\"part\"><div class=\"inner\"><h2>" title "</h2><p>" text "</p></div></section>"
 
@@ -217,6 +241,105 @@ static void test_service_parts(void)
     free(t);
 }
 
+/* A service page's parts are blocks of their own, apart in the page (a
+ * hero, a grid of features, the questions past a row of client links):
+ * the whole page without its chrome keeps every one, where one block,
+ * even widened, would not. */
+static void test_service_whole_page(void)
+{
+    const char *page =
+        "<html><body><header><a href=\"/\">Acme</a> <a href=\"/pricing\">Pricing</a></header>"
+        "<div class=\"hero\"><h1>Payroll for small teams</h1><p>Run payroll in minutes, file "
+        "taxes automatically and pay everyone on time, wherever they work, with one tool that "
+        "your accountant will like too.</p><p>Teams of two to two hundred use it in forty "
+        "countries, with payslips in their own language and support from people, not bots, "
+        "every day of the week.</p></div>"
+        "<div class=\"wrap\"><div class=\"grid\"><div class=\"feature\"><h3>Taxes</h3><p>Filed "
+        "for you.</p></div><div class=\"feature\"><h3>Benefits</h3><p>Health and pension."
+        "</p></div></div></div>"
+        "<div class=\"clients\"><a href=\"/c/1\">Northwind Traders</a> <a href=\"/c/2\">"
+        "Contoso Pharmaceuticals</a> <a href=\"/c/3\">Fabrikam Residences</a> <a href=\"/c/4\">"
+        "Tailspin Toys</a> <a href=\"/c/5\">Wide World Importers</a></div>"
+        "<div class=\"faq-area\"><h2>Questions</h2><h3>Can I switch mid-year?</h3><p>Yes: we "
+        "import your past runs and filings, so the year goes on as if nothing changed.</p></div>"
+        "<footer><a href=\"/terms\">Terms</a></footer></body></html>";
+    char *t = main_text(page, "service");
+    CHECK_MSG(strstr(t, "Run payroll in minutes") != NULL, t);
+    CHECK_MSG(strstr(t, "Health and pension") != NULL, t);
+    CHECK_MSG(strstr(t, "Filed for you") != NULL, t);
+    CHECK_MSG(strstr(t, "switch mid-year") != NULL, t);
+    CHECK_MSG(strstr(t, "Terms") == NULL, t);
+    free(t);
+}
+
+#define PIECES_CARD(n) \
+    "<li class=\"product-item\"><a href=\"/p/" n "\">The " n " tournament chess pieces in " \
+    "rosewood and boxwood</a><span class=\"price\">$150.00</span></li>"
+
+/* A shop's grid of cards that are links, inside the chosen column, is
+ * a link box to the pruning: its cards are still walked, with their
+ * links, and the pager beside them is not. */
+static void test_cards_in_a_link_box(void)
+{
+    const char *page =
+        "<html><body><div class=\"column main\"><h1>Tournament chess pieces</h1>"
+        "<p>Economy tournament pieces are the most affordable sets in our range, weighted, "
+        "felted and made to the size that clubs and schools play with every week.</p>"
+        "<p>They come in stained boxwood, sheesham and ebony, and pair with boards of every "
+        "size, so that a club can buy its sets and boards in one order.</p>"
+        "<ol class=\"products\">" PIECES_CARD("Staunton") PIECES_CARD("Leningrad")
+        PIECES_CARD("Lasker") PIECES_CARD("Baku") PIECES_CARD("Dubrovnik") PIECES_CARD("Zagreb")
+        "</ol><ul class=\"pages\"><li><a href=\"?p=2\">2</a></li><li><a href=\"?p=3\">3</a>"
+        "</li></ul></div><footer><a href=\"/about\">About</a></footer></body></html>";
+    char *t = main_text(page, "collection");
+    CHECK_MSG(strstr(t, "most affordable") != NULL, t);
+    CHECK_MSG(strstr(t, "The Staunton tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "The Zagreb tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "About") == NULL, t);
+    free(t);
+}
+
+/* A reference page's entries are links (a list of the functions of a
+ * module): on a documentation page such a list is content, not a box of
+ * links to prune. */
+static void test_reference_links_kept(void)
+{
+    const char *page =
+        "<html><body><nav><a href=\"/\">Docs</a> <a href=\"/blog\">Blog</a></nav>"
+        "<main><h1>The string module</h1><p>Functions that read, compare and change strings "
+        "of bytes, each working in place where it can and allocating only when it must, "
+        "with the length of every string kept beside it.</p><ul>"
+        "<li><a href=\"#len\">str_len</a></li><li><a href=\"#cmp\">str_compare</a></li>"
+        "<li><a href=\"#cat\">str_append</a></li><li><a href=\"#dup\">str_duplicate</a></li>"
+        "<li><a href=\"#trim\">str_trim</a></li></ul><p>Every function takes the string first "
+        "and returns zero on success, a negative error number when it fails.</p></main>"
+        "</body></html>";
+    char *t = main_text(page, "documentation");
+    CHECK_MSG(strstr(t, "str_compare") != NULL, t);
+    CHECK_MSG(strstr(t, "str_trim") != NULL, t);
+    CHECK_MSG(strstr(t, "Blog") == NULL, t);
+    free(t);
+}
+
+/* Cards inside a wrapper named for the pager script are the grid, not
+ * the pager: kept on a shop's page, while the pager's links are not. */
+static void test_cards_in_a_pagination_wrapper(void)
+{
+    const char *page =
+        "<html><body><main><h1>Tournament chess pieces</h1><p>Weighted and felted pieces "
+        "in the size that clubs and schools play with, in stained boxwood, sheesham and "
+        "ebony.</p><div class=\"pagination-container\"><ol class=\"products\">" PIECES_CARD("Staunton")
+        PIECES_CARD("Leningrad") PIECES_CARD("Lasker") PIECES_CARD("Baku")
+        PIECES_CARD("Dubrovnik") PIECES_CARD("Zagreb") "</ol><ul class=\"pages\">"
+        "<li><a href=\"?p=2\">Page two</a></li><li><a href=\"?p=3\">Page three</a></li>"
+        "</ul></div></main></body></html>";
+    char *t = main_text(page, "collection");
+    CHECK_MSG(strstr(t, "The Staunton tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "The Zagreb tournament") != NULL, t);
+    CHECK_MSG(strstr(t, "Page two") == NULL, t);
+    free(t);
+}
+
 TESTING_MAIN(
     TEST(test_every_post),
     TEST(test_every_card),
@@ -224,4 +347,9 @@ TESTING_MAIN(
     TEST(test_cards_inside_the_text),
     TEST(test_shop_names_kept),
     TEST(test_product_without_reviews),
-    TEST(test_service_parts))
+    TEST(test_product_nested_asides),
+    TEST(test_service_parts),
+    TEST(test_service_whole_page),
+    TEST(test_cards_in_a_link_box),
+    TEST(test_reference_links_kept),
+    TEST(test_cards_in_a_pagination_wrapper))
