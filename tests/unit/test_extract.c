@@ -278,6 +278,23 @@ static void test_html_meta(void)
                   "<h1>Menu</h1>");
     CHECK_STR(r ? r->title : NULL, "GAME CHANGER");
     record_destroy(&r);
+    /* A long second half of <title> is the title's own, not a site name
+     * to cut from the heading; a short one is the site's. */
+    r = meta_page("<title>The Language Death Spiral - How Small Languages Die in the Age of AI"
+                  "</title>",
+                  "<h1>The Language Death Spiral - How Small Languages Die in the Age of AI</h1>");
+    CHECK_STR(r ? r->title : NULL,
+              "The Language Death Spiral - How Small Languages Die in the Age of AI");
+    record_destroy(&r);
+    r = meta_page("<title>Harbour budget approved by the council - Example Gazette</title>",
+                  "<h1>Harbour budget approved by the council - Example Gazette</h1>");
+    CHECK_STR(r ? r->title : NULL, "Harbour budget approved by the council");
+    record_destroy(&r);
+    /* A <title> made only of the site's names is the title as it stands. */
+    r = meta_page("<meta property=\"og:site_name\" content=\"Alma\">"
+                  "<title>Alma | Simplifying Access to Therapy</title>", "");
+    CHECK_STR(r ? r->title : NULL, "Alma | Simplifying Access to Therapy");
+    record_destroy(&r);
     /* A Sphinx heading's pilcrow is not part of it; entities decoded. */
     r = meta_page("<title>Tools &amp; tips &#x26; more — Docs</title>",
                   "<h1>Tools &amp; tips &amp; more<a class=\"headerlink\">\xC2\xB6</a></h1>");
