@@ -148,6 +148,32 @@ static size_t count_words(const char *s, size_t len)
     return n;
 }
 
+/* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
+ * short class names than strcasestr. */
+static int contains_ci(const char *s, const char *needle)
+{
+    for (; *s; s++) {
+        if (ascii_lower((unsigned char)*s) != needle[0])
+            continue;
+        size_t k = 1;
+        while (needle[k] && ascii_lower((unsigned char)s[k]) == needle[k])
+            k++;
+        if (!needle[k])
+            return 1;
+    }
+    return 0;
+}
+
+/* A meta key of a CMS's own that names the publication date
+ * ("w-published-date", "article.publish_date", "bt:pubDate"): it holds
+ * "publish" or "pubdate", and "date" or "time", and names no update. */
+static int publish_key(const char *key)
+{
+    return (contains_ci(key, "publish") || contains_ci(key, "pubdate")) &&
+           (contains_ci(key, "date") || contains_ci(key, "time")) &&
+           !contains_ci(key, "modif") && !contains_ci(key, "updat");
+}
+
 /* s equals one of the site's names, case and white space aside. */
 static int is_site(const found_t *f, const char *s, size_t len)
 {
@@ -262,9 +288,14 @@ static void read_meta(xmlNode *n, found_t *f)
                    key[12] == f->written_by && !key[13]) {
             offer_author(f, meta_clean_author(content, strlen(content)), AUTHOR_TAG);
         }
+        int known = 0;
         for (size_t k = 0; k < sizeof(date_keys) / sizeof(date_keys[0]); k++)
-            if (strcasecmp(key, date_keys[k].key) == 0)
+            if (strcasecmp(key, date_keys[k].key) == 0) {
                 offer_date(&f->date, content, date_keys[k].rank);
+                known = 1;
+            }
+        if (!known && publish_key(key))
+            offer_date(&f->date, content, 2);
         for (size_t k = 0; k < sizeof(author_keys) / sizeof(author_keys[0]); k++)
             if (strcasecmp(key, author_keys[k].key) == 0)
                 offer_author(f, meta_clean_author(content, strlen(content)),
@@ -368,22 +399,6 @@ static void read_json_ld(xmlNode *script, found_t *f)
 /* A class or id that names the author's element: "author", "byline",
  * "post-author", "authorName", a forum post's "username"; not its
  * picture, link list or box. */
-/* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
- * short class names than strcasestr. */
-static int contains_ci(const char *s, const char *needle)
-{
-    for (; *s; s++) {
-        if (ascii_lower((unsigned char)*s) != needle[0])
-            continue;
-        size_t k = 1;
-        while (needle[k] && ascii_lower((unsigned char)s[k]) == needle[k])
-            k++;
-        if (!needle[k])
-            return 1;
-    }
-    return 0;
-}
-
 static int author_class(const char *v)
 {
     if (!v || (!contains_ci(v, "author") && !contains_ci(v, "byline") &&

@@ -344,6 +344,12 @@ static void test_html_meta(void)
                   "<p>Dec 12, 2025</p>");
     CHECK_STR(r ? r->published : NULL, "2025-12-12");
     record_destroy(&r);
+    /* A CMS's own meta key for the publication date; not its update. */
+    r = meta_page("<meta name=\"w-updated-date\" content=\"2025-06-01\">"
+                  "<meta name=\"w-published-date\" content=\"2025-05-27T06:03:43.274Z\">",
+                  "<p>Dec 12, 2025</p>");
+    CHECK_STR(r ? r->published : NULL, "2025-05-27T06:03:43Z");
+    record_destroy(&r);
     /* A tag's date outranks one in the text; <abbr itemprop title=>. */
     r = meta_page("", "<p>Dec 12, 2025</p><abbr itemprop=\"datePublished\" "
                       "title=\"2025-12-19T10:00:00Z\">Friday</abbr>");
@@ -595,6 +601,11 @@ static void test_jsonld(void)
     CHECK(jsonld_meta("{\"author\":\"Kim\"", 15, &m) == 0 && !m.author);   /* malformed */
     CHECK(jsonld_meta("{\"author\":\"Kim\"}", 16, &m) == 1);
     CHECK_STR(m.author, "Kim");
+    jsonld_meta_free(&m);
+    /* A line break pasted raw into a string, as templates do: read as a space. */
+    const char *raw = "{\"description\":\"one\n\ttwo\",\"datePublished\":\"2024-02-21 13:00:00\"}";
+    CHECK(jsonld_meta(raw, strlen(raw), &m) == 1);
+    CHECK_STR(m.published, "2024-02-21 13:00:00");
     jsonld_meta_free(&m);
 
     /* Through a page that has no meta tags at all. */
@@ -992,6 +1003,8 @@ static void test_dates(void)
         { "Tue, 03 Mar 2026 10:00:00 +0900", "2026-03-03T10:00:00+09:00" },
         { "March 3, 2026", "2026-03-03" }, { "3 March 2026", "2026-03-03" },
         { "03.03.2026", "2026-03-03" }, { "2024-02-29", "2024-02-29" },
+        { "30th March 2025, 16:26", "2025-03-30T16:26:00" },
+        { "15/12/2025", "2025-12-15" }, { "10/31/2024", "2024-10-31" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char out[DATE_MAX] = "";
@@ -1001,6 +1014,8 @@ static void test_dates(void)
     static const char *const bad[] = {
         "2026-13-01", "2026-02-30", "2023-02-29", "2026-00-10", "1776-07-04",
         "2026-03-031", "010-1234-5678", "hello",
+        "03/04/2026",          /* day or month first: cannot tell */
+        "31/31/2026",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char out[DATE_MAX];
