@@ -59,6 +59,7 @@ typedef struct found {
     char *site[SITES_MAX];             /* the site's names */
     size_t n_site;
     char written_by;                   /* N of twitter:labelN "Written by", or 0 */
+    int after_label;                   /* the last text was a byline's label ("By") */
     best_t authors[AUTHORS_MAX];       /* every author offered, in order */
     size_t n_authors;
     int in_body;
@@ -192,7 +193,8 @@ static int author_settled(const found_t *f, int rank)
 
 /* Author ranks, best first. */
 enum {
-    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_CLASS, AUTHOR_TEXT,
+    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_LABEL, AUTHOR_CLASS,
+    AUTHOR_TEXT,
 };
 
 /* Date ranks past those of the tables. */
@@ -413,10 +415,32 @@ static int author_class(const char *v)
     return 1;
 }
 
+/* A byline's label standing alone, its name in the element after it:
+ * <p>Written by</p><p>Jane Doe</p>, "By: <a>Jane Doe</a>, Dec 12". Read
+ * before an element classed author or byline (AUTHOR_LABEL before
+ * AUTHOR_CLASS: 6 more authors of wcxb-dev right than after it), whose
+ * text is often a role or a link's label ("Veterinarian", "Sign In"). */
+static int byline_label(const char *s, size_t len)
+{
+    static const char *const labels[] = {
+        "by", "written by", "posted by", "article by", "authored by", "words by", "story by",
+        "author", "authors", "started by",
+    };
+    while (len > 0 && (s[len - 1] == ':' || s[len - 1] == ' '))
+        len--;
+    for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+        if (strlen(labels[k]) == len && strncasecmp(s, labels[k], len) == 0)
+            return 1;
+    return 0;
+}
+
 /* "By Jane Doe", "Written by: Jane Doe", "Author: Jane Doe" -> "Jane Doe"
- * when what stays is a short name (one to six words, no digits). */
+ * when what stays is a short name (one to six words, no digits); the
+ * label alone ("Written By") is none. */
 static char *byline_name(const char *s, size_t len)
 {
+    if (byline_label(s, len))
+        return NULL;
     static const char *const lead[] = {
         "written by", "posted by", "published by", "reviewed by", "by", "author", "von",
     };
@@ -469,11 +493,26 @@ static void read_text(xmlNode *t, found_t *f)
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
         s++;
     size_t len = strnlen(s, 81);
-    if (len == 0 || len > 80)
+    if (len == 0)
+        return;                       /* white space: a label still waits */
+    int after_label = f->after_label;
+    f->after_label = 0;
+    if (len > 80)
         return;
     while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t' ||
                        s[len - 1] == '\r'))
         len--;
+    if (byline_label(s, len)) {
+        f->after_label = 1;
+        return;
+    }
+    if (after_label && !author_settled(f, AUTHOR_LABEL)) {
+        buf_t b = BUF_INIT;
+        text_append_collapsed(&b, s, len);
+        text_trim_end(&b);
+        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_LABEL);
+        buf_free(&b);
+    }
     if (f->date.rank > DATE_TEXT && (memchr(s, '2', len) || memchr(s, '1', len))) {
         char iso[DATE_MAX];
         if (date_find(s, len, iso))

@@ -333,6 +333,18 @@ static void test_html_meta(void)
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     CHECK_STR(r ? r->published : NULL, "2025-12-12");
     record_destroy(&r);
+    /* A byline's label in an element of its own, the name in the next;
+     * the label alone is no name, a placeholder after it neither. */
+    r = meta_page("", "<h1>Harbour budget</h1><div class=\"author\"><p>Written By</p>"
+                      "<p>Jane Doe</p></div>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<p>By: <a href=\"/jane\">Jane Doe</a>, Dec 12, 2025</p>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<p>Author:</p><p>Username</p>");
+    CHECK(r && !r->author);
+    record_destroy(&r);
     /* The page's own address dates it ("/2025/09/04/"), before a date
      * in its text; a number that only looks like one ("/2025/13/45/")
      * does not. */
