@@ -424,7 +424,7 @@ static int byline_label(const char *s, size_t len)
 {
     static const char *const labels[] = {
         "by", "written by", "posted by", "article by", "authored by", "words by", "story by",
-        "author", "authors", "started by",
+        "author", "authors", "started by", "contributor", "contributors",
     };
     while (len > 0 && (s[len - 1] == ':' || s[len - 1] == ' '))
         len--;
@@ -481,6 +481,20 @@ static void read_author_class(xmlNode *n, found_t *f)
     buf_free(&b);
 }
 
+/* The verb before a byline's "by" ("Written by Jane Doe"): its length
+ * with the space after it, so that what follows reads as "by Jane Doe";
+ * 0 when there is none. */
+static size_t byline_verb(const char *s, size_t len)
+{
+    static const char *const verbs[] = { "written ", "posted ", "authored ", "words " };
+    for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
+        size_t n = strlen(verbs[k]);
+        if (len > n + 3 && strncasecmp(s, verbs[k], n) == 0 && strncasecmp(s + n, "by ", 3) == 0)
+            return n;
+    }
+    return 0;
+}
+
 /* A short text node of the page: "By Jane Doe", "Published March 3,
  * 2026", "Dec 12, 2025". */
 static void read_text(xmlNode *t, found_t *f)
@@ -518,7 +532,9 @@ static void read_text(xmlNode *t, found_t *f)
         if (date_find(s, len, iso))
             offer(&f->date, xstrdup(iso), DATE_TEXT);
     }
-    if (!author_settled(f, AUTHOR_TEXT) && (s[0] == 'B' || s[0] == 'b')) {
+    size_t verb = byline_verb(s, len);      /* "Written by Jane Doe" */
+    s += verb, len -= verb;
+    if (!author_settled(f, AUTHOR_TEXT) && len && (s[0] == 'B' || s[0] == 'b')) {
         char *name = NULL;
         buf_t b = BUF_INIT;
         text_append_collapsed(&b, s, len);

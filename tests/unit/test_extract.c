@@ -342,6 +342,12 @@ static void test_html_meta(void)
     r = meta_page("", "<p>By: <a href=\"/jane\">Jane Doe</a>, Dec 12, 2025</p>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
+    r = meta_page("", "<h3>Written by Jane Doe</h3>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<div><strong>Contributors:</strong> Jane Doe</div>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
     r = meta_page("", "<p>Author:</p><p>Username</p>");
     CHECK(r && !r->author);
     record_destroy(&r);
