@@ -426,10 +426,23 @@ static int byline_label(const char *s, size_t len)
         "by", "written by", "posted by", "article by", "authored by", "words by", "story by",
         "author", "authors", "started by", "contributor", "contributors",
     };
-    while (len > 0 && (s[len - 1] == ':' || s[len - 1] == ' '))
-        len--;
+    /* Templates break lines inside a label ("Posted\n\t\tby"): runs of
+     * white space read as one space. Labels are short; longer text is
+     * no label and is not copied. */
+    char label[24];
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        int space = s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
+        if (space && (n == 0 || label[n - 1] == ' '))
+            continue;
+        if (n == sizeof(label))
+            return 0;
+        label[n++] = space ? ' ' : s[i];
+    }
+    while (n > 0 && (label[n - 1] == ':' || label[n - 1] == ' '))
+        n--;
     for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-        if (strlen(labels[k]) == len && strncasecmp(s, labels[k], len) == 0)
+        if (strlen(labels[k]) == n && strncasecmp(label, labels[k], n) == 0)
             return 1;
     return 0;
 }

@@ -342,6 +342,9 @@ static void test_html_meta(void)
     r = meta_page("", "<p>By: <a href=\"/jane\">Jane Doe</a>, Dec 12, 2025</p>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
+    r = meta_page("", "<p>Posted\n\t\tby <a href=\"/jane\">Jane Doe</a></p>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
     r = meta_page("", "<h3>Written by Jane Doe</h3>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
