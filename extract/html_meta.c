@@ -11,20 +11,25 @@
  *          last part of "Title | Site") is passed over. Else og:title,
  *          twitter:title, the JSON-LD headline, <title>, the first <h1>.
  *          A site-name suffix is cut off each ("Title | Site"), always
- *          when it is the site's known name, else when what stays is
- *          long enough to be a title on its own.
+ *          when it is the site's known name (og:site_name, or the last
+ *          part of <title> or og:title when six words at most), else
+ *          when what stays is long enough to be a title on its own. A
+ *          <title> that is nothing but site names is the title as is.
  *  date    article:published_time and its kin, itemprop=datePublished,
  *          then JSON-LD datePublished (dateCreated when there is none)
- *          and other meta tags, <time pubdate>, <time datetime>, the
+ *          and other meta tags (a CMS's own key naming the publication:
+ *          "w-published-date"), <time pubdate>, <time datetime>, the
  *          date in the page's own address (link rel=canonical, og:url:
  *          ".../2025/09/04/..."), a short text such as "Published March
  *          3, 2026" or "Dec 12, 2025" in the page, and last
  *          article:modified_time / og:updated_time.
  *  author  the JSON-LD author (a Person referred to by "@id" resolved),
  *          meta name=author, article:author and kin, itemprop=author,
- *          twitter:data of a "Written by" label, rel=author links, an
- *          element whose class names it the author or byline ("By Jane
- *          Doe" read as "Jane Doe"), a "By Jane Doe" line of text. */
+ *          twitter:data of a "Written by" label, rel=author links, the
+ *          text after a byline's label standing alone ("Written by",
+ *          "By:", "Author", "Contributors"), an element whose class names
+ *          it the author or byline ("By Jane Doe" read as "Jane Doe"), a
+ *          "By Jane Doe" or "Written by Jane Doe" line of text. */
 #include "html.h"
 
 #include <stdlib.h>
