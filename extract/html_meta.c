@@ -27,7 +27,8 @@
  *          meta name=author, article:author and kin, itemprop=author,
  *          twitter:data of a "Written by" label, rel=author links, the
  *          text after a byline's label standing alone ("Written by",
- *          "By:", "Author", "Contributors"), an element whose class names
+ *          "By:", "Author", "Contributors"), links to an author's page
+ *          (".../author/jane-doe"), an element whose class names
  *          it the author or byline ("By Jane Doe" read as "Jane Doe"), a
  *          "By Jane Doe" or "Written by Jane Doe" line of text. */
 #include "html.h"
@@ -198,8 +199,8 @@ static int author_settled(const found_t *f, int rank)
 
 /* Author ranks, best first. */
 enum {
-    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_LABEL, AUTHOR_CLASS,
-    AUTHOR_TEXT,
+    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_LABEL, AUTHOR_PAGE_LINK,
+    AUTHOR_CLASS, AUTHOR_TEXT,
 };
 
 /* Date ranks past those of the tables. */
@@ -587,6 +588,31 @@ static char *heading_text(xmlNode *n)
     return buf_detach(&b);
 }
 
+/* A link to an author's page, as blogs and CMSs make them
+ * (".../author/jane-doe/", ".../authors/jane-doe"): its text, or its
+ * aria-label when it is a picture, names the author. Ranked after a
+ * byline's label (AUTHOR_PAGE_LINK after AUTHOR_LABEL: 2 more authors
+ * of wcxb-dev right than before it), before author classes. */
+static int author_page(const char *href)
+{
+    return href && (strstr(href, "/author/") || strstr(href, "/authors/"));
+}
+
+static void read_author_link(xmlNode *n, found_t *f)
+{
+    buf_t b = BUF_INIT;
+    html_node_text(n, &b);
+    text_trim_end(&b);
+    if (b.len == 0) {
+        const char *label = attr_text(n, "aria-label");
+        if (label)
+            buf_puts(&b, label);
+    }
+    if (b.len && b.len <= 60)
+        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_PAGE_LINK);
+    buf_free(&b);
+}
+
 static void read_element(xmlNode *n, found_t *f)
 {
     if (html_is(n, "meta")) {
@@ -616,6 +642,8 @@ static void read_element(xmlNode *n, found_t *f)
             html_node_text(n, &b);
             offer_author(f, meta_clean_author(buf_str(&b), b.len), AUTHOR_LINK);
             buf_free(&b);
+        } else if (f->in_body && author_page(attr_text(n, "href"))) {
+            read_author_link(n, f);
         }
     } else if (html_is(n, "link") && !f->in_body) {
         const char *rel = attr_text(n, "rel");

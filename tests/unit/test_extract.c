@@ -345,6 +345,12 @@ static void test_html_meta(void)
     r = meta_page("", "<p>Posted\n\t\tby <a href=\"/jane\">Jane Doe</a></p>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
+    /* A link to the author's page names the author, by its text or,
+     * a picture, by its aria-label. */
+    r = meta_page("", "<a href=\"/blog/authors/jane-doe\" aria-label=\"Jane Doe\">"
+                      "<img src=\"jane.png\"></a>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
     r = meta_page("", "<h3>Written by Jane Doe</h3>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
