@@ -4,7 +4,7 @@
  * Each candidate gets a rank; the best-ranked valid one wins, ties going
  * to the first in the document. The precedence, best first:
  *
- *  title   the page's own heading (one of its first <h1>) when it agrees
+ *  title   (html_title.c) the page's own heading (one of its first <h1>) when it agrees
  *          with what the tags say: most of its words are in og:title,
  *          twitter:title, the JSON-LD headline or <title>; an <h1> that
  *          is only the site's name (og:site_name, application-name, the
@@ -40,36 +40,12 @@
 #include <libxml/tree.h>
 
 #include "date.h"
+#include "html_meta_int.h"
 #include "jsonld.h"
 #include "text.h"
 #include "utf8.h"
 
 #define NO_RANK 100
-
-typedef struct best {
-    char *value;
-    int rank;              /* lower is better */
-} best_t;
-
-/* Headings and site names kept for choosing the title. */
-#define H1_MAX 3
-#define SITES_MAX 6
-#define AUTHORS_MAX 8
-
-typedef struct found {
-    best_t title, date, author, lang;
-    char *title_tag;                   /* <title>, white space collapsed */
-    char *h1[H1_MAX];                  /* the first non-empty <h1>s */
-    size_t n_h1;
-    char *og_title, *tw_title, *headline;   /* as written, collapsed */
-    char *site[SITES_MAX];             /* the site's names */
-    size_t n_site;
-    char written_by;                   /* N of twitter:labelN "Written by", or 0 */
-    int after_label;                   /* the last text was a byline's label ("By") */
-    best_t authors[AUTHORS_MAX];       /* every author offered, in order */
-    size_t n_authors;
-    int in_body;
-} found_t;
 
 /* Takes ownership of value. */
 static void offer(best_t *b, char *value, int rank)
@@ -146,15 +122,6 @@ static const struct { const char *key; int rank; } author_keys[] = {
     { "cxenseparse:author", 2 }, { "byl", 3 },
 };
 
-/* How many words s has (runs of anything but spaces). */
-static size_t count_words(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += s[i] != ' ' && (i == 0 || s[i - 1] == ' ');
-    return n;
-}
-
 /* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
  * short class names than strcasestr. */
 static int contains_ci(const char *s, const char *needle)
@@ -181,8 +148,7 @@ static int publish_key(const char *key)
            !contains_ci(key, "modif") && !contains_ci(key, "updat");
 }
 
-/* s equals one of the site's names, case and white space aside. */
-static int is_site(const found_t *f, const char *s, size_t len)
+int html_meta_is_site(const found_t *f, const char *s, size_t len)
 {
     for (size_t k = 0; k < f->n_site; k++)
         if (strlen(f->site[k]) == len && strncasecmp(f->site[k], s, len) == 0)
@@ -194,7 +160,7 @@ static int is_site(const found_t *f, const char *s, size_t len)
  * lesser sources need not be read. */
 static int author_settled(const found_t *f, int rank)
 {
-    return f->author.rank <= rank && !is_site(f, f->author.value, strlen(f->author.value));
+    return f->author.rank <= rank && !html_meta_is_site(f, f->author.value, strlen(f->author.value));
 }
 
 /* Author ranks, best first. */
@@ -236,7 +202,7 @@ static void offer_url_date(found_t *f, const char *url)
         offer(&f->date, xstrdup(iso), DATE_URL);
 }
 
-static void add_site(found_t *f, const char *name, size_t len)
+void html_meta_add_site(found_t *f, const char *name, size_t len)
 {
     if (f->n_site == SITES_MAX || len == 0 || len > 120)
         return;
@@ -281,7 +247,7 @@ static void read_meta(xmlNode *n, found_t *f)
             keep_first(&f->tw_title, content);
         } else if (strcasecmp(key, "og:site_name") == 0 ||
                    strcasecmp(key, "application-name") == 0) {
-            add_site(f, content, strlen(content));
+            html_meta_add_site(f, content, strlen(content));
         } else if (strcasecmp(key, "og:url") == 0) {
             offer_url_date(f, content);
         } else if (strcasecmp(key, "content-language") == 0) {
@@ -662,163 +628,6 @@ static void read_element(xmlNode *n, found_t *f)
     read_itemprop(n, f);
 }
 
-/* ---- the title ----------------------------------------------------- */
-
-static const char *const title_seps[] = {
-    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ",
-};
-
-/* Where the last separator of s starts (the part after it may be the
- * site's name), and its length; 0 when there is none. */
-static size_t last_separator(const char *s, size_t len, size_t *sep_len)
-{
-    size_t best = 0;
-    for (size_t k = 0; k < sizeof(title_seps) / sizeof(title_seps[0]); k++) {
-        size_t n = strlen(title_seps[k]);
-        for (size_t i = len > n ? len - n : 0; i > 0; i--)
-            if (memcmp(s + i, title_seps[k], n) == 0) {
-                if (i > best) {
-                    best = i;
-                    *sep_len = n;
-                }
-                break;
-            }
-    }
-    return best;
-}
-
-/* The last part of "Title | Site" is a name of the site when it is
- * short, as names are (at most six words: "Gazette", "Yoga With Olivia",
- * "Schmid College of Science and Technology"). A longer one is the
- * title's second half ("The Programming Language Death Spiral - How
- * Small Languages Die in the Age of AI"): taken for the site's name, it
- * would be cut from the heading too. Measured on wcxb-dev: six
- * words keep 10 more titles than no limit, three or four fewer. */
-static void site_from_title(found_t *f, const char *t)
-{
-    if (!t)
-        return;
-    size_t len = strlen(t), sep_len = 0, at = last_separator(t, len, &sep_len);
-    if (!at)
-        return;
-    const char *tail = t + at + sep_len;
-    size_t n = len - at - sep_len;
-    if (n <= 60 && count_words(tail, n) <= 6 && !is_site(f, tail, n))
-        add_site(f, tail, n);
-}
-
-/* s (malloc'd) without its known site-name suffixes, or NULL when none is left. */
-static char *cut_site(const found_t *f, char *s)
-{
-    size_t len = strlen(s), sep_len = 0, at;
-    while ((at = last_separator(s, len, &sep_len)) > 0 && is_site(f, s + at + sep_len, len - at - sep_len))
-        len = at;
-    s[len] = '\0';
-    if (len == 0 || is_site(f, s, len)) {
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
-/* The words of s, lower-cased ASCII letters and digits or any non-ASCII
- * byte, as a list of (start, length) pairs; at most max. */
-typedef struct words {
-    const char *at[48];
-    unsigned char len[48];
-    size_t n;
-} words_t;
-
-static void split_title_words(const char *s, words_t *w)
-{
-    w->n = 0;
-    for (size_t i = 0; s[i] && w->n < 48;) {
-        unsigned char c = (unsigned char)s[i];
-        if (!ascii_alnum(c) && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t start = i;
-        while (s[i] && (ascii_alnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) &&
-               i - start < 255)
-            i++;
-        w->at[w->n] = s + start;
-        w->len[w->n++] = (unsigned char)(i - start);
-    }
-}
-
-/* The share of the heading's words that ref has too. */
-static double words_in(const words_t *heading, const words_t *ref)
-{
-    size_t common = 0;
-    for (size_t i = 0; i < heading->n; i++)
-        for (size_t k = 0; k < ref->n; k++)
-            if (heading->len[i] == ref->len[k] &&
-                strncasecmp(heading->at[i], ref->at[k], heading->len[i]) == 0) {
-                common++;
-                break;
-            }
-    return heading->n ? (double)common / (double)heading->n : 0.0;
-}
-
-/* The <h1> that is the page's title: the one whose words the tags'
- * titles hold most of, at least half of them. Returns its index, or -1. */
-static int title_heading(const found_t *f)
-{
-    const char *refs[] = { f->og_title, f->tw_title, f->headline, f->title_tag };
-    words_t ref[4];
-    size_t n_ref = 0;
-    for (size_t r = 0; r < 4; r++)
-        if (refs[r])
-            split_title_words(refs[r], &ref[n_ref++]);
-    int best = -1;
-    double best_share = 0.5 - 1e-9;
-    for (size_t h = 0; h < f->n_h1; h++) {
-        if (!f->h1[h])
-            continue;
-        words_t w;
-        split_title_words(f->h1[h], &w);
-        for (size_t r = 0; r < n_ref; r++) {
-            double share = words_in(&w, &ref[r]);
-            if (share > best_share) {
-                best_share = share;
-                best = (int)h;
-            }
-        }
-    }
-    return best;
-}
-
-static char *choose_title(found_t *f)
-{
-    site_from_title(f, f->title_tag);
-    site_from_title(f, f->og_title);
-    for (size_t h = 0; h < f->n_h1; h++)
-        f->h1[h] = f->h1[h] ? cut_site(f, f->h1[h]) : NULL;
-    int h = title_heading(f);
-    if (h >= 0) {
-        char *t = f->h1[h];
-        f->h1[h] = NULL;
-        return t;
-    }
-    char *t = f->title.value ? cut_site(f, f->title.value) : NULL;
-    f->title.value = NULL;
-    if (!t && f->title_tag) {
-        t = meta_clean_title(f->title_tag, strlen(f->title_tag), 1);
-        t = t ? cut_site(f, t) : NULL;
-    }
-    for (size_t k = 0; !t && k < f->n_h1; k++) {
-        t = f->h1[k];
-        f->h1[k] = NULL;
-    }
-    /* A home page's <title> may be nothing but the site's names ("Alma —
-     * Simplifying Access to Therapy" on helloalma.com): then it is the
-     * title as it stands, better than a line of the text. */
-    if (!t && f->title_tag)
-        t = meta_clean_title(f->title_tag, strlen(f->title_tag), 0);
-    return t;
-}
-
 /* The best-ranked author that is not the site itself (an organisation
  * as the JSON-LD author, meta author=Site), else the best-ranked. */
 static char *choose_author(found_t *f)
@@ -826,7 +635,7 @@ static char *choose_author(found_t *f)
     best_t *pick = NULL, *site = NULL;
     for (size_t k = 0; k < f->n_authors; k++) {
         best_t *a = &f->authors[k];
-        best_t **slot = is_site(f, a->value, strlen(a->value)) ? &site : &pick;
+        best_t **slot = html_meta_is_site(f, a->value, strlen(a->value)) ? &site : &pick;
         if (!*slot || a->rank < (*slot)->rank)
             *slot = a;
     }
@@ -854,7 +663,7 @@ void html_meta(struct _xmlDoc *doc, meta_t *m)
         else if (n->type == XML_TEXT_NODE && f.in_body)
             read_text(n, &f);
     }
-    m->title = choose_title(&f);
+    m->title = html_title_choose(&f);
     m->published = f.date.value;
     m->author = choose_author(&f);
     m->lang = f.lang.value;
