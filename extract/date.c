@@ -144,6 +144,27 @@ static size_t year_first(const char *s, size_t len, when_t *w)
     return i;
 }
 
+/* 31/10/2024 or 10/31/2024: day and month in either order, as Europe
+ * and the United States write them, only when the order cannot be
+ * mistaken: one of the two is past 12. An ambiguous 03/04/2026 is no
+ * date rather than a guess that is wrong half the time. */
+static size_t slashed(const char *s, size_t len, when_t *w)
+{
+    size_t i = 0;
+    int a, b;
+    if (!read_num(s, len, &i, 1, 2, &a) || !lit(s, len, &i, "/") ||
+        !read_num(s, len, &i, 1, 2, &b) || !lit(s, len, &i, "/") ||
+        !read_num(s, len, &i, 4, 4, &w->year))
+        return 0;
+    if (a > 12 && b <= 12)
+        w->day = a, w->month = b;
+    else if (b > 12 && a <= 12)
+        w->day = b, w->month = a;
+    else
+        return 0;
+    return i;
+}
+
 /* 03.03.2026, as written in much of Europe (never month first). */
 static size_t day_first_dots(const char *s, size_t len, when_t *w)
 {
@@ -180,11 +201,16 @@ static int month_name(const char *s, size_t len, size_t *i)
     return 0;
 }
 
-/* "3 March 2026", "3. Mar 2026", "March 3, 2026", "Mar 3rd 2026". */
+/* "3 March 2026", "3. Mar 2026", "30th March 2026", "March 3, 2026",
+ * "Mar 3rd 2026". */
 static size_t with_month_name(const char *s, size_t len, when_t *w)
 {
     size_t i = 0;
     if (read_num(s, len, &i, 1, 2, &w->day)) {
+        static const char *const ordinals[4] = { "st", "nd", "rd", "th" };
+        for (int k = 0; k < 4; k++)          /* "30th March 2025" */
+            if (lit(s, len, &i, ordinals[k]))
+                break;
         if (i < len && s[i] == '.')
             i++;
         skip_spaces(s, len, &i);
@@ -235,6 +261,11 @@ size_t date_parse(const char *s, size_t len, char out[DATE_MAX])
         memset(&w, 0, sizeof(w));
         w.hour = -1;
         n = day_first_dots(s, len, &w);
+    }
+    if (!n) {
+        memset(&w, 0, sizeof(w));
+        w.hour = -1;
+        n = slashed(s, len, &w);
     }
     if (!n) {
         memset(&w, 0, sizeof(w));

@@ -4,27 +4,33 @@
  * Each candidate gets a rank; the best-ranked valid one wins, ties going
  * to the first in the document. The precedence, best first:
  *
- *  title   the page's own heading (one of its first <h1>) when it agrees
+ *  title   (html_title.c) the page's own heading (one of its first <h1>) when it agrees
  *          with what the tags say: most of its words are in og:title,
  *          twitter:title, the JSON-LD headline or <title>; an <h1> that
  *          is only the site's name (og:site_name, application-name, the
  *          last part of "Title | Site") is passed over. Else og:title,
  *          twitter:title, the JSON-LD headline, <title>, the first <h1>.
  *          A site-name suffix is cut off each ("Title | Site"), always
- *          when it is the site's known name, else when what stays is
- *          long enough to be a title on its own.
+ *          when it is the site's known name (og:site_name, or the last
+ *          part of <title> or og:title when six words at most), else
+ *          when what stays is long enough to be a title on its own. A
+ *          <title> that is nothing but site names is the title as is.
  *  date    article:published_time and its kin, itemprop=datePublished,
  *          then JSON-LD datePublished (dateCreated when there is none)
- *          and other meta tags, <time pubdate>, <time datetime>, the
+ *          and other meta tags (a CMS's own key naming the publication:
+ *          "w-published-date"), <time pubdate>, <time datetime>, the
  *          date in the page's own address (link rel=canonical, og:url:
  *          ".../2025/09/04/..."), a short text such as "Published March
  *          3, 2026" or "Dec 12, 2025" in the page, and last
  *          article:modified_time / og:updated_time.
  *  author  the JSON-LD author (a Person referred to by "@id" resolved),
  *          meta name=author, article:author and kin, itemprop=author,
- *          twitter:data of a "Written by" label, rel=author links, an
- *          element whose class names it the author or byline ("By Jane
- *          Doe" read as "Jane Doe"), a "By Jane Doe" line of text. */
+ *          twitter:data of a "Written by" label, rel=author links, the
+ *          text after a byline's label standing alone ("Written by",
+ *          "By:", "Author", "Contributors"), links to an author's page
+ *          (".../author/jane-doe"), an element whose class names
+ *          it the author or byline ("By Jane Doe" read as "Jane Doe"), a
+ *          "By Jane Doe" or "Written by Jane Doe" line of text. */
 #include "html.h"
 
 #include <stdlib.h>
@@ -34,35 +40,12 @@
 #include <libxml/tree.h>
 
 #include "date.h"
+#include "html_meta_int.h"
 #include "jsonld.h"
 #include "text.h"
 #include "utf8.h"
 
 #define NO_RANK 100
-
-typedef struct best {
-    char *value;
-    int rank;              /* lower is better */
-} best_t;
-
-/* Headings and site names kept for choosing the title. */
-#define H1_MAX 3
-#define SITES_MAX 6
-#define AUTHORS_MAX 8
-
-typedef struct found {
-    best_t title, date, author, lang;
-    char *title_tag;                   /* <title>, white space collapsed */
-    char *h1[H1_MAX];                  /* the first non-empty <h1>s */
-    size_t n_h1;
-    char *og_title, *tw_title, *headline;   /* as written, collapsed */
-    char *site[SITES_MAX];             /* the site's names */
-    size_t n_site;
-    char written_by;                   /* N of twitter:labelN "Written by", or 0 */
-    best_t authors[AUTHORS_MAX];       /* every author offered, in order */
-    size_t n_authors;
-    int in_body;
-} found_t;
 
 /* Takes ownership of value. */
 static void offer(best_t *b, char *value, int rank)
@@ -139,8 +122,33 @@ static const struct { const char *key; int rank; } author_keys[] = {
     { "cxenseparse:author", 2 }, { "byl", 3 },
 };
 
-/* s equals one of the site's names, case and white space aside. */
-static int is_site(const found_t *f, const char *s, size_t len)
+/* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
+ * short class names than strcasestr. */
+static int contains_ci(const char *s, const char *needle)
+{
+    for (; *s; s++) {
+        if (ascii_lower((unsigned char)*s) != needle[0])
+            continue;
+        size_t k = 1;
+        while (needle[k] && ascii_lower((unsigned char)s[k]) == needle[k])
+            k++;
+        if (!needle[k])
+            return 1;
+    }
+    return 0;
+}
+
+/* A meta key of a CMS's own that names the publication date
+ * ("w-published-date", "article.publish_date", "bt:pubDate"): it holds
+ * "publish" or "pubdate", and "date" or "time", and names no update. */
+static int publish_key(const char *key)
+{
+    return (contains_ci(key, "publish") || contains_ci(key, "pubdate")) &&
+           (contains_ci(key, "date") || contains_ci(key, "time")) &&
+           !contains_ci(key, "modif") && !contains_ci(key, "updat");
+}
+
+int html_meta_is_site(const found_t *f, const char *s, size_t len)
 {
     for (size_t k = 0; k < f->n_site; k++)
         if (strlen(f->site[k]) == len && strncasecmp(f->site[k], s, len) == 0)
@@ -152,12 +160,13 @@ static int is_site(const found_t *f, const char *s, size_t len)
  * lesser sources need not be read. */
 static int author_settled(const found_t *f, int rank)
 {
-    return f->author.rank <= rank && !is_site(f, f->author.value, strlen(f->author.value));
+    return f->author.rank <= rank && !html_meta_is_site(f, f->author.value, strlen(f->author.value));
 }
 
 /* Author ranks, best first. */
 enum {
-    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_CLASS, AUTHOR_TEXT,
+    AUTHOR_JSONLD, AUTHOR_META, AUTHOR_TAG, AUTHOR_LINK, AUTHOR_LABEL, AUTHOR_PAGE_LINK,
+    AUTHOR_CLASS, AUTHOR_TEXT,
 };
 
 /* Date ranks past those of the tables. */
@@ -193,7 +202,7 @@ static void offer_url_date(found_t *f, const char *url)
         offer(&f->date, xstrdup(iso), DATE_URL);
 }
 
-static void add_site(found_t *f, const char *name, size_t len)
+void html_meta_add_site(found_t *f, const char *name, size_t len)
 {
     if (f->n_site == SITES_MAX || len == 0 || len > 120)
         return;
@@ -238,7 +247,7 @@ static void read_meta(xmlNode *n, found_t *f)
             keep_first(&f->tw_title, content);
         } else if (strcasecmp(key, "og:site_name") == 0 ||
                    strcasecmp(key, "application-name") == 0) {
-            add_site(f, content, strlen(content));
+            html_meta_add_site(f, content, strlen(content));
         } else if (strcasecmp(key, "og:url") == 0) {
             offer_url_date(f, content);
         } else if (strcasecmp(key, "content-language") == 0) {
@@ -253,9 +262,14 @@ static void read_meta(xmlNode *n, found_t *f)
                    key[12] == f->written_by && !key[13]) {
             offer_author(f, meta_clean_author(content, strlen(content)), AUTHOR_TAG);
         }
+        int known = 0;
         for (size_t k = 0; k < sizeof(date_keys) / sizeof(date_keys[0]); k++)
-            if (strcasecmp(key, date_keys[k].key) == 0)
+            if (strcasecmp(key, date_keys[k].key) == 0) {
                 offer_date(&f->date, content, date_keys[k].rank);
+                known = 1;
+            }
+        if (!known && publish_key(key))
+            offer_date(&f->date, content, 2);
         for (size_t k = 0; k < sizeof(author_keys) / sizeof(author_keys[0]); k++)
             if (strcasecmp(key, author_keys[k].key) == 0)
                 offer_author(f, meta_clean_author(content, strlen(content)),
@@ -359,22 +373,6 @@ static void read_json_ld(xmlNode *script, found_t *f)
 /* A class or id that names the author's element: "author", "byline",
  * "post-author", "authorName", a forum post's "username"; not its
  * picture, link list or box. */
-/* needle (lower case) in s, ASCII case aside: a plain scan, cheaper on
- * short class names than strcasestr. */
-static int contains_ci(const char *s, const char *needle)
-{
-    for (; *s; s++) {
-        if (ascii_lower((unsigned char)*s) != needle[0])
-            continue;
-        size_t k = 1;
-        while (needle[k] && ascii_lower((unsigned char)s[k]) == needle[k])
-            k++;
-        if (!needle[k])
-            return 1;
-    }
-    return 0;
-}
-
 static int author_class(const char *v)
 {
     if (!v || (!contains_ci(v, "author") && !contains_ci(v, "byline") &&
@@ -389,10 +387,45 @@ static int author_class(const char *v)
     return 1;
 }
 
+/* A byline's label standing alone, its name in the element after it:
+ * <p>Written by</p><p>Jane Doe</p>, "By: <a>Jane Doe</a>, Dec 12". Read
+ * before an element classed author or byline (AUTHOR_LABEL before
+ * AUTHOR_CLASS: 6 more authors of wcxb-dev right than after it), whose
+ * text is often a role or a link's label ("Veterinarian", "Sign In"). */
+static int byline_label(const char *s, size_t len)
+{
+    static const char *const labels[] = {
+        "by", "written by", "posted by", "article by", "authored by", "words by", "story by",
+        "author", "authors", "started by", "contributor", "contributors",
+    };
+    /* Templates break lines inside a label ("Posted\n\t\tby"): runs of
+     * white space read as one space. Labels are short; longer text is
+     * no label and is not copied. */
+    char label[24];
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        int space = s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
+        if (space && (n == 0 || label[n - 1] == ' '))
+            continue;
+        if (n == sizeof(label))
+            return 0;
+        label[n++] = space ? ' ' : s[i];
+    }
+    while (n > 0 && (label[n - 1] == ':' || label[n - 1] == ' '))
+        n--;
+    for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+        if (strlen(labels[k]) == n && strncasecmp(label, labels[k], n) == 0)
+            return 1;
+    return 0;
+}
+
 /* "By Jane Doe", "Written by: Jane Doe", "Author: Jane Doe" -> "Jane Doe"
- * when what stays is a short name (one to six words, no digits). */
+ * when what stays is a short name (one to six words, no digits); the
+ * label alone ("Written By") is none. */
 static char *byline_name(const char *s, size_t len)
 {
+    if (byline_label(s, len))
+        return NULL;
     static const char *const lead[] = {
         "written by", "posted by", "published by", "reviewed by", "by", "author", "von",
     };
@@ -433,6 +466,20 @@ static void read_author_class(xmlNode *n, found_t *f)
     buf_free(&b);
 }
 
+/* The verb before a byline's "by" ("Written by Jane Doe"): its length
+ * with the space after it, so that what follows reads as "by Jane Doe";
+ * 0 when there is none. */
+static size_t byline_verb(const char *s, size_t len)
+{
+    static const char *const verbs[] = { "written ", "posted ", "authored ", "words " };
+    for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
+        size_t n = strlen(verbs[k]);
+        if (len > n + 3 && strncasecmp(s, verbs[k], n) == 0 && strncasecmp(s + n, "by ", 3) == 0)
+            return n;
+    }
+    return 0;
+}
+
 /* A short text node of the page: "By Jane Doe", "Published March 3,
  * 2026", "Dec 12, 2025". */
 static void read_text(xmlNode *t, found_t *f)
@@ -445,17 +492,34 @@ static void read_text(xmlNode *t, found_t *f)
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
         s++;
     size_t len = strnlen(s, 81);
-    if (len == 0 || len > 80)
+    if (len == 0)
+        return;                       /* white space: a label still waits */
+    int after_label = f->after_label;
+    f->after_label = 0;
+    if (len > 80)
         return;
     while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t' ||
                        s[len - 1] == '\r'))
         len--;
+    if (byline_label(s, len)) {
+        f->after_label = 1;
+        return;
+    }
+    if (after_label && !author_settled(f, AUTHOR_LABEL)) {
+        buf_t b = BUF_INIT;
+        text_append_collapsed(&b, s, len);
+        text_trim_end(&b);
+        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_LABEL);
+        buf_free(&b);
+    }
     if (f->date.rank > DATE_TEXT && (memchr(s, '2', len) || memchr(s, '1', len))) {
         char iso[DATE_MAX];
         if (date_find(s, len, iso))
             offer(&f->date, xstrdup(iso), DATE_TEXT);
     }
-    if (!author_settled(f, AUTHOR_TEXT) && (s[0] == 'B' || s[0] == 'b')) {
+    size_t verb = byline_verb(s, len);      /* "Written by Jane Doe" */
+    s += verb, len -= verb;
+    if (!author_settled(f, AUTHOR_TEXT) && len && (s[0] == 'B' || s[0] == 'b')) {
         char *name = NULL;
         buf_t b = BUF_INIT;
         text_append_collapsed(&b, s, len);
@@ -490,6 +554,31 @@ static char *heading_text(xmlNode *n)
     return buf_detach(&b);
 }
 
+/* A link to an author's page, as blogs and CMSs make them
+ * (".../author/jane-doe/", ".../authors/jane-doe"): its text, or its
+ * aria-label when it is a picture, names the author. Ranked after a
+ * byline's label (AUTHOR_PAGE_LINK after AUTHOR_LABEL: 2 more authors
+ * of wcxb-dev right than before it), before author classes. */
+static int author_page(const char *href)
+{
+    return href && (strstr(href, "/author/") || strstr(href, "/authors/"));
+}
+
+static void read_author_link(xmlNode *n, found_t *f)
+{
+    buf_t b = BUF_INIT;
+    html_node_text(n, &b);
+    text_trim_end(&b);
+    if (b.len == 0) {
+        const char *label = attr_text(n, "aria-label");
+        if (label)
+            buf_puts(&b, label);
+    }
+    if (b.len && b.len <= 60)
+        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_PAGE_LINK);
+    buf_free(&b);
+}
+
 static void read_element(xmlNode *n, found_t *f)
 {
     if (html_is(n, "meta")) {
@@ -519,6 +608,8 @@ static void read_element(xmlNode *n, found_t *f)
             html_node_text(n, &b);
             offer_author(f, meta_clean_author(buf_str(&b), b.len), AUTHOR_LINK);
             buf_free(&b);
+        } else if (f->in_body && author_page(attr_text(n, "href"))) {
+            read_author_link(n, f);
         }
     } else if (html_is(n, "link") && !f->in_body) {
         const char *rel = attr_text(n, "rel");
@@ -537,147 +628,6 @@ static void read_element(xmlNode *n, found_t *f)
     read_itemprop(n, f);
 }
 
-/* ---- the title ----------------------------------------------------- */
-
-static const char *const title_seps[] = {
-    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ",
-};
-
-/* Where the last separator of s starts (the part after it may be the
- * site's name), and its length; 0 when there is none. */
-static size_t last_separator(const char *s, size_t len, size_t *sep_len)
-{
-    size_t best = 0;
-    for (size_t k = 0; k < sizeof(title_seps) / sizeof(title_seps[0]); k++) {
-        size_t n = strlen(title_seps[k]);
-        for (size_t i = len > n ? len - n : 0; i > 0; i--)
-            if (memcmp(s + i, title_seps[k], n) == 0) {
-                if (i > best) {
-                    best = i;
-                    *sep_len = n;
-                }
-                break;
-            }
-    }
-    return best;
-}
-
-/* The last part of "Title | Site" is a name of the site. */
-static void site_from_title(found_t *f, const char *t)
-{
-    if (!t)
-        return;
-    size_t len = strlen(t), sep_len = 0, at = last_separator(t, len, &sep_len);
-    if (at && len - at - sep_len <= 60 && !is_site(f, t + at + sep_len, len - at - sep_len))
-        add_site(f, t + at + sep_len, len - at - sep_len);
-}
-
-/* s (malloc'd) without its known site-name suffixes, or NULL when none is left. */
-static char *cut_site(const found_t *f, char *s)
-{
-    size_t len = strlen(s), sep_len = 0, at;
-    while ((at = last_separator(s, len, &sep_len)) > 0 && is_site(f, s + at + sep_len, len - at - sep_len))
-        len = at;
-    s[len] = '\0';
-    if (len == 0 || is_site(f, s, len)) {
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
-/* The words of s, lower-cased ASCII letters and digits or any non-ASCII
- * byte, as a list of (start, length) pairs; at most max. */
-typedef struct words {
-    const char *at[48];
-    unsigned char len[48];
-    size_t n;
-} words_t;
-
-static void split_title_words(const char *s, words_t *w)
-{
-    w->n = 0;
-    for (size_t i = 0; s[i] && w->n < 48;) {
-        unsigned char c = (unsigned char)s[i];
-        if (!ascii_alnum(c) && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t start = i;
-        while (s[i] && (ascii_alnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80) &&
-               i - start < 255)
-            i++;
-        w->at[w->n] = s + start;
-        w->len[w->n++] = (unsigned char)(i - start);
-    }
-}
-
-/* The share of the heading's words that ref has too. */
-static double words_in(const words_t *heading, const words_t *ref)
-{
-    size_t common = 0;
-    for (size_t i = 0; i < heading->n; i++)
-        for (size_t k = 0; k < ref->n; k++)
-            if (heading->len[i] == ref->len[k] &&
-                strncasecmp(heading->at[i], ref->at[k], heading->len[i]) == 0) {
-                common++;
-                break;
-            }
-    return heading->n ? (double)common / (double)heading->n : 0.0;
-}
-
-/* The <h1> that is the page's title: the one whose words the tags'
- * titles hold most of, at least half of them. Returns its index, or -1. */
-static int title_heading(const found_t *f)
-{
-    const char *refs[] = { f->og_title, f->tw_title, f->headline, f->title_tag };
-    words_t ref[4];
-    size_t n_ref = 0;
-    for (size_t r = 0; r < 4; r++)
-        if (refs[r])
-            split_title_words(refs[r], &ref[n_ref++]);
-    int best = -1;
-    double best_share = 0.5 - 1e-9;
-    for (size_t h = 0; h < f->n_h1; h++) {
-        if (!f->h1[h])
-            continue;
-        words_t w;
-        split_title_words(f->h1[h], &w);
-        for (size_t r = 0; r < n_ref; r++) {
-            double share = words_in(&w, &ref[r]);
-            if (share > best_share) {
-                best_share = share;
-                best = (int)h;
-            }
-        }
-    }
-    return best;
-}
-
-static char *choose_title(found_t *f)
-{
-    site_from_title(f, f->title_tag);
-    site_from_title(f, f->og_title);
-    for (size_t h = 0; h < f->n_h1; h++)
-        f->h1[h] = f->h1[h] ? cut_site(f, f->h1[h]) : NULL;
-    int h = title_heading(f);
-    if (h >= 0) {
-        char *t = f->h1[h];
-        f->h1[h] = NULL;
-        return t;
-    }
-    char *t = f->title.value ? cut_site(f, f->title.value) : NULL;
-    f->title.value = NULL;
-    if (!t && f->title_tag) {
-        t = cut_site(f, meta_clean_title(f->title_tag, strlen(f->title_tag), 1));
-    }
-    for (size_t k = 0; !t && k < f->n_h1; k++) {
-        t = f->h1[k];
-        f->h1[k] = NULL;
-    }
-    return t;
-}
-
 /* The best-ranked author that is not the site itself (an organisation
  * as the JSON-LD author, meta author=Site), else the best-ranked. */
 static char *choose_author(found_t *f)
@@ -685,7 +635,7 @@ static char *choose_author(found_t *f)
     best_t *pick = NULL, *site = NULL;
     for (size_t k = 0; k < f->n_authors; k++) {
         best_t *a = &f->authors[k];
-        best_t **slot = is_site(f, a->value, strlen(a->value)) ? &site : &pick;
+        best_t **slot = html_meta_is_site(f, a->value, strlen(a->value)) ? &site : &pick;
         if (!*slot || a->rank < (*slot)->rank)
             *slot = a;
     }
@@ -713,7 +663,7 @@ void html_meta(struct _xmlDoc *doc, meta_t *m)
         else if (n->type == XML_TEXT_NODE && f.in_body)
             read_text(n, &f);
     }
-    m->title = choose_title(&f);
+    m->title = html_title_choose(&f);
     m->published = f.date.value;
     m->author = choose_author(&f);
     m->lang = f.lang.value;

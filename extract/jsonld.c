@@ -152,10 +152,33 @@ static void walk_meta(json_t *value, json_t *root, int depth, jsonld_meta_t *out
     }
 }
 
-int jsonld_meta(const char *json, size_t len, jsonld_meta_t *out)
+/* json parsed; when that fails, parsed again with its raw control
+ * characters read as spaces. Templates paste a CMS's text into JSON-LD
+ * strings as it is, line breaks and tabs included, which JSON forbids
+ * (11 of the 27 blocks of wcxb-dev that jansson refuses); a space is
+ * what they stand for, and outside strings they are white space anyway.
+ * NULL when neither parses. */
+static json_t *load_lenient(const char *json, size_t len, size_t flags)
 {
     json_error_t error;
-    json_t *root = json_loadb(json, len, JSON_DECODE_ANY, &error);
+    json_t *root = json_loadb(json, len, flags, &error);
+    if (root || !len)
+        return root;
+    char *copy = xcalloc(len, 1);
+    int changed = 0;
+    for (size_t i = 0; i < len; i++) {
+        int control = (unsigned char)json[i] < 0x20;
+        copy[i] = control ? ' ' : json[i];
+        changed |= control;
+    }
+    root = changed ? json_loadb(copy, len, flags, &error) : NULL;
+    free(copy);
+    return root;
+}
+
+int jsonld_meta(const char *json, size_t len, jsonld_meta_t *out)
+{
+    json_t *root = load_lenient(json, len, JSON_DECODE_ANY);
     if (!root)
         return 0;
     walk_meta(root, root, 0, out);

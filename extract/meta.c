@@ -381,7 +381,8 @@ char *meta_clean_title(const char *s, size_t len, int strip_site)
 static int placeholder_name(const char *s, size_t n)
 {
     static const char *const words[] = {
-        "the author", "author", "authors", "administrator", "admin", "name", "unknown",
+        "the author", "author", "authors", "administrator", "admin", "name", "username",
+        "unknown",
     };
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
         if (strlen(words[k]) == n && strncasecmp(s, words[k], n) == 0)

@@ -278,6 +278,23 @@ static void test_html_meta(void)
                   "<h1>Menu</h1>");
     CHECK_STR(r ? r->title : NULL, "GAME CHANGER");
     record_destroy(&r);
+    /* A long second half of <title> is the title's own, not a site name
+     * to cut from the heading; a short one is the site's. */
+    r = meta_page("<title>The Language Death Spiral - How Small Languages Die in the Age of AI"
+                  "</title>",
+                  "<h1>The Language Death Spiral - How Small Languages Die in the Age of AI</h1>");
+    CHECK_STR(r ? r->title : NULL,
+              "The Language Death Spiral - How Small Languages Die in the Age of AI");
+    record_destroy(&r);
+    r = meta_page("<title>Harbour budget approved by the council - Example Gazette</title>",
+                  "<h1>Harbour budget approved by the council - Example Gazette</h1>");
+    CHECK_STR(r ? r->title : NULL, "Harbour budget approved by the council");
+    record_destroy(&r);
+    /* A <title> made only of the site's names is the title as it stands. */
+    r = meta_page("<meta property=\"og:site_name\" content=\"Alma\">"
+                  "<title>Alma | Simplifying Access to Therapy</title>", "");
+    CHECK_STR(r ? r->title : NULL, "Alma | Simplifying Access to Therapy");
+    record_destroy(&r);
     /* A Sphinx heading's pilcrow is not part of it; entities decoded. */
     r = meta_page("<title>Tools &amp; tips &#x26; more — Docs</title>",
                   "<h1>Tools &amp; tips &amp; more<a class=\"headerlink\">\xC2\xB6</a></h1>");
@@ -316,6 +333,33 @@ static void test_html_meta(void)
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     CHECK_STR(r ? r->published : NULL, "2025-12-12");
     record_destroy(&r);
+    /* A byline's label in an element of its own, the name in the next;
+     * the label alone is no name, a placeholder after it neither. */
+    r = meta_page("", "<h1>Harbour budget</h1><div class=\"author\"><p>Written By</p>"
+                      "<p>Jane Doe</p></div>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<p>By: <a href=\"/jane\">Jane Doe</a>, Dec 12, 2025</p>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<p>Posted\n\t\tby <a href=\"/jane\">Jane Doe</a></p>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    /* A link to the author's page names the author, by its text or,
+     * a picture, by its aria-label. */
+    r = meta_page("", "<a href=\"/blog/authors/jane-doe\" aria-label=\"Jane Doe\">"
+                      "<img src=\"jane.png\"></a>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<h3>Written by Jane Doe</h3>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<div><strong>Contributors:</strong> Jane Doe</div>");
+    CHECK_STR(r ? r->author : NULL, "Jane Doe");
+    record_destroy(&r);
+    r = meta_page("", "<p>Author:</p><p>Username</p>");
+    CHECK(r && !r->author);
+    record_destroy(&r);
     /* The page's own address dates it ("/2025/09/04/"), before a date
      * in its text; a number that only looks like one ("/2025/13/45/")
      * does not. */
@@ -326,6 +370,12 @@ static void test_html_meta(void)
     r = meta_page("<meta property=\"og:url\" content=\"https://example.org/2025/13/45/x\">",
                   "<p>Dec 12, 2025</p>");
     CHECK_STR(r ? r->published : NULL, "2025-12-12");
+    record_destroy(&r);
+    /* A CMS's own meta key for the publication date; not its update. */
+    r = meta_page("<meta name=\"w-updated-date\" content=\"2025-06-01\">"
+                  "<meta name=\"w-published-date\" content=\"2025-05-27T06:03:43.274Z\">",
+                  "<p>Dec 12, 2025</p>");
+    CHECK_STR(r ? r->published : NULL, "2025-05-27T06:03:43Z");
     record_destroy(&r);
     /* A tag's date outranks one in the text; <abbr itemprop title=>. */
     r = meta_page("", "<p>Dec 12, 2025</p><abbr itemprop=\"datePublished\" "
@@ -578,6 +628,11 @@ static void test_jsonld(void)
     CHECK(jsonld_meta("{\"author\":\"Kim\"", 15, &m) == 0 && !m.author);   /* malformed */
     CHECK(jsonld_meta("{\"author\":\"Kim\"}", 16, &m) == 1);
     CHECK_STR(m.author, "Kim");
+    jsonld_meta_free(&m);
+    /* A line break pasted raw into a string, as templates do: read as a space. */
+    const char *raw = "{\"description\":\"one\n\ttwo\",\"datePublished\":\"2024-02-21 13:00:00\"}";
+    CHECK(jsonld_meta(raw, strlen(raw), &m) == 1);
+    CHECK_STR(m.published, "2024-02-21 13:00:00");
     jsonld_meta_free(&m);
 
     /* Through a page that has no meta tags at all. */
@@ -975,6 +1030,8 @@ static void test_dates(void)
         { "Tue, 03 Mar 2026 10:00:00 +0900", "2026-03-03T10:00:00+09:00" },
         { "March 3, 2026", "2026-03-03" }, { "3 March 2026", "2026-03-03" },
         { "03.03.2026", "2026-03-03" }, { "2024-02-29", "2024-02-29" },
+        { "30th March 2025, 16:26", "2025-03-30T16:26:00" },
+        { "15/12/2025", "2025-12-15" }, { "10/31/2024", "2024-10-31" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char out[DATE_MAX] = "";
@@ -984,6 +1041,8 @@ static void test_dates(void)
     static const char *const bad[] = {
         "2026-13-01", "2026-02-30", "2023-02-29", "2026-00-10", "1776-07-04",
         "2026-03-031", "010-1234-5678", "hello",
+        "03/04/2026",          /* day or month first: cannot tell */
+        "31/31/2026",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char out[DATE_MAX];
