@@ -417,7 +417,8 @@ static int supervise(run_t *self, child_t *producer)
         check_children(self);
         run_term_pump(self->term, 0);
         show_progress(self);
-        clock_sleep_ms(20);
+        if (!producer->finished)   /* done: stop the rest now, not 20 ms later */
+            clock_sleep_ms(20);
     }
     return producer->exit_code;
 }
