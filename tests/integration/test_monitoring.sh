@@ -185,8 +185,14 @@ RM=$(free_port)
 RUN=$!; BACKGROUND+=($RUN)
 wait_for 60 bash -c "[ \"\$(sqlite3 '$WORK/run.db' 'SELECT count(*) FROM documents' 2>/dev/null)\" = 101 ]" \
     || fail "run did not commit: $(tail -5 "$WORK/run.log")"
+# Each child rewrites its figures' file once a second, on its own clock:
+# the producer's showing the last ACK says nothing of the sink's file.
 wait_for 20 bash -c "curl -s http://127.0.0.1:$RM/metrics | grep -qx 'feedmill_producer_documents_total{outcome=\"stored\"} 101'" \
     || fail "run's endpoint never showed the producer's figures"
+wait_for 20 bash -c "curl -s http://127.0.0.1:$RM/metrics | grep -qx 'feedmill_sink_documents_total{outcome=\"stored\"} 101'" \
+    || fail "run's endpoint never showed the sink's figures"
+wait_for 20 bash -c "curl -s http://127.0.0.1:$RM/metrics | grep -qx 'feedmill_sink_database_documents 101'" \
+    || fail "run's endpoint never showed the sink's count of rows"
 wait_for 20 bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$RM/readyz)\" = 200 ]" \
     || fail "run never ready: $(http "http://127.0.0.1:$RM/readyz")"
 pass "run /readyz 200"
