@@ -68,9 +68,8 @@ int sandbox_start(sandbox_t *self, char **reason);
 /* Replacements are then a new program, not a copy of the caller: forked
  * and at once exec'd, path with argv (both kept, not copied: they must
  * outlive the sandbox), a program that calls sandbox_serve with the same
- * fn. A fork-only
- * replacement copies a process whose other threads may hold locks (see
- * sandbox_start); exec makes a fresh one, at the cost of a program start
+ * fn. A fork-only replacement copies a process whose other threads may
+ * hold locks (see sandbox_start); exec makes a fresh one, at the cost of a program start
  * (tens of milliseconds) when a child crashed, outran its limit, grew too
  * big or served SANDBOX_MAX_JOBS jobs. */
 void sandbox_exec_replacements(sandbox_t *self, const char *path, char *const *argv);
