@@ -69,9 +69,9 @@ int sandbox_start(sandbox_t *self, char **reason);
  * and at once exec'd, path with argv (both kept, not copied: they must
  * outlive the sandbox), a program that calls sandbox_serve with the same
  * fn. A fork-only replacement copies a process whose other threads may
- * hold locks (see sandbox_start); exec makes a fresh one, at the cost of a program start
- * (tens of milliseconds) when a child crashed, outran its limit, grew too
- * big or served SANDBOX_MAX_JOBS jobs. */
+ * hold locks (see sandbox_start); exec makes a fresh one, at the cost
+ * of a program start (tens of milliseconds) when a child crashed, outran
+ * its limit, grew too big or served SANDBOX_MAX_JOBS jobs. */
 void sandbox_exec_replacements(sandbox_t *self, const char *path, char *const *argv);
 
 /* What an exec'd child runs: serves requests from fd 3 and answers on fd
