@@ -8,6 +8,8 @@
 #include <time.h>
 
 int64_t clock_ms(void);
+/* Monotonic microseconds: for durations shorter than a millisecond. */
+int64_t clock_us(void);
 /* Wall-clock milliseconds since the epoch: only to compare with file
  * times (st_mtim), never for deadlines. */
 int64_t clock_realtime_ms(void);

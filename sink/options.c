@@ -16,8 +16,9 @@ const args_option_t sink_option_table[SINK_OPT_COUNT] = {
         .help = "commit after N rows (default 500)" },
     [SINK_OPT_BATCH_MS] = { .name = "batch-ms", .arg = "MS",
         .help = "hold a transaction open up to MS after its first row to gather more "
-                "(default 0: commit as soon as no more results are waiting; under load "
-                "batches grow by themselves)" },
+                "(default 0: commit as soon as no more results are waiting, or while they "
+                "stream in, within 20 ms, once commits would take more than a twentieth of "
+                "the time; under load batches grow by themselves)" },
     [SINK_OPT_CERT] = { .name = "cert", .arg = "FILE",
         .help = "the sink's secret certificate (`feedmill keygen`); needed for tcp:// "
                 "endpoints, which use CurveZMQ" },

@@ -14,8 +14,10 @@
  * Rows are written in transactions committed as soon as no more results
  * are waiting, so a lone document is on disk within milliseconds, while
  * results that pile up during a commit go into the next one together
- * (at most --batch rows): the batch grows with the load by itself.
- * --batch-ms MS instead holds a transaction open up to MS after its
+ * (at most --batch rows): the batch grows with the load by itself. While
+ * results stream in one at a time, a drained batch waits a little for
+ * the next (group commit, below: within 20 ms) rather than pay a commit
+ * for each. --batch-ms MS instead holds a transaction open up to MS after its
  * first row. ACKs go out only after COMMIT returns: an ACK
  * means the row is on disk. A crash before that loses nothing, because
  * the producer resends whatever was not acknowledged and the upsert on
@@ -88,9 +90,25 @@ typedef struct sink {
     size_t batch_max;
     int64_t batch_ms;
     batch_t batch;
+    int64_t linger_until_us; /* a drained batch waits for more until then (group commit) */
     uint64_t total_rows, total_dead, bad_messages;
     sink_figures_t fig;
 } sink_t;
+
+/* Group commit (--batch-ms 0). A commit costs about a millisecond
+ * whatever it holds (FTS5 writes a new segment and merges, the WAL takes
+ * the pages every row shares), so results that trickle in one at a time
+ * at full rate, as web pages do from a few workers, would pay it once
+ * each: 370 commits for 600 pages, 187 system calls a page. So once
+ * the socket is drained, a batch waits for more until LINGER_FACTOR
+ * times the last commit's duration has passed since it ended: commits
+ * then take at most a twentieth of the sink's time (85 commits, 148
+ * system calls a page, 3.5% less CPU over the run). A document that
+ * comes after a pause longer than that, the usual case when a feed is
+ * quiet, is committed at once as before; none waits more than
+ * LINGER_MAX_US. */
+#define LINGER_FACTOR 19
+#define LINGER_MAX_US 20000
 
 /* What writing a message did, when it earned no ACK. */
 enum {
@@ -258,7 +276,7 @@ static void commit_batch(sink_t *self)
     batch_t *b = &self->batch;
     if (!b->opened)
         return;
-    int64_t started = clock_ms();
+    int64_t started = clock_ms(), started_us = clock_us();
     char *why = NULL;
     if (store_commit(self->store, &why) != 0) {
         hold_batch(self, why);
@@ -268,6 +286,8 @@ static void commit_batch(sink_t *self)
     diskfault_cleared(self->fig.fault, clock_ms());
     send_acks(self);
     int64_t commit_ms = clock_ms() - started;
+    int64_t ended_us = clock_us(), linger_us = (ended_us - started_us) * LINGER_FACTOR;
+    self->linger_until_us = ended_us + (linger_us < LINGER_MAX_US ? linger_us : LINGER_MAX_US);
     self->total_rows += b->new_rows + b->updated;
     self->total_dead += b->dead;
     figures_count(&self->fig, b, commit_ms);
@@ -420,7 +440,7 @@ static int commit_due(const sink_t *self, int drained)
 {
     const batch_t *b = &self->batch;
     return b->opened && (b->count >= self->batch_max || b->bytes >= BATCH_BYTES_MAX
-                         || (drained && self->batch_ms == 0)
+                         || (drained && self->batch_ms == 0 && clock_us() >= self->linger_until_us)
                          || (self->batch_ms > 0 && clock_ms() - b->opened >= self->batch_ms));
 }
 
@@ -468,6 +488,11 @@ static long poll_timeout(const sink_t *self)
     if (self->batch.opened && self->batch_ms > 0
         && self->batch.opened + self->batch_ms - clock_ms() < wait)
         wait = self->batch.opened + self->batch_ms - clock_ms();
+    if (self->batch.opened && self->batch_ms == 0) {
+        int64_t linger = (self->linger_until_us - clock_us() + 999) / 1000;
+        if (linger > 0 && linger < wait)
+            wait = linger;
+    }
     if (diskfault_active(self->fig.fault) && diskfault_wait_ms(self->fig.fault, clock_ms()) < wait)
         wait = diskfault_wait_ms(self->fig.fault, clock_ms());
     return wait < 0 ? 0 : (long)wait;
