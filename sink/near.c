@@ -38,7 +38,9 @@ typedef struct {
 } change_t;
 
 struct near {
-    bucket_t *buckets;   /* NEAR_BANDS * BAND_VALUES */
+    bucket_t *buckets;   /* NEAR_BANDS * BAND_VALUES, from the first near_add: 4 MiB
+                          * a read-only store (search, stats, run's summary)
+                          * never touches, nor frees bucket by bucket */
     change_t *log;
     size_t log_count, log_capacity;
     size_t entries;
@@ -53,9 +55,7 @@ static uint32_t bucket_of(uint64_t simhash, int band)
 
 near_t *near_new(void)
 {
-    near_t *self = xcalloc(1, sizeof *self);
-    self->buckets = xcalloc((size_t)NEAR_BANDS * BAND_VALUES, sizeof *self->buckets);
-    return self;
+    return xcalloc(1, sizeof(near_t));
 }
 
 void near_destroy(near_t **self_p)
@@ -63,7 +63,7 @@ void near_destroy(near_t **self_p)
     near_t *self = *self_p;
     if (!self)
         return;
-    for (size_t i = 0; i < (size_t)NEAR_BANDS * BAND_VALUES; i++)
+    for (size_t i = 0; self->buckets && i < (size_t)NEAR_BANDS * BAND_VALUES; i++)
         free(self->buckets[i].entries);
     free(self->buckets);
     free(self->log);
@@ -106,6 +106,8 @@ static void bucket_delete(bucket_t *b, uint8_t at)
 void near_add(near_t *self, int64_t doc, uint64_t simhash)
 {
     entry_t entry = { doc, simhash };
+    if (!self->buckets)
+        self->buckets = xcalloc((size_t)NEAR_BANDS * BAND_VALUES, sizeof *self->buckets);
     for (int band = 0; band < NEAR_BANDS; band++) {
         uint32_t i = bucket_of(simhash, band);
         bucket_t *b = &self->buckets[i];
@@ -119,7 +121,7 @@ void near_add(near_t *self, int64_t doc, uint64_t simhash)
 
 void near_remove(near_t *self, int64_t doc, uint64_t simhash)
 {
-    for (int band = 0; band < NEAR_BANDS; band++) {
+    for (int band = 0; self->buckets && band < NEAR_BANDS; band++) {
         uint32_t i = bucket_of(simhash, band);
         bucket_t *b = &self->buckets[i];
         for (uint8_t at = 0; at < b->count; at++) {
@@ -145,7 +147,7 @@ size_t near_find(const near_t *self, uint64_t simhash, int64_t before,
                  near_match_t out[NEAR_MAX_MATCHES])
 {
     size_t n = 0;
-    for (int band = 0; band < NEAR_BANDS; band++) {
+    for (int band = 0; self->buckets && band < NEAR_BANDS; band++) {
         const bucket_t *b = &self->buckets[bucket_of(simhash, band)];
         for (uint8_t at = 0; at < b->count; at++) {
             const entry_t *e = &b->entries[at];

@@ -19,7 +19,9 @@ static void test_find(void)
 {
     near_t *near = near_new();
     near_match_t m[NEAR_MAX_MATCHES];
-    CHECK(near_find(near, BASE, INT64_MAX, m) == 0);
+    CHECK(near_find(near, BASE, INT64_MAX, m) == 0);   /* nothing added: no table yet */
+    near_remove(near, 9, BASE);
+    CHECK(near_entries(near) == 0);
     near_add(near, 1, BASE ^ 0x3);                           /* 2 bits, shares bands 0-2 */
     near_add(near, 2, BASE ^ BIT(63) ^ BIT(47) ^ BIT(31));   /* 3 bits, shares band 3 only */
     near_add(near, 3, BASE ^ BIT(62) ^ BIT(46) ^ BIT(30) ^ BIT(14));   /* 4 bits: none */
