@@ -49,8 +49,13 @@ static uint8_t *read_document(const char *path, size_t max, size_t *len, char **
     size_t want = (size_t)st.st_size + 1, got = 0;
     data = xmalloc(want);
     ssize_t n = 0;
-    while (got < want && (n = read(fd, data + got, want - got)) > 0)
+    while (got < want && (n = read(fd, data + got, want - got)) > 0) {
         got += (size_t)n;
+        /* A regular file reads short only at its end: no second read to
+         * find the end already found (one system call a document). */
+        if (got == (size_t)st.st_size)
+            break;
+    }
     if (n < 0) {
         buf_printf(&msg, "cannot read file: %s", strerror(errno));
         goto fail;

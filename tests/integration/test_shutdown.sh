@@ -32,11 +32,20 @@ expect_eq "$(sql "$DB" 'SELECT id FROM documents ORDER BY id' | sha256sum)" "$EX
 grep -q "unchanged since an earlier run" "$WORK/out2" || fail "no summary: $(cat "$WORK/out2")"
 
 DB="$WORK/s2.db"
-"$FEEDMILL" run --db "$DB" --workers 2 "$WORK/docs" >"$WORK/out3" 2>"$WORK/err3" &
+FEEDMILL_LOG=info "$FEEDMILL" run --db "$DB" --workers 2 "$WORK/docs" >"$WORK/out3" 2>"$WORK/err3" &
 RUN=$!; BACKGROUND+=($RUN)
 wait_for 60 started || fail "second run did not get going"
-kill -INT $RUN; sleep 0.05; kill -INT $RUN
+# The second signal must come while the first stop is still draining:
+# with the sink stopped, the drain waits for ACKs that cannot come (a
+# drain over a fast pipeline can end before any second signal).
+SINK=$(pgrep -f "feedmill sink .*$DB") || fail "no sink process"
+kill -STOP $SINK
+kill -INT $RUN
+draining() { grep -q "stopping, letting the producer drain" "$WORK/err3"; }
+wait_for 15 draining || fail "the first signal was not heard: $(tail -3 "$WORK/err3")"
+kill -INT $RUN
 set +e; wait $RUN; status=$?; set -e
+kill -CONT $SINK 2>/dev/null || true   # it then hears its parent's death (SIGTERM)
 expect_eq "$status" 130 "exit status after two signals"
 # The children follow their parent (PR_SET_PDEATHSIG) and stop on their own.
 gone() { ! pgrep -f "feedmill (sink|worker|producer) .*$DB" >/dev/null; }
