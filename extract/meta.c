@@ -401,7 +401,10 @@ char *meta_clean_author(const char *s, size_t len)
     append_clean(&b, s, len);
     text_trim_end(&b);
     const char *p = buf_str(&b);
-    static const char *const by[] = { "by ", "von ", "por ", "par ", "di ", "door ", "av " };
+    /* "By Jane Doe", and a link to her page that says "Articles by Jane". */
+    static const char *const by[] = { "by ", "von ", "por ", "par ", "di ", "door ", "av ",
+                                      "articles by ", "posts by ", "stories by ",
+                                      "more by ", "all posts by ", "more from " };
     for (size_t k = 0; k < sizeof(by) / sizeof(by[0]); k++)
         if (strncasecmp(p, by[k], strlen(by[k])) == 0) {
             p += strlen(by[k]);

@@ -339,6 +339,11 @@ static void test_html_meta(void)
                       "<p>Jane Doe</p></div>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
+    /* A link to the author's page that says whose articles it lists. */
+    r = meta_page("", "<h1>Harbour budget</h1><div class=\"byline\"><a "
+                      "href=\"/blog/authors/jane-doe\">Articles by Jane</a></div>");
+    CHECK_STR(r ? r->author : NULL, "Jane");
+    record_destroy(&r);
     r = meta_page("", "<p>By: <a href=\"/jane\">Jane Doe</a>, Dec 12, 2025</p>");
     CHECK_STR(r ? r->author : NULL, "Jane Doe");
     record_destroy(&r);
