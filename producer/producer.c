@@ -308,6 +308,10 @@ static void *open_socket(producer_t *self, int type, const char *endpoint, int b
                                          "is the sink running, and does --sink name the "
                                          "address it binds with --results?");
     wire_configure(socket, 1000, type == ZMQ_PUSH ? -1 : 64 * 1024);
+    if (type == ZMQ_PULL) {
+        int hwm = WIRE_ACK_HWM;
+        zmq_setsockopt(socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    }
     if (type == ZMQ_ROUTER) {
         int on = 1;
         zmq_setsockopt(socket, ZMQ_ROUTER_MANDATORY, &on, sizeof on);

@@ -17,6 +17,16 @@ typedef enum {
     WIRE_FAILED   /* the socket itself failed (zmq_errno()) */
 } wire_status_t;
 
+/* The depth of the ACK queue, at the sink's end and at the producer's.
+ * Every document in flight may be acknowledged at once (one commit acks
+ * up to a batch, and several commits pass while a busy producer reads
+ * none), and an ACK that finds the queue full is dropped: its document
+ * is sent again after --retry-after and written a second time for
+ * nothing. ZeroMQ's default of 1000 was met by a test's 2000 documents
+ * in flight; an ACK is about 100 bytes, so this bounds the queue at
+ * about 10 MB. */
+#define WIRE_ACK_HWM 100000
+
 /* ROUTER peers are named by their routing id (at most 255 bytes). */
 typedef struct wire_peer {
     unsigned char id[256];

@@ -83,6 +83,7 @@ typedef struct sink {
     reader_t *reader;        /* receives and decodes results on a second thread */
     int reader_stopped;      /* stopping: the results socket is read here again */
     int reader_idle;         /* the reader's last word: the socket was empty */
+    int acks_dropping;       /* the last ACK found the queue full (warned once) */
     link_t *acks_link;
     link_t *results_link;    /* counts nothing: reports refused handshakes */
     char session[MESSAGE_SESSION_LEN + 1];
@@ -277,8 +278,13 @@ static void send_acks(sink_t *self)
         }
         /* A producer that is gone or not keeping up resends later; the
          * ACK it misses now costs one idempotent rewrite, never a row. */
-        if (wire_send(self->acks, &ack, ZMQ_DONTWAIT) != 0)
-            log_debug("ack not delivered id=%.12s error=%s", ack.id, log_q(zmq_strerror(errno)));
+        if (wire_send(self->acks, &ack, ZMQ_DONTWAIT) == 0) {
+            self->acks_dropping = 0;
+        } else if (!self->acks_dropping) {
+            self->acks_dropping = 1;
+            log_warn("acks not delivered, the producer will resend those documents id=%.12s "
+                     "error=%s", ack.id, log_q(zmq_strerror(errno)));
+        }
     }
 }
 
@@ -584,6 +590,8 @@ static int sink_connect(sink_t *self, const char *results, const char *acks,
     int hwm = 100;
     zmq_setsockopt(self->results, ZMQ_RCVHWM, &hwm, sizeof hwm);
     wire_configure(self->acks, 1000, -1);
+    hwm = WIRE_ACK_HWM;
+    zmq_setsockopt(self->acks, ZMQ_SNDHWM, &hwm, sizeof hwm);
     /* Watched before it binds, so no refused handshake goes unsaid. */
     self->results_link = link_new(self->ctx, self->results, results, NULL, NULL);
     link_on_refused(self->results_link, curve_refused, self->curve);

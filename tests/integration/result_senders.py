@@ -67,6 +67,7 @@ def main():
     resend_after = float(args[args.index("--resend-after") + 1]) if "--resend-after" in args else 0
     ctx = zmq.Context()
     pull = ctx.socket(zmq.PULL)
+    pull.setsockopt(zmq.RCVHWM, 100000)    # as the producer's (WIRE_ACK_HWM)
     pull.bind(acks)
     pushes = []
     for _ in range(senders):

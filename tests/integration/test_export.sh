@@ -70,7 +70,7 @@ grep -q $'\r$' "$WORK/all.csv" || fail "CSV lines end in CRLF (RFC 4180)"
 "$FEEDMILL" sink --db "$WORK/live.db" --results "ipc://$WORK/results" --acks "ipc://$WORK/acks" \
     2>"$WORK/sink.log" &
 BACKGROUND+=($!)
-timeout 300 "$PY" "$SOURCE_DIR/tests/integration/result_senders.py" \
+timeout 200 "$PY" "$SOURCE_DIR/tests/integration/result_senders.py" \
     "ipc://$WORK/results" "ipc://$WORK/acks" 2 6000 "$WORK" &
 SENDERS=$!
 BACKGROUND+=($SENDERS)

@@ -19,7 +19,7 @@ start_sink() {
 acked() { [ -f "$WORK/acked" ] && wc -l <"$WORK/acked" || echo 0; }
 
 start_sink
-timeout 300 "$PY" "$SOURCE_DIR/tests/integration/result_senders.py" \
+timeout 200 "$PY" "$SOURCE_DIR/tests/integration/result_senders.py" \
     "ipc://$WORK/results" "ipc://$WORK/acks" 3 "$DOCS" "$WORK" --resend-after 2 &
 SENDERS=$!
 BACKGROUND+=($SENDERS)

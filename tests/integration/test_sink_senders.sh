@@ -12,7 +12,7 @@ need_python_zmq
     2>"$WORK/sink.log" &
 BACKGROUND+=($!)
 
-timeout 300 "$PY" "$SOURCE_DIR/tests/integration/result_senders.py" \
+timeout 200 "$PY" "$SOURCE_DIR/tests/integration/result_senders.py" \
     "ipc://$WORK/results" "ipc://$WORK/acks" 4 "$DOCS" "$WORK" \
     || fail "the senders did not see every document acknowledged: $(tail -5 "$WORK/sink.log")"
 
