@@ -72,6 +72,14 @@ static const char *const trailer_words[] = {
     "potrebbe interessarti", "leggi anche", "about the author", "über den autor",
     "über die autorin", "zum autor", "zur autorin", "zobacz również", "zobacz też",
     "comments are closed", "kommentare sind geschlossen", "veja também",
+    /* a shop's suggestions under its product */
+    "similar items", "similar products", "related products", "related items",
+    "customers also viewed", "customers also bought", "customers also purchased",
+    "customers who viewed this item also viewed", "customers who bought this item also bought",
+    "frequently bought together", "people also bought", "people also viewed",
+    "recently viewed", "recently viewed items", "recently viewed products",
+    "complete the look", "shop the look", "more from this shop", "more from this seller",
+    "you may also be interested in",
 };
 
 /* A trailer heading may go on ("Mehr zum Thema auf example.org:",

@@ -216,6 +216,8 @@ static size_t with_month_name(const char *s, size_t len, when_t *w)
         skip_spaces(s, len, &i);
         if (!(w->month = month_name(s, len, &i)))
             return 0;
+        if (i < len && s[i] == ',')          /* "19 Dec, 2025" */
+            i++;
         skip_spaces(s, len, &i);
     } else {
         if (!(w->month = month_name(s, len, &i)))
@@ -232,6 +234,17 @@ static size_t with_month_name(const char *s, size_t len, when_t *w)
         skip_spaces(s, len, &i);
     }
     if (!read_num(s, len, &i, 4, 4, &w->year))
+        return 0;
+    return i;
+}
+
+/* "2023 Jan 7", as PubMed's citation_publication_date writes it. */
+static size_t year_month_name(const char *s, size_t len, when_t *w)
+{
+    size_t i = 0;
+    if (!read_num(s, len, &i, 4, 4, &w->year) || !lit(s, len, &i, " ") ||
+        !(w->month = month_name(s, len, &i)) || !lit(s, len, &i, " ") ||
+        !read_num(s, len, &i, 1, 2, &w->day))
         return 0;
     return i;
 }
@@ -271,6 +284,11 @@ size_t date_parse(const char *s, size_t len, char out[DATE_MAX])
         memset(&w, 0, sizeof(w));
         w.hour = -1;
         n = with_month_name(s, len, &w);
+    }
+    if (!n) {
+        memset(&w, 0, sizeof(w));
+        w.hour = -1;
+        n = year_month_name(s, len, &w);
     }
     /* A digit right after the date means we read part of a longer
      * number (a phone number, 2026-03-031). */

@@ -378,6 +378,8 @@ static int author_class(const char *v)
     if (!v || (!contains_ci(v, "author") && !contains_ci(v, "byline") &&
                !contains_ci(v, "username")))             /* a forum's first post */
         return 0;
+    if (contains_ci(v, "name"))          /* "author-box__name": the box's name */
+        return 1;
     static const char *const not_name[] = {
         "img", "image", "avatar", "photo", "pic", "bio", "box", "about", "desc", "list",
     };
@@ -447,7 +449,7 @@ static char *byline_name(const char *s, size_t len)
     }
     if (words == 0 || words > 6 || len - i > 60)
         return NULL;
-    static const char *const labels[] = { "author", "authors", "name", "by", "admin" };
+    static const char *const labels[] = { "author", "authors", "name", "by", "via", "admin" };
     for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
         if (len - i == strlen(labels[k]) && strncasecmp(s + i, labels[k], len - i) == 0)
             return NULL;
@@ -461,8 +463,24 @@ static void read_author_class(xmlNode *n, found_t *f)
         return;
     buf_t b = BUF_INIT;
     html_node_text(n, &b);
-    if (b.len && b.len <= 80)
-        offer_author(f, byline_name(buf_str(&b), b.len), AUTHOR_CLASS);
+    char *name = b.len && b.len <= 80 ? byline_name(buf_str(&b), b.len) : NULL;
+    /* An author's card: the name, then a role or a date ("Luke Kim" then
+     * "Oct 2, 2025"). The card as a whole is no name; its first line is. */
+    const char *cls = attr_text(n, "class");
+    int comment = cls && contains_ci(cls, "comment");   /* "Florence says:" */
+    for (xmlNode *c = n->children; !name && !comment && c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        buf_reset(&b);
+        html_node_text(c, &b);
+        if (b.len == 0)
+            continue;
+        if (b.len <= 80)
+            name = byline_name(buf_str(&b), b.len);
+        break;
+    }
+    if (name)
+        offer_author(f, name, AUTHOR_CLASS);
     buf_free(&b);
 }
 

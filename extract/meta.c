@@ -382,15 +382,21 @@ static int placeholder_name(const char *s, size_t n)
 {
     static const char *const words[] = {
         "the author", "author", "authors", "administrator", "admin", "name", "username",
-        "unknown",
+        "unknown", "reply to", "view more posts", "view all posts", "view profile",
     };
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
         if (strlen(words[k]) == n && strncasecmp(s, words[k], n) == 0)
             return 1;
-    size_t digits = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t digits = 0, dots = 0, lower = 0;
+    for (size_t i = 0; i < n; i++) {
         digits += ascii_digit((unsigned char)s[i]) != 0;
+        dots += s[i] == '.';
+        lower += s[i] >= 'a' && s[i] <= 'z';
+    }
     return digits == n ||                                   /* a user id */
+           /* a template's key left unrendered: "page.head.extra.author" */
+           (dots >= 2 && dots + lower == n && n > 7 &&
+            (memcmp(s + n - 7, ".author", 7) == 0 || memcmp(s + n - 5, ".name", 5) == 0)) ||
            s[n - 1] == ':' || memchr(s, '*', n) ||          /* a form's label */
            (n > 5 && strncasecmp(s + n - 5, "says:", 5) == 0);   /* a comment's */
 }

@@ -365,6 +365,26 @@ static void test_html_meta(void)
     r = meta_page("", "<p>Author:</p><p>Username</p>");
     CHECK(r && !r->author);
     record_destroy(&r);
+    /* An author's card: its first line is the name, not the card with
+     * its date; a box's element named for the name is read; a comment's
+     * author ("Florence says:") is not the page's. */
+    r = meta_page("", "<div class=\"resource-author-details\"><p>Luke Kim</p>"
+                      "<small>Oct 2, 2025</small></div>");
+    CHECK_STR(r ? r->author : NULL, "Luke Kim");
+    record_destroy(&r);
+    r = meta_page("", "<div class=\"elementor-author-box\"><h4 class=\"author-box__name\">"
+                      "Liz Kenny</h4></div>");
+    CHECK_STR(r ? r->author : NULL, "Liz Kenny");
+    record_destroy(&r);
+    r = meta_page("", "<div class=\"comment-author vcard\"><b>Florence</b> "
+                      "<span>says:</span></div>");
+    CHECK(r && !r->author);
+    record_destroy(&r);
+    /* A template's unrendered key, a link's words: no names. */
+    r = meta_page("<meta name=\"author\" content=\"page.head.extra.author\">",
+                  "<div class=\"byline\"><a href=\"/x\">View more posts</a></div>");
+    CHECK(r && !r->author);
+    record_destroy(&r);
     /* The page's own address dates it ("/2025/09/04/"), before a date
      * in its text; a number that only looks like one ("/2025/13/45/")
      * does not. */
@@ -1037,6 +1057,7 @@ static void test_dates(void)
         { "03.03.2026", "2026-03-03" }, { "2024-02-29", "2024-02-29" },
         { "30th March 2025, 16:26", "2025-03-30T16:26:00" },
         { "15/12/2025", "2025-12-15" }, { "10/31/2024", "2024-10-31" },
+        { "19 Dec, 2025", "2025-12-19" }, { "2023 Jan 7", "2023-01-07" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char out[DATE_MAX] = "";
@@ -1047,7 +1068,7 @@ static void test_dates(void)
         "2026-13-01", "2026-02-30", "2023-02-29", "2026-00-10", "1776-07-04",
         "2026-03-031", "010-1234-5678", "hello",
         "03/04/2026",          /* day or month first: cannot tell */
-        "31/31/2026",
+        "31/31/2026", "2023 Jan",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char out[DATE_MAX];
