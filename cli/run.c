@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -167,6 +168,18 @@ static int start_child(run_t *self, child_t *c)
         if (getppid() != parent)
             _exit(127);   /* the supervisor died before prctl */
         setpgid(0, 0);
+        /* The sink is the one writer: for cheap documents (texts) it is
+         * the pipeline's limit, and every moment it waits for a core
+         * behind a worker's extraction is lost for good. The workers
+         * (their extraction children inherit it) and the producer run as
+         * SCHED_BATCH: the same share of the machine, but a sink woken
+         * by results is not kept waiting behind them. 6000 texts, 2
+         * workers: 4.40 -> 4.19 s (medians of 5, alternating); web
+         * pages, limited by extraction, unchanged. */
+        if (strcmp(child_kind(c), "sink") != 0) {
+            struct sched_param batch = { 0 };
+            sched_setscheduler(0, SCHED_BATCH, &batch);   /* a hint: failing costs nothing */
+        }
         /* stdout is run's own (its summary); the producer's figures come
          * through --summary-file. */
         int null = is_producer(c) ? open("/dev/null", O_WRONLY) : -1;

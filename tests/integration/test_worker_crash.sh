@@ -21,6 +21,13 @@ stored() { sql "$DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0; }
 grew_past() { [ "$(stored)" -gt "$1" ]; }
 wait_for 60 two_workers || fail "the workers did not start: $(tail -5 "$WORK/err")"
 wait_for 60 grep -q "watching" "$WORK/err" || fail "the run does not watch: $(tail -5 "$WORK/err")"
+# The workers yield to the sink when both wait for a core (SCHED_BATCH,
+# policy 3 in /proc/PID/stat), the sink does not.
+policy() { awk '{ print $41 }' "/proc/$1/stat"; }
+for w in $(pgrep -f "feedmill worker --work ipc://" -P "$RUN"); do
+    expect_eq "$(policy "$w")" 3 "a worker's scheduling policy (SCHED_BATCH)"
+done
+expect_eq "$(policy "$(pgrep -f "feedmill sink " -P "$RUN")")" 0 "the sink's scheduling policy (SCHED_OTHER)"
 files=("$WORK/stage"/*)
 killed=0
 for ((b = 0; b < BATCHES; b++)); do
