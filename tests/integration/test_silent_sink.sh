@@ -6,8 +6,9 @@
 # passes its deadline again and again; the producer says `sink
 # acknowledges nothing`, pauses no worker, and neither resends nor
 # charges the documents (with --max-attempts 1, one charged resend would
-# make a dead letter). --max-in-flight keeps about 150 documents out, so
-# while the disk has room each is acknowledged well within 2 s. Once the filesystem is enlarged, the sink commits
+# make a dead letter). The disk is full before the first document
+# comes; --max-in-flight keeps about 150 documents out. Once the
+# filesystem is enlarged, the sink commits
 # its backlog, the producer says the sink acknowledges again, and every
 # document is stored exactly once, with no worker blamed on the way.
 #
@@ -32,6 +33,11 @@ rows() { sqlite3 "$DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo "?";
 
 "$FEEDMILL" sink --db "$DB" --results "$E/results" --acks "$E/acks" 2>"$WORK/sink.log" &
 BACKGROUND+=($!)
+# The disk is filled once the database is made, before any document is
+# sent: a test under load that left the first ones to fill it would see
+# them take past --retry-after, be charged, and become dead letters.
+wait_for 30 grep -q "started db=" "$WORK/sink.log" || fail "the sink did not start: $(tail -3 "$WORK/sink.log")"
+dd if=/dev/zero of="$MNT/filler" bs=4096 2>/dev/null || true
 for i in 1 2; do
     "$FEEDMILL" worker --work "$E/work" --results "$E/results" 2>"$WORK/worker$i.log" &
     BACKGROUND+=($!)
