@@ -261,8 +261,8 @@ void log_put_json(buf_t *out, const char *stamp, const char *level, const char *
 const char *log_q(const char *value)
 {
     enum { SLOTS = 4, SIZE = 512 };
-    static char slots[SLOTS][SIZE];
-    static int next;
+    static _Thread_local char slots[SLOTS][SIZE];   /* each thread its own */
+    static _Thread_local int next;
     char *out = slots[next];
     next = (next + 1) % SLOTS;
 

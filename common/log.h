@@ -50,7 +50,7 @@ int log_enabled(log_level_t level);
 #define log_error(...) log_at(LOG_ERROR, __VA_ARGS__)
 
 /* Quotes a value for a key=value field when it needs it; returns a
- * pointer into one of a few rotating static buffers, so up to four
+ * pointer into one of a few rotating buffers of the calling thread, so up to four
  * log_q() results may appear in one log line. Long values are cut. */
 const char *log_q(const char *value);
 

@@ -386,6 +386,18 @@ static int load_near(store_t *self)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* After each commit, with the WAL's size in pages. Replaces SQLite's
+ * autocheckpoint, which would checkpoint right here, in the COMMIT. */
+static int wal_hook(void *store, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    store_t *self = store;
+    self->wal_pages = pages;
+    checkpointer_kick(self->checkpointer, pages);
+    return SQLITE_OK;
+}
+
 static int open_store(store_t *self, store_mode_t mode)
 {
     int version = 0;
@@ -415,6 +427,11 @@ static int open_store(store_t *self, store_mode_t mode)
         self->near = near_new();
         return 0;
     }
+    /* Checkpoints off the writer's path: sink/checkpointer.h. Migrations
+     * above were checkpointed by SQLite, as before. */
+    self->checkpointer = checkpointer_new(self->path);
+    if (self->checkpointer)
+        sqlite3_wal_hook(self->db, wal_hook, self);
     return load_near(self);
 }
 
@@ -429,6 +446,7 @@ store_t *store_open(const char *path, store_mode_t mode, char **error)
     }
     store_t *self = xcalloc(1, sizeof *self);
     self->dead_letters_present = 1;   /* until a BEGIN looks */
+    self->wal_limit = CHECKPOINTER_MAX_PAGES;
     self->path = xstrdup(path);
     if (open_store(self, mode) < 0) {
         if (error)
@@ -447,6 +465,9 @@ void store_close(store_t **self_p)
         return;
     for (int i = 0; i < SQL_COUNT; i++)
         sqlite3_finalize(self->stmt[i]);  /* NULL is a no-op */
+    /* Its connection first: the writer's, closing last, then makes the
+     * final checkpoint and removes the WAL. */
+    checkpointer_destroy(&self->checkpointer);
     if (sqlite3_close(self->db) != SQLITE_OK)
         log_warn("store close failed path=%s error=%s", log_q(self->path),
                  log_q(sqlite3_errmsg(self->db)));
@@ -458,6 +479,11 @@ void store_close(store_t **self_p)
     buf_free(&self->scratch);
     free(self);
     *self_p = NULL;
+}
+
+void store_set_wal_limit(store_t *self, int pages)
+{
+    self->wal_limit = pages;
 }
 
 /* Which codes and errno values mean which fault: common/dbfault.h. */
@@ -482,6 +508,12 @@ int store_read_only(const store_t *self)
 int store_begin(store_t *self, char **error)
 {
     store_puts_clear(self);
+    /* A transaction that begins once the WAL is all copied writes it
+     * again from its top: sink/checkpointer.h. */
+    if (self->checkpointer && self->wal_pages >= self->wal_limit) {
+        checkpointer_wait(self->checkpointer);
+        self->wal_pages = 0;
+    }
     if (store_run(self, self->stmt[SQL_BEGIN], "begin") < 0)
         return store_reason(self, -1, error);
     sqlite3_stmt *stmt = NULL;

@@ -103,6 +103,14 @@ typedef int (*store_hit_fn)(const store_hit_t *hit, void *ctx);
 store_t *store_open(const char *path, store_mode_t mode, char **error);
 void store_close(store_t **self);
 
+/* A connection that writes checkpoints its WAL on a thread of its own
+ * (sink/checkpointer.h), and a transaction waits for the checkpoint
+ * under way before it begins once the WAL holds pages pages or more
+ * (CHECKPOINTER_MAX_PAGES unless set), so the WAL starts again from its
+ * top: its size stays within about that plus one commit. For tests and
+ * tuning. */
+void store_set_wal_limit(store_t *self, int pages);
+
 /* The connection's state, not its error: whether the last failure was the
  * disk's rather than the record's. The sink keeps a batch the disk
  * refused and writes it again later (sink/diskfault.h), and dead-letters

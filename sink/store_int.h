@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "common/buf.h"
+#include "sink/checkpointer.h"
 #include "sink/near.h"
 #include "sink/store.h"
 
@@ -91,6 +92,11 @@ struct store {
      * writes; its changes since the last commit are undone with the
      * transaction or savepoint that made them. */
     near_t *near;
+    /* On a connection that writes: the thread that checkpoints its WAL
+     * (sink/checkpointer.h); NULL leaves it to SQLite, in the COMMIT. */
+    checkpointer_t *checkpointer;
+    int wal_pages;   /* the WAL's size after the last commit, in pages */
+    int wal_limit;   /* from which store_begin waits for the checkpointer */
     /* The puts of the open transaction, in order. */
     store_put_t *puts;
     size_t put_count, put_capacity;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1448,6 +1449,78 @@ static void test_entity_offsets(void)
     store_close(&store);
 }
 
+/* ---- checkpoints (sink/checkpointer.h) -------------------------------- */
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* The WAL is copied into the database by the store's own thread, and
+ * starts again from its top once it holds the limit: commit after commit
+ * its file stays within the limit plus about two commits, while far more
+ * than that is written through it; every row is there, after each
+ * commit and after closing (when the WAL is gone). Without the thread,
+ * or without the wait, the file would hold all 40 MB written and more. */
+static void test_wal_checkpointed_and_bounded(void)
+{
+    const char *path = db_path("wal");
+    char wal[300];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    enum { LIMIT = 1500, BATCHES = 40, DOCS = 10, BODY = 100000 };
+    store_set_wal_limit(store, LIMIT);
+    sqlite3 *db = raw_open(path);
+    long long page = raw_int(db, "PRAGMA page_size");
+    char *body = xcalloc(1, BODY + 32);
+    long long largest = 0, before = 0;
+    for (int b = 0; b < BATCHES; b++) {
+        CHECK(store_begin(store, NULL) == 0);
+        for (int d = 0; d < DOCS; d++) {
+            char seed[32];
+            snprintf(seed, sizeof seed, "wal-%d-%d", b, d);
+            /* Words that differ from document to document: the index
+             * grows too, as with real texts. */
+            size_t n = 0;
+            for (int w = 0; n + 16 < BODY; w++)
+                n += (size_t)snprintf(body + n, BODY + 32 - n, "w%dx%d ", w % 997, b * DOCS + d);
+            record_t *r = make_record(seed, seed, body);
+            CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
+            record_destroy(&r);
+        }
+        CHECK(store_commit(store, NULL) == 0);
+        long long size = file_size(wal);
+        if (size > before && size - before > largest)
+            largest = size - before;
+        before = size;
+        CHECK(raw_int(db, "SELECT count(*) FROM documents") == (long long)(b + 1) * DOCS);
+    }
+    /* The WAL's header counts the times it started again from its top
+     * (its checkpoint sequence number, big-endian at byte 12). */
+    unsigned char header[16] = { 0 };
+    FILE *f = fopen(wal, "rb");
+    CHECK(f && fread(header, 1, sizeof header, f) == sizeof header);
+    if (f)
+        fclose(f);
+    unsigned restarts = (unsigned)header[12] << 24 | (unsigned)header[13] << 16
+                        | (unsigned)header[14] << 8 | header[15];
+    CHECK(restarts >= 2);
+    if (!(file_size(wal) <= LIMIT * page + 2 * largest + 65536))
+        fprintf(stderr, "wal %lld bytes, limit %d pages of %lld, largest commit %lld\n",
+                file_size(wal), (int)LIMIT, page, largest);
+    CHECK(file_size(wal) <= LIMIT * page + 2 * largest + 65536);
+    sqlite3_close(db);
+    store_close(&store);
+    CHECK(access(wal, F_OK) != 0);   /* the last connection's close took it in */
+    db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == BATCHES * DOCS);
+    CHECK_STR(raw_text(db, "PRAGMA integrity_check"), "ok");
+    sqlite3_close(db);
+    check_fts_in_sync(path);
+    free(body);
+}
+
 TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_fresh_open_and_reopen),
     TEST(test_worker_column),
@@ -1469,4 +1542,5 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_upgrade_to_3),
     TEST(test_entity_offsets),
     TEST(test_sources),
-    TEST(test_page_types))
+    TEST(test_page_types),
+    TEST(test_wal_checkpointed_and_bounded))

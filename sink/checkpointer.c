@@ -1,0 +1,159 @@
+/* checkpointer: the sink's checkpointing thread. See checkpointer.h. */
+#include "sink/checkpointer.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/signals.h"
+
+struct checkpointer {
+    sqlite3 *db;              /* the thread's own connection */
+    char *path;
+    pthread_t thread;
+    int running;              /* started and not joined */
+    pthread_mutex_t lock;     /* guards what follows */
+    pthread_cond_t wake;      /* to the thread: wanted or stop */
+    pthread_cond_t idle;      /* from the thread: nothing under way nor wanted */
+    int wanted, busy, stop;
+    unsigned long done, failed;
+    int failing;              /* the last attempt failed: said once until one succeeds */
+};
+
+/* One PASSIVE checkpoint: copies what is committed, blocks no one. */
+static void checkpoint(checkpointer_t *self)
+{
+    int wal_pages = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(self->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                       &wal_pages, &copied);
+    pthread_mutex_lock(&self->lock);
+    if (rc == SQLITE_OK)
+        self->done++;
+    else if (rc != SQLITE_BUSY)   /* another checkpoint under way: the next kick */
+        self->failed++;
+    pthread_mutex_unlock(&self->lock);
+    if (rc == SQLITE_OK) {
+        if (self->failing)
+            log_info("checkpoints work again db=%s", log_q(self->path));
+        self->failing = 0;
+        log_debug("checkpoint wal_pages=%d copied=%d", wal_pages, copied);
+    } else if (rc != SQLITE_BUSY && !self->failing) {
+        /* Nothing is lost: the WAL keeps every commit until a checkpoint
+         * copies it, and readers read it. It only grows meanwhile. */
+        log_warn("checkpoint failed, the WAL grows until one succeeds db=%s error=%s",
+                 log_q(self->path), log_q(sqlite3_errmsg(self->db)));
+        self->failing = 1;
+    }
+}
+
+static void *run(void *arg)
+{
+    checkpointer_t *self = arg;
+    pthread_mutex_lock(&self->lock);
+    for (;;) {
+        while (!self->wanted && !self->stop)
+            pthread_cond_wait(&self->wake, &self->lock);
+        if (self->stop)
+            break;
+        self->wanted = 0;
+        self->busy = 1;
+        pthread_mutex_unlock(&self->lock);
+        checkpoint(self);
+        pthread_mutex_lock(&self->lock);
+        self->busy = 0;
+        if (!self->wanted)
+            pthread_cond_broadcast(&self->idle);
+    }
+    pthread_mutex_unlock(&self->lock);
+    return NULL;
+}
+
+checkpointer_t *checkpointer_new(const char *path)
+{
+    checkpointer_t *self = xcalloc(1, sizeof *self);
+    self->path = xstrdup(path);
+    pthread_mutex_init(&self->lock, NULL);
+    pthread_cond_init(&self->wake, NULL);
+    pthread_cond_init(&self->idle, NULL);
+    /* Its syncs are the writer's: a checkpoint syncs the WAL before it
+     * copies and the database after, as SQLite's own would. */
+    int ok = sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             NULL) == SQLITE_OK
+             && sqlite3_exec(self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL)
+                    == SQLITE_OK;
+    if (ok) {
+        /* Born with SIGINT and SIGTERM held: they land on the writer's
+         * thread, whose loop looks for them. */
+        sigset_t saved;
+        signals_hold(&saved);
+        ok = pthread_create(&self->thread, NULL, run, self) == 0;
+        signals_release(&saved);
+        self->running = ok;
+    }
+    if (!ok) {
+        log_warn("cannot checkpoint on a thread of its own, the writer will db=%s error=%s",
+                 log_q(path), log_q(self->db ? sqlite3_errmsg(self->db) : "out of memory"));
+        checkpointer_destroy(&self);
+    }
+    return self;
+}
+
+void checkpointer_destroy(checkpointer_t **self_p)
+{
+    checkpointer_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->running) {
+        pthread_mutex_lock(&self->lock);
+        self->stop = 1;
+        pthread_cond_signal(&self->wake);
+        pthread_mutex_unlock(&self->lock);
+        pthread_join(self->thread, NULL);
+    }
+    /* Not the last connection (the writer's is open), so closing it
+     * neither checkpoints nor removes the WAL: the writer's close does. */
+    sqlite3_close(self->db);
+    pthread_cond_destroy(&self->wake);
+    pthread_cond_destroy(&self->idle);
+    pthread_mutex_destroy(&self->lock);
+    free(self->path);
+    free(self);
+    *self_p = NULL;
+}
+
+void checkpointer_kick(checkpointer_t *self, int pages)
+{
+    if (pages < CHECKPOINTER_PAGES)
+        return;
+    pthread_mutex_lock(&self->lock);
+    self->wanted = 1;
+    pthread_cond_signal(&self->wake);
+    pthread_mutex_unlock(&self->lock);
+}
+
+void checkpointer_wait(checkpointer_t *self)
+{
+    pthread_mutex_lock(&self->lock);
+    while ((self->wanted || self->busy) && !self->stop)
+        pthread_cond_wait(&self->idle, &self->lock);
+    pthread_mutex_unlock(&self->lock);
+}
+
+unsigned long checkpointer_done(checkpointer_t *self)
+{
+    pthread_mutex_lock(&self->lock);
+    unsigned long n = self->done;
+    pthread_mutex_unlock(&self->lock);
+    return n;
+}
+
+unsigned long checkpointer_failed(checkpointer_t *self)
+{
+    pthread_mutex_lock(&self->lock);
+    unsigned long n = self->failed;
+    pthread_mutex_unlock(&self->lock);
+    return n;
+}
