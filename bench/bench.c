@@ -63,3 +63,10 @@ void print_result(size_t items, size_t bytes, double seconds, size_t failed,
     printf("items=%zu bytes=%zu seconds=%.6f failed=%zu version=%s\n",
            items, bytes, seconds, failed, version);
 }
+
+void print_result_cpu(size_t items, size_t bytes, double seconds, size_t failed,
+                      const char *version, double cpu)
+{
+    printf("items=%zu bytes=%zu seconds=%.6f failed=%zu version=%s cpu=%.6f\n",
+           items, bytes, seconds, failed, version, cpu);
+}

@@ -33,5 +33,9 @@ double now(void);
 /* The one result line, on stdout. */
 void print_result(size_t items, size_t bytes, double seconds, size_t failed,
                   const char *version);
+/* The same, with cpu= the CPU seconds (user and system, all threads) that
+ * the process measured spent in those seconds. */
+void print_result_cpu(size_t items, size_t bytes, double seconds, size_t failed,
+                      const char *version, double cpu);
 
 #endif

@@ -122,6 +122,8 @@ field() {
 record() {
     echo "$2" >"$TMP/last/$1"
     field seconds "$2" >>"$TMP/times/$1"
+    [[ " $2" =~ \ cpu=([^ ]*) ]] && echo "${BASH_REMATCH[1]}" >>"$TMP/times/$1.cpu"
+    return 0
 }
 
 # measure NAME COMMAND...: one repetition of a benchmark program.
@@ -282,13 +284,14 @@ run_sinks() {
 }
 
 # The producer's own work per document: a SHA-256 of its bytes (coreutils'
-# sha256sum stands for libsodium's, which the producer uses).
-hash_text() {
+# sha256sum stands for libsodium's, which the producer uses), over the
+# texts and over the pages, each the hashing of its own runs' limit.
+hash_files() {   # hash_files NAME DIR COUNT
     settle
     local start=$EPOCHREALTIME
-    find "$TMP/text" -type f -exec sha256sum {} + >/dev/null
+    find "$2" -type f -exec sha256sum {} + >/dev/null
     local end=$EPOCHREALTIME
-    record hash "items=$TEXT_COPIES bytes=$(find "$TMP/text" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }') seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=0 version=sha256sum"
+    record "$1" "items=$3 bytes=$(find "$2" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }') seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=0 version=sha256sum"
 }
 
 # One round measures every stage once; the costly ones run in the first
@@ -303,7 +306,8 @@ round() {
     rm -f "$TMP"/bare.db*
     measure sqlite_fts "$TOOLS/bare_sqlite" --fts "$TMP/bare.db" "$ROWS" "$CORPUS"/seeds/*.txt
     rm -f "$TMP"/bare.db*
-    hash_text
+    hash_files hash "$TMP/text" "$TEXT_COPIES"
+    hash_files hash_html "$TMP/html" "$PAGES"
     if [ "$rep" -lt "$COSTLY_REPS" ]; then
         measure extract_text "$TOOLS/bench_extract" "$TMP"/text/*
         pipeline run_text "$TMP/text"
@@ -323,6 +327,15 @@ round() {
 
 median_seconds() {
     sort -g "$TMP/times/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# cpu_per_item NAME: median CPU seconds per item of NAME, from its cpu=
+# field (a process of several threads), else its seconds per item.
+cpu_per_item() {
+    local file=$TMP/times/$1.cpu
+    [ -s "$file" ] || file=$TMP/times/$1
+    sort -g "$file" | awk -v n="$(field items "$(cat "$TMP/last/$1")")" \
+        '{ v[NR] = $1 } END { printf "%.9f", v[int((NR + 1) / 2)] / n }'
 }
 
 # per_second NAME items|bytes [SCALE]: median rate of NAME, times SCALE.
@@ -400,14 +413,20 @@ print_scaling() {
 
 # The pipeline's limit, from the per-document CPU cost of its stages
 # measured in this run over the run's own documents: extraction (one
-# core), the sink's write of their records with its indexes (one process:
-# it can use one core at most), and the producer's hashing, spread over
-# the machine's cores. The workers can use at most one core each.
-#   limit = min(cores / (extract + sink + hash), 1 / sink, workers / extract)
+# core), the sink's write of their records with its indexes, and the
+# producer's hashing, spread over the machine's cores. The sink's cost
+# is the CPU of its whole process (cpu=: its writer, reader and
+# checkpointing threads overlap, so it may differ from its time), its
+# rate is its time: its writer is one thread. The workers can use at
+# most one core each.
+#   limit = min(cores / (extract + sink CPU + hash), 1 / sink time, workers / extract)
 limit() {   # limit EXTRACT_NAME SINK_NAME WORKERS: documents/s
+    local hash=hash
+    [ "$1" = extract_text ] || hash=hash_html
     awk -v e="$(per_second "$1" items)" -v s="$(per_second "$2" items)" \
-        -v h="$(per_second hash items)" -v c="$(nproc)" -v w="$3" 'BEGIN {
-        total = 1 / e + 1 / s + 1 / h
+        -v sc="$(cpu_per_item "$2")" \
+        -v h="$(per_second "$hash" items)" -v c="$(nproc)" -v w="$3" 'BEGIN {
+        total = 1 / e + sc + 1 / h
         l = c / total; if (s < l) l = s; if (w * e < l) l = w * e
         printf "%.6f", l }'
 }
@@ -440,7 +459,8 @@ print_limits() {
     lim=$(limit extract_text sink_text "$WORKERS")
     row "run text x$LARGE_FACTOR ($WORKERS workers, once)" "$(fmt "$(per_second run_text_large items)") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$(per_second run_text_large items)" "$lim")"
     echo "limit = min(cores / per-document CPU of extraction + sink + hashing, sink alone, workers x extraction); $(nproc) cores"
-    echo "  over the run's own documents: the sink alone commits their records at $(fmt "$(per_second sink_text items)") texts/s and $(fmt "$(per_second sink_html items)") pages/s"
+    echo "  over the run's own documents: the sink alone commits their records at $(fmt "$(per_second sink_text items)") texts/s and $(fmt "$(per_second sink_html items)") pages/s,"
+    echo "  using $(awk -v x="$(cpu_per_item sink_text)" 'BEGIN { printf "%.3f", x * 1000 }') and $(awk -v x="$(cpu_per_item sink_html)" 'BEGIN { printf "%.3f", x * 1000 }') ms of CPU a document (all its threads)"
 }
 
 # Peak resident memory (VmHWM, MB) of each component, per run; the last
@@ -468,7 +488,7 @@ write_json() {
         printf '{\n  "date": "%s",\n  "commit": "%s",\n  "cores": %s,\n  "median_per_second": {\n' \
             "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
         local first=1
-        for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_fts store_schema store_sink sink_text sink_html producer; do
+        for name in extract libxml2 extract_text sqlite sqlite_fts hash hash_html run_text run_text_1 transport run_html run_html_1 run_one run_text_large zmq store_fts store_schema store_sink sink_text sink_html producer; do
             [ -s "$TMP/times/$name" ] || continue
             [ $first = 1 ] || printf ',\n'
             first=0
@@ -520,7 +540,7 @@ print_details() {
     echo "failures: extract refused $(field failed "$(cat "$TMP/last/extract")") pages, $(field failed "$(cat "$TMP/last/extract_text")") text documents; dead letters $(field failed "$(cat "$TMP/last/run_text")") text, $(field failed "$(cat "$TMP/last/run_html")") html (last repetition)"
     echo "versions: $(field version "$(cat "$TMP/last/libxml2")"), $(field version "$(cat "$TMP/last/sqlite")"), $(field version "$(cat "$TMP/last/zmq")"), $(field version "$(cat "$TMP/last/extract")")"
     echo "seconds per repetition:"
-    for name in extract libxml2 extract_text sqlite sqlite_fts hash run_text run_text_1 transport run_html run_html_1 run_one zmq store_fts store_schema store_sink sink_text sink_html producer; do
+    for name in extract libxml2 extract_text sqlite sqlite_fts hash hash_html run_text run_text_1 transport run_html run_html_1 run_one zmq store_fts store_schema store_sink sink_text sink_html producer; do
         printf '  %-13s %s\n' "$name" "$(paste -sd' ' "$TMP/times/$name")"
     done
 }

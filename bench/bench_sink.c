@@ -24,7 +24,10 @@
  * like two workers), at most 2000 unacknowledged, and times from the
  * sink's HELLO to the last ACK, so decoding, the idempotence checks,
  * near-duplicates, batching and acknowledging are all inside the figure.
- * failed= counts the ACKs that were not `stored`.
+ * failed= counts the ACKs that were not `stored`; cpu= the CPU seconds
+ * the sink's process used meanwhile, all its threads (the writer, the
+ * reader, the checkpointer, ZeroMQ's): more than seconds= when they
+ * overlap, and what the sink costs a machine that runs it.
  *
  * bare: what a user's own script would write instead of running the sink:
  *
@@ -483,6 +486,27 @@ static message_t *next_message(void *pull, pid_t sink)
     }
 }
 
+/* CPU seconds the process has used so far, all its threads (user and
+ * system: /proc/PID/stat fields 14 and 15), or -1. */
+static double process_cpu(pid_t pid)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    /* After the command name, which may hold spaces, in parentheses. */
+    const char *p = strrchr(line, ')');
+    unsigned long long utime, stime;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                     &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static int run_sink(const char *feedmill, const char *path, const cache_t *cache)
 {
     const char *dir = mkdtemp(sink_dir);
@@ -529,7 +553,7 @@ static int run_sink(const char *feedmill, const char *path, const cache_t *cache
     }
     message_destroy(&msg);
 
-    double start = now();
+    double start = now(), cpu_start = process_cpu(pid);
     size_t acked = 0, sent = 0, not_stored = 0;
     while (acked < cache->count) {
         while (sent < cache->count && sent - acked < MAX_UNACKED) {
@@ -544,8 +568,9 @@ static int run_sink(const char *feedmill, const char *path, const cache_t *cache
         }
         message_destroy(&msg);
     }
-    double seconds = now() - start;
-    print_result(cache->count, cache->body_bytes, seconds, not_stored, "feedmill-sink");
+    double seconds = now() - start, cpu_end = process_cpu(pid);
+    print_result_cpu(cache->count, cache->body_bytes, seconds, not_stored, "feedmill-sink",
+                     cpu_start >= 0 && cpu_end >= cpu_start ? cpu_end - cpu_start : seconds);
 
     stop_sink();
     for (int s = 0; s < SENDERS; s++)
