@@ -84,8 +84,12 @@ static void test_up_reads_every_interval(void)
     CHECK(zmq_connect(client, endpoint) == 0);
     CHECK(wait_up(link));
 
-    int64_t last = clock_ms();
-    CHECK(link_check(link, last) == 0);   /* a read now: the next is due at last + interval */
+    /* wait_up's last read set the next one at its own time + interval:
+     * a "now" of at least that makes this one a read (with clock_ms()
+     * alone it was not, when the clock ticked after wait_up, and the
+     * read came one check too early). */
+    int64_t last = clock_ms() + LINK_CHECK_MS;
+    CHECK(link_check(link, last) == 0);   /* a read: the next is due at last + interval */
     int linger = 0;
     zmq_setsockopt(server, ZMQ_LINGER, &linger, sizeof linger);
     zmq_close(server);
