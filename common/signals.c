@@ -55,3 +55,12 @@ void signals_release(const sigset_t *saved)
 {
     pthread_sigmask(SIG_SETMASK, saved, NULL);
 }
+
+int signals_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+    sigset_t saved;
+    signals_hold(&saved);
+    int rc = pthread_create(thread, NULL, fn, arg);
+    signals_release(&saved);
+    return rc;
+}

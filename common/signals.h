@@ -15,6 +15,7 @@
 #ifndef FEEDMILL_SIGNALS_H
 #define FEEDMILL_SIGNALS_H
 
+#include <pthread.h>
 #include <signal.h>
 
 /* Installs the handler for SIGINT and SIGTERM, then unblocks them. */
@@ -27,5 +28,10 @@ int signals_stop_requested(void);
  * and exec. A signal meanwhile stays pending until the release. */
 void signals_hold(sigset_t *saved);
 void signals_release(const sigset_t *saved);
+
+/* Starts a thread born with SIGINT and SIGTERM blocked, so that they
+ * always land on the caller's thread, whose loop looks for them. 0, or
+ * pthread_create's error. */
+int signals_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 #endif

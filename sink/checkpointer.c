@@ -2,7 +2,6 @@
 #include "sink/checkpointer.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -19,7 +18,6 @@ struct checkpointer {
     pthread_cond_t wake;      /* to the thread: wanted or stop */
     pthread_cond_t idle;      /* from the thread: nothing under way nor wanted */
     int wanted, busy, stop;
-    unsigned long done, failed;
     int failing;              /* the last attempt failed: said once until one succeeds */
 };
 
@@ -29,19 +27,14 @@ static void checkpoint(checkpointer_t *self)
     int wal_pages = 0, copied = 0;
     int rc = sqlite3_wal_checkpoint_v2(self->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
                                        &wal_pages, &copied);
-    pthread_mutex_lock(&self->lock);
-    if (rc == SQLITE_OK)
-        self->done++;
-    else if (rc != SQLITE_BUSY)   /* another checkpoint under way: the next kick */
-        self->failed++;
-    pthread_mutex_unlock(&self->lock);
     if (rc == SQLITE_OK) {
         if (self->failing)
             log_info("checkpoints work again db=%s", log_q(self->path));
         self->failing = 0;
         log_debug("checkpoint wal_pages=%d copied=%d", wal_pages, copied);
     } else if (rc != SQLITE_BUSY && !self->failing) {
-        /* Nothing is lost: the WAL keeps every commit until a checkpoint
+        /* (BUSY: another connection's checkpoint; the next kick tries.)
+         * Nothing is lost: the WAL keeps every commit until a checkpoint
          * copies it, and readers read it. It only grows meanwhile. */
         log_warn("checkpoint failed, the WAL grows until one succeeds db=%s error=%s",
                  log_q(self->path), log_q(sqlite3_errmsg(self->db)));
@@ -85,12 +78,7 @@ checkpointer_t *checkpointer_new(const char *path)
              && sqlite3_exec(self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL)
                     == SQLITE_OK;
     if (ok) {
-        /* Born with SIGINT and SIGTERM held: they land on the writer's
-         * thread, whose loop looks for them. */
-        sigset_t saved;
-        signals_hold(&saved);
-        ok = pthread_create(&self->thread, NULL, run, self) == 0;
-        signals_release(&saved);
+        ok = signals_thread_start(&self->thread, run, self) == 0;
         self->running = ok;
     }
     if (!ok) {
@@ -140,20 +128,4 @@ void checkpointer_wait(checkpointer_t *self)
     while ((self->wanted || self->busy) && !self->stop)
         pthread_cond_wait(&self->idle, &self->lock);
     pthread_mutex_unlock(&self->lock);
-}
-
-unsigned long checkpointer_done(checkpointer_t *self)
-{
-    pthread_mutex_lock(&self->lock);
-    unsigned long n = self->done;
-    pthread_mutex_unlock(&self->lock);
-    return n;
-}
-
-unsigned long checkpointer_failed(checkpointer_t *self)
-{
-    pthread_mutex_lock(&self->lock);
-    unsigned long n = self->failed;
-    pthread_mutex_unlock(&self->lock);
-    return n;
 }

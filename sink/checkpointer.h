@@ -60,8 +60,4 @@ void checkpointer_kick(checkpointer_t *self, int pages);
  * failed, or a reader still reads pages the WAL holds). */
 void checkpointer_wait(checkpointer_t *self);
 
-/* Checkpoints completed, and attempts that failed (tests, figures). */
-unsigned long checkpointer_done(checkpointer_t *self);
-unsigned long checkpointer_failed(checkpointer_t *self);
-
 #endif

@@ -112,12 +112,7 @@ reader_t *reader_new(void *ctx, void *results)
              && zmq_bind(self->outside, endpoint) == 0
              && zmq_connect(self->inside, endpoint) == 0;
     if (ok) {
-        /* The thread is born with SIGINT and SIGTERM held, so they always
-         * land on the writer's thread, whose loop looks for them. */
-        sigset_t saved;
-        signals_hold(&saved);
-        ok = pthread_create(&self->thread, NULL, run, self) == 0;
-        signals_release(&saved);
+        ok = signals_thread_start(&self->thread, run, self) == 0;
         self->running = ok;
     }
     if (!ok) {
