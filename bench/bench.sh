@@ -190,7 +190,7 @@ pipeline() {
     rm -f "$db" "$db"-wal "$db"-shm "$db".producer
     settle
     local start=$EPOCHREALTIME
-    FEEDMILL_LOG=warn "$FEEDMILL" run --db "$db" --workers "$workers" "${extra[@]}" "$dir" \
+    FEEDMILL_LOG=info "$FEEDMILL" run --db "$db" --workers "$workers" "${extra[@]}" "$dir" \
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
     local run=$!
     sample_rss "$run" "$name" &
@@ -212,6 +212,9 @@ pipeline() {
     files=$(find "$dir" -type f | wc -l)
     bytes=$(find "$dir" -type f -exec cat {} + | wc -c)
     record "$name" "items=$files bytes=$bytes seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=$dead version=feedmill"
+    # run's account of its components' CPU (each child's rusage at exit).
+    mkdir -p "$TMP/cpu"
+    grep -o 'cpu used .*' "$TMP/$name.err" | tail -n 1 >>"$TMP/cpu/$name" || true
 }
 
 # The producer's own capacity: `feedmill producer` over $PRODUCER_DOCS
@@ -460,6 +463,30 @@ print_limits() {
     echo "  using $(awk -v x="$(cpu_per_item sink_text)" 'BEGIN { printf "%.3f", x * 1000 }') and $(awk -v x="$(cpu_per_item sink_html)" 'BEGIN { printf "%.3f", x * 1000 }') ms of CPU a document (all its threads)"
 }
 
+# Where a run's CPU went: `feedmill run`'s own account (its "cpu used"
+# line: each child's CPU from its rusage at exit, a worker's extraction
+# children in it), medians over the repetitions, per document, against
+# the bare extraction of one core. busy cores near the machine's cores
+# mean the run was bound by CPU, and the columns say by whose.
+print_cpu() {
+    local name
+    echo
+    printf '%-14s %9s %9s %9s %9s %9s %11s %12s\n' "CPU, ms a doc" "total" "sink" "workers" "producer" "run" "busy cores" "bare extract"
+    for name in run_text:extract_text run_html:extract; do
+        IFS=: read -r name extract <<<"$name"
+        [ -s "$TMP/cpu/$name" ] || continue
+        awk -v n="$(field items "$(cat "$TMP/last/$name")")" -v e="$(awk -v x="$(per_second "$extract" items)" 'BEGIN { printf "%.6f", 1000 / x }')" -v name="$name" '
+            function median(k,   i, j, t, c) {
+                c = 0; for (i = 1; i <= NR; i++) a[++c] = v[k, i]
+                for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                return a[int((c + 1) / 2)] }
+            { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) v[kv[1], NR] = kv[2] }
+            END { printf "%-14s %9.3f %9.3f %9.3f %9.3f %9.3f %11.2f %12.3f\n", name,
+                      1000 * median("cpu_s") / n, 1000 * median("sink_s") / n, 1000 * median("workers_s") / n,
+                      1000 * median("producer_s") / n, 1000 * median("run_s") / n, median("busy_cores"), e }' "$TMP/cpu/$name"
+    done
+}
+
 # Peak resident memory (VmHWM, MB) of each component, per run; the last
 # column is the text corpus $LARGE_FACTOR times larger: flat means bounded.
 print_memory() {
@@ -560,6 +587,7 @@ rm -rf "$TMP/text_large" "$TMP"/run_text_large.db*
 print_table
 print_scaling
 print_limits
+print_cpu
 print_latency
 print_memory
 print_details

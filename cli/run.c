@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -75,6 +76,10 @@ typedef struct child {
     int finished;              /* exited for good (the producer, at the end) */
     int exit_code;
     int total_restarts;        /* for feedmill_run_restarts_total */
+    /* CPU seconds (user + system) of every process that ran as this
+     * child, restarts included, with the processes it reaped itself: a
+     * worker's extraction children. Known once each has exited. */
+    double cpu_seconds;
 } child_t;
 
 typedef struct run {
@@ -274,6 +279,25 @@ static child_t *find_child(run_t *self, pid_t pid)
     return NULL;
 }
 
+static double cpu_of(const struct rusage *ru)
+{
+    return (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6
+         + (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+}
+
+/* waitpid(pid, status, WNOHANG) that also charges the exited process's
+ * CPU to its child_t (wait4's rusage: the process and the children it
+ * reaped), for the account run logs at the end. */
+static pid_t reap(run_t *self, pid_t pid, int *status)
+{
+    struct rusage ru;
+    pid_t gone = wait4(pid, status, WNOHANG, &ru);
+    child_t *c = gone > 0 ? find_child(self, gone) : NULL;
+    if (c)
+        c->cpu_seconds += cpu_of(&ru);
+    return gone;
+}
+
 /* The producer's figures, as it wrote them at its end; all 0 when it
  * wrote none (killed while draining). Said when the file is there but
  * cannot be read, or when a producer that finished by itself left none. */
@@ -444,7 +468,7 @@ static int supervise(run_t *self, child_t *producer)
             begin_stop(self, producer);
         int status;
         pid_t pid;
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        while ((pid = reap(self, -1, &status)) > 0) {
             child_t *c = find_child(self, pid);
             if (c && self->stopping && c == producer)
                 producer_stopped(self, producer, status);
@@ -482,7 +506,7 @@ static int reap_child(run_t *self, child_t *c, int64_t wait_ms)
     int clean = 1;
     while (c->pid) {
         int status;
-        pid_t pid = waitpid(c->pid, &status, WNOHANG);
+        pid_t pid = reap(self, c->pid, &status);
         if (pid == c->pid) {
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
             if (code != 0 && !(code == 3 && is_producer(c))) {
@@ -692,6 +716,36 @@ static int operators_open(run_t *self, const run_options_t *opt, char **paths, i
     return 0;
 }
 
+/* Where the machine's time went, one info line once every child has
+ * exited: the CPU seconds of the sink, the workers (their extraction
+ * children included) and the producer, each over all its restarts, and
+ * run's own, against the wall-clock time since they started. With the machine's cores this
+ * says whether a run was bound by CPU and by which component (`make
+ * bench` prints it for its runs). */
+static void log_cpu(const run_t *self, double seconds)
+{
+    double sink = 0, workers = 0, producer = 0;
+    for (int i = 0; i < self->count; i++) {
+        const child_t *c = &self->children[i];
+        if (is_producer(c))
+            producer += c->cpu_seconds;
+        else if (!strcmp(c->argv[1], "sink"))
+            sink += c->cpu_seconds;
+        else
+            workers += c->cpu_seconds;
+    }
+    struct rusage own;
+    double run = getrusage(RUSAGE_SELF, &own) == 0 ? cpu_of(&own) : 0;
+    double total = sink + workers + producer + run;
+    /* busy_cores: the children's CPU over the time they ran in (run's
+     * own began before them). */
+    double children = sink + workers + producer;
+    log_info("cpu used elapsed_s=%.3f cpu_s=%.3f sink_s=%.3f workers_s=%.3f producer_s=%.3f "
+             "run_s=%.3f busy_cores=%.2f cores=%ld",
+             seconds, total, sink, workers, producer, run, seconds > 0 ? children / seconds : 0.0,
+             sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 /* The producer exited 4. */
 static void state_unwritten(const run_options_t *opt)
 {
@@ -710,6 +764,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
         code = supervise(self, &self->children[self->count - 1]);
     int stopped = stop_children(self);
     run_term_close(&self->term);
+    log_cpu(self, (clock_ms() - started) / 1000.0);
     producer_summary_t summary = { 0 };
     if (self->stopping || code >= 0)
         read_summary(self, &summary);

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 need_corpus
 DB="$WORK/t.db"
 
-"$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out1" 2>"$WORK/err1" \
+FEEDMILL_LOG=info "$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out1" 2>"$WORK/err1" \
     || { cat "$WORK/err1" >&2; fail "first run exited non-zero"; }
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 4 "documents after first run"
 expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE length(body) < 200")" 0 "documents with short or empty body"
@@ -14,6 +14,19 @@ expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE published IS NULL O
 expect_eq "$(sql "$DB" "SELECT count(DISTINCT lang) || ':' || min(lang) FROM documents")" "1:ko" "languages"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 0 "dead letters"
 grep -q "4 files in" "$WORK/out1" || fail "summary does not report 4 documents: $(cat "$WORK/out1")"
+# Where the CPU went, from each child's rusage at its exit (a worker's
+# extraction children in it): every component did work, and the parts
+# add up to the total.
+cpu_line=$(grep "cpu used" "$WORK/err1") || fail "no 'cpu used' line: $(cat "$WORK/err1")"
+python3 - "$cpu_line" <<'PY' || fail "cpu used line: $cpu_line"
+import re, sys
+f = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", sys.argv[1])}
+for k in ("sink_s", "workers_s", "producer_s", "run_s"):
+    assert f[k] > 0, k
+assert abs(f["cpu_s"] - (f["sink_s"] + f["workers_s"] + f["producer_s"] + f["run_s"])) < 0.005, f
+assert f["elapsed_s"] > 0 and 0 < f["busy_cores"] <= f["cores"] * 1.05, f
+PY
+pass "run accounts the CPU of its components: ${cpu_line#*cpu used }"
 
 "$FEEDMILL" run --db "$DB" --workers 2 "$CORPUS/seeds" >"$WORK/out2" 2>"$WORK/err2" \
     || { cat "$WORK/err2" >&2; fail "second run exited non-zero"; }
