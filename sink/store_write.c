@@ -194,6 +194,17 @@ static int write_document(store_t *self, int which, const record_t *r, int extra
     return 0;
 }
 
+/* A new row's full-text entry (an update's goes through the trigger:
+ * the migration 7 -> 8 says why). */
+static int index_document(store_t *self, int64_t rowid, const record_t *r)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_FTS_INSERT];
+    if (sqlite3_bind_int64(stmt, 1, rowid) || store_bind_text(stmt, 2, r->title)
+        || store_bind_text(stmt, 3, r->body))
+        return store_fail_sqlite(self, "binding a document's full-text entry");
+    return store_run(self, stmt, "indexing a document's text");
+}
+
 /* A document's entities, keyed by its rowid (doc). */
 static int write_entities(store_t *self, const record_t *r, int64_t doc)
 {
@@ -278,7 +289,7 @@ static store_result_t put_document(store_t *self, const record_t *r,
             || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0)
             return STORE_ERROR;
         rowid = sqlite3_last_insert_rowid(self->db);
-        if (put_simhash(self, rowid, r->simhash) < 0)
+        if (index_document(self, rowid, r) < 0 || put_simhash(self, rowid, r->simhash) < 0)
             return STORE_ERROR;   /* its source is documents.source: its first */
         result = STORE_NEW;
         break;

@@ -138,9 +138,22 @@ static void pause_ms(long ms)
 
 /* Takes a current (version 4) file back to version 3's tables (its band
  * rows left empty: only downgrade_to_2 uses this, which drops them). */
+/* Takes a current file back to version 7: full text written by a
+ * trigger on insert. */
+static void downgrade_to_7(sqlite3 *db)
+{
+    raw_exec(db,
+             "CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN\n"
+             "    INSERT INTO documents_fts(rowid, title, body)\n"
+             "    VALUES (new.rowid, new.title, new.body);\n"
+             "END;\n"
+             "PRAGMA user_version = 7;");
+}
+
 /* Takes a current file back to version 6: no page types. */
 static void downgrade_to_6(sqlite3 *db)
 {
+    downgrade_to_7(db);
     raw_exec(db, "ALTER TABLE documents DROP COLUMN page_type; PRAGMA user_version = 6;");
 }
 
@@ -225,9 +238,11 @@ static void test_fresh_open_and_reopen(void)
     CHECK_STR(raw_text(db, "PRAGMA journal_mode"), "wal");
     CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                       "('documents', 'entities', 'dead_letters', 'documents_fts', "
-                      "'documents_entities_delete', 'entities_value', 'documents_fts_insert', "
+                      "'documents_entities_delete', 'entities_value', "
                       "'documents_fts_delete', 'documents_fts_update', 'other_sources', "
-                      "'document_sources')") == 11);
+                      "'document_sources')") == 10);
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema "
+                      "WHERE name = 'documents_fts_insert'") == 0);
     char schema[512];
     snprintf(schema, sizeof schema, "%s",
              raw_text(db, "SELECT group_concat(name || sql) FROM sqlite_schema"));
@@ -595,6 +610,9 @@ static void test_rollback_and_batch(void)
     CHECK(raw_int(db, "SELECT count(*) FROM documents_fts "
                       "WHERE documents_fts MATCH '\"배치\"*'") == 1000);
     CHECK(count_hits(store, "batch517") == 1);
+    /* The batch's full text is one segment, written at its commit: not
+     * one per document, each to be merged again (the migration 7 -> 8). */
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == 1);
     sqlite3_close(db);
     check_fts_in_sync(path);
 
@@ -1422,6 +1440,45 @@ static void test_page_types(void)
     store_close(&store);
 }
 
+/* A version 7 file: its rows stay found, and rows written after the
+ * upgrade are indexed by the store, once each (no trigger doubles them). */
+static void test_upgrade_to_8(void)
+{
+    const char *path = db_path("upgrade8");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *old = make_record("before-8", "old row", "harbour cranes before the upgrade");
+    CHECK(store_put_document(store, old, 1, 1, NULL, NULL) == STORE_NEW);
+    store_close(&store);
+    sqlite3 *db = raw_open(path);
+    downgrade_to_7(db);
+    CHECK(raw_int(db, "PRAGMA user_version") == 7);
+
+    store = open_or_die(path, STORE_READWRITE);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema "
+                      "WHERE name = 'documents_fts_insert'") == 0);
+    record_t *fresh = make_record("after-8", "new row", "harbour cranes after the upgrade");
+    fresh->simhash = ~fresh->simhash;
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, fresh, 1, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_commit(store, NULL) == 0);
+    CHECK(count_hits(store, "harbour") == 2);
+    CHECK(count_hits(store, "after") == 1);
+    CHECK(count_hits(store, "before") == 1);
+    /* A newer extractor rewrites the old row through the update trigger. */
+    free(old->body);
+    old->body = xstrdup("harbour tugboats, extracted again");
+    CHECK(store_put_document(store, old, 2, 1, NULL, NULL) == STORE_UPDATED);
+    CHECK(count_hits(store, "cranes") == 1);
+    CHECK(count_hits(store, "tugboats") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents_fts") == 2);
+    sqlite3_close(db);
+    store_close(&store);
+    check_fts_in_sync(path);
+    record_destroy(&old);
+    record_destroy(&fresh);
+}
+
 /* entities.offset holds the entity's offset, NULL when the record had
  * none (from an older worker). */
 static void test_entity_offsets(void)
@@ -1540,6 +1597,7 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_near_duplicate_candidates),
     TEST(test_upgrade_to_4),
     TEST(test_upgrade_to_3),
+    TEST(test_upgrade_to_8),
     TEST(test_entity_offsets),
     TEST(test_sources),
     TEST(test_page_types),
