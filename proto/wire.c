@@ -104,31 +104,50 @@ static void note_sender(zmq_msg_t *frame, message_t *msg)
     snprintf(msg->peer_address, sizeof msg->peer_address, "%s", address ? address : "");
 }
 
-static wire_status_t recv_body(void *socket, int flags, message_t **out, char **error)
+/* One message into *frame (kept open after WIRE_OK, closed otherwise)
+ * and decoded into *out. */
+static wire_status_t recv_frame(void *socket, int flags, zmq_msg_t *frame, message_t **out,
+                                char **error)
 {
-    zmq_msg_t frame;
-    zmq_msg_init(&frame);
-    if (zmq_msg_recv(&frame, socket, flags) < 0) {
-        zmq_msg_close(&frame);
+    zmq_msg_init(frame);
+    if (zmq_msg_recv(frame, socket, flags) < 0) {
+        zmq_msg_close(frame);
         return recv_status();
     }
     int extra = drain_frames(socket);
-    wire_status_t status = WIRE_OK;
     if (extra > 0) {
         if (error) {
             buf_t why = BUF_INIT;
             buf_printf(&why, "expected one frame, got %d", extra + 1);
             *error = buf_detach(&why);
         }
-        status = WIRE_BAD;
-    } else {
-        *out = message_decode(zmq_msg_data(&frame), zmq_msg_size(&frame), error);
-        if (!*out)
-            status = WIRE_BAD;
-        else
-            note_sender(&frame, *out);
+        zmq_msg_close(frame);
+        return WIRE_BAD;
     }
-    zmq_msg_close(&frame);
+    *out = message_decode(zmq_msg_data(frame), zmq_msg_size(frame), error);
+    if (!*out) {
+        zmq_msg_close(frame);
+        return WIRE_BAD;
+    }
+    note_sender(frame, *out);
+    return WIRE_OK;
+}
+
+wire_status_t wire_recv_frame(void *socket, int flags, zmq_msg_t *frame, message_t **out,
+                              char **error)
+{
+    *out = NULL;
+    if (error)
+        *error = NULL;
+    return recv_frame(socket, flags, frame, out, error);
+}
+
+static wire_status_t recv_body(void *socket, int flags, message_t **out, char **error)
+{
+    zmq_msg_t frame;
+    wire_status_t status = recv_frame(socket, flags, &frame, out, error);
+    if (status == WIRE_OK)
+        zmq_msg_close(&frame);
     return status;
 }
 

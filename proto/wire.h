@@ -7,6 +7,7 @@
 #define FEEDMILL_WIRE_H
 
 #include <stddef.h>
+#include <zmq.h>
 
 #include "proto/message.h"
 
@@ -47,6 +48,11 @@ int wire_send_encoded(void *socket, const void *data, size_t len, int flags);
  * it; error may be NULL); any other status leaves *error NULL: nothing is
  * allocated for a message that decodes. */
 wire_status_t wire_recv(void *socket, int flags, message_t **out, char **error);
+/* As wire_recv, and the message's bytes as they came stay in *frame
+ * (initialised here) after WIRE_OK, for the caller to hand on unchanged
+ * and then zmq_msg_close; after any other status it is closed already. */
+wire_status_t wire_recv_frame(void *socket, int flags, zmq_msg_t *frame, message_t **out,
+                              char **error);
 /* For ROUTER sockets: the first frame names the peer. */
 wire_status_t wire_recv_from(void *router, int flags, wire_peer_t *peer,
                              message_t **out, char **error);

@@ -172,6 +172,16 @@ sandbox_status_t sandbox_run(sandbox_fn fn, void *ctx, int64_t limit_ms,
  * the next; it exits when the request pipe closes (the worker stopped or
  * died: PR_SET_PDEATHSIG covers a parent killed with -9 too). */
 
+/* A request handed to the child and not answered yet: the caller's
+ * bytes (valid until their answer is taken), their length header, and
+ * how much of the two is in the pipe already. */
+typedef struct job {
+    const char *data;
+    size_t len;
+    unsigned char header[8];
+    size_t written;         /* of the 8 + len bytes */
+} job_t;
+
 struct sandbox {
     sandbox_serve_fn fn;
     void *ctx;
@@ -179,10 +189,18 @@ struct sandbox {
     pid_t pid;              /* 0: no child now */
     int to_child, from_child;
     int statm;              /* the child's /proc/PID/statm, read after each job; -1 */
-    uint64_t jobs;          /* served by the current child */
+    int gone;               /* writing failed: the child is dead, its answers drain to EOF */
+    uint64_t served;        /* jobs served by the current child */
     uint64_t children;
     const char *exec_path;  /* replacements exec this (sandbox_exec_replacements); NULL: fork only */
     char *const *exec_argv;
+    /* Requests in the child's pipe, oldest first: the child answers them
+     * in this order. The oldest one's time limit runs from first_since,
+     * when its answer became the next due (the one before it was taken,
+     * or it was sent to an idle child). */
+    job_t jobs[SANDBOX_DEPTH];
+    unsigned first, count;
+    int64_t first_since;
 };
 
 sandbox_t *sandbox_new(sandbox_serve_fn fn, void *ctx, size_t max_rss)
@@ -344,7 +362,8 @@ static int start_child(sandbox_t *self, char **reason)
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
     self->statm = self->max_rss ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    self->jobs = 0;
+    self->served = 0;
+    self->gone = 0;
     self->children++;
     return 0;
 }
@@ -383,93 +402,6 @@ uint64_t sandbox_children(const sandbox_t *self)
     return self->children;
 }
 
-/* One wait of the parent on a pipe to its child: at most a second, and
- * never past the deadline, with idle called after it (heartbeats go on
- * while the child works). 1 when fd is ready for events, 0 when it is
- * not yet (wait again), 2 when the deadline has passed, 3 when idle asks
- * to stop, -1 on an error or, writing, when the child's end is closed. A
- * closed end while reading is left to read(), which drains what the
- * child wrote first. */
-static int wait_ready(int fd, short events, int64_t deadline, sandbox_idle_fn idle,
-                      void *idle_ctx)
-{
-    int64_t left = deadline - clock_ms();
-    if (left <= 0)
-        return 2;
-    struct pollfd pfd = { fd, events, 0 };
-    int ready = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
-    int poll_errno = errno;
-    if (idle && idle(idle_ctx))
-        return 3;
-    if (ready < 0)
-        return poll_errno == EINTR ? 0 : -1;
-    if (ready == 0)
-        return 0;
-    if (events == POLLOUT && (pfd.revents & (POLLERR | POLLHUP)))
-        return -1;
-    return 1;
-}
-
-/* Writes the length and the request before the deadline (the child
- * reads as we write; a child that stops reading is caught by the
- * deadline). The fd does not block: it writes first and waits only when
- * the pipe is full. 0, 1 on timeout, 2 when idle asks to stop, -1 when
- * the child is gone. */
-static int write_before(int fd, const unsigned char header[8], const void *data, size_t len,
-                        int64_t deadline, sandbox_idle_fn idle, void *idle_ctx)
-{
-    struct iovec iov[2] = { { (void *)header, 8 }, { (void *)data, len } };
-    struct iovec *v = iov;
-    int count = 2;
-    while (count > 0) {
-        ssize_t n = writev(fd, v, count);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno != EAGAIN)
-            return -1;
-        if (n < 0) {
-            int ready = wait_ready(fd, POLLOUT, deadline, idle, idle_ctx);
-            if (ready == 0 || ready == 1)
-                continue;
-            return ready == 2 ? 1 : ready == 3 ? 2 : -1;
-        }
-        iov_advance(&v, &count, (size_t)n);
-    }
-    return 0;
-}
-
-/* Reads exactly len bytes into out before the deadline. The fd does not
- * block: it reads first and waits only when nothing is there yet. 0, 1
- * on timeout, 2 when idle asks to stop, -1 at EOF (the child died) or on
- * error. */
-static int read_before(int fd, buf_t *out, size_t len, int64_t deadline,
-                       sandbox_idle_fn idle, void *idle_ctx)
-{
-    while (len > 0) {
-        /* A step at a time: the length is the child's word, and memory
-         * grows only with bytes that came. */
-        size_t step = len < SANDBOX_PIPE_BYTES ? len : SANDBOX_PIPE_BYTES;
-        buf_reserve(out, step);
-        ssize_t n = read(fd, out->data + out->len, step);
-        if (n == 0)
-            return -1;
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno != EAGAIN)
-            return -1;
-        if (n < 0) {
-            int ready = wait_ready(fd, POLLIN, deadline, idle, idle_ctx);
-            if (ready == 0 || ready == 1)
-                continue;
-            return ready == 2 ? 1 : ready == 3 ? 2 : -1;
-        }
-        out->len += (size_t)n;
-        out->data[out->len] = '\0';
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Resident memory of the child, from its statm ("size resident ...", in
  * pages); 0 when unknown. */
 static size_t child_rss(const sandbox_t *self)
@@ -496,53 +428,201 @@ int sandbox_start(sandbox_t *self, char **reason)
     return self->pid ? 0 : start_child(self, reason);
 }
 
-sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
-                              int64_t limit_ms, sandbox_idle_fn idle, void *idle_ctx,
-                              buf_t *out, char **reason)
+static job_t *job_at(sandbox_t *self, unsigned i)
 {
+    return &self->jobs[(self->first + i) % SANDBOX_DEPTH];
+}
+
+/* Writes what the pipe takes of the requests not yet in it, in order;
+ * never waits (the fd does not block). A broken pipe means the child
+ * died: its answers are then read to EOF, which says how. */
+static void pump(sandbox_t *self)
+{
+    for (unsigned i = 0; i < self->count && !self->gone; i++) {
+        job_t *job = job_at(self, i);
+        while (job->written < 8 + job->len) {
+            struct iovec iov[2];
+            int parts = 0;
+            if (job->written < 8)
+                iov[parts++] = (struct iovec){ job->header + job->written, 8 - job->written };
+            size_t from = job->written > 8 ? job->written - 8 : 0;
+            if (job->len > from)
+                iov[parts++] = (struct iovec){ (void *)(job->data + from), job->len - from };
+            ssize_t n = writev(self->to_child, iov, parts);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && errno == EAGAIN)
+                return;   /* the pipe is full: the rest while we wait */
+            if (n <= 0) {
+                self->gone = 1;
+                return;
+            }
+            job->written += (size_t)n;
+        }
+    }
+}
+
+static int unwritten(sandbox_t *self)
+{
+    return self->count > 0 && !self->gone
+           && job_at(self, self->count - 1)->written < 8 + job_at(self, self->count - 1)->len;
+}
+
+/* The oldest request is done with (answered or failed). */
+static void drop_first(sandbox_t *self)
+{
+    self->first = (self->first + 1) % SANDBOX_DEPTH;
+    self->count--;
+    self->first_since = clock_ms();
+}
+
+/* The child ended with requests still in its pipe: they go whole to the
+ * next child, uncharged (the job that ended it was charged already). */
+static void requeue(sandbox_t *self)
+{
+    for (unsigned i = 0; i < self->count; i++)
+        job_at(self, i)->written = 0;
+}
+
+int sandbox_send(sandbox_t *self, const void *request, size_t len, char **reason)
+{
+    if (self->count == SANDBOX_DEPTH) {
+        *reason = xstrdup("the extraction child has too many requests already");
+        return -1;
+    }
     if (!self->pid && start_child(self, reason) != 0)
-        return SANDBOX_FAILED;
-    int64_t deadline = clock_ms() + limit_ms;
+        return -1;
+    job_t *job = job_at(self, self->count);
+    *job = (job_t){ .data = request, .len = len };
+    put_length(job->header, len);
+    if (self->count++ == 0)
+        self->first_since = clock_ms();
+    pump(self);
+    return 0;
+}
+
+unsigned sandbox_pending(const sandbox_t *self)
+{
+    return self->count;
+}
+
+/* Reads the oldest request's answer into out, writing the requests
+ * behind it meanwhile, until the deadline. The fds do not block: read
+ * first, wait only when nothing is there yet (at most a second, then
+ * idle). 0 when answered, 1 on timeout, 2 when idle asks to stop, -1
+ * at EOF (the child died), -2 on a read error. */
+static int read_answer_of_first(sandbox_t *self, int64_t deadline, sandbox_idle_fn idle,
+                                void *idle_ctx, buf_t *out)
+{
     unsigned char header[8];
-    put_length(header, len);
-    buf_t head = BUF_INIT;
-    int rc = write_before(self->to_child, header, request, len, deadline, idle, idle_ctx);
-    if (rc == 0)
-        rc = read_before(self->from_child, &head, sizeof header, deadline, idle, idle_ctx);
-    if (rc == 0)
-        rc = read_before(self->from_child, out, get_length((const unsigned char *)head.data),
-                         deadline, idle, idle_ctx);
-    buf_free(&head);
+    size_t got = 0;     /* header bytes */
+    uint64_t want = 0;  /* answer bytes still to come, once the header is in */
+    for (;;) {
+        pump(self);
+        ssize_t n;
+        if (got < sizeof header) {
+            n = read(self->from_child, header + got, sizeof header - got);
+            if (n > 0 && (got += (size_t)n) == sizeof header && (want = get_length(header)) == 0)
+                return 0;
+        } else {
+            /* A step at a time: the length is the child's word, and
+             * memory grows only with bytes that came. */
+            size_t step = want < SANDBOX_PIPE_BYTES ? (size_t)want : SANDBOX_PIPE_BYTES;
+            buf_reserve(out, step);
+            n = read(self->from_child, out->data + out->len, step);
+            if (n > 0) {
+                out->len += (size_t)n;
+                out->data[out->len] = '\0';
+                if ((want -= (uint64_t)n) == 0)
+                    return 0;
+            }
+        }
+        if (n > 0)
+            continue;
+        if (n == 0)
+            return -1;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN)
+            return -2;
+        int64_t left = deadline - clock_ms();
+        if (left <= 0)
+            return 1;
+        struct pollfd pfd[2] = { { self->from_child, POLLIN, 0 }, { self->to_child, POLLOUT, 0 } };
+        int fds = unwritten(self) ? 2 : 1;
+        int ready = poll(pfd, (nfds_t)fds, left > 1000 ? 1000 : (int)left);
+        int poll_errno = errno;
+        if (idle && idle(idle_ctx))
+            return 2;
+        if (ready < 0 && poll_errno != EINTR)
+            return -2;
+        if (ready > 0 && fds == 2 && (pfd[1].revents & (POLLERR | POLLHUP)))
+            self->gone = 1;
+    }
+}
+
+sandbox_status_t sandbox_take(sandbox_t *self, int64_t limit_ms, sandbox_idle_fn idle,
+                              void *idle_ctx, buf_t *out, char **reason)
+{
+    if (self->count == 0) {
+        *reason = xstrdup("no request is waiting for an answer");
+        return SANDBOX_FAILED;
+    }
+    if (!self->pid && start_child(self, reason) != 0) {
+        drop_first(self);
+        return SANDBOX_FAILED;
+    }
+    int rc = read_answer_of_first(self, self->first_since + limit_ms, idle, idle_ctx, out);
+    drop_first(self);
+    if (rc == 0) {
+        self->served++;
+        if (self->served >= SANDBOX_MAX_JOBS
+            || (self->max_rss && child_rss(self) > self->max_rss)) {
+            /* A fresh one from the next job on; a request already in
+             * this one's pipe goes to it again. */
+            stop_child(self, 1, NULL);
+            requeue(self);
+        }
+        return SANDBOX_DONE;
+    }
+    /* The child cannot serve another: half a request or half an answer
+     * may be in the pipes, or it is dead. The requests behind this one
+     * go to the next child. */
+    int status = 0;
+    stop_child(self, rc != -1, &status);
+    requeue(self);
     if (rc == 2) {
-        /* Half a request or half an answer may be in the pipes: the
-         * child cannot serve another. */
-        stop_child(self, 1, NULL);
         *reason = xstrdup("stopped before the child answered");
         return SANDBOX_STOPPED;
     }
     if (rc == 1) {
-        stop_child(self, 1, NULL);
         *reason = describe("took longer than the time limit of %d ms%s", "", (int)limit_ms);
         return SANDBOX_TIMED_OUT;
     }
-    if (rc < 0) {
-        /* The child died with this job: how it ended is the reason. */
-        int status = 0;
-        stop_child(self, 0, &status);
-        if (WIFSIGNALED(status)) {
-            int sig = WTERMSIG(status);
-            *reason = describe("crashed with signal %d (%s)", strsignal(sig), sig);
-        } else if (self->children > 1 && self->exec_path
-                   && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)) {
-            *reason = describe("could not start the extraction program %2$s (exec: status %1$d)",
-                               self->exec_path, WEXITSTATUS(status));
-        } else {
-            *reason = describe("exited with status %d%s", "", WEXITSTATUS(status));
-        }
-        return SANDBOX_CRASHED;
+    /* The child died with this job: how it ended is the reason. */
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        *reason = describe("crashed with signal %d (%s)", strsignal(sig), sig);
+    } else if (self->children > 1 && self->exec_path
+               && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)) {
+        *reason = describe("could not start the extraction program %2$s (exec: status %1$d)",
+                           self->exec_path, WEXITSTATUS(status));
+    } else {
+        *reason = describe("exited with status %d%s", rc == -2 ? " (pipe read error)" : "",
+                           WEXITSTATUS(status));
     }
-    self->jobs++;
-    if (self->jobs >= SANDBOX_MAX_JOBS || (self->max_rss && child_rss(self) > self->max_rss))
-        stop_child(self, 1, NULL);   /* a fresh one for the next job */
-    return SANDBOX_DONE;
+    return SANDBOX_CRASHED;
+}
+
+sandbox_status_t sandbox_call(sandbox_t *self, const void *request, size_t len,
+                              int64_t limit_ms, sandbox_idle_fn idle, void *idle_ctx,
+                              buf_t *out, char **reason)
+{
+    if (self->count > 0) {
+        *reason = xstrdup("sandbox_call with requests pending: take their answers first");
+        return SANDBOX_FAILED;
+    }
+    if (sandbox_send(self, request, len, reason) != 0)
+        return SANDBOX_FAILED;
+    return sandbox_take(self, limit_ms, idle, idle_ctx, out, reason);
 }

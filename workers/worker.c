@@ -10,7 +10,11 @@
  *
  * Each extraction runs in a sandboxed child process (workers/sandbox.h)
  * with a time limit: one long-lived child serves document after document
- * and is replaced when it crashes, outruns the limit or grows too big. A document the extractor refuses goes to the sink as
+ * (the next one already waiting in its pipe, as they arrive: the DOC's
+ * bytes as received, decoded by the child) and is replaced when it
+ * crashes, outruns the limit or grows too big; a crash or a timeout is
+ * charged to the document the child was on, the one behind it goes to
+ * the next child uncharged. A document the extractor refuses goes to the sink as
  * FAILED (a dead letter); one that crashes the extractor or outruns the
  * limit is reported to the producer as a failed attempt (FAILED on the
  * work socket), which retries it up to its --max-attempts. Either way the
@@ -59,6 +63,13 @@ enum { HEARTBEAT_MS = 1000 };
  * after a document (a parser's leak or fragmentation never accumulates). */
 #define CHILD_MAX_RSS ((size_t)1 << 30)
 
+/* A DOC handed to the extraction child: its bytes as they came (the
+ * child decodes them itself) and what we decoded of them, to name it. */
+typedef struct job {
+    zmq_msg_t frame;
+    message_t *doc;
+} job_t;
+
 typedef struct worker {
     curve_t *curve;            /* CurveZMQ, and the context of every socket */
     void *ctx, *work, *results;
@@ -71,6 +82,8 @@ typedef struct worker {
     int64_t time_limit_ms;
     uint64_t done, failed;
     sandbox_t *sandbox;        /* the extraction child */
+    job_t jobs[SANDBOX_DEPTH]; /* in the child's pipe, oldest (jobs[first]) first */
+    unsigned first, count;
     int pass_through;          /* --pass-through: no extraction (benchmarks) */
 } worker_t;
 
@@ -195,41 +208,70 @@ static void report_failed_attempt(worker_t *self, const message_t *doc, const ch
     buf_free(&error);
 }
 
-static void process(worker_t *self, const message_t *doc)
+/* What became of a DOC the child had: a RESULT or FAILED for the sink,
+ * or a failed attempt for the producer. */
+static void finish(worker_t *self, const message_t *doc, sandbox_status_t status,
+                   const buf_t *answer, const char *reason)
 {
-    buf_t answer = BUF_INIT;
-    char *reason = NULL;
-    uint8_t *request = NULL;
-    size_t request_len = 0;
-    sandbox_status_t status = SANDBOX_FAILED;
-    if (message_encode(doc, &request, &request_len) == 0)
-        status = sandbox_call(self->sandbox, request, request_len, self->time_limit_ms,
-                              while_extracting, self, &answer, &reason);
-    else
-        reason = xstrdup("could not be handed to the extraction child");
-    free(request);
     if (status == SANDBOX_STOPPED) {
         /* Not the document's fault: no failed attempt is charged. */
         log_info("stopping during an extraction id=%.12s source=%s", doc->id, log_q(doc->source));
-        buf_free(&answer);
-        free(reason);
         return;
     }
     message_t *decoded = status == SANDBOX_DONE
-                             ? message_decode((const uint8_t *)answer.data, answer.len, NULL)
+                             ? message_decode((const uint8_t *)answer->data, answer->len, NULL)
                              : NULL;
     if (!decoded) {
         report_failed_attempt(self, doc, reason ? reason : "produced no valid answer");
         self->failed++;
-    } else {
-        if (decoded->type == MSG_FAILED)
-            log_warn("document refused id=%.12s source=%s error=%s", doc->id,
-                     log_q(doc->source), log_q(decoded->error));
-        decoded->type == MSG_RESULT ? self->done++ : self->failed++;
-        if (send_result(self, &answer) == 0)
-            log_debug("document done id=%.12s source=%s", doc->id, log_q(doc->source));
+        return;
     }
+    if (decoded->type == MSG_FAILED)
+        log_warn("document refused id=%.12s source=%s error=%s", doc->id,
+                 log_q(doc->source), log_q(decoded->error));
+    decoded->type == MSG_RESULT ? self->done++ : self->failed++;
+    if (send_result(self, answer) == 0)
+        log_debug("document done id=%.12s source=%s", doc->id, log_q(doc->source));
     message_destroy(&decoded);
+}
+
+static void job_clear(job_t *job)
+{
+    message_destroy(&job->doc);
+    zmq_msg_close(&job->frame);
+}
+
+/* The DOC's bytes go to the child as they came: it decodes them itself,
+ * so they are neither encoded again here nor copied. They stay in the
+ * job's frame until the answer is taken (sandbox_send). */
+static void start_job(worker_t *self, job_t *job, message_t *doc)
+{
+    job->doc = doc;
+    char *reason = NULL;
+    if (sandbox_send(self->sandbox, zmq_msg_data(&job->frame), zmq_msg_size(&job->frame),
+                     &reason) != 0) {
+        finish(self, doc, SANDBOX_FAILED, NULL, reason);
+        free(reason);
+        job_clear(job);
+        return;
+    }
+    self->count++;
+    self->held = self->count;
+}
+
+/* Waits for the oldest job's answer and sends it on. */
+static void finish_oldest(worker_t *self)
+{
+    job_t *job = &self->jobs[self->first];
+    buf_t answer = BUF_INIT;
+    char *reason = NULL;
+    sandbox_status_t status = sandbox_take(self->sandbox, self->time_limit_ms, while_extracting,
+                                           self, &answer, &reason);
+    self->first = (self->first + 1) % SANDBOX_DEPTH;
+    self->count--;
+    self->held = self->count;
+    finish(self, job->doc, status, &answer, reason);
+    job_clear(job);
     buf_free(&answer);
     free(reason);
 }
@@ -264,29 +306,53 @@ static void pass_through(worker_t *self, const message_t *doc)
     record_destroy(&record);
 }
 
-/* Returns 0 when there was nothing to read. */
+/* Takes one message from the work socket: a DOC joins the child's
+ * pipe, anything else is dealt with here. Returns 0 when there was
+ * nothing to read. */
 static int on_work(worker_t *self)
 {
+    job_t *job = &self->jobs[(self->first + self->count) % SANDBOX_DEPTH];
     message_t *msg;
     char *error = NULL;
-    wire_status_t status = wire_recv(self->work, ZMQ_DONTWAIT, &msg, &error);
+    wire_status_t status = wire_recv_frame(self->work, ZMQ_DONTWAIT, &job->frame, &msg, &error);
     if (status == WIRE_AGAIN || status == WIRE_FAILED)
         return 0;
     /* Whatever arrived was counted as sent by the producer. */
     self->received++;
-    self->held = 1;
-    if (status == WIRE_BAD)
-        log_warn("bad message on work socket error=%s", log_q(error));
-    else if (msg->type != MSG_DOC)
-        log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
-    else
-        self->pass_through ? pass_through(self, msg) : process(self, msg);
-    message_destroy(&msg);
+    if (status == WIRE_OK && msg->type == MSG_DOC && !self->pass_through) {
+        start_job(self, job, msg);
+    } else {
+        if (status == WIRE_BAD)
+            log_warn("bad message on work socket error=%s", log_q(error));
+        else if (msg->type != MSG_DOC)
+            log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
+        else
+            pass_through(self, msg);
+        if (status == WIRE_OK)
+            zmq_msg_close(&job->frame);
+        message_destroy(&msg);
+    }
     free(error);
-    self->held = 0;
     if (self->received - self->ready_received >= (self->credit + 1) / 2)
         send_ready(self);
     return 1;
+}
+
+/* Every DOC already queued, one after the other, SANDBOX_DEPTH of them
+ * in the child's pipe while it works (a poll a document would cost more
+ * system calls than the document): the child finds the next one there
+ * when it finishes one. A step takes a message in or an answer out; at
+ * most 2 x credit steps, then the links get a look. */
+static void work(worker_t *self)
+{
+    for (uint32_t i = 0; i < 2 * self->credit && !signals_stop_requested(); i++) {
+        if (!(self->count < SANDBOX_DEPTH && on_work(self))) {
+            if (self->count == 0)
+                return;
+            finish_oldest(self);
+        }
+        send_heartbeat(self);
+    }
 }
 
 static int worker_run(worker_t *self)
@@ -300,7 +366,7 @@ static int worker_run(worker_t *self)
             items[count++] = (zmq_pollitem_t){ link_socket(self->work_link), 0, ZMQ_POLLIN, 0 };
         if (link_polled(self->results_link))
             items[count++] = (zmq_pollitem_t){ link_socket(self->results_link), 0, ZMQ_POLLIN, 0 };
-        if (zmq_poll(items, count, HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
+        if (zmq_poll(items, count, self->count ? 0 : HEARTBEAT_MS) < 0 && zmq_errno() != EINTR) {
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
@@ -311,11 +377,8 @@ static int worker_run(worker_t *self)
             send_ready(self);
         }
         link_check(self->results_link, clock_ms());
-        /* Every DOC already queued, one after the other: a poll a
-         * document would cost more system calls than the document. */
-        if (items[0].revents & ZMQ_POLLIN)
-            for (uint32_t i = 0; i < self->credit && !signals_stop_requested() && on_work(self); i++)
-                send_heartbeat(self);
+        if ((items[0].revents & ZMQ_POLLIN) || self->count)
+            work(self);
         send_heartbeat(self);
     }
     return 0;
@@ -373,6 +436,10 @@ static int worker_connect(worker_t *self, const worker_options_t *opt)
 
 static void worker_close(worker_t *self)
 {
+    /* Left in the child's pipe by a stop: the producer deals them to
+     * another worker once it sees this one leave, uncharged. */
+    for (; self->count > 0; self->count--, self->first = (self->first + 1) % SANDBOX_DEPTH)
+        job_clear(&self->jobs[self->first]);
     link_destroy(&self->work_link);
     link_destroy(&self->results_link);
     if (self->work)

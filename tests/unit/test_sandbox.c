@@ -175,6 +175,102 @@ static void test_long_lived(void)
     buf_free(&out);
 }
 
+/* Takes the oldest answer; *text is its text (static) when done. */
+static sandbox_status_t take(sandbox_t *box, int64_t limit_ms, const char **text)
+{
+    static buf_t out = BUF_INIT;
+    char *reason = NULL;
+    buf_reset(&out);
+    sandbox_status_t status = sandbox_take(box, limit_ms, NULL, NULL, &out, &reason);
+    free(reason);
+    *text = buf_str(&out);
+    return status;
+}
+
+/* Requests in a row: answered in order, each failure charged to its own
+ * request, the ones behind it served by the next child. */
+static void test_in_a_row(void)
+{
+    sandbox_t *box = sandbox_new(serve, NULL, 32 << 20);
+    const char *text;
+    char *reason = NULL;
+    CHECK(sandbox_send(box, "hello", 5, &reason) == 0);
+    CHECK(sandbox_send(box, "pid", 3, &reason) == 0);
+    CHECK(sandbox_pending(box) == 2);
+    /* No more than SANDBOX_DEPTH at once, and no call across them. */
+    CHECK(sandbox_send(box, "more", 4, &reason) == -1 && reason);
+    free(reason);
+    reason = NULL;
+    buf_t out = BUF_INIT;
+    CHECK(sandbox_call(box, "hello", 5, 5000, NULL, NULL, &out, &reason) == SANDBOX_FAILED);
+    free(reason);
+    reason = NULL;
+    CHECK(take(box, 5000, &text) == SANDBOX_DONE);
+    CHECK_STR(text, "5:hello");
+    CHECK(take(box, 5000, &text) == SANDBOX_DONE);
+    int first = atoi(text);
+    CHECK(first > 0 && sandbox_pending(box) == 0);
+
+    /* A crash costs its own request; the one behind it is answered by
+     * the next child. */
+    CHECK(sandbox_send(box, "crash", 5, &reason) == 0);
+    CHECK(sandbox_send(box, "pid", 3, &reason) == 0);
+    CHECK(take(box, 5000, &text) == SANDBOX_CRASHED);
+    CHECK(take(box, 5000, &text) == SANDBOX_DONE);
+    int second = atoi(text);
+    CHECK(second > 0 && second != first && sandbox_children(box) == 2);
+    /* And the request after a good one is charged when it crashes. */
+    CHECK(sandbox_send(box, "hello", 5, &reason) == 0);
+    CHECK(sandbox_send(box, "crash", 5, &reason) == 0);
+    CHECK(take(box, 5000, &text) == SANDBOX_DONE);
+    CHECK_STR(text, "5:hello");
+    CHECK(take(box, 5000, &text) == SANDBOX_CRASHED);
+    CHECK(sandbox_children(box) == 2);   /* the next is started by the next request */
+
+    /* A request that outruns the limit: the one behind it gets a whole
+     * limit of its own, from a new child. */
+    CHECK(sandbox_send(box, "hang", 4, &reason) == 0);
+    CHECK(sandbox_send(box, "hello", 5, &reason) == 0);
+    int64_t started = clock_ms();
+    CHECK(take(box, 700, &text) == SANDBOX_TIMED_OUT);
+    CHECK(clock_ms() - started >= 700);
+    CHECK(take(box, 700, &text) == SANDBOX_DONE);
+    CHECK_STR(text, "5:hello");
+    CHECK(sandbox_children(box) == 4);
+
+    /* A request far larger than the pipe, behind another: written while
+     * the first is awaited and answered, byte count intact. */
+    size_t big = 5 << 20;
+    char *request = malloc(big);
+    memset(request, 'q', big);
+    CHECK(sandbox_send(box, "hello", 5, &reason) == 0);
+    CHECK(sandbox_send(box, request, big, &reason) == 0);
+    CHECK(take(box, 10000, &text) == SANDBOX_DONE);
+    CHECK_STR(text, "5:hello");
+    CHECK(take(box, 10000, &text) == SANDBOX_DONE);
+    CHECK_STR(text, "5242880:qqqqqqqqqqqqqqqq");
+    free(request);
+
+    /* A child past its memory bound is replaced after its job; the
+     * request already in its pipe is served by the replacement. */
+    int before = child_pid_of(box);
+    CHECK(sandbox_send(box, "big", 3, &reason) == 0);
+    CHECK(sandbox_send(box, "pid", 3, &reason) == 0);
+    CHECK(take(box, 10000, &text) == SANDBOX_DONE);
+    CHECK_STR(text, "fat");
+    CHECK(take(box, 10000, &text) == SANDBOX_DONE);
+    int after = atoi(text);
+    CHECK_MSG(after > 0 && after != before, "the replacement serves the request behind");
+    CHECK(kill(before, 0) != 0);
+    CHECK(sandbox_children(box) == 5);
+
+    /* Destroyed with a request pending: the child goes too. */
+    CHECK(sandbox_send(box, "hang", 4, &reason) == 0);
+    sandbox_destroy(&box);
+    CHECK(kill(after, 0) != 0);
+    buf_free(&out);
+}
+
 /* This program is also the exec'd child of test_exec_replacements: run
  * with TEST_SANDBOX_SERVE set, it serves before any test starts. */
 __attribute__((constructor)) static void serve_when_execed(void)
@@ -339,6 +435,7 @@ static void test_run_exit_status(void)
 }
 
 TESTING_MAIN(
+    TEST(test_in_a_row),
     TEST(test_long_lived),
     TEST(test_exec_replacements),
     TEST(test_stop),
