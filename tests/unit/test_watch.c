@@ -95,14 +95,17 @@ static int has(const taken_t *taken, const char *name)
     return 0;
 }
 
-/* Processes events until name is taken: 1, or 0 after 10 s. */
-static int wait_for(watch_t *w, taken_t *taken, const char *name)
+/* Processes events, taking what becomes ready, until done(w, taken,
+ * arg) holds: 1, or 0 after 10 s. */
+typedef int (*done_fn)(watch_t *w, taken_t *taken, const void *arg);
+
+static int wait_until(watch_t *w, taken_t *taken, done_fn done, const void *arg)
 {
     int64_t deadline = clock_ms() + 10000;
     for (;;) {
         watch_process(w);
         take(w, taken);
-        if (has(taken, name))
+        if (done(w, taken, arg))
             return 1;
         int64_t now = clock_ms();
         if (now > deadline)
@@ -113,25 +116,30 @@ static int wait_for(watch_t *w, taken_t *taken, const char *name)
     }
 }
 
-/* Processes (taking what becomes ready) until no more than want files
- * are deferred; 0 if that takes over 10 s. */
+static int name_taken(watch_t *w, taken_t *taken, const void *name)
+{
+    (void)w;
+    return has(taken, name);
+}
+
+static int deferred_at_most(watch_t *w, taken_t *taken, const void *want)
+{
+    (void)taken;
+    size_t dirs, deferred, ready;
+    watch_counts(w, &dirs, &deferred, &ready);
+    return deferred <= *(const size_t *)want;
+}
+
+/* Until name is taken. */
+static int wait_for(watch_t *w, taken_t *taken, const char *name)
+{
+    return wait_until(w, taken, name_taken, name);
+}
+
+/* Until no more than want files are deferred. */
 static int wait_deferred(watch_t *w, taken_t *taken, size_t want)
 {
-    int64_t deadline = clock_ms() + 10000;
-    for (;;) {
-        watch_process(w);
-        take(w, taken);
-        size_t dirs, deferred, ready;
-        watch_counts(w, &dirs, &deferred, &ready);
-        if (deferred <= want)
-            return 1;
-        int64_t now = clock_ms();
-        if (now > deadline)
-            return 0;
-        long timeout = watch_timeout(w, now, 100);
-        struct pollfd p = { watch_fd(w), POLLIN, 0 };
-        poll(&p, watch_fd(w) >= 0, timeout > 0 ? (int)timeout : 1);
-    }
+    return wait_until(w, taken, deferred_at_most, &want);
 }
 
 /* Checks that the files taken so far are exactly want, then forgets
