@@ -23,21 +23,18 @@
  * the bottom: every log line, the children's included, comes through a
  * pipe and is written above it (cli/run_term.h). Otherwise a plain
  * `progress` line is logged every --status-interval. The command line is
- * cli/run_options.h's, the last lines cli/run_summary.h's. */
+ * cli/run_options.h's, the last lines cli/run_summary.h's, each child
+ * (start, exit, backoff) cli/run_child.h's. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +43,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "cli/progress.h"
+#include "cli/run_child.h"
 #include "cli/run_options.h"
 #include "cli/run_summary.h"
 #include "cli/run_term.h"
@@ -63,24 +61,6 @@ enum {
      * RUN_DRAIN_GRACE_MS past its --drain-timeout), get this long. */
     CHILD_STOP_MS = 10000,
 };
-
-typedef struct child {
-    const char *name;          /* "sink", "worker 3", "producer" */
-    char **argv;               /* NULL-terminated, grows with the PATHs */
-    int argc;
-    pid_t pid;
-    int pidfd;                 /* readable once pid exits (wait_for_exit), or -1 */
-    int restarts;              /* consecutive quick deaths, for backoff */
-    int64_t started_at;
-    int64_t restart_at;        /* 0 = running or finished */
-    int finished;              /* exited for good (the producer, at the end) */
-    int exit_code;
-    int total_restarts;        /* for feedmill_run_restarts_total */
-    /* CPU seconds (user + system) of every process that ran as this
-     * child, restarts included, with the processes it reaped itself: a
-     * worker's extraction children. Known once each has exited. */
-    double cpu_seconds;
-} child_t;
 
 typedef struct run {
     char exe[PATH_MAX];
@@ -109,108 +89,6 @@ typedef struct run {
     run_term_t *term;
 } run_t;
 
-static void child_arg(child_t *c, const char *arg)
-{
-    c->argv = xrealloc(c->argv, (size_t)(c->argc + 2) * sizeof(char *));
-    c->argv[c->argc++] = xstrdup(arg);
-    c->argv[c->argc] = NULL;
-}
-
-static child_t *add_child(run_t *self, const char *name, const char *command)
-{
-    child_t *c = &self->children[self->count++];
-    memset(c, 0, sizeof *c);
-    c->pidfd = -1;
-    c->name = xstrdup(name);
-    child_arg(c, "feedmill");
-    child_arg(c, command);
-    return c;
-}
-
-static void free_children(run_t *self)
-{
-    for (int i = 0; i < self->count; i++) {
-        if (self->children[i].pidfd >= 0)
-            close(self->children[i].pidfd);
-        for (int a = 0; a < self->children[i].argc; a++)
-            free(self->children[i].argv[a]);
-        free(self->children[i].argv);
-        free((char *)self->children[i].name);
-    }
-}
-
-static int is_producer(const child_t *c)
-{
-    return !strcmp(c->argv[1], "producer");
-}
-
-/* "sink", "worker" or "producer": the label of run's figures. */
-static const char *child_kind(const child_t *c)
-{
-    return c->argv[1];
-}
-
-static int start_child(run_t *self, child_t *c)
-{
-    /* SIGINT and SIGTERM stay blocked in the child until its own handler
-     * is installed (common/signals.h): a stop that comes while it starts
-     * waits for it, and is neither lost nor fatal. */
-    sigset_t saved;
-    signals_hold(&saved);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        signals_release(&saved);
-    if (pid < 0) {
-        log_error("cannot start child=%s error=%s", log_q(c->name), log_q(strerror(errno)));
-        return -1;
-    }
-    if (pid == 0) {
-        /* Children die with the supervisor, even on kill -9, and hear
-         * signals only from it: a terminal's Ctrl-C reaches the
-         * supervisor alone, which then stops each child exactly once. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent)
-            _exit(127);   /* the supervisor died before prctl */
-        setpgid(0, 0);
-        /* The sink is the one writer: for cheap documents (texts) it is
-         * the pipeline's limit, and every moment it waits for a core
-         * behind a worker's extraction is lost for good. The workers
-         * (their extraction children inherit it) and the producer run as
-         * SCHED_BATCH: the same share of the machine, but a sink woken
-         * by results is not kept waiting behind them. 6000 texts, 2
-         * workers: 4.40 -> 4.19 s (medians of 5, alternating); web
-         * pages, limited by extraction, unchanged. */
-        if (strcmp(child_kind(c), "sink") != 0) {
-            struct sched_param batch = { 0 };
-            sched_setscheduler(0, SCHED_BATCH, &batch);   /* a hint: failing costs nothing */
-        }
-        /* stdout is run's own (its summary); the producer's figures come
-         * through --summary-file. */
-        int null = is_producer(c) ? open("/dev/null", O_WRONLY) : -1;
-        if (null >= 0 && dup2(null, STDOUT_FILENO) >= 0)
-            close(null);
-        execv(self->exe, c->argv);
-        fprintf(stderr, "feedmill run: cannot exec %s: %s\n", self->exe, strerror(errno));
-        _exit(127);
-    }
-    c->pid = pid;
-    c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);   /* -1 on kernels before 5.3 */
-    c->started_at = clock_ms();
-    c->restart_at = 0;
-    log_debug("started child=%s pid=%d", log_q(c->name), (int)pid);
-    return 0;
-}
-
-/* The child was reaped. */
-static void child_gone(child_t *c)
-{
-    c->pid = 0;
-    if (c->pidfd >= 0)
-        close(c->pidfd);
-    c->pidfd = -1;
-}
-
 /* Sleeps up to ms, less when a child exits (`only`, if not NULL): the
  * supervisor then sees a finished producer, or a stopped sink, at once
  * rather than at its next look round (20 ms of every run, and 10 ms for
@@ -232,43 +110,17 @@ static void wait_for_exit(const run_t *self, const child_t *only, int64_t ms)
     poll(fds, n, (int)ms);   /* EINTR: a signal, looked at by the caller */
 }
 
-static void describe_exit(int status, char *out, size_t size)
+static child_t *add_child(run_t *self, const char *name, const char *command)
 {
-    if (WIFSIGNALED(status))
-        snprintf(out, size, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        snprintf(out, size, "exited with status %d", WEXITSTATUS(status));
+    child_t *c = &self->children[self->count++];
+    child_init(c, name, command);
+    return c;
 }
 
-/* Returns -1 when the run cannot go on. */
-static int on_child_exit(child_t *c, int status)
+static void free_children(run_t *self)
 {
-    char how[96];
-    describe_exit(status, how, sizeof how);
-    child_gone(c);
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (is_producer(c) && (code == 0 || code == 3 || code == 4)) {
-        c->finished = 1;
-        c->exit_code = code;
-        return 0;
-    }
-    if (code == 1 || code == 2 || code == 127) {
-        log_error("child failed, not restarting child=%s reason=%s", log_q(c->name), log_q(how));
-        return -1;
-    }
-    /* Backoff doubles with each quick death, so a child that cannot live
-     * does not spin; one that ran a while starts over at 100 ms. */
-    if (clock_ms() - c->started_at > 10000)
-        c->restarts = 0;
-    int64_t delay = 100LL << (c->restarts < 6 ? c->restarts : 6);
-    if (delay > 5000)
-        delay = 5000;
-    c->restarts++;
-    c->total_restarts++;
-    c->restart_at = clock_ms() + delay;
-    log_warn("child died, restarting child=%s reason=%s restart_in_ms=%lld restarts=%d",
-             log_q(c->name), log_q(how), (long long)delay, c->restarts);
-    return 0;
+    for (int i = 0; i < self->count; i++)
+        child_free(&self->children[i]);
 }
 
 static child_t *find_child(run_t *self, pid_t pid)
@@ -277,12 +129,6 @@ static child_t *find_child(run_t *self, pid_t pid)
         if (self->children[i].pid == pid)
             return &self->children[i];
     return NULL;
-}
-
-static double cpu_of(const struct rusage *ru)
-{
-    return (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6
-         + (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
 }
 
 /* waitpid(pid, status, WNOHANG) that also charges the exited process's
@@ -294,7 +140,7 @@ static pid_t reap(run_t *self, pid_t pid, int *status)
     pid_t gone = wait4(pid, status, WNOHANG, &ru);
     child_t *c = gone > 0 ? find_child(self, gone) : NULL;
     if (c)
-        c->cpu_seconds += cpu_of(&ru);
+        c->cpu_seconds += child_cpu_of(&ru);
     return gone;
 }
 
@@ -337,7 +183,7 @@ static void producer_stopped(run_t *self, child_t *producer, int status)
     /* 4: its state could not be written at the end; run_pipeline says so. */
     if (producer->exit_code != 0 && producer->exit_code != 3 && producer->exit_code != 4) {
         char how[96];
-        describe_exit(status, how, sizeof how);
+        child_describe_exit(status, how, sizeof how);
         log_warn("child stopped uncleanly child=%s reason=%s", log_q(producer->name),
                  log_q(how));
         self->unclean = 1;
@@ -472,7 +318,7 @@ static int supervise(run_t *self, child_t *producer)
             child_t *c = find_child(self, pid);
             if (c && self->stopping && c == producer)
                 producer_stopped(self, producer, status);
-            else if (c && on_child_exit(c, status) != 0)
+            else if (c && child_exited(c, status) != 0)
                 return -1;
         }
         int64_t now = clock_ms();
@@ -485,7 +331,7 @@ static int supervise(run_t *self, child_t *producer)
         }
         for (int i = 0; i < self->count; i++) {
             child_t *c = &self->children[i];
-            if (c->restart_at && c->restart_at <= now && start_child(self, c) != 0)
+            if (c->restart_at && c->restart_at <= now && child_start(c, self->exe) != 0)
                 return -1;
         }
         check_children(self);
@@ -509,9 +355,9 @@ static int reap_child(run_t *self, child_t *c, int64_t wait_ms)
         pid_t pid = reap(self, c->pid, &status);
         if (pid == c->pid) {
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            if (code != 0 && !(code == 3 && is_producer(c))) {
+            if (code != 0 && !(code == 3 && child_is_producer(c))) {
                 char how[96];
-                describe_exit(status, how, sizeof how);
+                child_describe_exit(status, how, sizeof how);
                 log_warn("child stopped uncleanly child=%s reason=%s", log_q(c->name), log_q(how));
                 clean = 0;
             }
@@ -727,7 +573,7 @@ static void log_cpu(const run_t *self, double seconds)
     double sink = 0, workers = 0, producer = 0;
     for (int i = 0; i < self->count; i++) {
         const child_t *c = &self->children[i];
-        if (is_producer(c))
+        if (child_is_producer(c))
             producer += c->cpu_seconds;
         else if (!strcmp(c->argv[1], "sink"))
             sink += c->cpu_seconds;
@@ -735,7 +581,7 @@ static void log_cpu(const run_t *self, double seconds)
             workers += c->cpu_seconds;
     }
     struct rusage own;
-    double run = getrusage(RUSAGE_SELF, &own) == 0 ? cpu_of(&own) : 0;
+    double run = getrusage(RUSAGE_SELF, &own) == 0 ? child_cpu_of(&own) : 0;
     double total = sink + workers + producer + run;
     /* busy_cores: the children's CPU over the time they ran in (run's
      * own began before them). */
@@ -759,7 +605,7 @@ static int run_pipeline(run_t *self, const run_options_t *opt)
     int code = -1;
     int ok = 1;
     for (int i = 0; i < self->count && ok; i++)
-        ok = start_child(self, &self->children[i]) == 0;
+        ok = child_start(&self->children[i], self->exe) == 0;
     if (ok)
         code = supervise(self, &self->children[self->count - 1]);
     int stopped = stop_children(self);

@@ -111,6 +111,8 @@ enum { SANDBOX_DEPTH = 2 };
  * valid until their answer is taken. 0, or -1 with *reason (malloc'd)
  * when no child could be started or SANDBOX_DEPTH are pending. */
 int sandbox_send(sandbox_t *self, const void *request, size_t len, char **reason);
+/* (A request may be written to a child that just died: the caller
+ * ignores SIGPIPE, as the worker does, and gets EPIPE instead.) */
 /* The answer of the oldest pending request, waiting up to limit_ms;
  * statuses as sandbox_call's, each about that request only. After
  * SANDBOX_STOPPED the others stay pending (they go to a new child if
