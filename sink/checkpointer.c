@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/signals.h"
 
@@ -19,10 +20,13 @@ struct checkpointer {
     pthread_cond_t idle;      /* from the thread: nothing under way nor wanted */
     int wanted, busy, stop;
     int failing;              /* the last attempt failed: said once until one succeeds */
+    int copied_all;           /* the last one copied the whole WAL */
 };
 
-/* One PASSIVE checkpoint: copies what is committed, blocks no one. */
-static void checkpoint(checkpointer_t *self)
+/* One PASSIVE checkpoint: copies what is committed, blocks no one.
+ * 1 when it copied the whole WAL: not when a reader still reads pages
+ * the WAL holds, or another connection was checkpointing. */
+static int checkpoint(checkpointer_t *self)
 {
     int wal_pages = 0, copied = 0;
     int rc = sqlite3_wal_checkpoint_v2(self->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
@@ -32,6 +36,7 @@ static void checkpoint(checkpointer_t *self)
             log_info("checkpoints work again db=%s", log_q(self->path));
         self->failing = 0;
         log_debug("checkpoint wal_pages=%d copied=%d", wal_pages, copied);
+        return copied == wal_pages;
     } else if (rc != SQLITE_BUSY && !self->failing) {
         /* (BUSY: another connection's checkpoint; the next kick tries.)
          * Nothing is lost: the WAL keeps every commit until a checkpoint
@@ -40,6 +45,7 @@ static void checkpoint(checkpointer_t *self)
                  log_q(self->path), log_q(sqlite3_errmsg(self->db)));
         self->failing = 1;
     }
+    return 0;
 }
 
 static void *run(void *arg)
@@ -54,8 +60,9 @@ static void *run(void *arg)
         self->wanted = 0;
         self->busy = 1;
         pthread_mutex_unlock(&self->lock);
-        checkpoint(self);
+        int all = checkpoint(self);
         pthread_mutex_lock(&self->lock);
+        self->copied_all = all;
         self->busy = 0;
         if (!self->wanted)
             pthread_cond_broadcast(&self->idle);
@@ -128,4 +135,22 @@ void checkpointer_wait(checkpointer_t *self)
     while ((self->wanted || self->busy) && !self->stop)
         pthread_cond_wait(&self->idle, &self->lock);
     pthread_mutex_unlock(&self->lock);
+}
+
+int checkpointer_wait_copied(checkpointer_t *self)
+{
+    for (int tries = 0;; tries++) {
+        pthread_mutex_lock(&self->lock);
+        while ((self->wanted || self->busy) && !self->stop)
+            pthread_cond_wait(&self->idle, &self->lock);
+        int all = self->copied_all, again = !all && tries < CHECKPOINTER_RETRIES && !self->stop;
+        if (again) {
+            self->wanted = 1;
+            pthread_cond_signal(&self->wake);
+        }
+        pthread_mutex_unlock(&self->lock);
+        if (!again)
+            return all;
+        clock_sleep_ms(CHECKPOINTER_RETRY_MS);
+    }
 }
