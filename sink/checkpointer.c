@@ -129,15 +129,7 @@ void checkpointer_kick(checkpointer_t *self, int pages)
     pthread_mutex_unlock(&self->lock);
 }
 
-void checkpointer_wait(checkpointer_t *self)
-{
-    pthread_mutex_lock(&self->lock);
-    while ((self->wanted || self->busy) && !self->stop)
-        pthread_cond_wait(&self->idle, &self->lock);
-    pthread_mutex_unlock(&self->lock);
-}
-
-int checkpointer_wait_copied(checkpointer_t *self)
+int checkpointer_wait(checkpointer_t *self)
 {
     for (int tries = 0;; tries++) {
         pthread_mutex_lock(&self->lock);

@@ -55,21 +55,17 @@ void checkpointer_destroy(checkpointer_t **self_p);
  * checkpoint. */
 void checkpointer_kick(checkpointer_t *self, int pages);
 
-/* Returns once no checkpoint is under way or wanted: whatever was
- * committed before the call has been copied (unless a checkpoint
- * failed, or a reader still reads pages the WAL holds). */
-void checkpointer_wait(checkpointer_t *self);
-
-/* As checkpointer_wait, for a writer that wants the WAL to start again
- * from its top: when that checkpoint could not copy the whole WAL (a
- * reader was reading pages it holds when it ran), asks for another, up
- * to CHECKPOINTER_RETRIES times, CHECKPOINTER_RETRY_MS apart. Without
- * that, one reader at the wrong moment let the WAL grow by a whole
- * round of commits past its bound (test_store's
- * test_wal_checkpointed_and_bounded, about one run in twelve). 1 when the
- * WAL was all copied; 0 when a reader still holds it (it then grows
- * until a later checkpoint copies it: nothing is lost). */
+/* For a writer that wants the WAL to start again from its top: returns
+ * once no checkpoint is under way or wanted. When the last one could not
+ * copy the whole WAL (a reader was reading pages it holds when it ran,
+ * or it failed), asks for another, up to CHECKPOINTER_RETRIES times,
+ * CHECKPOINTER_RETRY_MS apart: without that, one reader at the wrong
+ * moment let the WAL grow by a whole round of commits past its bound
+ * (test_store's test_wal_checkpointed_and_bounded, one run in twelve).
+ * 1 when everything committed before the call was copied; 0 when a
+ * reader still holds it (the WAL then grows until a later checkpoint
+ * copies it: nothing is lost). */
 enum { CHECKPOINTER_RETRIES = 3, CHECKPOINTER_RETRY_MS = 5 };
-int checkpointer_wait_copied(checkpointer_t *self);
+int checkpointer_wait(checkpointer_t *self);
 
 #endif

@@ -511,7 +511,7 @@ int store_begin(store_t *self, char **error)
     /* A transaction that begins once the WAL is all copied writes it
      * again from its top: sink/checkpointer.h. */
     if (self->checkpointer && self->wal_pages >= self->wal_limit) {
-        checkpointer_wait_copied(self->checkpointer);
+        checkpointer_wait(self->checkpointer);
         self->wal_pages = 0;
     }
     if (store_run(self, self->stmt[SQL_BEGIN], "begin") < 0)
