@@ -104,8 +104,30 @@ expect_eq() {   # expect_eq ACTUAL EXPECTED WHAT
 }
 
 # A free TCP port on 127.0.0.1 (racy in theory, fine for tests).
+# free_port: a TCP port free on 127.0.0.1 now, below the kernel's
+# ephemeral range: a port from inside it (what binding port 0 gives) can
+# be taken meanwhile as the local end of any test's outgoing connection,
+# and a component binding it later fails with "Address already in use"
+# (test_stop_stress, which binds the same ports round after round, under
+# ctest -j4).
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+    python3 - <<'PY'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(1000):
+    port = random.randint(max(1024, low - 12000), low - 1)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port below the ephemeral range")
+PY
 }
 
 # wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
