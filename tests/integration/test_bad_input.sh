@@ -29,8 +29,8 @@ expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 5 "dead letters (em
 expect_eq "$(sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%truncated.gz'")" "gzip data is truncated" "reason for the truncated gzip"
 expect_eq "$(sql "$DB" "SELECT title FROM documents WHERE source LIKE '%page.html.gz'")" "Compressed" "title of the gzip-compressed page"
 expect_eq "$(sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%empty.txt'")" "empty document" "reason for the empty file"
-sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%too-big.txt'" | grep -q "max-size" || fail "reason for the oversized file"
-sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%random.bin'" | grep -q "binary" || fail "reason for random bytes"
+sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%too-big.txt'" | contains "max-size" || fail "reason for the oversized file"
+sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%random.bin'" | contains "binary" || fail "reason for random bytes"
 expect_eq "$(sql "$DB" "SELECT count(*) FROM documents WHERE source LIKE '%hidden%'")" 0 "hidden files skipped"
 body=$(sql "$DB" "SELECT body FROM documents WHERE source LIKE '%latin1.txt'")
 printf '%s' "$body" | iconv -f UTF-8 -t UTF-8 >/dev/null || fail "stored body is not valid UTF-8"

@@ -191,7 +191,7 @@ pass "no forged failed attempt was heard"
 #    the endpoint where the handshake failed before (no CURVE).
 for log in producer sink; do
     grep 'refused a peer address=127.0.0.1 key=.* reason="its key is not in the --allow folder"' \
-        "$WORK/$log.err" | grep -qF -- "$STRANGER_KEY" \
+        "$WORK/$log.err" | contains -F -- "$STRANGER_KEY" \
         || fail "$log does not log the unknown key: $(grep refused "$WORK/$log.err")"
     # Which side of a mismatched handshake notices first is a race: the
     # server logs a mechanism mismatch, or a handshake cut short.

@@ -58,7 +58,7 @@ pass "the sink said the disk is full: ${line#* error }"
 stored_when_full=$(rows)
 [ "$stored_when_full" -lt "$N" ] || fail "the disk did not fill: $stored_when_full rows"
 expect_eq "$(status "http://127.0.0.1:$SM/readyz")" 503 "/readyz while the disk is full"
-http "http://127.0.0.1:$SM/readyz" | grep -q "cannot be written (disk_full)" \
+http "http://127.0.0.1:$SM/readyz" | contains "cannot be written (disk_full)" \
     || fail "/readyz does not say why: $(http "http://127.0.0.1:$SM/readyz")"
 full=$(store_errors disk_full)
 [ "${full:-0}" -ge 1 ] || fail "feedmill_sink_store_errors_total{reason=\"disk_full\"} is '$full'"

@@ -73,7 +73,7 @@ wait_for 30 grep -q "database cannot be written.*path=$DB reason=read_only" "$WO
     || fail "the sink never said the database is read-only: $(tail -5 "$WORK/sink.log")"
 pass "the sink said the database is read-only"
 expect_eq "$(status "http://127.0.0.1:$SM/readyz")" 503 "/readyz while read-only"
-http "http://127.0.0.1:$SM/readyz" | grep -q "cannot be written (read_only)" \
+http "http://127.0.0.1:$SM/readyz" | contains "cannot be written (read_only)" \
     || fail "/readyz does not say why: $(http "http://127.0.0.1:$SM/readyz")"
 ro=$(store_errors read_only)
 [ "${ro:-0}" -ge 1 ] || fail "feedmill_sink_store_errors_total{reason=\"read_only\"} is '$ro'"

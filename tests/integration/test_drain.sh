@@ -149,7 +149,7 @@ BACKGROUND+=($RUN)
 wait_for 60 bash -c "[ \$(sqlite3 -cmd '.timeout 5000' '$RDB' 'SELECT count(*) FROM documents' 2>/dev/null || echo 0) -ge 68 ]" \
     || fail "run did not ingest the feed: $(tail -3 "$WORK/run.err")"
 P=$(pgrep -f "feedmill producer " -P "$RUN")
-tr '\0' ' ' <"/proc/$P/cmdline" | grep -q -- '--drain-timeout 1 ' \
+tr '\0' ' ' <"/proc/$P/cmdline" | contains -- '--drain-timeout 1 ' \
     || fail "run did not pass --drain-timeout: $(tr '\0' ' ' <"/proc/$P/cmdline")"
 kill -STOP "$P"
 started=$SECONDS

@@ -54,7 +54,7 @@ SINK=$!; BACKGROUND+=($SINK)
 wait_for 20 grep -q '"msg":"serving metrics"' "$WORK/sink.log" || fail "sink never served metrics: $(cat "$WORK/sink.log")"
 expect_eq "$(status "http://127.0.0.1:$SM/healthz")" 200 "sink /healthz"
 expect_eq "$(status "http://127.0.0.1:$SM/readyz")" 503 "sink /readyz without a producer"
-http "http://127.0.0.1:$SM/readyz" | grep -q "acks endpoint is not reached" || fail "/readyz does not say what is missing"
+http "http://127.0.0.1:$SM/readyz" | contains "acks endpoint is not reached" || fail "/readyz does not say what is missing"
 expect_eq "$(status "http://127.0.0.1:$SM/nothing")" 404 "an unknown path"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$SM/metrics")" 405 "POST"
 http "http://127.0.0.1:$SM/metrics" >"$WORK/empty.prom"
@@ -140,7 +140,7 @@ pass "per-worker series are labelled HOST:PID"
 wait_for 10 grep -q '"msg":"status".*"db_documents":100,"db_sources":100,"db_dead_letters":2' "$WORK/sink.log" \
     || fail "no sink status line with the database's totals: $(grep status "$WORK/sink.log" | tail -2)"
 pass "sink status line with the database's totals"
-grep '"msg":"status"' "$WORK/sink.log" | grep -q '"documents":[1-9].*"docs_per_s":[0-9]' \
+grep '"msg":"status"' "$WORK/sink.log" | contains '"documents":[1-9].*"docs_per_s":[0-9]' \
     || fail "no sink status line counts documents over its interval"
 pass "sink status line counts documents and their rate"
 wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 inputs=102 files=102 lines=0 submissions=0 acknowledged=102 stored=100 updated=0 new_sources=0 unchanged=0 dead=2 skipped=0 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
@@ -231,7 +231,7 @@ pass "the summary follows it"
 
 # 7. stats: the breakdowns.
 "$FEEDMILL" stats --db "$DB" >"$WORK/stats.txt"
-grep -A1 "documents by kind:" "$WORK/stats.txt" | grep -q " 100  text" || fail "stats by kind: $(cat "$WORK/stats.txt")"
+grep -A1 "documents by kind:" "$WORK/stats.txt" | contains " 100  text" || fail "stats by kind: $(cat "$WORK/stats.txt")"
 grep -q "^ *1  refused$" "$WORK/stats.txt" || fail "stats by reason: $(cat "$WORK/stats.txt")"
 grep -q "^ *1  too_large$" "$WORK/stats.txt" || fail "stats by reason: $(cat "$WORK/stats.txt")"
 grep -q "^ *100  $WORK/docs/$" "$WORK/stats.txt" || fail "stats top sources: $(cat "$WORK/stats.txt")"

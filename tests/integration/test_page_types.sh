@@ -49,7 +49,7 @@ s = json.load(sys.stdin)
 got = {g["key"]: g["count"] for g in s["page_types"]}
 assert got == {"article": 1, "collection": 1, "forum": 1, "product": 1, "none": 1}, got' \
     || fail "stats --json page_types"
-"$FEEDMILL" stats --db "$DB" | grep -A6 "documents by page type" | grep -q "forum" || fail "stats text: no page types"
+"$FEEDMILL" stats --db "$DB" | grep -A6 "documents by page type" | contains "forum" || fail "stats text: no page types"
 pass "stats counts documents by page type"
 
 "$FEEDMILL" search --db "$DB" --json --type forum port >"$WORK/forum.json" || fail "search --type"

@@ -21,7 +21,7 @@ set -e
 expect_eq "$status" 3 "exit status (one dead letter)"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM documents')" 100 "documents stored beside the poison one"
 expect_eq "$(sql "$DB" "SELECT attempts FROM dead_letters WHERE source LIKE '%huge.txt'")" 2 "attempts recorded"
-sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%huge.txt'" | grep -q "time limit of 250 ms (2 attempts)" \
+sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%huge.txt'" | contains "time limit of 250 ms (2 attempts)" \
     || fail "reason: $(sql "$DB" 'SELECT error FROM dead_letters')"
 pass "poison document dead-lettered with its reason"
 [ "$(grep -c 'attempt failed' "$WORK/err")" -eq 2 ] || fail "each failed attempt is logged once"

@@ -113,7 +113,7 @@ d = json.load(open(sys.argv[1]))
 assert sorted(map(int, d["accepted"])) == list(range(41, 81)), sorted(d["accepted"])
 assert d["rejected"], "no REJECTED in the client's answers"
 PYEOF
-sed -n "$((answered_while_full + 1)),\$p" "$WORK/answers" | grep -q "^accepted" \
+sed -n "$((answered_while_full + 1)),\$p" "$WORK/answers" | contains "^accepted" \
     || fail "no ACCEPTED after the enlargement"
 pass "every one of 41..80 ACCEPTED after the enlargement"
 wait_for 30 has_rows 120 || fail "not every document committed after the enlargement: $(rows) of 120"

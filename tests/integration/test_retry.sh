@@ -33,9 +33,9 @@ run --max-size 2000 "$IN" >"$WORK/out" 2>"$WORK/err"
 status=$?
 set -e
 expect_eq "$status" 3 "first run: two dead letters"
-sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%locked.txt'" | grep -q "Permission denied" \
+sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%locked.txt'" | contains "Permission denied" \
     || fail "reason for the locked file: $(sql "$DB" 'SELECT source, error FROM dead_letters')"
-sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%big.txt'" | grep -q "max-size" \
+sql "$DB" "SELECT error FROM dead_letters WHERE source LIKE '%big.txt'" | contains "max-size" \
     || fail "reason for the big file"
 pass "reasons recorded"
 

@@ -47,9 +47,9 @@ containing=$(sql "$DB" "SELECT count(*) FROM documents WHERE body LIKE '%싱가�
 [ "$containing" -ge 3 ] || fail "seeds should mention 싱가포르 in 3 documents, found $containing"
 hits=$("$FEEDMILL" search --db "$DB" --json 싱가포르 | wc -l)
 expect_eq "$hits" "$containing" "search hits for 싱가포르"
-"$FEEDMILL" search --db "$DB" --json 싱가포르 | grep -q '\[싱가포르[와의에]' \
+"$FEEDMILL" search --db "$DB" --json 싱가포르 | contains '\[싱가포르[와의에]' \
     || fail "no hit through an eojeol with a particle (싱가포르와, 싱가포르의, 싱가포르에)"
 expect_eq "$(sql "$DB" "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"싱가포르\"*'")" "$containing" "raw FTS prefix query"
 expect_eq "$("$FEEDMILL" search --db "$DB" --json 싱가포르 협력 | wc -l)" "$containing" "two words, ANDed"
 expect_eq "$("$FEEDMILL" search --db "$DB" --json 엔비디아없는말 | wc -l)" 0 "hits for a word in no document"
-"$FEEDMILL" stats --db "$DB" | grep -q "documents: *4" || fail "stats does not report 4 documents"
+"$FEEDMILL" stats --db "$DB" | contains "documents: *4" || fail "stats does not report 4 documents"

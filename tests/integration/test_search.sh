@@ -87,6 +87,6 @@ grep -q -- "put -- before the query" "$WORK/dash.err" || fail "no hint about --:
 grep -q '^no documents match "yen --json"' "$WORK/late.out" || fail "--json after the query was parsed: $(cat "$WORK/late.out")"
 pass "options end at the first query word"
 
-"$FEEDMILL" search --help | grep -q -- "--  *end of the options" || fail "--help does not describe --"
-"$FEEDMILL" search --help | grep -q "ignored" || fail "--help does not say symbols are ignored"
+"$FEEDMILL" search --help | contains -- "--  *end of the options" || fail "--help does not describe --"
+"$FEEDMILL" search --help | contains "ignored" || fail "--help does not say symbols are ignored"
 pass "--help"

@@ -108,10 +108,10 @@ expect_eq "$(metric feedmill_sink_database_documents) $(metric feedmill_sink_dat
     "the sink's gauges of the database"
 
 # The status lines use the same words.
-producer_says() { grep 'producer\[' "$WORK/run.err" | grep ' status ' | grep -q "$1"; }
+producer_says() { grep 'producer\[' "$WORK/run.err" | grep ' status ' | contains "$1"; }
 wait_for 10 producer_says 'inputs=13 files=4 lines=6 submissions=3 acknowledged=13 stored=3 updated=0 new_sources=8 unchanged=2 dead=0' \
     || fail "the producer's status line: $(grep 'producer\[' "$WORK/run.err" | grep ' status ' | tail -1)"
-grep 'sink\[' "$WORK/run.err" | grep ' status ' | grep -q 'db_documents=3 db_sources=11' \
+grep 'sink\[' "$WORK/run.err" | grep ' status ' | contains 'db_documents=3 db_sources=11' \
     || fail "the sink's status line: $(grep 'sink\[' "$WORK/run.err" | grep ' status ' | tail -1)"
 pass "status lines count in the same words"
 
@@ -132,8 +132,8 @@ assert len(hit["sources"]) == 7, hit["sources"]
 assert hit["sources"][0] == hit["source"], hit
 assert "https://four.example/a" in hit["sources"] and any(s.endswith("docs/sub/a3.txt") for s in hit["sources"])
 PYEOF
-"$FEEDMILL" search --db "$DB" central bank | grep -q "and 6 more sources" || fail "search: $("$FEEDMILL" search --db "$DB" central bank)"
-"$FEEDMILL" search --db "$DB" --sources central bank | grep -q "also from https://two.example/a" \
+"$FEEDMILL" search --db "$DB" central bank | contains "and 6 more sources" || fail "search: $("$FEEDMILL" search --db "$DB" central bank)"
+"$FEEDMILL" search --db "$DB" --sources central bank | contains "also from https://two.example/a" \
     || fail "search --sources: $("$FEEDMILL" search --db "$DB" --sources central bank)"
 "$FEEDMILL" export --db "$DB" --fields title,sources 2>/dev/null | python3 -c '
 import json, sys

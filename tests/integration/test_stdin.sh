@@ -43,7 +43,7 @@ expect_eq "$(sql "$WORK/s.db" 'SELECT count(*) FROM documents')" 4 "documents (t
 expect_eq "$(sql "$WORK/s.db" 'SELECT id FROM documents ORDER BY id' | sha256sum)" "$(ids "$WORK/small.jsonl" | sha256sum)" \
     "ids are the SHA-256 of the html/text values"
 expect_eq "$(sql "$WORK/s.db" "SELECT source FROM dead_letters")" "stdin:2" "the malformed line's dead letter names it"
-sql "$WORK/s.db" "SELECT error FROM dead_letters" | grep -q "not JSON" || fail "reason for the malformed line"
+sql "$WORK/s.db" "SELECT error FROM dead_letters" | contains "not JSON" || fail "reason for the malformed line"
 expect_eq "$(sql "$WORK/s.db" "SELECT title FROM documents WHERE source = 'https://example.com/a'")" "From stdin" \
     "url becomes the source"
 expect_eq "$(sql "$WORK/s.db" "SELECT published || ' ' || author FROM documents WHERE source = 'stdin:4'")" \

@@ -46,7 +46,7 @@ expect_eq "$(sql "$DB" 'SELECT id FROM documents ORDER BY id' | sha256sum)" "$EX
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM dead_letters')" 0 "dead letters"
 holder_key=$(sed -n 's/.*public-key = "\(.*\)"/\1/p' "$KEYS/holder")
 grep "worker holds documents without finishing them, taking them back uncharged" "$WORK/producer.err" \
-    | grep -qF -- "$holder_key" || fail "the producer did not say which worker it paused: $(tail -5 "$WORK/producer.err")"
+    | contains -F -- "$holder_key" || fail "the producer did not say which worker it paused: $(tail -5 "$WORK/producer.err")"
 pass "the producer named the stuck worker by its key"
 while read -r id; do
     expect_eq "$(sql "$DB" "SELECT worker FROM documents WHERE id = '$id'")" \

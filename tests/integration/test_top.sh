@@ -41,16 +41,16 @@ first=$(rate)
 changed() { rate_is_number && [ "$(rate)" != "$first" ]; }
 wait_for 30 changed || fail "the rate never changed from $first: $(screen)"
 pass "top shows run's documents per second, changing ($first, then $(rate))"
-screen | grep -q "127.0.0.1:$P2 *sink" || fail "top does not show the sink: $(screen)"
-screen | grep -q "worker " || fail "top shows no worker row: $(screen)"
+screen | contains "127.0.0.1:$P2 *sink" || fail "top does not show the sink: $(screen)"
+screen | contains "worker " || fail "top shows no worker row: $(screen)"
 
 kill -TERM "$SINK"
-unreachable() { screen | grep -q "127.0.0.1:$P2 *unreachable"; }
+unreachable() { screen | contains "127.0.0.1:$P2 *unreachable"; }
 wait_for 30 unreachable || fail "top does not say the stopped sink is unreachable: $(screen)"
 pass "a stopped endpoint is reported unreachable"
 
 tmux_ send-keys -t top q
-quit() { screen | grep -q "top exited 0"; }
+quit() { screen | contains "top exited 0"; }
 wait_for 10 quit || fail "q did not quit top: $(screen)"
 pass "q quits"
 
