@@ -246,10 +246,13 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
      * out as a new segment at every savepoint: each document became a
      * segment of its own, to be merged again and again (a third of the
      * sink's time in a run, measured with perf). Written by the store,
-     * the terms of a whole batch make one segment at its commit. An
-     * update (a newer extractor) still goes through the trigger: its
-     * 'delete' needs the old text, which the trigger has at hand. */
+     * the terms of a whole batch make one segment at its commit. */
     "DROP TRIGGER documents_fts_insert;\n",
+    /* 8 -> 9: a rewritten row's full-text entry is replaced by the store
+     * too (SQL_FTS_OLD, SQL_FTS_DELETE, SQL_FTS_INSERT): through the
+     * trigger, a batch of rewrites by a newer extractor was still a
+     * segment per row, for the reason above. */
+    "DROP TRIGGER documents_fts_update;\n",
 };
 
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] == STORE_SCHEMA_VERSION,
@@ -288,8 +291,14 @@ const char *const store_statements[SQL_COUNT] = {
         "       attempts = ?12, updated_at = " SQL_NOW ", worker = ?13,\n"
         "       near_duplicate_of = ?14, near_duplicate_distance = ?15, page_type = ?16\n"
         " WHERE id = ?1",
-    /* Not a trigger: see the migration 7 -> 8. */
+    /* Not triggers: see the migrations 7 -> 8 and 8 -> 9. An entry is
+     * deleted with the very text it was indexed from, the row's before
+     * it is rewritten (FTS5's external content 'delete'). */
     [SQL_FTS_INSERT] = "INSERT INTO documents_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+    [SQL_FTS_OLD] = "SELECT title, body FROM documents WHERE rowid = ?1",
+    [SQL_FTS_DELETE] =
+        "INSERT INTO documents_fts (documents_fts, rowid, title, body)\n"
+        "VALUES ('delete', ?1, ?2, ?3)",
     [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc = ?1",
     [SQL_ENTITY_INSERT] =
         "INSERT INTO entities (doc_id, type, text, value, unit, ord, offset, doc)\n"
@@ -309,13 +318,16 @@ const char *const store_statements[SQL_COUNT] = {
     [SQL_NEAR_LINKED_TO] =
         "SELECT id, rowid FROM documents WHERE near_duplicate_of = ?1",
 
-    /* Another source of a stored document. One already known (the first,
-     * or another) changes nothing: the caller tells a new source by the
-     * rows changed. */
+    /* Another source of a stored document: not its first (asked first),
+     * and one already known changes nothing, so the caller tells a new
+     * source by the rows changed. Two statements, not one INSERT ...
+     * SELECT ... WHERE NOT EXISTS: that one opened a statement savepoint
+     * when it inserted nothing, and FTS5 wrote the batch's pending terms
+     * out as a segment at each (the migration 7 -> 8). */
+    [SQL_SOURCE_FIRST] = "SELECT 1 FROM documents WHERE id = ?1 AND source = ?2",
     [SQL_SOURCE_ADD] =
         "INSERT OR IGNORE INTO other_sources (id, source, first_seen)\n"
-        "SELECT ?1, ?2, " SQL_NOW "\n"
-        " WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = ?1 AND source = ?2)",
+        "VALUES (?1, ?2, " SQL_NOW ")",
     /* The first source first, then by time: sources of one millisecond
      * come in the order of their names. */
     [SQL_SOURCES_OF] =

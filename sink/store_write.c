@@ -194,8 +194,8 @@ static int write_document(store_t *self, int which, const record_t *r, int extra
     return 0;
 }
 
-/* A new row's full-text entry (an update's goes through the trigger:
- * the migration 7 -> 8 says why). */
+/* A row's full-text entry, written by the store and not by a trigger
+ * (the migrations 7 -> 8 and 8 -> 9 say why). */
 static int index_document(store_t *self, int64_t rowid, const record_t *r)
 {
     sqlite3_stmt *stmt = self->stmt[SQL_FTS_INSERT];
@@ -226,6 +226,45 @@ static int write_entities(store_t *self, const record_t *r, int64_t doc)
             return -1;
     }
     return 0;
+}
+
+static int same_text(const unsigned char *a, const char *b)
+{
+    return a ? b && !strcmp((const char *)a, b) : !b;
+}
+
+/* A row about to be rewritten: its full-text entry goes, deleted with
+ * the text it was made from, unless the rewrite keeps title and body
+ * (a newer extractor often changes only metadata). *kept says which, so
+ * the caller indexes the new text only when the old entry went. */
+static int unindex_document(store_t *self, int64_t rowid, const record_t *r, int *kept)
+{
+    sqlite3_stmt *old = self->stmt[SQL_FTS_OLD];
+    if (sqlite3_bind_int64(old, 1, rowid) != SQLITE_OK)
+        return store_fail_sqlite(self, "binding a rewritten row's old text");
+    int rc = sqlite3_step(old);
+    if (rc != SQLITE_ROW) {
+        int failed = rc == SQLITE_DONE
+                         ? store_fail(self, "reading a rewritten row's old text: no row")
+                         : store_fail_sqlite(self, "reading a rewritten row's old text");
+        sqlite3_reset(old);
+        return failed;
+    }
+    const unsigned char *title = sqlite3_column_text(old, 0), *body = sqlite3_column_text(old, 1);
+    *kept = same_text(title, r->title) && same_text(body, r->body);
+    sqlite3_stmt *del = self->stmt[SQL_FTS_DELETE];
+    int failed = 0;
+    if (!*kept) {
+        /* Bound as the row holds them; sqlite3_bind_value copies, as
+         * the select's values go with its reset. */
+        failed = sqlite3_bind_int64(del, 1, rowid) != SQLITE_OK
+              || sqlite3_bind_value(del, 2, sqlite3_column_value(old, 0)) != SQLITE_OK
+              || sqlite3_bind_value(del, 3, sqlite3_column_value(old, 1)) != SQLITE_OK;
+    }
+    sqlite3_reset(old);
+    if (failed)
+        return store_fail_sqlite(self, "binding a rewritten row's old text");
+    return *kept ? 0 : store_run(self, del, "deleting a rewritten row's full-text entry");
 }
 
 static int delete_entities(store_t *self, int64_t doc)
@@ -265,6 +304,17 @@ static int clear_unread_letter(store_t *self, const char *id, const char *source
  * The source is bound in its printable form, as documents.source. */
 static int add_source(store_t *self, const char *id, const char *source)
 {
+    sqlite3_stmt *first = self->stmt[SQL_SOURCE_FIRST];
+    if (store_bind_text(first, 1, id) || store_bind_source(first, 2, source))
+        return store_fail_sqlite(self, "binding a source");
+    int rc = sqlite3_step(first);
+    int failed = rc != SQLITE_ROW && rc != SQLITE_DONE
+                     ? store_fail_sqlite(self, "reading a document's first source") : 0;
+    sqlite3_reset(first);
+    if (failed)
+        return -1;
+    if (rc == SQLITE_ROW)
+        return 0;
     sqlite3_stmt *stmt = self->stmt[SQL_SOURCE_ADD];
     if (store_bind_text(stmt, 1, id) || store_bind_source(stmt, 2, source))
         return store_fail_sqlite(self, "binding a source");
@@ -304,8 +354,11 @@ static store_result_t put_document(store_t *self, const record_t *r,
             default: return STORE_ERROR;
             }
         }
+        int kept = 0;
         if (nearest(self, r->simhash, rowid, &link) < 0
+            || unindex_document(self, rowid, r, &kept) < 0
             || write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker, &link) < 0
+            || (!kept && index_document(self, rowid, r) < 0)
             || delete_entities(self, rowid) < 0
             || put_simhash(self, rowid, r->simhash) < 0
             || relink_linked_to(self, r->id) < 0

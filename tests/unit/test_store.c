@@ -140,8 +140,23 @@ static void pause_ms(long ms)
  * rows left empty: only downgrade_to_2 uses this, which drops them). */
 /* Takes a current file back to version 7: full text written by a
  * trigger on insert. */
+/* Takes a current file back to version 8: a trigger replaces a
+ * rewritten row's full-text entry. */
+static void downgrade_to_8(sqlite3 *db)
+{
+    raw_exec(db,
+             "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, body ON documents BEGIN\n"
+             "    INSERT INTO documents_fts(documents_fts, rowid, title, body)\n"
+             "    VALUES ('delete', old.rowid, old.title, old.body);\n"
+             "    INSERT INTO documents_fts(rowid, title, body)\n"
+             "    VALUES (new.rowid, new.title, new.body);\n"
+             "END;\n"
+             "PRAGMA user_version = 8;");
+}
+
 static void downgrade_to_7(sqlite3 *db)
 {
+    downgrade_to_8(db);
     raw_exec(db,
              "CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN\n"
              "    INSERT INTO documents_fts(rowid, title, body)\n"
@@ -239,8 +254,8 @@ static void test_fresh_open_and_reopen(void)
     CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                       "('documents', 'entities', 'dead_letters', 'documents_fts', "
                       "'documents_entities_delete', 'entities_value', "
-                      "'documents_fts_delete', 'documents_fts_update', 'other_sources', "
-                      "'document_sources')") == 10);
+                      "'documents_fts_delete', 'other_sources', "
+                      "'document_sources')") == 9);
     CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema "
                       "WHERE name = 'documents_fts_insert'") == 0);
     char schema[512];
@@ -1210,8 +1225,10 @@ static void test_upgrade_to_3(void)
                            "coalesce(near_duplicate_distance, '-'), ' ') FROM documents"),
               links);
     CHECK(raw_int(db, "SELECT count(*) FROM entities WHERE offset IS NULL") == 1);  /* dropped */
+    /* The store replaces a rewritten row's full-text entry: no trigger
+     * (the migration 8 -> 9). */
     CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
-                      "'documents_fts_update' AND sql LIKE '%UPDATE OF title, body ON%'") == 1);
+                      "'documents_fts_update'") == 0);
     /* A new document links through the upgraded bands. */
     put_simhash(store, "later", BASE ^ BIT(40), 1, STORE_NEW);
     CHECK_STR(link_of(db, "later"), "later>first:1");
@@ -1465,7 +1482,8 @@ static void test_upgrade_to_8(void)
     CHECK(count_hits(store, "harbour") == 2);
     CHECK(count_hits(store, "after") == 1);
     CHECK(count_hits(store, "before") == 1);
-    /* A newer extractor rewrites the old row through the update trigger. */
+    /* A newer extractor rewrites the old row (the store replaces its
+     * full-text entry: schema 9). */
     free(old->body);
     old->body = xstrdup("harbour tugboats, extracted again");
     CHECK(store_put_document(store, old, 2, 1, NULL, NULL) == STORE_UPDATED);
@@ -1477,6 +1495,130 @@ static void test_upgrade_to_8(void)
     check_fts_in_sync(path);
     record_destroy(&old);
     record_destroy(&fresh);
+}
+
+/* Rows whose full-text entry holds word, every one (store_search stops
+ * at its limit). */
+static int fts_count(sqlite3 *db, const char *word)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"%s\"'", word);
+    return raw_int(db, sql);
+}
+
+/* A version 8 file loses its update trigger: rows rewritten after the
+ * upgrade are found by their new words only, once each, whether they
+ * were stored before the upgrade or after. A rewrite that keeps title
+ * and body keeps the entry as it was. A batch of rewrites is one
+ * full-text segment, written at its commit (with the trigger, or with
+ * foreign keys on, every rewrite was a segment: the migration 8 -> 9). */
+static void test_upgrade_to_9(void)
+{
+    const char *path = db_path("upgrade9");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    enum { ROWS = 300 };
+    record_t *rows[ROWS];
+    CHECK(store_begin(store, NULL) == 0);
+    for (int i = 0; i < ROWS; i++) {
+        char seed[32], body[128];
+        snprintf(seed, sizeof seed, "rewrite-%d", i);
+        snprintf(body, sizeof body, "harbour cranes row%d, 항만 크레인 %d", i, i);
+        rows[i] = make_record(seed, seed, body);
+        /* Far apart, so rewrites link nothing to anything. */
+        rows[i]->simhash = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+        CHECK(store_put_document(store, rows[i], 1, 1, NULL, NULL) == STORE_NEW);
+    }
+    CHECK(store_commit(store, NULL) == 0);
+    store_close(&store);
+    sqlite3 *db = raw_open(path);
+    downgrade_to_8(db);
+
+    store = open_or_die(path, STORE_READWRITE);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema "
+                      "WHERE name = 'documents_fts_update'") == 0);
+    CHECK(fts_count(db, "cranes") == ROWS);
+    CHECK(raw_exec(db, "INSERT INTO documents_fts (documents_fts) VALUES ('optimize')") == SQLITE_OK);
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == 1);
+
+    /* Every row rewritten but the last, whose text stays: one batch. */
+    CHECK(store_begin(store, NULL) == 0);
+    for (int i = 0; i < ROWS; i++) {
+        if (i < ROWS - 1) {
+            char body[128];
+            snprintf(body, sizeof body, "harbour tugboats row%d, 항만 예인선 %d", i, i);
+            free(rows[i]->body);
+            rows[i]->body = xstrdup(body);
+        }
+        CHECK(store_put_document(store, rows[i], 2, 1, NULL, NULL) == STORE_UPDATED);
+    }
+    CHECK(store_commit(store, NULL) == 0);
+    CHECK(fts_count(db, "cranes") == 1);
+    CHECK(fts_count(db, "tugboats") == ROWS - 1);
+    CHECK(fts_count(db, "harbour") == ROWS);
+    CHECK(fts_count(db, "row7") == 1);
+    CHECK(fts_count(db, "예인선") == ROWS - 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents_fts") == ROWS);
+    /* The optimized segment, and the batch's. */
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == 2);
+    /* Still no trigger doubles a rewrite: once more, a new title. */
+    free(rows[0]->title);
+    rows[0]->title = xstrdup("lighthouse");
+    CHECK(store_put_document(store, rows[0], 3, 1, NULL, NULL) == STORE_UPDATED);
+    CHECK(fts_count(db, "lighthouse") == 1);
+    CHECK(fts_count(db, "tugboats") == ROWS - 1);
+    sqlite3_close(db);
+    store_close(&store);
+    check_fts_in_sync(path);
+    for (int i = 0; i < ROWS; i++)
+        record_destroy(&rows[i]);
+}
+
+/* Repeats in a batch of new rows (the same document again, from its
+ * first source or from another) leave the batch one full-text segment:
+ * checking a source opened a savepoint that wrote a segment each. */
+static void test_repeats_in_a_batch(void)
+{
+    const char *path = db_path("repeats");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    enum { ROWS = 200 };
+    record_t *first = make_record("repeated", "repeated", "the story everyone repeats");
+    CHECK(store_put_document(store, first, 1, 1, NULL, NULL) == STORE_NEW);
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == 1);
+    CHECK(store_begin(store, NULL) == 0);
+    int new_rows = 0, new_sources = 0, unchanged = 0;
+    for (int i = 0; i < ROWS; i++) {
+        char seed[32], body[96];
+        snprintf(seed, sizeof seed, "fresh-%d", i);
+        snprintf(body, sizeof body, "fresh story %d, 새 기사 %d", i, i);
+        record_t *r = make_record(seed, seed, body);
+        r->simhash = (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL;
+        new_rows += store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW;
+        record_destroy(&r);
+        /* The repeat: from its first source, then from a new one. */
+        if (i % 2) {
+            unchanged += store_put_document(store, first, 1, 1, NULL, NULL) == STORE_UNCHANGED;
+        } else {
+            char source[32];
+            snprintf(source, sizeof source, "mirror-%d", i);
+            free(first->source);
+            first->source = xstrdup(source);
+            new_sources += store_put_document(store, first, 1, 1, NULL, NULL) == STORE_NEW_SOURCE;
+            free(first->source);
+            first->source = xstrdup("repeated");
+        }
+    }
+    CHECK(store_commit(store, NULL) == 0);
+    CHECK(new_rows == ROWS && new_sources == ROWS / 2 && unchanged == ROWS / 2);
+    CHECK(raw_int(db, "SELECT count(*) FROM other_sources") == ROWS / 2);
+    CHECK(fts_count(db, "fresh") == ROWS);
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == 2);
+    sqlite3_close(db);
+    store_close(&store);
+    check_fts_in_sync(path);
+    record_destroy(&first);
 }
 
 /* entities.offset holds the entity's offset, NULL when the record had
@@ -1598,6 +1740,8 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_upgrade_to_4),
     TEST(test_upgrade_to_3),
     TEST(test_upgrade_to_8),
+    TEST(test_upgrade_to_9),
+    TEST(test_repeats_in_a_batch),
     TEST(test_entity_offsets),
     TEST(test_sources),
     TEST(test_page_types),
