@@ -482,6 +482,7 @@ void store_close(store_t **self_p)
     near_destroy(&self->near);
     store_puts_clear(self);
     free(self->puts);
+    store_fts_free(self);
     free(self->path);
     buf_free(&self->error);
     buf_free(&self->scratch);
@@ -533,12 +534,13 @@ int store_begin(store_t *self, char **error)
     return store_reason(self, 0, error);
 }
 
-/* The candidates follow the transaction: kept when it commits, undone
- * when it does not (a COMMIT that fails may leave it open, to be rolled
+/* The batch's full-text work goes to FTS5 first, as one segment
+ * (store_fts.c). The candidates follow the transaction: kept when it
+ * commits, undone when it does not (a COMMIT that fails may leave it open, to be rolled
  * back, or SQLite may have rolled it back already). */
 int store_commit(store_t *self, char **error)
 {
-    int rc = store_run(self, self->stmt[SQL_COMMIT], "commit");
+    int rc = store_fts_write(self) == 0 ? store_run(self, self->stmt[SQL_COMMIT], "commit") : -1;
     if (rc == 0 || sqlite3_get_autocommit(self->db))
         store_puts_clear(self);
     if (self->near && rc == 0)

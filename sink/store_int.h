@@ -69,6 +69,9 @@ extern const char *const store_statements[SQL_COUNT];
  * put fail (store_write.c says why). A document's record is the
  * caller's (alive until the transaction ends: store.h); the strings are
  * copies. */
+/* A row's full-text work queued for the commit (store_fts.c). */
+typedef struct store_fts_op store_fts_op_t;
+
 typedef struct {
     const record_t *record;        /* NULL: a dead letter, or a source */
     int is_source;                 /* 1: a source of a stored document (id, source) */
@@ -104,6 +107,9 @@ struct store {
     /* The puts of the open transaction, in order. */
     store_put_t *puts;
     size_t put_count, put_capacity;
+    /* Their full-text index work, written at the commit (store_fts.c). */
+    store_fts_op_t *fts;
+    size_t fts_count, fts_capacity;
 };
 
 /* The end of every public method: when rc < 0, *error gets the reason
@@ -120,8 +126,20 @@ int store_run(store_t *self, sqlite3_stmt *stmt, const char *what);
 /* Undoes the work since SQL_SAVEPOINT and ends it, keeping the error
  * that caused the undo as the message. */
 void store_savepoint_undo(store_t *self);
-/* Forgets the puts of the transaction, which has ended. */
+/* Forgets the puts of the transaction, which has ended, and their
+ * full-text work. */
 void store_puts_clear(store_t *self);
+
+/* store_fts.c: a row's full-text work, queued (copied) until
+ * store_fts_write. A new entry: */
+void store_fts_index(store_t *self, int64_t rowid, const char *title, const char *body);
+/* The entry of a row about to be rewritten, from its old values. */
+void store_fts_unindex(store_t *self, int64_t rowid, sqlite3_value *title, sqlite3_value *body);
+/* Hands the queue to FTS5 in rowid order and empties it: 0 or -1. */
+int store_fts_write(store_t *self);
+/* Empties the queue unwritten (the transaction or savepoint went). */
+void store_fts_clear(store_t *self);
+void store_fts_free(store_t *self);
 /* Binds a string or NULL (SQLITE_STATIC: alive until the step). */
 int store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 /* Binds a source in its printable form (common/text.h). */

@@ -149,6 +149,10 @@ static int search_type(store_t *self, const char *query, const char *page_type, 
     if (fts_query(&self->scratch, p) == 0)
         return store_fail(self, "nothing searchable in the query: only punctuation and "
                     "symbols, which the index skips");
+    /* The writer finds what its open transaction wrote, as with any
+     * table: the queued full-text work goes to FTS5 first (store_fts.c). */
+    if (self->fts_count > 0 && store_fts_write(self) < 0)
+        return -1;
 
     sqlite3_stmt *stmt = self->stmt[SQL_SEARCH];
     if (store_bind_text(stmt, 1, buf_str(&self->scratch))

@@ -195,14 +195,11 @@ static int write_document(store_t *self, int which, const record_t *r, int extra
 }
 
 /* A row's full-text entry, written by the store and not by a trigger
- * (the migrations 7 -> 8 and 8 -> 9 say why). */
-static int index_document(store_t *self, int64_t rowid, const record_t *r)
+ * (the migrations 7 -> 8 and 8 -> 9 say why), at the commit
+ * (store_fts.c says why). */
+static void index_document(store_t *self, int64_t rowid, const record_t *r)
 {
-    sqlite3_stmt *stmt = self->stmt[SQL_FTS_INSERT];
-    if (sqlite3_bind_int64(stmt, 1, rowid) || store_bind_text(stmt, 2, r->title)
-        || store_bind_text(stmt, 3, r->body))
-        return store_fail_sqlite(self, "binding a document's full-text entry");
-    return store_run(self, stmt, "indexing a document's text");
+    store_fts_index(self, rowid, r->title, r->body);
 }
 
 /* A document's entities, keyed by its rowid (doc). */
@@ -252,19 +249,10 @@ static int unindex_document(store_t *self, int64_t rowid, const record_t *r, int
     }
     const unsigned char *title = sqlite3_column_text(old, 0), *body = sqlite3_column_text(old, 1);
     *kept = same_text(title, r->title) && same_text(body, r->body);
-    sqlite3_stmt *del = self->stmt[SQL_FTS_DELETE];
-    int failed = 0;
-    if (!*kept) {
-        /* Bound as the row holds them; sqlite3_bind_value copies, as
-         * the select's values go with its reset. */
-        failed = sqlite3_bind_int64(del, 1, rowid) != SQLITE_OK
-              || sqlite3_bind_value(del, 2, sqlite3_column_value(old, 0)) != SQLITE_OK
-              || sqlite3_bind_value(del, 3, sqlite3_column_value(old, 1)) != SQLITE_OK;
-    }
+    if (!*kept)
+        store_fts_unindex(self, rowid, sqlite3_column_value(old, 0), sqlite3_column_value(old, 1));
     sqlite3_reset(old);
-    if (failed)
-        return store_fail_sqlite(self, "binding a rewritten row's old text");
-    return *kept ? 0 : store_run(self, del, "deleting a rewritten row's full-text entry");
+    return 0;
 }
 
 static int delete_entities(store_t *self, int64_t doc)
@@ -339,7 +327,8 @@ static store_result_t put_document(store_t *self, const record_t *r,
             || write_document(self, SQL_DOC_INSERT, r, extractor, attempts, worker, &link) < 0)
             return STORE_ERROR;
         rowid = sqlite3_last_insert_rowid(self->db);
-        if (index_document(self, rowid, r) < 0 || put_simhash(self, rowid, r->simhash) < 0)
+        index_document(self, rowid, r);
+        if (put_simhash(self, rowid, r->simhash) < 0)
             return STORE_ERROR;   /* its source is documents.source: its first */
         result = STORE_NEW;
         break;
@@ -357,9 +346,11 @@ static store_result_t put_document(store_t *self, const record_t *r,
         int kept = 0;
         if (nearest(self, r->simhash, rowid, &link) < 0
             || unindex_document(self, rowid, r, &kept) < 0
-            || write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker, &link) < 0
-            || (!kept && index_document(self, rowid, r) < 0)
-            || delete_entities(self, rowid) < 0
+            || write_document(self, SQL_DOC_UPDATE, r, extractor, attempts, worker, &link) < 0)
+            return STORE_ERROR;
+        if (!kept)
+            index_document(self, rowid, r);
+        if (delete_entities(self, rowid) < 0
             || put_simhash(self, rowid, r->simhash) < 0
             || relink_linked_to(self, r->id) < 0
             || add_source(self, r->id, r->source) < 0)
@@ -402,6 +393,7 @@ void store_puts_clear(store_t *self)
         free(p->error);
     }
     self->put_count = 0;
+    store_fts_clear(self);
 }
 
 static void remember_put(store_t *self, store_put_t put)
@@ -433,6 +425,7 @@ static void undo_failed_put(store_t *self)
     int code = self->error_code, os_errno = self->error_errno;
     self->error = (buf_t)BUF_INIT;
     near_undo(self->near, 0);
+    store_fts_clear(self);   /* the puts queue it again */
     int ok = store_run(self, self->stmt[SQL_ROLLBACK], "rollback") == 0
              && store_run(self, self->stmt[SQL_BEGIN], "begin") == 0;
     self->dead_letters_present = 1;   /* whatever the rollback took */
@@ -480,10 +473,13 @@ static store_result_t put_document_undoable(store_t *self, const record_t *recor
             return STORE_ERROR;
         size_t mark = near_mark(self->near);
         store_result_t result = put_document(self, record, extractor, attempts, worker);
+        if (result != STORE_ERROR && store_fts_write(self) < 0)
+            result = STORE_ERROR;
         if (result == STORE_ERROR)
             name_document(self, record->id);
         if (result == STORE_ERROR
             || store_run(self, self->stmt[SQL_RELEASE], "release") < 0) {
+            store_fts_clear(self);
             store_savepoint_undo(self);
             near_undo(self->near, mark);
             return STORE_ERROR;

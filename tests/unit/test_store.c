@@ -1511,8 +1511,10 @@ static int fts_count(sqlite3 *db, const char *word)
  * upgrade are found by their new words only, once each, whether they
  * were stored before the upgrade or after. A rewrite that keeps title
  * and body keeps the entry as it was. A batch of rewrites is one
- * full-text segment, written at its commit (with the trigger, or with
- * foreign keys on, every rewrite was a segment: the migration 8 -> 9). */
+ * full-text segment, written at its commit, whatever their order (with
+ * the trigger, or with foreign keys on, every rewrite was a segment: the
+ * migration 8 -> 9; written as they came, every rewrite of a lower
+ * rowid than the one before: sink/store_fts.c). */
 static void test_upgrade_to_9(void)
 {
     const char *path = db_path("upgrade9");
@@ -1542,9 +1544,11 @@ static void test_upgrade_to_9(void)
     CHECK(raw_exec(db, "INSERT INTO documents_fts (documents_fts) VALUES ('optimize')") == SQLITE_OK);
     CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == 1);
 
-    /* Every row rewritten but the last, whose text stays: one batch. */
+    /* Every row rewritten but the last, whose text stays: one batch, in
+     * another order than the rows' (as workers finish them). */
     CHECK(store_begin(store, NULL) == 0);
-    for (int i = 0; i < ROWS; i++) {
+    for (int k = 0; k < ROWS; k++) {
+        int i = k * 7 % ROWS;
         if (i < ROWS - 1) {
             char body[128];
             snprintf(body, sizeof body, "harbour tugboats row%d, 항만 예인선 %d", i, i);
