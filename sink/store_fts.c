@@ -95,6 +95,8 @@ static int by_rowid(const void *a, const void *b)
 
 int store_fts_write(store_t *self)
 {
+    if (self->fts_count == 0)
+        return 0;   /* and no queue to sort: qsort wants an array */
     qsort(self->fts, self->fts_count, sizeof *self->fts, by_rowid);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < self->fts_count; i++) {
