@@ -540,6 +540,12 @@ static void test_failed_put_leaves_nothing(void)
     CHECK_STR(raw_text(db, "SELECT worker FROM documents WHERE source = 'first'"), "KEY");
     CHECK_STR(raw_text(db, "SELECT error || attempts FROM dead_letters"), "boom2");
     CHECK(raw_int(db, "SELECT count(*) FROM simhashes") == 3);
+    /* Its full-text entry went with it (queued for the commit, the
+     * queue was written again with the puts: sink/store_fts.c); the
+     * others are found. */
+    CHECK(count_hits(store, "written") == 0);
+    CHECK(count_hits(store, "USD") == 1);
+    CHECK(count_hits(store, "copy") == 1);
     /* The undone document is no candidate: the copy links to "first". */
     CHECK_STR(raw_text(db, "SELECT n.source || ':' || d.near_duplicate_distance\n"
                            "  FROM documents AS d JOIN documents AS n ON n.id = d.near_duplicate_of\n"
