@@ -11,6 +11,7 @@
 #include <uchardet/uchardet.h>
 
 #include "common/buf.h"
+#include "mojibake.h"
 #include "utf8.h"
 
 /* How far into a document we look for a <meta charset>. The HTML spec
@@ -362,8 +363,14 @@ char *charset_to_utf8(const uint8_t *data, size_t len, size_t *out_len,
             *charset = "UTF-8";
         return xstrndup((const char *)data, len);
     }
-    buf_t raw = BUF_INIT, clean = BUF_INIT;
+    buf_t raw = BUF_INIT, clean = BUF_INIT, repaired = BUF_INIT;
     const char *name = decode(data, len, &raw);
+    /* Text encoded twice ("â" and two C1 controls for ’) is put back
+     * before the controls go (extract/mojibake.c). */
+    if (mojibake_repair(buf_str(&raw), raw.len, &repaired)) {
+        buf_free(&raw);
+        raw = repaired;
+    }
     /* One sanitising pass whatever the route: this is where "valid UTF-8,
      * no NUL" becomes true for everything downstream. */
     utf8_sanitize(buf_str(&raw), raw.len, &clean);

@@ -7,7 +7,8 @@
  * HTML <meta> (or XML prolog), then libuchardet's verdict on the bytes
  * (Shift_JIS, EUC-JP, EUC-KR, GBK, windows-125x, ...; it also overrules
  * a page that says UTF-8 and is not), then windows-1252, which decodes
- * any byte, as browsers do for undeclared Western pages. */
+ * any byte, as browsers do for undeclared Western pages. UTF-8 that was
+ * encoded twice is put back (extract/mojibake.h). */
 #ifndef FEEDMILL_EXTRACT_CHARSET_H
 #define FEEDMILL_EXTRACT_CHARSET_H
 

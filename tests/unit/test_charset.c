@@ -199,9 +199,48 @@ static void test_nfc(void)
     record_destroy(&r);
 }
 
+/* UTF-8 encoded twice (read as Latin-1 and written out again), as some
+ * pages are saved: put back when a twice-encoded character holds a C1
+ * control, the sure sign; then every twice-encoded character of the
+ * document is put back, "Â®" too. Without the sign, nothing changes:
+ * "Ã¨" may be meant. */
+static void test_twice_encoded(void)
+{
+    /* ’ E2 80 99, ® C2 AE, 😀 F0 9F 98 80, each byte as a Latin-1
+     * character in UTF-8. */
+    const char page[] =
+        "<html><head><meta charset=\"utf-8\"><title>An Investor\xC3\xA2\xC2\x80\xC2\x99s Guide"
+        "</title></head><body><article><p>Every investor\xC3\xA2\xC2\x80\xC2\x99s plan, from "
+        "Acme\xC3\x82\xC2\xAE, is worth a smile \xC3\xB0\xC2\x9F\xC2\x98\xC2\x80 and a careful "
+        "read before the end of the year, long enough to be the page's text.</p></article>"
+        "</body></html>";
+    record_t *r = extract_document("twice.html", (const uint8_t *)page, sizeof(page) - 1, NULL);
+    CHECK(r && r->title && strcmp(r->title, "An Investor’s Guide") == 0);
+    CHECK_MSG(r && strstr(r->body, "Every investor’s plan, from Acme®, is worth a smile 😀 and"),
+              r ? r->body : "no record");
+    record_destroy(&r);
+
+    /* No C1 control: Latin-1-looking pairs are text. */
+    const char plain[] = "Two pairs\n\nThe cafÃ¨ is how the bug looks, at 20Â° too, and they "
+                         "stay as written here.\n";
+    r = extract_document("plain", (const uint8_t *)plain, sizeof(plain) - 1, NULL);
+    CHECK_MSG(r && strstr(r->body, "The cafÃ¨ is how the bug looks, at 20Â° too, and they"),
+              r ? r->body : "no record");
+    record_destroy(&r);
+
+    /* What would decode to no character (a surrogate, ED A0 80) is left,
+     * its controls dropped as always: the text stays valid UTF-8. */
+    const char odd[] = "A sign \xC3\xAD\xC2\xA0\xC2\x80 of nothing, and a real one: "
+                       "it\xC3\xA2\xC2\x80\xC2\x99s here.";
+    r = extract_document("odd", (const uint8_t *)odd, sizeof(odd) - 1, NULL);
+    CHECK(r && utf8_valid(r->body, strlen(r->body)) && strstr(r->body, "it’s here."));
+    record_destroy(&r);
+}
+
 TESTING_MAIN(
     TEST(test_undeclared),
     TEST(test_utf16_without_bom),
     TEST(test_declared),
     TEST(test_invalid_bytes),
-    TEST(test_nfc))
+    TEST(test_nfc),
+    TEST(test_twice_encoded))
