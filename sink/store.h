@@ -130,7 +130,11 @@ store_fault_t store_fault(const store_t *self);
 int store_read_only(const store_t *self);
 
 int store_begin(store_t *self, char **error);     /* 0 or -1 */
-int store_commit(store_t *self, char **error);    /* 0 or -1 */
+/* 0 or -1. The batch's full-text work is written first (store_fts.c);
+ * when that or the COMMIT fails, the transaction may still be open:
+ * roll it back and write the batch again (the sink does), never commit
+ * it again, as its full-text work would be missing. */
+int store_commit(store_t *self, char **error);
 int store_rollback(store_t *self, char **error);  /* 0 or -1 */
 
 /* Upsert by record->id; extractor is the EXTRACT_VERSION that made it,
