@@ -417,8 +417,8 @@ static int open_store(store_t *self, store_mode_t mode)
                || migrate(self, version) < 0) {
         return -1;
     }
-    /* Foreign keys stay off (SQLite's default) on the store's own
-     * connection. With them on, every UPDATE of documents (a rewrite, a
+    /* Foreign keys off on the store's own connection, whatever SQLite
+     * was built to default to (per connection: set on every open). With them on, every UPDATE of documents (a rewrite, a
      * new near-duplicate link) is a statement that may have to be undone
      * alone, so SQLite opens a statement savepoint for it, and FTS5
      * writes its pending terms out as a segment at every savepoint (the
@@ -427,7 +427,8 @@ static int open_store(store_t *self, store_mode_t mode)
      * just found, entities and sources are written with their row, and
      * nothing here deletes a document (whoever does, with foreign keys
      * on, gets the links cleared and the entities gone). */
-    if (prepare_statements(self) < 0)
+    if (exec(self, "PRAGMA foreign_keys = OFF", "foreign_keys") < 0
+        || prepare_statements(self) < 0)
         return -1;
     if (mode == STORE_READONLY) {
         /* Nothing to find links among: a write fails in SQLite anyway,
