@@ -67,7 +67,8 @@ void message_destroy(message_t **self_p)
         return;
     doc_hints_clear(&self->hints);
     free(self->source);
-    free(self->body);
+    if (!self->body_borrowed)
+        free(self->body);
     record_destroy(&self->record);
     free(self->error);
     for (size_t i = 0; i < self->source_count; i++)

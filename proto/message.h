@@ -102,6 +102,8 @@ typedef struct message {
     uint32_t attempt;             /* DOC, RESULT, FAILED: 1 on first send */
     uint8_t *body;                /* DOC, SUBMIT: raw bytes */
     size_t body_len;
+    int body_borrowed;            /* DOC from message_decode_view: body points into
+                                     the decoded bytes, not freed with the message */
     doc_hints_t hints;            /* DOC, SUBMIT: optional, owned */
     record_t *record;             /* RESULT: owned; id/source mirror the above */
     char *error;                  /* FAILED, REJECTED */
@@ -137,6 +139,12 @@ int message_encode(const message_t *self, uint8_t **data, size_t *len);
  * caller frees it; error may be NULL). Allocates a reason only on
  * failure: *error is NULL after a success. */
 message_t *message_decode(const uint8_t *data, size_t len, char **error);
+
+/* As message_decode, but a DOC's body is not copied: it points into
+ * data, which must outlive the message. For a DOC read only to be
+ * passed on or read in place (a worker's, its extraction child's): a
+ * page's bytes are then neither copied nor allocated a second time. */
+message_t *message_decode_view(const uint8_t *data, size_t len, char **error);
 
 /* Frees the strings of hints and NULLs them. */
 void doc_hints_clear(doc_hints_t *hints);

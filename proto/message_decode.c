@@ -26,6 +26,7 @@ typedef struct {
     const msgpack_object_map *map;
     const char *path;
     reason_t *why;
+    int borrow;   /* a DOC's body points into the bytes read (message_decode_view) */
 } reader_t;
 
 static int fail_field(const reader_t *r, const char *key, const char *fmt, ...)
@@ -49,6 +50,7 @@ static int reader_init(reader_t *r, const msgpack_object *map,
     r->map = &map->via.map;
     r->path = path;
     r->why = why;
+    r->borrow = 0;
     for (uint32_t i = 0; i < r->map->size; i++)
         if (r->map->ptr[i].key.type != MSGPACK_OBJECT_STR)
             return *path ? message_fail(why, "field '%s': map keys must be strings", path)
@@ -158,6 +160,22 @@ static int read_bin(const reader_t *r, const char *key, size_t max,
     *out = xmalloc(*len);
     if (*len)
         memcpy(*out, o->via.bin.ptr, *len);
+    return 0;
+}
+
+/* read_bin without the copy: m->body points into the message's bytes. */
+static int borrow_bin(const reader_t *r, const char *key, size_t max, message_t *m)
+{
+    const msgpack_object *o = find(r, key);
+    if (!o)
+        return -1;
+    if (o->type != MSGPACK_OBJECT_BIN)
+        return fail_field(r, key, ": expected binary");
+    if (o->via.bin.size > max)
+        return fail_field(r, key, " longer than %zu bytes", max);
+    m->body = (uint8_t *)(uintptr_t)o->via.bin.ptr;
+    m->body_len = o->via.bin.size;
+    m->body_borrowed = 1;
     return 0;
 }
 
@@ -612,9 +630,14 @@ static int decode_fields(const reader_t *r, message_t *m)
         m->credit = (uint32_t)credit;
         return 0;
     case MSG_DOC:
-        if (decode_header(r, m) < 0
-            || read_bin(r, "body", MESSAGE_MAX_BODY, &m->body, &m->body_len) < 0)
+        if (decode_header(r, m) < 0)
             return -1;
+        if (r->borrow) {
+            if (borrow_bin(r, "body", MESSAGE_MAX_BODY, m) < 0)
+                return -1;
+        } else if (read_bin(r, "body", MESSAGE_MAX_BODY, &m->body, &m->body_len) < 0) {
+            return -1;
+        }
         return decode_hints(r, &m->hints);
     case MSG_RESULT:
         if (decode_header(r, m) < 0 || decode_record(r, m) < 0)
@@ -668,7 +691,7 @@ static int decode_fields(const reader_t *r, message_t *m)
 
 /* The version is checked before the type, so a newer peer's new message
  * types are reported as what they are: a version mismatch. */
-static message_t *decode_object(const msgpack_object *root, reason_t *why)
+static message_t *decode_object(const msgpack_object *root, int borrow, reason_t *why)
 {
     if (root->type != MSGPACK_OBJECT_MAP) {
         message_fail(why, "message is not a map");
@@ -680,6 +703,7 @@ static message_t *decode_object(const msgpack_object *root, reason_t *why)
     if (reader_init(&r, root, "", why) < 0
         || read_uint(&r, "v", 0, UINT64_MAX, &version) < 0)
         return NULL;
+    r.borrow = borrow;
     if (version != MESSAGE_VERSION) {
         message_fail(why, "unsupported version %" PRIu64, version);
         return NULL;
@@ -692,7 +716,7 @@ static message_t *decode_object(const msgpack_object *root, reason_t *why)
     return m;
 }
 
-message_t *message_decode(const uint8_t *data, size_t len, char **error)
+static message_t *decode(const uint8_t *data, size_t len, int borrow, char **error)
 {
     reason_t why = { error };
     if (error)
@@ -711,7 +735,20 @@ message_t *message_decode(const uint8_t *data, size_t len, char **error)
     if (rc != MSGPACK_UNPACK_SUCCESS || off != len)
         message_fail(&why, "msgpack-c could not unpack the message (%d)", (int)rc);
     else
-        m = decode_object(&unpacked.data, &why);
+        m = decode_object(&unpacked.data, borrow, &why);
     msgpack_unpacked_destroy(&unpacked);
     return m;
+}
+
+message_t *message_decode(const uint8_t *data, size_t len, char **error)
+{
+    return decode(data, len, 0, error);
+}
+
+/* msgpack_unpack_next leaves bin objects pointing into data (only its
+ * zone, for the objects themselves, is freed above), so a borrowed
+ * body stays valid as long as data does. */
+message_t *message_decode_view(const uint8_t *data, size_t len, char **error)
+{
+    return decode(data, len, 1, error);
 }

@@ -105,9 +105,10 @@ static void note_sender(zmq_msg_t *frame, message_t *msg)
 }
 
 /* One message into *frame (kept open after WIRE_OK, closed otherwise)
- * and decoded into *out. */
-static wire_status_t recv_frame(void *socket, int flags, zmq_msg_t *frame, message_t **out,
-                                char **error)
+ * and decoded into *out; with view, a DOC's body points into *frame
+ * (message_decode_view). */
+static wire_status_t recv_frame(void *socket, int flags, zmq_msg_t *frame, int view,
+                                message_t **out, char **error)
 {
     zmq_msg_init(frame);
     if (zmq_msg_recv(frame, socket, flags) < 0) {
@@ -124,7 +125,8 @@ static wire_status_t recv_frame(void *socket, int flags, zmq_msg_t *frame, messa
         zmq_msg_close(frame);
         return WIRE_BAD;
     }
-    *out = message_decode(zmq_msg_data(frame), zmq_msg_size(frame), error);
+    *out = view ? message_decode_view(zmq_msg_data(frame), zmq_msg_size(frame), error)
+                : message_decode(zmq_msg_data(frame), zmq_msg_size(frame), error);
     if (!*out) {
         zmq_msg_close(frame);
         return WIRE_BAD;
@@ -139,13 +141,13 @@ wire_status_t wire_recv_frame(void *socket, int flags, zmq_msg_t *frame, message
     *out = NULL;
     if (error)
         *error = NULL;
-    return recv_frame(socket, flags, frame, out, error);
+    return recv_frame(socket, flags, frame, 1, out, error);
 }
 
 static wire_status_t recv_body(void *socket, int flags, message_t **out, char **error)
 {
     zmq_msg_t frame;
-    wire_status_t status = recv_frame(socket, flags, &frame, out, error);
+    wire_status_t status = recv_frame(socket, flags, &frame, 0, out, error);
     if (status == WIRE_OK)
         zmq_msg_close(&frame);
     return status;

@@ -50,7 +50,9 @@ int wire_send_encoded(void *socket, const void *data, size_t len, int flags);
 wire_status_t wire_recv(void *socket, int flags, message_t **out, char **error);
 /* As wire_recv, and the message's bytes as they came stay in *frame
  * (initialised here) after WIRE_OK, for the caller to hand on unchanged
- * and then zmq_msg_close; after any other status it is closed already. */
+ * and then zmq_msg_close; after any other status it is closed already.
+ * A DOC's body is not copied: it points into *frame (message_decode_view),
+ * so the message is read, or destroyed, before the frame is closed. */
 wire_status_t wire_recv_frame(void *socket, int flags, zmq_msg_t *frame, message_t **out,
                               char **error);
 /* For ROUTER sockets: the first frame names the peer. */

@@ -155,7 +155,8 @@ static void apply_hints(record_t *record, const doc_hints_t *hints)
 static void extract_to_message(void *ctx, const uint8_t *request, size_t request_len, buf_t *out)
 {
     (void)ctx;
-    message_t *doc = message_decode(request, request_len, NULL);
+    /* The page's bytes are read where they lie in the request. */
+    message_t *doc = message_decode_view(request, request_len, NULL);
     if (!doc)
         return;   /* cannot happen: the worker encoded it; an empty answer is refused */
     char *error = NULL;
@@ -328,9 +329,9 @@ static int on_work(worker_t *self)
             log_warn("unexpected message on work socket type=%s", message_type_name(msg->type));
         else
             pass_through(self, msg);
+        message_destroy(&msg);   /* before its frame: a DOC's body lies in it */
         if (status == WIRE_OK)
             zmq_msg_close(&job->frame);
-        message_destroy(&msg);
     }
     free(error);
     if (self->received - self->ready_received >= (self->credit + 1) / 2)

@@ -54,10 +54,33 @@ static void check_round_trip(const message_t *first)
     message_destroy(&second);
 }
 
+/* message_decode_view takes and refuses exactly what message_decode
+ * does, and reads the same message (its encoding is the same bytes). */
+static void check_view(const uint8_t *data, size_t size, const message_t *m)
+{
+    char *error = NULL;
+    message_t *view = message_decode_view(data, size, &error);
+    if (!m != !view)
+        violated("message_decode_view and message_decode disagree", error);
+    free(error);
+    if (!view)
+        return;
+    uint8_t *a, *b;
+    size_t a_len, b_len;
+    encode_or_die(m, &a, &a_len);
+    encode_or_die(view, &b, &b_len);
+    if (a_len != b_len || memcmp(a, b, a_len) != 0)
+        violated("message_decode_view reads another message", message_type_name(m->type));
+    free(a);
+    free(b);
+    message_destroy(&view);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *error = NULL;
     message_t *m = message_decode(data, size, &error);
+    check_view(data, size, m);
     if (!m) {
         if (!error || error[0] == '\0')
             violated("decode failed without a reason", NULL);

@@ -414,6 +414,49 @@ static void test_roundtrip_simple(void)
     }
 }
 
+/* message_decode_view: a DOC's body is the bytes inside the message,
+ * not a copy, and the message is freed without them (under ASan, a free
+ * of the borrowed pointer fails the test); everything else is as
+ * message_decode reads it, refusals included. */
+static int inside(const uint8_t *p, size_t n, const uint8_t *data, size_t len)
+{
+    uintptr_t a = (uintptr_t)p, start = (uintptr_t)data;
+    return a >= start && a + n <= start + len;
+}
+
+static void test_decode_view(void)
+{
+    message_t *m = sample(MSG_DOC);
+    size_t len;
+    uint8_t *data = encode(m, &len);
+    message_t *view = message_decode_view(data, len, NULL);
+    CHECK(view && view->type == MSG_DOC && view->body_borrowed);
+    CHECK(view && inside(view->body, view->body_len, data, len));
+    CHECK(view && view->body_len == m->body_len
+          && memcmp(view->body, m->body, m->body_len) == 0);
+    CHECK(view && strcmp(view->id, m->id) == 0 && strcmp(view->source, m->source) == 0
+          && view->attempt == m->attempt);
+    message_destroy(&view);
+    message_t *copy = message_decode(data, len, NULL);
+    CHECK(copy && !copy->body_borrowed && !inside(copy->body, 1, data, len));
+    message_destroy(&copy);
+    char *why = NULL;
+    CHECK(message_decode_view(data, len - 1, &why) == NULL && why != NULL);
+    free(why);
+    free(data);
+    message_destroy(&m);
+
+    /* Other messages own what they hold, as from message_decode. */
+    m = sample(MSG_FAILED);
+    data = encode(m, &len);
+    view = message_decode_view(data, len, NULL);
+    CHECK(view && view->type == MSG_FAILED && !view->body_borrowed);
+    free(data);
+    CHECK(view && strcmp(view->error, m->error) == 0);
+    message_destroy(&view);
+    message_destroy(&m);
+}
+
 static void test_roundtrip_result(void)
 {
     message_t *m = sample(MSG_RESULT);
@@ -1528,6 +1571,7 @@ TESTING_MAIN_WITH(setup, NULL,
     TEST(test_names),
     TEST(test_new_destroy),
     TEST(test_roundtrip_simple),
+    TEST(test_decode_view),
     TEST(test_roundtrip_result),
     TEST(test_golden),
     TEST(test_encode_rejects),
