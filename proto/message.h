@@ -146,6 +146,12 @@ message_t *message_decode(const uint8_t *data, size_t len, char **error);
  * page's bytes are then neither copied nor allocated a second time. */
 message_t *message_decode_view(const uint8_t *data, size_t len, char **error);
 
+/* As message_decode, but a RESULT's record is only checked to be there
+ * (a map): it is not read, and m->record stays NULL. For a worker that
+ * passes its extraction child's answer on to the sink as it is and
+ * needs only its kind and header: the sink reads the record whole. */
+message_t *message_decode_outline(const uint8_t *data, size_t len, char **error);
+
 /* Frees the strings of hints and NULLs them. */
 void doc_hints_clear(doc_hints_t *hints);
 /* 1 when any hint is set. */

@@ -27,6 +27,7 @@ typedef struct {
     const char *path;
     reason_t *why;
     int borrow;   /* a DOC's body points into the bytes read (message_decode_view) */
+    int outline;  /* a RESULT's record is checked to be a map, not read */
 } reader_t;
 
 static int fail_field(const reader_t *r, const char *key, const char *fmt, ...)
@@ -51,6 +52,7 @@ static int reader_init(reader_t *r, const msgpack_object *map,
     r->path = path;
     r->why = why;
     r->borrow = 0;
+    r->outline = 0;
     for (uint32_t i = 0; i < r->map->size; i++)
         if (r->map->ptr[i].key.type != MSGPACK_OBJECT_STR)
             return *path ? message_fail(why, "field '%s': map keys must be strings", path)
@@ -414,6 +416,8 @@ static int decode_record(const reader_t *top, message_t *m)
         return -1;
     if (o->type != MSGPACK_OBJECT_MAP)
         return fail_field(top, "record", ": expected map");
+    if (top->outline)
+        return 0;
     record_t *rec = m->record = record_new();
     memcpy(rec->id, m->id, sizeof rec->id);
     rec->source = xstrdup(m->source);
@@ -691,7 +695,10 @@ static int decode_fields(const reader_t *r, message_t *m)
 
 /* The version is checked before the type, so a newer peer's new message
  * types are reported as what they are: a version mismatch. */
-static message_t *decode_object(const msgpack_object *root, int borrow, reason_t *why)
+/* The ways to decode (decode_object's flags). */
+enum { DECODE_BORROW = 1, DECODE_OUTLINE = 2 };
+
+static message_t *decode_object(const msgpack_object *root, int flags, reason_t *why)
 {
     if (root->type != MSGPACK_OBJECT_MAP) {
         message_fail(why, "message is not a map");
@@ -703,7 +710,8 @@ static message_t *decode_object(const msgpack_object *root, int borrow, reason_t
     if (reader_init(&r, root, "", why) < 0
         || read_uint(&r, "v", 0, UINT64_MAX, &version) < 0)
         return NULL;
-    r.borrow = borrow;
+    r.borrow = (flags & DECODE_BORROW) != 0;
+    r.outline = (flags & DECODE_OUTLINE) != 0;
     if (version != MESSAGE_VERSION) {
         message_fail(why, "unsupported version %" PRIu64, version);
         return NULL;
@@ -716,7 +724,7 @@ static message_t *decode_object(const msgpack_object *root, int borrow, reason_t
     return m;
 }
 
-static message_t *decode(const uint8_t *data, size_t len, int borrow, char **error)
+static message_t *decode(const uint8_t *data, size_t len, int flags, char **error)
 {
     reason_t why = { error };
     if (error)
@@ -735,7 +743,7 @@ static message_t *decode(const uint8_t *data, size_t len, int borrow, char **err
     if (rc != MSGPACK_UNPACK_SUCCESS || off != len)
         message_fail(&why, "msgpack-c could not unpack the message (%d)", (int)rc);
     else
-        m = decode_object(&unpacked.data, borrow, &why);
+        m = decode_object(&unpacked.data, flags, &why);
     msgpack_unpacked_destroy(&unpacked);
     return m;
 }
@@ -750,5 +758,10 @@ message_t *message_decode(const uint8_t *data, size_t len, char **error)
  * body stays valid as long as data does. */
 message_t *message_decode_view(const uint8_t *data, size_t len, char **error)
 {
-    return decode(data, len, 1, error);
+    return decode(data, len, DECODE_BORROW, error);
+}
+
+message_t *message_decode_outline(const uint8_t *data, size_t len, char **error)
+{
+    return decode(data, len, DECODE_OUTLINE, error);
 }

@@ -76,11 +76,44 @@ static void check_view(const uint8_t *data, size_t size, const message_t *m)
     message_destroy(&view);
 }
 
+/* message_decode_outline takes all message_decode takes, and more only
+ * as a RESULT (whose record it does not read); what it takes is the same
+ * message but for that record. */
+static void check_outline(const uint8_t *data, size_t size, const message_t *m)
+{
+    char *error = NULL;
+    message_t *o = message_decode_outline(data, size, &error);
+    if (m && !o)
+        violated("message_decode_outline refuses what message_decode takes", error);
+    free(error);
+    if (!o)
+        return;
+    if (o->record)
+        violated("message_decode_outline read a record", NULL);
+    if (!m && o->type != MSG_RESULT)
+        violated("message_decode_outline takes what message_decode refuses",
+                 message_type_name(o->type));
+    if (m && (o->type != m->type || strcmp(o->id, m->id) != 0))
+        violated("message_decode_outline reads another message", message_type_name(m->type));
+    if (m && m->type != MSG_RESULT) {
+        uint8_t *a, *b;
+        size_t a_len, b_len;
+        encode_or_die(m, &a, &a_len);
+        encode_or_die(o, &b, &b_len);
+        if (a_len != b_len || memcmp(a, b, a_len) != 0)
+            violated("message_decode_outline reads another message", message_type_name(m->type));
+        free(a);
+        free(b);
+    }
+    message_destroy(&o);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *error = NULL;
     message_t *m = message_decode(data, size, &error);
     check_view(data, size, m);
+    check_outline(data, size, m);
     if (!m) {
         if (!error || error[0] == '\0')
             violated("decode failed without a reason", NULL);

@@ -457,6 +457,53 @@ static void test_decode_view(void)
     message_destroy(&m);
 }
 
+/* message_decode_outline: a RESULT's header without its record; the
+ * record must still be a map, and whatever else a message holds is read
+ * and checked as message_decode does. */
+static void test_decode_outline(void)
+{
+    message_t *m = sample(MSG_RESULT);
+    size_t len, bad_len;
+    uint8_t *data = encode(m, &len);
+    message_t *o = message_decode_outline(data, len, NULL);
+    CHECK(o && o->type == MSG_RESULT && o->record == NULL);
+    CHECK(o && strcmp(o->id, m->id) == 0 && strcmp(o->source, m->source) == 0
+          && o->attempt == m->attempt);
+    message_destroy(&o);
+
+    /* A record message_decode refuses (a title that is not UTF-8) is
+     * the sink's to refuse; a record that is not a map is no RESULT. */
+    static const uint8_t bad_title[] = { 0xa2, 0xff, 0xfe };
+    uint8_t *bad = edited(data, len, &(edit_t){ EDIT_REPLACE, "record.title", bad_title,
+                                                 sizeof bad_title }, &bad_len);
+    char *why = NULL;
+    CHECK(message_decode(bad, bad_len, &why) == NULL && why != NULL);
+    free(why);
+    o = message_decode_outline(bad, bad_len, NULL);
+    CHECK(o && o->type == MSG_RESULT && o->record == NULL);
+    message_destroy(&o);
+    free(bad);
+    static const uint8_t not_a_map[] = { 0x01 };
+    bad = edited(data, len, &(edit_t){ EDIT_REPLACE, "record", not_a_map, sizeof not_a_map },
+                 &bad_len);
+    why = NULL;
+    CHECK(message_decode_outline(bad, bad_len, &why) == NULL && why != NULL
+          && strstr(why, "record") != NULL);
+    free(why);
+    free(bad);
+    free(data);
+    message_destroy(&m);
+
+    /* Anything but a RESULT is read whole. */
+    m = sample(MSG_FAILED);
+    data = encode(m, &len);
+    o = message_decode_outline(data, len, NULL);
+    CHECK(o && o->type == MSG_FAILED && o->error && strcmp(o->error, m->error) == 0);
+    message_destroy(&o);
+    free(data);
+    message_destroy(&m);
+}
+
 static void test_roundtrip_result(void)
 {
     message_t *m = sample(MSG_RESULT);
@@ -1572,6 +1619,7 @@ TESTING_MAIN_WITH(setup, NULL,
     TEST(test_new_destroy),
     TEST(test_roundtrip_simple),
     TEST(test_decode_view),
+    TEST(test_decode_outline),
     TEST(test_roundtrip_result),
     TEST(test_golden),
     TEST(test_encode_rejects),
