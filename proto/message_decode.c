@@ -146,18 +146,27 @@ static int read_text(const reader_t *r, const char *key, size_t max,
     return take_text(r, key, &o->via.str, max, flags, out);
 }
 
+/* The bin at key, at most max bytes, into *o. */
+static int find_bin(const reader_t *r, const char *key, size_t max, const msgpack_object **o)
+{
+    *o = find(r, key);
+    if (!*o)
+        return -1;
+    if ((*o)->type != MSGPACK_OBJECT_BIN)
+        return fail_field(r, key, ": expected binary");
+    if ((*o)->via.bin.size > max)
+        return fail_field(r, key, " longer than %zu bytes", max);
+    return 0;
+}
+
 /* The copy is never NULL, even when empty, so callers can hash or write
  * it without a special case. */
 static int read_bin(const reader_t *r, const char *key, size_t max,
                     uint8_t **out, size_t *len)
 {
-    const msgpack_object *o = find(r, key);
-    if (!o)
+    const msgpack_object *o;
+    if (find_bin(r, key, max, &o) < 0)
         return -1;
-    if (o->type != MSGPACK_OBJECT_BIN)
-        return fail_field(r, key, ": expected binary");
-    if (o->via.bin.size > max)
-        return fail_field(r, key, " longer than %zu bytes", max);
     *len = o->via.bin.size;
     *out = xmalloc(*len);
     if (*len)
@@ -168,13 +177,9 @@ static int read_bin(const reader_t *r, const char *key, size_t max,
 /* read_bin without the copy: m->body points into the message's bytes. */
 static int borrow_bin(const reader_t *r, const char *key, size_t max, message_t *m)
 {
-    const msgpack_object *o = find(r, key);
-    if (!o)
+    const msgpack_object *o;
+    if (find_bin(r, key, max, &o) < 0)
         return -1;
-    if (o->type != MSGPACK_OBJECT_BIN)
-        return fail_field(r, key, ": expected binary");
-    if (o->via.bin.size > max)
-        return fail_field(r, key, " longer than %zu bytes", max);
     m->body = (uint8_t *)(uintptr_t)o->via.bin.ptr;
     m->body_len = o->via.bin.size;
     m->body_borrowed = 1;

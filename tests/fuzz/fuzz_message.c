@@ -30,6 +30,19 @@ static void encode_or_die(const message_t *m, uint8_t **out, size_t *len)
         violated("a decoded message does not encode", message_type_name(m->type));
 }
 
+/* a and b encode to the same bytes, else `what` is violated. */
+static void same_encoding(const message_t *a, const message_t *b, const char *what)
+{
+    uint8_t *x, *y;
+    size_t x_len, y_len;
+    encode_or_die(a, &x, &x_len);
+    encode_or_die(b, &y, &y_len);
+    if (x_len != y_len || memcmp(x, y, x_len) != 0)
+        violated(what, message_type_name(a->type));
+    free(x);
+    free(y);
+}
+
 /* decode(x) -> encode -> decode -> encode: both encodings are equal. */
 static void check_round_trip(const message_t *first)
 {
@@ -65,14 +78,7 @@ static void check_view(const uint8_t *data, size_t size, const message_t *m)
     free(error);
     if (!view)
         return;
-    uint8_t *a, *b;
-    size_t a_len, b_len;
-    encode_or_die(m, &a, &a_len);
-    encode_or_die(view, &b, &b_len);
-    if (a_len != b_len || memcmp(a, b, a_len) != 0)
-        violated("message_decode_view reads another message", message_type_name(m->type));
-    free(a);
-    free(b);
+    same_encoding(m, view, "message_decode_view reads another message");
     message_destroy(&view);
 }
 
@@ -95,16 +101,8 @@ static void check_outline(const uint8_t *data, size_t size, const message_t *m)
                  message_type_name(o->type));
     if (m && (o->type != m->type || strcmp(o->id, m->id) != 0))
         violated("message_decode_outline reads another message", message_type_name(m->type));
-    if (m && m->type != MSG_RESULT) {
-        uint8_t *a, *b;
-        size_t a_len, b_len;
-        encode_or_die(m, &a, &a_len);
-        encode_or_die(o, &b, &b_len);
-        if (a_len != b_len || memcmp(a, b, a_len) != 0)
-            violated("message_decode_outline reads another message", message_type_name(m->type));
-        free(a);
-        free(b);
-    }
+    if (m && m->type != MSG_RESULT)
+        same_encoding(m, o, "message_decode_outline reads another message");
     message_destroy(&o);
 }
 
