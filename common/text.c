@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "utf8_scan.h"
+
 /* Length of the valid UTF-8 sequence starting at p[0] (at most n bytes
  * available), or 0 when it is not one. NUL counts as invalid here. */
 static size_t sequence_length(const unsigned char *p, size_t n)
@@ -41,13 +43,17 @@ static size_t sequence_length(const unsigned char *p, size_t n)
 }
 
 /* Every record's texts are checked at each hop (the extraction child's
- * encoder, the worker's decoder, the sink's), so this is on the path of
- * every document: ASCII goes eight bytes at a time, and the three-byte
- * sequences of Hangul and CJK that need no range check on their second
- * byte (leads E1-EC, EE, EF) one test each; everything else takes
- * sequence_length, the reference. */
+ * encoder, the sink's decoder), so this is on the path of every
+ * document: utf8_scan looks sixteen bytes at a time first. Only a
+ * string it cannot vouch for (an error, a NUL, a short one, a CPU
+ * without SSSE3) is looked at here, where ASCII goes eight bytes at a
+ * time, and the three-byte sequences of Hangul and CJK that need no
+ * range check on their second byte (leads E1-EC, EE, EF) one test each;
+ * everything else takes sequence_length, the reference. */
 const char *text_utf8_problem(const char *s, size_t len)
 {
+    if (utf8_scan_clean(s, len, UTF8_SCAN_NUL))
+        return NULL;
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "common/utf8_scan.h"
+
 size_t utf8_next_strict(const char *str, size_t len, size_t i, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -166,6 +168,8 @@ void utf8_sanitize(const char *s, size_t len, buf_t *out)
 
 int utf8_is_clean(const char *s, size_t len)
 {
+    if (utf8_scan_clean(s, len, UTF8_SCAN_CONTROLS))
+        return 1;
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];

@@ -10,9 +10,13 @@
  *   - failure: the reason is a non-empty UTF-8 string that a FAILED
  *     message can carry; an empty document always fails;
  *   - both: the same bytes give the same answer twice (pure function;
- *     checked on inputs up to 4 KB, where a second run is cheap).
+ *     checked on inputs up to 4 KB, where a second run is cheap);
+ *   - the input: utf8_scan_clean (the fast path of every UTF-8 check
+ *     on a document's way) says yes only for UTF-8 without NUL, and with
+ *     UTF8_SCAN_CONTROLS without controls.
  * A broken promise aborts, so libFuzzer keeps the input. */
 #include "common/hash.h"
+#include "common/utf8_scan.h"
 #include "extract/extract.h"
 #include "proto/message.h"
 
@@ -172,9 +176,41 @@ static void check_deterministic(const char *first, const uint8_t *data, size_t s
     free(error);
 }
 
+/* A C0 control but tab, LF and CR, DEL, or a C1 control (C2 80-9F in
+ * UTF-8) in s, which is valid UTF-8. */
+static int has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f
+            || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return 1;
+    return 0;
+}
+
+/* utf8_scan_clean vouches for strings so that the exact checks skip
+ * them: each "yes" must be true. */
+static void check_scan(const uint8_t *data, size_t size)
+{
+    int nul = utf8_scan_clean((const char *)data, size, UTF8_SCAN_NUL);
+    int controls = utf8_scan_clean((const char *)data, size, UTF8_SCAN_CONTROLS);
+    if (!nul && !controls)
+        return;
+    char *copy = malloc(size + 1);
+    if (!copy)
+        abort();
+    memcpy(copy, data, size);
+    copy[size] = '\0';
+    if (memchr(data, 0, size) || !utf8_ok(copy))
+        violated("utf8_scan_clean passed bytes that are not UTF-8 without NUL", NULL);
+    if (controls && has_control(copy))
+        violated("utf8_scan_clean passed a control character", NULL);
+    free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *error = NULL;
+    check_scan(data, size);
     record_t *r = extract_document(SOURCE, data, size, &error);
     if (r) {
         check_record(r, data, size);

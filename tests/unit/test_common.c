@@ -1,4 +1,4 @@
-/* Unit tests for common/: buf, hash, args, log_q, UTF-8 validity. */
+/* Unit tests for common/: buf, hash, args, log_q, UTF-8 validity and its fast scan. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/utf8_scan.h"
 #include "testing.h"
 
 static void test_buf(void)
@@ -87,7 +88,7 @@ static void test_log_quote(void)
 /* The reference: Unicode's table 3-7 of well-formed byte sequences, one
  * code point at a time, decoded and range-checked. 1 when s is UTF-8 with
  * no NUL. */
-static int reference_utf8(const unsigned char *s, size_t len)
+static int reference_text(const unsigned char *s, size_t len, int no_controls)
 {
     size_t i = 0;
     while (i < len) {
@@ -97,6 +98,8 @@ static int reference_utf8(const unsigned char *s, size_t len)
         if (c == 0)
             return 0;
         if (c < 0x80) {
+            if (no_controls && ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f))
+                return 0;
             i++;
             continue;
         } else if ((c & 0xe0) == 0xc0) {
@@ -118,9 +121,16 @@ static int reference_utf8(const unsigned char *s, size_t len)
         unsigned long least = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
         if (cp < least || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
             return 0;
+        if (no_controls && cp >= 0x80 && cp <= 0x9f)
+            return 0;
         i += n;
     }
     return 1;
+}
+
+static int reference_utf8(const unsigned char *s, size_t len)
+{
+    return reference_text(s, len, 0);
 }
 
 static void test_utf8_validity(void)
@@ -172,10 +182,108 @@ static void test_utf8_validity(void)
     CHECK(disagree == 0);
 }
 
+/* Where the scan has a fast path (16 bytes and more, SSSE3) its answer
+ * is the reference's, both ways: a "yes" for a bad string would let it
+ * through every check, a "no" for a good one would only be slow, but
+ * would mean the scan is wrong. Elsewhere it must say no. */
+static int scan_agrees(const unsigned char *s, size_t len, int fast)
+{
+    int nul = utf8_scan_clean((const char *)s, len, UTF8_SCAN_NUL);
+    int controls = utf8_scan_clean((const char *)s, len, UTF8_SCAN_CONTROLS);
+    if (!fast || len < 16)
+        return !nul && !controls;
+    return nul == reference_text(s, len, 0) && controls == reference_text(s, len, 1);
+}
+
+static void test_utf8_scan(void)
+{
+    int fast = utf8_scan_clean("0123456789abcdef", 16, UTF8_SCAN_CONTROLS);
+    if (!fast)
+        fprintf(stderr, "test_utf8_scan: no fast path on this machine: only its refusals are checked\n");
+    CHECK(utf8_scan_clean("", 0, 0) == 0);
+    CHECK(!utf8_scan_clean("short", 5, 0));
+    const char *korean = "삼성전자 1조1천35억 엔, 미국 달러 기준";
+    CHECK(utf8_scan_clean(korean, strlen(korean), UTF8_SCAN_CONTROLS) == fast);
+
+    /* Every sequence of one to three bytes, the third from the bytes that
+     * decide (every lead, the edges of each continuation range, controls),
+     * where the scan's blocks meet (bytes 14 to 16 of 32), at the end of the
+     * string, and, with the string cut after its second byte, cut short. */
+    static const unsigned char third[] = {
+        0x00, 0x01, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
+        0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+    };
+    int disagree = 0;
+    unsigned char text[48];
+    for (unsigned a = 0; a < 256; a++) {
+        for (unsigned b = 0; b < 256; b++) {
+            for (size_t k = 0; k < sizeof third; k++) {
+                unsigned char seq[3] = { (unsigned char)a, (unsigned char)b, third[k] };
+                memset(text, 'a', sizeof text);
+                memcpy(text + 14, seq, 3);
+                disagree += !scan_agrees(text, 32, fast);
+                memset(text, 'a', sizeof text);
+                memcpy(text + 29, seq, 3);
+                disagree += !scan_agrees(text, 32, fast);
+                disagree += !scan_agrees(text, 31, fast);
+            }
+            memset(text, 'a', sizeof text);
+            text[15] = (unsigned char)a;
+            text[16] = (unsigned char)b;
+            disagree += !scan_agrees(text, 17, fast);
+            disagree += !scan_agrees(text, 16, fast);
+        }
+    }
+    /* Four-byte sequences: every lead from F0 up, then three bytes of
+     * the set above, across the meeting of blocks. */
+    for (unsigned a = 0xf0; a < 256; a++)
+        for (size_t x = 0; x < sizeof third; x++)
+            for (size_t y = 0; y < sizeof third; y++)
+                for (size_t z = 0; z < sizeof third; z++) {
+                    memset(text, 'a', sizeof text);
+                    text[13] = (unsigned char)a;
+                    text[14] = third[x];
+                    text[15] = third[y];
+                    text[16] = third[z];
+                    disagree += !scan_agrees(text, 32, fast);
+                    disagree += !scan_agrees(text, 17, fast);
+                }
+
+    /* Random strings of pieces, every length up to 96. */
+    static const char *const pieces[] = {
+        "abcdefghijklmnopq", "a", " ", "한국어", "\xea\xb0\x80", "\xed\x9e\xa3", "\xed\xa0\x80",
+        "\xe0\xa0\x80", "\xe0\x9f\xbf", "\xef\xbf\xbf", "\xc2\x80", "\xc2\x9f", "\xc2\xa0",
+        "\xc1\xbf", "\xf0\x90\x80\x80", "\xf0\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf",
+        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80", "\xbf", "\xff", "\xe1", "\xe1\x80",
+        "\xc3", "\t", "\n", "\r", "\x7f", "\x1f",
+    };
+    unsigned seed = 4242;
+    unsigned char random_text[112];
+    for (int round = 0; round < 200000; round++) {
+        size_t len = 0;
+        while (len < 96) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned pick = (seed >> 16) % (sizeof pieces / sizeof *pieces + 1);
+            if (pick == sizeof pieces / sizeof *pieces) {
+                if ((seed >> 9) % 64 == 0)
+                    random_text[len++] = (unsigned char)(seed >> 8);   /* any byte */
+            } else {
+                size_t n = strlen(pieces[pick]);
+                memcpy(random_text + len, pieces[pick], n);
+                len += n;
+            }
+        }
+        size_t cut = (seed >> 4) % (len + 1);
+        disagree += !scan_agrees(random_text, cut, fast);
+    }
+    CHECK_MSG(disagree == 0, "utf8_scan_clean and the reference disagree");
+}
+
 TESTING_MAIN(
     TEST(test_buf),
     TEST(test_json_string),
     TEST(test_hash),
     TEST(test_args),
     TEST(test_log_quote),
-    TEST(test_utf8_validity))
+    TEST(test_utf8_validity),
+    TEST(test_utf8_scan))
