@@ -426,7 +426,8 @@ static int worker_connect(worker_t *self, const worker_options_t *opt)
      * full-text work, takes 20 to 100 ms, in which two workers of Korean
      * texts finish up to 200 documents. With room for 16 they stopped
      * halfway through each long commit, and a core idled (10-20% of
-     * every half second); 6000 texts, 5 runs each: 2.54 -> 2.47 s. The
+     * every half second); 6000 texts, 5 runs each: 2.54 -> 2.44 s with
+     * room for 1000, and 256 did as well (bench/README.md). The
      * queue's memory is bounded all the same: each result's document is
      * unacknowledged, so the producer's --max-in-flight holds them all. */
     int hwm = 256;
