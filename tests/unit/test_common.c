@@ -133,6 +133,45 @@ static int reference_utf8(const unsigned char *s, size_t len)
     return reference_text(s, len, 0);
 }
 
+/* A random string of at least min_len bytes (at most min_len + 16):
+ * pieces of text, ASCII runs (the exact check's eight bytes and the
+ * scan's sixteen, cut anywhere), Hangul, the edges of each sequence
+ * length, controls, and unless clean, sequences that are wrong, stray
+ * bytes and, now and then, a NUL or any byte at all. */
+#define RANDOM_TEXT_MAX 128
+static size_t random_text(unsigned *seed, unsigned char *out, size_t min_len, int clean)
+{
+    static const char *const pieces[] = {
+        /* well-formed */
+        "abcdefghijklmnopq", "abcdefghij", "a", " ", "한국어", "\xea\xb0\x80", "\xed\x9e\xa3",
+        "\xed\x9f\xbf", "\xe0\xa0\x80", "\xef\xbf\xbf", "\xc2\xa0", "\xdf\xbf",
+        "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\t", "\n", "\r", "\xc2\x80", "\xc2\x9f",
+        "\x7f", "\x1f",
+        /* not */
+        "\xed\xa0\x80", "\xe0\x9f\xbf", "\xc1\xbf", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80",
+        "\xf5\x80\x80\x80", "\x80", "\xbf", "\xff", "\xfe", "\xe1", "\xe1\x80", "\xee\x80", "\xc3",
+    };
+    enum { PIECES = sizeof pieces / sizeof *pieces, WELL_FORMED = 21 };
+    unsigned choices = clean ? WELL_FORMED : PIECES + 2;
+    size_t len = 0;
+    while (len < min_len) {
+        *seed = *seed * 1103515245u + 12345u;
+        unsigned pick = (*seed >> 16) % choices;
+        if (pick == PIECES) {
+            if ((*seed >> 9) % 8 == 0)
+                out[len++] = (unsigned char)(*seed >> 8);   /* any byte */
+        } else if (pick == PIECES + 1) {
+            if ((*seed >> 9) % 16 == 0)
+                out[len++] = 0;
+        } else {
+            size_t n = strlen(pieces[pick]);
+            memcpy(out + len, pieces[pick], n);
+            len += n;
+        }
+    }
+    return len;
+}
+
 static void test_utf8_validity(void)
 {
     CHECK(text_utf8_problem("", 0) == NULL);
@@ -147,34 +186,13 @@ static void test_utf8_validity(void)
     CHECK(text_utf8_problem("\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", 17)
           == NULL);   /* the edges: U+D7FF, U+E000, U+FFFF, U+10000, U+10FFFF */
 
-    /* Against the reference over strings of random pieces: ASCII runs
-     * (the fast path's eight bytes, cut anywhere), Hangul, every lead
-     * byte with random continuations, stray bytes and NULs. */
-    static const char *const pieces[] = {
-        "abcdefghij", "a", " ", "한국어", "\xea\xb0\x80", "\xed\x9e\xa3", "\xed\xa0\x80",
-        "\xe0\xa0\x80", "\xe0\x9f\xbf", "\xef\xbf\xbf", "\xc2\x80", "\xc1\xbf", "\xf0\x90\x80\x80",
-        "\xf0\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80",
-        "\xbf", "\xff", "\xfe", "\xe1", "\xe1\x80", "\xee\x80", "\xc3",
-    };
+    /* Against the reference over random strings (random_text), half of
+     * them well-formed. */
     unsigned seed = 12345;
     int disagree = 0;
-    unsigned char text[96];
+    unsigned char text[RANDOM_TEXT_MAX];
     for (int round = 0; round < 200000; round++) {
-        size_t len = 0;
-        while (len < 64) {
-            seed = seed * 1103515245u + 12345u;
-            unsigned pick = (seed >> 16) % (sizeof pieces / sizeof *pieces + 2);
-            if (pick == sizeof pieces / sizeof *pieces) {
-                text[len++] = (unsigned char)(seed >> 8);           /* any byte */
-            } else if (pick == sizeof pieces / sizeof *pieces + 1) {
-                if ((seed >> 9) % 16 == 0)
-                    text[len++] = 0;
-            } else {
-                size_t n = strlen(pieces[pick]);
-                memcpy(text + len, pieces[pick], n);
-                len += n;
-            }
-        }
+        size_t len = random_text(&seed, text, 64, round % 2);
         size_t cut = (seed >> 4) % (len + 1);
         int ours = text_utf8_problem((const char *)text, cut) == NULL;
         disagree += ours != reference_utf8(text, cut);
@@ -249,32 +267,14 @@ static void test_utf8_scan(void)
                     disagree += !scan_agrees(text, 17, fast);
                 }
 
-    /* Random strings of pieces, every length up to 96. */
-    static const char *const pieces[] = {
-        "abcdefghijklmnopq", "a", " ", "한국어", "\xea\xb0\x80", "\xed\x9e\xa3", "\xed\xa0\x80",
-        "\xe0\xa0\x80", "\xe0\x9f\xbf", "\xef\xbf\xbf", "\xc2\x80", "\xc2\x9f", "\xc2\xa0",
-        "\xc1\xbf", "\xf0\x90\x80\x80", "\xf0\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf",
-        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80", "\xbf", "\xff", "\xe1", "\xe1\x80",
-        "\xc3", "\t", "\n", "\r", "\x7f", "\x1f",
-    };
+    /* Random strings (random_text), every length up to 96, half of them
+     * well-formed. */
     unsigned seed = 4242;
-    unsigned char random_text[112];
+    unsigned char random_string[RANDOM_TEXT_MAX];
     for (int round = 0; round < 200000; round++) {
-        size_t len = 0;
-        while (len < 96) {
-            seed = seed * 1103515245u + 12345u;
-            unsigned pick = (seed >> 16) % (sizeof pieces / sizeof *pieces + 1);
-            if (pick == sizeof pieces / sizeof *pieces) {
-                if ((seed >> 9) % 64 == 0)
-                    random_text[len++] = (unsigned char)(seed >> 8);   /* any byte */
-            } else {
-                size_t n = strlen(pieces[pick]);
-                memcpy(random_text + len, pieces[pick], n);
-                len += n;
-            }
-        }
+        size_t len = random_text(&seed, random_string, 96, round % 2);
         size_t cut = (seed >> 4) % (len + 1);
-        disagree += !scan_agrees(random_text, cut, fast);
+        disagree += !scan_agrees(random_string, cut, fast);
     }
     CHECK_MSG(disagree == 0, "utf8_scan_clean and the reference disagree");
 }
