@@ -330,6 +330,8 @@ static int on_work(worker_t *self)
     /* Whatever arrived was counted as sent by the producer. */
     self->received++;
     if (status == WIRE_OK && msg->type == MSG_DOC && !self->pass_through) {
+        log_debug("document taken id=%.12s source=%s attempt=%u", msg->id, log_q(msg->source),
+                  msg->attempt);
         start_job(self, job, msg);
     } else {
         if (status == WIRE_BAD)
