@@ -147,14 +147,21 @@ wait_for() {
     done
 }
 
-# make_documents DIR N: N distinct small Korean/English text documents.
+# make_documents DIR N [PARAGRAPHS]: N distinct small Korean/English text
+# documents, each with PARAGRAPHS (1) paragraphs of body. A test that acts
+# in the middle of a run makes them longer, so that the run lasts long
+# enough whatever the machine: 3000 one-paragraph documents take 0.25 s.
 make_documents() {
     mkdir -p "$1"
-    local i
-    for ((i = 0; i < $2; i++)); do
-        printf ' date 2026-03-%02d 문서 %d번: 싱가포르와 한국의 협력\n\n이 문서는 시험용 문서 %d번이다. 정부는 %d억원 규모의 기금을 조성한다고 밝혔다. Document number %d covers trade.\n' \
-            $((i % 28 + 1)) "$i" "$i" $((i + 1)) "$i" >"$1/doc_$(printf %05d "$i").txt"
-    done
+    awk -v dir="$1" -v n="$2" -v paragraphs="${3:-1}" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            file = sprintf("%s/doc_%05d.txt", dir, i)
+            printf " date 2026-03-%02d 문서 %d번: 싱가포르와 한국의 협력\n\n", i % 28 + 1, i > file
+            for (k = 0; k < paragraphs; k++)
+                printf "이 문서는 시험용 문서 %d번이다. 정부는 %d억원 규모의 기금을 조성한다고 밝혔다. Document number %d covers trade.\n", i, i + k + 1, i > file
+            close(file)
+        }
+    }'
 }
 
 # make_keys [WORKER...]: CurveZMQ certificates under $KEYS, as an operator

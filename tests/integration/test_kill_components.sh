@@ -4,7 +4,7 @@
 # supervisor's restarts and the producer's resends must leave exactly
 # the input set in the database, and `feedmill run` must exit 0.
 source "$(dirname "$0")/lib.sh"
-make_documents "$WORK/docs" 3000
+make_documents "$WORK/docs" 3000 60   # a run of seconds: the signals land in its middle
 export FEEDMILL_LOG=info
 EXPECTED=$(cd "$WORK/docs" && sha256sum -- * | cut -c1-64 | sort | sha256sum)
 

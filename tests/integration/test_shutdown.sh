@@ -3,7 +3,7 @@
 # run exits 0 within seconds; the next run ingests exactly the rest. A
 # second signal stops at once and still leaves a sound database.
 source "$(dirname "$0")/lib.sh"
-make_documents "$WORK/docs" 3000
+make_documents "$WORK/docs" 3000 60   # a run of seconds: the signals land in its middle
 EXPECTED=$(cd "$WORK/docs" && sha256sum -- * | cut -c1-64 | sort | sha256sum)
 DB="$WORK/s.db"
 
