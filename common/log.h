@@ -44,7 +44,11 @@ void log_at(log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int log_enabled(log_level_t level);
 
-#define log_debug(...) log_at(LOG_DEBUG, __VA_ARGS__)
+/* Debug lines are written for every document (taken, done, committed):
+ * their arguments (log_q quoting, say) are not even computed unless
+ * debug is on. */
+#define log_debug(...) \
+    do { if (log_enabled(LOG_DEBUG)) log_at(LOG_DEBUG, __VA_ARGS__); } while (0)
 #define log_info(...)  log_at(LOG_INFO, __VA_ARGS__)
 #define log_warn(...)  log_at(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_at(LOG_ERROR, __VA_ARGS__)
