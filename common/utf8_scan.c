@@ -16,9 +16,10 @@
  *
  * Only a "yes" is trusted: on any error or forbidden byte the caller
  * looks byte by byte, so this module never has to say what was wrong.
- * test_common checks it against the exact check over every sequence of
- * up to three bytes and over random strings; fuzz_message over whatever
- * it finds. */
+ * test_common checks it both ways against a reference of its own over
+ * every sequence of up to three bytes (four from the leads F0 up) where
+ * blocks meet and at the end, and over random strings; fuzz_extract
+ * checks each "yes" on every input it makes. */
 #include "utf8_scan.h"
 
 #include <string.h>
