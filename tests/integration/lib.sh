@@ -30,9 +30,14 @@ cleanup() {
     # in $FEEDMILL_HANG_LOG, it is killed so the teardown does not hang
     # CI, and the test fails (FEEDMILL_STRICT_HANG=0 makes it a warning,
     # to finish a long local run whatever happens). A worker hang at exit
-    # under ASan was reported once (issue 15) and never seen again: not in
-    # test_stop_stress's rounds (40 under ASan at load 8), nor in any ASan
-    # suite since; if it comes back, its stacks are here.
+    # under ASan was reported once (issue 15), then not in test_stop_stress's
+    # rounds (40 under ASan at load 8) nor in any ASan suite for weeks; on
+    # 2026-12-05 it came back twice (test_bad_peers, test_monitoring; ctest
+    # -j4 on 2 cores, 2 suites of 12 that day) and gdb printed no stack,
+    # perhaps because something traced it already (LeakSanitizer stops the
+    # world at exit with ptrace, and a traced process cannot be attached
+    # to). So the kernel's view is kept too: who traces it, and each
+    # thread's state and kernel stack.
     local deadline=$((SECONDS + 30))
     for pid in "${BACKGROUND[@]:-}"; do
         [ -n "$pid" ] || continue
@@ -44,6 +49,13 @@ cleanup() {
             # Where it hangs, for whoever reads the log: every thread's stack.
             {
                 echo "$(date -u +%FT%TZ) $(basename "$0"): pid $pid did not exit within 30 s of SIGTERM: $(tr '\0' ' ' 2>/dev/null </proc/$pid/cmdline | cut -c1-200)"
+                grep -E '^(State|TracerPid|Threads):' "/proc/$pid/status" 2>/dev/null || true
+                local task
+                for task in "/proc/$pid"/task/*; do
+                    echo "thread ${task##*/} $(cat "$task/comm" 2>/dev/null) $(grep '^State:' "$task/status" 2>/dev/null) wchan=$(cat "$task/wchan" 2>/dev/null)"
+                    head -8 "$task/stack" 2>/dev/null || true
+                done
+                pgrep -a -P "$pid" || true
                 if command -v gdb >/dev/null; then
                     timeout 30 gdb -p "$pid" -batch -ex "thread apply all bt" 2>/dev/null \
                         | grep -E '^(Thread|#)' | head -120 || true
