@@ -698,11 +698,11 @@ static int decode_fields(const reader_t *r, message_t *m)
     return -1;
 }
 
-/* The version is checked before the type, so a newer peer's new message
- * types are reported as what they are: a version mismatch. */
 /* The ways to decode (decode_object's flags). */
 enum { DECODE_BORROW = 1, DECODE_OUTLINE = 2 };
 
+/* The version is checked before the type, so a newer peer's new message
+ * types are reported as what they are: a version mismatch. */
 static message_t *decode_object(const msgpack_object *root, int flags, reason_t *why)
 {
     if (root->type != MSGPACK_OBJECT_MAP) {
