@@ -59,8 +59,9 @@ kill "$WORKER" "$SINK"; wait "$WORKER" "$SINK" 2>/dev/null || true
 
 # 2. A worker killed while it holds documents: its connection closes.
 #    It must hold some when killed, however fast it works: the sink is
-#    stopped before anyone reaches it, so the worker can send no result
-#    on and keeps what it was dealt (its credit, 8) until it dies.
+#    stopped before anyone reaches it, so nothing the worker is dealt is
+#    acknowledged (its credit's worth, and the results it queued for the
+#    sink: up to 256 more) until it dies.
 start_sink "$WORK/w.db"
 kill -STOP "$SINK"
 start_producer "$WORK/w.state"
@@ -71,7 +72,7 @@ sleep 0.5
 kill -9 "$WORKER"; wait "$WORKER" 2>/dev/null || true
 start_worker
 kill -CONT "$SINK"
-wait_for 10 grep -q 'worker lost, resending what it held reason="its connection closed and no heartbeat since" documents=[1-8]' \
+wait_for 10 grep -q 'worker lost, resending what it held reason="its connection closed and no heartbeat since" documents=[1-9][0-9]*' \
     "$WORK/producer.err" || fail "producer did not notice the killed worker: $(grep 'worker lost' "$WORK/producer.err")"
 pass "producer noticed the killed worker by its closed connection"
 finish "$WORK/w.db" "worker killed"
