@@ -384,12 +384,28 @@ static void count_ack(producer_t *self, const pending_t *p, ack_status_t status)
  * had received and not committed died with it, so every document out
  * with a worker or the sink is resent now rather than after
  * --retry-after. The resend is not charged to the documents: losing them
- * was the sink's doing. */
+ * was the sink's doing.
+ *
+ * The first HELLO of this run is compared with the session an earlier
+ * run heard last (the state keeps it): a producer killed and restarted
+ * resends its predecessor's documents, and their results may reach a
+ * sink that dies before it ever says HELLO to the new producer. Without
+ * the earlier session those results would wait out --retry-after. */
 static void on_hello(producer_t *self, const message_t *msg)
 {
     peers_t *peers = &self->peers;
     int64_t now = clock_ms();
-    if (peers->sink_session[0] && strcmp(peers->sink_session, msg->session) != 0) {
+    const char *known = peers->sink_session[0] ? peers->sink_session : peers->earlier_session;
+    if (strcmp(known, msg->session) != 0) {
+        /* Said to the state once per session; a write lost to a crash
+         * only makes the next run resend once more. */
+        char *error = NULL;
+        if (state_set_note(self->state, STATE_SINK_SESSION, msg->session, &error) != 0) {
+            log_debug("sink session not kept in the state error=%s", log_q(error));
+            free(error);
+        }
+    }
+    if (known[0] && strcmp(known, msg->session) != 0) {
         size_t resent = 0;
         for (size_t i = 0; i < inflight_count(self->inflight); i++) {
             pending_t *p = inflight_at(self->inflight, i);
@@ -402,7 +418,8 @@ static void on_hello(producer_t *self, const message_t *msg)
                 resent++;
             }
         }
-        log_warn("sink restarted, resending what was in flight now documents=%zu", resent);
+        log_warn("sink restarted, resending what was in flight now documents=%zu since=%s",
+                 resent, peers->sink_session[0] ? "this_run" : "last_run");
     } else if (!peers->sink_session[0] || now - peers->sink_heard > SINK_SILENCE_MS) {
         log_info("sink is acknowledging endpoint=%s", log_q(self->opt.acks));
     }

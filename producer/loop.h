@@ -80,12 +80,19 @@ typedef struct producer_counts {
     uint64_t bad_work, bad_acks;   /* messages that were not valid, per socket */
 } producer_counts_t;
 
+/* The state's note (state_note) of the last sink session heard. */
+#define STATE_SINK_SESSION "sink session"
+
 /* What the producer has heard of its peers, to say when one is missing. */
 typedef struct peers {
     link_t *work_link;          /* connections of workers (bound: counted) */
     link_t *sink_link;          /* our connection to the sink's results */
     link_t *acks_link;          /* the sink's connection (bound: refusals only) */
     char sink_session[MESSAGE_SESSION_LEN + 1];   /* "" until a HELLO */
+    /* The session an earlier run of this producer heard last, from the
+     * state: the sink may have died, with results of documents that run
+     * left in flight, before this run heard it (on_hello). */
+    char earlier_session[MESSAGE_SESSION_LEN + 1];
     int64_t sink_heard;         /* clock_ms() of the last HELLO, or start */
     int64_t workers_seen;       /* clock_ms() when a worker was last known */
     int64_t disconnect_handled; /* the last work-socket disconnect acted on */

@@ -360,6 +360,8 @@ static int producer_connect(producer_t *self)
         free(error);
         return -1;
     }
+    state_note(self->state, STATE_SINK_SESSION, self->peers.earlier_session,
+               sizeof self->peers.earlier_session);
     self->work = open_socket(self, ZMQ_ROUTER, self->opt.work, 1);
     self->acks = open_socket(self, ZMQ_PULL, self->opt.acks, 1);
     self->sink = open_socket(self, ZMQ_PUSH, self->opt.sink, 0);

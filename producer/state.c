@@ -58,7 +58,10 @@ static const char schema[] =
     "  bytes BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS positions("
     "  name TEXT PRIMARY KEY NOT NULL,"
-    "  position INTEGER NOT NULL);";
+    "  position INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS notes("
+    "  name TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL);";
 
 static const char sql_lookup[] =
     "SELECT status, attempts, id FROM files WHERE source = ?1 AND size = ?2 AND mtime_ns = ?3";
@@ -630,6 +633,32 @@ int state_set_position(state_t *self, const char *name, int64_t position, char *
         return reason(self, -1, error);
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, position);
+    return reason(self, write_once(self, stmt), error);
+}
+
+int state_note(state_t *self, const char *name, char *out, size_t size)
+{
+    if (size)
+        out[0] = '\0';
+    sqlite3_stmt *stmt = prepare_read(self, "SELECT value FROM notes WHERE name = ?1");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    int found = sqlite3_step(stmt) == SQLITE_ROW;
+    if (found && size)
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return found ? 0 : -1;
+}
+
+int state_set_note(state_t *self, const char *name, const char *value, char **error)
+{
+    sqlite3_stmt *stmt = prepare_write(self, "INSERT INTO notes(name, value) VALUES (?1, ?2) "
+                                             "ON CONFLICT(name) DO UPDATE SET value = ?2");
+    if (!stmt)
+        return reason(self, -1, error);
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
     return reason(self, write_once(self, stmt), error);
 }
 

@@ -144,6 +144,12 @@ int state_partial_clear(state_t *self, const char *name, char **error);
 int64_t state_position(state_t *self, const char *name);
 int state_set_position(state_t *self, const char *name, int64_t position, char **error);
 
+/* Named short texts remembered across runs (the sink's last session).
+ * state_note copies the value into out (cut to size) and returns 0, or
+ * -1 with out empty when there is none or it cannot be read. */
+int state_note(state_t *self, const char *name, char *out, size_t size);
+int state_set_note(state_t *self, const char *name, const char *value, char **error);
+
 /* Keeps the state bounded over weeks of feeds: one step deletes the rows
  * of up to 256 files that no longer exist (their documents stay in the
  * database; only the "already sent" memory goes), walking the table a

@@ -80,6 +80,9 @@ cleanup() {
     for mount in "${MOUNTS[@]:-}"; do
         [ -n "$mount" ] && mountpoint -q "$mount" && { umount "$mount" || umount -l "$mount" || true; }
     done
+    # FEEDMILL_KEEP=DIR keeps the test's folder (logs, databases) there,
+    # for a failure to be read after the teardown.
+    [ -n "${FEEDMILL_KEEP:-}" ] && cp -a "$WORK" "$FEEDMILL_KEEP" 2>/dev/null || true
     rm -rf "$WORK"
     if [ -n "$hung" ]; then
         if [ "${FEEDMILL_STRICT_HANG:-1}" = 1 ]; then

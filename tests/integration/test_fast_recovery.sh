@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A restarted sink is noticed at once: the producer resends what was in
-# flight without waiting --retry-after, and says so. A worker killed while
+# flight without waiting --retry-after, and says so; also when the
+# producer was restarted in between and never heard the sink that died
+# (its state remembers the session). A worker killed while
 # holding documents is noticed when its connection closes, long before
 # --worker-timeout. Both timeouts are 60 s here: finishing well within
 # them is the proof.
@@ -76,3 +78,30 @@ wait_for 10 grep -q 'worker lost, resending what it held reason="its connection 
     "$WORK/producer.err" || fail "producer did not notice the killed worker: $(grep 'worker lost' "$WORK/producer.err")"
 pass "producer noticed the killed worker by its closed connection"
 finish "$WORK/w.db" "worker killed"
+kill "$WORKER" "$SINK"; wait "$WORKER" "$SINK" 2>/dev/null || true
+
+# 3. The producer is killed, and the sink dies before the new producer
+#    ever hears it: the new producer resends its predecessor's documents,
+#    their results reach the sink (stopped, so it says no HELLO) and die
+#    with it. The first HELLO the new producer hears is the next sink's;
+#    the state's note of the session the first producer heard tells it
+#    the sink restarted.
+start_sink "$WORK/p.db" --batch 100000 --batch-ms 60000
+FEEDMILL_LOG=debug start_worker
+start_producer "$WORK/p.state"
+wait_for 30 bash -c "[ -n \"\$(sqlite3 '$WORK/p.state' \"SELECT value FROM notes WHERE name = 'sink session'\" 2>/dev/null)\" ]" \
+    || fail "the producer's state did not keep the sink's session"
+pass "the producer's state keeps the sink's session"
+wait_for 30 grep -q "document taken" "$WORK/worker.err" || fail "the third run did not get going"
+kill -STOP "$SINK"
+kill -9 "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true
+: >"$WORK/worker.err"
+start_producer "$WORK/p.state"
+wait_for 30 grep -q "document taken" "$WORK/worker.err" || fail "the new producer dealt nothing"
+kill -9 "$SINK"; wait "$SINK" 2>/dev/null || true
+expect_eq "$(sqlite3 "$WORK/p.db" 'SELECT count(*) FROM documents')" 0 "nothing committed before the kills"
+start_sink "$WORK/p.db"
+wait_for 10 grep -q "sink restarted, resending what was in flight now documents=[1-9][0-9]* since=last_run" \
+    "$WORK/producer.err" || fail "the new producer did not notice the sink restart: $(tail -5 "$WORK/producer.err")"
+pass "a restarted producer noticed that the sink restarted since its predecessor heard it"
+finish "$WORK/p.db" "producer and sink killed"

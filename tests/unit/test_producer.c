@@ -406,6 +406,36 @@ static void test_spool_remove_taken(void)
     state_close(&state);
 }
 
+/* A note outlives the process: written, flushed, closed, and read by
+ * the next open; a second write replaces it; a missing one reads empty. */
+static void test_state_notes(void)
+{
+    char dir[600], db[700];
+    test_folder(dir, sizeof dir, "notes");
+    snprintf(db, sizeof db, "%s/state.db", dir);
+    state_t *state = state_open(db, NULL);
+    CHECK(state != NULL);
+    if (!state)
+        return;
+    char value[40] = "junk";
+    CHECK(state_note(state, "sink session", value, sizeof value) == -1);
+    CHECK_STR(value, "");
+    CHECK(state_set_note(state, "sink session", "0123456789abcdef0123456789abcdef", NULL) == 0);
+    CHECK(state_set_note(state, "sink session", "fedcba9876543210fedcba9876543210", NULL) == 0);
+    CHECK(state_flush(state, NULL) == 0);
+    state_close(&state);
+    state = state_open(db, NULL);
+    CHECK(state != NULL);
+    if (!state)
+        return;
+    CHECK(state_note(state, "sink session", value, sizeof value) == 0);
+    CHECK_STR(value, "fedcba9876543210fedcba9876543210");
+    char small[5];
+    CHECK(state_note(state, "sink session", small, sizeof small) == 0);
+    CHECK_STR(small, "fedc");
+    state_close(&state);
+}
+
 static long long file_size(const char *path)
 {
     struct stat st;
@@ -510,6 +540,7 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_linebuf),
     TEST(test_state_compact),
     TEST(test_spool_remove_taken),
+    TEST(test_state_notes),
     TEST(test_state_write_fails),
     TEST(test_jsonl),
     TEST(test_names),
