@@ -1,6 +1,7 @@
 /* Unit tests for the producer's modules: walk, names, jsonl, linebuf,
  * inflight, ledger, and the state's compaction and its writes that fail. */
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,50 @@ static void test_state_notes(void)
     state_close(&state);
 }
 
+/* A state made before the files table's check was spelled with OR: the
+ * table is made again at open, its rows kept, and the check still
+ * refuses a status it does not know. */
+static void test_state_respelled(void)
+{
+    char dir[600], db[700];
+    test_folder(dir, sizeof dir, "respell");
+    snprintf(db, sizeof db, "%s/state.db", dir);
+    sqlite3 *raw = NULL;
+    CHECK(sqlite3_open(db, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw,
+        "CREATE TABLE files(source TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL,"
+        " mtime_ns INTEGER NOT NULL, id TEXT NOT NULL,"
+        " status TEXT NOT NULL CHECK (status IN ('sent', 'done', 'dead')),"
+        " attempts INTEGER NOT NULL, updated_at TEXT NOT NULL DEFAULT"
+        " (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+        "CREATE INDEX files_id ON files(id);"
+        "INSERT INTO files(source, size, mtime_ns, id, status, attempts)"
+        " VALUES ('/in/a.txt', 3, 4, 'abc', 'done', 1);",
+        NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    state_t *state = state_open(db, NULL);
+    CHECK(state != NULL);
+    if (!state)
+        return;
+    uint32_t attempts = 0;
+    file_stamp_t stamp = { .size = 3, .mtime_ns = 4 };
+    CHECK(state_lookup(state, "/in/a.txt", &stamp, &attempts) == FILE_DONE);
+    CHECK(attempts == 1);
+    state_close(&state);
+    CHECK(sqlite3_open(db, &raw) == SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    CHECK(sqlite3_prepare_v2(raw, "SELECT sql FROM sqlite_master WHERE name = 'files'", -1,
+                             &stmt, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(stmt) == SQLITE_ROW);
+    CHECK(strstr((const char *)sqlite3_column_text(stmt, 0), "status IN (") == NULL);
+    sqlite3_finalize(stmt);
+    CHECK(sqlite3_exec(raw, "SELECT 1 FROM files INDEXED BY files_id WHERE id = 'abc'", NULL,
+                       NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "UPDATE files SET status = 'lost'", NULL, NULL, NULL)
+          == SQLITE_CONSTRAINT);
+    sqlite3_close(raw);
+}
+
 static long long file_size(const char *path)
 {
     struct stat st;
@@ -541,6 +586,7 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_state_compact),
     TEST(test_spool_remove_taken),
     TEST(test_state_notes),
+    TEST(test_state_respelled),
     TEST(test_state_write_fails),
     TEST(test_jsonl),
     TEST(test_names),
