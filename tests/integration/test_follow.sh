@@ -112,6 +112,10 @@ stored 215 "the line written while stopped"
 stop second
 grep -q "feedmill run: 1 line in" "$WORK/second.out" || fail "the restart read more than the new line: $(cat "$WORK/second.out")"
 pass "the restart read only the new line"
+# Producer and sink both new since the first run, but no sink died in
+# this one: what the producer sent before the sink's HELLO went to it.
+contains -c "sink restarted" "$WORK/second.err" && fail "an ordinary restart resent: $(grep "sink restarted" "$WORK/second.err")"
+pass "an ordinary restart resends nothing"
 
 # 8. Replaced while stopped (a new file, possibly with the old inode
 #    number): read from its start.
