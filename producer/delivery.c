@@ -407,7 +407,8 @@ static void on_hello(producer_t *self, const message_t *msg)
      * its successor's HELLO). */
     link_check(peers->sink_link, now);
     int sink_died = peers->sink_session[0] || link_last_disconnect(peers->sink_link) > 0;
-    if (strcmp(known, msg->session) != 0) {
+    int new_session = strcmp(known, msg->session) != 0;
+    if (new_session) {
         /* Said to the state once per session; a write lost to a crash
          * only makes the next run resend once more. */
         char *error = NULL;
@@ -416,7 +417,7 @@ static void on_hello(producer_t *self, const message_t *msg)
             free(error);
         }
     }
-    if (known[0] && strcmp(known, msg->session) != 0 && sink_died) {
+    if (new_session && known[0] && sink_died) {
         size_t resent = 0;
         for (size_t i = 0; i < inflight_count(self->inflight); i++) {
             pending_t *p = inflight_at(self->inflight, i);
