@@ -11,7 +11,7 @@ const args_option_t worker_option_table[WORKER_OPT_COUNT] = {
     [WORKER_OPT_RESULTS] = { .name = "results", .arg = "ENDPOINT",
         .help = "the sink's results endpoint (default " ENDPOINT_RESULTS_CONNECT ")" },
     [WORKER_OPT_CREDIT] = { .name = "credit", .arg = "N",
-        .help = "documents to hold at once, 1-64 (default 8)" },
+        .help = "documents to hold at once, 1-64 (default 16)" },
     [WORKER_OPT_TIME_LIMIT] = { .name = "time-limit", .arg = "SECONDS",
         .help = "longest one extraction may take (default 30)" },
     [WORKER_OPT_CERT] = { .name = "cert", .arg = "FILE",
@@ -37,7 +37,7 @@ void worker_options_init(worker_options_t *opt)
     *opt = (worker_options_t){
         .work = ENDPOINT_WORK_CONNECT,
         .results = ENDPOINT_RESULTS_CONNECT,
-        .credit = 8,
+        .credit = 16,
         .time_limit_ms = 30000,
     };
     monitor_options_init(&opt->monitor);

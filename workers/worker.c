@@ -78,6 +78,8 @@ typedef struct worker {
     uint32_t held;             /* received and not finished */
     uint64_t received;         /* messages received on the work socket */
     uint64_t ready_received;   /* received when the last READY went out */
+    uint64_t finished;         /* documents done with: answered, refused or failed */
+    uint64_t ready_finished;   /* finished when the last READY went out */
     int64_t last_ready;
     int64_t time_limit_ms;
     uint64_t done, failed;
@@ -97,6 +99,21 @@ static void send_ready(worker_t *self)
     wire_send(self->work, &ready, ZMQ_DONTWAIT);
     self->last_ready = clock_ms();
     self->ready_received = self->received;
+    self->ready_finished = self->finished;
+}
+
+/* READY again once half a credit of documents came in or went out since
+ * the last one. Going out is what makes room: a worker whose credit the
+ * extraction child's queue holds whole (--credit up to SANDBOX_DEPTH)
+ * receives nothing more until it says so, and waited for its heartbeat,
+ * a document a second at --credit 1. Coming in lets the producer count
+ * the DOCs still on the wire as arrived. */
+static void ready_if_due(worker_t *self)
+{
+    uint64_t half = (self->credit + 1) / 2;
+    if (self->received - self->ready_received >= half
+        || self->finished - self->ready_finished >= half)
+        send_ready(self);
 }
 
 static void send_heartbeat(worker_t *self)
@@ -219,6 +236,7 @@ static void finish(worker_t *self, const message_t *doc, sandbox_status_t status
         log_info("stopping during an extraction id=%.12s source=%s", doc->id, log_q(doc->source));
         return;
     }
+    self->finished++;
     /* The answer goes to the sink as it is, and the sink reads and
      * checks all of it: here only what it is, and for which document.
      * Its record is not read (UTF-8 checks of every string, a malloc
@@ -313,6 +331,7 @@ static void pass_through(worker_t *self, const message_t *doc)
             answer.type == MSG_RESULT ? self->done++ : self->failed++;
         free(data);
     }
+    self->finished++;
     record_destroy(&record);
 }
 
@@ -345,8 +364,7 @@ static int on_work(worker_t *self)
             zmq_msg_close(&job->frame);
     }
     free(error);
-    if (self->received - self->ready_received >= (self->credit + 1) / 2)
-        send_ready(self);
+    ready_if_due(self);
     return 1;
 }
 
@@ -362,6 +380,7 @@ static void work(worker_t *self)
             if (self->count == 0)
                 return;
             finish_oldest(self);
+            ready_if_due(self);
         }
         send_heartbeat(self);
     }
