@@ -7,6 +7,7 @@
 #undef LOG_DEBUG
 #undef LOG_INFO
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -163,6 +164,16 @@ curve_t *curve_new(const char *cert, const char *allow, int insecure, char **err
     zsys_handler_set(NULL);
     curve_t *self = xcalloc(1, sizeof(curve_t));
     self->insecure = insecure;
+    /* ZeroMQ's I/O threads run as SCHED_BATCH: woken by a message,
+     * one does not preempt the thread that sent it (the sink's writer
+     * sending a commit's ACKs, a worker passing a result on), so a
+     * burst of messages goes out in one wake-up instead of a wake-up
+     * and two context switches each. 6000 texts, `feedmill run
+     * --workers 2`: context switches in the whole machine 19,800 ->
+     * 14,000 (the sink's writer preempted 3,600 -> 600 times), elapsed
+     * 2.44 -> 2.35 s (medians of 8 alternating runs). The processes'
+     * own threads keep their policy. */
+    zsys_set_thread_sched_policy(SCHED_BATCH);
     self->ctx = zsys_init();
     /* CZMQ's own log lines would go to stdout, which `feedmill run`
      * reads for the producer's summary. */

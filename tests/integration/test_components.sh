@@ -36,6 +36,19 @@ sql "$DB" 'SELECT DISTINCT worker FROM documents' | sort >"$WORK/row_keys"
 [ -s "$WORK/row_keys" ] && comm -23 "$WORK/row_keys" <(echo "$keys") | contains . \
     && fail "a row names a key that is no worker's: $(cat "$WORK/row_keys")"
 pass "every row names the key of one of the three workers"
+# ZeroMQ's I/O threads run as SCHED_BATCH (proto/curve.c): a message
+# sent does not preempt its sender (the sink's writer sending a commit's
+# ACKs); the writer itself keeps the ordinary policy. Field 41 of a
+# thread's stat is its policy: 0 SCHED_OTHER, 3 SCHED_BATCH.
+policy_of() {   # policy_of PID COMM
+    local task
+    for task in /proc/"$1"/task/*; do
+        [ "$(cat "$task/comm")" = "$2" ] && { awk '{ print $41 }' "$task/stat"; return; }
+    done
+    echo none
+}
+expect_eq "$(policy_of $SINK ZMQbg/IO/0)" 3 "scheduling policy of the sink's ZeroMQ I/O thread"
+expect_eq "$(policy_of $SINK feedmill)" 0 "scheduling policy of the sink's writer"
 kill -TERM $SINK
 wait $SINK || fail "sink did not stop cleanly on SIGTERM"
 pass "sink stopped cleanly"
