@@ -171,8 +171,10 @@ curve_t *curve_new(const char *cert, const char *allow, int insecure, char **err
      * and two context switches each. 6000 texts, `feedmill run
      * --workers 2`: context switches in the whole machine 19,800 ->
      * 14,000 (the sink's writer preempted 3,600 -> 600 times), elapsed
-     * 2.44 -> 2.35 s (medians of 8 alternating runs). The processes'
-     * own threads keep their policy. */
+     * 1-4% less in three series of 6-8 alternating runs. The price: a
+     * woken I/O thread may wait for its core while the other idles
+     * (more idle under `perf sched record`, less CPU without it); the
+     * processes' own threads keep their policy. */
     zsys_set_thread_sched_policy(SCHED_BATCH);
     self->ctx = zsys_init();
     /* CZMQ's own log lines would go to stdout, which `feedmill run`
