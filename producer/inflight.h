@@ -6,8 +6,9 @@
  * with a growing attempt counter. Entries are keyed by document id, so
  * two files with the same bytes are one entry, extracted once: the
  * second is one more source of it, which the sink records (SOURCES,
- * proto/README.md) once the row is committed. The table is small: credit
- * bounds it to a few documents per worker, so lookups scan an array. */
+ * proto/README.md) once the row is committed. Entries keep the order in
+ * which they were read; an index finds one by id in constant time (a
+ * rack of workers keeps thousands in flight). */
 #ifndef FEEDMILL_INFLIGHT_H
 #define FEEDMILL_INFLIGHT_H
 

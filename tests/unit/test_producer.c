@@ -204,6 +204,39 @@ static void test_inflight(void)
     CHECK(inflight_count(table) == 101);
     inflight_destroy(&table);
     CHECK(table == NULL);
+
+    /* The index through growth and churn: thousands of entries, every
+     * other one removed and read again, each found (or not) by its id,
+     * in the order they were read. */
+    enum { N = 3000 };
+    static char ids[N][DOC_ID_LEN + 1];
+    static pending_t *entries[N];
+    table = inflight_new();
+    for (int i = 0; i < N; i++) {
+        hash_doc_id(&i, sizeof i, ids[i]);
+        entries[i] = inflight_add(table, ids[i], "x", NULL, 0, NULL);
+    }
+    for (int i = 0; i < N; i += 2)
+        inflight_remove(table, entries[i]);
+    int found = 0, absent = 0;
+    for (int i = 0; i < N; i++) {
+        pending_t *p = inflight_find(table, ids[i]);
+        found += i % 2 == 1 && p == entries[i];
+        absent += i % 2 == 0 && p == NULL;
+    }
+    CHECK(found == N / 2 && absent == N / 2);
+    for (int i = 0; i < N; i += 2)
+        entries[i] = inflight_add(table, ids[i], "again", NULL, 0, NULL);
+    found = 0;
+    for (int i = 0; i < N; i++)
+        found += inflight_find(table, ids[i]) == entries[i];
+    CHECK(found == N);
+    CHECK(inflight_count(table) == N);
+    CHECK(inflight_at(table, 0) == entries[1] && inflight_at(table, N / 2) == entries[0]);
+    for (int i = 0; i < N; i++)
+        inflight_remove(table, entries[i]);
+    CHECK(inflight_count(table) == 0 && inflight_find(table, ids[7]) == NULL);
+    inflight_destroy(&table);
 }
 
 static void test_ledger(void)
