@@ -364,18 +364,34 @@ static void element(signals_t *s, xmlNode *n)
     default:
         break;
     }
-    const char *itemprop = attr(n, "itemprop");
+    /* The attributes every element is asked for, in one walk. */
+    const char *itemprop = NULL, *itemtype = NULL, *class = NULL, *id = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (!an || ((an[0] | 0x20) != 'c' && (an[0] | 0x20) != 'i'))
+            continue;
+        const char *value = a->children && a->children->content
+                                ? (const char *)a->children->content : "";
+        /* The first of each name, as attr() would find it. */
+        if (!class && !strcasecmp(an, "class"))
+            class = value;
+        else if (!id && !strcasecmp(an, "id"))
+            id = value;
+        else if (!itemprop && !strcasecmp(an, "itemprop"))
+            itemprop = value;
+        else if (!itemtype && !strcasecmp(an, "itemtype"))
+            itemtype = value;
+    }
     if (itemprop && !strcasecmp(itemprop, "datePublished"))
         s->dated++;
-    const char *itemtype = attr(n, "itemtype");
     if (itemtype) {
         const char *t = strrchr(itemtype, '/');
         t = t ? t + 1 : itemtype;
         size_t len = strcspn(t, " ");
         schema_type(s, t, len);
     }
-    names(s, attr(n, "class"));
-    names(s, attr(n, "id"));
+    names(s, class);
+    names(s, id);
     if (n->children && n->children->next)
         sibling_runs(s, n);
 }
