@@ -14,21 +14,33 @@
 /* Longer words and tokens are compared on their first bytes only. */
 #define WORD_MAX 64
 
+/* A word with its length, known at compile time (no strlen for each of
+ * the many comparisons). */
+typedef struct {
+    const char *s;
+    size_t n;
+} stem_t;
+#define STEM(w) { w, sizeof(w) - 1 }
+
 /* Chrome stems, matched at the start or the end of a word or of a whole
  * token without its separators ("most-read" is "mostread"). */
-static const char *const chrome_stems[] = {
-    "nav", "menu", "footer", "sidebar", "comment", "kommentar", "share", "sharing",
-    "social", "related", "breadcrumb", "advert", "banner", "cookie", "consent",
-    "gdpr", "popup", "modal", "newsletter", "subscri", "paywall", "donat", "sponsor",
-    "promo", "recommend", "popular", "trending", "mostread", "mostviewed",
-    "meistgelesen", "pagination", "pager", "tagcloud", "toolbar", "login", "signup",
-    "signin", "disqus", "outbrain", "taboola", "adsense", "skiplink", "ticker",
-    "byline", "authorbio", "authorinfo", "postmeta", "entrymeta", "articlemeta",
-    "sronly", "screenreader", "printonly", "rating", "noprint", "nocontent",
-    "copyright", "caption", "credit", "authorbox", "aboutauthor", "authordesc",
-    "saboxplugin", "sociable", "disclosure", "affiliate", "taglinks", "metainfo",
-    "metaline", "tableofcontents", "toccontainer", "imagesource", "imgmeta",
-    "factbox",
+static const stem_t chrome_stems[] = {
+    STEM("nav"), STEM("menu"), STEM("footer"), STEM("sidebar"), STEM("comment"),
+    STEM("kommentar"), STEM("share"), STEM("sharing"), STEM("social"), STEM("related"),
+    STEM("breadcrumb"), STEM("advert"), STEM("banner"), STEM("cookie"), STEM("consent"),
+    STEM("gdpr"), STEM("popup"), STEM("modal"), STEM("newsletter"), STEM("subscri"),
+    STEM("paywall"), STEM("donat"), STEM("sponsor"), STEM("promo"), STEM("recommend"),
+    STEM("popular"), STEM("trending"), STEM("mostread"), STEM("mostviewed"),
+    STEM("meistgelesen"), STEM("pagination"), STEM("pager"), STEM("tagcloud"), STEM("toolbar"),
+    STEM("login"), STEM("signup"), STEM("signin"), STEM("disqus"), STEM("outbrain"),
+    STEM("taboola"), STEM("adsense"), STEM("skiplink"), STEM("ticker"), STEM("byline"),
+    STEM("authorbio"), STEM("authorinfo"), STEM("postmeta"), STEM("entrymeta"),
+    STEM("articlemeta"), STEM("sronly"), STEM("screenreader"), STEM("printonly"),
+    STEM("rating"), STEM("noprint"), STEM("nocontent"), STEM("copyright"), STEM("caption"),
+    STEM("credit"), STEM("authorbox"), STEM("aboutauthor"), STEM("authordesc"),
+    STEM("saboxplugin"), STEM("sociable"), STEM("disclosure"), STEM("affiliate"),
+    STEM("taglinks"), STEM("metainfo"), STEM("metaline"), STEM("tableofcontents"),
+    STEM("toccontainer"), STEM("imagesource"), STEM("imgmeta"), STEM("factbox"),
 };
 
 /* Whole words that name chrome and are too short to be stems. */
@@ -197,15 +209,16 @@ static int kept_by(const char *w, size_t n, unsigned keep)
 /* 1 when w starts or ends with a chrome stem that keep does not cover. */
 static int chrome_stem(const char *w, size_t n, unsigned keep)
 {
-    for (size_t i = 0; i < COUNT(chrome_stems); i++)
-        if (starts_or_ends(w, n, chrome_stems[i])) {
-            if (!keep)
-                return 1;
-            size_t m = strlen(chrome_stems[i]);
-            /* the stem, as the word names it, judged alone */
-            if (!kept_by(chrome_stems[i], m, keep))
-                return 1;
-        }
+    for (size_t i = 0; i < COUNT(chrome_stems); i++) {
+        const char *stem = chrome_stems[i].s;
+        size_t m = chrome_stems[i].n;
+        if (n < m || !((w[0] == stem[0] && memcmp(w, stem, m) == 0) ||
+                       (w[n - m] == stem[0] && memcmp(w + n - m, stem, m) == 0)))
+            continue;
+        /* the stem, as the word names it, judged alone */
+        if (!keep || !kept_by(stem, m, keep))
+            return 1;
+    }
     return 0;
 }
 
