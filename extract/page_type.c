@@ -31,6 +31,10 @@ static const char *const type_names[T_COUNT] = {
 /* URLs longer than this are cut: only the host and path matter. */
 #define URL_MAX 1024
 
+/* Class and id values remembered by names() (shorter than this). */
+#define NAME_MEMO_LEN 64
+#define NAME_MEMO_SLOTS 64
+
 typedef struct signals {
     double points[T_COUNT];
     char url[URL_MAX];           /* canonical link or og:url, else "" */
@@ -43,6 +47,14 @@ typedef struct signals {
     size_t product_cards;        /* class words of a shop's card */
     size_t runs;                 /* runs of RUN_MIN or more similar siblings */
     size_t run_items;            /* siblings in those runs */
+    /* What names() found in recent class and id values: a page repeats
+     * the same ones on card after card, and each costs some forty
+     * substring searches. Indexed by a hash; the value is kept whole so
+     * that a hit is exact. */
+    struct name_memo {
+        char value[NAME_MEMO_LEN];
+        unsigned marks;          /* NAME_* bits */
+    } memo[NAME_MEMO_SLOTS];
 } signals_t;
 
 /* ---- small helpers -------------------------------------------------- */
@@ -181,6 +193,8 @@ static void keep_url(signals_t *s, const char *v)
         snprintf(s->url, sizeof(s->url), "%s", v);
 }
 
+enum { NAME_FORUM = 1, NAME_DOCS = 2, NAME_PRODUCT = 4, NAME_CARD = 8, NAME_BYLINE = 16 };
+
 /* Class and id words that name posts, docs, products. */
 static void names(signals_t *s, const char *value)
 {
@@ -197,20 +211,42 @@ static void names(signals_t *s, const char *value)
                                         "menu__link", "theme-doc", "sidebar-nav" };
     static const char *const product[] = { "price", "add-to-cart", "addtocart", "add_to_cart",
                                            "product", "sku", "quantity", "variant" };
-    /* Each count is looked for only until score() would cap it: the
-     * same points, without a dozen searches in every class of a big page. */
-    if (s->forum_marks < 30)
-        s->forum_marks += (size_t)HAS_ANY(v, forum);
-    if (s->doc_marks < 20)
-        s->doc_marks += (size_t)HAS_ANY(v, docs);
-    if (s->product_marks < 30)
-        s->product_marks += (size_t)HAS_ANY(v, product);
     static const char *const cards[] = { "product-card", "product-item", "productcard",
                                          "grid-product", "product-tile", "card-product" };
-    if (s->product_cards < 4 && strstr(v, "product"))
-        s->product_cards += (size_t)HAS_ANY(v, cards);
+    size_t len = strlen(v);
+    struct name_memo *memo = NULL;
+    unsigned marks = 0;
+    if (len < NAME_MEMO_LEN) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)v[i]) * 16777619u;
+        memo = &s->memo[h % NAME_MEMO_SLOTS];
+        if (memo->value[0] && !strcmp(memo->value, v))
+            marks = memo->marks;
+        else
+            memo->value[0] = '\0';
+    }
+    if (!memo || !memo->value[0]) {
+        marks = (HAS_ANY(v, forum) ? NAME_FORUM : 0) | (HAS_ANY(v, docs) ? NAME_DOCS : 0) |
+                (HAS_ANY(v, product) ? NAME_PRODUCT : 0) |
+                (strstr(v, "product") && HAS_ANY(v, cards) ? NAME_CARD : 0) |
+                (strstr(v, "byline") || strstr(v, "author") ? NAME_BYLINE : 0);
+        if (memo) {
+            memcpy(memo->value, v, len + 1);
+            memo->marks = marks;
+        }
+    }
+    /* Each count stops where score() would cap it. */
+    if (s->forum_marks < 30)
+        s->forum_marks += (marks & NAME_FORUM) != 0;
+    if (s->doc_marks < 20)
+        s->doc_marks += (marks & NAME_DOCS) != 0;
+    if (s->product_marks < 30)
+        s->product_marks += (marks & NAME_PRODUCT) != 0;
+    if (s->product_cards < 4)
+        s->product_cards += (marks & NAME_CARD) != 0;
     if (!s->bylines)
-        s->bylines += strstr(v, "byline") != NULL || strstr(v, "author") != NULL;
+        s->bylines += (marks & NAME_BYLINE) != 0;
 }
 
 /* Runs of consecutive element children with the same tag and class: a
