@@ -15,6 +15,7 @@
 
 #include <libxml/tree.h>
 
+#include "common/hash.h"
 #include "html.h"
 
 enum { T_ARTICLE, T_FORUM, T_PRODUCT, T_COLLECTION, T_LISTING, T_DOCS, T_SERVICE, T_COUNT };
@@ -217,10 +218,7 @@ static void names(signals_t *s, const char *value)
     struct name_memo *memo = NULL;
     unsigned marks = 0;
     if (len < NAME_MEMO_LEN) {
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)v[i]) * 16777619u;
-        memo = &s->memo[h % NAME_MEMO_SLOTS];
+        memo = &s->memo[hash_fnv1a(HASH_FNV_BASIS, v, len) % NAME_MEMO_SLOTS];
         if (memo->value[0] && !strcmp(memo->value, v))
             marks = memo->marks;
         else

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
+
 /* Digits have no script of their own: they join a Latin word or stand
  * alone. Letters of unlisted scripts and combining marks (also
  * SCRIPT_OTHER) join whatever they follow. */
@@ -115,18 +117,6 @@ void token_lower(const token_t *tok, buf_t *out)
     }
 }
 
-#define FNV_BASIS 0xCBF29CE484222325ull    /* FNV-1a 64 offset basis */
-#define FNV_PRIME 0x100000001B3ull          /* FNV-1a 64 prime */
-
-static uint64_t fnv_bytes(uint64_t h, const unsigned char *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
 /* The same bytes token_lower writes, hashed as they come. Characters
  * that lowercase to themselves (all of Hangul and CJK) are hashed from
  * the text as they are: a valid character re-encodes to its own bytes. */
@@ -140,18 +130,18 @@ uint64_t token_lower_hash(const token_t *tok)
         tok->script != SCRIPT_CYRILLIC)
         return token_hash(tok->s, tok->len);
     const unsigned char *p = (const unsigned char *)tok->s;
-    uint64_t h = FNV_BASIS;
+    uint64_t h = HASH_FNV_BASIS;
     size_t i = 0;
     while (i < tok->len) {
         if (p[i] < 0x80) {
-            h = (h ^ (unsigned char)ascii_lower(p[i])) * FNV_PRIME;
+            h = (h ^ (unsigned char)ascii_lower(p[i])) * HASH_FNV_PRIME;
             i++;
             continue;
         }
         if (utf8_hangul_at(tok->s, tok->len, i)) {   /* its own lowercase */
-            h = (h ^ p[i]) * FNV_PRIME;
-            h = (h ^ p[i + 1]) * FNV_PRIME;
-            h = (h ^ p[i + 2]) * FNV_PRIME;
+            h = (h ^ p[i]) * HASH_FNV_PRIME;
+            h = (h ^ p[i + 1]) * HASH_FNV_PRIME;
+            h = (h ^ p[i + 2]) * HASH_FNV_PRIME;
             i += 3;
             continue;
         }
@@ -160,10 +150,10 @@ uint64_t token_lower_hash(const token_t *tok)
         /* cp_lower changes nothing from U+2000 to U+FF20. */
         uint32_t lower = cp >= 0x2000 && cp <= 0xFF20 ? cp : cp_lower(cp);
         if (lower == cp && cp != UTF8_INVALID) {
-            h = fnv_bytes(h, p + i, next - i);
+            h = hash_fnv1a(h, p + i, next - i);
         } else {
             char b[4];
-            h = fnv_bytes(h, (const unsigned char *)b, utf8_encode(lower, b));
+            h = hash_fnv1a(h, (const unsigned char *)b, utf8_encode(lower, b));
         }
         i = next;
     }
@@ -201,5 +191,5 @@ uint64_t text_hash(const void *data, size_t len)
 
 uint64_t token_hash(const void *data, size_t len)
 {
-    return hash_mix(fnv_bytes(FNV_BASIS, data, len));
+    return hash_mix(hash_fnv1a(HASH_FNV_BASIS, data, len));
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "producer/linebuf.h"
 
@@ -84,10 +85,9 @@ static uint64_t tail_hash(int fd, int64_t offset, int *ok)
     int64_t from = offset > TAIL_BYTES ? offset - TAIL_BYTES : 0;
     size_t want = (size_t)(offset - from);
     *ok = pread(fd, bytes, want, from) == (ssize_t)want;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < want; i++)
-        h = (h ^ bytes[i]) * 1099511628211ull;
-    return h;
+    /* The basis the saved positions were made with, kept so that they
+     * still match (FNV's own, HASH_FNV_BASIS, has one more digit). */
+    return hash_fnv1a(1469598103934665603ull, bytes, want);
 }
 
 /* ---- saved positions ---------------------------------------------------- */

@@ -35,16 +35,11 @@ inflight_t *inflight_new(void)
     return xcalloc(1, sizeof(inflight_t));
 }
 
-/* FNV-1a over the id's first 16 characters: ids are SHA-256 in hex, as
- * good as random already. */
+/* The id's first 16 characters: ids are SHA-256 in hex, as good as
+ * random already. */
 static size_t id_hash(const char *id)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (int i = 0; i < 16 && id[i]; i++) {
-        h ^= (unsigned char)id[i];
-        h *= 1099511628211ULL;
-    }
-    return (size_t)h;
+    return (size_t)hash_fnv1a(HASH_FNV_BASIS, id, strnlen(id, 16));
 }
 
 /* The slot holding id, or the NULL slot where a probe for it ends. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 
 struct pathset {
     char **slots;       /* NULL = empty */
@@ -15,10 +16,7 @@ struct pathset {
 
 static uint64_t hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;   /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return hash_fnv1a(HASH_FNV_BASIS, s, strlen(s));
 }
 
 pathset_t *pathset_new(void)
