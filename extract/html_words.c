@@ -100,13 +100,17 @@ static const char *const negative_stems[] = {
 /* The first bytes are compared before the rest: most words share none
  * with most stems, and a call of memcmp for each end of each stem was
  * the most of this module's time. */
-static int starts_or_ends(const char *w, size_t n, const char *stem)
+static int starts_or_ends_n(const char *w, size_t n, const char *stem, size_t m)
 {
-    size_t m = strlen(stem);
     if (n < m || m == 0)
         return m == 0;
     return (w[0] == stem[0] && memcmp(w, stem, m) == 0) ||
            (w[n - m] == stem[0] && memcmp(w + n - m, stem, m) == 0);
+}
+
+static int starts_or_ends(const char *w, size_t n, const char *stem)
+{
+    return starts_or_ends_n(w, n, stem, strlen(stem));
 }
 
 static int is_word(const char *w, size_t n, const char *const *list, size_t count)
@@ -210,13 +214,9 @@ static int kept_by(const char *w, size_t n, unsigned keep)
 static int chrome_stem(const char *w, size_t n, unsigned keep)
 {
     for (size_t i = 0; i < COUNT(chrome_stems); i++) {
-        const char *stem = chrome_stems[i].s;
-        size_t m = chrome_stems[i].n;
-        if (n < m || !((w[0] == stem[0] && memcmp(w, stem, m) == 0) ||
-                       (w[n - m] == stem[0] && memcmp(w + n - m, stem, m) == 0)))
-            continue;
+        const stem_t *stem = &chrome_stems[i];
         /* the stem, as the word names it, judged alone */
-        if (!keep || !kept_by(stem, m, keep))
+        if (starts_or_ends_n(w, n, stem->s, stem->n) && (!keep || !kept_by(stem->s, stem->n, keep)))
             return 1;
     }
     return 0;
