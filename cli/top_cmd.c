@@ -6,8 +6,8 @@
  * Each endpoint's Prometheus text is read into samples; rates are the
  * change of counters between two reads. One row per endpoint (what
  * component it is, documents per second, in flight, the oldest
- * unacknowledged, dead letters, the sink's commit time, connected peers,
- * a sparkline of the last minute's rate), then one row per worker the
+ * unacknowledged, dead letters, the sink's commit time and how busy its
+ * writer is, connected peers, a sparkline of the last minute's rate), then one row per worker the
  * producer counts. In a terminal it draws with ncurses and quits on `q`
  * or Ctrl-C; when stdout is not a terminal it prints one line per
  * endpoint and worker at each refresh (for logs and tests). An endpoint
@@ -59,7 +59,7 @@ typedef struct {
     char error[CURL_ERROR_SIZE];
     /* Figures of the last refresh. */
     const char *component;
-    double rate, in_flight, oldest, dead, commit_ms, peers;
+    double rate, in_flight, oldest, dead, commit_ms, busy, peers;
     double history[HISTORY];
     int history_count;
     worker_row_t workers[MAX_WORKERS];
@@ -206,6 +206,11 @@ static void endpoint_figures(endpoint_t *e)
     double count = family_sum(s, "feedmill_sink_commit_seconds_count") -
                    family_sum(&e->before, "feedmill_sink_commit_seconds_count");
     e->commit_ms = count > 0 ? 1000.0 * sum / count : NAN;
+    /* The share of the time the sink's writer was busy: near 1, the
+     * sink is the limit (docs/operating.md). */
+    e->busy = sink || run ? rate_of(e, "feedmill_sink_writer_busy_seconds_total") : NAN;
+    if (e->busy > 1)
+        e->busy = 1;
     e->peers = producer ? family_sum(s, "feedmill_producer_workers")
                         : family_sum(s, "feedmill_sink_producer_connected");
     if (!isnan(e->rate)) {
@@ -273,6 +278,8 @@ static void line_of(buf_t *out, const endpoint_t *e)
     number(out, e->dead, "%.0f");
     buf_puts(out, " commit_ms=");
     number(out, e->commit_ms, "%.1f");
+    buf_puts(out, " writer_busy=");
+    number(out, e->busy, "%.2f");
     buf_puts(out, " peers=");
     number(out, e->peers, "%.0f");
 }
@@ -306,8 +313,8 @@ static void draw_screen(endpoint_t *endpoints, int count)
     int y = 0;
     attron(A_BOLD);
     mvaddnstr(y++, 0, "feedmill top   q quits", cols);
-    mvprintw(y++, 0, "%-22.22s %-9s %9s %9s %8s %7s %9s %5s  %s", "ENDPOINT", "KIND", "DOCS/S",
-             "IN FLIGHT", "OLDEST s", "DEAD", "COMMIT ms", "PEERS", "LAST MINUTE");
+    mvprintw(y++, 0, "%-22.22s %-9s %9s %9s %8s %7s %9s %4s %5s  %s", "ENDPOINT", "KIND",
+             "DOCS/S", "IN FLIGHT", "OLDEST s", "DEAD", "COMMIT ms", "BUSY", "PEERS", "LAST MINUTE");
     attroff(A_BOLD);
     buf_t cell = BUF_INIT;
     for (int i = 0; i < count && y < rows; i++) {
@@ -329,9 +336,11 @@ static void draw_screen(endpoint_t *endpoints, int count)
         buf_putc(&cell, ' ');
         number(&cell, e->commit_ms, "%9.1f");
         buf_putc(&cell, ' ');
+        number(&cell, e->busy, "%4.2f");
+        buf_putc(&cell, ' ');
         number(&cell, e->peers, "%5.0f");
         buf_puts(&cell, "  ");
-        int room = cols - 92;
+        int room = cols - 97;
         if (room > 0)
             sparkline(&cell, e, room < HISTORY ? room : HISTORY);
         mvaddnstr(y++, 0, buf_str(&cell), -1);
@@ -388,8 +397,10 @@ static const args_command_t COMMAND = {
              "A live view of running components, read from their metrics endpoints\n"
              "(--metrics HOST:PORT of a producer, a sink or run; on any host), every\n"
              "second: per endpoint documents per second, in flight, the oldest\n"
-             "unacknowledged, dead letters, the sink's commit time, connected peers\n"
-             "and the last minute's rate; per worker the producer counts, its rate.\n"
+             "unacknowledged, dead letters, the sink's commit time, how busy its\n"
+             "writer is (BUSY: near 1, the sink is the limit and more workers add\n"
+             "nothing), connected peers and the last minute's rate; per worker the\n"
+             "producer counts, its rate.\n"
              "An endpoint that does not answer says so and is tried again.\n"
              "\n"
              "ENDPOINT is HOST:PORT (its /metrics) or a URL.\n",

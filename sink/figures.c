@@ -46,6 +46,11 @@ static const metric_decl_t FIGURES[] = {
       .name = "feedmill_sink_extraction_seconds",
       .help = "Time a worker's extraction took, per document it extracted or refused (as the "
               "worker reports it)", METRIC_BUCKETS(COMMIT_BUCKETS) },
+    { METRIC_SLOT(sink_figures_t, writer_busy), .kind = METRIC_COUNTER,
+      .name = "feedmill_sink_writer_busy_seconds_total",
+      .help = "Time the writer spent writing and committing results rather than waiting for "
+              "them: a rate near 1 means the sink is the pipeline's limit, and more workers add "
+              "nothing" },
     { METRIC_SLOT(sink_figures_t, commit_seconds), .kind = METRIC_HISTOGRAM,
       .name = "feedmill_sink_commit_seconds",
       .help = "Time COMMIT took, per batch", METRIC_BUCKETS(COMMIT_BUCKETS) },
@@ -144,25 +149,40 @@ void figures_ready(sink_figures_t *f, int producer_up)
     monitor_set_ready(f->monitor, missing);
 }
 
+void figures_busy(sink_figures_t *f, int64_t us)
+{
+    if (us <= 0)
+        return;
+    f->busy_us_now += us;
+    metric_add(f->writer_busy, NULL, us / 1e6);
+}
+
 void figures_status(sink_figures_t *f, double seconds, store_t *store, int producer_up,
                     uint64_t bad_messages, size_t held)
 {
+    /* The share of the interval the writer was busy: near 1, the sink is
+     * what holds the pipeline back (docs/operating.md). */
+    double busy = seconds > 0 ? f->busy_us_now / 1e6 / seconds : 0;
+    if (busy > 1)
+        busy = 1;
     if (store && store_count(store, STORE_DEAD_LETTERS, &f->db_dead, NULL) == 0)
         metric_set(f->db_dead_letters, NULL, (double)f->db_dead);
     log_info("status interval_s=%.1f documents=%llu docs_per_s=%.1f mb_per_s=%.2f "
              "stored=%llu updated=%llu new_sources=%llu unchanged=%llu dead=%llu "
              "db_documents=%lld db_sources=%lld db_dead_letters=%lld batches=%llu "
-             "commit_ms_max=%lld producer=%s bad_messages=%llu database=%s held=%zu", seconds,
+             "commit_ms_max=%lld writer_busy=%.2f producer=%s bad_messages=%llu database=%s "
+             "held=%zu", seconds,
              (unsigned long long)f->documents_now, f->documents_now / seconds,
              f->text_bytes_now / 1e6 / seconds, (unsigned long long)f->stored_now,
              (unsigned long long)f->updated_now, (unsigned long long)f->new_sources_now,
              (unsigned long long)f->unchanged_now, (unsigned long long)f->dead_now,
              (long long)f->db_rows, (long long)f->db_sources, (long long)f->db_dead,
              (unsigned long long)f->batches_now,
-             (long long)f->commit_ms_max, producer_up ? "connected" : "missing",
+             (long long)f->commit_ms_max, busy, producer_up ? "connected" : "missing",
              (unsigned long long)bad_messages, diskfault_state(f->fault),
              diskfault_active(f->fault) ? held : 0);
     f->documents_now = f->text_bytes_now = f->dead_now = f->batches_now = 0;
     f->stored_now = f->updated_now = f->new_sources_now = f->unchanged_now = 0;
     f->commit_ms_max = 0;
+    f->busy_us_now = 0;
 }

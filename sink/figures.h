@@ -24,6 +24,7 @@ typedef struct sink_figures {
     metric_t *documents, *text_bytes, *dead_letters, *bad_messages, *batches, *refused;
     metric_t *commit_seconds, *db_documents, *db_dead_letters, *db_sources_gauge, *last_commit;
     metric_t *extraction_seconds;
+    metric_t *writer_busy;   /* seconds the writer spent writing, not waiting */
     metric_t *producer_connected;
     metric_t *store_errors;  /* counted by diskfault */
     diskfault_t *fault;      /* the database cannot be written: when to retry */
@@ -34,6 +35,7 @@ typedef struct sink_figures {
     uint64_t documents_now, text_bytes_now, dead_now, batches_now;
     uint64_t stored_now, updated_now, new_sources_now, unchanged_now;
     int64_t commit_ms_max;
+    int64_t busy_us_now;
 } sink_figures_t;
 
 /* Declares the families (not served until monitor_start) and the
@@ -46,6 +48,9 @@ void figures_destroy(sink_figures_t *f);
 int figures_load(sink_figures_t *f, store_t *store);
 /* A committed batch, and how long its COMMIT took. */
 void figures_count(sink_figures_t *f, const batch_t *b, int64_t commit_ms);
+/* The writer spent us microseconds taking results, writing and
+ * committing them (rather than waiting for them). */
+void figures_busy(sink_figures_t *f, int64_t us);
 /* /readyz: the database is open and the results socket bound (both done
  * before the loop starts); what is left is that the database takes
  * writes, and the producer (producer_up: its acks endpoint is reached). */

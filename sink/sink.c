@@ -545,6 +545,8 @@ static int sink_run(sink_t *self)
             log_error("poll failed error=%s", log_q(zmq_strerror(zmq_errno())));
             return 1;
         }
+        /* What the writer does between polls is its busy time. */
+        int64_t started_us = clock_us();
         if (held) {
             if (diskfault_wait_ms(self->fig.fault, clock_ms()) == 0)
                 retry_batch(self);
@@ -553,6 +555,7 @@ static int sink_run(sink_t *self)
             if (commit_due(self, drained))
                 commit_batch(self);
         }
+        figures_busy(&self->fig, clock_us() - started_us);
         say_hello(self);
         tick(self);
         link_check(self->results_link, clock_ms());

@@ -118,6 +118,13 @@ expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_bad_messages_total)" 1 "sink
 expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_extraction_seconds_count)" 101 "sink: extraction times"
 expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_commit_seconds_count)" \
     "$(sample "$WORK/sink.prom" feedmill_sink_batches_total)" "sink: one commit time per batch"
+# The writer wrote 102 messages: it was busy for some time, and for no
+# longer than the sink has been running.
+BUSY=$(sample "$WORK/sink.prom" feedmill_sink_writer_busy_seconds_total)
+UPTIME=$(ps -o etimes= -p "$SINK" | tr -d ' ')
+awk -v b="$BUSY" -v u="$UPTIME" 'BEGIN { exit !(b > 0 && b <= u + 1) }' \
+    || fail "sink: writer busy ${BUSY}s in ${UPTIME}s of running"
+pass "sink: the writer's busy time is counted (${BUSY}s)"
 TEXT_BYTES=$(sqlite3 "$DB" 'SELECT sum(length(CAST(body AS BLOB))) FROM documents')
 expect_eq "$(sample "$WORK/sink.prom" feedmill_sink_text_bytes_total)" "$TEXT_BYTES" "sink: text bytes"
 expect_eq "$(sample "$WORK/producer.prom" 'feedmill_producer_documents_total{outcome="stored"}')" 100 "producer: stored"
@@ -143,6 +150,9 @@ pass "sink status line with the database's totals"
 grep '"msg":"status"' "$WORK/sink.log" | contains '"documents":[1-9].*"docs_per_s":[0-9]' \
     || fail "no sink status line counts documents over its interval"
 pass "sink status line counts documents and their rate"
+grep '"msg":"status"' "$WORK/sink.log" | contains -E '"writer_busy":(0\.[0-9][0-9]|1\.00),' \
+    || fail "no sink status line says how busy its writer was: $(grep status "$WORK/sink.log" | tail -1)"
+pass "sink status line says how busy its writer was"
 wait_for 10 grep -Eq 'status interval_s=[0-9.]+ documents=0 docs_per_s=0.0 mb_per_s=0.00 in_flight=0 oldest_unacked_s=0.0 workers=2 retries=0 inputs=102 files=102 lines=0 submissions=0 acknowledged=102 stored=100 updated=0 new_sources=0 unchanged=0 dead=2 skipped=0 per_worker="[^ :"]+:[0-9]+:[0-9]+ [^ :"]+:[0-9]+:[0-9]+"' \
     "$WORK/producer.log" || fail "no idle producer status line: $(grep status "$WORK/producer.log" | tail -2)"
 pass "producer status line when idle, with per-worker counts"

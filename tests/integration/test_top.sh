@@ -43,6 +43,11 @@ wait_for 30 changed || fail "the rate never changed from $first: $(screen)"
 pass "top shows run's documents per second, changing ($first, then $(rate))"
 screen | contains "127.0.0.1:$P2 *sink" || fail "top does not show the sink: $(screen)"
 screen | contains "worker " || fail "top shows no worker row: $(screen)"
+# How busy run's sink writer is: a share, 0.00-1.00, in the BUSY column.
+busy() { screen | awk -v ep="127.0.0.1:$P1" '$1 == ep && $2 == "run" { print $8 }'; }
+screen | contains "COMMIT ms BUSY PEERS" || fail "top has no BUSY column: $(screen)"
+[[ "$(busy)" =~ ^(0\.[0-9][0-9]|1\.00)$ ]] || fail "top shows no writer busy share for run: $(screen)"
+pass "top shows how busy the sink's writer is ($(busy))"
 
 kill -TERM "$SINK"
 unreachable() { screen | contains "127.0.0.1:$P2 *unreachable"; }
@@ -57,5 +62,8 @@ pass "q quits"
 # Not a terminal: one line per endpoint per refresh.
 "$FEEDMILL" top --count 2 --interval 0.5 "127.0.0.1:$P1" >"$WORK/lines" 2>&1 || fail "top --count 2"
 expect_eq "$(grep -c "^endpoint=127.0.0.1:$P1 component=run " "$WORK/lines")" 2 "lines without a terminal"
+grep "^endpoint=127.0.0.1:$P1 component=run " "$WORK/lines" | tail -1 \
+    | contains -E " writer_busy=(0\.[0-9][0-9]|1\.00) " \
+    || fail "no writer_busy share in top's second line: $(tail -2 "$WORK/lines")"
 "$FEEDMILL" top 2>/dev/null && fail "top without an endpoint"
 pass "usage"
