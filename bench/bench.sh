@@ -212,9 +212,14 @@ pipeline() {
     files=$(find "$dir" -type f | wc -l)
     bytes=$(find "$dir" -type f -exec cat {} + | wc -c)
     record "$name" "items=$files bytes=$bytes seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') failed=$dead version=feedmill"
-    # run's account of its components' CPU (each child's rusage at exit).
+    # run's account of its components' CPU (each child's rusage at exit),
+    # and how long its sink's writer was busy (its "stopped" line).
     mkdir -p "$TMP/cpu"
-    grep -o 'cpu used .*' "$TMP/$name.err" | tail -n 1 >>"$TMP/cpu/$name" || true
+    local busy
+    busy=$(grep -o 'sink\[[0-9]*\] stopped .*writer_busy_s=[0-9.]*' "$TMP/$name.err" | tail -n 1 |
+        sed 's/.*writer_busy_s=//')
+    grep -o 'cpu used .*' "$TMP/$name.err" | tail -n 1 |
+        sed "s/\$/ writer_busy_s=${busy:-nan}/" >>"$TMP/cpu/$name" || true
 }
 
 # The producer's own capacity: `feedmill producer` over $PRODUCER_DOCS
@@ -374,7 +379,7 @@ print_machine() {
 }
 
 print_table() {
-    local extract libxml2 sqlite sqlite_fts text html
+    local extract libxml2 sqlite_fts text html
     extract=$(per_second extract items)
     libxml2=$(per_second libxml2 items)
     sqlite_fts=$(per_second sqlite_fts items)
@@ -467,11 +472,13 @@ print_limits() {
 # line: each child's CPU from its rusage at exit, a worker's extraction
 # children in it), medians over the repetitions, per document, against
 # the bare extraction of one core. busy cores near the machine's cores
-# mean the run was bound by CPU, and the columns say by whose.
+# mean the run was bound by CPU, and the columns say by whose; "writer
+# busy" is the share of the run its sink's writer spent writing (its
+# writer_busy): near 1, the sink was the limit.
 print_cpu() {
     local name
     echo
-    printf '%-14s %9s %9s %9s %9s %9s %11s %12s\n' "CPU, ms a doc" "total" "sink" "workers" "producer" "run" "busy cores" "bare extract"
+    printf '%-14s %9s %9s %9s %9s %9s %11s %12s %12s\n' "CPU, ms a doc" "total" "sink" "workers" "producer" "run" "busy cores" "bare extract" "writer busy"
     for name in run_text:extract_text run_html:extract; do
         IFS=: read -r name extract <<<"$name"
         [ -s "$TMP/cpu/$name" ] || continue
@@ -480,10 +487,12 @@ print_cpu() {
                 c = 0; for (i = 1; i <= NR; i++) a[++c] = v[k, i]
                 for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
                 return a[int((c + 1) / 2)] }
-            { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) v[kv[1], NR] = kv[2] }
-            END { printf "%-14s %9.3f %9.3f %9.3f %9.3f %9.3f %11.2f %12.3f\n", name,
+            { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) v[kv[1], NR] = kv[2]
+              v["writer_share", NR] = v["elapsed_s", NR] > 0 ? v["writer_busy_s", NR] / v["elapsed_s", NR] : 0 }
+            END { printf "%-14s %9.3f %9.3f %9.3f %9.3f %9.3f %11.2f %12.3f %12.2f\n", name,
                       1000 * median("cpu_s") / n, 1000 * median("sink_s") / n, 1000 * median("workers_s") / n,
-                      1000 * median("producer_s") / n, 1000 * median("run_s") / n, median("busy_cores"), e }' "$TMP/cpu/$name"
+                      1000 * median("producer_s") / n, 1000 * median("run_s") / n, median("busy_cores"), e,
+                      median("writer_share") }' "$TMP/cpu/$name"
     done
 }
 

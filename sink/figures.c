@@ -154,6 +154,7 @@ void figures_busy(sink_figures_t *f, int64_t us)
     if (us <= 0)
         return;
     f->busy_us_now += us;
+    f->busy_us_total += us;
     metric_add(f->writer_busy, NULL, us / 1e6);
 }
 

@@ -36,6 +36,7 @@ typedef struct sink_figures {
     uint64_t stored_now, updated_now, new_sources_now, unchanged_now;
     int64_t commit_ms_max;
     int64_t busy_us_now;
+    int64_t busy_us_total;   /* since start: the "stopped" line's writer_busy_s */
 } sink_figures_t;
 
 /* Declares the families (not served until monitor_start) and the

@@ -683,9 +683,9 @@ int sink_main(int argc, char **argv)
         log_info("started db=%s results=%s acks=%s", log_q(opt.db), log_q(opt.results),
                  log_q(opt.acks));
         rc = sink_run(&self);
-        log_info("stopped rows=%llu dead=%llu bad_messages=%llu",
+        log_info("stopped rows=%llu dead=%llu bad_messages=%llu writer_busy_s=%.3f",
                  (unsigned long long)self.total_rows, (unsigned long long)self.total_dead,
-                 (unsigned long long)self.bad_messages);
+                 (unsigned long long)self.bad_messages, self.fig.busy_us_total / 1e6);
     }
     sink_close(&self);
     return rc;

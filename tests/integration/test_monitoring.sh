@@ -163,6 +163,11 @@ pass "committed batches are not logged at info"
 
 # 3. A restarted sink reports the database's totals, not its own.
 kill -TERM $SINK; wait $SINK || fail "sink did not stop cleanly"
+# Its last line: the seconds its writer was busy, over everything it wrote.
+STOPPED_BUSY=$(grep '"msg":"stopped"' "$WORK/sink.log" | grep -o '"writer_busy_s":[0-9.]*' | cut -d: -f2)
+awk -v b="$STOPPED_BUSY" 'BEGIN { exit !(b > 0) }' \
+    || fail "the sink's stopped line has no writer_busy_s: $(grep '"msg":"stopped"' "$WORK/sink.log")"
+pass "the sink's stopped line says how long its writer was busy (${STOPPED_BUSY}s)"
 "$FEEDMILL" sink --db "$DB" --results "tcp://127.0.0.1:$R" --acks "tcp://127.0.0.1:$A" "${SINK_KEYS[@]}" \
     --metrics "127.0.0.1:$SM" --status-interval 0.5 2>"$WORK/sink2.log" &
 SINK=$!; BACKGROUND+=($SINK)
