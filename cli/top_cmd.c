@@ -7,11 +7,12 @@
  * change of counters between two reads. One row per endpoint (what
  * component it is, documents per second, in flight, the oldest
  * unacknowledged, dead letters, the sink's commit time and how busy its
- * writer is, connected peers, a sparkline of the last minute's rate), then one row per worker the
- * producer counts. In a terminal it draws with ncurses and quits on `q`
- * or Ctrl-C; when stdout is not a terminal it prints one line per
- * endpoint and worker at each refresh (for logs and tests). An endpoint
- * that does not answer says so on its row, and is tried again. */
+ * writer is, connected peers, a sparkline of the last minute's rate),
+ * then one row per worker the producer counts. In a terminal it draws
+ * with ncurses and quits on `q` or Ctrl-C; when stdout is not a terminal
+ * it prints one line per endpoint and worker at each refresh (for logs
+ * and tests). An endpoint that does not answer says so on its row, and
+ * is tried again. */
 #include <curl/curl.h>
 #include <curses.h>
 #include <locale.h>
