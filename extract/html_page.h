@@ -31,6 +31,8 @@ typedef struct page {
     size_t n, cap;
     xmlNode *root, *body;
     xmlNode *top;            /* where the text is: <body>, else the root */
+    xmlNode *landmark[3];    /* the first <main>, <article> and <h1>: where
+                              * the page's own text is */
     unsigned keep;           /* HTML_KEEP_*: chrome names the page type keeps */
     int asides;              /* 1: a product page, whose asides (reviews,
                               * suggestions: repeat_names_aside) are chrome */

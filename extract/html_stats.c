@@ -195,6 +195,10 @@ void count_raw(page_t *p)
             node->_private = (void *)(uintptr_t)p->n++;
             if (html_is(node, "body") && !p->body)
                 p->body = node;
+            static const char *const landmarks[] = { "main", "article", "h1" };
+            for (size_t k = 0; k < COUNT(landmarks); k++)
+                if (!p->landmark[k] && html_is(node, landmarks[k]))
+                    p->landmark[k] = node;
             descend = !html_is_code(node) && node->children;
             links_depth += descend && is_link(node);
         } else if (node->type == XML_TEXT_NODE && node->content && node->parent &&
@@ -248,6 +252,28 @@ static int holds_most_text(const page_t *p, xmlNode *node, size_t against)
     return prose_of(info(p, node)) * 2 > against;
 }
 
+/* 1 when node's id or class names a consent dialog. Read in place, not
+ * copied: every element of the page is asked at each level of rules. */
+static int names_consent(const xmlNode *node)
+{
+    for (const xmlAttr *a = node->properties; a; a = a->next)
+        if (a->children && a->children->type == XML_TEXT_NODE && a->children->content &&
+            (xmlStrEqual(a->name, (const xmlChar *)"id") ||
+             xmlStrEqual(a->name, (const xmlChar *)"class")) &&
+            html_words_consent((const char *)a->children->content))
+            return 1;
+    return 0;
+}
+
+/* 1 when node holds the page's first <main>, <article> or <h1>. */
+static int holds_landmark(const page_t *p, xmlNode *node)
+{
+    for (size_t k = 0; k < COUNT(p->landmark); k++)
+        if (p->landmark[k] && contains(p, node, p->landmark[k]))
+            return 1;
+    return 0;
+}
+
 /* 1 when node is left out under rules, judged against a container with
  * `against` bytes of raw text outside links (prose_of); in_article when that container is an
  * <article> or <main>. */
@@ -264,6 +290,14 @@ int prune(const page_t *p, int rules, size_t against, int in_article, xmlNode *n
         return !holds_most_text(p, node, against);
     if (is_hidden(node))                 /* some pages unhide with script */
         return !holds_most_text(p, node, against);
+    /* A consent manager's dialog (its purposes, its vendors) is an
+     * overlay like a hidden element, and may hold more prose than a page
+     * made of links, a listing's: it is not the wrapper of broken markup
+     * that holding most of the text makes of other elements, unless it
+     * holds the page's own <main>, <article> or first <h1>. */
+    if (!html_is(node, "body") && !html_is(node, "html") &&
+        names_consent(node) && !holds_landmark(p, node))
+        return 1;
     /* Inside an article, a <header> holds its title, lead and byline;
      * elsewhere it is the site's masthead. */
     if (in_article && html_is(node, "header") &&

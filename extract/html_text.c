@@ -662,7 +662,7 @@ static void revive(const page_t *p, const repeat_t *items, size_t chosen)
 
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out)
 {
-    page_t p = { NULL, 0, 0, xmlDocGetRootElement(doc), NULL, NULL, 0, 0, 0, 0 };
+    page_t p = { .root = xmlDocGetRootElement(doc) };
     if (!p.root)
         return;
     const profile_t *profile = profile_of(page_type);

@@ -266,6 +266,32 @@ int html_words_chrome_keep(const char *value, unsigned keep)
     return 0;
 }
 
+/* A consent manager's names: the generic words and the widely deployed
+ * managers' own (OneTrust's "onetrust-consent-sdk", Cookiebot's
+ * "CybotCookiebotDialog", Usercentrics', Didomi's). */
+static const char *const consent_stems[] = {
+    "cookie", "consent", "gdpr", "onetrust", "cybotcookiebot", "usercentrics", "didomi",
+};
+
+static int word_is_consent(const char *w, size_t n)
+{
+    return has_stem(w, n, consent_stems, COUNT(consent_stems));
+}
+
+int html_words_consent(const char *value)
+{
+    token_t t;
+    const char *p = value;
+    while (p && next_token(&p, &t)) {
+        if (first_word_is_modifier(&t))
+            continue;
+        if (any_word(&t, word_is_consent) ||
+            has_stem(t.compact, t.compact_len, consent_stems, COUNT(consent_stems)))
+            return 1;
+    }
+    return 0;
+}
+
 int html_words_chrome(const char *value)
 {
     return html_words_chrome_keep(value, 0);

@@ -25,6 +25,12 @@
 /* 1 when a class or id value names page chrome. */
 int html_words_chrome(const char *value);
 
+/* 1 when a class or id value names a cookie or consent dialog
+ * ("onetrust-consent-sdk", "cookie-banner", "CybotCookiebotDialog"),
+ * and not as absent ("has-cookie-bar"). Such a dialog is chrome even
+ * when it holds more prose than the page (html_stats.c). */
+int html_words_consent(const char *value);
+
 /* What a page type keeps of the chrome names (a bit set): a thread's
  * posts are "comments", a shop's cards carry "rating" and
  * "subscription" words, a listing's entries their "byline" and

@@ -475,6 +475,16 @@ static void test_html_words(void)
     };
     for (size_t i = 0; i < sizeof(not_chrome) / sizeof(not_chrome[0]); i++)
         CHECK_MSG(!html_words_chrome(not_chrome[i]), not_chrome[i]);
+    /* Consent dialogs: generic names and the managers' own. */
+    CHECK(html_words_consent("onetrust-consent-sdk"));
+    CHECK(html_words_consent("otPcTab onetrust-pc"));
+    CHECK(html_words_consent("CybotCookiebotDialog"));
+    CHECK(html_words_consent("gdpr-banner"));
+    CHECK(html_words_consent("cookie-notice"));
+    CHECK(!html_words_consent("has-cookie-bar"));
+    CHECK(!html_words_consent("entry-content"));
+    CHECK(!html_words_consent("cookbook-recipes"));
+    CHECK(!html_words_consent(""));
     /* What a page type keeps of the chrome names. */
     CHECK(html_words_chrome_keep("comment-list", 0));
     CHECK(!html_words_chrome_keep("comment-list", HTML_KEEP_POSTS));
@@ -578,6 +588,51 @@ static void test_html_boilerplate(void)
     CHECK(first && last && first < last);
     CHECK(contains(r->body, "the night.\n\nWhat changes\n\nNew quays"));
     record_destroy(&r);
+}
+
+/* A consent manager's dialog is chrome even where it holds more prose
+ * than the page, a listing of links (seriouseats.com's recipe lists
+ * came out as OneTrust's purposes); one holding the page's <h1> is a
+ * wrapper of broken markup, kept. */
+static void test_html_consent(void)
+{
+    buf_t page = BUF_INIT;
+    buf_puts(&page, "<html><body><main><h1>Tomato sauce recipes</h1>"
+                    "<p>INTRO-TEXT: our collection of tomato sauce recipes has something for "
+                    "every type of dish, whether pasta, pizza or a vegetable tian.</p>"
+                    "<p>INTRO-MORE: each was tested in our kitchen, by cooks who made it "
+                    "again and again, and each comes with notes on what to serve it with.</p><ul>");
+    for (int i = 0; i < 20; i++)
+        buf_printf(&page, "<li><a href=\"/r%d\">RECIPE-%d with tomatoes and basil</a></li>", i, i);
+    buf_puts(&page, "</ul></main><div id=\"onetrust-consent-sdk\"><div id=\"onetrust-pc-sdk\">"
+                    "<h2>Your Privacy</h2>");
+    for (int i = 0; i < 8; i++)
+        buf_printf(&page, "<p>CONSENT-TEXT %d: we process your data to deliver content or "
+                          "advertisements and measure the delivery of such content, on the "
+                          "basis of consent and legitimate interest, with our partners.</p>", i);
+    buf_puts(&page, "</div></div></body></html>");
+    record_t *r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_MSG(contains(r->body, "INTRO-TEXT") && !contains(r->body, "CONSENT-TEXT"), r->body);
+        record_destroy(&r);
+    }
+    /* An unclosed cookie notice that libxml2 nests the article into. */
+    buf_puts(&page, "<html><body><div class=\"cookie-notice\"><p>COOKIE-TEXT We use cookies."
+                    "</p><article><h1>Harbour plan approved</h1>");
+    for (int i = 0; i < 4; i++)
+        buf_printf(&page, "<p>ARTICLE-TEXT %d: the city council approved the harbour plan on "
+                          "Tuesday, after a debate that lasted most of the night.</p>", i);
+    buf_puts(&page, "</article></body></html>");
+    r = extract_str(buf_str(&page), NULL);
+    buf_free(&page);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_MSG(contains(r->body, "ARTICLE-TEXT 0") && contains(r->body, "ARTICLE-TEXT 3"),
+                  r->body);
+        record_destroy(&r);
+    }
 }
 
 /* A hint container with little text is a teaser: when the article is
@@ -1412,6 +1467,7 @@ TESTING_MAIN(
     TEST(test_html_truncated),
     TEST(test_example_page),
     TEST(test_html_words),
+    TEST(test_html_consent),
     TEST(test_html_scoring),
     TEST(test_html_boilerplate),
     TEST(test_html_short_hint),
