@@ -140,10 +140,17 @@ static void pause_ms(long ms)
  * rows left empty: only downgrade_to_2 uses this, which drops them). */
 /* Takes a current file back to version 7: full text written by a
  * trigger on insert. */
+/* Takes a current file back to version 9: FTS5's default hashsize. */
+static void downgrade_to_9(sqlite3 *db)
+{
+    raw_exec(db, "DELETE FROM documents_fts_config WHERE k = 'hashsize'; PRAGMA user_version = 9;");
+}
+
 /* Takes a current file back to version 8: a trigger replaces a
  * rewritten row's full-text entry. */
 static void downgrade_to_8(sqlite3 *db)
 {
+    downgrade_to_9(db);
     raw_exec(db,
              "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, body ON documents BEGIN\n"
              "    INSERT INTO documents_fts(documents_fts, rowid, title, body)\n"
@@ -258,6 +265,7 @@ static void test_fresh_open_and_reopen(void)
                       "'document_sources')") == 9);
     CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema "
                       "WHERE name = 'documents_fts_insert'") == 0);
+    CHECK(raw_int(db, "SELECT v FROM documents_fts_config WHERE k = 'hashsize'") == 16777216);
     char schema[512];
     snprintf(schema, sizeof schema, "%s",
              raw_text(db, "SELECT group_concat(name || sql) FROM sqlite_schema"));
@@ -1513,6 +1521,55 @@ static int fts_count(sqlite3 *db, const char *word)
     return raw_int(db, sql);
 }
 
+/* A version 9 file gets FTS5's larger hashsize, and from then on a
+ * batch of full-size texts (500 of about 7 KB, 3.5 MB, as the sink
+ * commits them under load) is one full-text segment: at FTS5's default
+ * of 1 MiB it was several, each merged again later. Its rows stay found. */
+static void test_upgrade_to_10(void)
+{
+    const char *path = db_path("upgrade10");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *old = make_record("before-10", "old row", "harbour cranes before the upgrade");
+    CHECK(store_put_document(store, old, 1, 1, NULL, NULL) == STORE_NEW);
+    record_destroy(&old);
+    store_close(&store);
+    sqlite3 *db = raw_open(path);
+    downgrade_to_9(db);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents_fts_config WHERE k = 'hashsize'") == 0);
+
+    store = open_or_die(path, STORE_READWRITE);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK(raw_int(db, "SELECT v FROM documents_fts_config WHERE k = 'hashsize'") == 16777216);
+    CHECK(count_hits(store, "cranes") == 1);
+    int segments = raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx");
+
+    enum { ROWS = 500 };
+    buf_t body = BUF_INIT;
+    CHECK(store_begin(store, NULL) == 0);
+    for (int i = 0; i < ROWS; i++) {
+        char seed[32];
+        snprintf(seed, sizeof seed, "full-size-%d", i);
+        buf_truncate(&body, 0);
+        /* Terms of their own (a number each) and shared ones: the
+         * in-memory terms outgrow 1 MiB well before the batch ends. */
+        for (int w = 0; body.len < 7000; w++)
+            buf_printf(&body, "항만 크레인 harbour%d word%d_%d cranes%d ", w % 50, i, w, (i + w) % 97);
+        record_t *r = make_record(seed, seed, buf_str(&body));
+        r->simhash = (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL;
+        CHECK(store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW);
+        record_destroy(&r);
+    }
+    CHECK(store_commit(store, NULL) == 0);
+    buf_free(&body);
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == segments + 1);
+    CHECK(fts_count(db, "word499_3") == 1);
+    CHECK(count_hits(store, "cranes") == 1);
+    sqlite3_close(db);
+    store_close(&store);
+    check_fts_in_sync(path);
+}
+
+
 /* A version 8 file loses its update trigger: rows rewritten after the
  * upgrade are found by their new words only, once each, whether they
  * were stored before the upgrade or after. A rewrite that keeps title
@@ -1751,6 +1808,7 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_upgrade_to_3),
     TEST(test_upgrade_to_8),
     TEST(test_upgrade_to_9),
+    TEST(test_upgrade_to_10),
     TEST(test_repeats_in_a_batch),
     TEST(test_entity_offsets),
     TEST(test_sources),
