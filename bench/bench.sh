@@ -436,6 +436,30 @@ limit() {   # limit EXTRACT_NAME SINK_NAME WORKERS: documents/s
         printf "%.6f", l }'
 }
 
+# The rounds' own ratios: round i's run against the limit made of round
+# i's stages (each list holds one line a round, in order). A bench takes
+# minutes, and the machine's speed drifts meanwhile: medians of separate
+# series may pair a fast run with a slow stage; a ratio taken inside a
+# round pairs them as farm-bench pairs A and B. Prints the ratios, then
+# their median.
+paired_ratios() {   # paired_ratios RUN EXTRACT SINK WORKERS
+    local hash=hash
+    [ "$2" = extract_text ] || hash=hash_html
+    paste "$TMP/times/$1" "$TMP/times/$2" "$TMP/times/$3" "$TMP/times/$3.cpu" "$TMP/times/$hash" |
+        awk -F '\t' -v nr="$(field items "$(cat "$TMP/last/$1")")" \
+            -v ne="$(field items "$(cat "$TMP/last/$2")")" -v ns="$(field items "$(cat "$TMP/last/$3")")" \
+            -v nh="$(field items "$(cat "$TMP/last/$hash")")" -v c="$(nproc)" -v w="$4" '
+            $1 != "" && $2 != "" && $3 != "" && $4 != "" && $5 != "" {
+                e = $2 / ne; l = c / (e + $4 / ns + $5 / nh)
+                if (ns / $3 < l) l = ns / $3
+                if (w / e < l) l = w / e
+                r[++n] = (nr / $1) / l }
+            END {
+                for (i = 1; i <= n; i++) { printf "%s%.2f", (i > 1 ? " " : ""), r[i]; s[i] = r[i] }
+                for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
+                printf "|%.2f\n", n ? s[int((n + 1) / 2)] : 0 }'
+}
+
 print_limits() {
     local name extract workers run lim
     echo
@@ -460,6 +484,12 @@ print_limits() {
         steady=$(awk -v n="$(field items "$(cat "$TMP/last/$run")")" -v t="$(median_seconds "$run")" -v f="$fixed" \
             'BEGIN { if (t > f) printf "%.6f", n / (t - f); else print 0 }')
         row "$run, fixed cost left out" "$(fmt "$steady") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$steady" "$lim")"
+    done
+    local pair
+    for name in run_text:extract_text:sink_text:$WORKERS run_html:extract:sink_html:$WORKERS; do
+        IFS=: read -r run extract sink workers <<<"$name"
+        pair=$(paired_ratios "$run" "$extract" "$sink" "$workers")
+        row "$run, each round against its own limit" "rounds ${pair%|*}" "median" "${pair#*|}"
     done
     lim=$(limit extract_text sink_text "$WORKERS")
     row "run text x$LARGE_FACTOR ($WORKERS workers, once)" "$(fmt "$(per_second run_text_large items)") docs/s" "$(fmt "$lim") docs/s" "$(ratio "$(per_second run_text_large items)" "$lim")"
@@ -530,6 +560,10 @@ write_json() {
         printf '\n  },\n  "limit_docs_per_second": {"run_text": %s, "run_text_1": %s, "run_html": %s, "run_html_1": %s},\n' \
             "$(limit extract_text sink_text "$WORKERS")" "$(limit extract_text sink_text 1)" \
             "$(limit extract sink_html "$WORKERS")" "$(limit extract sink_html 1)"
+        local text_pair html_pair
+        text_pair=$(paired_ratios run_text extract_text sink_text "$WORKERS")
+        html_pair=$(paired_ratios run_html extract sink_html "$WORKERS")
+        printf '  "paired_ratio_median": {"run_text": %s, "run_html": %s},\n' "${text_pair#*|}" "${html_pair#*|}"
         printf '  "sink_absorbs_cores": {"html": %s, "text": %s},\n' \
             "$(ratio "$(per_second store_sink items)" "$(per_second extract items)")" \
             "$(ratio "$(per_second store_sink items)" "$(per_second extract_text items)")"
