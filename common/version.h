@@ -16,7 +16,7 @@
  * (extract/extract.h: EXTRACT_VERSION). */
 #define FEEDMILL_EXTRACT_VERSION 11
 /* Bumped with every migration step (sink/store.h: STORE_SCHEMA_VERSION). */
-#define FEEDMILL_SCHEMA_VERSION 10
+#define FEEDMILL_SCHEMA_VERSION 11
 
 #define FEEDMILL_STRINGIFY_(x) #x
 #define FEEDMILL_STRINGIFY(x) FEEDMILL_STRINGIFY_(x)

@@ -88,6 +88,8 @@ typedef struct sink {
     link_t *results_link;    /* counts nothing: reports refused handshakes */
     char session[MESSAGE_SESSION_LEN + 1];
     int64_t last_hello;
+    int64_t last_commit_ms;  /* clock_ms() of the last commit */
+    int64_t index_retry_ms;  /* a failed write of waiting entries: not before then */
     size_t batch_max;
     int64_t batch_ms;
     batch_t batch;
@@ -295,12 +297,22 @@ static void commit_batch(sink_t *self)
         return;
     int64_t started_us = clock_us();
     char *why = NULL;
-    if (store_commit(self->store, &why) != 0) {
+    /* The batch's full-text entries may wait for the next batches' and
+     * be written with them, as one segment (sink/store_fts.c): under load
+     * batches are as small as results come. Once results stop, they are
+     * written (index_if_quiet). Not a held batch's retry: it writes
+     * everything, as its first attempt would have had to in time, so
+     * that a disk with room for the rows alone does not take them while
+     * it cannot take their index. */
+    int rc = diskfault_active(self->fig.fault) ? store_commit(self->store, &why)
+                                               : store_commit_deferred(self->store, &why);
+    if (rc != 0) {
         hold_batch(self, why);
         free(why);
         return;
     }
     diskfault_cleared(self->fig.fault, clock_ms());
+    self->last_commit_ms = clock_ms();
     send_acks(self);
     int64_t ended_us = clock_us(), commit_ms = (ended_us - started_us) / 1000;
     int64_t linger_us = (ended_us - started_us) * LINGER_FACTOR;
@@ -452,6 +464,42 @@ static int on_results(sink_t *self)
     return 0;
 }
 
+/* Full-text entries waiting for their group are written once results
+ * have stopped coming for SINK_QUIET_MS (a feed gone quiet: a search then
+ * finds everything committed), or when the oldest has waited
+ * STORE_FTS_WAIT_MS. Under load the next batch comes well within it. */
+#define SINK_QUIET_MS 10
+
+static int64_t index_due_ms(const sink_t *self)
+{
+    /* (No store while a broken connection waits to be opened again: its
+     * waiting entries are named in fts_pending, for the next open.) */
+    int64_t since = store_waiting_since_ms(self->store);
+    if (!since || self->batch.opened)
+        return -1;
+    int64_t quiet = self->last_commit_ms + SINK_QUIET_MS, aged = since + STORE_FTS_WAIT_MS;
+    int64_t due = quiet < aged ? quiet : aged;
+    return due > self->index_retry_ms ? due : self->index_retry_ms;
+}
+
+static void index_if_quiet(sink_t *self)
+{
+    int64_t due = index_due_ms(self);
+    if (due < 0 || clock_ms() < due)
+        return;
+    char *why = NULL;
+    /* A failure (a full disk, say) is tried again a second later, or
+     * with the next batch, which then writes them and meets the fault
+     * itself, held and retried as any batch. Nothing is lost meanwhile:
+     * the rows are committed and named in fts_pending. */
+    if (store_index_waiting(self->store, &why) != 0) {
+        log_warn("full-text entries not written yet, they wait db=%s error=%s",
+                 log_q(self->db), log_q(why));
+        self->index_retry_ms = clock_ms() + 1000;
+    }
+    free(why);
+}
+
 /* Commit now: the batch is full; or nothing more is waiting (--batch-ms
  * 0: the reader's word, not a queue found empty for a moment while the
  * reader decodes the next result); or the batch has been open --batch-ms. */
@@ -521,6 +569,9 @@ static long poll_timeout(const sink_t *self)
         if (linger > 0 && linger < wait)
             wait = linger;
     }
+    int64_t due = index_due_ms(self);
+    if (due >= 0 && due - clock_ms() < wait)
+        wait = due - clock_ms();
     if (diskfault_active(self->fig.fault) && diskfault_wait_ms(self->fig.fault, clock_ms()) < wait)
         wait = diskfault_wait_ms(self->fig.fault, clock_ms());
     return wait < 0 ? 0 : (long)wait;
@@ -554,6 +605,8 @@ static int sink_run(sink_t *self)
             int drained = on_results(self);
             if (commit_due(self, drained))
                 commit_batch(self);
+            else
+                index_if_quiet(self);
         }
         figures_busy(&self->fig, clock_us() - started_us);
         say_hello(self);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/clock.h"
 #include "common/dbfault.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -398,6 +399,30 @@ static int wal_hook(void *store, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
+/* Rows a crash left waiting for their full-text entries (deferred
+ * indexing, store_fts.c) get them from what they hold, in one
+ * transaction with the emptying of fts_pending. */
+static int index_left_waiting(store_t *self)
+{
+    int waiting = 0;
+    if (query_int(self, "SELECT count(*) FROM fts_pending", &waiting) < 0)
+        return -1;
+    if (waiting == 0)
+        return 0;
+    if (exec(self, "BEGIN IMMEDIATE;"
+                   "INSERT INTO documents_fts (rowid, title, body)"
+                   "  SELECT d.rowid, d.title, d.body FROM fts_pending AS p"
+                   "  JOIN documents AS d ON d.rowid = p.doc ORDER BY p.doc;"
+                   "DELETE FROM fts_pending;"
+                   "COMMIT;", "indexing rows left waiting") < 0) {
+        sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    log_info("indexed rows a stop left waiting for their full-text entries path=%s rows=%d",
+             log_q(self->path), waiting);
+    return 0;
+}
+
 static int open_store(store_t *self, store_mode_t mode)
 {
     int version = 0;
@@ -436,6 +461,8 @@ static int open_store(store_t *self, store_mode_t mode)
         self->near = near_new();
         return 0;
     }
+    if (index_left_waiting(self) < 0)
+        return -1;
     /* Checkpoints off the writer's path: sink/checkpointer.h. Migrations
      * above were checkpointed by SQLite, as before. */
     self->checkpointer = checkpointer_new(self->path);
@@ -472,6 +499,15 @@ void store_close(store_t **self_p)
     store_t *self = *self_p;
     if (!self)
         return;
+    /* Entries still waiting are written now; a close that cannot leaves
+     * them named in fts_pending, for the next open. */
+    if (self->fts_waiting && self->db && sqlite3_get_autocommit(self->db)) {
+        char *why = NULL;
+        if (store_index_waiting(self, &why) < 0)
+            log_warn("full-text entries left for the next open path=%s error=%s",
+                     log_q(self->path), log_q(why));
+        free(why);
+    }
     for (int i = 0; i < SQL_COUNT; i++)
         sqlite3_finalize(self->stmt[i]);  /* NULL is a no-op */
     /* Its connection first: the writer's, closing last, then makes the
@@ -549,6 +585,43 @@ int store_commit(store_t *self, char **error)
     else if (self->near && sqlite3_get_autocommit(self->db))
         near_undo(self->near, 0);
     return store_reason(self, rc, error);
+}
+
+int store_commit_deferred(store_t *self, char **error)
+{
+    int64_t now = clock_ms();
+    if (!store_fts_may_wait(self, now))
+        return store_commit(self, error);
+    int rc = store_fts_record_waiting(self) == 0
+                 ? store_run(self, self->stmt[SQL_COMMIT], "commit") : -1;
+    if (rc == 0)
+        store_fts_committed_waiting(self, now);
+    if (rc == 0 || sqlite3_get_autocommit(self->db))
+        store_puts_clear(self);
+    if (self->near && rc == 0)
+        near_forget(self->near);
+    else if (self->near && sqlite3_get_autocommit(self->db))
+        near_undo(self->near, 0);
+    return store_reason(self, rc, error);
+}
+
+int store_index_waiting(store_t *self, char **error)
+{
+    if (self->fts_waiting == 0)
+        return store_reason(self, 0, error);
+    if (!sqlite3_get_autocommit(self->db))
+        return store_reason(self, store_fail(self, "writing waiting full-text entries: a "
+                                                   "transaction is open"), error);
+    int rc = store_run(self, self->stmt[SQL_BEGIN], "begin") == 0 && store_fts_write(self) == 0
+                 && store_run(self, self->stmt[SQL_COMMIT], "commit") == 0 ? 0 : -1;
+    if (rc < 0 && !sqlite3_get_autocommit(self->db))
+        sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
+    return store_reason(self, rc, error);
+}
+
+int64_t store_waiting_since_ms(const store_t *self)
+{
+    return self && self->fts_waiting ? self->fts_since_ms : 0;
 }
 
 int store_rollback(store_t *self, char **error)

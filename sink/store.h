@@ -137,6 +137,27 @@ int store_begin(store_t *self, char **error);     /* 0 or -1 */
 int store_commit(store_t *self, char **error);
 int store_rollback(store_t *self, char **error);  /* 0 or -1 */
 
+/* Deferred indexing (sink/store_fts.c): store_commit, except that the
+ * transaction's new full-text entries may wait for the next commits'
+ * and be written with them as one segment, at most STORE_FTS_GROUP
+ * entries or STORE_FTS_WAIT_MS after the oldest was committed. Its rows
+ * are committed either way: they are found by id at once, and by
+ * `feedmill search` once their entries are written. A crash loses no
+ * entry: the next store opened to write writes them. 0 or -1, as
+ * store_commit. */
+#define STORE_FTS_GROUP 500
+#define STORE_FTS_WAIT_MS 250
+/* ... or once their text passes this many bytes (it is held in memory):
+ * the index's in-memory size for a segment (schema 10's hashsize). */
+#define STORE_FTS_BYTES ((size_t)16 << 20)
+int store_commit_deferred(store_t *self, char **error);
+/* Writes the waiting entries now, in a transaction of their own (none may
+ * be open): a feed that went quiet. 0 (also when none wait) or -1. */
+int store_index_waiting(store_t *self, char **error);
+/* clock_ms() when the oldest waiting entry was committed; 0: none waits,
+ * or no store (NULL). */
+int64_t store_waiting_since_ms(const store_t *self);
+
 /* Upsert by record->id; extractor is the EXTRACT_VERSION that made it,
  * worker the key of the worker that sent it (NULL when unknown).
  *

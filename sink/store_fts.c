@@ -21,7 +21,20 @@
  * copy costs little beside what FTS5 then does with the text).
  *
  * The queue is the transaction's: emptied when it ends, either way, and
- * when the store rolls it back to write its puts again (store_write.c). */
+ * when the store rolls it back to write its puts again (store_write.c).
+ *
+ * Deferred indexing. FTS5 makes a segment of each transaction's entries,
+ * and merges segments again later: a sink that commits 150-300 rows at a
+ * time under load (as fast as results come) paid 10% more a row than at
+ * 500. So store_commit_deferred may commit a transaction's rows and let
+ * their new entries wait in this queue for the next commits', up to
+ * STORE_FTS_GROUP entries or STORE_FTS_WAIT_MS, and write them as one
+ * segment then. A waiting row is named in fts_pending, in the
+ * transaction that commits it; the group's commit empties the table; a
+ * store opened to write indexes whatever a crash left named there
+ * (store.c). Only new entries wait: a rewrite's old entry is deleted with
+ * the text it was made from, which the row no longer holds once
+ * rewritten, so a transaction with one writes the whole queue. */
 #include "sink/store_int.h"
 
 #include <stdlib.h>
@@ -31,12 +44,16 @@ struct store_fts_op {
     int64_t rowid;
     size_t seq;                 /* queue order, for rows with several */
     int delete;                 /* 1: the entry of (title, body) goes */
+    int waiting;                /* 1: its row is committed, named in fts_pending */
     char *title, *body;
 };
 
-static char *copy_or_null(const char *s)
+static char *copy_or_null(store_t *self, const char *s)
 {
-    return s ? xstrdup(s) : NULL;
+    if (!s)
+        return NULL;
+    self->fts_bytes += strlen(s);
+    return xstrdup(s);
 }
 
 static store_fts_op_t *push(store_t *self)
@@ -47,7 +64,9 @@ static store_fts_op_t *push(store_t *self)
     }
     store_fts_op_t *op = &self->fts[self->fts_count];
     memset(op, 0, sizeof *op);
-    op->seq = self->fts_count++;
+    /* After the waiting ones, whatever their rowids: queue order. */
+    op->seq = self->fts_count ? self->fts[self->fts_count - 1].seq + 1 : 0;
+    self->fts_count++;
     return op;
 }
 
@@ -55,8 +74,8 @@ void store_fts_index(store_t *self, int64_t rowid, const char *title, const char
 {
     store_fts_op_t *op = push(self);
     op->rowid = rowid;
-    op->title = copy_or_null(title);
-    op->body = copy_or_null(body);
+    op->title = copy_or_null(self, title);
+    op->body = copy_or_null(self, body);
 }
 
 void store_fts_unindex(store_t *self, int64_t rowid, sqlite3_value *title, sqlite3_value *body)
@@ -64,25 +83,48 @@ void store_fts_unindex(store_t *self, int64_t rowid, sqlite3_value *title, sqlit
     store_fts_op_t *op = push(self);
     op->rowid = rowid;
     op->delete = 1;
-    op->title = copy_or_null((const char *)sqlite3_value_text(title));
-    op->body = copy_or_null((const char *)sqlite3_value_text(body));
+    op->title = copy_or_null(self, (const char *)sqlite3_value_text(title));
+    op->body = copy_or_null(self, (const char *)sqlite3_value_text(body));
+}
+
+/* Keeps the ops that pass keep (waiting, or none), in order; frees the
+ * rest. */
+static void drop(store_t *self, int keep_waiting)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < self->fts_count; i++) {
+        store_fts_op_t *op = &self->fts[i];
+        if (keep_waiting && op->waiting) {
+            self->fts[kept++] = *op;
+            continue;
+        }
+        self->fts_bytes -= (op->title ? strlen(op->title) : 0) + (op->body ? strlen(op->body) : 0);
+        free(op->title);
+        free(op->body);
+    }
+    self->fts_count = kept;
+    self->fts_waiting = kept;
+    if (kept == 0)
+        self->fts_since_ms = 0;
 }
 
 void store_fts_clear(store_t *self)
 {
-    for (size_t i = 0; i < self->fts_count; i++) {
-        free(self->fts[i].title);
-        free(self->fts[i].body);
-    }
-    self->fts_count = 0;
+    drop(self, 1);
 }
 
 void store_fts_free(store_t *self)
 {
-    store_fts_clear(self);
+    drop(self, 0);
     free(self->fts);
     self->fts = NULL;
     self->fts_capacity = 0;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    const store_fts_op_t *x = a, *y = b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int by_rowid(const void *a, const void *b)
@@ -97,6 +139,11 @@ int store_fts_write(store_t *self)
 {
     if (self->fts_count == 0)
         return 0;   /* and no queue to sort: qsort wants an array */
+    if (self->fts_waiting > 0 && store_run(self, self->stmt[SQL_PENDING_CLEAR],
+                                           "emptying the rows waiting for their full-text entries") < 0) {
+        drop(self, 1);
+        return -1;
+    }
     qsort(self->fts, self->fts_count, sizeof *self->fts, by_rowid);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < self->fts_count; i++) {
@@ -109,6 +156,44 @@ int store_fts_write(store_t *self)
             rc = store_run(self, stmt, op->delete ? "deleting a rewritten row's full-text entry"
                                                   : "indexing a document's text");
     }
-    store_fts_clear(self);
+    /* Written, the waiting entries go with the rest; not, they wait on
+     * (the transaction that failed is rolled back, fts_pending with it).
+     * Sorted, they are no longer first: queue order is restored. */
+    if (rc < 0)
+        qsort(self->fts, self->fts_count, sizeof *self->fts, by_seq);
+    drop(self, rc < 0);
     return rc;
+}
+
+int store_fts_may_wait(const store_t *self, int64_t now_ms)
+{
+    if (self->fts_count == 0 || self->fts_count >= STORE_FTS_GROUP
+        || self->fts_bytes >= STORE_FTS_BYTES
+        || (self->fts_waiting > 0 && now_ms - self->fts_since_ms >= STORE_FTS_WAIT_MS))
+        return 0;
+    for (size_t i = self->fts_waiting; i < self->fts_count; i++)
+        if (self->fts[i].delete)
+            return 0;
+    return 1;
+}
+
+int store_fts_record_waiting(store_t *self)
+{
+    sqlite3_stmt *stmt = self->stmt[SQL_PENDING_ADD];
+    for (size_t i = self->fts_waiting; i < self->fts_count; i++) {
+        if (sqlite3_bind_int64(stmt, 1, self->fts[i].rowid) != SQLITE_OK)
+            return store_fail_sqlite(self, "naming a row whose full-text entry waits");
+        if (store_run(self, stmt, "naming a row whose full-text entry waits") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void store_fts_committed_waiting(store_t *self, int64_t now_ms)
+{
+    if (self->fts_waiting == 0)
+        self->fts_since_ms = now_ms;
+    for (size_t i = self->fts_waiting; i < self->fts_count; i++)
+        self->fts[i].waiting = 1;
+    self->fts_waiting = self->fts_count;
 }

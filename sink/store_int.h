@@ -36,6 +36,8 @@ enum {
     SQL_FTS_INSERT,
     SQL_FTS_OLD,
     SQL_FTS_DELETE,
+    SQL_PENDING_ADD,
+    SQL_PENDING_CLEAR,
     SQL_ENTITIES_DELETE,
     SQL_ENTITY_INSERT,
     SQL_SIMHASH_GET,
@@ -107,9 +109,15 @@ struct store {
     /* The puts of the open transaction, in order. */
     store_put_t *puts;
     size_t put_count, put_capacity;
-    /* Their full-text index work, written at the commit (store_fts.c). */
+    /* Their full-text index work, written at the commit (store_fts.c),
+     * and the new entries of committed rows that wait for their group
+     * (store_commit_deferred): fts_waiting of them, named in fts_pending,
+     * the oldest committed at fts_since_ms. */
     store_fts_op_t *fts;
     size_t fts_count, fts_capacity;
+    size_t fts_waiting;
+    size_t fts_bytes;        /* the queue's text, which STORE_FTS_BYTES bounds */
+    int64_t fts_since_ms;
 };
 
 /* The end of every public method: when rc < 0, *error gets the reason
@@ -135,9 +143,23 @@ void store_puts_clear(store_t *self);
 void store_fts_index(store_t *self, int64_t rowid, const char *title, const char *body);
 /* The entry of a row about to be rewritten, from its old values. */
 void store_fts_unindex(store_t *self, int64_t rowid, sqlite3_value *title, sqlite3_value *body);
-/* Hands the queue to FTS5 in rowid order and empties it: 0 or -1. */
+/* Hands the queue to FTS5 in rowid order, the waiting entries with it,
+ * and empties fts_pending of them, in the open transaction (or
+ * savepoint): 0 or -1. Either way the transaction's own entries go;
+ * the waiting ones go only once written. */
 int store_fts_write(store_t *self);
-/* Empties the queue unwritten (the transaction or savepoint went). */
+/* 1 when the transaction's entries may wait for their group: new
+ * entries only (a rewrite's old entry is deleted with its text, which
+ * the row no longer holds once rewritten), fewer than STORE_FTS_GROUP
+ * in all, the oldest waiting less than STORE_FTS_WAIT_MS. */
+int store_fts_may_wait(const store_t *self, int64_t now_ms);
+/* Names the transaction's new entries in fts_pending: 0 or -1. */
+int store_fts_record_waiting(store_t *self);
+/* After the COMMIT that store_fts_record_waiting was part of: the
+ * transaction's entries wait with the others. */
+void store_fts_committed_waiting(store_t *self, int64_t now_ms);
+/* Drops the open transaction's entries unwritten (it or its savepoint
+ * went); the waiting ones stay. */
 void store_fts_clear(store_t *self);
 void store_fts_free(store_t *self);
 /* Binds a string or NULL (SQLITE_STATIC: alive until the step). */

@@ -150,8 +150,12 @@ static int search_type(store_t *self, const char *query, const char *page_type, 
         return store_fail(self, "nothing searchable in the query: only punctuation and "
                     "symbols, which the index skips");
     /* The writer finds what its open transaction wrote, as with any
-     * table: the queued full-text work goes to FTS5 first (store_fts.c). */
-    if (self->fts_count > 0 && store_fts_write(self) < 0)
+     * table: the queued full-text work goes to FTS5 first (store_fts.c),
+     * with the entries of committed rows that wait for their group, in
+     * the open transaction or in one of their own. */
+    if (self->fts_count > 0 && (sqlite3_get_autocommit(self->db)
+                                    ? store_index_waiting(self, NULL)
+                                    : store_fts_write(self)) < 0)
         return -1;
 
     sqlite3_stmt *stmt = self->stmt[SQL_SEARCH];

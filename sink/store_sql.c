@@ -263,6 +263,13 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
      * sure. The sink's memory grows by at most that much during a
      * commit. A configuration row of the index, as 'automerge'. */
     "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', 16777216);\n",
+    /* 10 -> 11: rows committed whose full-text entry waits (deferred
+     * indexing, sink/store_fts.c): written with each row's commit,
+     * emptied with the entries' group; a store opened to write indexes
+     * whatever a crash left in it. */
+    "CREATE TABLE fts_pending (\n"
+    "    doc INTEGER PRIMARY KEY   -- documents.rowid whose full-text entry is not written yet\n"
+    ");\n",
 };
 
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] == STORE_SCHEMA_VERSION,
@@ -309,6 +316,8 @@ const char *const store_statements[SQL_COUNT] = {
     [SQL_FTS_DELETE] =
         "INSERT INTO documents_fts (documents_fts, rowid, title, body)\n"
         "VALUES ('delete', ?1, ?2, ?3)",
+    [SQL_PENDING_ADD] = "INSERT OR IGNORE INTO fts_pending (doc) VALUES (?1)",
+    [SQL_PENDING_CLEAR] = "DELETE FROM fts_pending",
     [SQL_ENTITIES_DELETE] = "DELETE FROM entities WHERE doc = ?1",
     [SQL_ENTITY_INSERT] =
         "INSERT INTO entities (doc_id, type, text, value, unit, ord, offset, doc)\n"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -141,8 +142,15 @@ static void pause_ms(long ms)
 /* Takes a current file back to version 7: full text written by a
  * trigger on insert. */
 /* Takes a current file back to version 9: FTS5's default hashsize. */
+/* Takes a current file back to version 10: no table of waiting rows. */
+static void downgrade_to_10(sqlite3 *db)
+{
+    raw_exec(db, "DROP TABLE fts_pending; PRAGMA user_version = 10;");
+}
+
 static void downgrade_to_9(sqlite3 *db)
 {
+    downgrade_to_10(db);
     raw_exec(db, "DELETE FROM documents_fts_config WHERE k = 'hashsize'; PRAGMA user_version = 9;");
 }
 
@@ -1521,6 +1529,146 @@ static int fts_count(sqlite3 *db, const char *word)
     return raw_int(db, sql);
 }
 
+/* Puts n documents "seed-i" (i from first) in one transaction and
+ * commits it with deferred indexing: 0 or -1. */
+static int put_deferred(store_t *store, const char *seed, int first, int n)
+{
+    if (store_begin(store, NULL) != 0)
+        return -1;
+    for (int i = first; i < first + n; i++) {
+        char name[64], body[128];
+        snprintf(name, sizeof name, "%s-%d", seed, i);
+        snprintf(body, sizeof body, "waiting harbour %s row%d", seed, i);
+        record_t *r = make_record(name, name, body);
+        r->simhash = (uint64_t)(i + 7) * 0x9e3779b97f4a7c15ULL;
+        int ok = store_put_document(store, r, 1, 1, NULL, NULL) == STORE_NEW;
+        record_destroy(&r);
+        if (!ok)
+            return -1;
+    }
+    return store_commit_deferred(store, NULL);
+}
+
+/* Deferred indexing: a batch's rows are committed at once, their
+ * full-text entries wait (named in fts_pending) for later batches' and
+ * are written with them as one segment; the writer's own search finds
+ * them meanwhile; a rollback keeps them; a rewrite, a full group or a
+ * quiet feed writes them; closing writes them. */
+static void test_deferred_index(void)
+{
+    const char *path = db_path("deferred");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    sqlite3 *db = raw_open(path);
+    CHECK(store_waiting_since_ms(store) == 0);
+    CHECK(put_deferred(store, "first", 0, 10) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 10);
+    CHECK(fts_count(db, "waiting") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 10);
+    CHECK(store_waiting_since_ms(store) > 0);
+    CHECK(put_deferred(store, "second", 0, 10) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 20);
+
+    /* A transaction rolled back takes its own entries, not the waiting. */
+    CHECK(store_begin(store, NULL) == 0);
+    record_t *gone = make_record("rolled-back", "t", "waiting vanished");
+    CHECK(store_put_document(store, gone, 1, 1, NULL, NULL) == STORE_NEW);
+    CHECK(store_rollback(store, NULL) == 0);
+    record_destroy(&gone);
+
+    int segments = raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx");
+    CHECK(store_index_waiting(store, NULL) == 0);
+    CHECK(store_waiting_since_ms(store) == 0);
+    CHECK(fts_count(db, "waiting") == 20);
+    CHECK(fts_count(db, "vanished") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 0);
+    CHECK(raw_int(db, "SELECT count(DISTINCT segid) FROM documents_fts_idx") == segments + 1);
+    check_fts_in_sync(path);
+
+    /* The writer's search finds waiting entries. */
+    CHECK(put_deferred(store, "third", 0, 5) == 0);
+    CHECK(fts_count(db, "third") == 0);
+    CHECK(count_hits(store, "third") == 5);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 0);
+
+    /* A rewrite deletes its old entry at once: nothing waits with it. */
+    CHECK(put_deferred(store, "fourth", 0, 3) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 3);
+    record_t *again = make_record("first-0", "first-0", "rewritten tugboats");
+    again->simhash = 7 * 0x9e3779b97f4a7c15ULL;
+    CHECK(store_begin(store, NULL) == 0);
+    CHECK(store_put_document(store, again, 2, 1, NULL, NULL) == STORE_UPDATED);
+    CHECK(store_commit_deferred(store, NULL) == 0);
+    record_destroy(&again);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 0);
+    CHECK(fts_count(db, "tugboats") == 1 && fts_count(db, "fourth") == 3);
+    CHECK(fts_count(db, "waiting") == 27);   /* 20 + 5 + 3 - the rewritten one */
+
+    /* A full group is written at its commit. */
+    CHECK(put_deferred(store, "group", 0, STORE_FTS_GROUP) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 0);
+    CHECK(fts_count(db, "group") == STORE_FTS_GROUP);
+
+    /* Closing writes what waits. */
+    CHECK(put_deferred(store, "last", 0, 4) == 0);
+    CHECK(fts_count(db, "last") == 0);
+    store_close(&store);
+    CHECK(fts_count(db, "last") == 4);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 0);
+    sqlite3_close(db);
+    check_fts_in_sync(path);
+}
+
+/* A crash (the process gone without closing) leaves committed rows
+ * waiting; the next store opened to write indexes them, once. */
+static void test_deferred_index_crash(void)
+{
+    const char *path = db_path("deferred-crash");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    store_close(&store);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        store_t *child = open_or_die(path, STORE_READWRITE);
+        _exit(put_deferred(child, "crash", 0, 12) == 0 ? 0 : 1);   /* no close */
+    }
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)
+          && WEXITSTATUS(status) == 0);
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM documents") == 12);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 12);
+    CHECK(fts_count(db, "crash") == 0);
+    store = open_or_die(path, STORE_READWRITE);
+    CHECK(fts_count(db, "crash") == 12);
+    CHECK(raw_int(db, "SELECT count(*) FROM fts_pending") == 0);
+    store_close(&store);
+    store = open_or_die(path, STORE_READWRITE);   /* once: nothing doubled */
+    store_close(&store);
+    CHECK(fts_count(db, "crash") == 12);
+    sqlite3_close(db);
+    check_fts_in_sync(path);
+}
+
+/* A version 10 file gets the table of waiting rows; its rows stay. */
+static void test_upgrade_to_11(void)
+{
+    const char *path = db_path("upgrade11");
+    store_t *store = open_or_die(path, STORE_READWRITE);
+    record_t *old = make_record("before-11", "old row", "harbour cranes before the upgrade");
+    CHECK(store_put_document(store, old, 1, 1, NULL, NULL) == STORE_NEW);
+    record_destroy(&old);
+    store_close(&store);
+    sqlite3 *db = raw_open(path);
+    downgrade_to_10(db);
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'fts_pending'") == 0);
+    store = open_or_die(path, STORE_READWRITE);
+    CHECK(raw_int(db, "PRAGMA user_version") == STORE_SCHEMA_VERSION);
+    CHECK(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'fts_pending'") == 1);
+    CHECK(count_hits(store, "cranes") == 1);
+    store_close(&store);
+    sqlite3_close(db);
+}
+
 /* A version 9 file gets FTS5's larger hashsize, and from then on a
  * batch of full-size texts (500 of about 7 KB, 3.5 MB, as the sink
  * commits them under load) is one full-text segment: at FTS5's default
@@ -1809,6 +1957,9 @@ TESTING_MAIN_WITH(testing_dir_make, testing_dir_remove,
     TEST(test_upgrade_to_8),
     TEST(test_upgrade_to_9),
     TEST(test_upgrade_to_10),
+    TEST(test_upgrade_to_11),
+    TEST(test_deferred_index),
+    TEST(test_deferred_index_crash),
     TEST(test_repeats_in_a_batch),
     TEST(test_entity_offsets),
     TEST(test_sources),
