@@ -575,9 +575,10 @@ int store_begin(store_t *self, char **error)
  * (store_fts.c). The candidates follow the transaction: kept when it
  * commits, undone when it does not (a COMMIT that fails may leave it open, to be rolled
  * back, or SQLite may have rolled it back already). */
-int store_commit(store_t *self, char **error)
+/* After a COMMIT (rc 0) or its failure: the puts and the candidates
+ * follow the transaction. */
+static int commit_ended(store_t *self, int rc, char **error)
 {
-    int rc = store_fts_write(self) == 0 ? store_run(self, self->stmt[SQL_COMMIT], "commit") : -1;
     if (rc == 0 || sqlite3_get_autocommit(self->db))
         store_puts_clear(self);
     if (self->near && rc == 0)
@@ -585,6 +586,12 @@ int store_commit(store_t *self, char **error)
     else if (self->near && sqlite3_get_autocommit(self->db))
         near_undo(self->near, 0);
     return store_reason(self, rc, error);
+}
+
+int store_commit(store_t *self, char **error)
+{
+    int rc = store_fts_write(self) == 0 ? store_run(self, self->stmt[SQL_COMMIT], "commit") : -1;
+    return commit_ended(self, rc, error);
 }
 
 int store_commit_deferred(store_t *self, char **error)
@@ -596,13 +603,7 @@ int store_commit_deferred(store_t *self, char **error)
                  ? store_run(self, self->stmt[SQL_COMMIT], "commit") : -1;
     if (rc == 0)
         store_fts_committed_waiting(self, now);
-    if (rc == 0 || sqlite3_get_autocommit(self->db))
-        store_puts_clear(self);
-    if (self->near && rc == 0)
-        near_forget(self->near);
-    else if (self->near && sqlite3_get_autocommit(self->db))
-        near_undo(self->near, 0);
-    return store_reason(self, rc, error);
+    return commit_ended(self, rc, error);
 }
 
 int store_index_waiting(store_t *self, char **error)
