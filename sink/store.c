@@ -571,12 +571,10 @@ int store_begin(store_t *self, char **error)
     return store_reason(self, 0, error);
 }
 
-/* The batch's full-text work goes to FTS5 first, as one segment
- * (store_fts.c). The candidates follow the transaction: kept when it
- * commits, undone when it does not (a COMMIT that fails may leave it open, to be rolled
- * back, or SQLite may have rolled it back already). */
-/* After a COMMIT (rc 0) or its failure: the puts and the candidates
- * follow the transaction. */
+/* After a COMMIT (rc 0) or its failure. The candidates follow the
+ * transaction: kept when it commits, undone when it does not (a COMMIT
+ * that fails may leave it open, to be rolled back, or SQLite may have
+ * rolled it back already). */
 static int commit_ended(store_t *self, int rc, char **error)
 {
     if (rc == 0 || sqlite3_get_autocommit(self->db))
@@ -588,6 +586,8 @@ static int commit_ended(store_t *self, int rc, char **error)
     return store_reason(self, rc, error);
 }
 
+/* The batch's full-text work goes to FTS5 first, as one segment
+ * (store_fts.c), with any entries that waited for it. */
 int store_commit(store_t *self, char **error)
 {
     int rc = store_fts_write(self) == 0 ? store_run(self, self->stmt[SQL_COMMIT], "commit") : -1;
