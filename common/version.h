@@ -14,7 +14,7 @@
 
 /* Bumped whenever extraction output changes for the same input
  * (extract/extract.h: EXTRACT_VERSION). */
-#define FEEDMILL_EXTRACT_VERSION 11
+#define FEEDMILL_EXTRACT_VERSION 12
 /* Bumped with every migration step (sink/store.h: STORE_SCHEMA_VERSION). */
 #define FEEDMILL_SCHEMA_VERSION 11
 

@@ -15,8 +15,9 @@
  *   - its structure: code blocks, prices, repeated posts or comments,
  *     repeated cards with a link and a picture, forms, pricing tables.
  *
- * Each signal adds evidence to a type; the type with the most wins, an
- * article when nothing speaks. Plain text documents have no type (NULL). */
+ * A linear model fitted on wcxb-dev weighs the signals into a score per
+ * type; the best score wins (an article when nothing speaks: its prior
+ * is the highest). Plain text documents have no type (NULL). */
 #ifndef FEEDMILL_EXTRACT_PAGE_TYPE_H
 #define FEEDMILL_EXTRACT_PAGE_TYPE_H
 
@@ -27,6 +28,13 @@ struct _xmlDoc;
 
 /* One of the names above (a static string). */
 const char *page_type_classify(struct _xmlDoc *doc);
+
+/* What the classifier reads of a page, for its training
+ * (tools/page_type_train.py, through tests/tools/quality --features):
+ * up to max numbers into out and, when names is not NULL, their names
+ * (static strings). Returns how many there are. */
+#include <stddef.h>
+size_t page_type_features(struct _xmlDoc *doc, double *out, size_t max, const char **names);
 
 /* 1 when name is one of the types. */
 int page_type_valid(const char *name);

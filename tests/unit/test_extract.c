@@ -783,11 +783,13 @@ static void test_html_stated_body(void)
 }
 
 /* Names that negate chrome ("no-share") and article names that embed
- * a link list keep their text; captions go. */
+ * a link list keep their text; captions go. (An article: og:type says
+ * so, as a story's page does, and it is mostly prose.) */
 static void test_html_names(void)
 {
     const char *page =
-        "<html><body><div class=\"menu\"><a href=\"/\">Home</a></div>"
+        "<html><head><meta property=\"og:type\" content=\"article\"></head>"
+        "<body><div class=\"menu\"><a href=\"/\">Home</a></div>"
         "<div class=\"wrap\"><div class=\"entry-content no-share\">"
         "<p>The first paragraph of the story, long enough, with a comma or two, and a full stop.</p>"
         "<figure><img src=\"x.jpg\"><figcaption>CAPTION-TEXT by someone</figcaption></figure>"
@@ -795,12 +797,15 @@ static void test_html_names(void)
         "<li><a href=\"/2\">Link two to another page entirely</a></li>"
         "<li><a href=\"/3\">Link three to another page entirely</a></li>"
         "<li><a href=\"/4\">Link four to another page entirely</a></li></ul>"
+        "<p>A longer paragraph of the story follows here, as stories have them: it tells what "
+        "happened, who said what about it, and what comes next, in sentences of some length.</p>"
         "<p>The second paragraph of the story goes on, with more detail, and ends here.</p>"
         "</div></div></body></html>";
     record_t *r = extract_str(page, NULL);
     CHECK(r != NULL);
     if (!r)
         return;
+    CHECK_MSG(r->page_type && !strcmp(r->page_type, "article"), r->page_type);
     CHECK_MSG(contains(r->body, "The first paragraph of the story"), r->body);
     CHECK_MSG(contains(r->body, "The second paragraph of the story"), r->body);
     CHECK(!contains(r->body, "CAPTION-TEXT"));
