@@ -75,7 +75,7 @@ static void extract_html(const char *s, size_t len, lines_t *lines, meta_t *meta
     *page_type = page_type_classify(doc);
     if (!doc)
         return;
-    html_meta(doc, meta);
+    html_meta(doc, *page_type, meta);
     html_main_text(doc, *page_type, lines);
     html_free(doc);
     /* A page without tags for them may still carry a byline and an

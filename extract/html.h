@@ -31,8 +31,9 @@ void html_free(struct _xmlDoc *doc);
  * other chrome, link lists left out. Uses the nodes' _private fields. */
 void html_main_text(struct _xmlDoc *doc, const char *page_type, lines_t *out);
 
-/* Title, published date, author and the declared language. */
-void html_meta(struct _xmlDoc *doc, meta_t *m);
+/* Title, published date, author and the declared language; page_type
+ * (page_type.h's name, or NULL) picks among the title's sources. */
+void html_meta(struct _xmlDoc *doc, const char *page_type, meta_t *m);
 
 /* Text of a subtree, white space collapsed, scripts and styles skipped;
  * it stops after about HTML_NODE_TEXT_MAX bytes: it serves titles and

@@ -5,8 +5,10 @@
  * to the first in the document. The precedence, best first:
  *
  *  title   (html_title.c) the page's own heading (one of its first <h1>) when it agrees
- *          with what the tags say: most of its words are in og:title,
- *          twitter:title, the JSON-LD headline or <title>; an <h1> that
+ *          with what the tags say (not on a service page or a forum's,
+ *          whose <h1> is a slogan or the board's name): most of its
+ *          words are in og:title, twitter:title, the JSON-LD headline or
+ *          <title>; an <h1> that
  *          is only the site's name (og:site_name, application-name, the
  *          last part of "Title | Site") is passed over. Else og:title,
  *          twitter:title, the JSON-LD headline, <title>, the first <h1>.
@@ -669,12 +671,13 @@ static char *choose_author(found_t *f)
     return author;
 }
 
-void html_meta(struct _xmlDoc *doc, meta_t *m)
+void html_meta(struct _xmlDoc *doc, const char *page_type, meta_t *m)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
     found_t f;
     memset(&f, 0, sizeof(f));
     f.title.rank = f.date.rank = f.author.rank = f.lang.rank = NO_RANK;
+    f.page_type = page_type;
     for (xmlNode *n = root; n; n = html_next(n, root, html_is(n, "svg"))) {
         if (n->type == XML_ELEMENT_NODE)
             read_element(n, &f);

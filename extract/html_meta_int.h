@@ -33,6 +33,7 @@ typedef struct found {
     best_t authors[AUTHORS_MAX];       /* every author offered, in order */
     size_t n_authors;
     int in_body;
+    const char *page_type;             /* page_type.h's name, or NULL */
 } found_t;
 
 /* s equals one of the site's names, case and white space aside. */

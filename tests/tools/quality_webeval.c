@@ -133,7 +133,7 @@ static char *declared_language(const char *html, size_t len)
     if (!doc)
         return NULL;
     meta_t m = { NULL, NULL, NULL, NULL };
-    html_meta(doc, &m);
+    html_meta(doc, NULL, &m);
     html_free(doc);
     char *lang = m.lang;
     m.lang = NULL;

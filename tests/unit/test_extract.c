@@ -18,6 +18,8 @@
 #include "extract/date.h"
 #include "extract/extract.h"
 #include "extract/gzip.h"
+#include "extract/html.h"
+#include "extract/meta.h"
 #include "extract/html_words.h"
 #include "extract/jsonld.h"
 #include "extract/numbers.h"
@@ -259,6 +261,29 @@ static record_t *meta_page(const char *head, const char *body)
     CHECK(r != NULL);
     buf_free(&b);
     return r;
+}
+
+/* A service page's <h1> is its hero's slogan and a forum's as often the
+ * board's name: there the tags' title names the page; elsewhere the
+ * heading the tags agree with does. */
+static void test_html_title_by_type(void)
+{
+    static const char page[] =
+        "<html><head><title>Email Marketing Tools | Mailchimp</title>"
+        "<meta property=\"og:site_name\" content=\"Mailchimp\"></head>"
+        "<body><h1>Marketing tools for email</h1><p>Text.</p></body></html>";
+    const char *types[] = { "service", "forum", "article", "product", NULL };
+    const char *want[] = { "Email Marketing Tools", "Email Marketing Tools",
+                           "Marketing tools for email", "Marketing tools for email",
+                           "Marketing tools for email" };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        struct _xmlDoc *doc = html_parse(page, sizeof(page) - 1);
+        meta_t m = { NULL, NULL, NULL, NULL };
+        html_meta(doc, types[i], &m);
+        html_free(doc);
+        CHECK_STR(m.title, want[i]);
+        meta_free(&m);
+    }
 }
 
 static void test_html_meta(void)
@@ -1468,6 +1493,7 @@ TESTING_MAIN(
     TEST(test_korean_numbers),
     TEST(test_entities),
     TEST(test_html_page),
+    TEST(test_html_title_by_type),
     TEST(test_html_meta),
     TEST(test_html_truncated),
     TEST(test_example_page),
