@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "extract/extract.h"
 #include "extract/html.h"
 #include "extract/page_type.h"
@@ -281,9 +282,48 @@ static void test_carried(void)
     record_destroy(&m.record);
 }
 
+/* What the model reads: named, each name once, and numbers of about one
+ * at most however big the page (the weights were fitted on such; a raw
+ * count would let one huge page outvote every other signal). A page
+ * with nothing in it, and no page at all, are articles. */
+static void test_features(void)
+{
+    double f[256];
+    const char *names[256];
+    size_t n = page_type_features(NULL, f, 256, names);
+    CHECK(n > 20 && n < 256);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        CHECK_MSG(names[i] && names[i][0], "a feature without a name");
+        for (size_t k = 0; k < i; k++)
+            CHECK_MSG(strcmp(names[i], names[k]) != 0, names[i]);
+        CHECK_MSG(f[i] >= 0 && f[i] <= 1, names[i]);   /* no page: marks at most */
+    }
+    CHECK_STR(page_type_classify(NULL), "article");
+
+    buf_t big = BUF_INIT;
+    buf_puts(&big, "<html><head><script type=\"application/ld+json\">"
+                         "{\"@type\": \"Product\"}</script></head><body><ul>");
+    for (int i = 0; i < 20000; i++)
+        buf_puts(&big, "<li class=\"item\"><a href=\"/p\">$19.99 Add to cart</a>"
+                             "<pre>code</pre><time datetime=\"2026-01-01\">x</time>"
+                             "<p>A long enough paragraph of text, on and on, so that it counts as "
+                             "a long one: more than two hundred bytes of prose in one element, with "
+                             "commas, and a full stop, and then some more words to be sure.</p></li>");
+    buf_puts(&big, "</ul></body></html>");
+    struct _xmlDoc *doc = html_parse(buf_str(&big), big.len);
+    CHECK(doc != NULL);
+    page_type_features(doc, f, 256, NULL);
+    for (size_t i = 0; i < n && i < 256; i++)
+        CHECK_MSG(f[i] >= -1.0 && f[i] <= 3.0, names[i]);
+    CHECK(page_type_classify(doc) != NULL);
+    html_free(doc);
+    buf_free(&big);
+}
+
 TESTING_MAIN(
     TEST(test_each_type),
     TEST(test_other_sites),
     TEST(test_text_has_none),
     TEST(test_names),
-    TEST(test_carried))
+    TEST(test_carried),
+    TEST(test_features))
