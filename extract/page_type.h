@@ -21,6 +21,8 @@
 #ifndef FEEDMILL_EXTRACT_PAGE_TYPE_H
 #define FEEDMILL_EXTRACT_PAGE_TYPE_H
 
+#include <stddef.h>
+
 struct _xmlDoc;
 
 /* The names, as the record, the wire and the database carry them. */
@@ -30,10 +32,9 @@ struct _xmlDoc;
 const char *page_type_classify(struct _xmlDoc *doc);
 
 /* What the classifier reads of a page, for its training
- * (tools/page_type_train.py, through tests/tools/quality --features):
+ * (scripts/page_type_train.py, through tests/tools/page_features):
  * up to max numbers into out and, when names is not NULL, their names
  * (static strings). Returns how many there are. */
-#include <stddef.h>
 size_t page_type_features(struct _xmlDoc *doc, double *out, size_t max, const char **names);
 
 /* 1 when name is one of the types. */

@@ -1,48 +1,27 @@
 /* page_features: what the page-type classifier reads of each page, for
- * its training (tools/page_type_train.py).
+ * its training (scripts/page_type_train.py).
  *
- *   page_features FILE...      (plain or gzip'd HTML)
+ *   page_features FILE.html.gz...
  *
  * Prints a header line (file, then the features' names) and one line a
  * file: its path and page_type_features()'s numbers, tab-separated. The
  * page goes through what extract_document does before classifying it:
- * gzip, charset to UTF-8, libxml2's parse. */
+ * gunzip, charset to UTF-8, libxml2's parse. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "common/buf.h"
 #include "extract/charset.h"
-#include "extract/gzip.h"
 #include "extract/html.h"
 #include "extract/page_type.h"
+#include "quality.h"
 
-enum { MAX_FEATURES = 256, PAGE_MAX = 64 << 20 };
-
-/* The file's bytes, inflated when gzip'd. */
-static int read_page(const char *path, buf_t *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    buf_t data = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&data, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (!failed && gzip_detect((const uint8_t *)buf_str(&data), data.len))
-        failed = gzip_inflate((const uint8_t *)buf_str(&data), data.len, PAGE_MAX, out, NULL) != 0;
-    else if (!failed)
-        buf_append(out, buf_str(&data), data.len);
-    buf_free(&data);
-    return failed ? -1 : 0;
-}
+enum { MAX_FEATURES = 256 };
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: page_features FILE...\n");
+        fprintf(stderr, "usage: page_features FILE.html.gz...\n");
         return 2;
     }
     double f[MAX_FEATURES];
@@ -54,8 +33,7 @@ int main(int argc, char **argv)
     printf("\n");
     for (int a = 1; a < argc; a++) {
         buf_t raw = BUF_INIT;
-        if (read_page(argv[a], &raw) != 0) {
-            fprintf(stderr, "page_features: cannot read %s\n", argv[a]);
+        if (quality_read_gz(argv[a], &raw) != 0) {   /* it says why */
             buf_free(&raw);
             continue;
         }

@@ -19,14 +19,12 @@
  * field (title, date, author) that disagrees with wcxb-dev's ground
  * truth, the truth and what was extracted. Exit 2 on a usage error or when
  * a corpus or floor cannot be read. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "extract/gzip.h"
 #include "quality.h"
 
 double quality_thread_seconds(void)
@@ -39,33 +37,6 @@ double quality_thread_seconds(void)
 double quality_ratio(double a, double b)
 {
     return b != 0 ? a / b : 0.0;
-}
-
-int quality_read_gz(const char *path, buf_t *html)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "quality: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    buf_t gz = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&gz, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    char *why = NULL;
-    if (failed) {
-        fprintf(stderr, "quality: %s: read error\n", path);
-    } else if (gzip_inflate((const uint8_t *)buf_str(&gz), gz.len, GZIP_MAX_OUTPUT, html,
-                            &why) != 0) {
-        fprintf(stderr, "quality: %s: %s\n", path, why);
-        free(why);
-        failed = 1;
-    }
-    buf_free(&gz);
-    return failed ? -1 : 0;
 }
 
 static int exists(const char *dir, const char *name)
